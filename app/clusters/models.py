@@ -1,0 +1,60 @@
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.codes import LabelledEnum, register, sql_in
+from app.core.database import Base
+from app.core.provenance import ProvenanceColumns
+
+
+@register("cluster_tier")
+class ClusterTier(LabelledEnum):
+    NATIONAL_ADVANCED = ("national_advanced", "国家先进制造业集群", "national advanced manufacturing cluster")
+    PROVINCIAL_ADVANCED = ("provincial_advanced", "省级先进制造业集群", "provincial advanced manufacturing cluster")
+    PROVINCIAL = ("provincial", "省级产业集群", "provincial industrial cluster")
+    MUNICIPAL = ("municipal", "市级产业集群", "municipal industrial cluster")
+
+
+class Cluster(ProvenanceColumns, Base):
+    __tablename__ = "clusters"
+    __table_args__ = (
+        CheckConstraint(sql_in("tier", ClusterTier), name="tier"),
+        CheckConstraint("target_revenue_yi > 0", name="target_revenue_positive"),
+        CheckConstraint("target_year BETWEEN 2000 AND 2100", name="target_year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    tier: Mapped[str] = mapped_column(Text, nullable=False)
+    lead_city_adcode: Mapped[str | None] = mapped_column(ForeignKey("regions.adcode"))
+    target_revenue_yi: Mapped[float | None] = mapped_column(Numeric(12, 2))
+    target_year: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class ClusterCity(Base):
+    __tablename__ = "cluster_cities"
+
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True)
+    adcode: Mapped[str] = mapped_column(ForeignKey("regions.adcode"), primary_key=True)
+
+
+class ClusterPark(Base):
+    __tablename__ = "cluster_parks"
+
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class ClusterRevenue(Base):
+    """营业收入 of a cluster in one year, with the source that states it."""
+
+    __tablename__ = "cluster_revenues"
+    __table_args__ = (
+        CheckConstraint("revenue_yi >= 0", name="revenue_nonnegative"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year"),
+    )
+
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revenue_yi: Mapped[float] = mapped_column(Numeric(12, 2), nullable=False)
+    source: Mapped[str | None] = mapped_column(Text)

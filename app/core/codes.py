@@ -1,0 +1,46 @@
+"""Coded values with their Chinese and English labels, served by /api/v1/codes.
+
+Partners store the short English codes; people read the labels. Keeping both on the enum
+member means a new code cannot be added without its labels.
+"""
+
+from enum import StrEnum
+from typing import Any, Self
+
+
+class LabelledEnum(StrEnum):
+    zh: str
+    en: str
+
+    def __new__(cls, value: str, zh: str, en: str) -> Self:
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.zh = zh
+        obj.en = en
+        return obj
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [m.value for m in cls]
+
+    @classmethod
+    def labels(cls) -> list[dict[str, Any]]:
+        return [{"code": m.value, "zh": m.zh, "en": m.en} for m in cls]
+
+
+REGISTRY: dict[str, type[LabelledEnum]] = {}
+
+
+def register(name: str):  # type: ignore[no-untyped-def]
+    """Class decorator listing an enum under `name` in /api/v1/codes."""
+
+    def wrap(cls: type[LabelledEnum]) -> type[LabelledEnum]:
+        REGISTRY[name] = cls
+        return cls
+
+    return wrap
+
+
+def sql_in(column: str, enum: type[LabelledEnum]) -> str:
+    """A CHECK constraint body keeping `column` to the enum's codes."""
+    return f"{column} IN ({', '.join(repr(v) for v in enum.values())})"

@@ -1,0 +1,175 @@
+"""The error hierarchy and its one mapping to HTTP answers.
+
+Every error body has the same bilingual shape, so a frontend or partner shows the same
+message whatever went wrong:
+
+    {"error": {"code": "validation_failed", "message": "...", "message_zh": "...",
+               "details": [{"field": "boundary", "problem": "...", "problem_zh": "...",
+                            "location": [115.9, 28.6]}]}}
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+@dataclass
+class Problem:
+    """One thing wrong with the input: which field, what, and where (row, coordinate)."""
+
+    field: str
+    problem: str
+    problem_zh: str
+    location: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"field": self.field, "problem": self.problem, "problem_zh": self.problem_zh}
+        if self.location is not None:
+            body["location"] = self.location
+        return body
+
+
+@dataclass
+class AppError(Exception):
+    message: str
+    message_zh: str
+    details: list[Problem] = field(default_factory=list)
+    status: int = 500
+    code: str = "internal_error"
+    headers: dict[str, str] | None = None
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "message_zh": self.message_zh,
+                "details": [p.as_dict() for p in self.details],
+            }
+        }
+
+
+class FieldProblem(ValueError):
+    """Raised inside pydantic validators; carries the bilingual wording and the place."""
+
+    def __init__(self, problem: str, problem_zh: str, location: Any = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_zh = problem_zh
+        self.location = location
+
+
+class NotFound(AppError):
+    def __init__(self, what: str, what_zh: str, key: object) -> None:
+        super().__init__(f"{what} {key} not found", f"未找到{what_zh} {key}", status=404, code="not_found")
+
+
+class InvalidInput(AppError):
+    def __init__(self, problems: list[Problem]) -> None:
+        summary = "; ".join(f"{p.field}: {p.problem}" for p in problems)
+        summary_zh = "；".join(f"{p.field}：{p.problem_zh}" for p in problems)
+        super().__init__(
+            f"invalid input: {summary}", f"输入有误：{summary_zh}", problems, status=422, code="validation_failed"
+        )
+
+    @classmethod
+    def one(cls, field_name: str, problem: str, problem_zh: str, location: Any = None) -> "InvalidInput":
+        return cls([Problem(field_name, problem, problem_zh, location)])
+
+
+class BadRequest(AppError):
+    def __init__(self, message: str, message_zh: str, details: list[Problem] | None = None) -> None:
+        super().__init__(message, message_zh, details or [], status=400, code="bad_request")
+
+
+class Conflict(AppError):
+    def __init__(self, message: str, message_zh: str) -> None:
+        super().__init__(message, message_zh, status=409, code="conflict")
+
+
+class Unauthorized(AppError):
+    def __init__(self, message: str, message_zh: str) -> None:
+        super().__init__(
+            message, message_zh, status=401, code="unauthorized", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+class Forbidden(AppError):
+    def __init__(self, message: str, message_zh: str) -> None:
+        super().__init__(message, message_zh, status=403, code="forbidden")
+
+
+# Chinese wording for pydantic's error types; anything unlisted falls back to a generic phrase
+# followed by pydantic's English message, which is still precise about the field.
+_PYDANTIC_ZH = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "未知字段",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为布尔值",
+    "bool_type": "应为布尔值",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "greater_than": "数值过小",
+    "greater_than_equal": "数值过小",
+    "less_than": "数值过大",
+    "less_than_equal": "数值过大",
+    "string_too_short": "文本过短",
+    "string_too_long": "文本过长",
+    "string_pattern_mismatch": "格式不正确",
+    "date_from_datetime_parsing": "日期格式不正确，应为 YYYY-MM-DD",
+    "date_parsing": "日期格式不正确，应为 YYYY-MM-DD",
+    "date_type": "日期格式不正确，应为 YYYY-MM-DD",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "json_invalid": "JSON 格式错误",
+    "too_short": "元素过少",
+    "too_long": "元素过多",
+}
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    # Drop FastAPI's leading "body"/"query" and pydantic's function-validator markers.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header") and not str(p).startswith("function-")]
+    return ".".join(parts) or "body"
+
+
+def problems_from_validation(exc: RequestValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        ctx = err.get("ctx") or {}
+        field_name = _field_path(tuple(err.get("loc", ())))
+        if isinstance(ctx.get("error"), FieldProblem):
+            # One of our validators (geometry, ranges, bbox): keep its wording and place.
+            fp = ctx["error"]
+            problems.append(Problem(field_name, fp.problem, fp.problem_zh, fp.location))
+            continue
+        message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        zh = _PYDANTIC_ZH.get(err.get("type", ""), "取值无效")
+        problems.append(Problem(field_name, message, f"{zh}（{message}）"))
+    return problems
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(_: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        err = InvalidInput(problems_from_validation(exc))
+        return JSONResponse(err.body(), status_code=err.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        zh = {404: "未找到该地址", 405: "不支持该请求方法"}.get(exc.status_code, "请求错误")
+        err = AppError(str(exc.detail), zh, status=exc.status_code, code=f"http_{exc.status_code}")
+        return JSONResponse(err.body(), status_code=exc.status_code, headers=getattr(exc, "headers", None))

@@ -1,0 +1,38 @@
+"""Provenance carried by every record: where it came from, as of when, demo or real, public or not."""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Boolean, Date, DateTime, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+class ProvenanceColumns:
+    """Mixin for models. `published` defaults to false so nothing reaches the public unreviewed."""
+
+    source: Mapped[str] = mapped_column(Text, nullable=False)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
+    )
+    is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    published: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false", index=True)
+
+
+class ProvenanceIn(BaseModel):
+    """Provenance fields a writer sets (updated_at is the server's)."""
+
+    source: str = Field(min_length=1, max_length=2000, description="where the record comes from / 数据来源")
+    as_of: date | None = Field(default=None, description="date the source describes / 数据时点")
+    is_demo: bool = Field(default=False, description="generated demo data, not a real listing / 演示数据")
+    published: bool = Field(default=False, description="visible to the public / 是否公开")
+
+
+class ProvenanceOut(ProvenanceIn):
+    updated_at: datetime
+
+
+def provenance_fields(model: type) -> dict[str, object]:
+    """Output expressions of the provenance columns, for the SQL JSON builders."""
+    return {name: getattr(model, name) for name in ("source", "as_of", "updated_at", "is_demo", "published")}
+

@@ -1,0 +1,65 @@
+"""Settings, split by concern the way tipg does, each read from the environment.
+
+Every class has its own prefix so an operator can read one block of the README and set
+just that block. `DATABASE_URL` keeps its conventional unprefixed name because every
+PostgreSQL tool and PaaS already sets it.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The repository root: app/core/settings.py -> parents[2]. The embedded cluster and the
+# built frontend live next to the code so that a clone is self-contained.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class DatabaseSettings(BaseSettings):
+    """Where the data lives. Without DATABASE_URL the embedded cluster under var/ is used."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    database_url: str | None = Field(default=None, description="SQLAlchemy/libpq URL of an existing PostGIS database")
+    investmap_var_dir: Path = Field(default=PROJECT_ROOT / "var", description="state of the embedded cluster")
+    investmap_db_name: str = Field(default="investmap", description="database name inside the embedded cluster")
+    investmap_db_pool_size: int = Field(default=10, ge=1)
+
+
+class ServerSettings(BaseSettings):
+    """The HTTP side."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    investmap_public_url: str | None = Field(
+        default=None, description="external base URL used in links when behind a proxy (else taken from the request)"
+    )
+
+
+class ApiSettings(BaseSettings):
+    """Paging limits and write access of the REST API."""
+
+    model_config = SettingsConfigDict(env_prefix="INVESTMAP_", extra="ignore")
+
+    default_limit: int = Field(default=100, ge=1)
+    max_limit: int = Field(default=10_000, ge=1)
+    # Until real accounts exist, every write needs this bearer token; unset means read-only.
+    admin_token: str | None = None
+
+
+@lru_cache
+def database_settings() -> DatabaseSettings:
+    return DatabaseSettings()
+
+
+@lru_cache
+def server_settings() -> ServerSettings:
+    return ServerSettings()
+
+
+@lru_cache
+def api_settings() -> ApiSettings:
+    return ApiSettings()

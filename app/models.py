@@ -1,0 +1,13 @@
+"""Every table, imported in one place so Alembic and the loaders see the whole schema."""
+
+from app.carriers.models import Carrier
+from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
+from app.core.database import Base
+from app.parks.models import CooperationPark, Park
+from app.regions.models import Region
+
+metadata = Base.metadata
+
+__all__ = [
+    "Carrier", "Cluster", "ClusterCity", "ClusterPark", "ClusterRevenue", "CooperationPark", "Park", "Region", "metadata",
+]

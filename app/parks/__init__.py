@@ -1,0 +1,1 @@
+"""Parks and development zones (园区 / 开发区), including cooperation parks (合作园区)."""

@@ -1,0 +1,98 @@
+from datetime import date
+
+from geoalchemy2 import Geometry
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, Text, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.codes import LabelledEnum, register, sql_in
+from app.core.database import Base
+from app.core.provenance import ProvenanceColumns
+
+
+@register("park_level")
+class ParkLevel(LabelledEnum):
+    NATIONAL = ("national", "国家级", "national")
+    PROVINCIAL = ("provincial", "省级", "provincial")
+    MUNICIPAL = ("municipal", "市级", "municipal")
+
+
+@register("park_type")
+class ParkType(LabelledEnum):
+    ETDZ = ("etdz", "经济技术开发区", "economic and technological development zone")
+    HITECH = ("hitech", "高新技术产业开发区", "high-tech industrial development zone")
+    BONDED = ("bonded", "综合保税区", "comprehensive bonded zone")
+    INDUSTRIAL = ("industrial", "工业园区", "industrial park")
+    FEATURED = ("featured", "特色产业园", "featured industry park")
+    CHEMICAL = ("chemical", "化工园区", "chemical park")
+    FUTURE = ("future", "未来产业先导区", "future industries pilot zone")
+    OTHER = ("other", "其他", "other")
+
+
+@register("location_precision")
+class LocationPrecision(LabelledEnum):
+    EXACT = ("exact", "精确位置", "exact")
+    TOWN = ("town", "大致位置（乡镇级）", "approximate (town level)")
+    COUNTY = ("county", "大致位置（县级）", "approximate (county level)")
+
+
+@register("partner_region")
+class PartnerRegion(LabelledEnum):
+    YRD = ("yrd", "长三角", "Yangtze River Delta")
+    GBA = ("gba", "粤港澳大湾区", "Guangdong-Hong Kong-Macao Greater Bay Area")
+    WEST_STRAIT = ("west_strait", "海西", "West Coast of the Taiwan Strait")
+    OTHER = ("other", "其他", "other")
+
+
+@register("cooperation_model")
+class CooperationModel(LabelledEnum):
+    CO_BUILD = ("co_build", "共建", "co-built")
+    TRUSTEESHIP = ("trusteeship", "托管", "trusteeship")
+    ENCLAVE = ("enclave", "飞地", "enclave")
+
+
+class Park(ProvenanceColumns, Base):
+    __tablename__ = "parks"
+    __table_args__ = (
+        CheckConstraint(sql_in("level", ParkLevel), name="level"),
+        CheckConstraint(sql_in("type", ParkType), name="type"),
+        CheckConstraint(sql_in("location_precision", LocationPrecision), name="location_precision"),
+        CheckConstraint("approved_area_ha > 0", name="approved_area_ha_positive"),
+        # Catalogue dates are often only a year or a month: keep what the source says.
+        CheckConstraint(r"approval_date ~ '^\d{4}(-\d{2}(-\d{2})?)?$'", name="approval_date"),
+        CheckConstraint("boundary IS NULL OR ST_IsValid(boundary)", name="boundary_valid"),
+        CheckConstraint("length(name) BETWEEN 1 AND 200", name="name_length"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    short_name: Mapped[str | None] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(Text, nullable=False, index=True)
+    type: Mapped[str] = mapped_column(Text, nullable=False, index=True)
+    region_adcode: Mapped[str] = mapped_column(ForeignKey("regions.adcode"), nullable=False, index=True)
+    approval_date: Mapped[str | None] = mapped_column(Text)
+    approved_area_ha: Mapped[float | None] = mapped_column(Numeric(12, 2))
+    leading_industries: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
+    boundary: Mapped[object | None] = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True))
+    location: Mapped[object] = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
+    location_precision: Mapped[str] = mapped_column(Text, nullable=False, server_default="county")
+    contacts: Mapped[list[dict[str, str]]] = mapped_column(JSONB, nullable=False, server_default=text("'[]'::jsonb"))
+    profile: Mapped[str | None] = mapped_column(Text)
+
+
+class CooperationPark(Base):
+    """The partnership of a park built with another region; one per park."""
+
+    __tablename__ = "cooperation_parks"
+    __table_args__ = (
+        CheckConstraint(sql_in("partner_region", PartnerRegion), name="partner_region"),
+        CheckConstraint(sql_in("model", CooperationModel), name="model"),
+    )
+
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"), primary_key=True)
+    partner_region: Mapped[str] = mapped_column(Text, nullable=False)
+    partner_name: Mapped[str] = mapped_column(Text, nullable=False)
+    partner_location: Mapped[object] = mapped_column(Geometry("POINT", srid=4326), nullable=False)
+    model: Mapped[str | None] = mapped_column(Text)
+    signed_date: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,25 @@
+from pydantic import BaseModel, Field
+
+from app.core.listing import ListQuery
+from app.regions.models import RegionLevel
+
+
+class RegionQuery(ListQuery):
+    level: RegionLevel | None = Field(default=None, description="province | city | county / 级别")
+    parent: str | None = Field(default=None, pattern=r"^\d{6}$", description="parent adcode / 上级代码")
+
+
+class RegionRef(BaseModel):
+    adcode: str
+    name: str
+    level: RegionLevel
+
+
+class RegionLookup(BaseModel):
+    """The province, city and county that contain a point."""
+
+    lon: float
+    lat: float
+    province: RegionRef
+    city: RegionRef
+    county: RegionRef
