@@ -9,10 +9,10 @@ All public converters take longitude and latitude in degrees, as Python scalars 
 arrays of any (broadcastable) shape, and return a ``(lon, lat)`` tuple: floats for scalar
 input, float64 arrays of the broadcast shape otherwise. Inputs are never modified.
 
-The forward formulas are the ones that circulate publicly and that Amap, Tencent and Baidu
-agree with to centimetres; they are not an official specification. Whatever their origin,
-GCJ-02 has no closed-form inverse, so GCJ-02 -> WGS-84 (and BD-09 -> GCJ-02) are solved
-numerically here.
+The forward formulas are the ones that circulate publicly (they are not an official
+specification); published comparisons put them within about half a metre of Amap's own
+conversion service. GCJ-02 has no closed-form inverse, so GCJ-02 -> WGS-84 (and
+BD-09 -> GCJ-02) are solved numerically here.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ _BD_FREQ = math.pi * 3000.0 / 180.0
 _BD_DLON = 0.0065
 _BD_DLAT = 0.006
 
-# The offset is only applied inside this rectangle. The legal rule is "inside China", but
-# the rectangle is what every public implementation (and the map clients) use, so
-# following it keeps us consistent with data produced by those tools. It also matches what
+# The offset is only applied inside this rectangle. The rule is "inside China", but this
+# rectangle is what the widely used public implementations test, so following it keeps us
+# consistent with data produced by those tools. Passing points through also matches what
 # Baidu documents for its own datum: BD-09 in China, plain WGS-84 abroad. The rectangle
 # covers some neighbouring countries; that is the de-facto behaviour, not a bug here, and
 # Jiangxi (lon 113.5-118.5, lat 24.5-30.1) is far from every edge.
@@ -63,8 +63,8 @@ _CHINA_LON_MIN, _CHINA_LON_MAX = 72.004, 137.8347
 _CHINA_LAT_MIN, _CHINA_LAT_MAX = 0.8293, 55.8271
 
 # Inverse solver: stop once the forward transform of the estimate reproduces the input to
-# 1e-9 degree (about 0.1 mm); the iteration contracts by a factor of about 1e-3 per step,
-# so 3-5 steps suffice and the cap is only a guard against pathological input.
+# 1e-9 degree (about 0.1 mm); the iteration contracts by a factor of a few thousandths per
+# step, so 3-4 steps suffice in Jiangxi and the cap only guards against pathological input.
 INVERSE_TOLERANCE_DEG = 1e-9
 INVERSE_MAX_ITERATIONS = 30
 
