@@ -9,7 +9,7 @@ from app.core.database import database_url
 from app.core.pgcluster import EmbeddedCluster, ensure_database
 from app.core.settings import PROJECT_ROOT, database_settings, server_settings
 
-app = typer.Typer(help="InvestMap 招商一张图", no_args_is_help=True)
+app = typer.Typer(help="InvestMap 招商一张图", no_args_is_help=True, pretty_exceptions_enable=False)
 db = typer.Typer(help="the database: embedded cluster and migrations", no_args_is_help=True)
 load = typer.Typer(help="load reference and demo data", no_args_is_help=True)
 app.add_typer(db, name="db")

@@ -2,6 +2,7 @@
 
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
+from app.loaders.models import LoadRun
 from app.core.database import Base
 from app.parks.models import CooperationPark, Park
 from app.regions.models import Region
@@ -9,5 +10,6 @@ from app.regions.models import Region
 metadata = Base.metadata
 
 __all__ = [
-    "Carrier", "Cluster", "ClusterCity", "ClusterPark", "ClusterRevenue", "CooperationPark", "Park", "Region", "metadata",
+    "Carrier", "Cluster", "ClusterCity", "ClusterPark", "ClusterRevenue", "CooperationPark", "LoadRun", "Park", "Region",
+    "metadata",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -168,8 +169,40 @@ def install_error_handlers(app: FastAPI) -> None:
         err = InvalidInput(problems_from_validation(exc))
         return JSONResponse(err.body(), status_code=err.status)
 
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(_: Request, exc: IntegrityError) -> JSONResponse:
+        err = from_integrity_error(exc)
+        return JSONResponse(err.body(), status_code=err.status)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         zh = {404: "未找到该地址", 405: "不支持该请求方法"}.get(exc.status_code, "请求错误")
         err = AppError(str(exc.detail), zh, status=exc.status_code, code=f"http_{exc.status_code}")
         return JSONResponse(err.body(), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+# PostgreSQL SQLSTATEs of the constraints the schema declares.
+_UNIQUE, _CHECK, _FOREIGN_KEY, _NOT_NULL = "23505", "23514", "23503", "23502"
+
+
+def from_integrity_error(exc: IntegrityError) -> AppError:
+    """Turn a constraint the database enforced into a 4xx naming the field.
+
+    The API validates first; this is the backstop for races (two creates of one name) and
+    for writers that bypass the API. Constraint names follow ck_<table>_<field>... (see
+    core/database.py), which is how the field is recovered.
+    """
+    diag = getattr(exc.orig, "diag", None)
+    code = getattr(exc.orig, "sqlstate", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    table = getattr(diag, "table_name", None) or ""
+    field_name = getattr(diag, "column_name", None) or constraint.removeprefix(f"ck_{table}_").removeprefix(
+        f"uq_{table}_").removeprefix(f"fk_{table}_") or "body"
+    if code == _UNIQUE:
+        return Conflict(f"a record with this {field_name} already exists in {table}", f"{table} 中已存在相同 {field_name} 的记录")
+    if code == _FOREIGN_KEY:
+        return InvalidInput.one(field_name, "refers to a record that does not exist or is still referenced",
+                                "引用的记录不存在或仍被引用")
+    if code == _NOT_NULL:
+        return InvalidInput.one(field_name, "must not be empty", "不能为空")
+    return InvalidInput.one(field_name, f"violates the rule {constraint}", f"不符合约束 {constraint}")

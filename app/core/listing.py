@@ -51,9 +51,11 @@ class OutputSpec:
     fields: Mapping[str, Any]  # ordered: id and name first, provenance last
     geometry: ColumnElement[Any]  # the geometry of its GeoJSON feature
     sortable: Mapping[str, ColumnElement[Any]]
+    # Properties of the GeoJSON feature when they differ from `fields` (e.g. without the geometry).
+    feature_fields: Mapping[str, Any] | None = None
 
     def feature(self) -> ColumnElement[Any]:
-        props = {k: v for k, v in self.fields.items() if k != "id"}
+        props = {k: v for k, v in (self.feature_fields or self.fields).items() if k != "id"}
         return func.json_build_object(
             literal("type"), literal("Feature"),
             literal("id"), self.id,
@@ -165,14 +167,14 @@ def render_list(session: Session, request: Request, spec: OutputSpec, stmt: Sele
     numbered = select(page.c.j, rn.label("rn")).subquery("numbered")
     items = func.coalesce(
         func.json_agg(aggregate_order_by(numbered.c.j, numbered.c.rn)).filter(numbered.c.rn <= query.limit),
-        literal_column("'[]'::json"),
+        EMPTY_JSON_ARRAY,
     )
     has_next = func.count() > query.limit
     media = GEOJSON if as_geojson else "application/json"
     next_url = public_url(request, offset=query.offset + query.limit)
     links = case(
         (has_next, func.json_build_array(json_object({"rel": literal("next"), "type": literal(media), "href": literal(next_url)}))),
-        else_=literal_column("'[]'::json"),
+        else_=EMPTY_JSON_ARRAY,
     )
     body: dict[str, Any]
     if as_geojson:
@@ -203,3 +205,5 @@ FormatParam = Annotated[
     Literal["json", "geojson"] | None,
     Query(description="json (default) or geojson; or send Accept: application/geo+json / 输出格式"),
 ]
+
+EMPTY_JSON_ARRAY = literal_column("'[]'::json")

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import shapely
 from pydantic import AfterValidator, WithJsonSchema
 from shapely.geometry import shape
+from sqlalchemy import LargeBinary, func, literal
 from shapely.geometry.base import BaseGeometry
 
 from app.core.errors import FieldProblem
@@ -149,3 +150,8 @@ def geometry_type(allowed: tuple[str, ...], bounds: Bounds = JIANGXI) -> Any:
 PointIn = geometry_type(("Point",))
 MultiPolygonIn = geometry_type(("Polygon", "MultiPolygon"))
 ChinaPointIn = geometry_type(("Point",), CHINA)
+
+
+def sql_geometry(geom: BaseGeometry) -> Any:
+    """A shapely geometry as a SQL expression (EPSG:4326), for use inside queries."""
+    return func.ST_GeomFromWKB(literal(shapely.to_wkb(geom), LargeBinary), 4326)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:30:31.749789
+Create Date: 2026-11-25 14:34:33.313511
 """
 from collections.abc import Sequence
 
@@ -17,6 +17,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table('load_runs',
+    sa.Column('name', sa.Text(), nullable=False),
+    sa.Column('signature', sa.Text(), nullable=False),
+    sa.Column('loaded_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_load_runs'))
+    )
     op.create_table('regions',
     sa.Column('adcode', sa.String(length=6), nullable=False),
     sa.Column('name', sa.Text(), nullable=False),
@@ -216,3 +222,4 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_regions_published'), table_name='regions')
     op.drop_index(op.f('ix_regions_parent_adcode'), table_name='regions')
     op.drop_table('regions')
+    op.drop_table('load_runs')

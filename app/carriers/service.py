@@ -1,0 +1,67 @@
+"""Writes of carriers: one request, one transaction, nothing half-written."""
+
+import json
+from typing import Any
+
+from geoalchemy2.shape import from_shape
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.carriers.models import RANGES, Carrier
+from app.carriers.queries import FIELDS
+from app.carriers.schemas import CarrierIn
+from app.core.errors import InvalidInput, NotFound
+from app.core.listing import json_object
+from app.geo.validate import sql_geometry
+from app.parks.models import Park
+
+_SCALARS = ("kind", "name", "park_id", "status", "land_use", "lease_term_years", "readiness", "price_wan_per_mu",
+            "rent_yuan_m2_month", "sale_price_yuan_m2", "floors", "storey_height_m", "floor_load_t_m2", "has_crane",
+            "is_standard_land", "investment_intensity_wan_per_mu", "tax_per_mu_wan", "energy_tce_per_wan",
+            "description", "source", "as_of", "is_demo", "published")
+_AREAS = ("area_m2", "area_mu", "area_ha")
+
+
+def save(session: Session, data: CarrierIn, carrier: Carrier | None = None) -> int:
+    """Create (carrier=None) or overwrite a carrier with `data`; returns its id."""
+    if session.get(Park, data.park_id) is None:
+        raise InvalidInput.one("park_id", f"unknown park {data.park_id}", f"未知的园区 {data.park_id}")
+    if carrier is None:
+        carrier = Carrier()
+        session.add(carrier)
+    for name in _SCALARS:
+        setattr(carrier, name, getattr(data, name))
+    for name in RANGES:
+        bounds = getattr(data, name)
+        setattr(carrier, f"{name}_min", bounds.min if bounds else None)
+        setattr(carrier, f"{name}_max", bounds.max if bounds else None)
+    carrier.geom = from_shape(data.geometry, srid=4326)
+    # Without a stated area, a parcel's area is measured on the ellipsoid, not in degrees².
+    carrier.area_m2 = data.area_in_m2() or session.execute(
+        select(func.ST_Area(func.geography(sql_geometry(data.geometry))))
+    ).scalar_one()
+    session.flush()
+    return carrier.id
+
+
+def current(session: Session, carrier_id: int, patch: dict[str, Any]) -> tuple[Carrier, dict[str, Any]]:
+    """The stored carrier and its writable fields, ready to have `patch` merged in."""
+    carrier = session.get(Carrier, carrier_id, with_for_update=True)
+    if carrier is None:
+        raise NotFound("carrier", "载体", carrier_id)
+    body = session.execute(select(json_object(FIELDS)).where(Carrier.id == carrier_id)).scalar_one()
+    stored = body if isinstance(body, dict) else json.loads(body)
+    # Reads give the area in every unit; keep only the one the patch does not replace.
+    for name in _AREAS:
+        stored.pop(name, None)
+    if not any(name in patch for name in _AREAS):
+        stored["area_m2"] = float(carrier.area_m2)
+    return carrier, stored
+
+
+def remove(session: Session, carrier_id: int) -> None:
+    carrier = session.get(Carrier, carrier_id)
+    if carrier is None:
+        raise NotFound("carrier", "载体", carrier_id)
+    session.delete(carrier)
+    session.flush()

@@ -1,0 +1,68 @@
+"""Writes of clusters with their cities, parks and yearly revenue, in one transaction."""
+
+import json
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
+from app.clusters.queries import FIELDS
+from app.clusters.schemas import ClusterIn
+from app.core.errors import InvalidInput, NotFound
+from app.core.listing import json_object
+from app.parks.models import Park
+from app.regions.models import Region
+
+_SCALARS = ("name", "tier", "lead_city_adcode", "target_revenue_yi", "target_year", "description",
+            "source", "as_of", "is_demo", "published")
+
+
+def _check_references(session: Session, data: ClusterIn) -> None:
+    cities = set(data.city_adcodes) | ({data.lead_city_adcode} if data.lead_city_adcode else set())
+    known = set(session.execute(select(Region.adcode).where(Region.adcode.in_(cities), Region.level == "city")).scalars())
+    if missing := sorted(cities - known):
+        field = "lead_city_adcode" if missing == [data.lead_city_adcode] else "city_adcodes"
+        raise InvalidInput.one(field, f"not city adcodes: {missing}", f"不是设区市行政区划代码：{missing}")
+    parks = set(session.execute(select(Park.id).where(Park.id.in_(data.park_ids))).scalars())
+    if missing_parks := sorted(set(data.park_ids) - parks):
+        raise InvalidInput.one("park_ids", f"unknown park ids {missing_parks}", f"未知的园区 id {missing_parks}")
+    years = [r.year for r in data.revenues]
+    if len(years) != len(set(years)):
+        raise InvalidInput.one("revenues", "a year appears twice", "同一年份出现了两次")
+
+
+def save(session: Session, data: ClusterIn, cluster: Cluster | None = None) -> int:
+    _check_references(session, data)
+    if cluster is None:
+        cluster = Cluster()
+        session.add(cluster)
+    for name in _SCALARS:
+        setattr(cluster, name, getattr(data, name))
+    session.flush()
+    for table in (ClusterCity, ClusterPark, ClusterRevenue):
+        session.execute(delete(table).where(table.cluster_id == cluster.id))
+    if data.city_adcodes:
+        session.execute(insert(ClusterCity), [{"cluster_id": cluster.id, "adcode": a} for a in set(data.city_adcodes)])
+    if data.park_ids:
+        session.execute(insert(ClusterPark), [{"cluster_id": cluster.id, "park_id": p} for p in set(data.park_ids)])
+    if data.revenues:
+        session.execute(insert(ClusterRevenue), [{"cluster_id": cluster.id, **r.model_dump()} for r in data.revenues])
+    session.flush()
+    return cluster.id
+
+
+def current(session: Session, cluster_id: int, patch: dict[str, Any]) -> tuple[Cluster, dict[str, Any]]:
+    cluster = session.get(Cluster, cluster_id, with_for_update=True)
+    if cluster is None:
+        raise NotFound("cluster", "产业集群", cluster_id)
+    body = session.execute(select(json_object(FIELDS)).where(Cluster.id == cluster_id)).scalar_one()
+    return cluster, body if isinstance(body, dict) else json.loads(body)
+
+
+def remove(session: Session, cluster_id: int) -> None:
+    cluster = session.get(Cluster, cluster_id)
+    if cluster is None:
+        raise NotFound("cluster", "产业集群", cluster_id)
+    session.delete(cluster)
+    session.flush()

@@ -1,0 +1,1 @@
+"""Loading the reference data in geodata/ and generating the demo data."""

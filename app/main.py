@@ -1,0 +1,43 @@
+"""The FastAPI application: routers, error mapping, the built frontend."""
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+
+from app.carriers.router import router as carriers_router
+from app.clusters.router import router as clusters_router
+from app.core.codes import REGISTRY
+from app.core.errors import install_error_handlers
+from app.core.settings import server_settings
+from app.parks.router import router as parks_router
+from app.regions.router import router as regions_router
+
+
+def _api() -> APIRouter:
+    api = APIRouter(prefix="/api/v1")
+    for router in (regions_router, parks_router, carriers_router, clusters_router):
+        api.include_router(router)
+
+    @api.get("/codes", tags=["codes 代码表"], summary="Codes with Chinese and English labels / 代码表")
+    def codes() -> dict[str, list[dict[str, str]]]:
+        return {name: enum.labels() for name, enum in REGISTRY.items()}
+
+    return api
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="InvestMap 招商一张图 API",
+        version="1.0",
+        description="Parks, carriers, clusters and regions of Jiangxi. Coordinates are WGS-84 (EPSG:4326), "
+        "[lon, lat]. 园区、载体、产业集群与行政区；坐标为 WGS-84。",
+    )
+    app.state.public_url = server_settings().investmap_public_url
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    install_error_handlers(app)
+    app.include_router(_api())
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

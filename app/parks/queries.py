@@ -1,0 +1,121 @@
+"""Reads of parks, built in SQL."""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, exists, func, select, text
+
+from app.carriers.models import Carrier
+from app.clusters.models import Cluster, ClusterPark
+from app.core.auth import Principal
+from app.core.listing import EMPTY_JSON_ARRAY, OutputSpec, bbox_filter, geojson, json_object
+from app.core.provenance import provenance_fields
+from app.parks.models import CooperationPark, Park
+from app.parks.schemas import ParkQuery
+from app.regions.models import Region
+from app.regions.queries import within_region
+
+_cluster_ids = (
+    select(func.coalesce(func.array_agg(ClusterPark.cluster_id), text("'{}'::int[]")))
+    .where(ClusterPark.park_id == Park.id)
+    .scalar_subquery()
+)
+_clusters = (
+    select(func.coalesce(func.json_agg(json_object({"id": Cluster.id, "name": Cluster.name})), EMPTY_JSON_ARRAY))
+    .join(ClusterPark, ClusterPark.cluster_id == Cluster.id)
+    .where(ClusterPark.park_id == Park.id)
+    .scalar_subquery()
+)
+_cooperation = (
+    select(json_object({
+        "partner_region": CooperationPark.partner_region,
+        "partner_name": CooperationPark.partner_name,
+        "partner_location": geojson(CooperationPark.partner_location),
+        "model": CooperationPark.model,
+        "signed_date": CooperationPark.signed_date,
+        "source": CooperationPark.source,
+    }))
+    .where(CooperationPark.park_id == Park.id)
+    .scalar_subquery()
+)
+_region_name = select(Region.name).where(Region.adcode == Park.region_adcode).scalar_subquery()
+_city_adcode = select(Region.parent_adcode).where(Region.adcode == Park.region_adcode).scalar_subquery()
+
+
+def _available(kind: str) -> ColumnElement[Any]:
+    return (
+        select(func.count())
+        .where(Carrier.park_id == Park.id, Carrier.kind == kind, Carrier.status == "available", Carrier.published)
+        .scalar_subquery()
+    )
+
+
+FIELDS: dict[str, Any] = {
+    "id": Park.id,
+    "name": Park.name,
+    "short_name": Park.short_name,
+    "level": Park.level,
+    "type": Park.type,
+    "region_adcode": Park.region_adcode,
+    "region_name": _region_name,
+    "city_adcode": _city_adcode,
+    "approval_date": Park.approval_date,
+    "approved_area_ha": Park.approved_area_ha,
+    "leading_industries": Park.leading_industries,
+    "cluster_ids": _cluster_ids,
+    "clusters": _clusters,
+    "location": geojson(Park.location),
+    "location_precision": Park.location_precision,
+    "boundary": geojson(Park.boundary),
+    "cooperation": _cooperation,
+    "contacts": Park.contacts,
+    "profile": Park.profile,
+    **provenance_fields(Park),
+}
+SORTABLE = {"id": Park.id, "name": Park.name, "level": Park.level, "type": Park.type,
+            "approved_area_ha": Park.approved_area_ha, "approval_date": Park.approval_date,
+            "updated_at": Park.updated_at}
+
+# A park feature's geometry is its representative point; the outline stays in the JSON form.
+_FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("location", "boundary")}
+OUTPUT = OutputSpec(id=Park.id, fields=FIELDS, geometry=Park.location, sortable=SORTABLE,
+                    feature_fields=_FEATURE_FIELDS)
+# A single park also says how many carriers are on offer: the detail drawer shows it.
+OUTPUT_DETAIL = OutputSpec(
+    id=Park.id,
+    fields={**FIELDS, "available_carriers": {k: _available(k) for k in ("land", "factory", "office")}},
+    geometry=Park.location,
+    sortable=SORTABLE,
+    feature_fields=_FEATURE_FIELDS,
+)
+
+
+def visible(user: Principal) -> Select[Any]:
+    """The parks `user` may see at all: the public sees published ones only."""
+    stmt = select(Park)
+    return stmt if user.sees_unpublished else stmt.where(Park.published)
+
+
+def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
+    stmt = visible(user)
+    if q.level:
+        stmt = stmt.where(Park.level == q.level)
+    if q.type:
+        stmt = stmt.where(Park.type == q.type)
+    if q.region:
+        stmt = stmt.where(within_region(Park.region_adcode, q.region))
+    if q.industry:
+        stmt = stmt.where(func.array_to_string(Park.leading_industries, " ").icontains(q.industry, autoescape=True))
+    if q.cluster is not None:
+        stmt = stmt.where(exists().where(ClusterPark.park_id == Park.id, ClusterPark.cluster_id == q.cluster))
+    if q.q:
+        stmt = stmt.where(Park.name.icontains(q.q, autoescape=True) | Park.short_name.icontains(q.q, autoescape=True))
+    if q.cooperation is not None:
+        has = exists().where(CooperationPark.park_id == Park.id)
+        stmt = stmt.where(has if q.cooperation else ~has)
+    if q.published is not None:
+        stmt = stmt.where(Park.published == q.published)
+    if q.is_demo is not None:
+        stmt = stmt.where(Park.is_demo == q.is_demo)
+    if (bbox := q.bbox_tuple) is not None:
+        stmt = stmt.where(bbox_filter(Park.location, bbox))
+    return stmt

@@ -1,0 +1,95 @@
+"""Writes of parks: one request, one transaction (the session's), nothing half-written."""
+
+import json
+from typing import Any
+
+import shapely
+from geoalchemy2.shape import from_shape
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from app.carriers.models import Carrier
+from app.clusters.models import Cluster, ClusterPark
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.listing import json_object
+from app.parks.models import CooperationPark, Park
+from app.parks.queries import FIELDS
+from app.parks.schemas import ParkIn
+from app.regions.models import Region
+from app.geo.validate import sql_geometry
+from app.regions.queries import require_region
+
+# How far a representative point may lie outside its stated county: generous enough for
+# boundaries simplified for display and parks on a border, tight enough to catch a wrong county.
+REGION_TOLERANCE_M = 2000
+
+_SCALARS = ("name", "short_name", "level", "type", "region_adcode", "approval_date", "approved_area_ha",
+            "leading_industries", "location_precision", "profile", "source", "as_of", "is_demo", "published")
+
+
+def _check_references(session: Session, data: ParkIn) -> None:
+    require_region(session, data.region_adcode, "region_adcode", level="county")
+    point = sql_geometry(data.location)
+    inside = session.execute(
+        select(func.ST_DWithin(func.geography(Region.geom), func.geography(point), REGION_TOLERANCE_M))
+        .where(Region.adcode == data.region_adcode)
+    ).scalar_one()
+    if not inside:
+        lon, lat = data.location.x, data.location.y
+        raise InvalidInput.one("location", f"[{lon}, {lat}] is not in region {data.region_adcode}",
+                               f"[{lon}, {lat}] 不在行政区 {data.region_adcode} 内", [lon, lat])
+    if data.cluster_ids:
+        known = set(session.execute(select(Cluster.id).where(Cluster.id.in_(data.cluster_ids))).scalars())
+        missing = sorted(set(data.cluster_ids) - known)
+        if missing:
+            raise InvalidInput.one("cluster_ids", f"unknown cluster ids {missing}", f"未知的产业集群 id {missing}")
+
+
+def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
+    """Create (park=None) or overwrite a park with `data`; returns its id."""
+    _check_references(session, data)
+    if park is None:
+        park = Park()
+        session.add(park)
+    for name in _SCALARS:
+        setattr(park, name, getattr(data, name))
+    park.location = from_shape(data.location, srid=4326)
+    boundary = data.boundary
+    if boundary is not None and boundary.geom_type == "Polygon":
+        boundary = shapely.MultiPolygon([boundary])
+    park.boundary = from_shape(boundary, srid=4326) if boundary is not None else None
+    park.contacts = [c.model_dump(exclude_none=True) for c in data.contacts]
+    session.flush()
+    session.execute(delete(ClusterPark).where(ClusterPark.park_id == park.id))
+    if data.cluster_ids:
+        session.execute(insert(ClusterPark), [{"park_id": park.id, "cluster_id": c} for c in set(data.cluster_ids)])
+    session.execute(delete(CooperationPark).where(CooperationPark.park_id == park.id))
+    if (coop := data.cooperation) is not None:
+        session.add(CooperationPark(
+            park_id=park.id, partner_region=coop.partner_region, partner_name=coop.partner_name,
+            partner_location=from_shape(coop.partner_location, srid=4326), model=coop.model,
+            signed_date=coop.signed_date, source=coop.source,
+        ))
+    session.flush()
+    return park.id
+
+
+def current(session: Session, park_id: int, patch: dict[str, Any]) -> tuple[Park, dict[str, Any]]:
+    """The stored park and its fields as the API writes them, for PATCH."""
+    park = session.get(Park, park_id, with_for_update=True)
+    if park is None:
+        raise NotFound("park", "园区", park_id)
+    body = session.execute(select(json_object(FIELDS)).where(Park.id == park_id)).scalar_one()
+    return park, body if isinstance(body, dict) else json.loads(body)
+
+
+def remove(session: Session, park_id: int, cascade: bool) -> None:
+    park = session.get(Park, park_id)
+    if park is None:
+        raise NotFound("park", "园区", park_id)
+    carriers = session.execute(select(func.count()).where(Carrier.park_id == park_id)).scalar_one()
+    if carriers and not cascade:
+        raise Conflict(f"park {park_id} has {carriers} carriers: delete them first or pass cascade=true",
+                       f"园区 {park_id} 下还有 {carriers} 个载体：请先删除，或使用 cascade=true")
+    session.delete(park)
+    session.flush()
