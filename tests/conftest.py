@@ -1,0 +1,101 @@
+"""Test fixtures: a real PostGIS database of its own, migrated and loaded like production.
+
+The suite never touches the database of `make run`: it uses `<name>_test` on the same
+server (the embedded cluster under var/, or the server of DATABASE_URL).
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session
+
+from app.core.database import normalise_url
+from app.core.pgcluster import EmbeddedCluster, drop_database, ensure_database
+from app.core.settings import PROJECT_ROOT, database_settings
+
+ADMIN_TOKEN = "test-admin-token"
+GEODATA = PROJECT_ROOT / "geodata"
+
+
+def _server_url(database: str) -> str:
+    settings = database_settings()
+    if settings.database_url:
+        base = normalise_url(settings.database_url).rsplit("/", 1)[0]
+        return f"{base}/{database}"
+    cluster = EmbeddedCluster(settings.investmap_var_dir)
+    return cluster.url(database, cluster.start())
+
+
+def fresh_database(name: str) -> str:
+    url = _server_url(name)
+    drop_database(url)
+    ensure_database(url)
+    return url
+
+
+def migrate(url: str, revision: str = "head", down: bool = False) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["url"] = url
+    (command.downgrade if down else command.upgrade)(config, revision)
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    url = fresh_database(f"{database_settings().investmap_db_name}_test")
+    migrate(url)
+    # Everything below (app, loaders, CLI subprocesses) reads the URL from the environment.
+    os.environ["DATABASE_URL"] = url
+    os.environ["INVESTMAP_ADMIN_TOKEN"] = ADMIN_TOKEN
+    _clear_caches()
+    from app.loaders.demo import load_demo_carriers
+    from app.loaders.reference import load_all
+
+    list(load_all(GEODATA))
+    load_demo_carriers(plots=400, factories=100, seed=7)
+    yield url
+
+
+def _clear_caches() -> None:
+    from app.core import database, settings
+
+    for fn in (settings.database_settings, settings.api_settings, settings.server_settings,
+               database.get_engine, database._session_factory):
+        fn.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Engine:
+    return create_engine(database_url)
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def client(database_url: str) -> Iterator[TestClient]:
+    from app.main import create_app
+
+    with TestClient(create_app()) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def admin(database_url: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    path = PROJECT_ROOT / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
