@@ -8,6 +8,8 @@ from app.clusters.router import router as clusters_router
 from app.core.codes import REGISTRY
 from app.core.errors import install_error_handlers
 from app.core.settings import server_settings
+from app.ogc import errors as ogc_errors
+from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router
 
@@ -34,7 +36,9 @@ def create_app() -> FastAPI:
     app.state.public_url = server_settings().investmap_public_url
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     install_error_handlers(app)
+    ogc_errors.install()
     app.include_router(_api())
+    app.include_router(ogc_router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -11,6 +11,7 @@ from app.clusters.queries import FIELDS
 from app.clusters.schemas import ClusterIn
 from app.core.errors import InvalidInput, NotFound
 from app.core.listing import json_object
+from app.core.versions import mark_written
 from app.parks.models import Park
 from app.regions.models import Region
 
@@ -33,6 +34,7 @@ def _check_references(session: Session, data: ClusterIn) -> None:
 
 
 def save(session: Session, data: ClusterIn, cluster: Cluster | None = None) -> int:
+    mark_written(session)
     _check_references(session, data)
     if cluster is None:
         cluster = Cluster()
@@ -64,5 +66,6 @@ def remove(session: Session, cluster_id: int) -> None:
     cluster = session.get(Cluster, cluster_id)
     if cluster is None:
         raise NotFound("cluster", "产业集群", cluster_id)
+    mark_written(session)
     session.delete(cluster)
     session.flush()
