@@ -104,6 +104,9 @@ def collection(layer: Layer, user: Principal, base: str) -> Collection:
             Link(href=f"{here}/items", rel="items", type=GEOJSON, title="features / 要素"),
             Link(href=f"{here}/queryables", rel=REL_QUERYABLES, type=SCHEMA_JSON, title="queryables / 可查询属性"),
             Link(href=f"{here}/schema", rel="describedby", type=SCHEMA_JSON, title="feature schema / 要素结构"),
+            # Relation types compare case-insensitively (RFC 8288), but GDAL up to 3.6 matches only
+            # the camel-case spelling; without it GDAL guesses types from the first 10 features.
+            Link(href=f"{here}/schema", rel="describedBy", type=SCHEMA_JSON, title="feature schema / 要素结构"),
             Link(href=f"{base}/tiles/{layer.id}.json", rel="alternate", type=JSON, title="TileJSON / 矢量切片"),
         ],
     )

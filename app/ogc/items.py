@@ -8,7 +8,9 @@ only counted for small layers or when `count=true` asks for it.
 
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Select, Text, and_, case, cast, func, literal, literal_column, select
+from geoalchemy2 import Geometry
+from sqlalchemy import (JSON, ColumnElement, Select, Text, and_, case, cast, func, literal, literal_column, select,
+                        type_coerce)
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 from sqlalchemy.orm import Session
 
@@ -21,7 +23,10 @@ from app.ogc.params import ItemsParams
 
 def feature(layer: Layer, crs: OutputCrs, links: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
     # Options 0: no "crs" member in the geometry (PostGIS adds one for non-4326 SRIDs by default).
-    geometry = cast(func.ST_AsGeoJSON(crs.geometry(layer.geometry), crs.decimals, 0), JSON)
+    # type_coerce: GeoAlchemy2's ST_AsGeoJSON turns a bare scalar subquery (a cluster's union of
+    # cities) into its whole-row "feature" form; typed as a geometry it stays a geometry.
+    drawn = type_coerce(crs.geometry(layer.geometry), Geometry)
+    geometry = cast(func.ST_AsGeoJSON(drawn, crs.decimals, 0), JSON)
     body: dict[str, Any] = {"type": literal("Feature"), "id": layer.key, "geometry": geometry,
                             "properties": json_object(layer.properties)}
     if links is not None:
