@@ -12,6 +12,7 @@ from app.ogc import errors as ogc_errors
 from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router
+from app.tiles.router import router as tiles_router
 
 
 def _api() -> APIRouter:
@@ -39,6 +40,7 @@ def create_app() -> FastAPI:
     ogc_errors.install()
     app.include_router(_api())
     app.include_router(ogc_router)
+    app.include_router(tiles_router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

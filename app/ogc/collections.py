@@ -94,11 +94,15 @@ def _extent(layer: Layer, version: int, user: Principal) -> Extent:
     return Extent(spatial=spatial, temporal=temporal)
 
 
+def extent(layer: Layer, user: Principal) -> Extent:
+    return _extent(layer, VERSIONS.version(layer.tables), user)
+
+
 def collection(layer: Layer, user: Principal, base: str) -> Collection:
     here = f"{base}/ogc/collections/{layer.id}"
     return Collection(
         id=layer.id, title=layer.title, description=layer.description,
-        extent=_extent(layer, VERSIONS.version(layer.tables), user),
+        extent=extent(layer, user),
         links=[
             Link(href=here, rel="self", type=JSON, title="this collection / 本图层"),
             Link(href=f"{here}/items", rel="items", type=GEOJSON, title="features / 要素"),
