@@ -13,7 +13,7 @@ from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (Boolean, ColumnElement, Float, Integer, Numeric, Select, Text, bindparam, cast, func, null,
-                        select, type_coerce, union_all)
+                        select, true, type_coerce, union_all)
 
 from app.core.auth import Principal
 from app.ogc.layers import Layer
@@ -51,12 +51,12 @@ def layer_tile(layer: Layer, user: Principal) -> Select[Any]:
 
     def drawn(geometry: ColumnElement[Any], zooms: ColumnElement[bool]) -> Select[Any]:
         geom = _geom(geometry)
-        return layer.rows(user).with_only_columns(
+        return layer.rows(user).join(bounds, geom.op("&&")(bounds.c.g)).with_only_columns(
             *([layer.key.label("id")] if with_id else []),
             *[_value(e).label(n) for n, e in props.items()],
             cast(null(), Integer).label("count"),
             func.ST_AsMVTGeom(func.ST_Transform(geom, WEB_MERCATOR), bounds.c.m, EXTENT, BUFFER, True).label("geom"),
-        ).where(zooms, geom.op("&&")(bounds.c.g), func.ST_Intersects(geom, bounds.c.g))
+        ).where(zooms, func.ST_Intersects(geom, bounds.c.g))
 
     detail_geometry = rule.detail if rule.detail is not None else layer.geometry
     branches = [drawn(detail_geometry, Z >= rule.detail_zoom)]
@@ -75,11 +75,11 @@ def _grid(layer: Layer, user: Principal, point: ColumnElement[Any], bounds: Any,
     whose point lies in the tile."""
     merc = func.ST_Transform(point, WEB_MERCATOR)
     cell = (func.ST_XMax(bounds.c.m) - func.ST_XMin(bounds.c.m)) / GRID
-    members = layer.rows(user).with_only_columns(
+    members = layer.rows(user).join(bounds, point.op("&&")(bounds.c.g)).with_only_columns(
         merc.label("p"),
         func.floor((func.ST_X(merc) - func.ST_XMin(bounds.c.m)) / cell).label("ix"),
         func.floor((func.ST_Y(merc) - func.ST_YMin(bounds.c.m)) / cell).label("iy"),
-    ).where(Z < layer.tile.detail_zoom, point.op("&&")(bounds.c.g), func.ST_Intersects(point, bounds.c.g)).subquery()
+    ).where(Z < layer.tile.detail_zoom, func.ST_Intersects(point, bounds.c.g)).subquery()
     cells = (
         select(func.count().label("n"), func.ST_Centroid(func.ST_Collect(members.c.p)).label("c"))
         .group_by(members.c.ix, members.c.iy)
@@ -90,7 +90,7 @@ def _grid(layer: Layer, user: Principal, point: ColumnElement[Any], bounds: Any,
         *[_typed_null(e).label(n) for n, e in props.items()],
         cast(cells.c.n, Integer).label("count"),
         func.ST_AsMVTGeom(cells.c.c, bounds.c.m, EXTENT, BUFFER, True).label("geom"),
-    ).select_from(cells, bounds)
+    ).select_from(cells.join(bounds, true()))  # bounds is one row
 
 
 @cache
