@@ -6,29 +6,52 @@ page 1. The extra row says whether a next page exists without a COUNT; `numberMa
 only counted for small layers or when `count=true` asks for it.
 """
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import (JSON, ColumnElement, Select, Text, and_, case, cast, func, literal, literal_column, select,
-                        type_coerce)
+from sqlalchemy import (JSON, ColumnElement, Date, Float, Integer, Select, Subquery, Text, bindparam, case, cast, false,
+                        func, literal, literal_column, select, type_coerce)
+from sqlalchemy.engine import Compiled
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 from sqlalchemy.orm import Session
 
 from app.core.auth import Principal
+from app.core.database import get_engine
 from app.core.listing import EMPTY_JSON_ARRAY, GEOJSON, bbox_filter, json_object
 from app.ogc.crs import OutputCrs
 from app.ogc.layers import Layer
 from app.ogc.params import ItemsParams
 
 
-def feature(layer: Layer, crs: OutputCrs, links: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
-    # Options 0: no "crs" member in the geometry (PostGIS adds one for non-4326 SRIDs by default).
+# Column names of the feature rows that are not properties (no property starts with "__").
+KEY, GEOMETRY = "__key", "__geometry"
+
+
+def feature_rows(layer: Layer, stmt: Select[Any], crs: OutputCrs) -> Select[Any]:
+    """One row per feature: key, geometry as GeoJSON text, then each property as a column."""
     # type_coerce: GeoAlchemy2's ST_AsGeoJSON turns a bare scalar subquery (a cluster's union of
     # cities) into its whole-row "feature" form; typed as a geometry it stays a geometry.
+    # Options 0: no "crs" member in the geometry (PostGIS adds one for non-4326 SRIDs by default).
     drawn = type_coerce(crs.geometry(layer.geometry), Geometry)
-    geometry = cast(func.ST_AsGeoJSON(drawn, crs.decimals, 0), JSON)
-    body: dict[str, Any] = {"type": literal("Feature"), "id": layer.key, "geometry": geometry,
-                            "properties": json_object(layer.properties)}
+    return stmt.with_only_columns(layer.key.label(KEY), func.ST_AsGeoJSON(drawn, crs.decimals, 0).label(GEOMETRY),
+                                  *[expr.label(name) for name, expr in layer.properties.items()])
+
+
+def feature(layer: Layer, rows: Subquery, links: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
+    """A GeoJSON Feature from a row of `feature_rows`.
+
+    The properties are `to_json` of a row of just the property columns, not a json_build_object
+    of name/value pairs: PostgreSQL converts a row with one cached plan per column type, while
+    json_build_object looks the type of every argument up again on every call, which made a
+    page of 1,000 plots three times slower to build.
+    """
+    props = select(*[rows.c[name] for name in layer.properties]).correlate_except(None).subquery("p")
+    body: dict[str, Any] = {
+        "type": literal("Feature"), "id": rows.c[KEY], "geometry": cast(rows.c[GEOMETRY], JSON),
+        "properties": select(func.to_json(props.table_valued())).scalar_subquery(),
+    }
     if links is not None:
         body["links"] = links
     return json_object(body)
@@ -42,75 +65,124 @@ def link(rel: str, href: ColumnElement[Any] | str, media: str = GEOJSON, title: 
     return func.jsonb_build_object(*[x for k, v in fields.items() for x in (literal(k), v)])
 
 
-def filtered(layer: Layer, user: Principal, p: ItemsParams) -> Select[Any]:
+@dataclass(frozen=True)
+class Shape:
+    """What decides the SQL text of a page; every value (bbox, cursor, limit, URLs) is a parameter,
+    so each shape is compiled once and psycopg prepares it on each connection after a few uses."""
+
+    layer: Layer
+    user: Principal
+    crs: OutputCrs
+    bbox: bool = False
+    since: bool = False
+    until: bool = False
+    dated: bool = False
+    after: bool = False
+    before: bool = False
+    count: bool = False
+    filters: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, layer: Layer, user: Principal, p: ItemsParams) -> "Shape":
+        since, until = p.dates or (None, None)
+        return cls(layer, user, p.crs, bbox=p.bbox is not None, since=since is not None, until=until is not None,
+                   dated=p.dates is not None, after=p.after is not None, before=p.before is not None,
+                   count=p.count or layer.cheap_count, filters=tuple(sorted(p.filters)))
+
+
+def parameters(p: ItemsParams, self_url: str, page_url: tuple[str, str, str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {"limit": p.limit, "look_ahead": p.limit + 1, "after": p.after, "before": p.before,
+                              "self_url": self_url, **dict(zip(_URL_PARTS, page_url, strict=True))}
+    values.update(zip(_BBOX, p.bbox or (), strict=False))
+    values["since"], values["until"] = p.dates or (None, None)
+    values.update({f"filter_{name}": value for name, value in p.filters.items()})
+    return values
+
+
+_BBOX = ("west", "south", "east", "north")
+_URL_PARTS = ("after_prefix", "after_suffix", "before_prefix", "before_suffix")
+
+
+def filtered(shape: Shape) -> Select[Any]:
     """The layer's visible rows narrowed by bbox, datetime and property filters (no paging)."""
-    stmt = layer.rows(user)
-    if p.bbox is not None:
-        stmt = stmt.where(bbox_filter(layer.geometry, p.bbox))
-    if p.dates is not None:
+    layer = shape.layer
+    stmt = layer.rows(shape.user)
+    if shape.bbox:
+        stmt = stmt.where(bbox_filter(layer.geometry, tuple(bindparam(n, type_=Float) for n in _BBOX)))  # type: ignore[arg-type]
+    if shape.dated:
         as_of = layer.output.fields["as_of"]
-        start, end = p.dates
         stmt = stmt.where(as_of.is_not(None))  # a record without a date matches no datetime filter
-        if start is not None:
-            stmt = stmt.where(as_of >= start)
-        if end is not None:
-            stmt = stmt.where(as_of <= end)
-    for name, value in p.filters.items():
-        stmt = stmt.where(layer.properties[name] == value)
+        if shape.since:
+            stmt = stmt.where(as_of >= bindparam("since", type_=Date))
+        if shape.until:
+            stmt = stmt.where(as_of <= bindparam("until", type_=Date))
+    for name in shape.filters:
+        stmt = stmt.where(layer.properties[name] == bindparam(f"filter_{name}"))
     return stmt
 
 
-def collection_text(session: Session, layer: Layer, user: Principal, p: ItemsParams,
-                    self_url: str, page_url: tuple[str, str, str, str]) -> str:
-    """One page as a GeoJSON FeatureCollection. page_url: (after-prefix, suffix, before-prefix, suffix)
-    of the next/prev links, joined around the boundary key in SQL."""
+@lru_cache(maxsize=512)
+def page_statement(shape: Shape) -> Compiled:
+    """One page as a GeoJSON FeatureCollection, compiled once per shape."""
+    layer = shape.layer
     key = layer.key
-    stmt = filtered(layer, user, p)
-    backwards = p.before is not None
-    if p.after is not None:
-        stmt = stmt.where(key > p.after)
-    if backwards:
-        stmt = stmt.where(key < p.before)
+    stmt = filtered(shape)
+    if shape.after:
+        stmt = stmt.where(key > bindparam("after"))
+    if shape.before:
+        stmt = stmt.where(key < bindparam("before"))
+    backwards = shape.before
     page = (
-        stmt.with_only_columns(feature(layer, p.crs).label("f"), key.label("k"))
+        feature_rows(layer, stmt, shape.crs)
         .order_by(key.desc() if backwards else key.asc())
-        .limit(p.limit + 1)
+        .limit(bindparam("look_ahead", type_=Integer))
         .subquery("page")
     )
+    k = page.c[KEY]
     # Numbering at most limit+1 rows is cheap; rn > limit is the look-ahead row, never shown.
-    rn = func.row_number().over(order_by=page.c.k.desc() if backwards else page.c.k.asc())
-    numbered = select(page.c.f, page.c.k, rn.label("rn")).subquery("numbered")
-    shown = numbered.c.rn <= p.limit
+    rn = func.row_number().over(order_by=k.desc() if backwards else k.asc())
+    numbered = select(page, rn.label("rn")).subquery("numbered")
+    k = numbered.c[KEY]
+    limit = bindparam("limit", type_=Integer)
+    shown = numbered.c.rn <= limit
     n_shown = func.count().filter(shown)
-    further = func.count() > p.limit  # rows beyond this page, in the direction of travel
-    after_prefix, after_suffix, before_prefix, before_suffix = page_url
-    next_link = link("next", literal(after_prefix) + cast(func.max(numbered.c.k).filter(shown), Text) + after_suffix,
-                     title="next page / 下一页")
-    prev_link = link("prev", literal(before_prefix) + cast(func.min(numbered.c.k).filter(shown), Text) + before_suffix,
-                     title="previous page / 上一页")
+    further = func.count() > limit  # rows beyond this page, in the direction of travel
+    # The next/prev hrefs are the request URL with the boundary key put in by SQL.
+    next_link = link("next", bindparam("after_prefix", type_=Text) + cast(func.max(k).filter(shown), Text)
+                     + bindparam("after_suffix", type_=Text), title="next page / 下一页")
+    prev_link = link("prev", bindparam("before_prefix", type_=Text) + cast(func.min(k).filter(shown), Text)
+                     + bindparam("before_suffix", type_=Text), title="previous page / 上一页")
     has_next = further if not backwards else n_shown > 0
-    has_prev = and_(n_shown > 0, literal(p.after is not None)) if not backwards else further
+    has_prev = (n_shown > 0 if shape.after else false()) if not backwards else further
     links = func.to_jsonb(func.array_remove(
-        array([link("self", self_url), case((has_next, next_link)), case((has_prev, prev_link))]),
+        array([link("self", bindparam("self_url", type_=Text)), case((has_next, next_link)),
+               case((has_prev, prev_link))]),
         literal_column("NULL::jsonb"),
     ))
     body: dict[str, Any] = {
         "type": literal("FeatureCollection"),
         "features": func.coalesce(
-            func.json_agg(aggregate_order_by(numbered.c.f, numbered.c.k.asc())).filter(shown), EMPTY_JSON_ARRAY),
+            func.json_agg(aggregate_order_by(feature(layer, numbered), k.asc())).filter(shown), EMPTY_JSON_ARRAY),
         "numberReturned": n_shown,
-        "timeStamp": func.to_char(func.now().op("AT TIME ZONE")("UTC"), 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+        "timeStamp": func.date_trunc("second", func.now()),
         "links": links,
     }
-    if layer.cheap_count or p.count:
+    if shape.count:
         body["numberMatched"] = select(func.count()).select_from(
-            filtered(layer, user, p).with_only_columns(key).subquery()).scalar_subquery()
-    return session.execute(select(cast(json_object(body), Text)).select_from(numbered)).scalar_one()
+            filtered(shape).with_only_columns(key).subquery()).scalar_subquery()
+    return select(cast(json_object(body), Text)).select_from(numbered).compile(dialect=get_engine().dialect)
+
+
+def collection_text(session: Session, layer: Layer, user: Principal, p: ItemsParams,
+                    self_url: str, page_url: tuple[str, str, str, str]) -> str:
+    """page_url: (after-prefix, suffix, before-prefix, suffix) of the next/prev links."""
+    compiled = page_statement(Shape.of(layer, user, p))
+    params = compiled.construct_params(parameters(p, self_url, page_url))
+    return session.connection().exec_driver_sql(compiled.string, params).scalar_one()
 
 
 def feature_text(session: Session, layer: Layer, user: Principal, feature_id: Any, crs: OutputCrs,
                  self_url: str, collection_url: str) -> str | None:
     links = func.jsonb_build_array(link("self", self_url), link("collection", collection_url, "application/json"))
-    stmt = layer.rows(user).where(layer.key == feature_id).with_only_columns(cast(feature(layer, crs, links), Text))
-    return session.execute(stmt).scalar_one_or_none()
-
+    rows = feature_rows(layer, layer.rows(user).where(layer.key == feature_id), crs).subquery("one")
+    return session.execute(select(cast(feature(layer, rows, links), Text))).scalar_one_or_none()

@@ -5,11 +5,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.core.auth import CurrentUser, Principal
 from app.core.database import SessionDep
 from app.core.errors import NotFound
 from app.core.listing import GEOJSON
+from app.core.lru import ByteLRU
 from app.core.versions import VERSIONS
 from app.ogc import items as features
 from app.ogc.caching import cache_headers, etag, not_modified
@@ -22,6 +25,14 @@ from app.ogc.openapi import openapi_document
 from app.ogc.params import parse_items
 from app.ogc.schema import feature_schema, queryables, schema_document
 
+class OgcSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INVESTMAP_OGC_", extra="ignore")
+
+    cache_mb: int = Field(default=128, ge=0, description="in-process cache of feature pages per worker; 0 turns it off")
+
+
+# Pages keyed by their ETag, which hashes the data version, the URL and the audience.
+PAGES = ByteLRU(OgcSettings().cache_mb)
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features 标准图层服务"])
 _MARK = "__KEY__"
 
@@ -102,9 +113,11 @@ def get_items(collection_id: str, request: Request, session: SessionDep, user: C
     tag, unchanged = _versioned(request, layer, user)
     if unchanged is not None:
         return unchanged
-    body = features.collection_text(session, layer, user, p, _url(request), _page_urls(request))
-    if p.crs.gcj02:
-        body = shift_to_gcj02(body)
+    body = PAGES.get(tag)
+    if body is None:
+        text = features.collection_text(session, layer, user, p, _url(request), _page_urls(request))
+        body = (shift_to_gcj02(text) if p.crs.gcj02 else text).encode()
+        PAGES.put(tag, body)
     return Response(body, media_type=GEOJSON, headers={**cache_headers(tag, user), "Content-Crs": f"<{p.crs.uri}>"})
 
 

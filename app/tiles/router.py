@@ -9,13 +9,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from app.core.auth import CurrentUser, Principal
 from app.core.database import get_engine
 from app.core.errors import NotFound
+from app.core.lru import ByteLRU
 from app.core.versions import VERSIONS
 from app.ogc.caching import cache_headers, etag, not_modified
 from app.ogc.collections import extent
 from app.ogc.layers import LAYERS, Layer
 from app.ogc.router import base_url, layer_of
 from app.ogc.schema import property_schemas
-from app.tiles.cache import TileCache
 from app.tiles.rules import Overview
 from app.tiles.sql import statement
 
@@ -31,7 +31,7 @@ class TileSettings(BaseSettings):
     cache_mb: int = Field(default=256, ge=0, description="in-process tile cache per worker; 0 turns it off")
 
 
-CACHE = TileCache(TileSettings().cache_mb * 1024 * 1024)
+CACHE = ByteLRU(TileSettings().cache_mb)
 router = APIRouter(prefix="/tiles", tags=["vector tiles 矢量切片"])
 
 

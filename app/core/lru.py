@@ -1,7 +1,8 @@
-"""An in-process LRU of encoded tiles, bounded by bytes.
+"""An in-process LRU of encoded responses (tiles, feature pages), bounded by bytes.
 
-Keys carry the layer's data version, so a write makes the old entries unreachable at once
-(they age out of the LRU): nothing is ever served stale and nothing needs invalidating.
+Callers put the data version of what they cache into the key, so a write makes the old
+entries unreachable at once (they age out of the LRU): nothing is ever served stale and
+nothing needs invalidating. Each worker process has its own.
 """
 
 import threading
@@ -9,9 +10,9 @@ from collections import OrderedDict
 from typing import Hashable
 
 
-class TileCache:
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
+class ByteLRU:
+    def __init__(self, max_mb: int) -> None:
+        self.max_bytes = max_mb * 1024 * 1024
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
