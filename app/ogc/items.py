@@ -122,8 +122,8 @@ def filtered(shape: Shape) -> Select[Any]:
 
 
 @lru_cache(maxsize=512)
-def page_statement(shape: Shape) -> Compiled:
-    """One page as a GeoJSON FeatureCollection, compiled once per shape."""
+def page_select(shape: Shape) -> Select[Any]:
+    """One page as a GeoJSON FeatureCollection: a single text value."""
     layer = shape.layer
     key = layer.key
     stmt = filtered(shape)
@@ -170,7 +170,12 @@ def page_statement(shape: Shape) -> Compiled:
     if shape.count:
         body["numberMatched"] = select(func.count()).select_from(
             filtered(shape).with_only_columns(key).subquery()).scalar_subquery()
-    return select(cast(json_object(body), Text)).select_from(numbered).compile(dialect=get_engine().dialect)
+    return select(cast(json_object(body), Text)).select_from(numbered)
+
+
+@lru_cache(maxsize=512)
+def page_statement(shape: Shape) -> Compiled:
+    return page_select(shape).compile(dialect=get_engine().dialect)
 
 
 def collection_text(session: Session, layer: Layer, user: Principal, p: ItemsParams,

@@ -25,6 +25,7 @@ from app.ogc.openapi import openapi_document
 from app.ogc.params import parse_items
 from app.ogc.schema import feature_schema, queryables, schema_document
 
+
 class OgcSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INVESTMAP_OGC_", extra="ignore")
 
