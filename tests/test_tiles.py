@@ -162,3 +162,30 @@ def test_an_edit_is_in_the_next_tile_and_never_served_stale(client, db, admin):
     finally:
         client.patch(f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=admin)
     assert status_of_plot() == before
+
+
+def test_an_edit_in_one_process_reaches_the_cache_of_another(client, db, admin, live_server):
+    """The live server is another process: its cached tile must change after a write made here,
+    through the database's NOTIFY, without any request to it in between."""
+    import time
+
+    import httpx
+
+    ids, geoms, _ = carriers(db, "c.kind = 'land'")
+    plot_id, centre = ids[1], shapely.centroid(geoms[1])
+    url = f"{live_server}/tiles/land/14/{'/'.join(map(str, tile_of(centre.x, centre.y, 14)))}.mvt"
+
+    def status_there() -> str:
+        tile = mapbox_vector_tile.decode(httpx.get(url).content)
+        return next(f for f in tile["land"]["features"] if f["id"] == plot_id)["properties"]["status"]
+
+    before = status_there()  # now cached by the live server
+    new = "taken" if before != "taken" else "available"
+    assert client.patch(f"/api/v1/carriers/{plot_id}", json={"status": new}, headers=admin).status_code == 200
+    try:
+        deadline = time.monotonic() + 5
+        while status_there() != new:
+            assert time.monotonic() < deadline, "the other process kept serving the old tile"
+            time.sleep(0.05)
+    finally:
+        client.patch(f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=admin)
