@@ -12,7 +12,6 @@ from app.carriers.queries import FIELDS
 from app.carriers.schemas import CarrierIn
 from app.core.errors import InvalidInput, NotFound
 from app.core.listing import json_object
-from app.core.versions import mark_written
 from app.geo.validate import sql_geometry
 from app.parks.models import Park
 
@@ -25,7 +24,6 @@ _AREAS = ("area_m2", "area_mu", "area_ha")
 
 def save(session: Session, data: CarrierIn, carrier: Carrier | None = None) -> int:
     """Create (carrier=None) or overwrite a carrier with `data`; returns its id."""
-    mark_written(session)
     if session.get(Park, data.park_id) is None:
         raise InvalidInput.one("park_id", f"unknown park {data.park_id}", f"未知的园区 {data.park_id}")
     if carrier is None:
@@ -65,6 +63,5 @@ def remove(session: Session, carrier_id: int) -> None:
     carrier = session.get(Carrier, carrier_id)
     if carrier is None:
         raise NotFound("carrier", "载体", carrier_id)
-    mark_written(session)
     session.delete(carrier)
     session.flush()

@@ -11,7 +11,6 @@ from app.clusters.queries import FIELDS
 from app.clusters.schemas import ClusterIn
 from app.core.errors import InvalidInput, NotFound
 from app.core.listing import json_object
-from app.core.versions import mark_written
 from app.parks.models import Park
 from app.regions.models import Region
 
@@ -34,7 +33,6 @@ def _check_references(session: Session, data: ClusterIn) -> None:
 
 
 def save(session: Session, data: ClusterIn, cluster: Cluster | None = None) -> int:
-    mark_written(session)
     _check_references(session, data)
     if cluster is None:
         cluster = Cluster()
@@ -66,6 +64,5 @@ def remove(session: Session, cluster_id: int) -> None:
     cluster = session.get(Cluster, cluster_id)
     if cluster is None:
         raise NotFound("cluster", "产业集群", cluster_id)
-    mark_written(session)
     session.delete(cluster)
     session.flush()

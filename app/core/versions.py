@@ -6,9 +6,10 @@ process keeps a copy in memory, refreshed by a listener thread on every notifica
 cached tile or page is checked without a query. When the listener is not (yet) connected,
 every lookup reads the table instead: slower, never stale.
 
-A write through this process's own API does not wait for its notification: the services call
-`mark_written(session)`, and the versions are re-read right after that session commits, so the
-very next request of the same worker already sees the new version.
+A write through this process's own sessions does not wait for its notification: any session
+that flushed changes or ran an INSERT/UPDATE/DELETE re-reads the versions right after it commits,
+so the very next request to the same worker already sees the new version. The services need no
+hook of their own.
 """
 
 import logging
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 
 import psycopg
 from sqlalchemy import Engine, event, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.core.database import get_engine
 
@@ -83,9 +84,16 @@ class DataVersions:
 VERSIONS = DataVersions()
 
 
-def mark_written(session: Session) -> None:
-    """Tell this process to re-read the versions as soon as `session` commits."""
-    session.info[_WRITTEN] = True
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[_WRITTEN] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WRITTEN] = True
 
 
 @event.listens_for(Session, "after_commit")

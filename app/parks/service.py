@@ -12,7 +12,6 @@ from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.listing import json_object
-from app.core.versions import mark_written
 from app.parks.models import CooperationPark, Park
 from app.parks.queries import FIELDS
 from app.parks.schemas import ParkIn
@@ -48,7 +47,6 @@ def _check_references(session: Session, data: ParkIn) -> None:
 
 def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
     """Create (park=None) or overwrite a park with `data`; returns its id."""
-    mark_written(session)
     _check_references(session, data)
     if park is None:
         park = Park()
@@ -93,6 +91,5 @@ def remove(session: Session, park_id: int, cascade: bool) -> None:
     if carriers and not cascade:
         raise Conflict(f"park {park_id} has {carriers} carriers: delete them first or pass cascade=true",
                        f"园区 {park_id} 下还有 {carriers} 个载体：请先删除，或使用 cascade=true")
-    mark_written(session)
     session.delete(park)
     session.flush()
