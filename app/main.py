@@ -10,11 +10,14 @@ from app.core.errors import install_error_handlers
 from app.core.settings import server_settings
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router
+from app.search.router import router as search_router
+from app.web.router import router as web_router
+from app.web.static import install_frontend
 
 
 def _api() -> APIRouter:
     api = APIRouter(prefix="/api/v1")
-    for router in (regions_router, parks_router, carriers_router, clusters_router):
+    for router in (regions_router, parks_router, carriers_router, clusters_router, search_router, web_router):
         api.include_router(router)
 
     @api.get("/codes", tags=["codes 代码表"], summary="Codes with Chinese and English labels / 代码表")
@@ -40,4 +43,5 @@ def create_app() -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    install_frontend(app)
     return app
