@@ -43,6 +43,13 @@ async function start() {
   const initial = state.get();
   setLang(initial.lang);
   applyStatic();
+  // First listener: every module that re-renders on a language change must find it set.
+  state.subscribe((s, changed) => {
+    if (changed.has('lang')) {
+      setLang(s.lang);
+      applyStatic();
+    }
+  });
   loadParks(initial.filters);
   regions('city').catch(() => {}); // wanted by the province view's counts; errors surface where it is used
   const [config, codes] = await Promise.all([getJSON('/api/v1/config'), getJSON('/api/v1/codes')]);
@@ -88,7 +95,7 @@ async function start() {
   initFilters($('#filters'));
   initSearch($('#search-input'), $('#search-list'));
   initResults({
-    list: $('#results'), count: $('#list-count'), sort: $('#sort'), tabButtons: [...document.querySelectorAll('[data-tab]')],
+    list: $('#results'), count: $('#list-count'), sort: $('#sort'), tabButtons: [...document.querySelectorAll('.tabs [data-tab]')],
     onRetry: () => { loadParks(state.get().filters); refreshCarriers(); },
   });
   initDetail($('#detail'), { zoomOnFirstOpen: !initial.view });
@@ -99,10 +106,6 @@ async function start() {
   parks.listen((p) => { if (p.status === 'ready') setIndustries(p.features.flatMap((f) => f.properties.leading_industries)); });
   $('#lang-btn').addEventListener('click', () => state.set({ lang: state.get().lang === 'zh' ? 'en' : 'zh' }));
   state.subscribe((s, changed) => {
-    if (changed.has('lang')) {
-      setLang(s.lang);
-      applyStatic();
-    }
     if (changed.has('basemap')) setBasemap(s.basemap);
     if (changed.has('layers')) applyVisibility(s.layers);
     if (changed.has('filters')) {
