@@ -9,7 +9,7 @@ shorter names before longer ones. The public sees published parks only.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import ColumnElement, Numeric, Text, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Numeric, SQLColumnExpression, Text, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
@@ -26,7 +26,7 @@ router = APIRouter(tags=["search 搜索"])
 MAX_SUGGESTIONS = 20
 
 
-def _rank(q: str, *names: ColumnElement[Any]) -> ColumnElement[int]:
+def _rank(q: str, *names: SQLColumnExpression[Any]) -> ColumnElement[int]:
     """0 when a name is the text, 1 when one starts with it, 2 otherwise (it contains it)."""
     lowered = func.lower(literal(q, Text))
     return case(
@@ -36,7 +36,7 @@ def _rank(q: str, *names: ColumnElement[Any]) -> ColumnElement[int]:
     )
 
 
-def _matches(q: str, *names: ColumnElement[Any]) -> ColumnElement[bool]:
+def _matches(q: str, *names: SQLColumnExpression[Any]) -> ColumnElement[bool]:
     return or_(*[n.icontains(q, autoescape=True) for n in names])
 
 

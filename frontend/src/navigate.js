@@ -1,11 +1,21 @@
 // Moving the map to things, in WGS-84: the datum shift is map.js's business.
 import { getMap, toMap } from './map.js';
+import { isPhone } from './panel.js';
 
 export const PARK_ZOOM = 12;
+// On a phone the detail sheet covers the lower 62% of the screen: what it is about goes in
+// the middle of the part above it, not in the middle of the screen.
+const SHEET_SHARE = 0.62;
 
 export function flyToPark(lat, lng) {
   const map = getMap();
-  map.flyTo(toMap(lat, lng), Math.max(map.getZoom(), PARK_ZOOM), { duration: 0.6 });
+  const zoom = Math.max(map.getZoom(), PARK_ZOOM);
+  let target = toMap(lat, lng);
+  if (isPhone()) {
+    const h = map.getSize().y;
+    target = map.unproject(map.project(target, zoom).add([0, (h * SHEET_SHARE) / 2]), zoom);
+  }
+  map.flyTo(target, zoom, { duration: 0.6 });
 }
 
 /** Fit [[south, west], [north, east]] (WGS-84) into the view. */

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from browser_page import CHROMIUM, DESKTOP, TILE_PNG, UserPage
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, Route, sync_playwright
+
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
@@ -42,12 +43,24 @@ def new_page(browser: Browser, live_server: str) -> Iterator[Callable[..., UserP
                 user.problems.append(f"request outside the service: {url}")
                 r.abort()
 
+        def console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                user.problems.append(f"console: {message.text}")
+
+        def failed(request: Request) -> None:
+            # ERR_ABORTED is the page cancelling a request a newer one replaced: that is by design.
+            if request.failure != "net::ERR_ABORTED":
+                user.problems.append(f"failed: {request.url} {request.failure}")
+
+        def answered(response: Response) -> None:
+            if response.status >= 400:
+                user.problems.append(f"HTTP {response.status}: {response.url}")
+
         page.route("**/*", route)
-        page.on("console", lambda m: m.type == "error" and user.problems.append(f"console: {m.text}"))
+        page.on("console", console)
         page.on("pageerror", lambda e: user.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and user.problems.append(
-            f"failed: {r.url} {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and user.problems.append(f"HTTP {r.status}: {r.url}"))
+        page.on("requestfailed", failed)
+        page.on("response", answered)
         return user
 
     yield make

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
+from browser_page import PHONE, UserPage
 from playwright.sync_api import Page, expect
 
 from app.geo.coords import wgs84_to_gcj02
-from browser_page import PHONE, UserPage
 
 MU_M2 = 10_000 / 15
 
