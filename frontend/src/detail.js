@@ -63,7 +63,7 @@ function parkHtml(p, carrierPage) {
   const coop = p.cooperation;
   const carriersBlock = carrierPage === null ? `<p class="muted"><span class="spinner"></span>${t('detail.loading')}</p>`
     : carrierPage.items.length ? `<ul class="carrier-links">${carrierPage.items.map(carrierLine).join('')}</ul>
-      ${carrierPage.count > carrierPage.items.length ? `<p class="muted">${t('detail.moreCarriers', { n: carrierPage.count - carrierPage.items.length })}</p>` : ''}`
+      ${carrierPage.count > carrierPage.items.length ? `<p class="muted">${t('detail.moreCarriers', { n: num(carrierPage.count - carrierPage.items.length, 0) })}</p>` : ''}`
       : `<p class="muted">${t('detail.noCarriers')}</p>`;
   return `${head(p.name, p.short_name, [
     `<span class="badge level-${p.level}">${codeLabel('park_level', p.level)}</span>`,
@@ -89,7 +89,7 @@ function parkHtml(p, carrierPage) {
       ${coop.model ? row(t('detail.model'), codeLabel('cooperation_model', coop.model)) : ''}
       ${coop.signed_date ? row(t('detail.signed'), date(coop.signed_date)) : ''}</dl></section>` : ''}
     <section class="detail-section"><h3>${t('detail.availableCarriers')}</h3>
-      <p class="carrier-counts" data-carrier-counts>${t('detail.carrierCounts', { land: counts.land ?? 0, factory: counts.factory ?? 0, office: counts.office ?? 0 })}</p>
+      <p class="carrier-counts" data-carrier-counts>${t('detail.carrierCounts', { land: num(counts.land ?? 0, 0), factory: num(counts.factory ?? 0, 0), office: num(counts.office ?? 0, 0) })}</p>
       ${carriersBlock}</section>
     <section class="detail-section"><h3>${t('detail.contacts')}</h3>
       ${p.contacts.length ? `<ul class="contacts">${p.contacts.map((c) => `<li><b>${esc(c.name)}</b>${c.role ? ` · ${esc(c.role)}` : ''}

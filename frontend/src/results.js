@@ -43,13 +43,13 @@ function stateBlock(kind, text, action = '') {
 }
 
 function parkItem(p, selected) {
-  const side = state.hasCarrierFilters() ? t('list.matching', { n: p.matching_carriers })
-    : t('list.carriersN', { n: p.matching_carriers });
+  const n = num(p.matching_carriers, 0);
+  const side = state.hasCarrierFilters() ? t('list.matching', { n }) : t('list.carriersN', { n });
   return `<li class="result ${selected ? 'is-selected' : ''}" data-park-id="${p.id}" tabindex="0">
     <span class="park-dot t-${p.type} l-${p.level}"></span>
     <div class="result-main">
       <b>${esc(p.name)}</b>
-      <small>${codeLabel('park_level', p.level)} · ${codeLabel('park_type', p.type)}</small>
+      <small>${codeLabel('park_level', p.level)} · ${t(`type.${p.type}`)}</small>
       <small>${esc(p.region_name || '')}${p.location_precision !== 'exact' ? ` · <i>${t('list.approx')}</i>` : ''}</small>
       ${p.leading_industries?.length ? `<small class="industries">${esc(p.leading_industries.join(' · '))}</small>` : ''}
     </div>

@@ -209,6 +209,7 @@ def test_phone_shows_a_bottom_sheet_over_a_usable_map(new_page: Callable[..., Us
     expect(page.locator("#detail h2")).to_be_visible()
     drawer = page.locator("#detail").bounding_box()
     assert drawer is not None and drawer["y"] > PHONE["height"] * 0.2 and drawer["width"] == PHONE["width"]
+    page.wait_for_timeout(900)  # the end of the fly to it
     shots(page, "phone-detail")
     user.assert_clean()
 
@@ -265,4 +266,58 @@ def test_overlays_line_up_with_the_basemap_datum(new_page: Callable[..., UserPag
     c = url_state(page)["c"].split(",")
     assert abs(float(c[0]) - lat) < 1e-4 and abs(float(c[1]) - lon) < 1e-4
     shots(page, f"basemap-{basemap}")
+    user.assert_clean()
+
+
+def test_search_suggests_as_one_types_and_a_choice_filters_or_opens(new_page: Callable[..., UserPage],
+                                                                     live_server: str) -> None:
+    user = new_page()
+    page = user.open()
+    page.locator("#search-input").press_sequentially("赣州", delay=30)
+    suggestions = page.locator(".sugg[data-index] .sugg-text b")
+    expect(suggestions.first).to_have_text("赣州市")
+    expected = [i["name"] for i in api(live_server, "search", q="赣州", limit=8)["items"]]
+    assert suggestions.all_inner_texts()[: len(expected)] == expected
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # the city: filter by it and fit it
+    in_city = sorted(p["id"] for p in api(live_server, "parks", region="360700", limit=1000)["items"])
+    expect(page.locator(".result[data-park-id]")).to_have_count(len(in_city))
+    assert listed_park_ids(page) == in_city and url_state(page)["region"] == "360700"
+
+    page.locator("#search-input").fill("")
+    page.locator("#search-input").press_sequentially("小蓝", delay=30)
+    expect(page.locator(".sugg[data-index='0'] .sugg-text b")).to_have_text("南昌小蓝经济技术开发区")
+    page.locator(".sugg[data-index='0']").click()
+    expect(page.locator("#detail h2")).to_have_text("南昌小蓝经济技术开发区")
+    page.locator("#search-input").fill("")
+    page.locator("#search-input").press_sequentially("没有这个地方", delay=20)
+    expect(page.locator(".sugg-empty")).to_contain_text("没有匹配")
+    user.assert_clean()
+
+
+def test_carriers_appear_from_park_zoom_and_the_list_matches_the_map(new_page: Callable[..., UserPage],
+                                                                     live_server: str) -> None:
+    park = api(live_server, "parks", q="赣州经开区")["items"][0]
+    lon, lat = park["location"]["coordinates"]
+    user = new_page()
+    page = user.open(f"?c={lat},{lon},10&tab=carriers")
+    expect(page.locator("[data-list-state=zoom]")).to_be_visible()  # too far out: it says so
+    expect(page.locator(".map-chip")).to_have_text("放大到园区级别查看可用载体")
+    with page.expect_response(lambda r: "/api/v1/map/carriers" in r.url) as answer:
+        page.locator("[data-zoom-in]").click()
+    fc = answer.value.json()
+    bbox = [float(v) for v in parse_qs(urlparse(answer.value.url).query)["bbox"][0].split(",")]
+    bounds = page.evaluate("() => window.investmap.map.getBounds().toBBoxString()").split(",")
+    # The request covers the view (padded by 5%), no more: the table is never downloaded whole.
+    w, s, e, n = (float(v) for v in bounds)
+    assert bbox[0] < w < e < bbox[2] and bbox[1] < s < n < bbox[3] and bbox[2] - bbox[0] < (e - w) * 1.2
+    direct = api(live_server, "carriers", bbox=",".join(map(str, bbox)), limit=10_000)["items"]
+    assert fc["numberMatched"] == len(direct) > 0
+    listed = page.locator(".result[data-carrier-id]").evaluate_all("els => els.map(e => +e.dataset.carrierId)")
+    assert set(listed) <= {c["id"] for c in direct}
+    assert len(listed) == min(len(direct), 200)
+    expect(page.locator("#list-count")).to_have_text(f"视野内 {len(direct):,} 个载体")
+    # Sorted by area, largest first, as the sort box says.
+    areas = [c["area_m2"] for c in sorted(direct, key=lambda c: -c["area_m2"])][: len(listed)]
+    assert [next(c["area_m2"] for c in direct if c["id"] == i) for i in listed] == areas
     user.assert_clean()

@@ -4,7 +4,7 @@
 // The features come from data.js (bbox-limited GeoJSON). To draw vector tiles instead,
 // replace draw() with a tile layer; selection and the legend stay as they are.
 import L from '../leaflet.js';
-import { codeLabel, codeList } from '../i18n.js';
+import { codeLabel, codeList, t } from '../i18n.js';
 import * as state from '../state.js';
 import { CARRIER_MIN_ZOOM, carriers } from '../data.js';
 import { coordsToMap, onDatumChange } from '../map.js';
@@ -15,6 +15,8 @@ const STATUS_COLOUR = { available: '#2b8a3e', reserved: '#e67700', taken: '#868e
 let map;
 let visible = false;
 let layer = null;
+let chip = null; // what the layer cannot show yet: "zoom in", "loading", "only the first N"
+
 const renderer = L.canvas({ pane: 'carriers', padding: 0.3 });
 
 function selectedId() {
@@ -35,7 +37,18 @@ function style(feature) {
   };
 }
 
+function updateChip() {
+  const { status, truncated, features } = carriers.get();
+  let text = '';
+  if (visible && status === 'zoom') text = t('map.carrierZoom');
+  else if (visible && status === 'loading') text = t('map.loadingCarriers');
+  else if (visible && status === 'ready' && truncated) text = t('map.carriersTruncated', { shown: features.length });
+  chip.textContent = text;
+  chip.hidden = !text;
+}
+
 function draw() {
+  updateChip();
   layer?.remove();
   layer = null;
   const { features, status } = carriers.get();
@@ -71,6 +84,10 @@ function legend() {
 
 export function initCarriers(theMap) {
   map = theMap;
+  chip = L.DomUtil.create('div', 'map-chip', map.getContainer());
+  chip.hidden = true;
+  chip.setAttribute('role', 'status');
+  state.subscribe((s, changed) => { if (changed.has('lang')) updateChip(); });
   carriers.listen(draw);
   onDatumChange(draw);
   registerLayer({

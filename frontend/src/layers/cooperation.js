@@ -55,7 +55,7 @@ function draw() {
 
 function legend() {
   const rows = codeList('partner_region').filter((c) => c.code !== 'other')
-    .map((c) => `<li><span class="legend-line flow flow-${c.code}"></span>${codeLabel('partner_region', c.code)}</li>`)
+    .map((c) => `<li><span class="legend-line flow flow-${c.code}"></span>${t(`partner.${c.code}`)}</li>`)
     .join('');
   return `<ul class="legend-list">${rows}</ul>`;
 }

@@ -4,7 +4,7 @@
 import L from '../leaflet.js';
 import 'leaflet.markercluster';
 import 'leaflet.markercluster/dist/MarkerCluster.css';
-import { codeList, getLang, t } from '../i18n.js';
+import { codeList, t } from '../i18n.js';
 import * as state from '../state.js';
 import { parks, regions } from '../data.js';
 import { coordsToMap, onDatumChange, toMap } from '../map.js';
@@ -139,7 +139,7 @@ export function parkMarker(id) {
 
 function legend() {
   const types = codeList('park_type').map((c) => `<li><span class="park-dot t-${c.code} l-provincial"></span>
-    ${c[getLang()]}</li>`).join('');
+    ${t(`type.${c.code}`)}</li>`).join('');
   return `<ul class="legend-list">${types}</ul>
     <ul class="legend-list legend-inline">
       <li><span class="park-dot t-other l-national"></span>${t('legend.national')}</li>
