@@ -57,11 +57,13 @@ class AppError(Exception):
 class FieldProblem(ValueError):
     """Raised inside pydantic validators; carries the bilingual wording and the place."""
 
-    def __init__(self, problem: str, problem_zh: str, location: Any = None) -> None:
+    def __init__(self, problem: str, problem_zh: str, location: Any = None, field: str | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.problem_zh = problem_zh
         self.location = location
+        # Set by model-level validators, whose errors pydantic reports without a field.
+        self.field = field
 
 
 class NotFound(AppError):
@@ -151,7 +153,7 @@ def problems_from_validation(exc: RequestValidationError) -> list[Problem]:
         if isinstance(ctx.get("error"), FieldProblem):
             # One of our validators (geometry, ranges, bbox): keep its wording and place.
             fp = ctx["error"]
-            problems.append(Problem(field_name, fp.problem, fp.problem_zh, fp.location))
+            problems.append(Problem(fp.field or field_name, fp.problem, fp.problem_zh, fp.location))
             continue
         message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
         zh = _PYDANTIC_ZH.get(err.get("type", ""), "取值无效")
