@@ -12,8 +12,10 @@ from app.core.listing import EMPTY_JSON_ARRAY, OutputSpec, bbox_filter, json_obj
 from app.core.provenance import provenance_fields
 from app.regions.models import Region
 
-_area = (
-    select(func.ST_Multi(func.ST_Union(Region.geom)))
+# GeoAlchemy2's ST_AsGeoJSON treats a bare subquery argument as a table to turn into features;
+# wrapping the union in ST_Multi outside the subquery keeps it an ordinary geometry value.
+_area = func.ST_Multi(
+    select(func.ST_Union(Region.geom))
     .join(ClusterCity, ClusterCity.adcode == Region.adcode)
     .where(ClusterCity.cluster_id == Cluster.id)
     .scalar_subquery()
