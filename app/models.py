@@ -2,8 +2,8 @@
 
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
-from app.loaders.models import LoadRun
 from app.core.database import Base
+from app.loaders.models import LoadRun
 from app.parks.models import CooperationPark, Park
 from app.regions.models import Region
 

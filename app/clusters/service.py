@@ -1,16 +1,11 @@
 """Writes of clusters with their cities, parks and yearly revenue, in one transaction."""
 
-import json
-from typing import Any
-
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
-from app.clusters.queries import FIELDS
 from app.clusters.schemas import ClusterIn
-from app.core.errors import InvalidInput, NotFound
-from app.core.listing import json_object
+from app.core.errors import InvalidInput
 from app.parks.models import Park
 from app.regions.models import Region
 
@@ -50,19 +45,3 @@ def save(session: Session, data: ClusterIn, cluster: Cluster | None = None) -> i
         session.execute(insert(ClusterRevenue), [{"cluster_id": cluster.id, **r.model_dump()} for r in data.revenues])
     session.flush()
     return cluster.id
-
-
-def current(session: Session, cluster_id: int, patch: dict[str, Any]) -> tuple[Cluster, dict[str, Any]]:
-    cluster = session.get(Cluster, cluster_id, with_for_update=True)
-    if cluster is None:
-        raise NotFound("cluster", "产业集群", cluster_id)
-    body = session.execute(select(json_object(FIELDS)).where(Cluster.id == cluster_id)).scalar_one()
-    return cluster, body if isinstance(body, dict) else json.loads(body)
-
-
-def remove(session: Session, cluster_id: int) -> None:
-    cluster = session.get(Cluster, cluster_id)
-    if cluster is None:
-        raise NotFound("cluster", "产业集群", cluster_id)
-    session.delete(cluster)
-    session.flush()

@@ -4,26 +4,49 @@ A domain hands over its pieces (output spec, visibility, filters, input model, s
 gets a router; each domain's router.py then only adds what is its own (e.g. delete rules).
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.core.auth import CurrentUser, Principal, WriterDep
 from app.core.database import SessionDep
-from app.core.listing import FormatParam, ListQuery, OutputSpec, render_list, render_one
+from app.core.errors import NotFound
+from app.core.listing import (
+    FormatParam,
+    ListQuery,
+    OutputSpec,
+    json_object,
+    render_list,
+    render_one,
+)
 from app.core.patching import merge_patch
+
+Stored = dict[str, Any]
+
+
+def get_or_404(session: Session, model: type[Any], item_id: int, what: tuple[str, str], lock: bool = False) -> Any:
+    obj = session.get(model, item_id, with_for_update=lock)
+    if obj is None:
+        raise NotFound(what[0], what[1], item_id)
+    return obj
+
+
+def delete_or_404(session: Session, model: type[Any], item_id: int, what: tuple[str, str]) -> None:
+    session.delete(get_or_404(session, model, item_id, what))
+    session.flush()
 
 
 @dataclass(frozen=True)
 class Resource:
     name: str  # path segment and operation-id stem, e.g. "parks"
     what: tuple[str, str]  # (English, Chinese) noun for messages
-    id_column: ColumnElement[Any]
+    model: type[Any]  # the mapped class; its `id` is the key in paths
     list_output: OutputSpec
     detail_output: OutputSpec
     query_model: type[ListQuery]
@@ -31,7 +54,16 @@ class Resource:
     visible: Callable[[Principal], Select[Any]]
     filtered: Callable[[Any, Principal], Select[Any]]
     save: Callable[..., int]  # (session, data, obj=None) -> id
-    current: Callable[[Session, int, dict[str, Any]], tuple[Any, dict[str, Any]]]
+    # Adjusts the stored record before a patch is merged in (e.g. which area unit to keep).
+    patch_base: Callable[[Any, Stored, Stored], Stored] = lambda obj, stored, patch: stored
+    # Plain delete; a resource with delete rules of its own leaves this out and adds its route.
+    deletable: bool = True
+
+    def stored(self, session: Session, item_id: int) -> tuple[Any, Stored]:
+        """The record locked for update, and its fields as the API writes them."""
+        obj = get_or_404(session, self.model, item_id, self.what, lock=True)
+        body = session.execute(select(json_object(self.list_output.fields)).where(self.model.id == item_id)).scalar_one()
+        return obj, body if isinstance(body, dict) else json.loads(body)
 
 
 def crud_router(res: Resource, tag: str) -> APIRouter:
@@ -41,7 +73,7 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
     get_name = f"get_{res.name}_item"
 
     def one(request: Request, session: Session, user: Principal, item_id: int, f: str | None = None) -> Response:
-        stmt = res.visible(user).where(res.id_column == item_id)
+        stmt = res.visible(user).where(res.model.id == item_id)
         return render_one(session, request, res.detail_output, stmt, f, res.what, item_id)
 
     @router.get("", summary=f"List {en}s / {zh}列表", operation_id=f"list_{res.name}")
@@ -65,8 +97,15 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
     @router.patch("/{item_id}", summary=f"Update some fields of a {en} / 修改{zh}", operation_id=f"update_{res.name}")
     def update_item(item_id: int, patch: Annotated[dict[str, Any], Body()], request: Request,
                     session: SessionDep, user: WriterDep) -> Response:
-        obj, stored = res.current(session, item_id, patch)
-        res.save(session, merge_patch(stored, patch, InModel), obj)
+        obj, stored = res.stored(session, item_id)
+        res.save(session, merge_patch(res.patch_base(obj, stored, patch), patch, InModel), obj)
         return one(request, session, user, item_id)
+
+    if res.deletable:
+
+        @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT, summary=f"Delete a {en} / 删除{zh}",
+                       operation_id=f"delete_{res.name}")
+        def delete_item(item_id: int, session: SessionDep, user: WriterDep) -> None:
+            delete_or_404(session, res.model, item_id, res.what)
 
     return router

@@ -13,7 +13,19 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import JSON, ColumnElement, Select, Text, and_, case, cast, func, literal, literal_column, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 

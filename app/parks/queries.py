@@ -7,7 +7,13 @@ from sqlalchemy import ColumnElement, Select, exists, func, select, text
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark
 from app.core.auth import Principal
-from app.core.listing import EMPTY_JSON_ARRAY, OutputSpec, bbox_filter, geojson, json_object
+from app.core.listing import (
+    EMPTY_JSON_ARRAY,
+    OutputSpec,
+    bbox_filter,
+    geojson,
+    json_object,
+)
 from app.core.provenance import provenance_fields
 from app.parks.models import CooperationPark, Park
 from app.parks.schemas import ParkQuery

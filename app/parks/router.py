@@ -11,10 +11,11 @@ from app.parks.schemas import ParkIn, ParkQuery
 
 router = crud_router(
     Resource(
-        name="parks", what=("park", "园区"), id_column=Park.id,
+        name="parks", what=service.WHAT, model=Park,
         list_output=queries.OUTPUT, detail_output=queries.OUTPUT_DETAIL,
         query_model=ParkQuery, in_model=ParkIn,
-        visible=queries.visible, filtered=queries.filtered, save=service.save, current=service.current,
+        visible=queries.visible, filtered=queries.filtered, save=service.save,
+        deletable=False,  # a park with carriers is only deleted with cascade=true
     ),
     tag="parks 园区",
 )

@@ -7,7 +7,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.core.listing import ListQuery
 from app.core.provenance import ProvenanceIn
 from app.geo.validate import ChinaPointIn, MultiPolygonIn, PointIn
-from app.parks.models import CooperationModel, LocationPrecision, ParkLevel, ParkType, PartnerRegion
+from app.parks.models import (
+    CooperationModel,
+    LocationPrecision,
+    ParkLevel,
+    ParkType,
+    PartnerRegion,
+)
 
 ADCODE = r"^\d{6}$"
 

@@ -1,8 +1,5 @@
 """Writes of parks: one request, one transaction (the session's), nothing half-written."""
 
-import json
-from typing import Any
-
 import shapely
 from geoalchemy2.shape import from_shape
 from sqlalchemy import delete, func, insert, select
@@ -10,18 +7,18 @@ from sqlalchemy.orm import Session
 
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark
-from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.listing import json_object
+from app.core.crud import get_or_404
+from app.core.errors import Conflict, InvalidInput
+from app.geo.validate import sql_geometry
 from app.parks.models import CooperationPark, Park
-from app.parks.queries import FIELDS
 from app.parks.schemas import ParkIn
 from app.regions.models import Region
-from app.geo.validate import sql_geometry
 from app.regions.queries import require_region
 
 # How far a representative point may lie outside its stated county: generous enough for
 # boundaries simplified for display and parks on a border, tight enough to catch a wrong county.
 REGION_TOLERANCE_M = 2000
+WHAT = ("park", "园区")
 
 _SCALARS = ("name", "short_name", "level", "type", "region_adcode", "approval_date", "approved_area_ha",
             "leading_industries", "location_precision", "profile", "source", "as_of", "is_demo", "published")
@@ -74,19 +71,8 @@ def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
     return park.id
 
 
-def current(session: Session, park_id: int, patch: dict[str, Any]) -> tuple[Park, dict[str, Any]]:
-    """The stored park and its fields as the API writes them, for PATCH."""
-    park = session.get(Park, park_id, with_for_update=True)
-    if park is None:
-        raise NotFound("park", "园区", park_id)
-    body = session.execute(select(json_object(FIELDS)).where(Park.id == park_id)).scalar_one()
-    return park, body if isinstance(body, dict) else json.loads(body)
-
-
 def remove(session: Session, park_id: int, cascade: bool) -> None:
-    park = session.get(Park, park_id)
-    if park is None:
-        raise NotFound("park", "园区", park_id)
+    park = get_or_404(session, Park, park_id, WHAT)
     carriers = session.execute(select(func.count()).where(Carrier.park_id == park_id)).scalar_one()
     if carriers and not cascade:
         raise Conflict(f"park {park_id} has {carriers} carriers: delete them first or pass cascade=true",
