@@ -6,14 +6,14 @@ from fastapi.middleware.gzip import GZipMiddleware
 from app.carriers.router import router as carriers_router
 from app.clusters.router import router as clusters_router
 from app.core.codes import REGISTRY
-from app.core.errors import install_error_handlers
+from app.core.errors import ERROR_RESPONSES, install_error_handlers
 from app.core.settings import server_settings
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router
 
 
 def _api() -> APIRouter:
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
     for router in (regions_router, parks_router, carriers_router, clusters_router):
         api.include_router(router)
 

@@ -6,8 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.carriers.models import HA_M2, MU_M2, CarrierKind, CarrierStatus, LandUse
 from app.core.errors import FieldProblem
-from app.core.listing import ListQuery
-from app.core.provenance import ProvenanceIn
+from app.core.listing import GeoJSONGeometry, ListQuery
+from app.core.provenance import ProvenanceIn, ProvenanceOut
 from app.geo.validate import geometry_type
 
 GeometryIn = geometry_type(("Polygon", "Point"))
@@ -110,3 +110,43 @@ class CarrierQuery(ListQuery):
         factor = {"m2": 1.0, "mu": MU_M2, "ha": HA_M2}[self.area_unit]
         return (None if self.min_area is None else self.min_area * factor,
                 None if self.max_area is None else self.max_area * factor)
+
+
+class RangeOut(BaseModel):
+    min: float | None
+    max: float | None
+
+
+class CarrierOut(ProvenanceOut):
+    """A carrier as the API writes it (JSON); in GeoJSON `geometry` is the feature's geometry."""
+
+    id: int
+    kind: CarrierKind
+    name: str
+    park_id: int
+    park_name: str
+    status: CarrierStatus
+    geometry: GeoJSONGeometry
+    location: GeoJSONGeometry = Field(description="a point on the carrier, for point maps / 代表点")
+    area_m2: float
+    area_mu: float
+    area_ha: float
+    land_use: LandUse | None
+    plot_ratio: RangeOut
+    building_density_pct: RangeOut
+    green_ratio_pct: RangeOut
+    height_limit_m: RangeOut
+    lease_term_years: int | None
+    readiness: str | None
+    price_wan_per_mu: float | None
+    rent_yuan_m2_month: float | None
+    sale_price_yuan_m2: float | None
+    floors: int | None
+    storey_height_m: float | None
+    floor_load_t_m2: float | None
+    has_crane: bool | None
+    is_standard_land: bool
+    investment_intensity_wan_per_mu: float | None
+    tax_per_mu_wan: float | None
+    energy_tce_per_wan: float | None
+    description: str | None

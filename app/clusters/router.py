@@ -1,13 +1,13 @@
 from app.clusters import queries, service
 from app.clusters.models import Cluster
-from app.clusters.schemas import ClusterIn, ClusterQuery
+from app.clusters.schemas import ClusterIn, ClusterOut, ClusterQuery
 from app.core.crud import Resource, crud_router
 
 router = crud_router(
     Resource(
         name="clusters", what=("cluster", "产业集群"), model=Cluster,
         list_output=queries.OUTPUT, detail_output=queries.OUTPUT,
-        query_model=ClusterQuery, in_model=ClusterIn,
+        out_model=ClusterOut, query_model=ClusterQuery, in_model=ClusterIn,
         visible=queries.visible, filtered=queries.filtered, save=service.save,
     ),
     tag="clusters 产业集群",

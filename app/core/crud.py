@@ -21,7 +21,9 @@ from app.core.listing import (
     FormatParam,
     ListQuery,
     OutputSpec,
+    documented,
     json_object,
+    page_of,
     render_list,
     render_one,
 )
@@ -51,6 +53,7 @@ class Resource:
     detail_output: OutputSpec
     query_model: type[ListQuery]
     in_model: type[BaseModel]
+    out_model: type[BaseModel]  # documents the body, which PostgreSQL builds
     visible: Callable[[Principal], Select[Any]]
     filtered: Callable[[Any, Principal], Select[Any]]
     save: Callable[..., int]  # (session, data, obj=None) -> id
@@ -71,22 +74,25 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
     en, zh = res.what
     QueryModel, InModel = res.query_model, res.in_model  # noqa: N806 - used as annotations below
     get_name = f"get_{res.name}_item"
+    one_doc = documented(res.out_model)
+    list_doc = documented(page_of(res.out_model))
 
     def one(request: Request, session: Session, user: Principal, item_id: int, f: str | None = None) -> Response:
         stmt = res.visible(user).where(res.model.id == item_id)
         return render_one(session, request, res.detail_output, stmt, f, res.what, item_id)
 
-    @router.get("", summary=f"List {en}s / {zh}列表", operation_id=f"list_{res.name}")
+    @router.get("", summary=f"List {en}s / {zh}列表", operation_id=f"list_{res.name}", responses=list_doc)
     def list_items(request: Request, session: SessionDep, user: CurrentUser,
                    q: Annotated[QueryModel, Query()]) -> Response:  # type: ignore[valid-type]
         return render_list(session, request, res.list_output, res.filtered(q, user), q)
 
-    @router.get("/{item_id}", name=get_name, summary=f"One {en} / {zh}详情", operation_id=f"get_{res.name}")
+    @router.get("/{item_id}", name=get_name, summary=f"One {en} / {zh}详情", operation_id=f"get_{res.name}",
+                responses=one_doc)
     def get_item(item_id: int, request: Request, session: SessionDep, user: CurrentUser, f: FormatParam = None) -> Response:
         return one(request, session, user, item_id, f)
 
     @router.post("", status_code=status.HTTP_201_CREATED, summary=f"Create a {en} / 新增{zh}",
-                 operation_id=f"create_{res.name}")
+                 operation_id=f"create_{res.name}", responses={201: one_doc[200]})
     def create_item(body: InModel, request: Request, session: SessionDep, user: WriterDep) -> Response:  # type: ignore[valid-type]
         item_id = res.save(session, body)
         response = one(request, session, user, item_id)
@@ -94,7 +100,8 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
         response.headers["Location"] = str(request.url_for(get_name, item_id=item_id))
         return response
 
-    @router.patch("/{item_id}", summary=f"Update some fields of a {en} / 修改{zh}", operation_id=f"update_{res.name}")
+    @router.patch("/{item_id}", summary=f"Update some fields of a {en} / 修改{zh}", operation_id=f"update_{res.name}",
+                  responses=one_doc)
     def update_item(item_id: int, patch: Annotated[dict[str, Any], Body()], request: Request,
                     session: SessionDep, user: WriterDep) -> Response:
         obj, stored = res.stored(session, item_id)

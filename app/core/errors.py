@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -208,3 +209,30 @@ def from_integrity_error(exc: IntegrityError) -> AppError:
     if code == _NOT_NULL:
         return InvalidInput.one(field_name, "must not be empty", "不能为空")
     return InvalidInput.one(field_name, f"violates the rule {constraint}", f"不符合约束 {constraint}")
+
+
+class ProblemBody(BaseModel):
+    field: str = Field(description="the field, query parameter or file row at fault")
+    problem: str
+    problem_zh: str
+    location: Any = Field(default=None, description="the coordinate [lon, lat] or bbox where it is wrong")
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="validation_failed | not_found | conflict | unauthorized | forbidden | ...")
+    message: str
+    message_zh: str
+    details: list[ProblemBody]
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx answer has this shape, in English and Chinese."""
+
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in ((401, "missing or wrong bearer token"), (404, "no such record (or not visible to you)"),
+                         (409, "conflicts with the stored data"), (422, "invalid input: which field, what, where"))
+}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from sqlalchemy import (
     JSON,
     ColumnElement,
@@ -219,3 +219,24 @@ FormatParam = Annotated[
 ]
 
 EMPTY_JSON_ARRAY = literal_column("'[]'::json")
+
+
+def page_of(item: type[Any]) -> type[Any]:
+    """The documented shape of a JSON list page of `item` (the body itself is built in SQL)."""
+    return create_model(
+        f"{item.__name__}Page",
+        items=(list[item], ...),  # type: ignore[valid-type]
+        limit=(int, ...),
+        offset=(int, ...),
+        next=(str | None, Field(description="URL of the next page, null on the last")),
+        count=(int | None, Field(default=None, description="total, only with count=true")),
+    )
+
+
+GeoJSONGeometry = Annotated[dict[str, Any], Field(description="GeoJSON geometry, WGS-84 [lon, lat]")]
+
+
+def documented(model: type[Any]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for a body built in SQL: the JSON schema, and that GeoJSON is offered too."""
+    return {200: {"model": model, "content": {GEOJSON: {"schema": {"type": "object",
+                                                                 "description": "RFC 7946 GeoJSON with ?f=geojson"}}}}}

@@ -7,13 +7,13 @@ from app.core.crud import Resource, crud_router
 from app.core.database import SessionDep
 from app.parks import queries, service
 from app.parks.models import Park
-from app.parks.schemas import ParkIn, ParkQuery
+from app.parks.schemas import ParkIn, ParkOut, ParkQuery
 
 router = crud_router(
     Resource(
         name="parks", what=service.WHAT, model=Park,
         list_output=queries.OUTPUT, detail_output=queries.OUTPUT_DETAIL,
-        query_model=ParkQuery, in_model=ParkIn,
+        out_model=ParkOut, query_model=ParkQuery, in_model=ParkIn,
         visible=queries.visible, filtered=queries.filtered, save=service.save,
         deletable=False,  # a park with carriers is only deleted with cascade=true
     ),
