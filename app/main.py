@@ -3,6 +3,9 @@
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
+from app.accounts.router import admin as admin_router
+from app.accounts.router import auth as auth_router
+from app.audit.router import router as audit_router
 from app.carriers.router import router as carriers_router
 from app.clusters.router import router as clusters_router
 from app.core.codes import REGISTRY
@@ -14,7 +17,8 @@ from app.regions.router import router as regions_router
 
 def _api() -> APIRouter:
     api = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
-    for router in (regions_router, parks_router, carriers_router, clusters_router):
+    for router in (auth_router, admin_router, audit_router, regions_router, parks_router, carriers_router,
+                   clusters_router):
         api.include_router(router)
 
     @api.get("/codes", tags=["codes 代码表"], summary="Codes with Chinese and English labels / 代码表")

@@ -3,6 +3,7 @@ import csv
 from shapely.geometry import shape
 from shapely.ops import unary_union
 
+from tests.conftest import if_match
 from tests.reference_files import GEODATA, regions
 
 
@@ -43,9 +44,10 @@ def test_create_and_refuse_bad_cluster(client, admin) -> None:
     try:
         bad = client.post("/api/v1/clusters", json={**body, "name": "另一个", "city_adcodes": ["360121"]}, headers=admin)
         assert bad.status_code == 422 and bad.json()["error"]["details"][0]["field"] == "city_adcodes"
-        r = client.patch(f"/api/v1/clusters/{cid}", json={"revenues": [{"year": 2024, "revenue_yi": 1},
-                                                                       {"year": 2024, "revenue_yi": 2}]}, headers=admin)
+        path = f"/api/v1/clusters/{cid}"
+        r = client.patch(path, json={"revenues": [{"year": 2024, "revenue_yi": 1}, {"year": 2024, "revenue_yi": 2}]},
+                         headers=if_match(client, path, admin))
         assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "revenues"
         assert client.get(f"/api/v1/clusters/{cid}", headers=admin).json()["revenues"][0]["revenue_yi"] == 12.5
     finally:
-        assert client.delete(f"/api/v1/clusters/{cid}", headers=admin).status_code == 204
+        assert client.delete(path, headers=if_match(client, path, admin)).status_code == 204

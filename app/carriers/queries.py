@@ -63,6 +63,7 @@ OUTPUT = OutputSpec(
               "price_wan_per_mu": Carrier.price_wan_per_mu, "rent_yuan_m2_month": Carrier.rent_yuan_m2_month,
               "updated_at": Carrier.updated_at},
     feature_fields=_FEATURE_FIELDS,
+    version=Carrier.row_version,
 )
 
 

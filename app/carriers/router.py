@@ -9,6 +9,7 @@ router = crud_router(
         list_output=queries.OUTPUT, detail_output=queries.OUTPUT,
         out_model=CarrierOut, query_model=CarrierQuery, in_model=CarrierIn,
         visible=queries.visible, filtered=queries.filtered, save=service.save, patch_base=service.patch_base,
+        scope_of=service.scope_of,
     ),
     tag="carriers 载体",
 )

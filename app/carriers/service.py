@@ -47,3 +47,8 @@ def patch_base(carrier: Carrier, stored: dict[str, Any], patch: dict[str, Any]) 
     if not any(name in patch for name in _AREAS):
         base["area_m2"] = float(carrier.area_m2)
     return base
+
+
+def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | None]:
+    region = session.execute(select(Park.region_adcode).where(Park.id == fields["park_id"])).scalar_one_or_none()
+    return ({region} if region else set()), fields["park_id"]

@@ -59,6 +59,7 @@ FIELDS: dict[str, Any] = {
 OUTPUT = OutputSpec(
     id=Cluster.id, fields=FIELDS, geometry=_area,
     sortable={"id": Cluster.id, "name": Cluster.name, "tier": Cluster.tier, "updated_at": Cluster.updated_at},
+    version=Cluster.row_version,
 )
 
 

@@ -8,7 +8,7 @@ router = crud_router(
         name="clusters", what=("cluster", "产业集群"), model=Cluster,
         list_output=queries.OUTPUT, detail_output=queries.OUTPUT,
         out_model=ClusterOut, query_model=ClusterQuery, in_model=ClusterIn,
-        visible=queries.visible, filtered=queries.filtered, save=service.save,
+        visible=queries.visible, filtered=queries.filtered, save=service.save, scope_of=service.scope_of,
     ),
     tag="clusters 产业集群",
 )

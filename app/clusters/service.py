@@ -1,10 +1,13 @@
 """Writes of clusters with their cities, parks and yearly revenue, in one transaction."""
 
+from typing import Any
+
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
 from app.clusters.schemas import ClusterIn
+from app.core.auth import expand_to_counties
 from app.core.errors import InvalidInput
 from app.parks.models import Park
 from app.regions.models import Region
@@ -45,3 +48,9 @@ def save(session: Session, data: ClusterIn, cluster: Cluster | None = None) -> i
         session.execute(insert(ClusterRevenue), [{"cluster_id": cluster.id, **r.model_dump()} for r in data.revenues])
     session.flush()
     return cluster.id
+
+
+def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | None]:
+    """A cluster is as wide as its cities: writing it needs all their counties in scope."""
+    cities = list(fields.get("city_adcodes") or []) + ([fields["lead_city_adcode"]] if fields.get("lead_city_adcode") else [])
+    return set(expand_to_counties(session, cities)), None

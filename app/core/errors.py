@@ -102,6 +102,31 @@ class Unauthorized(AppError):
         )
 
 
+class TooManyRequests(AppError):
+    def __init__(self, message: str, message_zh: str, retry_after: int) -> None:
+        super().__init__(message, message_zh, status=429, code="too_many_requests",
+                         headers={"Retry-After": str(max(1, retry_after))})
+
+
+class PreconditionFailed(AppError):
+    """412: the If-Match version is not the stored one; `current` is the record as it is now."""
+
+    def __init__(self, version: int, current: Any) -> None:
+        super().__init__(f"the record changed: its version is now {version}; reload and apply your change again",
+                         f"记录已被修改，当前版本为 {version}；请刷新后重新修改", status=412, code="version_mismatch",
+                         headers={"ETag": f'"{version}"'})
+        self.current = current
+
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), "current": self.current}
+
+
+class PreconditionRequired(AppError):
+    def __init__(self) -> None:
+        super().__init__("send If-Match with the ETag of the version you edited",
+                         "请在 If-Match 请求头中提供所修改版本的 ETag", status=428, code="if_match_required")
+
+
 class Forbidden(AppError):
     def __init__(self, message: str, message_zh: str) -> None:
         super().__init__(message, message_zh, status=403, code="forbidden")

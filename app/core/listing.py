@@ -8,7 +8,7 @@ which avoids a COUNT on every page; the total is only computed when `count=true`
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
+from app.core.auth import Principal
 from app.core.errors import FieldProblem, InvalidInput, NotFound
 from app.core.settings import api_settings
 
@@ -65,6 +66,21 @@ class OutputSpec:
     sortable: Mapping[str, ColumnElement[Any]]
     # Properties of the GeoJSON feature when they differ from `fields` (e.g. without the geometry).
     feature_fields: Mapping[str, Any] | None = None
+    # Fields only staff may read (declared once here, applied by every output path).
+    internal: frozenset[str] = frozenset()
+    # The row version, sent as the ETag of a single record.
+    version: ColumnElement[Any] | None = None
+
+    def for_user(self, user: "Principal") -> "OutputSpec":
+        """This spec without the internal fields, unless `user` is staff."""
+        if user.is_staff or not self.internal:
+            return self
+        return replace(
+            self,
+            fields={k: v for k, v in self.fields.items() if k not in self.internal},
+            feature_fields=None if self.feature_fields is None else
+            {k: v for k, v in self.feature_fields.items() if k not in self.internal},
+        )
 
     def feature(self) -> ColumnElement[Any]:
         props = {k: v for k, v in (self.feature_fields or self.fields).items() if k != "id"}
@@ -207,10 +223,12 @@ def render_one(session: Session, request: Request, spec: OutputSpec, stmt: Selec
     """Answer a single record as JSON or a GeoJSON Feature, or 404."""
     as_geojson = wants_geojson(request, f)
     item = spec.feature() if as_geojson else json_object(spec.fields)
-    body = session.execute(stmt.with_only_columns(cast(item, Text))).scalar_one_or_none()
-    if body is None:
+    version = spec.version if spec.version is not None else literal(None)
+    row = session.execute(stmt.with_only_columns(cast(item, Text), version)).one_or_none()
+    if row is None:
         raise NotFound(what[0], what[1], key)
-    return Response(content=body, media_type=GEOJSON if as_geojson else "application/json")
+    headers = {"ETag": f'"{row[1]}"'} if row[1] is not None else None
+    return Response(content=row[0], media_type=GEOJSON if as_geojson else "application/json", headers=headers)
 
 
 FormatParam = Annotated[

@@ -75,6 +75,8 @@ FIELDS: dict[str, Any] = {
     "cooperation": _cooperation,
     "contacts": Park.contacts,
     "profile": Park.profile,
+    "chemical_status": Park.chemical_status,
+    "chemical_status_date": Park.chemical_status_date,
     **provenance_fields(Park),
 }
 SORTABLE = {"id": Park.id, "name": Park.name, "level": Park.level, "type": Park.type,
@@ -83,8 +85,10 @@ SORTABLE = {"id": Park.id, "name": Park.name, "level": Park.level, "type": Park.
 
 # A park feature's geometry is its representative point; the outline stays in the JSON form.
 _FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("location", "boundary")}
+# Contact people are officers: their phones are not for the public.
+INTERNAL = frozenset({"contacts"})
 OUTPUT = OutputSpec(id=Park.id, fields=FIELDS, geometry=Park.location, sortable=SORTABLE,
-                    feature_fields=_FEATURE_FIELDS)
+                    feature_fields=_FEATURE_FIELDS, internal=INTERNAL, version=Park.row_version)
 # A single park also says how many carriers are on offer: the detail drawer shows it.
 OUTPUT_DETAIL = OutputSpec(
     id=Park.id,
@@ -92,6 +96,8 @@ OUTPUT_DETAIL = OutputSpec(
     geometry=Park.location,
     sortable=SORTABLE,
     feature_fields=_FEATURE_FIELDS,
+    internal=INTERNAL,
+    version=Park.row_version,
 )
 
 

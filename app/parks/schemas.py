@@ -8,6 +8,7 @@ from app.core.listing import GeoJSONGeometry, ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut
 from app.geo.validate import ChinaPointIn, MultiPolygonIn, PointIn
 from app.parks.models import (
+    ChemicalStatus,
     CooperationModel,
     LocationPrecision,
     ParkLevel,
@@ -58,6 +59,8 @@ class ParkIn(ProvenanceIn):
     contacts: list[Contact] = Field(default_factory=list, max_length=20, description="联系人")
     profile: str | None = Field(default=None, max_length=20_000, description="园区简介")
     cooperation: CooperationIn | None = Field(default=None, description="合作园区信息")
+    chemical_status: ChemicalStatus | None = Field(default=None, description="化工园区认定状态")
+    chemical_status_date: date | None = Field(default=None, description="认定 / 复核 / 撤销日期")
 
 
 class ParkQuery(ListQuery):
@@ -107,6 +110,8 @@ class ParkOut(ProvenanceOut):
     location_precision: LocationPrecision
     boundary: GeoJSONGeometry | None
     cooperation: CooperationOut | None
-    contacts: list[Contact]
+    chemical_status: ChemicalStatus | None
+    chemical_status_date: date | None
+    contacts: list[Contact] | None = Field(default=None, description="staff only / 仅内部可见")
     profile: str | None
     available_carriers: AvailableCarriers | None = Field(default=None, description="single park only / 仅详情")

@@ -1,13 +1,15 @@
 """Writes of parks: one request, one transaction (the session's), nothing half-written."""
 
+from typing import Any
+
 import shapely
+from fastapi import Request
 from geoalchemy2.shape import from_shape
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark
-from app.core.crud import get_or_404
 from app.core.errors import Conflict, InvalidInput
 from app.geo.validate import sql_geometry
 from app.parks.models import CooperationPark, Park
@@ -18,10 +20,10 @@ from app.regions.queries import require_region
 # How far a representative point may lie outside its stated county: generous enough for
 # boundaries simplified for display and parks on a border, tight enough to catch a wrong county.
 REGION_TOLERANCE_M = 2000
-WHAT = ("park", "园区")
 
 _SCALARS = ("name", "short_name", "level", "type", "region_adcode", "approval_date", "approved_area_ha",
-            "leading_industries", "location_precision", "profile", "source", "as_of", "is_demo", "published")
+            "leading_industries", "location_precision", "profile", "chemical_status", "chemical_status_date",
+            "source", "as_of", "is_demo", "published")
 
 
 def _check_references(session: Session, data: ParkIn) -> None:
@@ -71,11 +73,13 @@ def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
     return park.id
 
 
-def remove(session: Session, park_id: int, cascade: bool) -> None:
-    park = get_or_404(session, Park, park_id, WHAT)
-    carriers = session.execute(select(func.count()).where(Carrier.park_id == park_id)).scalar_one()
-    if carriers and not cascade:
-        raise Conflict(f"park {park_id} has {carriers} carriers: delete them first or pass cascade=true",
-                       f"园区 {park_id} 下还有 {carriers} 个载体：请先删除，或使用 cascade=true")
-    session.delete(park)
-    session.flush()
+def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | None]:
+    return {fields["region_adcode"]}, fields.get("id")
+
+
+def before_delete(session: Session, park: Park, request: Request) -> None:
+    """A park with carriers goes only with ?cascade=true, which deletes them too."""
+    carriers = session.execute(select(func.count()).where(Carrier.park_id == park.id)).scalar_one()
+    if carriers and request.query_params.get("cascade") != "true":
+        raise Conflict(f"park {park.id} has {carriers} carriers: delete them first or pass cascade=true",
+                       f"园区 {park.id} 下还有 {carriers} 个载体：请先删除，或使用 cascade=true")

@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 
+from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.errors import NotFound
 from app.core.listing import FormatParam, bbox_filter, documented, page_of, render_list, render_one
@@ -10,7 +11,7 @@ from app.regions import queries
 from app.regions.models import Region
 from app.regions.schemas import RegionLookup, RegionOut, RegionQuery, RegionRef
 
-router = APIRouter(prefix="/regions", tags=["regions 行政区"])
+router = APIRouter(prefix="/regions", tags=["regions 行政区"], dependencies=[collection_guard("regions")])
 
 
 @router.get("", summary="List regions / 行政区列表", responses=documented(page_of(RegionOut)))
