@@ -123,3 +123,10 @@ def artifacts() -> Path:
     path = PROJECT_ROOT / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def callers(client: TestClient, admin: dict[str, str]):  # type: ignore[no-untyped-def]
+    from tests.principals import make_callers
+
+    return make_callers(client, admin)

@@ -7,7 +7,7 @@ from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.audit.models import AuditEntry, RecordVersion
-from app.core.auth import CurrentUser, Principal, StaffDep
+from app.core.auth import Principal, StaffDep
 from app.core.database import SessionDep
 from app.core.errors import Forbidden, NotFound
 from app.core.listing import EMPTY_JSON_ARRAY, ListQuery, OutputSpec, json_object, render_list
@@ -15,7 +15,7 @@ from app.core.listing import EMPTY_JSON_ARRAY, ListQuery, OutputSpec, json_objec
 router = APIRouter(tags=["audit 审计与历史"])
 
 
-def require_auditor(user: CurrentUser) -> Principal:
+def require_auditor(user: StaffDep) -> Principal:
     if user.role not in ("admin", "leader"):
         raise Forbidden("the audit log is for admins and leaders", "审计日志仅限管理员和领导查看")
     return user

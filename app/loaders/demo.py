@@ -45,7 +45,8 @@ def _sites(session: Session) -> ParkSite:
     rows = session.execute(
         select(Park.id, Park.location, Park.short_name, Park.name, Region.geom)
         .join(Region, Region.adcode == Park.region_adcode)
-        .where(Park.is_demo.is_(False))
+        # Published real parks only: drafts come and go, and would change what a seed generates.
+        .where(Park.is_demo.is_(False), Park.published)
         .order_by(Park.id)
     ).all()
     if not rows:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select, text
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, text, true
 
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark
@@ -101,10 +101,17 @@ OUTPUT_DETAIL = OutputSpec(
 )
 
 
+def published_or_own(user: Principal, published: Any, own: Any) -> Any:
+    """Staff see everything; a write key also sees the unpublished records it may edit (`own`);
+    everyone else sees published records only."""
+    if user.sees_unpublished:
+        return true()
+    return or_(published, own) if user.write_counties else published
+
+
 def visible(user: Principal) -> Select[Any]:
-    """The parks `user` may see at all: the public sees published ones only."""
-    stmt = select(Park)
-    return stmt if user.sees_unpublished else stmt.where(Park.published)
+    """The parks `user` may see at all."""
+    return select(Park).where(published_or_own(user, Park.published, Park.region_adcode.in_(user.write_counties)))
 
 
 def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
