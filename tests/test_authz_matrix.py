@@ -8,7 +8,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from app.main import create_app
-from tests.conftest import if_match, login
+from tests.conftest import login
 from tests.principals import PASSWORD
 
 CALLERS = ["anonymous", "officer_in", "officer_out", "leader", "admin", "key_write", "key_regions_only"]

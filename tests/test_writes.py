@@ -100,6 +100,8 @@ BAD_PARKS = [
     pytest.param({**PARK, "region_adcode": "360702"}, "location", "is not in region 360702", "不在行政区", id="wrong-county"),
     pytest.param({**PARK, "cluster_ids": [99999]}, "cluster_ids", "unknown cluster", "未知的产业集群", id="unknown-cluster"),
     pytest.param({k: v for k, v in PARK.items() if k != "name"}, "name", "Field required", "缺少必填字段", id="missing-name"),
+    pytest.param({**PARK, "name": "a\u0000b"}, "body", "cannot be stored", "无法保存", id="nul-byte"),
+    pytest.param({**PARK, "approved_area_ha": 1e20}, "body", "cannot be stored", "无法保存", id="number-overflow"),
 ]
 
 

@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -200,6 +200,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def integrity_error(_: Request, exc: IntegrityError) -> JSONResponse:
         err = from_integrity_error(exc)
+        return JSONResponse(err.body(), status_code=err.status)
+
+    @app.exception_handler(DataError)
+    async def data_error(_: Request, exc: DataError) -> JSONResponse:
+        # Values the API let through but PostgreSQL cannot store (a NUL byte, a number too large
+        # for its column) are still bad input, never a server error.
+        detail = str(getattr(exc.orig, "diag", None) and exc.orig.diag.message_primary or exc.orig)
+        err = InvalidInput.one("body", f"a value cannot be stored: {detail}", f"有值无法保存：{detail}")
         return JSONResponse(err.body(), status_code=err.status)
 
     @app.exception_handler(StarletteHTTPException)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 from sqlalchemy import (
     JSON,
     ColumnElement,
@@ -131,6 +131,16 @@ class ListQuery(BaseModel):
     sort: str | None = Field(default=None, description="field to sort by, `-` prefix for descending / 排序字段")
     f: Literal["json", "geojson"] | None = Field(default=None, description="output format / 输出格式")
     bbox: str | None = Field(default=None, description="minLon,minLat,maxLon,maxLat in WGS-84 / 范围")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, values: Any) -> Any:
+        # PostgreSQL text cannot hold NUL: refuse it here, naming the parameter.
+        if isinstance(values, dict):
+            for name, value in values.items():
+                if isinstance(value, str) and "\x00" in value:
+                    raise FieldProblem("contains a NUL character", "包含 NUL 字符", field=name)
+        return values
 
     @field_validator("bbox")
     @classmethod
