@@ -17,4 +17,4 @@ RUN pip install --no-cache-dir -e . && useradd --system investmap
 USER investmap
 EXPOSE 8000
 # DATABASE_URL must point at a PostGIS database; migrations and reference data are applied at start.
-CMD ["sh", "-c", "investmap db up && investmap db migrate && investmap load reference && exec investmap serve --workers 2"]
+CMD ["sh", "-c", "investmap db up && investmap db migrate && investmap load reference && investmap users ensure-admin && exec investmap serve --workers 2"]
