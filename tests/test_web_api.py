@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from app.core.errors import install_error_handlers
 from app.web.settings import WebSettings, web_config
 from app.web.static import install_frontend
+from tests.conftest import if_match
 
 
 def ids(items: list[dict[str, Any]]) -> list[int]:
@@ -51,7 +52,7 @@ def test_map_carriers_follow_both_park_and_carrier_criteria(client: TestClient) 
 
 
 @pytest.mark.parametrize(("params", "field"), [
-    ({"min_area": 50, "max_area": 10}, "body"),
+    ({"min_area": 50, "max_area": 10}, "min_area"),
     ({"level": "galactic"}, "level"),
     ({"kind": "castle"}, "kind"),
     ({"bbox": "1,2,3"}, "bbox"),
@@ -105,14 +106,15 @@ def test_search_ranks_exact_and_prefix_matches_first(client: TestClient) -> None
 
 def test_search_shows_the_public_published_parks_only(client: TestClient, admin: dict[str, str]) -> None:
     park = client.get("/api/v1/parks", params={"q": "瑞金经济技术开发区"}).json()["items"][0]
-    assert client.patch(f"/api/v1/parks/{park['id']}", json={"published": False}, headers=admin).status_code == 200
+    path = f"/api/v1/parks/{park['id']}"
+    assert client.patch(path, json={"published": False}, headers=if_match(client, path, admin)).status_code == 200
     try:
         public = client.get("/api/v1/search", params={"q": "瑞金"}).json()["items"]
         assert [i["kind"] for i in public] == ["region"]
         officer = client.get("/api/v1/search", params={"q": "瑞金"}, headers=admin).json()["items"]
         assert park["id"] in [i.get("id") for i in officer]
     finally:
-        client.patch(f"/api/v1/parks/{park['id']}", json={"published": True}, headers=admin)
+        client.patch(path, json={"published": True}, headers=if_match(client, path, admin))
 
 
 @pytest.mark.parametrize("params", [{"q": "   "}, {"q": ""}, {}, {"q": "x" * 51}, {"q": "南", "limit": 0},

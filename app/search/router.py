@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
 from app.core.auth import CurrentUser
+from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.errors import InvalidInput
 from app.core.listing import EMPTY_JSON_ARRAY, geojson, json_object
@@ -40,7 +41,8 @@ def _matches(q: str, *names: SQLColumnExpression[Any]) -> ColumnElement[bool]:
     return or_(*[n.icontains(q, autoescape=True) for n in names])
 
 
-@router.get("/search", summary="Search suggestions: parks, cities, counties / 搜索建议：园区、设区市、县区")
+@router.get("/search", summary="Search suggestions: parks, cities, counties / 搜索建议：园区、设区市、县区",
+            dependencies=[collection_guard("parks")])
 def search(
     session: SessionDep, user: CurrentUser,
     q: Annotated[str, Query(min_length=1, max_length=50, description="text typed so far / 已输入的文字")],

@@ -8,6 +8,7 @@ carrier criterion is set, has a carrier that matches them; a carrier is shown wh
 matches the carrier criteria and belongs to a park that matches the park criteria.
 """
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -18,7 +19,8 @@ from sqlalchemy import Select, func, text
 from app.carriers import queries as carrier_queries
 from app.carriers.models import Carrier
 from app.carriers.schemas import CarrierQuery
-from app.core.auth import CurrentUser
+from app.core.auth import CurrentUser, Principal
+from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.errors import InvalidInput, problems_from_validation
 from app.core.listing import GEOJSON, ListQuery, OutputSpec, render_list
@@ -65,16 +67,17 @@ def _split(q: Any, bbox_for: str) -> tuple[ParkQuery, CarrierQuery, bool]:
         raise InvalidInput(problems_from_validation(RequestValidationError(exc.errors()))) from None
 
 
-def _parks_output(carriers: Select[Any]) -> OutputSpec:
+def _parks_output(carriers: Select[Any], user: Principal) -> OutputSpec:
     """The parks' list output plus how many of the matching carriers each park offers."""
     inner = carriers.where(Carrier.park_id == Park.id).with_only_columns(func.count()).scalar_subquery()
     base = park_queries.OUTPUT
-    return OutputSpec(id=base.id, fields={**base.fields, "matching_carriers": inner}, geometry=base.geometry,
-                      sortable={**base.sortable, "matching_carriers": inner},
-                      feature_fields={**(base.feature_fields or {}), "matching_carriers": inner})
+    return replace(base, fields={**base.fields, "matching_carriers": inner},
+                   sortable={**base.sortable, "matching_carriers": inner},
+                   feature_fields={**(base.feature_fields or {}), "matching_carriers": inner}).for_user(user)
 
 
-@router.get("/map/parks", summary="Parks matching the map's park and carrier filters / 地图筛选的园区")
+@router.get("/map/parks", summary="Parks matching the map's park and carrier filters / 地图筛选的园区",
+            dependencies=[collection_guard("parks"), collection_guard("carriers")])
 def map_parks(request: Request, session: SessionDep, user: CurrentUser,
               q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
     pq, cq, by_carrier = _split(q, "parks")
@@ -82,16 +85,17 @@ def map_parks(request: Request, session: SessionDep, user: CurrentUser,
     stmt = park_queries.filtered(pq, user)
     if by_carrier:
         stmt = stmt.where(Park.id.in_(carriers.with_only_columns(Carrier.park_id)))
-    return render_list(session, request, _parks_output(carriers), stmt, q)
+    return render_list(session, request, _parks_output(carriers, user), stmt, q)
 
 
-@router.get("/map/carriers", summary="Carriers matching the map's park and carrier filters / 地图筛选的载体")
+@router.get("/map/carriers", summary="Carriers matching the map's park and carrier filters / 地图筛选的载体",
+            dependencies=[collection_guard("parks"), collection_guard("carriers")])
 def map_carriers(request: Request, session: SessionDep, user: CurrentUser,
                  q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
     pq, cq, _ = _split(q, "carriers")
     parks = park_queries.filtered(pq, user).with_only_columns(Park.id)
     stmt = carrier_queries.filtered(cq, user).where(Carrier.park_id.in_(parks))
-    return render_list(session, request, carrier_queries.OUTPUT, stmt, q)
+    return render_list(session, request, carrier_queries.OUTPUT.for_user(user), stmt, q)
 
 
 # Boundaries are drawn at most at county scale on the page: ~100 m of generalisation and

@@ -55,6 +55,15 @@ function carrierLine(c) {
   </button></li>`;
 }
 
+/** Contacts are officers: the API gives them to signed-in staff only, and leaves the field out otherwise. */
+function contactsHtml(contacts) {
+  if (contacts === undefined) return `<p class="muted">${t('detail.contactsStaffOnly')}</p>`;
+  if (!contacts.length) return `<p class="muted">${t('detail.noContacts')}</p>`;
+  return `<ul class="contacts">${contacts.map((c) => `<li><b>${esc(c.name)}</b>${c.role ? ` · ${esc(c.role)}` : ''}
+    ${c.phone ? `<br><a href="tel:${esc(c.phone)}">${esc(c.phone)}</a>` : ''}
+    ${c.email ? `<br><a href="mailto:${esc(c.email)}">${esc(c.email)}</a>` : ''}</li>`).join('')}</ul>`;
+}
+
 function parkHtml(p, carrierPage) {
   const approx = p.location_precision !== 'exact';
   const counts = p.available_carriers || {};
@@ -82,6 +91,8 @@ function parkHtml(p, carrierPage) {
       ${row(t('detail.industries'), p.leading_industries.length ? `<span class="tags">${p.leading_industries.map((i) => `<span class="tag">${esc(i)}</span>`).join('')}</span>` : t('detail.none'))}
       ${row(t('detail.clusters'), p.clusters.length ? p.clusters.map((c) => esc(c.name)).join('<br>') : t('detail.none'))}
       ${row(t('detail.location'), `<span data-precision="${p.location_precision}">${codeLabel('location_precision', p.location_precision)}</span>`)}
+      ${p.chemical_status ? row(t('detail.chemicalStatus'), `${codeLabel('chemical_status', p.chemical_status)}${
+        p.chemical_status_date ? `（${date(p.chemical_status_date)}）` : ''}`) : ''}
     </dl>
     ${coop ? `<section class="detail-section"><h3>${t('detail.cooperation')}</h3><dl class="kvs">
       ${row(t('detail.partner'), esc(coop.partner_name))}
@@ -91,10 +102,7 @@ function parkHtml(p, carrierPage) {
     <section class="detail-section"><h3>${t('detail.availableCarriers')}</h3>
       <p class="carrier-counts" data-carrier-counts>${t('detail.carrierCounts', { land: num(counts.land ?? 0, 0), factory: num(counts.factory ?? 0, 0), office: num(counts.office ?? 0, 0) })}</p>
       ${carriersBlock}</section>
-    <section class="detail-section"><h3>${t('detail.contacts')}</h3>
-      ${p.contacts.length ? `<ul class="contacts">${p.contacts.map((c) => `<li><b>${esc(c.name)}</b>${c.role ? ` · ${esc(c.role)}` : ''}
-        ${c.phone ? `<br><a href="tel:${esc(c.phone)}">${esc(c.phone)}</a>` : ''}${c.email ? `<br><a href="mailto:${esc(c.email)}">${esc(c.email)}</a>` : ''}</li>`).join('')}</ul>`
-        : `<p class="muted">${t('detail.noContacts')}</p>`}</section>
+    <section class="detail-section"><h3>${t('detail.contacts')}</h3>${contactsHtml(p.contacts)}</section>
     ${p.profile ? `<section class="detail-section"><h3>${t('detail.profile')}</h3><p class="profile">${esc(p.profile)}</p></section>` : ''}
     <button type="button" class="btn btn-primary" data-zoom-to>${t('detail.zoomTo')}</button>
   </div>`;

@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browser_page import CHROMIUM, DESKTOP, TILE_PNG, UserPage
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, Route, sync_playwright
+
+from tests.browser.browser_page import CHROMIUM, DESKTOP, TILE_PNG, UserPage
 
 
 @pytest.fixture(scope="session")

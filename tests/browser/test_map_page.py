@@ -9,12 +9,13 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
-from browser_page import PHONE, UserPage
 from playwright.sync_api import Page, expect
 
 from app.geo.coords import wgs84_to_gcj02
+from tests.browser.browser_page import PHONE, UserPage
 
 MU_M2 = 10_000 / 15
+VIEW_JS = "() => { const m = window.investmap.map; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
 
 
 def api(base: str, path: str, **params: Any) -> Any:
@@ -162,14 +163,14 @@ def test_a_shared_url_restores_view_filters_and_open_item(new_page: Callable[...
     expect(page.locator("[data-qr] svg")).to_be_visible()
     shared = page.locator("[data-share-url]").input_value()
     assert shared == page.url
-    view = page.evaluate("() => { const m = window.investmap.map; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }")
+    view = page.evaluate(VIEW_JS)
 
     other = new_page()
     fresh = other.page
     fresh.goto(shared)
     fresh.wait_for_selector("body[data-parks-drawn]")
     expect(fresh.locator("#detail h2")).to_have_text(title)
-    again = fresh.evaluate("() => { const m = window.investmap.map; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }")
+    again = fresh.evaluate(VIEW_JS)
     assert again[2] == view[2]
     assert abs(again[0] - view[0]) < 1e-4 and abs(again[1] - view[1]) < 1e-4
     expect(fresh.locator(".chip[data-remove=type]")).to_be_visible()
@@ -188,7 +189,8 @@ def test_phone_shows_a_bottom_sheet_over_a_usable_map(new_page: Callable[..., Us
     assert 100 < visible < 200, visible  # the peek: tabs and the count, the map above it
     map_box = page.locator("#map").bounding_box()
     assert map_box == {"x": 0, "y": 0, "width": PHONE["width"], "height": PHONE["height"]}
-    expect(page.locator("button[data-tab=parks] .tab-count")).to_have_text(str(len(api(live_server, "parks", limit=1000)["items"])))
+    total = len(api(live_server, "parks", limit=1000)["items"])
+    expect(page.locator("button[data-tab=parks] .tab-count")).to_have_text(str(total))
     shots(page, "phone-peek")
 
     zoom = float(url_state(page)["c"].split(",")[2])
