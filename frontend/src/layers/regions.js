@@ -15,7 +15,7 @@ const CITY_NAME_MAX_ZOOM = 11;
 let map;
 let visible = false;
 let offline = false;
-let data = null; // {province, city, county} FeatureCollections
+const data = {}; // level -> FeatureCollection, each drawn as soon as it arrives
 const land = L.layerGroup();
 const overlay = L.layerGroup();
 
@@ -24,11 +24,11 @@ const renderers = {};
 function outline(fc, pane, style) {
   // Canvas, not SVG: thousands of border vertices redraw faster on pan and zoom.
   renderers[pane] ??= L.canvas({ pane });
-  return L.geoJSON(fc, { pane, style, interactive: false, renderer: renderers[pane], coordsToLatLng: coordsToMap });
+  return L.geoJSON(fc ?? [], { pane, style, interactive: false, renderer: renderers[pane], coordsToLatLng: coordsToMap });
 }
 
 function labels(fc, cls) {
-  return L.layerGroup(fc.features.map((f) => L.marker(coordsToMap(f.properties.label.coordinates), {
+  return L.layerGroup((fc?.features ?? []).map((f) => L.marker(coordsToMap(f.properties.label.coordinates), {
     pane: 'labels',
     interactive: false,
     keyboard: false,
@@ -37,7 +37,7 @@ function labels(fc, cls) {
 }
 
 function draw() {
-  if (!data || !map) return;
+  if (!map) return;
   land.clearLayers();
   overlay.clearLayers();
   const zoom = map.getZoom();
@@ -68,10 +68,10 @@ export function initRegions(theMap) {
   map = theMap;
   land.addTo(map);
   overlay.addTo(map);
-  Promise.all(['province', 'city', 'county'].map((level) => regions(level))).then(([province, city, county]) => {
-    data = { province, city, county };
+  ['province', 'city', 'county'].forEach((level) => regions(level).then((fc) => {
+    data[level] = fc;
     draw();
-  }).catch((err) => map.fire('investmap:notice', { message: t('list.error', { msg: err.message }) }));
+  }).catch((err) => map.fire('investmap:notice', { message: t('list.error', { msg: err.message }) })));
   let lastZoom = null;
   map.on('zoomend', () => {
     const z = map.getZoom();
