@@ -13,12 +13,15 @@ from app.core.errors import ERROR_RESPONSES, install_error_handlers
 from app.core.settings import server_settings
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router
+from app.search.router import router as search_router
+from app.web.router import router as web_router
+from app.web.static import install_frontend
 
 
 def _api() -> APIRouter:
     api = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
     for router in (auth_router, admin_router, audit_router, regions_router, parks_router, carriers_router,
-                   clusters_router):
+                   clusters_router, search_router, web_router):
         api.include_router(router)
 
     @api.get("/codes", tags=["codes 代码表"], summary="Codes with Chinese and English labels / 代码表")
@@ -44,4 +47,5 @@ def create_app() -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    install_frontend(app)
     return app

@@ -103,6 +103,14 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
         w, "PATCH", w.new("/api/v1/clusters", _cluster_body()), {"description": "改"})),
     "DELETE /api/v1/clusters/{item_id}": (WRITE, lambda w: _edit(
         w, "DELETE", w.new("/api/v1/clusters", _cluster_body()), None)),
+    # The map page's own reads (app/web, app/search): parks and carriers data, guarded like them.
+    "GET /api/v1/map/parks": (PUBLIC_READ, lambda w: ("GET", "/api/v1/map/parks?level=national", None, {})),
+    "GET /api/v1/map/carriers": (PUBLIC_READ, lambda w: ("GET", "/api/v1/map/carriers?limit=3", None, {})),
+    "GET /api/v1/map/regions": (OPEN, lambda w: ("GET", "/api/v1/map/regions?level=city", None, {})),
+    "GET /api/v1/config": (OPEN, lambda w: ("GET", "/api/v1/config", None, {})),
+    "GET /": (OPEN, lambda w: ("GET", "/", None, {})),
+    "GET /favicon.svg": (OPEN, lambda w: ("GET", "/favicon.svg", None, {})),
+    "GET /api/v1/search": (PUBLIC_READ, lambda w: ("GET", "/api/v1/search?q=南昌", None, {})),
 }
 
 
