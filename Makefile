@@ -14,6 +14,7 @@ run: deps frontend
 	$(INVESTMAP) db migrate
 	$(INVESTMAP) load reference
 	$(INVESTMAP) load demo --plots $(PLOTS)
+	$(INVESTMAP) users ensure-admin
 	$(INVESTMAP) serve
 
 test: deps frontend

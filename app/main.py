@@ -3,21 +3,28 @@
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
+from app.accounts.router import admin as admin_router
+from app.accounts.router import auth as auth_router
+from app.audit.router import router as audit_router
 from app.carriers.router import router as carriers_router
 from app.clusters.router import router as clusters_router
 from app.core.codes import REGISTRY
-from app.core.errors import install_error_handlers
+from app.core.errors import ERROR_RESPONSES, install_error_handlers
 from app.core.settings import server_settings
 from app.ogc import errors as ogc_errors
 from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router
+from app.search.router import router as search_router
 from app.tiles.router import router as tiles_router
+from app.web.router import router as web_router
+from app.web.static import install_frontend
 
 
 def _api() -> APIRouter:
-    api = APIRouter(prefix="/api/v1")
-    for router in (regions_router, parks_router, carriers_router, clusters_router):
+    api = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+    for router in (auth_router, admin_router, audit_router, regions_router, parks_router, carriers_router,
+                   clusters_router, search_router, web_router):
         api.include_router(router)
 
     @api.get("/codes", tags=["codes 代码表"], summary="Codes with Chinese and English labels / 代码表")
@@ -46,4 +53,5 @@ def create_app() -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    install_frontend(app)
     return app

@@ -1,15 +1,18 @@
 """Every table, imported in one place so Alembic and the loaders see the whole schema."""
 
+from app.accounts.models import ApiKey, LoginSession, User
+from app.audit.models import AuditEntry, RecordVersion
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
-from app.loaders.models import LoadRun
 from app.core.database import Base
+from app.loaders.models import LoadRun
 from app.parks.models import CooperationPark, Park
 from app.regions.models import Region
 
 metadata = Base.metadata
 
 __all__ = [
+    "ApiKey", "AuditEntry", "LoginSession", "RecordVersion", "User",
     "Carrier", "Cluster", "ClusterCity", "ClusterPark", "ClusterRevenue", "CooperationPark", "LoadRun", "Park", "Region",
     "metadata",
 ]

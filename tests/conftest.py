@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine
@@ -23,7 +22,7 @@ from app.core.database import normalise_url
 from app.core.pgcluster import EmbeddedCluster, drop_database, ensure_database
 from app.core.settings import PROJECT_ROOT, database_settings
 
-ADMIN_TOKEN = "test-admin-token"
+ADMIN_PASSWORD = "admin-password-for-tests"
 GEODATA = PROJECT_ROOT / "geodata"
 
 
@@ -58,7 +57,6 @@ def database_url() -> Iterator[str]:
     migrate(url)
     # Everything below (app, loaders, CLI subprocesses) reads the URL from the environment.
     os.environ["DATABASE_URL"] = url
-    os.environ["INVESTMAP_ADMIN_TOKEN"] = ADMIN_TOKEN
     _clear_caches()
     from app.loaders.demo import load_demo_carriers
     from app.loaders.reference import load_all
@@ -72,7 +70,7 @@ def _clear_caches() -> None:
     from app.core import database, settings
 
     for fn in (settings.database_settings, settings.api_settings, settings.server_settings,
-               database.get_engine, database._session_factory):
+               settings.account_settings, database.get_engine, database._session_factory):
         fn.cache_clear()
 
 
@@ -95,9 +93,34 @@ def client(database_url: str) -> Iterator[TestClient]:
         yield c
 
 
+def create_user(username: str, role: str, regions: list[str], password: str, park_ids: list[int] | None = None) -> None:
+    from app.accounts.service import create_user as create
+    from app.core.database import get_engine
+
+    with Session(get_engine()) as session, session.begin():
+        create(session, username, username, role, regions, park_ids, password)
+
+
+def login(client: TestClient, username: str, password: str) -> dict[str, str]:
+    """Headers of a signed-in browser: the session cookie and the CSRF token writes must echo."""
+    r = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert r.status_code == 200, r.text
+    cookie = r.cookies["investmap_session"]
+    client.cookies.clear()  # the shared client stays anonymous; each test says who it is
+    return {"Cookie": f"investmap_session={cookie}", "X-CSRF-Token": r.json()["csrf_token"]}
+
+
 @pytest.fixture(scope="session")
-def admin(database_url: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+def admin(client: TestClient) -> dict[str, str]:
+    create_user("admin", "admin", [], ADMIN_PASSWORD)
+    return login(client, "admin", ADMIN_PASSWORD)
+
+
+def if_match(client: TestClient, path: str, headers: dict[str, str]) -> dict[str, str]:
+    """`headers` plus If-Match with the current ETag of the record at `path`."""
+    r = client.get(path, headers=headers)
+    assert r.status_code == 200, r.text
+    return {**headers, "If-Match": r.headers["etag"]}
 
 
 @pytest.fixture
@@ -108,19 +131,24 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real service (uvicorn in a subprocess) on a free loopback port against the test
-    database, for clients that need a URL (GDAL, a browser). Yields its base URL."""
+def callers(client: TestClient, admin: dict[str, str]):  # type: ignore[no-untyped-def]
+    from tests.principals import make_callers
+
+    return make_callers(client, admin)
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str) -> Iterator[str]:
+    """The real service in its own process on a free port, against the test database: its base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    log = tmp_path_factory.mktemp("live_server") / "uvicorn.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"],
-            cwd=PROJECT_ROOT, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT,
-        )
+    env = {**os.environ, "DATABASE_URL": database_url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning"],
+        cwd=PROJECT_ROOT, env=env,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -131,8 +159,8 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
             except httpx.TransportError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"live server did not start:\n{log.read_text()}")
-            time.sleep(0.2)
+                raise RuntimeError(f"the service did not start on {url} (exit code {proc.poll()})")
+            time.sleep(0.1)
         yield url
     finally:
         proc.terminate()

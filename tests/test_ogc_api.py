@@ -1,7 +1,10 @@
 """OGC API - Features under /ogc, against the real test database."""
 
 import math
+import re
+import subprocess
 
+import mapbox_vector_tile
 import pytest
 from sqlalchemy import text
 
@@ -9,6 +12,7 @@ from app.core.settings import api_settings
 from app.geo.coords import wgs84_to_gcj02
 from app.ogc.crs import GCJ02
 from app.ogc.layers import LAYERS
+from tests.conftest import if_match
 
 EPSG4490 = "http://www.opengis.net/def/crs/EPSG/0/4490"
 EPSG3857 = "http://www.opengis.net/def/crs/EPSG/0/3857"
@@ -185,7 +189,7 @@ def test_bad_input_gets_an_ogc_exception(client, url, status, field):
     assert body["code"] == ("InvalidParameterValue" if status == 400 else "NotFound")
     assert body["description"] and body["description_zh"]
     if field:
-        assert body["details"][0]["field"] == field
+        assert body["error"]["details"][0]["field"] == field
 
 
 def test_unpublished_records_stay_hidden_and_edits_show_at_once(client, admin):
@@ -195,12 +199,27 @@ def test_unpublished_records_stay_hidden_and_edits_show_at_once(client, admin):
     assert client.get(url, headers={"If-None-Match": tag}).status_code == 304
     page_url = "/ogc/collections/land/items?limit=5"
     assert plot["id"] in [f["id"] for f in client.get(page_url).json()["features"]]  # now in the page cache
-    assert client.patch(f"/api/v1/carriers/{plot['id']}", json={"published": False}, headers=admin).status_code == 200
+    path = f"/api/v1/carriers/{plot['id']}"
+    assert client.patch(path, json={"published": False}, headers=if_match(client, path, admin)).status_code == 200
     try:
         assert client.get(url, headers={"If-None-Match": tag}).status_code == 404
         assert client.get(url, headers=admin).json()["properties"]["published"] is False
         assert plot["id"] not in [f["id"] for f in client.get(page_url).json()["features"]]
     finally:
-        client.patch(f"/api/v1/carriers/{plot['id']}", json={"published": True}, headers=admin)
+        client.patch(path, json={"published": True}, headers=if_match(client, path, admin))
     again = client.get(url, headers={"If-None-Match": tag})
     assert again.status_code == 200 and again.headers["etag"] != tag
+
+
+def test_an_api_key_reads_only_its_collections(client, callers, live_server):
+    key = callers["key_regions_only"]  # a read key given "regions" only
+    listed = [c["id"] for c in client.get("/ogc/collections", headers=key).json()["collections"]]
+    assert listed == ["regions"]
+    r = client.get("/ogc/collections/land/items", headers=key)
+    assert r.status_code == 403 and r.json()["code"] == "Forbidden"
+    assert client.get("/tiles/land/8/210/106.mvt", headers=key).status_code == 403
+    assert set(mapbox_vector_tile.decode(client.get("/tiles/all/8/210/106.mvt", headers=key).content)) == {"regions"}
+    # GDAL sends the key too, and then sees the one layer it was given.
+    out = subprocess.run(["ogrinfo", "-ro", "-q", f"OAPIF:{live_server}/ogc", "--config", "GDAL_HTTP_HEADERS",
+                          f"Authorization: {key['Authorization']}"], capture_output=True, text=True, timeout=60)
+    assert re.findall(r"^\d+: (\w+) ", out.stdout, re.MULTILINE) == ["regions"], out.stderr

@@ -10,6 +10,7 @@ import shapely
 from sqlalchemy import text
 
 from app.ogc.layers import LAYERS
+from tests.conftest import if_match
 
 # TileJSON 3.0.0 (github.com/mapbox/tilejson-spec, 3.0.0/README.md), the parts this service fills in.
 TILEJSON_3 = {
@@ -155,12 +156,12 @@ def test_an_edit_is_in_the_next_tile_and_never_served_stale(client, db, admin):
     assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
     assert first.headers["cache-control"] == "public, no-cache"
     new = "reserved" if before != "reserved" else "available"
-    assert client.patch(f"/api/v1/carriers/{plot_id}", json={"status": new}, headers=admin).status_code == 200
+    assert client.patch(f"/api/v1/carriers/{plot_id}", json={"status": new}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin)).status_code == 200
     try:
         assert status_of_plot() == new
         assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 200
     finally:
-        client.patch(f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=admin)
+        client.patch(f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin))
     assert status_of_plot() == before
 
 
@@ -181,11 +182,11 @@ def test_an_edit_in_one_process_reaches_the_cache_of_another(client, db, admin, 
 
     before = status_there()  # now cached by the live server
     new = "taken" if before != "taken" else "available"
-    assert client.patch(f"/api/v1/carriers/{plot_id}", json={"status": new}, headers=admin).status_code == 200
+    assert client.patch(f"/api/v1/carriers/{plot_id}", json={"status": new}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin)).status_code == 200
     try:
         deadline = time.monotonic() + 5
         while status_there() != new:
             assert time.monotonic() < deadline, "the other process kept serving the old tile"
             time.sleep(0.05)
     finally:
-        client.patch(f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=admin)
+        client.patch(f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin))

@@ -1,5 +1,13 @@
 from geoalchemy2 import Geometry
-from sqlalchemy import Boolean, CheckConstraint, Computed, ForeignKey, Integer, Numeric, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Computed,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.codes import LabelledEnum, register, sql_in

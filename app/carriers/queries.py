@@ -10,6 +10,8 @@ from app.core.auth import Principal
 from app.core.listing import OutputSpec, bbox_filter, geojson, range_object
 from app.core.provenance import provenance_fields
 from app.parks.models import Park
+from app.parks.queries import published_or_own
+from app.parks.queries import visible as visible_parks
 from app.regions.queries import within_region
 
 _park_name = select(Park.name).where(Park.id == Carrier.park_id).scalar_subquery()
@@ -63,15 +65,16 @@ OUTPUT = OutputSpec(
               "price_wan_per_mu": Carrier.price_wan_per_mu, "rent_yuan_m2_month": Carrier.rent_yuan_m2_month,
               "updated_at": Carrier.updated_at},
     feature_fields=_FEATURE_FIELDS,
+    version=Carrier.row_version,
 )
 
 
 def visible(user: Principal) -> Select[Any]:
-    """The public sees published carriers of published parks only."""
-    stmt = select(Carrier)
-    if user.sees_unpublished:
-        return stmt
-    return stmt.where(Carrier.published, Carrier.park_id.in_(select(Park.id).where(Park.published)))
+    """Published carriers of visible parks (and, for write keys, their own unpublished ones)."""
+    county = select(Park.region_adcode).where(Park.id == Carrier.park_id).scalar_subquery()
+    return select(Carrier).where(
+        published_or_own(user, Carrier.published, county.in_(user.write_counties)), Carrier.park_id.in_(visible_parks(user).with_only_columns(Park.id))
+    )
 
 
 def filtered(q: CarrierQuery, user: Principal) -> Select[Any]:

@@ -6,8 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.carriers.models import HA_M2, MU_M2, CarrierKind, CarrierStatus, LandUse
 from app.core.errors import FieldProblem
-from app.core.listing import ListQuery
-from app.core.provenance import ProvenanceIn
+from app.core.listing import GeoJSONGeometry, ListQuery
+from app.core.provenance import ProvenanceIn, ProvenanceOut
 from app.geo.validate import geometry_type
 
 GeometryIn = geometry_type(("Polygon", "Point"))
@@ -63,15 +63,15 @@ class CarrierIn(ProvenanceIn):
     def _consistent(self) -> Self:
         expected = "Polygon" if self.kind == CarrierKind.LAND else "Point"
         if self.geometry.geom_type != expected:
-            raise FieldProblem(f"geometry: a {self.kind.value} carrier needs a {expected}, got {self.geometry.geom_type}",
-                               f"geometry：{self.kind.zh}的几何应为 {expected}，实际为 {self.geometry.geom_type}")
+            raise FieldProblem(f"a {self.kind.value} carrier needs a {expected}, got {self.geometry.geom_type}",
+                               f"{self.kind.zh}的几何应为 {expected}，实际为 {self.geometry.geom_type}", field="geometry")
         given = [n for n in ("area_m2", "area_mu", "area_ha") if getattr(self, n) is not None]
         if len(given) > 1:
-            raise FieldProblem(f"area: give it once, in one unit; got {', '.join(given)}",
-                               f"面积只需填写一种单位，实际填写了 {', '.join(given)}")
+            raise FieldProblem(f"give the area once, in one unit; got {', '.join(given)}",
+                               f"面积只需填写一种单位，实际填写了 {', '.join(given)}", field=given[1])
         if not given and self.kind != CarrierKind.LAND:
-            raise FieldProblem("area_m2: a factory or office needs its floor area (area_m2, area_mu or area_ha)",
-                               "area_m2：厂房或楼宇必须填写面积（area_m2、area_mu 或 area_ha）")
+            raise FieldProblem("a factory or office needs its floor area (area_m2, area_mu or area_ha)",
+                               "厂房或楼宇必须填写面积（area_m2、area_mu 或 area_ha）", field="area_m2")
         return self
 
     def area_in_m2(self) -> float | None:
@@ -103,10 +103,50 @@ class CarrierQuery(ListQuery):
     def _area_range(self) -> Self:
         if self.min_area is not None and self.max_area is not None and self.min_area > self.max_area:
             raise FieldProblem(f"min_area {self.min_area} is above max_area {self.max_area}",
-                               f"最小面积 {self.min_area} 大于最大面积 {self.max_area}")
+                               f"最小面积 {self.min_area} 大于最大面积 {self.max_area}", field="min_area")
         return self
 
     def area_bounds_m2(self) -> tuple[float | None, float | None]:
         factor = {"m2": 1.0, "mu": MU_M2, "ha": HA_M2}[self.area_unit]
         return (None if self.min_area is None else self.min_area * factor,
                 None if self.max_area is None else self.max_area * factor)
+
+
+class RangeOut(BaseModel):
+    min: float | None
+    max: float | None
+
+
+class CarrierOut(ProvenanceOut):
+    """A carrier as the API writes it (JSON); in GeoJSON `geometry` is the feature's geometry."""
+
+    id: int
+    kind: CarrierKind
+    name: str
+    park_id: int
+    park_name: str
+    status: CarrierStatus
+    geometry: GeoJSONGeometry
+    location: GeoJSONGeometry = Field(description="a point on the carrier, for point maps / 代表点")
+    area_m2: float
+    area_mu: float
+    area_ha: float
+    land_use: LandUse | None
+    plot_ratio: RangeOut
+    building_density_pct: RangeOut
+    green_ratio_pct: RangeOut
+    height_limit_m: RangeOut
+    lease_term_years: int | None
+    readiness: str | None
+    price_wan_per_mu: float | None
+    rent_yuan_m2_month: float | None
+    sale_price_yuan_m2: float | None
+    floors: int | None
+    storey_height_m: float | None
+    floor_load_t_m2: float | None
+    has_crane: bool | None
+    is_standard_land: bool
+    investment_intensity_wan_per_mu: float | None
+    tax_per_mu_wan: float | None
+    energy_tce_per_wan: float | None
+    description: str | None

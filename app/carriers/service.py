@@ -1,6 +1,5 @@
 """Writes of carriers: one request, one transaction, nothing half-written."""
 
-import json
 from typing import Any
 
 from geoalchemy2.shape import from_shape
@@ -8,10 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.carriers.models import RANGES, Carrier
-from app.carriers.queries import FIELDS
 from app.carriers.schemas import CarrierIn
-from app.core.errors import InvalidInput, NotFound
-from app.core.listing import json_object
+from app.core.errors import InvalidInput
 from app.geo.validate import sql_geometry
 from app.parks.models import Park
 
@@ -44,24 +41,14 @@ def save(session: Session, data: CarrierIn, carrier: Carrier | None = None) -> i
     return carrier.id
 
 
-def current(session: Session, carrier_id: int, patch: dict[str, Any]) -> tuple[Carrier, dict[str, Any]]:
-    """The stored carrier and its writable fields, ready to have `patch` merged in."""
-    carrier = session.get(Carrier, carrier_id, with_for_update=True)
-    if carrier is None:
-        raise NotFound("carrier", "载体", carrier_id)
-    body = session.execute(select(json_object(FIELDS)).where(Carrier.id == carrier_id)).scalar_one()
-    stored = body if isinstance(body, dict) else json.loads(body)
-    # Reads give the area in every unit; keep only the one the patch does not replace.
-    for name in _AREAS:
-        stored.pop(name, None)
+def patch_base(carrier: Carrier, stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """Reads give the area in every unit; keep only the stored m² unless the patch sets an area."""
+    base = {k: v for k, v in stored.items() if k not in _AREAS}
     if not any(name in patch for name in _AREAS):
-        stored["area_m2"] = float(carrier.area_m2)
-    return carrier, stored
+        base["area_m2"] = float(carrier.area_m2)
+    return base
 
 
-def remove(session: Session, carrier_id: int) -> None:
-    carrier = session.get(Carrier, carrier_id)
-    if carrier is None:
-        raise NotFound("carrier", "载体", carrier_id)
-    session.delete(carrier)
-    session.flush()
+def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | None]:
+    region = session.execute(select(Park.region_adcode).where(Park.id == fields["park_id"])).scalar_one_or_none()
+    return ({region} if region else set()), fields["park_id"]

@@ -10,10 +10,13 @@ from app.clusters.schemas import ClusterQuery
 from app.core.auth import Principal
 from app.core.listing import EMPTY_JSON_ARRAY, OutputSpec, bbox_filter, json_object
 from app.core.provenance import provenance_fields
+from app.parks.queries import published_or_own
 from app.regions.models import Region
 
-_area = (
-    select(func.ST_Multi(func.ST_Union(Region.geom)))
+# GeoAlchemy2's ST_AsGeoJSON treats a bare subquery argument as a table to turn into features;
+# wrapping the union in ST_Multi outside the subquery keeps it an ordinary geometry value.
+_area = func.ST_Multi(
+    select(func.ST_Union(Region.geom))
     .join(ClusterCity, ClusterCity.adcode == Region.adcode)
     .where(ClusterCity.cluster_id == Cluster.id)
     .scalar_subquery()
@@ -57,12 +60,15 @@ FIELDS: dict[str, Any] = {
 OUTPUT = OutputSpec(
     id=Cluster.id, fields=FIELDS, geometry=_area,
     sortable={"id": Cluster.id, "name": Cluster.name, "tier": Cluster.tier, "updated_at": Cluster.updated_at},
+    version=Cluster.row_version,
 )
 
 
 def visible(user: Principal) -> Select[Any]:
-    stmt = select(Cluster)
-    return stmt if user.sees_unpublished else stmt.where(Cluster.published)
+    # A cluster spans cities: a write key sees an unpublished one when one of its cities is in scope.
+    scope_cities = select(Region.parent_adcode).where(Region.adcode.in_(user.write_counties))
+    own = exists().where(ClusterCity.cluster_id == Cluster.id, ClusterCity.adcode.in_(scope_cities))
+    return select(Cluster).where(published_or_own(user, Cluster.published, own))
 
 
 def filtered(q: ClusterQuery, user: Principal) -> Select[Any]:

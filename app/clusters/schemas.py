@@ -2,7 +2,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.clusters.models import ClusterTier
 from app.core.listing import ListQuery
-from app.core.provenance import ProvenanceIn
+from app.core.provenance import ProvenanceIn, ProvenanceOut
 
 ADCODE = r"^\d{6}$"
 
@@ -35,3 +35,18 @@ class ClusterQuery(ListQuery):
     park: int | None = Field(default=None, description="包含该园区的集群")
     q: str | None = Field(default=None, max_length=100, description="名称关键词")
     published: bool | None = Field(default=None, description="按公开状态过滤（需管理员）")
+
+
+class ClusterOut(ProvenanceOut):
+    """A cluster as the API writes it; in GeoJSON its geometry is the union of its cities."""
+
+    id: int
+    name: str
+    tier: ClusterTier
+    lead_city_adcode: str | None
+    city_adcodes: list[str]
+    park_ids: list[int]
+    revenues: list[RevenueIn]
+    target_revenue_yi: float | None
+    target_year: int | None
+    description: str | None

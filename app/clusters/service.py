@@ -1,16 +1,14 @@
 """Writes of clusters with their cities, parks and yearly revenue, in one transaction."""
 
-import json
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
-from app.clusters.queries import FIELDS
 from app.clusters.schemas import ClusterIn
-from app.core.errors import InvalidInput, NotFound
-from app.core.listing import json_object
+from app.core.auth import expand_to_counties
+from app.core.errors import InvalidInput
 from app.parks.models import Park
 from app.regions.models import Region
 
@@ -52,17 +50,7 @@ def save(session: Session, data: ClusterIn, cluster: Cluster | None = None) -> i
     return cluster.id
 
 
-def current(session: Session, cluster_id: int, patch: dict[str, Any]) -> tuple[Cluster, dict[str, Any]]:
-    cluster = session.get(Cluster, cluster_id, with_for_update=True)
-    if cluster is None:
-        raise NotFound("cluster", "产业集群", cluster_id)
-    body = session.execute(select(json_object(FIELDS)).where(Cluster.id == cluster_id)).scalar_one()
-    return cluster, body if isinstance(body, dict) else json.loads(body)
-
-
-def remove(session: Session, cluster_id: int) -> None:
-    cluster = session.get(Cluster, cluster_id)
-    if cluster is None:
-        raise NotFound("cluster", "产业集群", cluster_id)
-    session.delete(cluster)
-    session.flush()
+def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | None]:
+    """A cluster is as wide as its cities: writing it needs all their counties in scope."""
+    cities = list(fields.get("city_adcodes") or []) + ([fields["lead_city_adcode"]] if fields.get("lead_city_adcode") else [])
+    return set(expand_to_counties(session, cities)), None

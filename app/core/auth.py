@@ -1,53 +1,139 @@
-"""Who is calling. One dependency decides; routers only ask `CurrentUser` or `WriterDep`.
+"""Who is calling, and what they may do. Routers only ask `CurrentUser`, `WriterDep` or
+`StaffDep`; every rule about roles and scopes lives here and in `Principal`.
 
-Until accounts exist (a later issue) there are two kinds of caller: the public, and the
-holder of the configured admin bearer token. Swapping this module for real accounts must
-not touch the routers.
+Three ways in: no credentials (the public), a session cookie (people, via the login page), a
+bearer API key (partner systems). Which collections a key reaches, and which regions an
+officer or key may write, are decided by the principal, not by each router.
 """
 
-import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Request
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
+from app.core.database import SessionDep
 from app.core.errors import Forbidden, Unauthorized
-from app.core.settings import api_settings
+
+SESSION_COOKIE = "investmap_session"
+CSRF_HEADER = "X-CSRF-Token"
+ALL = frozenset({"*"})
 
 
 @dataclass(frozen=True)
 class Principal:
-    name: str
-    is_admin: bool = False
+    name: str  # what the audit trail records: "anonymous", "user:alice", "key:qgis-gov"
+    role: str = "public"  # public | officer | leader | admin | partner
+    user_id: int | None = None
+    key_id: int | None = None
+    # County adcodes the principal may write (ALL for admins); cities and the province are
+    # expanded to their counties when the principal is built.
+    write_counties: frozenset[str] = frozenset()
+    write_parks: frozenset[int] = frozenset()  # empty: any park in the counties
+    collections: frozenset[str] = ALL  # what an API key may read
+    csrf_token: str | None = None  # set for cookie sessions: writes must echo it
+    display_name: str = ""
+    regions: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_staff(self) -> bool:
+        """Officers, leaders and admins read everything of the province, internal fields included."""
+        return self.role in ("officer", "leader", "admin")
 
     @property
     def sees_unpublished(self) -> bool:
-        return self.is_admin
+        return self.is_staff
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def can_write(self) -> bool:
+        return self.is_admin or (self.role in ("officer", "partner") and bool(self.write_counties))
+
+    def may_read(self, collection: str) -> bool:
+        return self.collections is ALL or "*" in self.collections or collection in self.collections
+
+    def may_write_in(self, counties: set[str], park_id: int | None = None) -> bool:
+        """Whether a record in these counties (and this park) is inside the write scope."""
+        if self.is_admin:
+            return True
+        if not self.can_write or not counties or not counties <= self.write_counties:
+            return False
+        return not self.write_parks or park_id in self.write_parks
 
 
 ANONYMOUS = Principal("anonymous")
 
 
-def current_principal(authorization: Annotated[str | None, Header(include_in_schema=False)] = None) -> Principal:
-    if not authorization:
-        return ANONYMOUS
-    scheme, _, token = authorization.partition(" ")
-    expected = api_settings().admin_token
-    # compare_digest keeps the comparison time independent of how much of the token matched.
-    if scheme.lower() != "bearer" or not expected or not secrets.compare_digest(token.strip(), expected):
-        raise Unauthorized("invalid bearer token", "令牌无效")
-    return Principal("admin", is_admin=True)
+def expand_to_counties(session: Session, adcodes: list[str]) -> frozenset[str]:
+    """County adcodes covered by a mix of province, city and county adcodes."""
+    if not adcodes:
+        return frozenset()
+    rows = session.execute(text(
+        "SELECT c.adcode FROM regions c LEFT JOIN regions p ON p.adcode = c.parent_adcode "
+        "WHERE c.level = 'county' AND (c.adcode = ANY(:a) OR c.parent_adcode = ANY(:a) OR p.parent_adcode = ANY(:a))"
+    ), {"a": adcodes}).scalars()
+    return frozenset(rows)
+
+
+def current_principal(request: Request, session: SessionDep) -> Principal:
+    from app.accounts import service
+
+    authorization = request.headers.get("authorization")
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("use Authorization: Bearer <api key>", "请使用 Authorization: Bearer <API 密钥>")
+        return service.principal_from_key(session, token.strip())
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return service.principal_from_session(session, cookie) or ANONYMOUS
+    return ANONYMOUS
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 
 
-def require_writer(user: CurrentUser) -> Principal:
-    if api_settings().admin_token is None:
-        raise Forbidden("writes are disabled: set INVESTMAP_ADMIN_TOKEN", "写入已关闭：请配置 INVESTMAP_ADMIN_TOKEN")
-    if not user.is_admin:
-        raise Unauthorized("this request needs the admin bearer token", "此操作需要管理员令牌")
+def require_staff(user: CurrentUser) -> Principal:
+    if user.role == "public":
+        raise Unauthorized("please sign in", "请先登录")
+    if not user.is_staff:
+        raise Forbidden("this needs an officer, leader or admin account", "此操作需要招商专员、领导或管理员账号")
     return user
 
 
+def require_admin(user: CurrentUser) -> Principal:
+    require_staff(user)
+    if not user.is_admin:
+        raise Forbidden("this needs an admin account", "此操作需要管理员账号")
+    return user
+
+
+def require_writer(request: Request, user: CurrentUser, session: SessionDep) -> Principal:
+    """A principal allowed to write at all; names it for the audit trail of this transaction."""
+    if user.role == "public":
+        raise Unauthorized("this request needs you to sign in or an API key", "此操作需要登录或 API 密钥")
+    if not user.can_write:
+        raise Forbidden(f"the {user.role} role cannot write", f"角色 {user.role} 没有写入权限")
+    if user.csrf_token is not None and request.headers.get(CSRF_HEADER) != user.csrf_token:
+        # Cookie sessions are sent by the browser on their own; the header proves the page sent it.
+        raise Forbidden(f"missing or wrong {CSRF_HEADER} header", f"缺少或错误的 {CSRF_HEADER} 请求头")
+    client = request.client.host if request.client else ""
+    session.execute(text("SELECT set_config('investmap.actor', :actor, true), set_config('investmap.ip', :ip, true)"),
+                    {"actor": user.name, "ip": client})
+    return user
+
+
+StaffDep = Annotated[Principal, Depends(require_staff)]
+AdminDep = Annotated[Principal, Depends(require_admin)]
 WriterDep = Annotated[Principal, Depends(require_writer)]
+
+
+def require_scope(user: Principal, counties: set[str], park_id: int | None = None) -> None:
+    """403 unless a record in `counties` (and `park_id`) is inside the writer's scope."""
+    if not user.may_write_in(counties, park_id):
+        where = ", ".join(sorted(counties)) or "no region"
+        raise Forbidden(f"{where} is outside your write scope", f"{where} 不在您的可编辑范围内")

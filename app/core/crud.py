@@ -1,72 +1,153 @@
-"""The list / read / create / patch endpoints every writable resource shares.
+"""The list / read / create / patch / delete endpoints every writable resource shares.
 
-A domain hands over its pieces (output spec, visibility, filters, input model, save) and
-gets a router; each domain's router.py then only adds what is its own (e.g. delete rules).
+A domain hands over its pieces (output spec, visibility, filters, input model, save, scope)
+and gets a router; each domain's router.py only adds what is its own (e.g. delete rules).
+Authorisation happens here once for all of them: a key's collections, the writer's regional
+scope before and after the change, and optimistic concurrency (ETag / If-Match).
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from app.core.auth import CurrentUser, Principal, WriterDep
+from app.core.auth import CurrentUser, Principal, WriterDep, require_scope
 from app.core.database import SessionDep
-from app.core.listing import FormatParam, ListQuery, OutputSpec, render_list, render_one
+from app.core.errors import Forbidden, NotFound, PreconditionFailed, PreconditionRequired
+from app.core.listing import (
+    FormatParam,
+    ListQuery,
+    OutputSpec,
+    documented,
+    json_object,
+    page_of,
+    render_list,
+    render_one,
+)
 from app.core.patching import merge_patch
+
+Stored = dict[str, Any]
+# Where a record lies, for write scopes: (county adcodes, park id or None), from its API fields.
+ScopeOf = Callable[[Session, Stored], tuple[set[str], int | None]]
+
+
+def get_or_404(session: Session, model: type[Any], item_id: int, what: tuple[str, str], lock: bool = False) -> Any:
+    obj = session.get(model, item_id, with_for_update=lock)
+    if obj is None:
+        raise NotFound(what[0], what[1], item_id)
+    return obj
+
+
+def collection_guard(collection: str) -> Any:
+    """A dependency refusing API keys that were not given this collection."""
+
+    def guard(user: CurrentUser) -> None:
+        if not user.may_read(collection):
+            raise Forbidden(f"this API key has no access to {collection}", f"该 API 密钥无权访问 {collection}")
+
+    return Depends(guard)
+
+
+def check_version(if_match: str | None, stored_version: int, current: Stored) -> None:
+    """412 when the client edited another version than the stored one; 428 when it did not say."""
+    if if_match is None:
+        raise PreconditionRequired()
+    if if_match.strip().removeprefix("W/").strip('"') != str(stored_version):
+        raise PreconditionFailed(stored_version, current)
+
+
+IfMatch = Annotated[str | None, Header(description="ETag of the version being edited / 所修改版本的 ETag")]
 
 
 @dataclass(frozen=True)
 class Resource:
-    name: str  # path segment and operation-id stem, e.g. "parks"
+    name: str  # path segment, operation-id stem and API-key collection, e.g. "parks"
     what: tuple[str, str]  # (English, Chinese) noun for messages
-    id_column: ColumnElement[Any]
+    model: type[Any]  # the mapped class; its `id` is the key in paths
     list_output: OutputSpec
     detail_output: OutputSpec
     query_model: type[ListQuery]
     in_model: type[BaseModel]
+    out_model: type[BaseModel]  # documents the body, which PostgreSQL builds
     visible: Callable[[Principal], Select[Any]]
     filtered: Callable[[Any, Principal], Select[Any]]
     save: Callable[..., int]  # (session, data, obj=None) -> id
-    current: Callable[[Session, int, dict[str, Any]], tuple[Any, dict[str, Any]]]
+    scope_of: ScopeOf
+    # Adjusts the stored record before a patch is merged in (e.g. which area unit to keep).
+    patch_base: Callable[[Any, Stored, Stored], Stored] = lambda obj, stored, patch: stored
+    # Extra checks before a delete (e.g. a park with carriers); the delete itself is shared.
+    before_delete: Callable[[Session, Any, Request], None] = lambda session, obj, request: None
+
+    def stored(self, session: Session, item_id: int) -> tuple[Any, Stored]:
+        """The record locked for update, and its fields as the API writes them."""
+        obj = get_or_404(session, self.model, item_id, self.what, lock=True)
+        fields = json_object(self.list_output.fields)
+        body = session.execute(select(fields).where(self.model.id == item_id)).scalar_one()
+        return obj, body if isinstance(body, dict) else json.loads(body)
 
 
 def crud_router(res: Resource, tag: str) -> APIRouter:
-    router = APIRouter(prefix=f"/{res.name}", tags=[tag])
+    router = APIRouter(prefix=f"/{res.name}", tags=[tag], dependencies=[collection_guard(res.name)])
     en, zh = res.what
     QueryModel, InModel = res.query_model, res.in_model  # noqa: N806 - used as annotations below
     get_name = f"get_{res.name}_item"
+    one_doc = documented(res.out_model)
+    list_doc = documented(page_of(res.out_model))
 
     def one(request: Request, session: Session, user: Principal, item_id: int, f: str | None = None) -> Response:
-        stmt = res.visible(user).where(res.id_column == item_id)
-        return render_one(session, request, res.detail_output, stmt, f, res.what, item_id)
+        stmt = res.visible(user).where(res.model.id == item_id)
+        return render_one(session, request, res.detail_output.for_user(user), stmt, f, res.what, item_id)
 
-    @router.get("", summary=f"List {en}s / {zh}列表", operation_id=f"list_{res.name}")
+    def editable(session: Session, user: Principal, item_id: int, if_match: str | None) -> tuple[Any, Stored]:
+        obj, stored = res.stored(session, item_id)
+        require_scope(user, *res.scope_of(session, stored))
+        check_version(if_match, obj.row_version, stored)
+        return obj, stored
+
+    @router.get("", summary=f"List {en}s / {zh}列表", operation_id=f"list_{res.name}", responses=list_doc)
     def list_items(request: Request, session: SessionDep, user: CurrentUser,
                    q: Annotated[QueryModel, Query()]) -> Response:  # type: ignore[valid-type]
-        return render_list(session, request, res.list_output, res.filtered(q, user), q)
+        return render_list(session, request, res.list_output.for_user(user), res.filtered(q, user), q)
 
-    @router.get("/{item_id}", name=get_name, summary=f"One {en} / {zh}详情", operation_id=f"get_{res.name}")
-    def get_item(item_id: int, request: Request, session: SessionDep, user: CurrentUser, f: FormatParam = None) -> Response:
+    @router.get("/{item_id}", name=get_name, summary=f"One {en} / {zh}详情", operation_id=f"get_{res.name}",
+                responses=one_doc)
+    def get_item(item_id: int, request: Request, session: SessionDep, user: CurrentUser,
+                 f: FormatParam = None) -> Response:
         return one(request, session, user, item_id, f)
 
     @router.post("", status_code=status.HTTP_201_CREATED, summary=f"Create a {en} / 新增{zh}",
-                 operation_id=f"create_{res.name}")
-    def create_item(body: InModel, request: Request, session: SessionDep, user: WriterDep) -> Response:  # type: ignore[valid-type]
+                 operation_id=f"create_{res.name}", responses={201: one_doc[200]})
+    def create_item(body: InModel, request: Request, session: SessionDep,  # type: ignore[valid-type]
+                    user: WriterDep) -> Response:
+        require_scope(user, *res.scope_of(session, body.model_dump()))
         item_id = res.save(session, body)
         response = one(request, session, user, item_id)
         response.status_code = status.HTTP_201_CREATED
         response.headers["Location"] = str(request.url_for(get_name, item_id=item_id))
         return response
 
-    @router.patch("/{item_id}", summary=f"Update some fields of a {en} / 修改{zh}", operation_id=f"update_{res.name}")
+    @router.patch("/{item_id}", summary=f"Update some fields of a {en} / 修改{zh}", operation_id=f"update_{res.name}",
+                  responses=one_doc)
     def update_item(item_id: int, patch: Annotated[dict[str, Any], Body()], request: Request,
-                    session: SessionDep, user: WriterDep) -> Response:
-        obj, stored = res.current(session, item_id, patch)
-        res.save(session, merge_patch(stored, patch, InModel), obj)
+                    session: SessionDep, user: WriterDep, if_match: IfMatch = None) -> Response:
+        obj, stored = editable(session, user, item_id, if_match)
+        data = merge_patch(res.patch_base(obj, stored, patch), patch, InModel)
+        require_scope(user, *res.scope_of(session, data.model_dump()))
+        res.save(session, data, obj)
         return one(request, session, user, item_id)
+
+    @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT, summary=f"Delete a {en} / 删除{zh}",
+                   operation_id=f"delete_{res.name}")
+    def delete_item(item_id: int, request: Request, session: SessionDep, user: WriterDep,
+                    if_match: IfMatch = None) -> None:
+        obj, _ = editable(session, user, item_id, if_match)
+        res.before_delete(session, obj, request)
+        session.delete(obj)
+        session.flush()
 
     return router

@@ -15,7 +15,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -58,11 +59,13 @@ class AppError(Exception):
 class FieldProblem(ValueError):
     """Raised inside pydantic validators; carries the bilingual wording and the place."""
 
-    def __init__(self, problem: str, problem_zh: str, location: Any = None) -> None:
+    def __init__(self, problem: str, problem_zh: str, location: Any = None, field: str | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.problem_zh = problem_zh
         self.location = location
+        # Set by model-level validators, whose errors pydantic reports without a field.
+        self.field = field
 
 
 class NotFound(AppError):
@@ -98,6 +101,31 @@ class Unauthorized(AppError):
         super().__init__(
             message, message_zh, status=401, code="unauthorized", headers={"WWW-Authenticate": "Bearer"}
         )
+
+
+class TooManyRequests(AppError):
+    def __init__(self, message: str, message_zh: str, retry_after: int) -> None:
+        super().__init__(message, message_zh, status=429, code="too_many_requests",
+                         headers={"Retry-After": str(max(1, retry_after))})
+
+
+class PreconditionFailed(AppError):
+    """412: the If-Match version is not the stored one; `current` is the record as it is now."""
+
+    def __init__(self, version: int, current: Any) -> None:
+        super().__init__(f"the record changed: its version is now {version}; reload and apply your change again",
+                         f"记录已被修改，当前版本为 {version}；请刷新后重新修改", status=412, code="version_mismatch",
+                         headers={"ETag": f'"{version}"'})
+        self.current = current
+
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), "current": self.current}
+
+
+class PreconditionRequired(AppError):
+    def __init__(self) -> None:
+        super().__init__("send If-Match with the ETag of the version you edited",
+                         "请在 If-Match 请求头中提供所修改版本的 ETag", status=428, code="if_match_required")
 
 
 class Forbidden(AppError):
@@ -152,7 +180,7 @@ def problems_from_validation(exc: RequestValidationError) -> list[Problem]:
         if isinstance(ctx.get("error"), FieldProblem):
             # One of our validators (geometry, ranges, bbox): keep its wording and place.
             fp = ctx["error"]
-            problems.append(Problem(field_name, fp.problem, fp.problem_zh, fp.location))
+            problems.append(Problem(fp.field or field_name, fp.problem, fp.problem_zh, fp.location))
             continue
         message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
         zh = _PYDANTIC_ZH.get(err.get("type", ""), "取值无效")
@@ -192,6 +220,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
         return _respond(request, from_integrity_error(exc))
 
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError) -> JSONResponse:
+        # Values the API let through but PostgreSQL cannot store (a NUL byte, a number too large
+        # for its column) are still bad input, never a server error.
+        detail = str(getattr(exc.orig, "diag", None) and exc.orig.diag.message_primary or exc.orig)
+        return _respond(request, InvalidInput.one("body", f"a value cannot be stored: {detail}", f"有值无法保存：{detail}"))
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         zh = {404: "未找到该地址", 405: "不支持该请求方法"}.get(exc.status_code, "请求错误")
@@ -225,3 +260,30 @@ def from_integrity_error(exc: IntegrityError) -> AppError:
     if code == _NOT_NULL:
         return InvalidInput.one(field_name, "must not be empty", "不能为空")
     return InvalidInput.one(field_name, f"violates the rule {constraint}", f"不符合约束 {constraint}")
+
+
+class ProblemBody(BaseModel):
+    field: str = Field(description="the field, query parameter or file row at fault")
+    problem: str
+    problem_zh: str
+    location: Any = Field(default=None, description="the coordinate [lon, lat] or bbox where it is wrong")
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="validation_failed | not_found | conflict | unauthorized | forbidden | ...")
+    message: str
+    message_zh: str
+    details: list[ProblemBody]
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx answer has this shape, in English and Chinese."""
+
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in ((401, "missing or wrong bearer token"), (404, "no such record (or not visible to you)"),
+                         (409, "conflicts with the stored data"), (422, "invalid input: which field, what, where"))
+}

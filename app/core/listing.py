@@ -8,15 +8,28 @@ which avoids a COUNT on every page; the total is only computed when `count=true`
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import JSON, ColumnElement, Select, Text, and_, case, cast, func, literal, literal_column, select
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
+from app.core.auth import Principal
 from app.core.errors import FieldProblem, InvalidInput, NotFound
 from app.core.settings import api_settings
 
@@ -53,6 +66,21 @@ class OutputSpec:
     sortable: Mapping[str, ColumnElement[Any]]
     # Properties of the GeoJSON feature when they differ from `fields` (e.g. without the geometry).
     feature_fields: Mapping[str, Any] | None = None
+    # Fields only staff may read (declared once here, applied by every output path).
+    internal: frozenset[str] = frozenset()
+    # The row version, sent as the ETag of a single record.
+    version: ColumnElement[Any] | None = None
+
+    def for_user(self, user: "Principal") -> "OutputSpec":
+        """This spec without the internal fields, unless `user` is staff."""
+        if user.is_staff or not self.internal:
+            return self
+        return replace(
+            self,
+            fields={k: v for k, v in self.fields.items() if k not in self.internal},
+            feature_fields=None if self.feature_fields is None else
+            {k: v for k, v in self.feature_fields.items() if k not in self.internal},
+        )
 
     def feature(self) -> ColumnElement[Any]:
         props = {k: v for k, v in (self.feature_fields or self.fields).items() if k != "id"}
@@ -103,6 +131,16 @@ class ListQuery(BaseModel):
     sort: str | None = Field(default=None, description="field to sort by, `-` prefix for descending / 排序字段")
     f: Literal["json", "geojson"] | None = Field(default=None, description="output format / 输出格式")
     bbox: str | None = Field(default=None, description="minLon,minLat,maxLon,maxLat in WGS-84 / 范围")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, values: Any) -> Any:
+        # PostgreSQL text cannot hold NUL: refuse it here, naming the parameter.
+        if isinstance(values, dict):
+            for name, value in values.items():
+                if isinstance(value, str) and "\x00" in value:
+                    raise FieldProblem("contains a NUL character", "包含 NUL 字符", field=name)
+        return values
 
     @field_validator("bbox")
     @classmethod
@@ -195,10 +233,12 @@ def render_one(session: Session, request: Request, spec: OutputSpec, stmt: Selec
     """Answer a single record as JSON or a GeoJSON Feature, or 404."""
     as_geojson = wants_geojson(request, f)
     item = spec.feature() if as_geojson else json_object(spec.fields)
-    body = session.execute(stmt.with_only_columns(cast(item, Text))).scalar_one_or_none()
-    if body is None:
+    version = spec.version if spec.version is not None else literal(None)
+    row = session.execute(stmt.with_only_columns(cast(item, Text), version)).one_or_none()
+    if row is None:
         raise NotFound(what[0], what[1], key)
-    return Response(content=body, media_type=GEOJSON if as_geojson else "application/json")
+    headers = {"ETag": f'"{row[1]}"'} if row[1] is not None else None
+    return Response(content=row[0], media_type=GEOJSON if as_geojson else "application/json", headers=headers)
 
 
 FormatParam = Annotated[
@@ -207,3 +247,24 @@ FormatParam = Annotated[
 ]
 
 EMPTY_JSON_ARRAY = literal_column("'[]'::json")
+
+
+def page_of(item: type[Any]) -> type[Any]:
+    """The documented shape of a JSON list page of `item` (the body itself is built in SQL)."""
+    return create_model(
+        f"{item.__name__}Page",
+        items=(list[item], ...),  # type: ignore[valid-type]
+        limit=(int, ...),
+        offset=(int, ...),
+        next=(str | None, Field(description="URL of the next page, null on the last")),
+        count=(int | None, Field(default=None, description="total, only with count=true")),
+    )
+
+
+GeoJSONGeometry = Annotated[dict[str, Any], Field(description="GeoJSON geometry, WGS-84 [lon, lat]")]
+
+
+def documented(model: type[Any]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for a body built in SQL: the JSON schema, and that GeoJSON is offered too."""
+    return {200: {"model": model, "content": {GEOJSON: {"schema": {"type": "object",
+                                                                 "description": "RFC 7946 GeoJSON with ?f=geojson"}}}}}

@@ -6,8 +6,8 @@ that a create would have refused, e.g. a new `plot_ratio.max` below the stored m
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from app.core.errors import InvalidInput, Problem
 

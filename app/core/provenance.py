@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Boolean, Date, DateTime, Text, func
+from sqlalchemy import Boolean, Date, DateTime, Integer, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -17,6 +17,8 @@ class ProvenanceColumns:
     )
     is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     published: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false", index=True)
+    # Bumped by a trigger on every update; reads send it as the ETag, updates must send it back.
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
 
 class ProvenanceIn(BaseModel):

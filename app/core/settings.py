@@ -40,14 +40,12 @@ class ServerSettings(BaseSettings):
 
 
 class ApiSettings(BaseSettings):
-    """Paging limits and write access of the REST API."""
+    """Paging limits of the REST API."""
 
     model_config = SettingsConfigDict(env_prefix="INVESTMAP_", extra="ignore")
 
     default_limit: int = Field(default=100, ge=1)
     max_limit: int = Field(default=10_000, ge=1)
-    # Until real accounts exist, every write needs this bearer token; unset means read-only.
-    admin_token: str | None = None
 
 
 @lru_cache
@@ -63,3 +61,19 @@ def server_settings() -> ServerSettings:
 @lru_cache
 def api_settings() -> ApiSettings:
     return ApiSettings()
+
+
+class AccountSettings(BaseSettings):
+    """Sign-in and API key policy."""
+
+    model_config = SettingsConfigDict(env_prefix="INVESTMAP_", extra="ignore")
+
+    session_hours: float = Field(default=12, gt=0, description="how long a browser session lasts")
+    max_failed_logins: int = Field(default=5, ge=1, description="failed passwords before the account is locked")
+    lockout_minutes: float = Field(default=15, gt=0)
+    key_rate_per_minute: int = Field(default=600, ge=1, description="requests per minute per API key (per process)")
+
+
+@lru_cache
+def account_settings() -> AccountSettings:
+    return AccountSettings()

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 import shapely
 from pydantic import AfterValidator, WithJsonSchema
 from shapely.geometry import shape
-from sqlalchemy import LargeBinary, func, literal
 from shapely.geometry.base import BaseGeometry
+from sqlalchemy import LargeBinary, func, literal
 
 from app.core.errors import FieldProblem
 

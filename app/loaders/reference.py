@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -138,6 +138,7 @@ def _full_date(value: str) -> str | None:
 
 def load_all(geodata: Path) -> Iterator[str]:
     with Session(get_engine()) as session, session.begin():
+        session.execute(text("SELECT set_config('investmap.actor', 'cli:load reference', true)"))
         yield f"regions: {load_regions(session, geodata / 'regions.geojson')}"
         cluster_ids = load_clusters(session, geodata)
         yield f"clusters: {len(cluster_ids)}"

@@ -1,6 +1,6 @@
 """ETags from data versions, so a repeat request is answered 304 without touching the data.
 
-A response depends only on its URL, on whether the caller sees unpublished records, and on
+A response depends only on its URL, on its audience (what the caller may see, below), and on
 the data of its layer's tables; the layer's data version (app/core/versions.py) changes with
 every write to those tables. Hashing the three gives an ETag that is known before any query.
 `no-cache` lets clients and proxies keep the body but makes them ask every time, which is
@@ -14,12 +14,20 @@ from fastapi import Request, Response
 from app.core.auth import Principal
 
 
+def audience(user: Principal) -> tuple[object, ...]:
+    """What decides the records and layers a caller gets (see published_or_own in app/parks/queries.py):
+    staff see everything, a write key also its own drafts, an API key only its collections.
+    Callers with the same audience share cache entries and ETags."""
+    drafts = frozenset() if user.sees_unpublished else user.write_counties
+    return user.sees_unpublished, tuple(sorted(drafts)), tuple(sorted(user.collections))
+
+
 def etag(*parts: object) -> str:
     return '"' + hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=12).hexdigest() + '"'
 
 
 def cache_headers(tag: str, user: Principal) -> dict[str, str]:
-    scope = "private" if user.sees_unpublished else "public"
+    scope = "public" if user.role == "public" else "private"
     return {"ETag": tag, "Cache-Control": f"{scope}, no-cache", "Vary": "Authorization"}
 
 

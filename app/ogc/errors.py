@@ -1,8 +1,9 @@
 """OGC API exception bodies for /ogc and /tiles, from the one error hierarchy (app/core/errors.py).
 
-OGC API - Common describes an exception as {"code", "description"}; the Chinese wording and the
-per-field details of our own errors ride along. Invalid parameters are 400 there (the REST API
-says 422 for a body that fails validation).
+OGC API - Common describes an exception as {"code", "description"}; the Chinese wording rides
+along, and so does the service's own error object (with the per-field details), so that one
+client reads every error of the service the same way. Invalid parameters are 400 there (the
+REST API says 422 for a body that fails validation).
 """
 
 from typing import Any
@@ -19,7 +20,7 @@ def ogc_exception(err: AppError) -> tuple[int, dict[str, Any]]:
         "code": _OGC_CODES.get(status, "ServerError"),
         "description": err.message,
         "description_zh": err.message_zh,
-        "details": [p.as_dict() for p in err.details],
+        **err.body(),
     }
 
 

@@ -33,6 +33,7 @@ class Layer:
     output: OutputSpec
     visible: Callable[[Principal], Select[Any]]
     geometry_type: str  # the GeoJSON type of every feature
+    scope: str  # the collection an API key must be given to read it (parks, carriers, clusters, regions)
     tables: tuple[str, ...]  # whose writes change what this layer shows
     tile: TileRule
     where: tuple[ColumnElement[bool], ...] = ()
@@ -89,13 +90,13 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
     Layer(
         id="parks", title="Parks / 园区（开发区）",
         description="江西省各级开发区、高新区、综保区与产业园区的代表点。Development zones and industrial parks of Jiangxi.",
-        output=parks.OUTPUT, visible=parks.visible, geometry_type="Point", tables=_PARK_TABLES,
+        output=parks.OUTPUT, visible=parks.visible, geometry_type="Point", scope="parks", tables=_PARK_TABLES,
         tile=_PARK_TILE, cheap_count=True,
     ),
     Layer(
         id="cooperation_parks", title="Cooperation parks / 合作园区",
         description="与长三角、粤港澳大湾区、海西等地共建、托管或飞地合作的园区。Parks built with a partner region.",
-        output=parks.OUTPUT, visible=parks.visible, geometry_type="Point", tables=_PARK_TABLES,
+        output=parks.OUTPUT, visible=parks.visible, geometry_type="Point", scope="parks", tables=_PARK_TABLES,
         where=(Park.id.in_(select(CooperationPark.park_id)),),
         extra={"partner_region": _cooperation(CooperationPark.partner_region),
                "partner_name": _cooperation(CooperationPark.partner_name),
@@ -106,7 +107,8 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
     Layer(
         id="land", title="Land plots / 地块",
         description="可供出让的工业用地地块（含标准地）的宗地范围。Industrial land plots on offer, as parcels.",
-        output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Polygon", tables=_CARRIER_TABLES,
+        output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Polygon", scope="carriers",
+        tables=_CARRIER_TABLES,
         where=(Carrier.kind == "land",),
         tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "land_use", "price_wan_per_mu", "is_standard_land"),
                       detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
@@ -114,7 +116,8 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
     Layer(
         id="factories", title="Factories and offices / 标准厂房与楼宇",
         description="可租售的标准厂房与楼宇的位置。Standard factories and office space for rent or sale, as points.",
-        output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Point", tables=_CARRIER_TABLES,
+        output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Point", scope="carriers",
+        tables=_CARRIER_TABLES,
         where=(Carrier.kind != "land",),
         tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "rent_yuan_m2_month", "floors"),
                       detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
@@ -122,7 +125,7 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
     Layer(
         id="clusters", title="Industrial clusters / 产业集群",
         description="产业集群，范围为其所在设区市的合并范围。Industrial clusters, drawn as the union of their cities.",
-        output=clusters.OUTPUT, visible=clusters.visible, geometry_type="MultiPolygon",
+        output=clusters.OUTPUT, visible=clusters.visible, geometry_type="MultiPolygon", scope="clusters",
         tables=("clusters", "cluster_cities", "cluster_parks", "cluster_revenues", "regions"),
         tile=TileRule(fields=("name", "tier", "lead_city_adcode", "target_revenue_yi"), maxzoom=12),
         cheap_count=True,
@@ -130,7 +133,7 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
     Layer(
         id="regions", title="Administrative regions / 行政区",
         description="江西省、11 个设区市与 100 个县（市、区）的行政区划范围。Province, cities and counties of Jiangxi.",
-        output=regions.OUTPUT, visible=_published, geometry_type="MultiPolygon", tables=("regions",),
+        output=regions.OUTPUT, visible=_published, geometry_type="MultiPolygon", scope="regions", tables=("regions",),
         tile=TileRule(fields=("name", "level", "parent_adcode"), maxzoom=12), cheap_count=True,
     ),
 )}

@@ -43,7 +43,8 @@ def _components() -> Doc:
         "schemas": {"exception": {
             "type": "object", "required": ["code"],
             "properties": {"code": {"type": "string"}, "description": {"type": "string"},
-                           "description_zh": {"type": "string"}, "details": {"type": "array", "items": {"type": "object"}}},
+                           "description_zh": {"type": "string"},
+                           "error": {"type": "object", "description": "the service's own error object, with details"}},
         }},
     }
 

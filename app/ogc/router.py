@@ -10,12 +10,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.core.auth import CurrentUser, Principal
 from app.core.database import SessionDep
-from app.core.errors import NotFound
+from app.core.errors import Forbidden, NotFound
 from app.core.listing import GEOJSON
 from app.core.lru import ByteLRU
 from app.core.versions import VERSIONS
 from app.ogc import items as features
-from app.ogc.caching import cache_headers, etag, not_modified
+from app.ogc.caching import audience, cache_headers, etag, not_modified
 from app.ogc.collections import (CONFORMANCE, JSON, OPENAPI_JSON, SCHEMA_JSON, Collections, Link, collection, dump,
                                  landing)
 from app.ogc.crs import parse_crs
@@ -43,10 +43,17 @@ def base_url(request: Request) -> str:
     return (request.app.state.public_url or str(request.base_url)).rstrip("/")
 
 
-def layer_of(collection_id: str) -> Layer:
+def readable(user: Principal) -> list[Layer]:
+    """The layers an API key was given (all of them for everyone else)."""
+    return [layer for layer in LAYERS.values() if user.may_read(layer.scope)]
+
+
+def layer_of(collection_id: str, user: Principal) -> Layer:
     layer = LAYERS.get(collection_id)
     if layer is None:
         raise NotFound(f"collection (one of {', '.join(LAYERS)})", f"图层（可选：{', '.join(LAYERS)}）", collection_id)
+    if not user.may_read(layer.scope):
+        raise Forbidden(f"this API key has no access to {layer.scope}", f"该 API 密钥无权访问 {layer.scope}")
     return layer
 
 
@@ -62,7 +69,7 @@ def _page_urls(request: Request) -> tuple[str, str, str, str]:
 
 
 def _versioned(request: Request, layer: Layer, user: Principal) -> tuple[str, Response | None]:
-    tag = etag(VERSIONS.version(layer.tables), _url(request), user.sees_unpublished)
+    tag = etag(VERSIONS.version(layer.tables), _url(request), audience(user))
     return tag, not_modified(request, tag, user)
 
 
@@ -85,31 +92,31 @@ def api(request: Request) -> Response:
 def collections(request: Request, user: CurrentUser) -> dict[str, Any]:
     base = base_url(request)
     return dump(Collections(
-        collections=[collection(layer, user, base) for layer in LAYERS.values()],
+        collections=[collection(layer, user, base) for layer in readable(user)],
         links=[Link(href=f"{base}/ogc/collections", rel="self", type=JSON)],
     ))
 
 
 @router.get("/collections/{collection_id}", summary="One collection / 图层说明")
 def describe(collection_id: str, request: Request, user: CurrentUser) -> dict[str, Any]:
-    return dump(collection(layer_of(collection_id), user, base_url(request)))
+    return dump(collection(layer_of(collection_id, user), user, base_url(request)))
 
 
 @router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema) / 可查询属性")
-def get_queryables(collection_id: str, request: Request) -> Response:
-    layer = layer_of(collection_id)
+def get_queryables(collection_id: str, request: Request, user: CurrentUser) -> Response:
+    layer = layer_of(collection_id, user)
     doc = schema_document(layer, _url(request), queryables(layer))
     return JSONResponse(doc, media_type=SCHEMA_JSON)
 
 
 @router.get("/collections/{collection_id}/schema", summary="Feature schema (JSON Schema) / 要素结构")
-def get_schema(collection_id: str, request: Request) -> Response:
-    return JSONResponse(feature_schema(layer_of(collection_id), _url(request)), media_type=SCHEMA_JSON)
+def get_schema(collection_id: str, request: Request, user: CurrentUser) -> Response:
+    return JSONResponse(feature_schema(layer_of(collection_id, user), _url(request)), media_type=SCHEMA_JSON)
 
 
 @router.get("/collections/{collection_id}/items", summary="Features / 要素")
 def get_items(collection_id: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    layer = layer_of(collection_id)
+    layer = layer_of(collection_id, user)
     p = parse_items(layer, request.query_params)
     tag, unchanged = _versioned(request, layer, user)
     if unchanged is not None:
@@ -125,7 +132,7 @@ def get_items(collection_id: str, request: Request, session: SessionDep, user: C
 @router.get("/collections/{collection_id}/items/{feature_id}", summary="One feature / 单个要素")
 def get_item(collection_id: str, feature_id: str, request: Request, session: SessionDep, user: CurrentUser,
              crs: str | None = None) -> Response:
-    layer = layer_of(collection_id)
+    layer = layer_of(collection_id, user)
     out = parse_crs(crs)
     missing = NotFound(f"feature of {layer.id}", f"{layer.id} 中的要素", feature_id)
     if layer.key_type is int and not (feature_id.isascii() and feature_id.isdigit()):

@@ -51,6 +51,13 @@ class CooperationModel(LabelledEnum):
     ENCLAVE = ("enclave", "飞地", "enclave")
 
 
+@register("chemical_status")
+class ChemicalStatus(LabelledEnum):
+    RECOGNISED = ("recognised", "已认定", "recognised")
+    RECHECKED = ("rechecked", "复核通过", "re-checked")
+    REVOKED = ("revoked", "已撤销", "revoked")
+
+
 class Park(ProvenanceColumns, Base):
     __tablename__ = "parks"
     __table_args__ = (
@@ -62,6 +69,7 @@ class Park(ProvenanceColumns, Base):
         CheckConstraint(r"approval_date ~ '^\d{4}(-\d{2}(-\d{2})?)?$'", name="approval_date"),
         CheckConstraint("boundary IS NULL OR ST_IsValid(boundary)", name="boundary_valid"),
         CheckConstraint("length(name) BETWEEN 1 AND 200", name="name_length"),
+        CheckConstraint(sql_in("chemical_status", ChemicalStatus), name="chemical_status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -78,6 +86,10 @@ class Park(ProvenanceColumns, Base):
     location_precision: Mapped[str] = mapped_column(Text, nullable=False, server_default="county")
     contacts: Mapped[list[dict[str, str]]] = mapped_column(JSONB, nullable=False, server_default=text("'[]'::jsonb"))
     profile: Mapped[str | None] = mapped_column(Text)
+    # A chemical park is recognised, re-checked and may be revoked: the status and its date are
+    # versioned with the park (record_versions), so its history is kept.
+    chemical_status: Mapped[str | None] = mapped_column(Text)
+    chemical_status_date: Mapped[date | None] = mapped_column(Date)
 
 
 class CooperationPark(Base):

@@ -2,12 +2,18 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select, text
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, text, true
 
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark
 from app.core.auth import Principal
-from app.core.listing import EMPTY_JSON_ARRAY, OutputSpec, bbox_filter, geojson, json_object
+from app.core.listing import (
+    EMPTY_JSON_ARRAY,
+    OutputSpec,
+    bbox_filter,
+    geojson,
+    json_object,
+)
 from app.core.provenance import provenance_fields
 from app.parks.models import CooperationPark, Park
 from app.parks.schemas import ParkQuery
@@ -69,6 +75,8 @@ FIELDS: dict[str, Any] = {
     "cooperation": _cooperation,
     "contacts": Park.contacts,
     "profile": Park.profile,
+    "chemical_status": Park.chemical_status,
+    "chemical_status_date": Park.chemical_status_date,
     **provenance_fields(Park),
 }
 SORTABLE = {"id": Park.id, "name": Park.name, "level": Park.level, "type": Park.type,
@@ -77,8 +85,10 @@ SORTABLE = {"id": Park.id, "name": Park.name, "level": Park.level, "type": Park.
 
 # A park feature's geometry is its representative point; the outline stays in the JSON form.
 _FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("location", "boundary")}
+# Contact people are officers: their phones are not for the public.
+INTERNAL = frozenset({"contacts"})
 OUTPUT = OutputSpec(id=Park.id, fields=FIELDS, geometry=Park.location, sortable=SORTABLE,
-                    feature_fields=_FEATURE_FIELDS)
+                    feature_fields=_FEATURE_FIELDS, internal=INTERNAL, version=Park.row_version)
 # A single park also says how many carriers are on offer: the detail drawer shows it.
 OUTPUT_DETAIL = OutputSpec(
     id=Park.id,
@@ -86,13 +96,22 @@ OUTPUT_DETAIL = OutputSpec(
     geometry=Park.location,
     sortable=SORTABLE,
     feature_fields=_FEATURE_FIELDS,
+    internal=INTERNAL,
+    version=Park.row_version,
 )
 
 
+def published_or_own(user: Principal, published: Any, own: Any) -> Any:
+    """Staff see everything; a write key also sees the unpublished records it may edit (`own`);
+    everyone else sees published records only."""
+    if user.sees_unpublished:
+        return true()
+    return or_(published, own) if user.write_counties else published
+
+
 def visible(user: Principal) -> Select[Any]:
-    """The parks `user` may see at all: the public sees published ones only."""
-    stmt = select(Park)
-    return stmt if user.sees_unpublished else stmt.where(Park.published)
+    """The parks `user` may see at all."""
+    return select(Park).where(published_or_own(user, Park.published, Park.region_adcode.in_(user.write_counties)))
 
 
 def filtered(q: ParkQuery, user: Principal) -> Select[Any]:

@@ -4,10 +4,17 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.listing import ListQuery
-from app.core.provenance import ProvenanceIn
+from app.core.listing import GeoJSONGeometry, ListQuery
+from app.core.provenance import ProvenanceIn, ProvenanceOut
 from app.geo.validate import ChinaPointIn, MultiPolygonIn, PointIn
-from app.parks.models import CooperationModel, LocationPrecision, ParkLevel, ParkType, PartnerRegion
+from app.parks.models import (
+    ChemicalStatus,
+    CooperationModel,
+    LocationPrecision,
+    ParkLevel,
+    ParkType,
+    PartnerRegion,
+)
 
 ADCODE = r"^\d{6}$"
 
@@ -52,6 +59,8 @@ class ParkIn(ProvenanceIn):
     contacts: list[Contact] = Field(default_factory=list, max_length=20, description="联系人")
     profile: str | None = Field(default=None, max_length=20_000, description="园区简介")
     cooperation: CooperationIn | None = Field(default=None, description="合作园区信息")
+    chemical_status: ChemicalStatus | None = Field(default=None, description="化工园区认定状态")
+    chemical_status_date: date | None = Field(default=None, description="认定 / 复核 / 撤销日期")
 
 
 class ParkQuery(ListQuery):
@@ -64,3 +73,45 @@ class ParkQuery(ListQuery):
     cooperation: bool | None = Field(default=None, description="仅合作园区")
     published: bool | None = Field(default=None, description="按公开状态过滤（需管理员）")
     is_demo: bool | None = Field(default=None, description="演示数据")
+
+
+class ClusterRef(BaseModel):
+    id: int
+    name: str
+
+
+class CooperationOut(CooperationIn):
+    partner_location: GeoJSONGeometry  # type: ignore[assignment]
+
+
+class AvailableCarriers(BaseModel):
+    land: int
+    factory: int
+    office: int
+
+
+class ParkOut(ProvenanceOut):
+    """A park as the API writes it (JSON); in GeoJSON the location is the feature's geometry."""
+
+    id: int
+    name: str
+    short_name: str | None
+    level: ParkLevel
+    type: ParkType
+    region_adcode: str
+    region_name: str = Field(description="所在县（市、区）名称")
+    city_adcode: str = Field(description="所在设区市代码")
+    approval_date: str | None
+    approved_area_ha: float | None
+    leading_industries: list[str]
+    cluster_ids: list[int]
+    clusters: list[ClusterRef]
+    location: GeoJSONGeometry
+    location_precision: LocationPrecision
+    boundary: GeoJSONGeometry | None
+    cooperation: CooperationOut | None
+    chemical_status: ChemicalStatus | None
+    chemical_status_date: date | None
+    contacts: list[Contact] | None = Field(default=None, description="staff only / 仅内部可见")
+    profile: str | None
+    available_carriers: AvailableCarriers | None = Field(default=None, description="single park only / 仅详情")

@@ -1,22 +1,20 @@
 """Writes of parks: one request, one transaction (the session's), nothing half-written."""
 
-import json
 from typing import Any
 
 import shapely
+from fastapi import Request
 from geoalchemy2.shape import from_shape
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark
-from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.listing import json_object
+from app.core.errors import Conflict, InvalidInput
+from app.geo.validate import sql_geometry
 from app.parks.models import CooperationPark, Park
-from app.parks.queries import FIELDS
 from app.parks.schemas import ParkIn
 from app.regions.models import Region
-from app.geo.validate import sql_geometry
 from app.regions.queries import require_region
 
 # How far a representative point may lie outside its stated county: generous enough for
@@ -24,7 +22,8 @@ from app.regions.queries import require_region
 REGION_TOLERANCE_M = 2000
 
 _SCALARS = ("name", "short_name", "level", "type", "region_adcode", "approval_date", "approved_area_ha",
-            "leading_industries", "location_precision", "profile", "source", "as_of", "is_demo", "published")
+            "leading_industries", "location_precision", "profile", "chemical_status", "chemical_status_date",
+            "source", "as_of", "is_demo", "published")
 
 
 def _check_references(session: Session, data: ParkIn) -> None:
@@ -74,22 +73,13 @@ def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
     return park.id
 
 
-def current(session: Session, park_id: int, patch: dict[str, Any]) -> tuple[Park, dict[str, Any]]:
-    """The stored park and its fields as the API writes them, for PATCH."""
-    park = session.get(Park, park_id, with_for_update=True)
-    if park is None:
-        raise NotFound("park", "园区", park_id)
-    body = session.execute(select(json_object(FIELDS)).where(Park.id == park_id)).scalar_one()
-    return park, body if isinstance(body, dict) else json.loads(body)
+def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | None]:
+    return {fields["region_adcode"]}, fields.get("id")
 
 
-def remove(session: Session, park_id: int, cascade: bool) -> None:
-    park = session.get(Park, park_id)
-    if park is None:
-        raise NotFound("park", "园区", park_id)
-    carriers = session.execute(select(func.count()).where(Carrier.park_id == park_id)).scalar_one()
-    if carriers and not cascade:
-        raise Conflict(f"park {park_id} has {carriers} carriers: delete them first or pass cascade=true",
-                       f"园区 {park_id} 下还有 {carriers} 个载体：请先删除，或使用 cascade=true")
-    session.delete(park)
-    session.flush()
+def before_delete(session: Session, park: Park, request: Request) -> None:
+    """A park with carriers goes only with ?cascade=true, which deletes them too."""
+    carriers = session.execute(select(func.count()).where(Carrier.park_id == park.id)).scalar_one()
+    if carriers and request.query_params.get("cascade") != "true":
+        raise Conflict(f"park {park.id} has {carriers} carriers: delete them first or pass cascade=true",
+                       f"园区 {park.id} 下还有 {carriers} 个载体：请先删除，或使用 cascade=true")

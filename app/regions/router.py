@@ -3,17 +3,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 
+from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.errors import NotFound
-from app.core.listing import FormatParam, bbox_filter, render_list, render_one
+from app.core.listing import FormatParam, bbox_filter, documented, page_of, render_list, render_one
 from app.regions import queries
 from app.regions.models import Region
-from app.regions.schemas import RegionLookup, RegionQuery, RegionRef
+from app.regions.schemas import RegionLookup, RegionOut, RegionQuery, RegionRef
 
-router = APIRouter(prefix="/regions", tags=["regions 行政区"])
+router = APIRouter(prefix="/regions", tags=["regions 行政区"], dependencies=[collection_guard("regions")])
 
 
-@router.get("", summary="List regions / 行政区列表")
+@router.get("", summary="List regions / 行政区列表", responses=documented(page_of(RegionOut)))
 def list_regions(request: Request, session: SessionDep, q: Annotated[RegionQuery, Query()]) -> Response:
     stmt = select(Region)
     if q.level:
@@ -38,7 +39,7 @@ def lookup(
     return RegionLookup(lon=lon, lat=lat, province=refs["province"], city=refs["city"], county=refs["county"])
 
 
-@router.get("/{adcode}", summary="One region with its outline / 单个行政区")
+@router.get("/{adcode}", summary="One region with its outline / 单个行政区", responses=documented(RegionOut))
 def get_region(adcode: str, request: Request, session: SessionDep, f: FormatParam = None) -> Response:
     stmt = select(Region).where(Region.adcode == adcode)
     return render_one(session, request, queries.OUTPUT_WITH_GEOMETRY, stmt, f, ("region", "行政区"), adcode)

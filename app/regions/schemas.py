@@ -1,6 +1,7 @@
 from pydantic import BaseModel, Field
 
-from app.core.listing import ListQuery
+from app.core.listing import GeoJSONGeometry, ListQuery
+from app.core.provenance import ProvenanceOut
 from app.regions.models import RegionLevel
 
 
@@ -23,3 +24,11 @@ class RegionLookup(BaseModel):
     province: RegionRef
     city: RegionRef
     county: RegionRef
+
+
+class RegionOut(ProvenanceOut):
+    adcode: str
+    name: str
+    level: RegionLevel
+    parent_adcode: str | None
+    boundary: GeoJSONGeometry | None = Field(default=None, description="single region only / 仅详情")

@@ -8,7 +8,7 @@ gated by the zoom, so the statement text stays the same for every z/x/y: SQLAlch
 once and psycopg prepares it on each connection after a few uses.
 """
 
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from geoalchemy2 import Geometry
@@ -93,7 +93,7 @@ def _grid(layer: Layer, user: Principal, point: ColumnElement[Any], bounds: Any,
     ).select_from(cells.join(bounds, true()))  # bounds is one row
 
 
-@cache
+@lru_cache(maxsize=512)
 def statement(layer: Layer, user: Principal) -> Select[Any]:
     """Built once per layer and caller, so SQLAlchemy's compiled cache and psycopg's prepared
     statements are reused for every tile."""

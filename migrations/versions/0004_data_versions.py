@@ -4,15 +4,15 @@ Tile and feature caches key their entries by these versions, so an edit made by 
 (an API worker, a loader, psql) is never served stale. Statement-level triggers cost one row
 update per statement, not per row, so a 200,000-row COPY bumps the counter once.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 """
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0001"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Accounts: users with roles and regional scopes, sessions, API keys for partner systems."""

@@ -1,0 +1,1 @@
+"""Search suggestions over park names and region names (the map's search box)."""

@@ -1,0 +1,106 @@
+// What the map and the list show, fetched once and shared, so that both always show the
+// same set: the parks matching the filters (the whole filtered set: at most a few hundred
+// parks exist), the carriers matching them inside the view (bbox-limited, from park zoom
+// on), and the region outlines. Layers and the list only listen; nothing else fetches.
+//
+// Carriers come as bbox-limited GeoJSON built in SQL. When vector tiles exist for them, the
+// carriers layer can draw tiles instead; this module then still feeds the list.
+import { getJSON, isAbort, query } from './api.js';
+
+export const CARRIER_MIN_ZOOM = 12;
+const CARRIER_PAGE = 1500;
+const PARK_LIMIT = 5000;
+
+function source(initial) {
+  let value = initial;
+  let controller = null;
+  const listeners = new Set();
+  return {
+    get: () => value,
+    listen(fn) { listeners.add(fn); },
+    put(next) { value = next; listeners.forEach((fn) => fn(value)); },
+    /** Run `fetcher(signal)`, replacing any request still running, and publish its states. */
+    async load(fetcher, key) {
+      controller?.abort();
+      controller = new AbortController();
+      const mine = controller;
+      this.put({ ...value, status: 'loading', slow: false, key });
+      try {
+        const result = await fetcher(mine.signal, () => {
+          if (controller === mine) this.put({ ...value, slow: true });
+        });
+        if (controller === mine) this.put({ ...result, status: 'ready', slow: false, key });
+      } catch (err) {
+        if (isAbort(err) || controller !== mine) return;
+        this.put({ ...value, status: 'error', error: err.message, slow: false, key });
+      }
+    },
+    abort() { controller?.abort(); },
+  };
+}
+
+export const parks = source({ status: 'idle', features: [], total: 0, key: null });
+export const carriers = source({ status: 'idle', features: [], total: 0, truncated: false, key: null });
+
+function filterParams(filters) {
+  const p = { ...filters };
+  if ('min_area' in p || 'max_area' in p) p.area_unit = 'mu';
+  return p;
+}
+
+export function loadParks(filters) {
+  const q = query({ f: 'geojson', limit: PARK_LIMIT, count: 'true', ...filterParams(filters) });
+  return parks.load(async (signal, onSlow) => {
+    const fc = await getJSON(`/api/v1/map/parks?${q}`, { signal, onSlow });
+    return { features: fc.features, total: fc.numberMatched };
+  }, q);
+}
+
+/** Carriers in `bbox` (WGS-84 "w,s,e,n"), or the 'zoom' state when the map is too far out. */
+export function loadCarriers(filters, bbox, zoom, visible) {
+  if (!visible) {
+    carriers.abort();
+    carriers.put({ status: 'off', features: [], total: 0, key: null });
+    return Promise.resolve();
+  }
+  if (zoom < CARRIER_MIN_ZOOM) {
+    carriers.abort();
+    carriers.put({ status: 'zoom', features: [], total: 0, key: null });
+    return Promise.resolve();
+  }
+  const q = query({ f: 'geojson', limit: CARRIER_PAGE, count: 'true', bbox, ...filterParams(filters) });
+  if (carriers.get().key === q && carriers.get().status === 'ready') return Promise.resolve();
+  return carriers.load(async (signal, onSlow) => {
+    const fc = await getJSON(`/api/v1/map/carriers?${q}`, { signal, onSlow });
+    return { features: fc.features, total: fc.numberMatched, truncated: fc.numberMatched > fc.features.length };
+  }, q);
+}
+
+const regionCache = new Map();
+const regionNames = new Map();
+
+/** Generalised outlines of every region of a level, with label points; fetched once. */
+export function regions(level) {
+  if (!regionCache.has(level)) {
+    const promise = getJSON(`/api/v1/map/regions?level=${level}`);
+    promise.then((fc) => fc.features.forEach((f) => regionNames.set(f.id, f.properties.name))).catch(() => {});
+    promise.catch(() => regionCache.delete(level)); // a failed load may be retried later
+    regionCache.set(level, promise);
+  }
+  return regionCache.get(level);
+}
+
+/** The name of a region whose level has been loaded, else undefined. */
+export function regionName(adcode) {
+  return regionNames.get(adcode);
+}
+
+let clusterList = null;
+
+export function clusters() {
+  if (!clusterList) {
+    clusterList = getJSON('/api/v1/clusters?limit=1000').then((r) => r.items);
+    clusterList.catch(() => { clusterList = null; });
+  }
+  return clusterList;
+}

@@ -1,0 +1,135 @@
+// The filter form and the chips of active filters. The form only writes state.filters;
+// data.js reloads, and the map and the list follow.
+import { codeLabel, codeList, t } from './i18n.js';
+import * as state from './state.js';
+import { clusters, regionName, regions } from './data.js';
+import { esc } from './format.js';
+
+let root;
+let cityOptions = [];
+let clusterList = [];
+let industries = [];
+
+function select(key, options, anyLabel = t('filters.any')) {
+  const value = state.get().filters[key] ?? '';
+  return `<select name="${key}" id="f-${key}"><option value="">${anyLabel}</option>${options.map(([v, label]) =>
+    `<option value="${esc(v)}" ${String(v) === value ? 'selected' : ''}>${esc(label)}</option>`).join('')}</select>`;
+}
+
+function codeOptions(group) {
+  return codeList(group).map((c) => [c.code, codeLabel(group, c.code)]);
+}
+
+function regionSelect() {
+  const value = state.get().filters.region ?? '';
+  const groups = cityOptions.map((city) => `<optgroup label="${esc(city.name)}">
+      <option value="${city.adcode}" ${value === city.adcode ? 'selected' : ''}>${esc(city.name)}（${t('filters.wholeCity')}）</option>
+      ${city.counties.map((c) => `<option value="${c.adcode}" ${value === c.adcode ? 'selected' : ''}>${esc(c.name)}</option>`).join('')}
+    </optgroup>`).join('');
+  return `<select name="region" id="f-region"><option value="">${t('filters.allCities')}</option>${groups}</select>`;
+}
+
+function input(key, type, attrs = '') {
+  const value = state.get().filters[key] ?? '';
+  return `<input name="${key}" id="f-${key}" type="${type}" value="${esc(value)}" ${attrs}>`;
+}
+
+/** How an active filter reads in a chip. */
+function chipText(key, value) {
+  switch (key) {
+    case 'q': return t('filters.name', { q: value });
+    case 'level': return codeLabel('park_level', value);
+    case 'type': return codeLabel('park_type', value);
+    case 'kind': return codeLabel('carrier_kind', value);
+    case 'status': return codeLabel('carrier_status', value);
+    case 'region': return regionName(value) ?? value;
+    case 'cluster': return clusterList.find((c) => String(c.id) === value)?.name ?? value;
+    case 'industry': return `${t('filters.industry')}：${value}`;
+    case 'min_area': return `≥ ${value} ${t('unit.mu')}`;
+    case 'max_area': return `≤ ${value} ${t('unit.mu')}`;
+    case 'max_price': return `≤ ${value} ${t('unit.wanPerMu')}`;
+    default: return value;
+  }
+}
+
+function render() {
+  const { filters } = state.get();
+  const n = state.activeFilterCount(filters);
+  const open = root.querySelector('details')?.open ?? false;
+  root.innerHTML = `
+    <details ${open ? 'open' : ''}>
+      <summary><span>${t('filters.title')}</span>
+        ${n ? `<span class="pill" data-filter-count="${n}">${t('filters.active', { n })}</span>` : ''}</summary>
+      <form class="filter-form" autocomplete="off">
+        <fieldset><legend>${t('filters.parks')}</legend>
+          <label><span>${t('filters.region')}</span>${regionSelect()}</label>
+          <div class="row2">
+            <label><span>${t('filters.level')}</span>${select('level', codeOptions('park_level'))}</label>
+            <label><span>${t('filters.type')}</span>${select('type', codeOptions('park_type'))}</label>
+          </div>
+          <label><span>${t('filters.industry')}</span>${input('industry', 'search',
+            `list="industry-list" placeholder="${esc(t('filters.industryPlaceholder'))}"`)}</label>
+          <datalist id="industry-list">${industries.map((i) => `<option value="${esc(i)}">`).join('')}</datalist>
+          <label><span>${t('filters.cluster')}</span>${select('cluster', clusterList.map((c) => [c.id, c.name]))}</label>
+        </fieldset>
+        <fieldset><legend>${t('filters.carriers')}</legend>
+          <div class="row2">
+            <label><span>${t('filters.kind')}</span>${select('kind', codeOptions('carrier_kind'))}</label>
+            <label><span>${t('filters.status')}</span>${select('status', codeOptions('carrier_status'))}</label>
+          </div>
+          <div class="row2">
+            <label><span>${t('filters.area')} ${t('filters.areaMin')}</span>${input('min_area', 'number', 'min="0" step="any" inputmode="decimal"')}</label>
+            <label><span>${t('filters.area')} ${t('filters.areaMax')}</span>${input('max_area', 'number', 'min="0" step="any" inputmode="decimal"')}</label>
+          </div>
+          <label><span>${t('filters.maxPrice')}</span>${input('max_price', 'number', 'min="0" step="any" inputmode="decimal"')}</label>
+          <p class="hint">${t('filters.carrierNote')}</p>
+        </fieldset>
+      </form>
+    </details>
+    ${n ? `<div class="chips">${Object.entries(filters).map(([k, v]) => `<button type="button" class="chip"
+        data-remove="${k}" title="×">${esc(chipText(k, v))}<span aria-hidden="true">×</span></button>`).join('')}
+      <button type="button" class="chip chip-clear" data-clear>${t('filters.clear')}</button></div>` : ''}`;
+}
+
+function onChange(e) {
+  const el = e.target;
+  if (!el.name) return;
+  const value = el.value.trim();
+  if (el.type === 'number' && value !== '' && !(Number(value) >= 0)) return; // the browser marks it invalid
+  state.setFilters({ [el.name]: value });
+}
+
+export function clearFilters() {
+  state.set({ filters: {} });
+}
+
+export function initFilters(element) {
+  root = element;
+  root.addEventListener('change', onChange);
+  root.addEventListener('submit', (e) => e.preventDefault());
+  root.addEventListener('click', (e) => {
+    const chip = e.target.closest('[data-remove]');
+    if (chip) state.setFilters({ [chip.dataset.remove]: '' });
+    if (e.target.closest('[data-clear]')) clearFilters();
+  });
+  Promise.all([regions('city'), regions('county')]).then(([cities, counties]) => {
+    cityOptions = cities.features.map((c) => ({
+      adcode: c.id, name: c.properties.name,
+      counties: counties.features.filter((f) => f.properties.parent_adcode === c.id)
+        .map((f) => ({ adcode: f.id, name: f.properties.name })),
+    }));
+    render();
+  }).catch(() => { /* the select keeps "whole province"; the regions layer reports the failure */ });
+  clusters().then((list) => { clusterList = list; render(); }).catch(() => {});
+  state.subscribe((s, changed) => { if (changed.has('filters') || changed.has('lang')) render(); });
+  render();
+}
+
+/** Offer the industries of the parks on the map as suggestions for the industry field. */
+export function setIndustries(list) {
+  const next = [...new Set(list)].sort((a, b) => a.localeCompare(b, 'zh'));
+  if (next.join() === industries.join()) return;
+  industries = next;
+  const datalist = root.querySelector('#industry-list');
+  if (datalist) datalist.innerHTML = industries.map((i) => `<option value="${esc(i)}">`).join('');
+}

@@ -1,0 +1,189 @@
+// Parks: coloured by type, sized by level. Zoomed out to the province one sees a count per
+// city, not sixty pins on top of each other; from city zoom on, nearby parks are grouped
+// by leaflet.markercluster; from county zoom on every park is drawn on its own with a name.
+import L from '../leaflet.js';
+import 'leaflet.markercluster';
+import 'leaflet.markercluster/dist/MarkerCluster.css';
+import { codeList, t } from '../i18n.js';
+import * as state from '../state.js';
+import { parks, regions } from '../data.js';
+import { coordsToMap, onDatumChange, toMap } from '../map.js';
+import { registerLayer } from './registry.js';
+
+export const CITY_COUNT_MAX_ZOOM = 7;
+const SINGLE_PARKS_ZOOM = 11;
+
+let map;
+let visible = false;
+let cityLabels = null; // adcode -> [lon, lat]
+let cityGroup = null;
+let clusterGroup = null;
+const markers = new Map(); // park id -> marker
+let firstDrawn = false;
+
+function parkIcon(p, selected) {
+  const approx = p.location_precision !== 'exact' ? ' is-approx' : '';
+  return L.divIcon({
+    className: 'park-icon',
+    html: `<span class="park-dot t-${p.type} l-${p.level}${approx}${selected ? ' is-selected' : ''}"
+      data-park-id="${p.id}"></span>`,
+    iconSize: [24, 24],
+    iconAnchor: [12, 12],
+  });
+}
+
+function clusterIcon(cluster) {
+  const n = cluster.getChildCount();
+  const size = n < 5 ? 34 : n < 15 ? 40 : 46;
+  return L.divIcon({
+    className: 'count-icon',
+    html: `<span class="count-bubble" style="width:${size}px;height:${size}px"><b>${n}</b></span>`,
+    iconSize: [size, size],
+  });
+}
+
+function cityIcon(n) {
+  const size = Math.round(26 + Math.min(20, Math.sqrt(n) * 4));
+  return L.divIcon({
+    className: 'count-icon',
+    html: `<span class="count-bubble city" style="width:${size}px;height:${size}px" data-city-count="${n}"><b>${n}</b></span>`,
+    iconSize: [size, size],
+  });
+}
+
+function selectedId() {
+  const open = state.get().open;
+  return open?.kind === 'park' ? open.id : null;
+}
+
+function openPark(id) {
+  state.set({ open: { kind: 'park', id } }, { history: 'push' });
+}
+
+function buildMarkers(features) {
+  markers.clear();
+  clusterGroup.clearLayers();
+  const chosen = selectedId();
+  const list = features.map((f) => {
+    const p = { id: f.id, ...f.properties };
+    const marker = L.marker(coordsToMap(f.geometry.coordinates), {
+      icon: parkIcon(p, p.id === chosen),
+      title: p.name,
+      keyboard: true,
+      riseOnHover: true,
+      zIndexOffset: p.level === 'national' ? 200 : 0,
+    });
+    marker.bindTooltip(p.short_name || p.name, {
+      direction: 'right', offset: [10, 0], className: 'park-label',
+      permanent: map.getZoom() >= SINGLE_PARKS_ZOOM,
+    });
+    marker.on('click', () => openPark(p.id));
+    marker.park = p;
+    markers.set(p.id, marker);
+    return marker;
+  });
+  clusterGroup.addLayers(list);
+}
+
+function buildCityCounts(features) {
+  cityGroup.clearLayers();
+  if (!cityLabels) return;
+  const counts = new Map();
+  features.forEach((f) => counts.set(f.properties.city_adcode, (counts.get(f.properties.city_adcode) || 0) + 1));
+  counts.forEach((n, adcode) => {
+    const city = cityLabels.get(adcode);
+    if (!city) return;
+    const marker = L.marker(coordsToMap(city.label), { icon: cityIcon(n), keyboard: false, title: `${city.name} ${n}` });
+    marker.on('click', () => map.fitBounds(city.bounds.map(([lat, lng]) => toMap(lat, lng)), { maxZoom: 10 }));
+    cityGroup.addLayer(marker);
+  });
+}
+
+function draw() {
+  if (!map) return;
+  const { features, status } = parks.get();
+  if (status !== 'ready') return;
+  const byCity = map.getZoom() <= CITY_COUNT_MAX_ZOOM;
+  if (visible && byCity) {
+    clusterGroup.remove();
+    cityGroup.addTo(map);
+  } else if (visible) {
+    cityGroup.remove();
+    clusterGroup.addTo(map);
+  } else {
+    cityGroup.remove();
+    clusterGroup.remove();
+  }
+  buildMarkers(features);
+  buildCityCounts(features);
+  if (!firstDrawn && visible && (!byCity || cityLabels)) {
+    firstDrawn = true;
+    performance.mark('parks-drawn'); // read by bench/frontend_load.py
+    document.body.dataset.parksDrawn = '1';
+  }
+}
+
+/** Mark the open park on the map (and zoom there when asked). */
+export function highlightPark(id) {
+  markers.forEach((marker, pid) => {
+    const selected = pid === id;
+    const el = marker.getElement();
+    if (el) el.querySelector('.park-dot')?.classList.toggle('is-selected', selected);
+    else marker.setIcon(parkIcon(marker.park, selected));
+  });
+}
+
+export function parkMarker(id) {
+  return markers.get(id);
+}
+
+function legend() {
+  const types = codeList('park_type').map((c) => `<li><span class="park-dot t-${c.code} l-provincial"></span>
+    ${t(`type.${c.code}`)}</li>`).join('');
+  return `<ul class="legend-list">${types}</ul>
+    <ul class="legend-list legend-inline">
+      <li><span class="park-dot t-other l-national"></span>${t('legend.national')}</li>
+      <li><span class="park-dot t-other l-provincial"></span>${t('legend.provincial')}</li>
+      <li><span class="park-dot t-other l-municipal"></span>${t('legend.municipal')}</li>
+    </ul>
+    <p class="legend-note"><span class="count-bubble mini"><b>5</b></span>${t('legend.cityCount')}</p>`;
+}
+
+export function initParks(theMap) {
+  map = theMap;
+  cityGroup = L.layerGroup();
+  clusterGroup = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    spiderfyOnMaxZoom: true,
+    disableClusteringAtZoom: SINGLE_PARKS_ZOOM,
+    maxClusterRadius: 50,
+    iconCreateFunction: clusterIcon,
+  });
+  regions('city').then((fc) => {
+    cityLabels = new Map(fc.features.map((f) => {
+      const b = L.geoJSON(f).getBounds();
+      return [f.id, { name: f.properties.name, label: f.properties.label.coordinates,
+        bounds: [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]] }];
+    }));
+    draw();
+  }).catch(() => { /* the regions layer reports the failure; parks still draw from city zoom on */ });
+  parks.listen(draw);
+  let lastByCity = null;
+  let lastLabels = null;
+  map.on('zoomend', () => {
+    const byCity = map.getZoom() <= CITY_COUNT_MAX_ZOOM;
+    const labels = map.getZoom() >= SINGLE_PARKS_ZOOM;
+    if (byCity !== lastByCity || labels !== lastLabels) draw();
+    lastByCity = byCity;
+    lastLabels = labels;
+  });
+  onDatumChange(draw);
+  registerLayer({
+    id: 'parks', group: 'parks', titleKey: 'layer.parks', legend,
+    setVisible(on) {
+      if (on === visible) return;
+      visible = on;
+      draw();
+    },
+  });
+}

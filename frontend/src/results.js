@@ -1,0 +1,166 @@
+// The result list beside the map. It renders exactly the features the map draws (data.js),
+// so the two cannot disagree: parks under one tab, the carriers in view under the other.
+import { codeLabel, t } from './i18n.js';
+import * as state from './state.js';
+import { CARRIER_MIN_ZOOM, carriers, parks } from './data.js';
+import { esc, num } from './format.js';
+import { fitGeometry, flyToPark } from './navigate.js';
+import { clearFilters } from './filters.js';
+import { getMap } from './map.js';
+
+const SHOWN_AT_ONCE = 200;
+const LEVEL_ORDER = { national: 0, provincial: 1, municipal: 2 };
+const collator = new Intl.Collator('zh-CN');
+
+const SORTS = {
+  parks: {
+    level: (a, b) => (LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]) || collator.compare(a.name, b.name),
+    name: (a, b) => collator.compare(a.name, b.name),
+    area: (a, b) => (b.approved_area_ha ?? -1) - (a.approved_area_ha ?? -1),
+    carriers: (a, b) => b.matching_carriers - a.matching_carriers,
+  },
+  carriers: {
+    carrierArea: (a, b) => b.area_m2 - a.area_m2,
+    price: (a, b) => (a.price_wan_per_mu ?? Infinity) - (b.price_wan_per_mu ?? Infinity),
+    name: (a, b) => collator.compare(a.name, b.name),
+  },
+};
+
+let root;
+let countEl;
+let sortEl;
+let tabs;
+let limit = SHOWN_AT_ONCE;
+
+function sortKey(tab) {
+  const chosen = state.get().sort;
+  return chosen in SORTS[tab] ? chosen : Object.keys(SORTS[tab])[0];
+}
+
+function stateBlock(kind, text, action = '') {
+  return `<div class="list-state is-${kind}" data-list-state="${kind}">
+    ${kind === 'loading' ? '<span class="spinner" aria-hidden="true"></span>' : ''}<p>${esc(text)}</p>${action}</div>`;
+}
+
+function parkItem(p, selected) {
+  const n = num(p.matching_carriers, 0);
+  const side = state.hasCarrierFilters() ? t('list.matching', { n }) : t('list.carriersN', { n });
+  return `<li class="result ${selected ? 'is-selected' : ''}" data-park-id="${p.id}" tabindex="0">
+    <span class="park-dot t-${p.type} l-${p.level}"></span>
+    <div class="result-main">
+      <b>${esc(p.name)}</b>
+      <small>${codeLabel('park_level', p.level)} · ${t(`type.${p.type}`)}</small>
+      <small>${esc(p.region_name || '')}${p.location_precision !== 'exact' ? ` · <i>${t('list.approx')}</i>` : ''}</small>
+      ${p.leading_industries?.length ? `<small class="industries">${esc(p.leading_industries.join(' · '))}</small>` : ''}
+    </div>
+    <span class="result-side">${side}${p.is_demo ? `<em class="demo-badge">${t('detail.demo')}</em>` : ''}</span>
+  </li>`;
+}
+
+function carrierItem(c, selected) {
+  const price = c.price_wan_per_mu !== null ? `${num(c.price_wan_per_mu)} ${t('unit.wanPerMu')}`
+    : c.rent_yuan_m2_month !== null ? `${num(c.rent_yuan_m2_month)} ${t('unit.yuanM2Month')}` : '';
+  return `<li class="result ${selected ? 'is-selected' : ''}" data-carrier-id="${c.id}" tabindex="0">
+    <span class="status-dot s-${c.status}"></span>
+    <div class="result-main">
+      <b>${esc(c.name)}</b>
+      <small>${codeLabel('carrier_kind', c.kind)} · ${num(c.area_mu, 1)} ${t('unit.mu')}${price ? ` · ${price}` : ''}</small>
+      <small>${esc(c.park_name)}</small>
+    </div>
+    <span class="result-side"><span class="status s-${c.status}">${codeLabel('carrier_status', c.status)}</span>
+      ${c.is_demo ? `<em class="demo-badge">${t('detail.demo')}</em>` : ''}</span>
+  </li>`;
+}
+
+function renderList(tab, src) {
+  const clear = `<button type="button" class="btn" data-clear-filters>${t('filters.clear')}</button>`;
+  const retry = `<button type="button" class="btn" data-retry>${t('list.retry')}</button>`;
+  if (src.status === 'loading' || src.status === 'idle') {
+    return stateBlock('loading', src.slow ? t('list.slow') : t('list.loading'));
+  }
+  if (src.status === 'error') return stateBlock('error', t('list.error', { msg: src.error }), retry);
+  if (src.status === 'zoom') {
+    return stateBlock('zoom', t('list.zoomForCarriers'), `<button type="button" class="btn" data-zoom-in>${t('list.zoomIn')}</button>`);
+  }
+  if (src.status === 'off') {
+    return stateBlock('off', t('list.carriersOff'), `<button type="button" class="btn" data-layer-on>${t('list.turnOn')}</button>`);
+  }
+  if (!src.features.length) {
+    return stateBlock('empty', `${t('list.empty')}。${t('list.emptyHint')}`, state.activeFilterCount() ? clear : '');
+  }
+  const open = state.get().open;
+  const rows = src.features.map((f) => ({ id: f.id, ...f.properties })).sort(SORTS[tab][sortKey(tab)]);
+  const item = tab === 'parks' ? parkItem : carrierItem;
+  const html = rows.slice(0, limit).map((r) => item(r, open?.kind === tab.slice(0, -1) && open.id === r.id)).join('');
+  const more = rows.length > limit ? `<button type="button" class="btn more" data-more>+${rows.length - limit}</button>` : '';
+  return `<ol class="result-list" data-tab="${tab}">${html}</ol>${more}`;
+}
+
+function render() {
+  const s = state.get();
+  const tab = s.tab;
+  const src = tab === 'parks' ? parks.get() : carriers.get();
+  tabs.forEach((b) => {
+    const selected = b.dataset.tab === tab;
+    b.classList.toggle('is-active', selected);
+    b.setAttribute('aria-selected', String(selected));
+    const data = b.dataset.tab === 'parks' ? parks.get() : carriers.get();
+    b.querySelector('.tab-count').textContent = data.status === 'ready' ? num(data.total, 0) : '';
+  });
+  if (src.status === 'ready') {
+    countEl.textContent = tab === 'parks' ? t('list.count.parks', { n: num(src.total, 0) })
+      : src.truncated ? t('list.count.carriersMore', { n: num(src.total, 0), shown: num(src.features.length, 0) })
+        : t('list.count.carriers', { n: num(src.total, 0) });
+  } else countEl.textContent = '';
+  sortEl.innerHTML = Object.keys(SORTS[tab]).map((k) => `<option value="${k}" ${k === sortKey(tab) ? 'selected' : ''}>
+    ${t(`sort.${k}`)}</option>`).join('');
+  root.innerHTML = renderList(tab, src);
+}
+
+function openFromList(li) {
+  if (li.dataset.parkId) {
+    const id = Number(li.dataset.parkId);
+    const f = parks.get().features.find((x) => x.id === id);
+    if (f) flyToPark(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+    state.set({ open: { kind: 'park', id } }, { history: 'push' });
+  } else if (li.dataset.carrierId) {
+    const id = Number(li.dataset.carrierId);
+    const f = carriers.get().features.find((x) => x.id === id);
+    if (f) fitGeometry(f.geometry, 16);
+    state.set({ open: { kind: 'carrier', id } }, { history: 'push' });
+  }
+}
+
+export function initResults({ list, count, sort, tabButtons, onRetry }) {
+  root = list;
+  countEl = count;
+  sortEl = sort;
+  tabs = tabButtons;
+  tabs.forEach((b) => b.addEventListener('click', () => state.set({ tab: b.dataset.tab, sort: '' })));
+  sortEl.addEventListener('change', () => state.set({ sort: sortEl.value }));
+  root.addEventListener('click', (e) => {
+    const li = e.target.closest('.result');
+    if (li) openFromList(li);
+    if (e.target.closest('[data-clear-filters]')) clearFilters();
+    if (e.target.closest('[data-retry]')) onRetry();
+    if (e.target.closest('[data-zoom-in]')) getMap().setZoom(CARRIER_MIN_ZOOM);
+    if (e.target.closest('[data-layer-on]')) state.set({ layers: [...state.get().layers, 'carriers'] });
+    if (e.target.closest('[data-more]')) {
+      limit += SHOWN_AT_ONCE;
+      render();
+    }
+  });
+  root.addEventListener('keydown', (e) => {
+    const li = e.target.closest('.result');
+    if (li && (e.key === 'Enter' || e.key === ' ')) {
+      e.preventDefault();
+      openFromList(li);
+    }
+  });
+  parks.listen(() => { limit = SHOWN_AT_ONCE; render(); });
+  carriers.listen(render);
+  state.subscribe((s, changed) => {
+    if (['tab', 'sort', 'lang', 'open'].some((k) => changed.has(k))) render();
+  });
+  render();
+}

@@ -1,0 +1,121 @@
+// The search box: suggestions from /api/v1/search as one types (parks, cities, counties),
+// keyboard navigation, and Enter without a choice filters the parks by name.
+import { getJSON, isAbort, query } from './api.js';
+import { codeLabel, t } from './i18n.js';
+import * as state from './state.js';
+import { esc } from './format.js';
+import { fitWgsBounds, flyToPark } from './navigate.js';
+
+const DEBOUNCE_MS = 180;
+
+let input;
+let list;
+let items = [];
+let active = -1;
+let timer = null;
+let controller = null;
+
+function show(html) {
+  list.innerHTML = html;
+  list.hidden = !html;
+  input.setAttribute('aria-expanded', String(!list.hidden));
+}
+
+function renderItems(q) {
+  if (!items.length) {
+    show(`<li class="sugg-empty">${esc(t('search.none', { q }))}</li>`);
+    return;
+  }
+  show(items.map((it, i) => {
+    const kind = it.kind === 'park' ? t('search.kind.park') : t(`search.kind.${it.level}`);
+    const detail = it.kind === 'park' ? `${codeLabel('park_level', it.level)} · ${esc(it.context)}` : esc(it.context || '');
+    return `<li role="option" id="sugg-${i}" class="sugg ${i === active ? 'is-active' : ''}" data-index="${i}"
+      aria-selected="${i === active}">
+      ${it.kind === 'park' ? `<span class="park-dot t-${it.type} l-${it.level}"></span>` : '<span class="sugg-region"></span>'}
+      <span class="sugg-text"><b>${esc(it.name)}</b><small>${detail}</small></span>
+      <span class="sugg-kind">${kind}</span></li>`;
+  }).join('') + `<li class="sugg sugg-all ${active === items.length ? 'is-active' : ''}" data-index="${items.length}">
+      ${esc(t('search.all', { q }))}</li>`);
+}
+
+async function suggest() {
+  const q = input.value.trim();
+  controller?.abort();
+  if (!q) {
+    items = [];
+    show('');
+    return;
+  }
+  controller = new AbortController();
+  show(`<li class="sugg-empty">${t('search.loading')}</li>`);
+  try {
+    const result = await getJSON(`/api/v1/search?${query({ q, limit: 8 })}`, { signal: controller.signal });
+    items = result.items;
+    active = -1;
+    renderItems(q);
+  } catch (err) {
+    if (!isAbort(err)) show(`<li class="sugg-empty is-error">${esc(t('search.failed', { msg: err.message }))}</li>`);
+  }
+}
+
+function choose(index) {
+  const q = input.value.trim();
+  const it = items[index];
+  show('');
+  if (!it) {
+    if (q) state.setFilters({ q });
+    return;
+  }
+  if (it.kind === 'park') {
+    input.value = it.name;
+    flyToPark(it.location[1], it.location[0]);
+    state.set({ open: { kind: 'park', id: it.id } }, { history: 'push' });
+  } else {
+    input.value = '';
+    const [w, s, e, n] = it.bbox;
+    state.setFilters({ region: it.adcode, q: '' });
+    fitWgsBounds([[s, w], [n, e]]);
+  }
+  input.blur();
+}
+
+export function initSearch(inputEl, listEl) {
+  input = inputEl;
+  list = listEl;
+  input.value = state.get().filters.q ?? '';
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(suggest, DEBOUNCE_MS);
+  });
+  input.addEventListener('keydown', (e) => {
+    const count = items.length + 1; // the suggestions and "filter by this name"
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (list.hidden) return;
+      e.preventDefault();
+      active = (active + (e.key === 'ArrowDown' ? 1 : count - 1) + count) % count;
+      renderItems(input.value.trim());
+      input.setAttribute('aria-activedescendant', `sugg-${active}`);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      clearTimeout(timer);
+      choose(active >= 0 ? active : -1);
+    } else if (e.key === 'Escape') {
+      show('');
+    }
+  });
+  input.addEventListener('search', () => { // the clear (×) button of a type=search field
+    if (!input.value && state.get().filters.q) state.setFilters({ q: '' });
+  });
+  // pointerdown, not click: it comes before the input's blur hides the list.
+  list.addEventListener('pointerdown', (e) => {
+    const li = e.target.closest('[data-index]');
+    if (!li) return;
+    e.preventDefault();
+    choose(Number(li.dataset.index));
+  });
+  input.addEventListener('blur', () => setTimeout(() => show(''), 150));
+  state.subscribe((s, changed) => {
+    if (changed.has('filters') && !s.filters.q && document.activeElement !== input) input.value = '';
+    if (changed.has('lang')) input.placeholder = t('search.placeholder');
+  });
+}

@@ -1,0 +1,51 @@
+// The share button: the current URL (which holds the whole view) as text and as a QR code,
+// for WeChat and for printed brochures. The QR code is drawn here, offline.
+import qrcode from 'qrcode-generator';
+import { t } from './i18n.js';
+import { esc } from './format.js';
+
+let dialog;
+
+function qrSvg(text) {
+  const qr = qrcode(0, 'M'); // type 0: the smallest version that fits; M: ~15% error correction
+  qr.addData(text, 'Byte');
+  qr.make();
+  return qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true });
+}
+
+async function copy(text, input) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // navigator.clipboard needs a secure context; intranet pages are often plain http.
+    input.select();
+    return document.execCommand('copy');
+  }
+}
+
+export function openShare() {
+  const url = window.location.href;
+  dialog.innerHTML = `<form method="dialog" class="share">
+    <header><h2>${t('share.title')}</h2>
+      <button class="detail-close" value="close" aria-label="${t('share.close')}">×</button></header>
+    <div class="qr" data-qr>${qrSvg(url)}</div>
+    <p class="hint">${t('share.hint')}</p>
+    <div class="share-row"><input type="text" readonly value="${esc(url)}" aria-label="URL" data-share-url>
+      <button type="button" class="btn btn-primary" data-copy>${t('share.copy')}</button></div>
+    <p class="share-status" role="status"></p>
+  </form>`;
+  const input = dialog.querySelector('[data-share-url]');
+  dialog.querySelector('[data-copy]').addEventListener('click', async () => {
+    const ok = await copy(url, input);
+    dialog.querySelector('.share-status').textContent = ok ? t('share.copied') : t('share.copyFailed');
+  });
+  dialog.showModal();
+  input.select();
+}
+
+export function initShare(button, dialogElement) {
+  dialog = dialogElement;
+  button.addEventListener('click', openShare);
+  dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); }); // click on the backdrop
+}

@@ -1,0 +1,178 @@
+"""Role × endpoint matrix, generated from the app's routes: a new route fails this test until
+its expected answers for every kind of caller are written down here."""
+
+import itertools
+from collections.abc import Callable
+
+import pytest
+from fastapi.routing import APIRoute
+
+from app.main import create_app
+from tests.conftest import login
+from tests.principals import PASSWORD
+
+CALLERS = ["anonymous", "officer_in", "officer_out", "leader", "admin", "key_write", "key_regions_only"]
+_n = itertools.count()
+
+# Expected status per caller, in CALLERS order. Writes are on records in 南昌县 (inside officer_in's
+# and key_write's scope, outside officer_out's).
+PUBLIC_READ = (200, 200, 200, 200, 200, 200, 403)
+OPEN = (200,) * 7
+WRITE = (401, "ok", 403, 403, "ok", "ok", 403)
+ADMIN_ONLY = (401, 403, 403, 403, "ok", 403, 403)
+STAFF_READ = (401, 200, 200, 200, 200, 403, 403)
+AUDITORS = (401, 403, 403, 200, 200, 403, 403)
+
+
+def _park_body() -> dict:
+    return {"name": f"矩阵测试园区 {next(_n)}", "level": "provincial", "type": "industrial", "region_adcode": "360121",
+            "location": {"type": "Point", "coordinates": [115.93, 28.52]}, "source": "authz matrix"}
+
+
+def _carrier_body(park_id: int) -> dict:
+    return {"kind": "factory", "name": f"矩阵厂房 {next(_n)}", "park_id": park_id, "area_m2": 1000,
+            "geometry": {"type": "Point", "coordinates": [115.931, 28.521]}, "source": "authz matrix"}
+
+
+def _cluster_body() -> dict:
+    return {"name": f"矩阵集群 {next(_n)}", "tier": "municipal", "city_adcodes": ["360100"], "source": "authz matrix"}
+
+
+class World:
+    """Records the requests act on, created fresh by the admin so no test depends on another."""
+
+    def __init__(self, client, admin) -> None:
+        self.client, self.admin = client, admin
+        parks = client.get("/api/v1/parks", params={"q": "小蓝经济", "limit": 1}).json()["items"]
+        self.xiaolan = parks[0]["id"]
+        self.carrier = client.get("/api/v1/carriers", params={"limit": 1}).json()["items"][0]["id"]
+        self.cluster = client.get("/api/v1/clusters", params={"limit": 1}).json()["items"][0]["id"]
+
+    def new(self, path: str, body: dict) -> str:
+        r = self.client.post(path, json=body, headers=self.admin)
+        assert r.status_code == 201, r.text
+        return f"{path}/{r.json()['id']}"
+
+    def new_park(self) -> str:
+        return self.new("/api/v1/parks", _park_body())
+
+
+Request = tuple[str, str, dict | None, dict[str, str]]  # method, url, json, extra headers
+ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
+    "GET /healthz": (OPEN, lambda w: ("GET", "/healthz", None, {})),
+    "GET /api/v1/codes": (OPEN, lambda w: ("GET", "/api/v1/codes", None, {})),
+    "GET /api/v1/auth/me": (OPEN, lambda w: ("GET", "/api/v1/auth/me", None, {})),
+    "POST /api/v1/auth/login": ((422,) * 7, lambda w: ("POST", "/api/v1/auth/login", {}, {})),
+    # Signs out a throwaway session, not the caller's own (which the other cases still need).
+    "POST /api/v1/auth/logout": ((204,) * 7, lambda w: ("POST", "/api/v1/auth/logout", None, {
+        "Cookie": login(w.client, "leader", PASSWORD)["Cookie"]})),
+    "GET /api/v1/admin/users": (ADMIN_ONLY, lambda w: ("GET", "/api/v1/admin/users", None, {})),
+    "POST /api/v1/admin/users": (ADMIN_ONLY, lambda w: ("POST", "/api/v1/admin/users",
+                                                        {"username": f"matrix{next(_n)}", "display_name": "m",
+                                                         "role": "leader"}, {})),
+    "PATCH /api/v1/admin/users/{user_id}": (ADMIN_ONLY, lambda w: ("PATCH", "/api/v1/admin/users/1",
+                                                                   {"display_name": "Administrator"}, {})),
+    "GET /api/v1/admin/keys": (ADMIN_ONLY, lambda w: ("GET", "/api/v1/admin/keys", None, {})),
+    "POST /api/v1/admin/keys": (ADMIN_ONLY, lambda w: ("POST", "/api/v1/admin/keys",
+                                                       {"name": f"matrix-key-{next(_n)}", "collections": ["parks"]}, {})),
+    "DELETE /api/v1/admin/keys/{key_id}": (ADMIN_ONLY, lambda w: (
+        "DELETE", "/api/v1/admin/keys/" + str(w.client.post("/api/v1/admin/keys", headers=w.admin, json={
+            "name": f"doomed-{next(_n)}", "collections": ["parks"]}).json()["id"]), None, {})),
+    "GET /api/v1/audit": (AUDITORS, lambda w: ("GET", "/api/v1/audit?limit=5", None, {})),
+    "GET /api/v1/{collection}/{item_id}/history": (STAFF_READ, lambda w: (
+        "GET", f"{w.new_park()}/history", None, {})),
+    "GET /api/v1/regions": (OPEN, lambda w: ("GET", "/api/v1/regions?level=city", None, {})),
+    "GET /api/v1/regions/lookup": (OPEN, lambda w: ("GET", "/api/v1/regions/lookup?lon=115.9&lat=28.6", None, {})),
+    "GET /api/v1/regions/{adcode}": (OPEN, lambda w: ("GET", "/api/v1/regions/360100", None, {})),
+    "GET /api/v1/parks": (PUBLIC_READ, lambda w: ("GET", "/api/v1/parks", None, {})),
+    "GET /api/v1/parks/{item_id}": (PUBLIC_READ, lambda w: ("GET", f"/api/v1/parks/{w.xiaolan}", None, {})),
+    "POST /api/v1/parks": (WRITE, lambda w: ("POST", "/api/v1/parks", _park_body(), {})),
+    "PATCH /api/v1/parks/{item_id}": (WRITE, lambda w: _edit(w, "PATCH", w.new_park(), {"short_name": "改"})),
+    "DELETE /api/v1/parks/{item_id}": (WRITE, lambda w: _edit(w, "DELETE", w.new_park(), None)),
+    "GET /api/v1/carriers": (PUBLIC_READ, lambda w: ("GET", "/api/v1/carriers?limit=3", None, {})),
+    "GET /api/v1/carriers/{item_id}": (PUBLIC_READ, lambda w: ("GET", f"/api/v1/carriers/{w.carrier}", None, {})),
+    "POST /api/v1/carriers": (WRITE, lambda w: ("POST", "/api/v1/carriers", _carrier_body(w.xiaolan), {})),
+    "PATCH /api/v1/carriers/{item_id}": (WRITE, lambda w: _edit(
+        w, "PATCH", w.new("/api/v1/carriers", _carrier_body(w.xiaolan)), {"status": "reserved"})),
+    "DELETE /api/v1/carriers/{item_id}": (WRITE, lambda w: _edit(
+        w, "DELETE", w.new("/api/v1/carriers", _carrier_body(w.xiaolan)), None)),
+    "GET /api/v1/clusters": (PUBLIC_READ, lambda w: ("GET", "/api/v1/clusters", None, {})),
+    "GET /api/v1/clusters/{item_id}": (PUBLIC_READ, lambda w: ("GET", f"/api/v1/clusters/{w.cluster}", None, {})),
+    "POST /api/v1/clusters": (WRITE, lambda w: ("POST", "/api/v1/clusters", _cluster_body(), {})),
+    "PATCH /api/v1/clusters/{item_id}": (WRITE, lambda w: _edit(
+        w, "PATCH", w.new("/api/v1/clusters", _cluster_body()), {"description": "改"})),
+    "DELETE /api/v1/clusters/{item_id}": (WRITE, lambda w: _edit(
+        w, "DELETE", w.new("/api/v1/clusters", _cluster_body()), None)),
+    # The map page's own reads (app/web, app/search): parks and carriers data, guarded like them.
+    "GET /api/v1/map/parks": (PUBLIC_READ, lambda w: ("GET", "/api/v1/map/parks?level=national", None, {})),
+    "GET /api/v1/map/carriers": (PUBLIC_READ, lambda w: ("GET", "/api/v1/map/carriers?limit=3", None, {})),
+    "GET /api/v1/map/regions": (OPEN, lambda w: ("GET", "/api/v1/map/regions?level=city", None, {})),
+    "GET /api/v1/config": (OPEN, lambda w: ("GET", "/api/v1/config", None, {})),
+    "GET /": (OPEN, lambda w: ("GET", "/", None, {})),
+    "GET /favicon.svg": (OPEN, lambda w: ("GET", "/favicon.svg", None, {})),
+    "GET /api/v1/search": (PUBLIC_READ, lambda w: ("GET", "/api/v1/search?q=南昌", None, {})),
+    # OGC API - Features and vector tiles (app/ogc, app/tiles): an API key reads only the layers of
+    # its collections; the land layer is of "carriers".
+    "GET /ogc": (OPEN, lambda w: ("GET", "/ogc", None, {})),
+    "GET /ogc/conformance": (OPEN, lambda w: ("GET", "/ogc/conformance", None, {})),
+    "GET /ogc/api": (OPEN, lambda w: ("GET", "/ogc/api", None, {})),
+    "GET /ogc/collections": (OPEN, lambda w: ("GET", "/ogc/collections", None, {})),
+    "GET /ogc/collections/{collection_id}": (PUBLIC_READ, lambda w: ("GET", "/ogc/collections/land", None, {})),
+    "GET /ogc/collections/{collection_id}/queryables": (PUBLIC_READ, lambda w: (
+        "GET", "/ogc/collections/land/queryables", None, {})),
+    "GET /ogc/collections/{collection_id}/schema": (PUBLIC_READ, lambda w: (
+        "GET", "/ogc/collections/land/schema", None, {})),
+    "GET /ogc/collections/{collection_id}/items": (PUBLIC_READ, lambda w: (
+        "GET", "/ogc/collections/land/items?limit=2", None, {})),
+    "GET /ogc/collections/{collection_id}/items/{feature_id}": (PUBLIC_READ, lambda w: (
+        "GET", f"/ogc/collections/land/items/{w.carrier}", None, {})),
+    "GET /tiles/{layer_id}/{z}/{x}/{y}.mvt": (PUBLIC_READ, lambda w: ("GET", "/tiles/land/8/210/106.mvt", None, {})),
+    "GET /tiles/{layer_id}.json": (PUBLIC_READ, lambda w: ("GET", "/tiles/land.json", None, {})),
+}
+
+
+def _edit(w: World, method: str, path: str, body: dict | None) -> Request:
+    etag = w.client.get(path, headers=w.admin).headers["etag"]
+    return method, path, body, {"If-Match": etag}
+
+
+def _walk(routes: list, prefix: str = "") -> list[tuple[str, set[str]]]:
+    """Every endpoint with its full path, through included routers."""
+    found = []
+    for r in routes:
+        if isinstance(r, APIRoute):
+            found.append((prefix + r.path, r.methods))
+        elif hasattr(r, "original_router"):
+            found += _walk(r.original_router.routes, prefix + r.include_context.prefix)
+    return found
+
+
+def _app_routes() -> set[str]:
+    app = create_app()
+    docs = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
+    return {f"{m} {path}" for path, methods in _walk(app.router.routes) if path not in docs
+            for m in methods - {"HEAD"}}
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    assert _app_routes() == set(ROUTES)
+
+
+@pytest.fixture(scope="module")
+def world(client, admin, callers) -> World:
+    return World(client, admin)
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+@pytest.mark.parametrize("caller", CALLERS)
+def test_matrix(client, callers, world: World, route: str, caller: str) -> None:
+    expected_row, build = ROUTES[route]
+    expected = expected_row[CALLERS.index(caller)]
+    method, url, body, extra = build(world)
+    r = client.request(method, url, json=body, headers={**callers[caller], **extra})
+    if expected == "ok":
+        assert 200 <= r.status_code < 300, f"{route} as {caller}: {r.status_code} {r.text[:300]}"
+    else:
+        assert r.status_code == expected, f"{route} as {caller}: {r.status_code} {r.text[:300]}"
+    if r.status_code >= 400:
+        assert r.json()["error"]["message"] and r.json()["error"]["message_zh"]

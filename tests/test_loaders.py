@@ -1,0 +1,79 @@
+"""Reference and demo loads: idempotent, deterministic, all-or-nothing."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app.loaders.demo import load_demo_carriers
+from app.loaders.reference import LoadError, load_all
+from tests.reference_files import GEODATA, parks_csv
+
+# Other tests add their own records; the reference ones are those whose source the files give.
+SNAPSHOT = "SELECT (SELECT count(*) FROM regions), (SELECT count(*) FROM parks WHERE source NOT LIKE 'test%' " \
+           "AND source <> 'authz matrix'), (SELECT count(*) FROM clusters WHERE source NOT LIKE 'test%' " \
+           "AND source <> 'authz matrix'), (SELECT count(*) FROM cooperation_parks), " \
+           "(SELECT count(*) FROM cluster_parks), (SELECT string_agg(id::text, ',' ORDER BY id) FROM parks)"
+
+
+def _snapshot(db) -> tuple:
+    db.rollback()
+    return tuple(db.execute(text(SNAPSHOT)).one())
+
+
+def test_reference_load_is_idempotent(db) -> None:
+    before = _snapshot(db)
+    assert before[:4] == (112, len(parks_csv()), 12, 5)
+    assert list(load_all(GEODATA)) == ["regions: 112", "clusters: 12", f"parks: {len(parks_csv())}"]
+    assert _snapshot(db) == before
+
+
+def test_a_bad_row_names_itself_and_writes_nothing(db, tmp_path: Path) -> None:
+    broken = tmp_path / "geodata"
+    shutil.copytree(GEODATA, broken)
+    lines = (broken / "parks.csv").read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5].replace(",national,", ",galactic,").replace(",provincial,", ",galactic,", 1)
+    (broken / "parks.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = _snapshot(db)
+    with pytest.raises(LoadError, match=r"parks.csv row 6 .*level"):
+        list(load_all(broken))
+    assert _snapshot(db) == before
+
+
+def _demo(db) -> tuple:
+    db.rollback()
+    return tuple(db.execute(text(
+        "SELECT count(*), count(*) FILTER (WHERE kind = 'land'), min(id), round(sum(area_m2)) FROM carriers WHERE is_demo"
+    )).one())
+
+
+def test_demo_load_is_deterministic_and_replaces_itself(db) -> None:
+    original = _demo(db)
+    load_demo_carriers(plots=400, factories=100, seed=7)  # same request: skipped, same rows
+    assert _demo(db) == original
+    load_demo_carriers(plots=50, factories=10, seed=3)
+    other = _demo(db)
+    assert other[:2] == (60, 50)
+    load_demo_carriers(plots=400, factories=100, seed=7)
+    again = _demo(db)
+    # Same seed, same data (new ids, same areas).
+    assert again[:2] == original[:2] and again[3] == original[3]
+
+
+def test_demo_carriers_lie_in_their_parks_county(db) -> None:
+    db.rollback()
+    outside = db.execute(text(
+        "SELECT count(*) FROM carriers c JOIN parks p ON p.id = c.park_id JOIN regions r ON r.adcode = p.region_adcode "
+        "WHERE c.is_demo AND NOT ST_Covers(r.geom, c.location)"
+    )).scalar_one()
+    assert outside == 0
+
+
+def test_cli_prints_the_database_url(database_url: str) -> None:
+    out = subprocess.run([str(Path(sys.executable).parent / "investmap"), "db", "url"], capture_output=True, text=True,
+                         env={**os.environ, "DATABASE_URL": database_url}, check=True).stdout.strip()
+    assert out == database_url.replace("postgresql+psycopg://", "postgresql://")
