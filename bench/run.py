@@ -32,6 +32,8 @@ from pathlib import Path
 
 import httpx
 
+from app.core.serving import serving
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
@@ -124,28 +126,10 @@ def jiangxi_z8() -> list[tuple[int, int, int]]:
 @contextmanager
 def server(name: str, cmd: list[str], env: dict[str, str], port: int, ready: str) -> Iterator[str]:
     RESULTS.mkdir(exist_ok=True)
-    log = (RESULTS / f"{name}.log").open("wb")
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tempfile.gettempdir())
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(base + ready, timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{name} did not start; see {log.name}")
-            time.sleep(0.5)
+    with (RESULTS / f"{name}.log").open("wb") as log, serving(cmd, env, base + ready, timeout=90, log=log,
+                                                               cwd=Path(tempfile.gettempdir())):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def investmap(port: int, workers: int) -> list[str]:
