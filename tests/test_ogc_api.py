@@ -223,3 +223,14 @@ def test_an_api_key_reads_only_its_collections(client, callers, live_server):
     out = subprocess.run(["ogrinfo", "-ro", "-q", f"OAPIF:{live_server}/ogc", "--config", "GDAL_HTTP_HEADERS",
                           f"Authorization: {key['Authorization']}"], capture_output=True, text=True, timeout=60)
     assert re.findall(r"^\d+: (\w+) ", out.stdout, re.MULTILINE) == ["regions"], out.stderr
+
+
+def test_internal_fields_only_for_staff(client, admin):
+    """A park's contact people are internal, as in the REST API: not in public features or schema."""
+    public = client.get("/ogc/collections/parks/items", params={"limit": 3}).json()["features"]
+    staff = client.get("/ogc/collections/parks/items", params={"limit": 3}, headers=admin).json()["features"]
+    assert all("contacts" not in f["properties"] for f in public)
+    assert all("contacts" in f["properties"] for f in staff)
+    assert "contacts" not in client.get("/ogc/collections/parks/schema").json()["properties"]["properties"]["properties"]
+    assert client.get("/ogc/collections/parks/items", params={"limit": 3}).headers["etag"] != \
+        client.get("/ogc/collections/parks/items", params={"limit": 3}, headers=admin).headers["etag"]

@@ -24,20 +24,20 @@ from app.ogc.params import ItemsParams
 
 
 # Column names of the feature rows that are not properties (no property starts with "__").
-KEY, GEOMETRY = "__key", "__geometry"
+KEY, GEOMETRY, RN = "__key", "__geometry", "__rn"
 
 
-def feature_rows(layer: Layer, stmt: Select[Any], crs: OutputCrs) -> Select[Any]:
-    """One row per feature: key, geometry as GeoJSON text, then each property as a column."""
+def feature_rows(layer: Layer, user: Principal, stmt: Select[Any], crs: OutputCrs) -> Select[Any]:
+    """One row per feature: key, geometry as GeoJSON text, then each property `user` may see."""
     # type_coerce: GeoAlchemy2's ST_AsGeoJSON turns a bare scalar subquery (a cluster's union of
     # cities) into its whole-row "feature" form; typed as a geometry it stays a geometry.
     # Options 0: no "crs" member in the geometry (PostGIS adds one for non-4326 SRIDs by default).
     drawn = type_coerce(crs.geometry(layer.geometry), Geometry)
     return stmt.with_only_columns(layer.key.label(KEY), func.ST_AsGeoJSON(drawn, crs.decimals, 0).label(GEOMETRY),
-                                  *[expr.label(name) for name, expr in layer.properties.items()])
+                                  *[expr.label(name) for name, expr in layer.properties(user).items()])
 
 
-def feature(layer: Layer, rows: Subquery, links: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
+def feature(rows: Subquery, links: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
     """A GeoJSON Feature from a row of `feature_rows`.
 
     The properties are `to_json` of a row of just the property columns, not a json_build_object
@@ -45,7 +45,7 @@ def feature(layer: Layer, rows: Subquery, links: ColumnElement[Any] | None = Non
     json_build_object looks the type of every argument up again on every call, which made a
     page of 1,000 plots three times slower to build.
     """
-    props = select(*[rows.c[name] for name in layer.properties]).correlate_except(None).subquery("p")
+    props = select(*[c for c in rows.c if c.name not in (KEY, GEOMETRY, RN)]).correlate_except(None).subquery("p")
     body: dict[str, Any] = {
         "type": literal("Feature"), "id": rows.c[KEY], "geometry": cast(rows.c[GEOMETRY], JSON),
         "properties": select(func.to_json(props.table_valued())).scalar_subquery(),
@@ -67,7 +67,7 @@ def link(rel: str, href: ColumnElement[Any] | str, media: str = GEOJSON, title: 
 class Shape:
     """What decides the SQL text of a page; every value (bbox, cursor, limit, URLs) is a parameter,
     so each shape is built once, SQLAlchemy compiles it once, and psycopg prepares it on each
-    connection after a few uses. Building the statement anew cost more than running it."""
+    connection after a few uses (building the statement anew cost ~4 ms of Python a request)."""
 
     layer: Layer
     user: Principal
@@ -116,7 +116,7 @@ def filtered(shape: Shape) -> Select[Any]:
         if shape.until:
             stmt = stmt.where(as_of <= bindparam("until", type_=Date))
     for name in shape.filters:
-        stmt = stmt.where(layer.properties[name] == bindparam(f"filter_{name}"))
+        stmt = stmt.where(layer.properties(shape.user)[name] == bindparam(f"filter_{name}"))
     return stmt
 
 
@@ -132,7 +132,7 @@ def page_select(shape: Shape) -> Select[Any]:
         stmt = stmt.where(key < bindparam("before"))
     backwards = shape.before
     page = (
-        feature_rows(layer, stmt, shape.crs)
+        feature_rows(layer, shape.user, stmt, shape.crs)
         .order_by(key.desc() if backwards else key.asc())
         .limit(bindparam("look_ahead", type_=Integer))
         .subquery("page")
@@ -140,10 +140,10 @@ def page_select(shape: Shape) -> Select[Any]:
     k = page.c[KEY]
     # Numbering at most limit+1 rows is cheap; rn > limit is the look-ahead row, never shown.
     rn = func.row_number().over(order_by=k.desc() if backwards else k.asc())
-    numbered = select(page, rn.label("rn")).subquery("numbered")
+    numbered = select(page, rn.label(RN)).subquery("numbered")
     k = numbered.c[KEY]
     limit = bindparam("limit", type_=Integer)
-    shown = numbered.c.rn <= limit
+    shown = numbered.c[RN] <= limit
     n_shown = func.count().filter(shown)
     further = func.count() > limit  # rows beyond this page, in the direction of travel
     # The next/prev hrefs are the request URL with the boundary key put in by SQL.
@@ -161,7 +161,7 @@ def page_select(shape: Shape) -> Select[Any]:
     body: dict[str, Any] = {
         "type": literal("FeatureCollection"),
         "features": func.coalesce(
-            func.json_agg(aggregate_order_by(feature(layer, numbered), k.asc())).filter(shown), EMPTY_JSON_ARRAY),
+            func.json_agg(aggregate_order_by(feature(numbered), k.asc())).filter(shown), EMPTY_JSON_ARRAY),
         "numberReturned": n_shown,
         "timeStamp": func.date_trunc("second", func.now()),
         "links": links,
@@ -182,5 +182,5 @@ def collection_text(session: Session, layer: Layer, user: Principal, p: ItemsPar
 def feature_text(session: Session, layer: Layer, user: Principal, feature_id: Any, crs: OutputCrs,
                  self_url: str, collection_url: str) -> str | None:
     links = func.jsonb_build_array(link("self", self_url), link("collection", collection_url, "application/json"))
-    rows = feature_rows(layer, layer.rows(user).where(layer.key == feature_id), crs).subquery("one")
-    return session.execute(select(cast(feature(layer, rows, links), Text))).scalar_one_or_none()
+    rows = feature_rows(layer, user, layer.rows(user).where(layer.key == feature_id), crs).subquery("one")
+    return session.execute(select(cast(feature(rows, links), Text))).scalar_one_or_none()

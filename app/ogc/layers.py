@@ -39,6 +39,7 @@ class Layer:
     where: tuple[ColumnElement[bool], ...] = ()
     extra: Mapping[str, ColumnElement[Any]] = field(default_factory=dict)  # properties beyond the output's
     cheap_count: bool = False  # small enough to count on every page (numberMatched)
+    _properties: dict[bool, dict[str, ColumnElement[Any]]] = field(default_factory=dict, init=False, repr=False)
 
     def rows(self, user: Principal) -> Select[Any]:
         """The records `user` may see in this layer (only FROM and WHERE are used)."""
@@ -56,12 +57,18 @@ class Layer:
     def geometry(self) -> ColumnElement[Any]:
         return self.output.geometry
 
-    @cached_property
-    def properties(self) -> dict[str, ColumnElement[Any]]:
-        """Flat feature properties: GIS clients type scalar columns, not nested objects, so a
+    def properties(self, user: Principal) -> dict[str, ColumnElement[Any]]:
+        """Flat feature properties `user` may see: internal fields (a park's contacts) only for
+        staff, as in the REST API. GIS clients type scalar columns, not nested objects, so a
         published bound {"min", "max"} becomes two properties `<name>_min`, `<name>_max`."""
+        staff = user.is_staff
+        if staff not in self._properties:
+            self._properties[staff] = self._flatten(self.output.for_user(user))
+        return self._properties[staff]
+
+    def _flatten(self, spec: OutputSpec) -> dict[str, ColumnElement[Any]]:
         flat: dict[str, ColumnElement[Any]] = {}
-        for name, expr in (self.output.feature_fields or self.output.fields).items():
+        for name, expr in (spec.feature_fields or spec.fields).items():
             if name == "id":
                 continue
             if isinstance(expr, Mapping):

@@ -7,6 +7,7 @@ limits from it (GDAL, QGIS), so this document is written from the layer registry
 
 from typing import Any
 
+from app.core.auth import ANONYMOUS
 from app.ogc.crs import CRS84, SUPPORTED
 from app.ogc.layers import LAYERS, Layer
 from app.ogc.params import DEFAULT_LIMIT, max_limit
@@ -59,7 +60,7 @@ _ERRORS = {str(code): {"description": text, "content": {"application/json": {"sc
 
 def _layer_paths(layer: Layer) -> dict[str, Doc]:
     own = [_query(name, schema, f"features whose {name} equals this / 按 {name} 过滤")
-           for name, schema in queryables(layer).items()]
+           for name, schema in queryables(layer, ANONYMOUS).items()]
     common = [{"$ref": f"#/components/parameters/{p}"} for p in ("bbox", "limit", "datetime", "crs", "after", "before", "count", "f")]
     root = f"/collections/{layer.id}"
     return {

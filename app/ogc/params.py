@@ -11,6 +11,7 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 
+from app.core.auth import Principal
 from app.core.errors import BadRequest, FieldProblem, Problem
 from app.core.listing import parse_bbox
 from app.core.settings import api_settings
@@ -106,8 +107,8 @@ def _flag(name: str, raw: str | None) -> bool:
     return raw.lower() == "true"
 
 
-def parse_items(layer: Layer, query: QueryParams) -> ItemsParams:
-    allowed = queryables(layer)
+def parse_items(layer: Layer, user: Principal, query: QueryParams) -> ItemsParams:
+    allowed = queryables(layer, user)
     unknown = [k for k in query if k not in RESERVED and k not in allowed]
     if unknown:
         names = ", ".join(sorted(allowed))

@@ -105,19 +105,19 @@ def describe(collection_id: str, request: Request, user: CurrentUser) -> dict[st
 @router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema) / 可查询属性")
 def get_queryables(collection_id: str, request: Request, user: CurrentUser) -> Response:
     layer = layer_of(collection_id, user)
-    doc = schema_document(layer, _url(request), queryables(layer))
+    doc = schema_document(layer, _url(request), queryables(layer, user))
     return JSONResponse(doc, media_type=SCHEMA_JSON)
 
 
 @router.get("/collections/{collection_id}/schema", summary="Feature schema (JSON Schema) / 要素结构")
 def get_schema(collection_id: str, request: Request, user: CurrentUser) -> Response:
-    return JSONResponse(feature_schema(layer_of(collection_id, user), _url(request)), media_type=SCHEMA_JSON)
+    return JSONResponse(feature_schema(layer_of(collection_id, user), user, _url(request)), media_type=SCHEMA_JSON)
 
 
 @router.get("/collections/{collection_id}/items", summary="Features / 要素")
 def get_items(collection_id: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
     layer = layer_of(collection_id, user)
-    p = parse_items(layer, request.query_params)
+    p = parse_items(layer, user, request.query_params)
     tag, unchanged = _versioned(request, layer, user)
     if unchanged is not None:
         return unchanged

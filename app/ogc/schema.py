@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from app.core.auth import ANONYMOUS
+from app.core.auth import ANONYMOUS, Principal
 from app.core.database import get_engine
 from app.core.errors import BadRequest, Problem
 from app.ogc.layers import Layer
@@ -29,21 +29,27 @@ _BY_OID: dict[int, Schema] = {
     1007: {"type": "array", "items": {"type": "integer"}}, 1016: {"type": "array", "items": {"type": "integer"}},
 }
 _FILTERABLE = {"boolean", "integer", "number", "string"}
+_STAFF = Principal("schema", role="admin")  # sees every property: the types are asked once for all
 
 
 @lru_cache
-def property_schemas(layer: Layer) -> dict[str, Schema]:
-    """name -> JSON Schema of every property; JSON-valued ones ({}) may hold anything."""
-    columns = [expr.label(name) for name, expr in layer.properties.items()]
+def _all_property_schemas(layer: Layer) -> dict[str, Schema]:
+    columns = [expr.label(name) for name, expr in layer.properties(_STAFF).items()]
     with get_engine().connect() as conn:
         result = conn.execute(layer.rows(ANONYMOUS).with_only_columns(*columns).limit(0))
         description = result.cursor.description
     return {col.name: dict(_BY_OID.get(col.type_code, {})) for col in description}
 
 
-def queryables(layer: Layer) -> dict[str, Schema]:
+def property_schemas(layer: Layer, user: Principal) -> dict[str, Schema]:
+    """name -> JSON Schema of every property `user` may see; JSON-valued ones ({}) hold anything."""
+    every = _all_property_schemas(layer)
+    return {name: every[name] for name in layer.properties(user)}
+
+
+def queryables(layer: Layer, user: Principal) -> dict[str, Schema]:
     """The properties a client may filter on with `?name=value`: the scalar ones."""
-    return {n: s for n, s in property_schemas(layer).items() if s.get("type") in _FILTERABLE}
+    return {n: s for n, s in property_schemas(layer, user).items() if s.get("type") in _FILTERABLE}
 
 
 def schema_document(layer: Layer, url: str, names: dict[str, Schema]) -> Schema:
@@ -51,13 +57,13 @@ def schema_document(layer: Layer, url: str, names: dict[str, Schema]) -> Schema:
             "description": layer.description, "properties": names}
 
 
-def feature_schema(layer: Layer, url: str) -> Schema:
+def feature_schema(layer: Layer, user: Principal, url: str) -> Schema:
     """A GeoJSON Feature of this layer: the `describedby` document GDAL types its fields from."""
     doc = schema_document(layer, url, {
         "type": {"type": "string", "enum": ["Feature"]},
         "id": {"type": "integer" if layer.key_type is int else "string"},
         "geometry": {"type": "object", "description": f"GeoJSON {layer.geometry_type}"},
-        "properties": {"type": "object", "properties": property_schemas(layer)},
+        "properties": {"type": "object", "properties": property_schemas(layer, user)},
     })
     doc["required"] = ["type", "geometry", "properties"]
     return doc

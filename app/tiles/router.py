@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.core.auth import CurrentUser, Principal
+from app.core.auth import ANONYMOUS, CurrentUser, Principal
 from app.core.database import get_engine
 from app.core.errors import Forbidden, NotFound
 from app.core.lru import ByteLRU
@@ -71,7 +71,7 @@ def tile(layer_id: str, z: int, x: int, y: int, request: Request, user: CurrentU
 
 
 def _fields(layer: Layer) -> dict[str, str]:
-    types = property_schemas(layer)
+    types = property_schemas(layer, ANONYMOUS)  # tile fields are public ones
     kinds = {"integer": "Number", "number": "Number", "boolean": "Boolean"}
     fields = {n: kinds.get(types[n].get("type", ""), "String") for n in layer.tile.fields}
     if layer.tile.overview is Overview.GRID and layer.tile.point is not None:

@@ -47,7 +47,7 @@ def layer_tile(layer: Layer, user: Principal) -> Select[Any]:
     env = func.ST_TileEnvelope(Z, X, Y)
     bounds = select(env.label("m"), func.ST_Transform(env, 4326).label("g")).cte("bounds")
     with_id = layer.key_type is int  # MVT feature ids are integers; region adcodes stay a property
-    props = {name: layer.properties[name] for name in rule.fields}
+    props = {name: layer.properties(user)[name] for name in rule.fields}
 
     def drawn(geometry: ColumnElement[Any], zooms: ColumnElement[bool]) -> Select[Any]:
         geom = _geom(geometry)
