@@ -11,9 +11,12 @@ from app.clusters.router import router as clusters_router
 from app.core.codes import REGISTRY
 from app.core.errors import ERROR_RESPONSES, install_error_handlers
 from app.core.settings import server_settings
+from app.ogc import errors as ogc_errors
+from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router
 from app.search.router import router as search_router
+from app.tiles.router import router as tiles_router
 from app.web.router import router as web_router
 from app.web.static import install_frontend
 
@@ -41,7 +44,10 @@ def create_app() -> FastAPI:
     app.state.public_url = server_settings().investmap_public_url
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     install_error_handlers(app)
+    ogc_errors.install()
     app.include_router(_api())
+    app.include_router(ogc_router)
+    app.include_router(tiles_router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

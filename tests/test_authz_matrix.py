@@ -111,6 +111,23 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /": (OPEN, lambda w: ("GET", "/", None, {})),
     "GET /favicon.svg": (OPEN, lambda w: ("GET", "/favicon.svg", None, {})),
     "GET /api/v1/search": (PUBLIC_READ, lambda w: ("GET", "/api/v1/search?q=南昌", None, {})),
+    # OGC API - Features and vector tiles (app/ogc, app/tiles): an API key reads only the layers of
+    # its collections; the land layer is of "carriers".
+    "GET /ogc": (OPEN, lambda w: ("GET", "/ogc", None, {})),
+    "GET /ogc/conformance": (OPEN, lambda w: ("GET", "/ogc/conformance", None, {})),
+    "GET /ogc/api": (OPEN, lambda w: ("GET", "/ogc/api", None, {})),
+    "GET /ogc/collections": (OPEN, lambda w: ("GET", "/ogc/collections", None, {})),
+    "GET /ogc/collections/{collection_id}": (PUBLIC_READ, lambda w: ("GET", "/ogc/collections/land", None, {})),
+    "GET /ogc/collections/{collection_id}/queryables": (PUBLIC_READ, lambda w: (
+        "GET", "/ogc/collections/land/queryables", None, {})),
+    "GET /ogc/collections/{collection_id}/schema": (PUBLIC_READ, lambda w: (
+        "GET", "/ogc/collections/land/schema", None, {})),
+    "GET /ogc/collections/{collection_id}/items": (PUBLIC_READ, lambda w: (
+        "GET", "/ogc/collections/land/items?limit=2", None, {})),
+    "GET /ogc/collections/{collection_id}/items/{feature_id}": (PUBLIC_READ, lambda w: (
+        "GET", f"/ogc/collections/land/items/{w.carrier}", None, {})),
+    "GET /tiles/{layer_id}/{z}/{x}/{y}.mvt": (PUBLIC_READ, lambda w: ("GET", "/tiles/land/8/210/106.mvt", None, {})),
+    "GET /tiles/{layer_id}.json": (PUBLIC_READ, lambda w: ("GET", "/tiles/land.json", None, {})),
 }
 
 
