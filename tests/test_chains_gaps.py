@@ -131,6 +131,13 @@ def test_the_layer_draws_gaps_where_they_should_be_filled(client, admin, db) -> 
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.parametrize(("params", "field"), [({"region": "369999"}, "region"), ({"cluster": 99_999}, "cluster"),
+                                               ({"kind": "guessed"}, "kind"), ({"gap_class": "covered"}, "gap_class")])
+def test_bad_layer_parameters_are_named(client, admin, params: dict, field: str) -> None:
+    r = client.get("/api/v1/gaps", params=params, headers=admin)
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == field
+
+
 def test_sorting_by_severity_puts_missing_first(client, admin) -> None:
     items = client.get("/api/v1/gaps", params={"sort": "gap_class", "limit": 1000}, headers=admin).json()["items"]
     classes = [g["gap_class"] for g in items]

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.chains import gap_records, gaps
+from app.chains.areas import require_area
 from app.chains.models import ChainGap
 from app.chains.schemas import GapIn, GapOut, GapQuery, GapRecordOut, GapRecordQuery
 from app.core.auth import StaffDep, require_staff
@@ -23,6 +24,8 @@ def list_gaps(request: Request, session: SessionDep, user: StaffDep, q: Annotate
     """Every link that is 缺 missing or 弱 weak in the area asked for (else in each chain's
     clusters' parks, or the province), and the gaps recorded by hand, with current coverage.
     `?f=geojson` draws each where it should be filled: the region, the park, or the cluster's parks."""
+    if (area := q.area()) is not None:
+        require_area(session, *area)
     spec, stmt = gaps.layer(q)
     return render_list(session, request, spec, stmt, q)
 

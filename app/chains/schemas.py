@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.chains.models import AreaKind, GapClass, LinkPosition, Priority
 from app.core.errors import FieldProblem
@@ -129,6 +129,14 @@ class GapQuery(ListQuery, AreaParams, Thresholds):
     kind: str | None = Field(default=None, pattern="^(computed|recorded)$",
                              description="computed 按数据计算 | recorded 人工记录")
     priority: Priority | None = Field(default=None, description="人工记录的优先级（只列人工记录）")
+
+    @field_validator("gap_class")
+    @classmethod
+    def _a_gap(cls, v: GapClass | None) -> GapClass | None:
+        if v == GapClass.COVERED:
+            raise FieldProblem("a covered link is no gap: ask the chain's coverage for it",
+                               "已覆盖的环节不是短板：请查询产业链覆盖情况")
+        return v
 
 
 class GapRecordQuery(ListQuery):
