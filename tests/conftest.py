@@ -21,6 +21,7 @@ from app.core.serving import serving
 from app.core.settings import PROJECT_ROOT, database_settings
 
 ADMIN_PASSWORD = "admin-password-for-tests"
+DEMO_ENTERPRISES = 400
 GEODATA = PROJECT_ROOT / "geodata"
 
 
@@ -57,10 +58,12 @@ def database_url() -> Iterator[str]:
     os.environ["DATABASE_URL"] = url
     _clear_caches()
     from app.loaders.demo import load_demo_carriers
+    from app.loaders.demo_enterprises import load_demo_enterprises
     from app.loaders.reference import load_all
 
     list(load_all(GEODATA))
     load_demo_carriers(plots=400, factories=100, seed=7)
+    load_demo_enterprises(enterprises=DEMO_ENTERPRISES, seed=7)
     yield url
 
 
