@@ -13,20 +13,14 @@ from app.clusters.router import router as clusters_router
 from app.core.codes import REGISTRY
 from app.core.errors import ERROR_RESPONSES, install_error_handlers
 from app.core.settings import server_settings
-<<<<<<< HEAD
+from app.enterprises.router import router as enterprises_router
 from app.ogc import errors as ogc_errors
 from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router
 from app.search.router import router as search_router
-from app.tiles.router import router as tiles_router
-=======
-from app.enterprises.router import router as enterprises_router
-from app.parks.router import router as parks_router
-from app.regions.router import router as regions_router
-from app.search.router import router as search_router
 from app.targets.router import router as targets_router
->>>>>>> chains
+from app.tiles.router import router as tiles_router
 from app.web.router import router as web_router
 from app.web.static import install_frontend
 
