@@ -3,8 +3,8 @@
 // and leaders). Passwords and key secrets are in the server's answer to a create only: they
 // are shown once here, with a copy button, and kept nowhere.
 import { request } from './api.js';
-import { t } from './i18n.js';
-import { esc } from './format.js';
+import { getLang, t } from './i18n.js';
+import { dateTime as when, esc } from './format.js';
 import { regionName, regionTree } from './data.js';
 import * as state from './state.js';
 import { addMenuAction, isAdmin, onAuthChange, user } from './auth.js';
@@ -21,10 +21,6 @@ let picked = { user: [], key: [] }; // regions chosen in the create forms
 
 function tabsFor(me) {
   return me.role === 'admin' ? ['users', 'keys', 'audit'] : me.role === 'leader' ? ['audit'] : [];
-}
-
-function when(value) {
-  return value ? String(value).replace('T', ' ').slice(0, 16) : '—';
 }
 
 function regionLabel(adcode) {
@@ -53,7 +49,7 @@ function secretBox() {
   return `<div class="secret-once" data-secret-once>
     <p><b>${t(once.kind === 'key' ? 'admin.keyCreated' : 'admin.userCreated')}</b> ${t('admin.shownOnce')}</p>
     <div class="share-row"><input readonly value="${esc(once.secret)}" data-secret aria-label="secret">
-      <button type="button" class="btn btn-primary" data-copy>${t('share.copy')}</button></div>
+      <button type="button" class="btn btn-primary" data-copy>${t('admin.copy')}</button></div>
     <p class="share-status" data-copy-status></p>
     <button type="button" class="btn btn-small" data-secret-done>${t('admin.secretDone')}</button>
   </div>`;
@@ -211,7 +207,7 @@ async function create(form) {
   } catch (err) {
     const { details = [] } = err.body?.error ?? {};
     form.querySelectorAll('.field-error').forEach((el) => { el.hidden = true; });
-    const zh = state.get().lang === 'zh';
+    const zh = getLang() === 'zh';
     details.forEach((d) => {
       const box = form.querySelector(`.field[data-field="${CSS.escape(String(d.field).split(/[.[]/)[0])}"] .field-error`);
       if (box) {

@@ -84,8 +84,8 @@ function render() {
   area.innerHTML = `<button type="button" class="btn-ghost user-btn is-signed-in" data-user-menu aria-haspopup="menu" aria-expanded="false"
       title="${esc(name)} · ${esc(roleLabel(me.role))}" aria-label="${esc(name)} · ${esc(roleLabel(me.role))}">
       <span class="avatar" aria-hidden="true">${esc(name.slice(0, 1))}</span>
-      <span class="user-name" data-user-name>${esc(name)}</span>
-      <span class="role-badge role-${me.role}" data-user-role>${esc(roleLabel(me.role))}</span></button>
+      <span class="user-who"><span class="user-name" data-user-name>${esc(name)}</span>
+      <span class="role-badge role-${me.role}" data-user-role>${esc(roleLabel(me.role))}</span></span></button>
     <div class="user-menu" role="menu" hidden>
       <p class="user-menu-head"><b>${esc(name)}</b><small>${esc(roleLabel(me.role))} · ${esc(me.name)}</small></p>
       ${items}

@@ -369,6 +369,12 @@ def test_the_editor_works_on_a_phone(new_page: Callable[..., UserPage], officer:
     assert editor is not None and editor["width"] == PHONE["width"]
     assert editor["y"] > PHONE["height"] * 0.35  # the map above it stays usable for drawing
     expect(page.locator("#editor [data-save]")).to_be_in_viewport()
-    expect(page.locator(".leaflet-editing-pane .edit-vertex")).to_have_count(4)
+    vertices = page.locator(".leaflet-editing-pane .edit-vertex")
+    expect(vertices).to_have_count(4)
+    page.wait_for_timeout(400)  # the map's zoom animation
+    # The parcel is brought into the part of the map above the editor, where it can be edited.
+    for i in range(4):
+        box = vertices.nth(i).bounding_box()
+        assert box is not None and 60 < box["y"] and box["y"] + box["height"] < editor["y"], (i, box, editor)
     shots(page, "phone-editor")
     user.assert_clean()

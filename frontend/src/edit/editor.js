@@ -9,9 +9,9 @@ import { request } from '../api.js';
 import { getLang, t } from '../i18n.js';
 import { esc, num } from '../format.js';
 import { markStale, regionTree } from '../data.js';
-import { getMap } from '../map.js';
+import { getMap, toMap } from '../map.js';
+import { isPhone } from '../panel.js';
 import * as state from '../state.js';
-import { fitWgsBounds } from '../navigate.js';
 import { refreshMe, user } from '../auth.js';
 import { editGeometry } from './geometry.js';
 import { bodyFor, fieldsFor, fieldsHtml, readForm, showProblems, valuesOf } from './form.js';
@@ -42,6 +42,15 @@ function geometryStatus(g, kind) {
   if (g.type === 'Point') return t('field.pointAt', { lng: g.coordinates[0].toFixed(5), lat: g.coordinates[1].toFixed(5) });
   const ring = g.coordinates[0];
   return t('field.plotDrawn', { n: ring.length - 1, mu: num(ringArea(ring) / MU_M2, 1) });
+}
+
+/** Bring the drawn geometry into the part of the map the editor leaves free (above it on a phone). */
+function fitDrawn(maxZoom) {
+  const bounds = geom?.bounds();
+  if (!bounds) return;
+  getMap().fitBounds(bounds.map(([lat, lng]) => toMap(lat, lng)), {
+    maxZoom, paddingTopLeft: [40, isPhone() ? 80 : 40], paddingBottomRight: [40, isPhone() ? root.offsetHeight + 24 : 40],
+  });
 }
 
 function field(name) {
@@ -154,8 +163,7 @@ export async function editRecord(kind, id) {
     session = { kind, id, etag, name: item.name, carrierKind: item.kind, ctx,
       initial: valuesOf(kind, item), values: valuesOf(kind, item) };
     render();
-    const bounds = geom.bounds();
-    if (bounds) fitWgsBounds(bounds, kind === 'park' ? 13 : 17);
+    fitDrawn(kind === 'park' ? 14 : 17);
   } catch (err) {
     failed(err);
   }
@@ -244,10 +252,7 @@ async function reloadLatest() {
 function onGeometryButton(action) {
   if (action === 'undo') geom.undo();
   else if (action === 'clear') geom.clear();
-  else if (action === 'fit') {
-    const bounds = geom.bounds();
-    if (bounds) fitWgsBounds(bounds, 17);
-  }
+  else if (action === 'fit') fitDrawn(17);
 }
 
 export function initEditor() {

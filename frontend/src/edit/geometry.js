@@ -13,8 +13,8 @@ const DIGITS = 6; // ~0.1 m: finer than any parcel survey the listings give
 
 const round = (v) => Number(v.toFixed(DIGITS));
 
-function vertexIcon(cls) {
-  return L.divIcon({ className: `edit-handle ${cls}`, iconSize: [16, 16], iconAnchor: [8, 8] });
+function vertexIcon(cls, size = 16) {
+  return L.divIcon({ className: `edit-handle ${cls}`, iconSize: [size, size], iconAnchor: [size / 2, size / 2] });
 }
 
 /**
@@ -73,7 +73,7 @@ export function editGeometry(map, { kind, value, onChange }) {
       const next = latlngs[(i + 1) % latlngs.length];
       if (latlngs.length >= 3 || i < latlngs.length - 1) {
         const mid = L.marker(L.latLng((ll.lat + next.lat) / 2, (ll.lng + next.lng) / 2), {
-          pane: 'editing', icon: vertexIcon('edit-mid'), keyboard: false });
+          pane: 'editing', icon: vertexIcon('edit-mid', 12), keyboard: false });
         mid.on('click', () => {
           remember();
           points.splice(i + 1, 0, wgs(mid.getLatLng()));

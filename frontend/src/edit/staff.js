@@ -3,7 +3,7 @@
 // version when, and which fields it changed.
 import { getJSON } from '../api.js';
 import { t } from '../i18n.js';
-import { esc } from '../format.js';
+import { dateTime as when, esc } from '../format.js';
 import { canWrite, isStaff, mayEditPark } from '../auth.js';
 import { createRecord, editRecord } from './editor.js';
 
@@ -36,10 +36,6 @@ function changedFields(previous, data) {
   if (!previous) return null;
   return Object.keys({ ...previous, ...data })
     .filter((k) => !QUIET.has(k) && JSON.stringify(previous[k]) !== JSON.stringify(data[k]));
-}
-
-function when(value) {
-  return value ? String(value).replace('T', ' ').slice(0, 16) : '';
 }
 
 function historyHtml(versions) {
