@@ -60,6 +60,16 @@ function field(name, label, inner, hint = '') {
     ${hint ? `<small class="field-hint">${t(hint)}</small>` : ''}<p class="field-error" hidden></p></div>`;
 }
 
+/** The create form of a user or a key: its fields, a place for the server's message, a submit button. */
+function createForm(which, titleKey, submitKey, fieldsHtml) {
+  return `<form class="admin-form" data-create="${which}" novalidate autocomplete="off">
+    <h3>${t(titleKey)}</h3>
+    <div class="form-message" data-form-message hidden></div>
+    <div class="fields">${fieldsHtml}</div>
+    <button type="submit" class="btn btn-primary">${t(submitKey)}</button>
+  </form>`;
+}
+
 function usersHtml(users) {
   const rows = users.map((u) => `<tr data-user="${esc(u.username)}">
     <td><b>${esc(u.display_name)}</b><br><small class="muted">${esc(u.username)}</small></td>
@@ -70,19 +80,13 @@ function usersHtml(users) {
     <td>${u.username === user().name.replace(/^user:/, '') ? '' : `<button type="button" class="btn btn-small" data-toggle-user="${u.id}"
       data-disabled="${u.disabled}">${t(u.disabled ? 'admin.enable' : 'admin.disable')}</button>`}</td></tr>`).join('');
   return `${secretBox()}
-  <form class="admin-form" data-create="user" novalidate autocomplete="off">
-    <h3>${t('admin.newUser')}</h3>
-    <div class="form-message" data-form-message hidden></div>
-    <div class="fields">
+  ${createForm('user', 'admin.newUser', 'admin.createUser', `
       ${field('username', 'admin.username', '<input id="a-username" name="username" autocapitalize="off">', 'admin.usernameHint')}
       ${field('display_name', 'admin.displayName', '<input id="a-display_name" name="display_name">')}
       ${field('role', 'admin.role', `<select id="a-role" name="role">${['officer', 'leader', 'admin'].map((r) =>
         `<option value="${r}">${t(`role.${r}`)}</option>`).join('')}</select>`)}
       ${regionPicker('user')}
-      ${field('password', 'admin.password', '<input id="a-password" name="password" type="text" autocomplete="new-password">', 'admin.passwordHint')}
-    </div>
-    <button type="submit" class="btn btn-primary">${t('admin.createUser')}</button>
-  </form>
+      ${field('password', 'admin.password', '<input id="a-password" name="password" type="text" autocomplete="new-password">', 'admin.passwordHint')}`)}
   <div class="table-wrap"><table class="admin-table" data-users><thead><tr><th>${t('admin.user')}</th><th>${t('admin.role')}</th>
     <th>${t('admin.regions')}</th><th>${t('admin.state')}</th><th></th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
@@ -94,17 +98,14 @@ function keysHtml(keys) {
       : expired ? `<span class="badge draft">${t('admin.expired')}</span>` : `<span class="badge ok">${t('admin.active')}</span>`;
     return `<tr data-key="${esc(k.name)}" data-key-id="${k.id}">
       <td><b>${esc(k.name)}</b><br><small class="muted"><code>${esc(k.prefix)}…</code></small></td>
-      <td>${esc(k.collections.join(', '))}<br><small class="muted">${t(k.access === 'write' ? 'admin.readWrite' : 'admin.readOnly')}</small></td>
+      <td>${k.collections.map((c) => (COLLECTIONS.includes(c) ? t(`admin.collection.${c}`) : esc(c))).join('、')}<br><small class="muted">${t(k.access === 'write' ? 'admin.readWrite' : 'admin.readOnly')}</small></td>
       <td>${regionChips(k.region_adcodes)}</td>
       <td>${esc(when(k.expires_at))}<br><small class="muted">${t('admin.lastUsed')} ${esc(when(k.last_used_at))}</small></td>
       <td>${status}</td>
       <td>${k.revoked_at ? '' : `<button type="button" class="btn btn-small btn-danger" data-revoke="${k.id}">${t('admin.revoke')}</button>`}</td></tr>`;
   }).join('');
   return `${secretBox()}
-  <form class="admin-form" data-create="key" novalidate autocomplete="off">
-    <h3>${t('admin.newKey')}</h3>
-    <div class="form-message" data-form-message hidden></div>
-    <div class="fields">
+  ${createForm('key', 'admin.newKey', 'admin.createKey', `
       ${field('name', 'admin.keyName', '<input id="a-name" name="name">', 'admin.keyNameHint')}
       <div class="field" data-field="collections"><span class="field-label">${t('admin.collections')}</span>
         <div class="checks">${COLLECTIONS.map((c) => `<label class="check"><input type="checkbox" name="collections" value="${c}"
@@ -113,10 +114,7 @@ function keysHtml(keys) {
       ${field('access', 'admin.access', `<select id="a-access" name="access"><option value="read">${t('admin.readOnly')}</option>
         <option value="write">${t('admin.readWrite')}</option></select>`)}
       ${regionPicker('key')}
-      ${field('expires_at', 'admin.expires', '<input id="a-expires_at" name="expires_at" type="date">', 'admin.expiresHint')}
-    </div>
-    <button type="submit" class="btn btn-primary">${t('admin.createKey')}</button>
-  </form>
+      ${field('expires_at', 'admin.expires', '<input id="a-expires_at" name="expires_at" type="date">', 'admin.expiresHint')}`)}
   <div class="table-wrap"><table class="admin-table" data-keys><thead><tr><th>${t('admin.keyName')}</th><th>${t('admin.collections')}</th>
     <th>${t('admin.regions')}</th><th>${t('admin.expires')}</th><th>${t('admin.state')}</th><th></th></tr></thead>
     <tbody>${rows || `<tr><td colspan="6" class="muted">${t('admin.noKeys')}</td></tr>`}</tbody></table></div>`;

@@ -29,7 +29,7 @@ def _park_body(name: str, **extra: Any) -> dict[str, Any]:
 
 def _plot_body(park_id: int, name: str, **extra: Any) -> dict[str, Any]:
     x, y = PARK_AT
-    ring = [[x + 0.001, y + 0.001], [x + 0.003, y + 0.001], [x + 0.003, y + 0.003], [x + 0.001, y + 0.003], [x + 0.001, y + 0.001]]
+    ring = [[x + dx, y + dy] for dx, dy in ((0.001, 0.001), (0.003, 0.001), (0.003, 0.003), (0.001, 0.003), (0.001, 0.001))]
     return {"kind": "land", "name": name, "park_id": park_id, "source": "browser test",
             "geometry": {"type": "Polygon", "coordinates": [ring]}, "published": False, **extra}
 
@@ -73,6 +73,13 @@ def signed_in(user: UserPage, username: str, password: str, query: str) -> Page:
     return user.open(query)
 
 
+def editing(user: UserPage, who: dict[str, str], query: str) -> Page:
+    """Signed in as `who`, the record of `query` open in the editor."""
+    page = signed_in(user, who["username"], who["password"], query)
+    page.click("#detail [data-staff=edit]")
+    return page
+
+
 def open_menu_item(page: Page, item: str) -> None:
     page.click("#user-area [data-user-menu]")
     page.click(f"#user-area {item}")
@@ -99,8 +106,8 @@ def click_map(page: Page, dx: float, dy: float) -> list[float]:
     """Click the map at (dx, dy) px from its centre; the WGS-84 [lon, lat] there (offline basemap)."""
     box = map_box(page)
     x, y = box["width"] / 2 + dx, box["height"] / 2 + dy
-    lonlat = page.evaluate("([x, y]) => { const p = window.investmap.map.containerPointToLatLng([x, y]); return [p.lng, p.lat]; }",
-                           [x, y])
+    lonlat = page.evaluate(
+        "([x, y]) => { const p = window.investmap.map.containerPointToLatLng([x, y]); return [p.lng, p.lat]; }", [x, y])
     page.mouse.click(box["x"] + x, box["y"] + y)
     return lonlat
 
@@ -156,8 +163,7 @@ def test_edit_a_park_field_saves_it_audits_it_and_lists_it_in_history(
         new_page: Callable[..., UserPage], client: TestClient, admin: dict[str, str], officer: dict[str, str],
         records: dict[str, int], shots: Callable[[Page, str], None]) -> None:
     user = new_page()
-    page = signed_in(user, officer["username"], officer["password"], f"?open=park:{records['park']}")
-    page.click("#detail [data-staff=edit]")
+    page = editing(user, officer, f"?open=park:{records['park']}")
     form = page.locator("#editor form")
     expect(form.locator("#e-name")).to_have_value("浏览器测试园区")
     form.locator("#e-approved_area_ha").fill("321.5")
@@ -187,8 +193,7 @@ def test_server_validation_errors_are_shown_next_to_their_field_and_on_the_map(
         new_page: Callable[..., UserPage], client: TestClient, admin: dict[str, str], officer: dict[str, str],
         records: dict[str, int], shots: Callable[[Page, str], None]) -> None:
     user = new_page()
-    page = signed_in(user, officer["username"], officer["password"], f"?open=carrier:{records['plot']}")
-    page.click("#detail [data-staff=edit]")
+    page = editing(user, officer, f"?open=carrier:{records['plot']}")
     page.fill("#e-plot_ratio-min", "3")
     page.fill("#e-plot_ratio-max", "1.2")
     page.click("#editor [data-save]")
@@ -216,7 +221,8 @@ def test_draw_a_new_land_plot_and_save_it(new_page: Callable[..., UserPage], cli
                                           officer: dict[str, str], records: dict[str, int],
                                           shots: Callable[[Page, str], None]) -> None:
     user = new_page()
-    page = signed_in(user, officer["username"], officer["password"], f"?open=park:{records['park']}&c={PARK_AT[1]},{PARK_AT[0]},16")
+    page = signed_in(user, officer["username"], officer["password"],
+                     f"?open=park:{records['park']}&c={PARK_AT[1]},{PARK_AT[0]},16")
     page.click("#detail [data-staff=new-carrier]")
     expect(page.locator("#editor h2")).to_have_text("新增载体")
     expect(page.locator("#e-park_id")).to_have_value(str(records["park"]))
@@ -246,8 +252,7 @@ def test_the_publish_switch_flips_published(new_page: Callable[..., UserPage], c
                                            admin: dict[str, str], officer: dict[str, str], records: dict[str, int]) -> None:
     plot = client.post("/api/v1/carriers", json=_plot_body(records["park"], "待公开地块 C-2"), headers=admin).json()
     user = new_page()
-    page = signed_in(user, officer["username"], officer["password"], f"?open=carrier:{plot['id']}")
-    page.click("#detail [data-staff=edit]")
+    page = editing(user, officer, f"?open=carrier:{plot['id']}")
     switch = page.locator("#e-published")
     expect(switch).not_to_be_checked()
     page.click("#editor .field[data-field=published] .switch")
@@ -269,8 +274,7 @@ def test_a_record_changed_behind_the_page_gives_the_conflict_message_and_a_reloa
         new_page: Callable[..., UserPage], client: TestClient, admin: dict[str, str], officer: dict[str, str],
         records: dict[str, int], shots: Callable[[Page, str], None]) -> None:
     user = new_page()
-    page = signed_in(user, officer["username"], officer["password"], f"?open=park:{records['park']}")
-    page.click("#detail [data-staff=edit]")
+    page = editing(user, officer, f"?open=park:{records['park']}")
     expect(page.locator("#e-short_name")).to_be_visible()
 
     path = f"/api/v1/parks/{records['park']}"
@@ -316,7 +320,7 @@ def test_admin_creates_a_key_sees_its_secret_once_and_revokes_it(
     key = secret.input_value()
     row = page.locator("#admin tr[data-key='省政务云 GIS']")
     expect(row).to_contain_text("南昌市")
-    expect(row).to_contain_text("parks, carriers, clusters")
+    expect(row).to_contain_text("园区、载体、产业集群")
     assert key.split("_")[1] == row.locator("code").inner_text().rstrip("…")  # imk_<prefix>_<secret>
     shots(page, "admin-key-created")
     headers = {"Authorization": f"Bearer {key}"}
@@ -363,8 +367,7 @@ def test_admin_creates_an_officer_who_can_then_sign_in(new_page: Callable[..., U
 def test_the_editor_works_on_a_phone(new_page: Callable[..., UserPage], officer: dict[str, str],
                                      records: dict[str, int], shots: Callable[[Page, str], None]) -> None:
     user = new_page(viewport=PHONE, has_touch=True)
-    page = signed_in(user, officer["username"], officer["password"], f"?open=carrier:{records['plot']}")
-    page.click("#detail [data-staff=edit]")
+    page = editing(user, officer, f"?open=carrier:{records['plot']}")
     editor = page.locator("#editor").bounding_box()
     assert editor is not None and editor["width"] == PHONE["width"]
     assert editor["y"] > PHONE["height"] * 0.35  # the map above it stays usable for drawing
