@@ -299,14 +299,14 @@ def test_a_record_changed_behind_the_page_gives_the_conflict_message_and_a_reloa
 
 
 def test_admin_creates_a_key_sees_its_secret_once_and_revokes_it(
-        new_page: Callable[..., UserPage], live_server: str, admin: dict[str, str],
+        new_page: Callable[..., UserPage], live_server: str, admin: dict[str, str], officer: dict[str, str],
         shots: Callable[[Page, str], None]) -> None:
     user = new_page()
     page = user.open()
     sign_in(page, "admin", ADMIN_PASSWORD)
     expect(page.locator("#user-area [data-user-role]")).to_have_text("管理员")
     open_menu_item(page, "[data-menu=admin]")
-    expect(page.locator("#admin [data-users]")).to_contain_text("王专员")
+    expect(page.locator("#admin [data-users]")).to_contain_text(officer["display_name"])
     page.click("#admin [data-admin-tab=keys]")
     page.fill("#a-name", "省政务云 GIS")
     page.check("#admin input[name=collections][value=clusters]")
