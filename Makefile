@@ -42,6 +42,9 @@ $(FRONTEND_DIST): $(shell find frontend -type f -not -path 'frontend/node_module
 db-up: deps
 	$(INVESTMAP) db up
 
+bench: deps
+	$(BIN)/python bench/run.py
+
 db-down:
 	$(INVESTMAP) db down
 

@@ -78,12 +78,16 @@ def load_reference(
 def load_demo(
     plots: Annotated[int, typer.Option(min=0, help="land plots to generate")] = 2000,
     factories: Annotated[int | None, typer.Option(min=0, help="factories (default plots/4)")] = None,
+    enterprises: Annotated[int, typer.Option(min=0, help="local enterprises (plus a quarter as many external ones "
+                                                       "and targets for half of those)")] = 600,
     seed: Annotated[int, typer.Option(help="random seed: same seed, same data")] = 1,
 ) -> None:
-    """Generate demo carriers (flagged is_demo) inside the parks' counties, by bulk COPY."""
+    """Generate demo carriers, enterprises and target lists (flagged is_demo), by bulk COPY."""
     from app.loaders.demo import load_demo_carriers
+    from app.loaders.demo_enterprises import load_demo_enterprises
 
     load_demo_carriers(plots=plots, factories=plots // 4 if factories is None else factories, seed=seed)
+    load_demo_enterprises(enterprises=enterprises, seed=seed)
 
 
 @app.command("serve")

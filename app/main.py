@@ -7,13 +7,20 @@ from app.accounts.router import admin as admin_router
 from app.accounts.router import auth as auth_router
 from app.audit.router import router as audit_router
 from app.carriers.router import router as carriers_router
+from app.chains.gaps_router import router as gaps_router
+from app.chains.router import router as chains_router
 from app.clusters.router import router as clusters_router
 from app.core.codes import REGISTRY
 from app.core.errors import ERROR_RESPONSES, install_error_handlers
 from app.core.settings import server_settings
+from app.enterprises.router import router as enterprises_router
+from app.ogc import errors as ogc_errors
+from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router
 from app.search.router import router as search_router
+from app.targets.router import router as targets_router
+from app.tiles.router import router as tiles_router
 from app.web.router import router as web_router
 from app.web.static import install_frontend
 
@@ -21,7 +28,8 @@ from app.web.static import install_frontend
 def _api() -> APIRouter:
     api = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
     for router in (auth_router, admin_router, audit_router, regions_router, parks_router, carriers_router,
-                   clusters_router, search_router, web_router):
+                   clusters_router, search_router, web_router, chains_router, gaps_router, enterprises_router,
+                   targets_router):
         api.include_router(router)
 
     @api.get("/codes", tags=["codes 代码表"], summary="Codes with Chinese and English labels / 代码表")
@@ -41,7 +49,10 @@ def create_app() -> FastAPI:
     app.state.public_url = server_settings().investmap_public_url
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     install_error_handlers(app)
+    ogc_errors.install()
     app.include_router(_api())
+    app.include_router(ogc_router)
+    app.include_router(tiles_router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

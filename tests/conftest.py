@@ -6,13 +6,10 @@ server (the embedded cluster under var/, or the server of DATABASE_URL).
 
 import os
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine
@@ -20,9 +17,11 @@ from sqlalchemy.orm import Session
 
 from app.core.database import normalise_url
 from app.core.pgcluster import EmbeddedCluster, drop_database, ensure_database
+from app.core.serving import serving
 from app.core.settings import PROJECT_ROOT, database_settings
 
 ADMIN_PASSWORD = "admin-password-for-tests"
+DEMO_ENTERPRISES = 400
 GEODATA = PROJECT_ROOT / "geodata"
 
 
@@ -59,10 +58,12 @@ def database_url() -> Iterator[str]:
     os.environ["DATABASE_URL"] = url
     _clear_caches()
     from app.loaders.demo import load_demo_carriers
+    from app.loaders.demo_enterprises import load_demo_enterprises
     from app.loaders.reference import load_all
 
     list(load_all(GEODATA))
     load_demo_carriers(plots=400, factories=100, seed=7)
+    load_demo_enterprises(enterprises=DEMO_ENTERPRISES, seed=7)
     yield url
 
 
@@ -144,24 +145,8 @@ def live_server(database_url: str) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": database_url}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=PROJECT_ROOT, env=env,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the service did not start on {url} (exit code {proc.poll()})")
-            time.sleep(0.1)
+    cmd = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1", "--port",
+           str(port), "--log-level", "warning"]
+    with serving(cmd, env, f"{url}/healthz", cwd=PROJECT_ROOT):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)

@@ -22,6 +22,8 @@ WRITE = (401, "ok", 403, 403, "ok", "ok", 403)
 ADMIN_ONLY = (401, 403, 403, 403, "ok", 403, 403)
 STAFF_READ = (401, 200, 200, 200, 200, 403, 403)
 AUDITORS = (401, 403, 403, 200, 200, 403, 403)
+# Target lists and recorded gaps: staff in whose scope the area lies; never partner keys.
+STAFF_WRITE = (401, "ok", 403, 403, "ok", 403, 403)
 
 
 def _park_body() -> dict:
@@ -38,6 +40,25 @@ def _cluster_body() -> dict:
     return {"name": f"矩阵集群 {next(_n)}", "tier": "municipal", "city_adcodes": ["360100"], "source": "authz matrix"}
 
 
+def _chain_body() -> dict:
+    return {"name": f"矩阵产业链 {next(_n)}", "source": "authz matrix", "published": True}
+
+
+def _enterprise_body() -> dict:
+    from tests.chains_support import enterprise_body
+
+    return enterprise_body([115.93, 28.52], name=f"矩阵企业 {next(_n)}")
+
+
+NANCHANG_COUNTIES = ["360102", "360103", "360104", "360111", "360112", "360113", "360121", "360123", "360124"]
+
+
+def _gap_body() -> dict:
+    n = next(_n)  # one record per link and area: spread them over links and Nanchang's counties
+    return {"link_id": n % 80 + 1, "region_adcode": NANCHANG_COUNTIES[n // 80 % 9], "reason": "矩阵",
+            "source": "authz matrix"}
+
+
 class World:
     """Records the requests act on, created fresh by the admin so no test depends on another."""
 
@@ -47,6 +68,11 @@ class World:
         self.xiaolan = parks[0]["id"]
         self.carrier = client.get("/api/v1/carriers", params={"limit": 1}).json()["items"][0]["id"]
         self.cluster = client.get("/api/v1/clusters", params={"limit": 1}).json()["items"][0]["id"]
+        self.chain = client.get("/api/v1/chains", params={"limit": 1}).json()["items"][0]
+        self.enterprise = client.get("/api/v1/enterprises", params={"limit": 1}).json()["items"][0]["id"]
+        self.external = [e["id"] for e in client.get("/api/v1/enterprises", headers=admin,
+                                                     params={"is_local": "false", "limit": 100}).json()["items"]]
+        self.target = client.get("/api/v1/targets", params={"limit": 1}, headers=admin).json()["items"][0]["id"]
 
     def new(self, path: str, body: dict) -> str:
         r = self.client.post(path, json=body, headers=self.admin)
@@ -55,6 +81,18 @@ class World:
 
     def new_park(self) -> str:
         return self.new("/api/v1/parks", _park_body())
+
+    def new_link(self) -> str:
+        chain = self.new("/api/v1/chains", _chain_body())
+        return self.new(f"{chain}/links", {"name": "矩阵环节", "position": "upstream"})
+
+    def target_body(self) -> dict:
+        n = next(_n)
+        return {"enterprise_id": self.external[n % len(self.external)], "link_id": n % 80 + 1,
+                "region_adcode": "360121", "source": "authz matrix"}
+
+    def new_target(self) -> str:
+        return self.new("/api/v1/targets", self.target_body())
 
 
 Request = tuple[str, str, dict | None, dict[str, str]]  # method, url, json, extra headers
@@ -111,6 +149,65 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /": (OPEN, lambda w: ("GET", "/", None, {})),
     "GET /favicon.svg": (OPEN, lambda w: ("GET", "/favicon.svg", None, {})),
     "GET /api/v1/search": (PUBLIC_READ, lambda w: ("GET", "/api/v1/search?q=南昌", None, {})),
+    # OGC API - Features and vector tiles (app/ogc, app/tiles): an API key reads only the layers of
+    # its collections; the land layer is of "carriers".
+    "GET /ogc": (OPEN, lambda w: ("GET", "/ogc", None, {})),
+    "GET /ogc/conformance": (OPEN, lambda w: ("GET", "/ogc/conformance", None, {})),
+    "GET /ogc/api": (OPEN, lambda w: ("GET", "/ogc/api", None, {})),
+    "GET /ogc/collections": (OPEN, lambda w: ("GET", "/ogc/collections", None, {})),
+    "GET /ogc/collections/{collection_id}": (PUBLIC_READ, lambda w: ("GET", "/ogc/collections/land", None, {})),
+    "GET /ogc/collections/{collection_id}/queryables": (PUBLIC_READ, lambda w: (
+        "GET", "/ogc/collections/land/queryables", None, {})),
+    "GET /ogc/collections/{collection_id}/schema": (PUBLIC_READ, lambda w: (
+        "GET", "/ogc/collections/land/schema", None, {})),
+    "GET /ogc/collections/{collection_id}/items": (PUBLIC_READ, lambda w: (
+        "GET", "/ogc/collections/land/items?limit=2", None, {})),
+    "GET /ogc/collections/{collection_id}/items/{feature_id}": (PUBLIC_READ, lambda w: (
+        "GET", f"/ogc/collections/land/items/{w.carrier}", None, {})),
+    "GET /tiles/{layer_id}/{z}/{x}/{y}.mvt": (PUBLIC_READ, lambda w: ("GET", "/tiles/land/8/210/106.mvt", None, {})),
+    "GET /tiles/{layer_id}.json": (PUBLIC_READ, lambda w: ("GET", "/tiles/land.json", None, {})),
+    "GET /api/v1/chains": (PUBLIC_READ, lambda w: ("GET", "/api/v1/chains", None, {})),
+    "GET /api/v1/chains/{item_id}": (PUBLIC_READ, lambda w: ("GET", f"/api/v1/chains/{w.chain['id']}", None, {})),
+    "POST /api/v1/chains": (ADMIN_ONLY, lambda w: ("POST", "/api/v1/chains", _chain_body(), {})),
+    "PATCH /api/v1/chains/{item_id}": (ADMIN_ONLY, lambda w: _edit(
+        w, "PATCH", w.new("/api/v1/chains", _chain_body()), {"description": "改"})),
+    "DELETE /api/v1/chains/{item_id}": (ADMIN_ONLY, lambda w: _edit(
+        w, "DELETE", w.new("/api/v1/chains", _chain_body()), None)),
+    "GET /api/v1/chains/{chain_id}/links/{link_id}": (PUBLIC_READ, lambda w: (
+        "GET", f"/api/v1/chains/{w.chain['id']}/links/{w.chain['links'][0]['id']}", None, {})),
+    "POST /api/v1/chains/{chain_id}/links": (ADMIN_ONLY, lambda w: (
+        "POST", w.new("/api/v1/chains", _chain_body()) + "/links", {"name": "矩阵", "position": "upstream"}, {})),
+    "PATCH /api/v1/chains/{chain_id}/links/{link_id}": (ADMIN_ONLY, lambda w: _edit(
+        w, "PATCH", w.new_link(), {"keywords": ["改"]})),
+    "DELETE /api/v1/chains/{chain_id}/links/{link_id}": (ADMIN_ONLY, lambda w: _edit(w, "DELETE", w.new_link(), None)),
+    "GET /api/v1/chains/{chain_id}/coverage": (STAFF_READ, lambda w: (
+        "GET", f"/api/v1/chains/{w.chain['id']}/coverage?region=360100", None, {})),
+    "GET /api/v1/gaps": (STAFF_READ, lambda w: ("GET", "/api/v1/gaps?limit=5", None, {})),
+    "GET /api/v1/gap_records": (STAFF_READ, lambda w: ("GET", "/api/v1/gap_records", None, {})),
+    "GET /api/v1/gap_records/{item_id}": (STAFF_READ, lambda w: (
+        "GET", w.new("/api/v1/gap_records", _gap_body()), None, {})),
+    "POST /api/v1/gap_records": (STAFF_WRITE, lambda w: ("POST", "/api/v1/gap_records", _gap_body(), {})),
+    "PATCH /api/v1/gap_records/{item_id}": (STAFF_WRITE, lambda w: _edit(
+        w, "PATCH", w.new("/api/v1/gap_records", _gap_body()), {"priority": "high"})),
+    "DELETE /api/v1/gap_records/{item_id}": (STAFF_WRITE, lambda w: _edit(
+        w, "DELETE", w.new("/api/v1/gap_records", _gap_body()), None)),
+    "GET /api/v1/enterprises": (PUBLIC_READ, lambda w: ("GET", "/api/v1/enterprises?limit=3", None, {})),
+    "GET /api/v1/enterprises/export": (PUBLIC_READ, lambda w: ("GET", "/api/v1/enterprises/export?chain=1", None, {})),
+    "GET /api/v1/enterprises/{item_id}": (PUBLIC_READ, lambda w: (
+        "GET", f"/api/v1/enterprises/{w.enterprise}", None, {})),
+    "POST /api/v1/enterprises": (WRITE, lambda w: ("POST", "/api/v1/enterprises", _enterprise_body(), {})),
+    "PATCH /api/v1/enterprises/{item_id}": (WRITE, lambda w: _edit(
+        w, "PATCH", w.new("/api/v1/enterprises", _enterprise_body()), {"employees": 12})),
+    "DELETE /api/v1/enterprises/{item_id}": (WRITE, lambda w: _edit(
+        w, "DELETE", w.new("/api/v1/enterprises", _enterprise_body()), None)),
+    "GET /api/v1/targets": (STAFF_READ, lambda w: ("GET", "/api/v1/targets?limit=3", None, {})),
+    "GET /api/v1/targets/export": (STAFF_READ, lambda w: ("GET", "/api/v1/targets/export?format=csv", None, {})),
+    "GET /api/v1/targets/{item_id}": (STAFF_READ, lambda w: ("GET", f"/api/v1/targets/{w.target}", None, {})),
+    "POST /api/v1/targets": (STAFF_WRITE, lambda w: ("POST", "/api/v1/targets", w.target_body(), {})),
+    "PATCH /api/v1/targets/{item_id}": (STAFF_WRITE, lambda w: _edit(w, "PATCH", w.new_target(), {"owner": "矩阵"})),
+    "DELETE /api/v1/targets/{item_id}": (STAFF_WRITE, lambda w: _edit(w, "DELETE", w.new_target(), None)),
+    "POST /api/v1/targets/{item_id}/transitions": (STAFF_WRITE, lambda w: (
+        "POST", f"{w.new_target()}/transitions", {"to": "contacted"}, {})),
 }
 
 

@@ -7,6 +7,9 @@ member means a new code cannot be added without its labels.
 from enum import StrEnum
 from typing import Any, Self
 
+from sqlalchemy import ColumnElement, Text, func, literal
+from sqlalchemy.dialects.postgresql import ARRAY
+
 
 class LabelledEnum(StrEnum):
     zh: str
@@ -44,3 +47,8 @@ def register(name: str):  # type: ignore[no-untyped-def]
 def sql_in(column: str, enum: type[LabelledEnum]) -> str:
     """A CHECK constraint body keeping `column` to the enum's codes."""
     return f"{column} IN ({', '.join(repr(v) for v in enum.values())})"
+
+
+def sql_rank(column: ColumnElement[Any], enum: type[LabelledEnum]) -> ColumnElement[int]:
+    """The code's place in the enum's order, to sort by meaning (high before low) not spelling."""
+    return func.array_position(literal(enum.values(), ARRAY(Text)), column)

@@ -43,6 +43,21 @@ def get_or_404(session: Session, model: type[Any], item_id: int, what: tuple[str
     return obj
 
 
+def other_holder(session: Session, ids: Select[Any], record: Any | None) -> int | None:
+    """The id of another record than `record` that `ids` (a SELECT of ids) finds: checked before
+    a unique constraint fires, so that the 409 can say which record holds the value."""
+    taken = session.execute(ids).scalar_one_or_none()
+    return taken if taken is not None and (record is None or taken != record.id) else None
+
+
+def assign(session: Session, record: Any, data: BaseModel, names: tuple[str, ...]) -> Any:
+    """`record` (added to the session when new) with the fields `names` copied from `data`."""
+    session.add(record)
+    for name in names:
+        setattr(record, name, getattr(data, name))
+    return record
+
+
 def collection_guard(collection: str) -> Any:
     """A dependency refusing API keys that were not given this collection."""
 

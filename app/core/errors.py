@@ -8,6 +8,7 @@ message whatever went wrong:
                             "location": [115.9, 28.6]}]}}
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -187,34 +188,51 @@ def problems_from_validation(exc: RequestValidationError) -> list[Problem]:
     return problems
 
 
+# A part of the API that follows another standard (OGC API under /ogc) may write the same
+# errors in that standard's shape: (status, body) from the one AppError.
+ErrorStyle = Callable[[AppError], tuple[int, dict[str, Any]]]
+_STYLES: dict[str, ErrorStyle] = {}
+
+
+def register_error_style(prefix: str, style: ErrorStyle) -> None:
+    _STYLES[prefix] = style
+
+
+def _respond(request: Request, err: AppError) -> JSONResponse:
+    path = request.url.path
+    for prefix, style in _STYLES.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            status, body = style(err)
+            return JSONResponse(body, status_code=status, headers=err.headers)
+    return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
-    async def app_error(_: Request, exc: AppError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+    async def app_error(request: Request, exc: AppError) -> JSONResponse:
+        return _respond(request, exc)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        err = InvalidInput(problems_from_validation(exc))
-        return JSONResponse(err.body(), status_code=err.status)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _respond(request, InvalidInput(problems_from_validation(exc)))
 
     @app.exception_handler(IntegrityError)
-    async def integrity_error(_: Request, exc: IntegrityError) -> JSONResponse:
-        err = from_integrity_error(exc)
-        return JSONResponse(err.body(), status_code=err.status)
+    async def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
+        return _respond(request, from_integrity_error(exc))
 
     @app.exception_handler(DataError)
-    async def data_error(_: Request, exc: DataError) -> JSONResponse:
+    async def data_error(request: Request, exc: DataError) -> JSONResponse:
         # Values the API let through but PostgreSQL cannot store (a NUL byte, a number too large
         # for its column) are still bad input, never a server error.
         detail = str(getattr(exc.orig, "diag", None) and exc.orig.diag.message_primary or exc.orig)
-        err = InvalidInput.one("body", f"a value cannot be stored: {detail}", f"有值无法保存：{detail}")
-        return JSONResponse(err.body(), status_code=err.status)
+        return _respond(request, InvalidInput.one("body", f"a value cannot be stored: {detail}", f"有值无法保存：{detail}"))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         zh = {404: "未找到该地址", 405: "不支持该请求方法"}.get(exc.status_code, "请求错误")
-        err = AppError(str(exc.detail), zh, status=exc.status_code, code=f"http_{exc.status_code}")
-        return JSONResponse(err.body(), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        err = AppError(str(exc.detail), zh, status=exc.status_code, code=f"http_{exc.status_code}",
+                       headers=getattr(exc, "headers", None))
+        return _respond(request, err)
 
 
 # PostgreSQL SQLSTATEs of the constraints the schema declares.

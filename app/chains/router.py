@@ -1,0 +1,89 @@
+"""Chains with their link trees (public once published), link edits (the province's writers),
+and the coverage of a chain in an area (staff)."""
+
+from typing import Annotated, Any
+
+from fastapi import Body, Query, Request, Response, status
+from sqlalchemy import select
+
+from app.chains import coverage, queries, service
+from app.chains.areas import PROVINCE_ADCODE, require_area
+from app.chains.models import AreaKind, Chain, ChainLink
+from app.chains.schemas import ChainIn, ChainOut, ChainQuery, CoverageOut, CoverageQuery, LinkIn, LinkOut
+from app.core.auth import CurrentUser, Principal, StaffDep, WriterDep, require_scope
+from app.core.crud import IfMatch, Resource, check_version, crud_router
+from app.core.database import SessionDep
+from app.core.errors import NotFound
+from app.core.listing import render_one
+from app.core.patching import merge_patch
+
+router = crud_router(
+    Resource(
+        name="chains", what=service.WHAT, model=Chain,
+        list_output=queries.OUTPUT, detail_output=queries.OUTPUT,
+        query_model=ChainQuery, in_model=ChainIn, out_model=ChainOut,
+        visible=queries.visible, filtered=queries.filtered, save=service.save, scope_of=service.scope_of,
+        before_delete=service.before_delete,
+    ),
+    tag="chains 产业链",
+)
+LINK = ("link", "环节")
+
+
+def _link(request: Request, session: SessionDep, user: Principal, chain_id: int, link_id: int) -> Response:
+    stmt = (select(ChainLink).where(ChainLink.id == link_id, ChainLink.chain_id == chain_id)
+            .where(ChainLink.chain_id.in_(queries.visible(user).with_only_columns(Chain.id))))
+    return render_one(session, request, queries.LINK_OUTPUT, stmt, "json", LINK, link_id)
+
+
+def _editable(session: SessionDep, user: Principal, chain_id: int, link_id: int,
+              if_match: str | None) -> tuple[ChainLink, dict[str, Any]]:
+    require_scope(user, *service.scope_of(session, {}))
+    link, stored = service.current_link(session, chain_id, link_id)
+    check_version(if_match, link.row_version, stored)
+    return link, stored
+
+
+@router.get("/{chain_id}/links/{link_id}", name="get_chain_link", summary="One link / 单个环节",
+            responses={200: {"model": LinkOut}})
+def get_link(chain_id: int, link_id: int, request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    return _link(request, session, user, chain_id, link_id)
+
+
+@router.post("/{chain_id}/links", status_code=status.HTTP_201_CREATED, summary="Add a link / 新增环节",
+             responses={201: {"model": LinkOut}})
+def create_link(chain_id: int, body: LinkIn, request: Request, session: SessionDep, user: WriterDep) -> Response:
+    require_scope(user, *service.scope_of(session, {}))
+    link_id = service.save_link(session, chain_id, body)
+    response = _link(request, session, user, chain_id, link_id)
+    response.status_code = status.HTTP_201_CREATED
+    response.headers["Location"] = str(request.url_for("get_chain_link", chain_id=chain_id, link_id=link_id))
+    return response
+
+
+@router.patch("/{chain_id}/links/{link_id}", summary="Change or move a link / 修改环节", responses={200: {"model": LinkOut}})
+def update_link(chain_id: int, link_id: int, patch: Annotated[dict[str, Any], Body()], request: Request,
+                session: SessionDep, user: WriterDep, if_match: IfMatch = None) -> Response:
+    link, stored = _editable(session, user, chain_id, link_id, if_match)
+    service.save_link(session, chain_id, merge_patch(stored, patch, LinkIn), link)
+    return _link(request, session, user, chain_id, link_id)
+
+
+@router.delete("/{chain_id}/links/{link_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a link / 删除环节")
+def delete_link(chain_id: int, link_id: int, session: SessionDep, user: WriterDep, if_match: IfMatch = None) -> None:
+    link, _ = _editable(session, user, chain_id, link_id, if_match)
+    service.remove_link(session, link)
+
+
+@router.get("/{chain_id}/coverage", summary="Coverage and gap class of every link in an area / 产业链覆盖与短板",
+            responses={200: {"model": CoverageOut}})
+def chain_coverage(chain_id: int, session: SessionDep, user: StaffDep,
+                   q: Annotated[CoverageQuery, Query()]) -> Response:
+    """The link tree of the chain, each link with its local enterprises' count and revenue in the
+    area, whether a 链主 is among them, and its gap class. Without an area: the province."""
+    kind, key = q.area() or (AreaKind.REGION, PROVINCE_ADCODE)
+    require_area(session, kind, key)
+    body = session.execute(coverage.chain_coverage(chain_id, kind, key, coverage.thresholds(q))).scalar_one_or_none()
+    if body is None:
+        raise NotFound(*service.WHAT, chain_id)
+    return Response(content=body, media_type="application/json")

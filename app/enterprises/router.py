@@ -1,0 +1,35 @@
+"""Enterprises: list (JSON, GeoJSON), export, read, create, patch, delete."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.core.auth import CurrentUser
+from app.core.crud import Resource, collection_guard, crud_router
+from app.core.database import SessionDep
+from app.core.export import export_list
+from app.enterprises import queries, service
+from app.enterprises.models import Enterprise
+from app.enterprises.schemas import EnterpriseExportQuery, EnterpriseIn, EnterpriseOut, EnterpriseQuery
+
+TAG = "enterprises 企业"
+# Partner keys reach the export only if they were given the enterprises collection.
+router = APIRouter(tags=[TAG], dependencies=[collection_guard("enterprises")])
+
+
+# Declared before the generic routes so that /enterprises/export is not read as an id.
+@router.get("/enterprises/export", summary="Export the filtered enterprise list (XLSX/CSV) / 导出企业名单")
+def export_enterprises(session: SessionDep, user: CurrentUser, q: Annotated[EnterpriseExportQuery, Query()]) -> Response:
+    return export_list(session, queries.filtered(q, user), queries.EXPORT, queries.OUTPUT, q.sort, q.format, "企业名单")
+
+
+router.include_router(crud_router(
+    Resource(
+        name="enterprises", what=service.WHAT, model=Enterprise,
+        list_output=queries.OUTPUT, detail_output=queries.OUTPUT,
+        query_model=EnterpriseQuery, in_model=EnterpriseIn, out_model=EnterpriseOut,
+        visible=queries.visible, filtered=queries.filtered, save=service.save, scope_of=service.scope_of,
+        before_delete=service.before_delete,
+    ),
+    tag=TAG,
+))

@@ -1,0 +1,42 @@
+"""ETags from data versions, so a repeat request is answered 304 without touching the data.
+
+A response depends only on its URL, on its audience (what the caller may see, below), and on
+the data of its layer's tables; the layer's data version (app/core/versions.py) changes with
+every write to those tables. Hashing the three gives an ETag that is known before any query.
+`no-cache` lets clients and proxies keep the body but makes them ask every time, which is
+what keeps an edit visible on the very next request.
+"""
+
+import hashlib
+
+from fastapi import Request, Response
+
+from app.core.auth import Principal
+
+
+def audience(user: Principal) -> tuple[object, ...]:
+    """What decides the records and layers a caller gets (see published_or_own in app/parks/queries.py):
+    staff see everything, a write key also its own drafts, an API key only its collections.
+    Callers with the same audience share cache entries and ETags."""
+    drafts = frozenset() if user.sees_unpublished else user.write_counties
+    return user.sees_unpublished, tuple(sorted(drafts)), tuple(sorted(user.collections))
+
+
+def etag(*parts: object) -> str:
+    return '"' + hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=12).hexdigest() + '"'
+
+
+def cache_headers(tag: str, user: Principal) -> dict[str, str]:
+    scope = "public" if user.role == "public" else "private"
+    return {"ETag": tag, "Cache-Control": f"{scope}, no-cache", "Vary": "Authorization"}
+
+
+def not_modified(request: Request, tag: str, user: Principal) -> Response | None:
+    """A 304 when the client already holds this version (If-None-Match), else None."""
+    sent = request.headers.get("if-none-match")
+    if sent is None:
+        return None
+    held = {t.strip().removeprefix("W/") for t in sent.split(",")}
+    if tag in held or "*" in held:
+        return Response(status_code=304, headers=cache_headers(tag, user))
+    return None

@@ -1,0 +1,146 @@
+"""The layers served as OGC API collections and as vector tiles: one declaration each.
+
+A layer reuses its domain's `visible(user)` select and `OutputSpec` (so the published filter and
+the field list live in one place) and adds what partners need on top: one geometry type per
+layer (GDAL gives an OGR layer a single type, so carriers are split into polygons and points),
+the tables whose writes change it (its data version), and how tiles draw it.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from app.carriers import queries as carriers
+from app.carriers.models import Carrier
+from app.clusters import queries as clusters
+from app.core.auth import Principal
+from app.core.listing import OutputSpec
+from app.parks import queries as parks
+from app.parks.models import CooperationPark, Park
+from app.regions import queries as regions
+from app.regions.models import Region
+from app.tiles.rules import Overview, TileRule
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per layer
+class Layer:
+    id: str
+    title: str  # "English / 中文"
+    description: str  # Chinese, with the English gist
+    output: OutputSpec
+    visible: Callable[[Principal], Select[Any]]
+    geometry_type: str  # the GeoJSON type of every feature
+    scope: str  # the collection an API key must be given to read it (parks, carriers, clusters, regions)
+    tables: tuple[str, ...]  # whose writes change what this layer shows
+    tile: TileRule
+    where: tuple[ColumnElement[bool], ...] = ()
+    extra: Mapping[str, ColumnElement[Any]] = field(default_factory=dict)  # properties beyond the output's
+    cheap_count: bool = False  # small enough to count on every page (numberMatched)
+    _properties: dict[bool, dict[str, ColumnElement[Any]]] = field(default_factory=dict, init=False, repr=False)
+
+    def rows(self, user: Principal) -> Select[Any]:
+        """The records `user` may see in this layer (only FROM and WHERE are used)."""
+        return self.visible(user).where(*self.where)
+
+    @property
+    def key(self) -> ColumnElement[Any]:
+        return self.output.id
+
+    @cached_property
+    def key_type(self) -> type:
+        return int if self.output.id.type.python_type is int else str
+
+    @property
+    def geometry(self) -> ColumnElement[Any]:
+        return self.output.geometry
+
+    def properties(self, user: Principal) -> dict[str, ColumnElement[Any]]:
+        """Flat feature properties `user` may see: internal fields (a park's contacts) only for
+        staff, as in the REST API. GIS clients type scalar columns, not nested objects, so a
+        published bound {"min", "max"} becomes two properties `<name>_min`, `<name>_max`."""
+        staff = user.is_staff
+        if staff not in self._properties:
+            self._properties[staff] = self._flatten(self.output.for_user(user))
+        return self._properties[staff]
+
+    def _flatten(self, spec: OutputSpec) -> dict[str, ColumnElement[Any]]:
+        flat: dict[str, ColumnElement[Any]] = {}
+        for name, expr in (spec.feature_fields or spec.fields).items():
+            if name == "id":
+                continue
+            if isinstance(expr, Mapping):
+                flat.update({f"{name}_{part}": sub for part, sub in expr.items()})
+            else:
+                flat[name] = expr
+        return {**flat, **self.extra}
+
+
+def _published(user: Principal) -> Select[Any]:
+    stmt = select(Region)
+    return stmt if user.sees_unpublished else stmt.where(Region.published)
+
+
+def _cooperation(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    return select(column).where(CooperationPark.park_id == Park.id).scalar_subquery()
+
+
+_PARK_TABLES = ("parks", "regions", "clusters", "cluster_parks", "cooperation_parks")
+_CARRIER_TABLES = ("carriers", "parks")
+_PARK_TILE = TileRule(fields=("name", "short_name", "level", "type", "region_adcode"), detail_zoom=12,
+                      point=Park.location, detail=func.coalesce(Park.boundary, Park.location))
+_CARRIER_TILE_FIELDS = ("name", "kind", "status", "park_id", "area_m2", "is_demo")
+
+LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
+    Layer(
+        id="parks", title="Parks / 园区（开发区）",
+        description="江西省各级开发区、高新区、综保区与产业园区的代表点。Development zones and industrial parks of Jiangxi.",
+        output=parks.OUTPUT, visible=parks.visible, geometry_type="Point", scope="parks", tables=_PARK_TABLES,
+        tile=_PARK_TILE, cheap_count=True,
+    ),
+    Layer(
+        id="cooperation_parks", title="Cooperation parks / 合作园区",
+        description="与长三角、粤港澳大湾区、海西等地共建、托管或飞地合作的园区。Parks built with a partner region.",
+        output=parks.OUTPUT, visible=parks.visible, geometry_type="Point", scope="parks", tables=_PARK_TABLES,
+        where=(Park.id.in_(select(CooperationPark.park_id)),),
+        extra={"partner_region": _cooperation(CooperationPark.partner_region),
+               "partner_name": _cooperation(CooperationPark.partner_name),
+               "cooperation_model": _cooperation(CooperationPark.model),
+               "signed_date": _cooperation(CooperationPark.signed_date)},
+        tile=_PARK_TILE, cheap_count=True,
+    ),
+    Layer(
+        id="land", title="Land plots / 地块",
+        description="可供出让的工业用地地块（含标准地）的宗地范围。Industrial land plots on offer, as parcels.",
+        output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Polygon", scope="carriers",
+        tables=_CARRIER_TABLES,
+        where=(Carrier.kind == "land",),
+        tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "land_use", "price_wan_per_mu", "is_standard_land"),
+                      detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
+    ),
+    Layer(
+        id="factories", title="Factories and offices / 标准厂房与楼宇",
+        description="可租售的标准厂房与楼宇的位置。Standard factories and office space for rent or sale, as points.",
+        output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Point", scope="carriers",
+        tables=_CARRIER_TABLES,
+        where=(Carrier.kind != "land",),
+        tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "rent_yuan_m2_month", "floors"),
+                      detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
+    ),
+    Layer(
+        id="clusters", title="Industrial clusters / 产业集群",
+        description="产业集群，范围为其所在设区市的合并范围。Industrial clusters, drawn as the union of their cities.",
+        output=clusters.OUTPUT, visible=clusters.visible, geometry_type="MultiPolygon", scope="clusters",
+        tables=("clusters", "cluster_cities", "cluster_parks", "cluster_revenues", "regions"),
+        tile=TileRule(fields=("name", "tier", "lead_city_adcode", "target_revenue_yi"), maxzoom=12),
+        cheap_count=True,
+    ),
+    Layer(
+        id="regions", title="Administrative regions / 行政区",
+        description="江西省、11 个设区市与 100 个县（市、区）的行政区划范围。Province, cities and counties of Jiangxi.",
+        output=regions.OUTPUT, visible=_published, geometry_type="MultiPolygon", scope="regions", tables=("regions",),
+        tile=TileRule(fields=("name", "level", "parent_adcode"), maxzoom=12), cheap_count=True,
+    ),
+)}

@@ -1,0 +1,151 @@
+"""OGC API - Features (Part 1 Core, GeoJSON, OpenAPI 3.0; Part 2 CRS; Part 3 queryables) under /ogc."""
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.core.auth import CurrentUser, Principal
+from app.core.database import SessionDep
+from app.core.errors import Forbidden, NotFound
+from app.core.listing import GEOJSON
+from app.core.lru import ByteLRU
+from app.core.versions import VERSIONS
+from app.ogc import items as features
+from app.ogc.caching import audience, cache_headers, etag, not_modified
+from app.ogc.collections import (CONFORMANCE, JSON, OPENAPI_JSON, SCHEMA_JSON, Collections, Link, collection, dump,
+                                 landing)
+from app.ogc.crs import parse_crs
+from app.ogc.gcj02 import shift_to_gcj02
+from app.ogc.layers import LAYERS, Layer
+from app.ogc.openapi import openapi_document
+from app.ogc.params import parse_items
+from app.ogc.schema import feature_schema, queryables, schema_document
+
+
+class OgcSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INVESTMAP_OGC_", extra="ignore")
+
+    cache_mb: int = Field(default=128, ge=0, description="in-process cache of feature pages per worker; 0 turns it off")
+
+
+# Pages keyed by their ETag, which hashes the data version, the URL and the audience.
+PAGES = ByteLRU(OgcSettings().cache_mb)
+router = APIRouter(prefix="/ogc", tags=["OGC API - Features 标准图层服务"])
+_MARK = "__KEY__"
+
+
+def base_url(request: Request) -> str:
+    """Where clients reach us: INVESTMAP_PUBLIC_URL behind a proxy, else the request's own base."""
+    return (request.app.state.public_url or str(request.base_url)).rstrip("/")
+
+
+def readable(user: Principal) -> list[Layer]:
+    """The layers an API key was given (all of them for everyone else)."""
+    return [layer for layer in LAYERS.values() if user.may_read(layer.scope)]
+
+
+def layer_of(collection_id: str, user: Principal) -> Layer:
+    layer = LAYERS.get(collection_id)
+    if layer is None:
+        raise NotFound(f"collection (one of {', '.join(LAYERS)})", f"图层（可选：{', '.join(LAYERS)}）", collection_id)
+    if not user.may_read(layer.scope):
+        raise Forbidden(f"this API key has no access to {layer.scope}", f"该 API 密钥无权访问 {layer.scope}")
+    return layer
+
+
+def _url(request: Request, **replace: str) -> str:
+    url = request.url.remove_query_params(["after", "before"]).include_query_params(**replace) if replace else request.url
+    return base_url(request) + url.path + (f"?{url.query}" if url.query else "")
+
+
+def _page_urls(request: Request) -> tuple[str, str, str, str]:
+    after = _url(request, after=_MARK).split(_MARK)
+    before = _url(request, before=_MARK).split(_MARK)
+    return after[0], after[1], before[0], before[1]
+
+
+def _versioned(request: Request, layer: Layer, user: Principal) -> tuple[str, Response | None]:
+    tag = etag(VERSIONS.version(layer.tables), _url(request), audience(user))
+    return tag, not_modified(request, tag, user)
+
+
+@router.get("", summary="Landing page / 首页")
+def landing_page(request: Request) -> dict[str, Any]:
+    return dump(landing(base_url(request)))
+
+
+@router.get("/conformance", summary="Conformance classes / 符合性声明")
+def conformance() -> dict[str, list[str]]:
+    return {"conformsTo": CONFORMANCE}
+
+
+@router.get("/api", summary="OpenAPI 3.0 definition of /ogc")
+def api(request: Request) -> Response:
+    return Response(json.dumps(openapi_document(base_url(request)), ensure_ascii=False), media_type=OPENAPI_JSON)
+
+
+@router.get("/collections", summary="Collections / 图层列表")
+def collections(request: Request, user: CurrentUser) -> dict[str, Any]:
+    base = base_url(request)
+    return dump(Collections(
+        collections=[collection(layer, user, base) for layer in readable(user)],
+        links=[Link(href=f"{base}/ogc/collections", rel="self", type=JSON)],
+    ))
+
+
+@router.get("/collections/{collection_id}", summary="One collection / 图层说明")
+def describe(collection_id: str, request: Request, user: CurrentUser) -> dict[str, Any]:
+    return dump(collection(layer_of(collection_id, user), user, base_url(request)))
+
+
+@router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema) / 可查询属性")
+def get_queryables(collection_id: str, request: Request, user: CurrentUser) -> Response:
+    layer = layer_of(collection_id, user)
+    doc = schema_document(layer, _url(request), queryables(layer, user))
+    return JSONResponse(doc, media_type=SCHEMA_JSON)
+
+
+@router.get("/collections/{collection_id}/schema", summary="Feature schema (JSON Schema) / 要素结构")
+def get_schema(collection_id: str, request: Request, user: CurrentUser) -> Response:
+    return JSONResponse(feature_schema(layer_of(collection_id, user), user, _url(request)), media_type=SCHEMA_JSON)
+
+
+@router.get("/collections/{collection_id}/items", summary="Features / 要素")
+def get_items(collection_id: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    layer = layer_of(collection_id, user)
+    p = parse_items(layer, user, request.query_params)
+    tag, unchanged = _versioned(request, layer, user)
+    if unchanged is not None:
+        return unchanged
+    body = PAGES.get(tag)
+    if body is None:
+        text = features.collection_text(session, layer, user, p, _url(request), _page_urls(request))
+        body = (shift_to_gcj02(text) if p.crs.gcj02 else text).encode()
+        PAGES.put(tag, body)
+    return Response(body, media_type=GEOJSON, headers={**cache_headers(tag, user), "Content-Crs": f"<{p.crs.uri}>"})
+
+
+@router.get("/collections/{collection_id}/items/{feature_id}", summary="One feature / 单个要素")
+def get_item(collection_id: str, feature_id: str, request: Request, session: SessionDep, user: CurrentUser,
+             crs: str | None = None) -> Response:
+    layer = layer_of(collection_id, user)
+    out = parse_crs(crs)
+    missing = NotFound(f"feature of {layer.id}", f"{layer.id} 中的要素", feature_id)
+    if layer.key_type is int and not (feature_id.isascii() and feature_id.isdigit()):
+        raise missing
+    tag, unchanged = _versioned(request, layer, user)
+    if unchanged is not None:
+        return unchanged
+    key = int(feature_id) if layer.key_type is int else feature_id
+    here = _url(request)
+    body = features.feature_text(session, layer, user, key, out, here,
+                                 f"{base_url(request)}/ogc/collections/{layer.id}")
+    if body is None:
+        raise missing
+    if out.gcj02:
+        body = shift_to_gcj02(body)
+    return Response(body, media_type=GEOJSON, headers={**cache_headers(tag, user), "Content-Crs": f"<{out.uri}>"})

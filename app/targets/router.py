@@ -1,0 +1,48 @@
+"""Target lists (目标清单), for staff only: list (JSON, GeoJSON), export, read, create, patch,
+delete, and stage moves as their own endpoint."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.core.auth import CurrentUser, WriterDep, require_scope, require_staff
+from app.core.crud import Resource, crud_router
+from app.core.database import SessionDep
+from app.core.export import export_list
+from app.core.listing import render_one
+from app.targets import queries, service
+from app.targets.models import Target
+from app.targets.schemas import MoveIn, TargetExportQuery, TargetIn, TargetOut, TargetQuery
+
+TAG = "targets 招商目标"
+# Every route: reads and writes alike are for officers, leaders and admins, never partner keys.
+router = APIRouter(tags=[TAG], dependencies=[Depends(require_staff)])
+RESOURCE = Resource(
+    name="targets", what=service.WHAT, model=Target,
+    list_output=queries.OUTPUT, detail_output=queries.DETAIL,
+    query_model=TargetQuery, in_model=TargetIn, out_model=TargetOut,
+    visible=queries.visible, filtered=queries.filtered, save=service.save, scope_of=service.scope_of,
+    patch_base=service.patch_base, before_delete=service.before_delete,
+)
+
+
+# Declared before the generic routes so that /targets/export is not read as an id.
+@router.get("/targets/export", summary="Export the filtered target list (XLSX/CSV) / 导出目标清单")
+def export_targets(session: SessionDep, user: CurrentUser, q: Annotated[TargetExportQuery, Query()]) -> Response:
+    return export_list(session, queries.filtered(q, user), queries.EXPORT, queries.OUTPUT, q.sort, q.format, "招商目标清单")
+
+
+router.include_router(crud_router(RESOURCE, tag=TAG))
+
+
+@router.post("/targets/{item_id}/transitions", summary="Move a target to another stage / 变更目标阶段",
+             responses={200: {"model": TargetOut}})
+def move_target(item_id: int, body: MoveIn, request: Request, session: SessionDep, user: WriterDep) -> Response:
+    """Refuses illegal moves (e.g. 签约 → 线索) with 409 and says why; dropping needs a reason.
+    The row is locked, so of two officers moving the same target at once the second sees the
+    first's stage. Signing runs the signing hooks (the project pipeline) in the same transaction."""
+    target, stored = RESOURCE.stored(session, item_id)
+    require_scope(user, *service.scope_of(session, stored))
+    service.move(session, target, body)
+    return render_one(session, request, queries.DETAIL, queries.visible(user).where(Target.id == item_id), "json",
+                      service.WHAT, item_id)

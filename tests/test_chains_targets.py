@@ -1,0 +1,282 @@
+"""Target lists: the stage machine move by move, the history it keeps, the signing hook, filters,
+and that nobody without the officer token sees any of it."""
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, timedelta
+from itertools import product
+
+import pytest
+from sqlalchemy import text
+
+from app.targets import hooks
+from tests.chains_support import created, delete, enterprise_body, patch
+
+STAGES = ["lead", "contacted", "visit", "negotiating", "signed", "dropped"]
+# Every legal move, written out: forward in the funnel (skipping allowed), drop while open, reopen as lead.
+LEGAL = {
+    ("lead", "contacted"), ("lead", "visit"), ("lead", "negotiating"), ("lead", "signed"), ("lead", "dropped"),
+    ("contacted", "visit"), ("contacted", "negotiating"), ("contacted", "signed"), ("contacted", "dropped"),
+    ("visit", "negotiating"), ("visit", "signed"), ("visit", "dropped"),
+    ("negotiating", "signed"), ("negotiating", "dropped"),
+    ("dropped", "lead"),
+}
+REASON = "测试原因"
+
+
+@pytest.fixture(scope="module")
+def hq(client, admin) -> Iterator[dict]:
+    """An external enterprise in Shenzhen to put on lists."""
+    with created(client, admin, "/api/v1/enterprises", enterprise_body([114.06, 22.54], is_local=False,
+                                                                      name="测试目标企业")) as made:
+        yield made
+
+
+def _move(client, admin, target_id: int, to: str):
+    body = {"to": to, **({"reason": REASON} if to == "dropped" else {})}
+    return client.post(f"/api/v1/targets/{target_id}/transitions", json=body, headers=admin)
+
+
+@pytest.fixture(scope="module")
+def targets(engine, hq) -> Iterator[list[int]]:
+    made: list[int] = []
+    yield made
+    # Signed targets cannot be deleted through the API, by design: clean up behind its back.
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM targets WHERE enterprise_id = :e"), {"e": hq["id"]})
+
+
+def _target(client, admin, hq: dict, targets: list[int], link_id: int, **fields) -> dict:
+    body = {"enterprise_id": hq["id"], "link_id": link_id, "region_adcode": "360700", "source": "test suite",
+            "owner": "测试科", **fields}
+    r = client.post("/api/v1/targets", json=body, headers=admin)
+    assert r.status_code == 201, r.text
+    targets.append(r.json()["id"])
+    return r.json()
+
+
+PAIRS = list(product(STAGES, STAGES))
+
+
+@pytest.mark.parametrize(("frm", "to"), PAIRS, ids=[f"{a}-{b}" for a, b in PAIRS])
+def test_every_move(client, admin, hq, targets, frm: str, to: str) -> None:
+    link_id = PAIRS.index((frm, to)) + 1  # a link of its own: one enterprise per link and area
+    target = _target(client, admin, hq, targets, link_id)
+    assert target["stage"] == "lead"
+    if frm != "lead":
+        assert _move(client, admin, target["id"], frm).status_code == 200
+    r = _move(client, admin, target["id"], to)
+    if (frm, to) in LEGAL:
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["stage"] == to
+        assert [(h["from_stage"], h["to_stage"]) for h in body["history"]][-1] == (frm, to)
+        assert (body["signed_at"] is not None) == (to == "signed")
+        assert body["drop_reason"] == (REASON if to == "dropped" else None)
+    else:
+        assert r.status_code == 409, r.text
+        error = r.json()["error"]
+        assert error["code"] == "conflict" and "→" in error["message"] and "→" in error["message_zh"]
+        assert client.get(f"/api/v1/targets/{target['id']}", headers=admin).json()["stage"] == frm
+
+
+def test_signed_back_to_lead_says_why(client, admin, hq, targets) -> None:
+    target = _target(client, admin, hq, targets, 40)
+    _move(client, admin, target["id"], "signed")
+    error = _move(client, admin, target["id"], "lead").json()["error"]
+    assert "签约 signed → 线索 lead" in error["message"] and "final" in error["message"]
+    assert "签约 → 线索" in error["message_zh"]
+
+
+def test_history_keeps_who_and_when(client, admin, hq, targets) -> None:
+    target = _target(client, admin, hq, targets, 41)
+    for to in ("contacted", "visit", "dropped", "lead"):
+        assert _move(client, admin, target["id"], to).status_code == 200
+    history = client.get(f"/api/v1/targets/{target['id']}", headers=admin).json()["history"]
+    assert [(h["from_stage"], h["to_stage"]) for h in history] == [
+        (None, "lead"), ("lead", "contacted"), ("contacted", "visit"), ("visit", "dropped"), ("dropped", "lead")]
+    assert {h["changed_by"] for h in history} == {"user:admin"}
+    assert [h["reason"] for h in history][3] == REASON
+    times = [h["changed_at"] for h in history]
+    assert times == sorted(times)
+
+
+def test_dropping_needs_a_reason(client, admin, hq, targets) -> None:
+    target = _target(client, admin, hq, targets, 42)
+    r = client.post(f"/api/v1/targets/{target['id']}/transitions", json={"to": "dropped"}, headers=admin)
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "reason"
+    r = client.post(f"/api/v1/targets/{target['id']}/transitions", json={"to": "won"}, headers=admin)
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "to"
+
+
+def test_the_stage_is_not_patched(client, admin, hq, targets) -> None:
+    target = _target(client, admin, hq, targets, 43)
+    r = patch(client, admin, f"/api/v1/targets/{target['id']}", {"stage": "signed"})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "stage"
+    r = patch(client, admin, f"/api/v1/targets/{target['id']}", {"owner": "招商二科", "priority": "high"})
+    assert r.status_code == 200 and (r.json()["owner"], r.json()["priority"], r.json()["stage"]) == ("招商二科", "high", "lead")
+
+
+def test_signing_runs_the_hooks_in_its_transaction(client, admin, hq, targets) -> None:
+    signed: list[int] = []
+    hooks.SIGNING_HOOKS.append(lambda session, target_id: signed.append(target_id))
+    try:
+        target = _target(client, admin, hq, targets, 44)
+        _move(client, admin, target["id"], "negotiating")
+        assert signed == []
+        assert _move(client, admin, target["id"], "signed").status_code == 200
+        assert signed == [target["id"]]
+    finally:
+        hooks.SIGNING_HOOKS.pop()
+
+    def failing(session, target_id: int) -> None:
+        raise RuntimeError("project pipeline down")
+
+    hooks.SIGNING_HOOKS.append(failing)
+    try:
+        other = _target(client, admin, hq, targets, 45)
+        with pytest.raises(RuntimeError):
+            _move(client, admin, other["id"], "signed")
+    finally:
+        hooks.SIGNING_HOOKS.pop()
+    after = client.get(f"/api/v1/targets/{other['id']}", headers=admin).json()
+    assert after["stage"] == "lead" and after["signed_at"] is None and len(after["history"]) == 1
+
+
+def test_a_signed_target_is_kept(client, admin, hq, targets) -> None:
+    target = _target(client, admin, hq, targets, 46)
+    _move(client, admin, target["id"], "signed")
+    assert delete(client, admin, f"/api/v1/targets/{target['id']}").status_code == 409
+
+
+@pytest.mark.parametrize(("change", "field", "status"), [
+    ({"enterprise_id": 99_999}, "enterprise_id", 422),
+    ({"link_id": 99_999}, "link_id", 422),
+    ({"link_id": None}, "link_id", 422),
+    ({"region_adcode": None}, "region_adcode", 422),
+    ({"park_id": 1}, "park_id", 422),
+    ({"region_adcode": "369999"}, "region_adcode", 422),
+    ({"intended_park_id": 99_999}, "intended_park_id", 422),
+    ({"gap_id": 99_999}, "gap_id", 422),
+    ({"next_action_date": "next week"}, "next_action_date", 422),
+])
+def test_bad_targets_are_named(client, admin, hq, change: dict, field: str, status: int) -> None:
+    body = {"enterprise_id": hq["id"], "link_id": 47, "region_adcode": "360700", "source": "test suite", **change}
+    r = client.post("/api/v1/targets", json=body, headers=admin)
+    assert r.status_code == status, r.text
+    assert r.json()["error"]["details"][0]["field"] == field
+
+
+def test_a_local_enterprise_is_not_a_target(client, admin) -> None:
+    local = client.get("/api/v1/enterprises", params={"is_local": "true", "limit": 1}).json()["items"][0]
+    r = client.post("/api/v1/targets", json={"enterprise_id": local["id"], "link_id": 1, "region_adcode": "360700",
+                                             "source": "test suite"}, headers=admin)
+    assert r.status_code == 422 and "外地企业" in r.json()["error"]["details"][0]["problem_zh"]
+
+
+def test_one_enterprise_once_per_list(client, admin, hq, targets) -> None:
+    _target(client, admin, hq, targets, 48)
+    body = {"enterprise_id": hq["id"], "link_id": 48, "region_adcode": "360700", "source": "test suite"}
+    assert client.post("/api/v1/targets", json=body, headers=admin).status_code == 409
+    assert client.post("/api/v1/targets", json={**body, "region_adcode": "360100"}, headers=admin).status_code == 201
+
+
+def test_a_target_on_a_recorded_gap_takes_its_link_and_area(client, admin, hq, targets) -> None:
+    gap = {"link_id": 49, "cluster_id": 1, "reason": "测试", "source": "test suite"}
+    with created(client, admin, "/api/v1/gap_records", gap) as record:
+        target = _target(client, admin, hq, targets, None, gap_id=record["id"], region_adcode=None)
+        assert (target["link_id"], target["cluster_id"], target["region_adcode"]) == (49, 1, None)
+        assert target["area_name"] == "赣州市稀土新材料及应用集群"
+        assert client.get("/api/v1/gap_records/" + str(record["id"]), headers=admin).json()["target_count"] == 1
+        assert [t["id"] for t in client.get("/api/v1/targets", params={"gap": record["id"]}, headers=admin)
+                .json()["items"]] == [target["id"]]
+        conflicting = {"enterprise_id": hq["id"], "gap_id": record["id"], "link_id": 50, "source": "test suite"}
+        r = client.post("/api/v1/targets", json=conflicting, headers=admin)
+        assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "link_id"
+
+
+@pytest.fixture(scope="module")
+def demo_targets(client, admin) -> list[dict]:
+    return [t for t in client.get("/api/v1/targets", params={"limit": 10_000}, headers=admin).json()["items"]
+            if t["is_demo"]]
+
+
+def _ids(client, admin, **params) -> set[int]:
+    r = client.get("/api/v1/targets", params={"limit": 10_000, "is_demo": "true", **params}, headers=admin)
+    assert r.status_code == 200, r.text
+    return {t["id"] for t in r.json()["items"]}
+
+
+def test_filters(client, admin, demo_targets) -> None:
+    assert len(demo_targets) == 50
+    today = date.today()
+    expect = lambda pred: {t["id"] for t in demo_targets if pred(t)}  # noqa: E731
+    for stage in STAGES:
+        assert _ids(client, admin, stage=stage) == expect(lambda t, stage=stage: t["stage"] == stage)
+    assert _ids(client, admin, chain=3) == expect(lambda t: t["chain_id"] == 3)
+    assert _ids(client, admin, owner="招商一科") == expect(lambda t: t["owner"] == "招商一科")
+    assert _ids(client, admin, priority="high") == expect(lambda t: t["priority"] == "high")
+    overdue = expect(lambda t: t["next_action_date"] is not None and date.fromisoformat(t["next_action_date"]) < today
+                     and t["stage"] not in ("signed", "dropped"))
+    assert _ids(client, admin, overdue="true") == overdue and overdue
+    assert _ids(client, admin, overdue="false") == expect(lambda t: True) - overdue
+    assert all(t["overdue"] == (t["id"] in overdue) for t in demo_targets)
+    assert len({t["stage"] for t in demo_targets}) == 6
+
+
+def test_sorting_by_stage_and_date(client, admin) -> None:
+    items = client.get("/api/v1/targets", params={"sort": "stage", "limit": 10_000}, headers=admin).json()["items"]
+    assert [STAGES.index(t["stage"]) for t in items] == sorted(STAGES.index(t["stage"]) for t in items)
+    items = client.get("/api/v1/targets", params={"sort": "next_action_date", "limit": 10_000}, headers=admin).json()["items"]
+    dates = [t["next_action_date"] for t in items if t["next_action_date"]]
+    assert dates == sorted(dates)
+
+
+def test_the_target_layer(client, admin) -> None:
+    layer = client.get("/api/v1/targets", params={"f": "geojson", "limit": 10_000, "is_demo": "true"},
+                       headers=admin).json()
+    assert len(layer["features"]) == 50
+    for feature in layer["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert not (113.5 < lon < 118.5 and 24.5 < lat < 30.1)  # headquarters outside Jiangxi
+        park = feature["properties"]["intended_park_location"]
+        assert park is None or park["type"] == "Point"
+
+
+OFFICER_ONLY = [
+    ("get", "/api/v1/targets", {}), ("get", "/api/v1/targets", {"f": "geojson"}), ("get", "/api/v1/targets/1", {}),
+    ("get", "/api/v1/targets/1", {"f": "geojson"}), ("get", "/api/v1/targets/export", {"format": "xlsx"}),
+    ("get", "/api/v1/targets/export", {"format": "csv"}), ("get", "/api/v1/gaps", {}),
+    ("get", "/api/v1/gaps", {"f": "geojson"}), ("get", "/api/v1/gap_records", {}), ("get", "/api/v1/gap_records/1", {}),
+    ("get", "/api/v1/chains/1/coverage", {}), ("post", "/api/v1/targets/1/transitions", {}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "params"), OFFICER_ONLY, ids=[f"{m} {p} {q}" for m, p, q in OFFICER_ONLY])
+def test_nobody_else_sees_targets(client, demo_targets, method: str, path: str, params: dict) -> None:
+    for headers in ({}, {"Authorization": "Bearer wrong"}):
+        body = {"json": {"to": "signed"}} if method == "post" else {}
+        r = getattr(client, method)(path, params=params, headers=headers, **body)
+        assert r.status_code == 401, r.text
+        assert not any(t["enterprise_name"] in r.text for t in demo_targets)
+
+
+def test_public_lists_do_not_leak_targets(client, demo_targets) -> None:
+    names = {t["enterprise_name"] for t in demo_targets}
+    for params in ({}, {"f": "geojson"}, {"is_local": "false"}, {"q": "演示"}):
+        r = client.get("/api/v1/enterprises", params={"limit": 10_000, **params})
+        assert r.status_code == 200 and not any(n in r.text for n in names)
+    for fmt in ("xlsx", "csv"):
+        r = client.get("/api/v1/enterprises/export", params={"format": fmt})
+        assert r.status_code == 200
+    rows = list(csv.reader(io.StringIO(client.get("/api/v1/enterprises/export", params={"format": "csv"})
+                                       .content.decode("utf-8-sig"))))
+    assert rows[1:] and not any(row[0] in names for row in rows[1:]) and {row[2] for row in rows[1:]} == {"本地"}
+
+
+def test_next_action_dates_are_checked(client, admin, hq, targets) -> None:
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    target = _target(client, admin, hq, targets, 51, next_action="回访", next_action_date=yesterday)
+    assert target["overdue"] is True
+    assert _move(client, admin, target["id"], "dropped").json()["overdue"] is False

@@ -1,0 +1,192 @@
+"""Vector tiles decoded with an independent decoder (mapbox-vector-tile), checked against the database."""
+
+import math
+from collections import Counter
+
+import jsonschema
+import mapbox_vector_tile
+import pytest
+import shapely
+from sqlalchemy import text
+
+from app.ogc.layers import LAYERS
+from tests.conftest import if_match
+
+# TileJSON 3.0.0 (github.com/mapbox/tilejson-spec, 3.0.0/README.md), the parts this service fills in.
+TILEJSON_3 = {
+    "type": "object",
+    "required": ["tilejson", "tiles", "vector_layers"],
+    "properties": {
+        "tilejson": {"type": "string", "pattern": r"^3\.0\.\d+$"},
+        "tiles": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": r"^https?://.*\{z\}.*\{x\}.*\{y\}"}},
+        "vector_layers": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["id", "fields"],
+            "properties": {"id": {"type": "string"}, "description": {"type": "string"},
+                           "minzoom": {"type": "integer", "minimum": 0, "maximum": 30},
+                           "maxzoom": {"type": "integer", "minimum": 0, "maximum": 30},
+                           "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "bounds": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+        "center": {"type": "array", "minItems": 3, "maxItems": 3, "items": {"type": "number"}},
+        "minzoom": {"type": "integer", "minimum": 0, "maximum": 30},
+        "maxzoom": {"type": "integer", "minimum": 0, "maximum": 30},
+        "scheme": {"enum": ["xyz", "tms"]},
+        "name": {"type": "string"}, "description": {"type": "string"}, "attribution": {"type": "string"},
+        "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+"},
+    },
+}
+VISIBLE_CARRIERS = ("SELECT c.id, ST_AsBinary(c.geom), ST_AsBinary(c.location) FROM carriers c "
+                    "JOIN parks p ON p.id = c.park_id WHERE c.published AND p.published AND {kind}")
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+
+
+def tile_box(z: int, x: int, y: int) -> shapely.Geometry:
+    """The tile's bounds in lon/lat, from the Web Mercator tiling scheme (not from PostGIS)."""
+    n = 2**z
+
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return shapely.box(x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y))
+
+
+def carriers(db, kind_sql: str) -> tuple[list[int], list[shapely.Geometry], list[shapely.Geometry]]:
+    rows = db.execute(text(VISIBLE_CARRIERS.format(kind=kind_sql))).all()
+    return ([r[0] for r in rows], list(shapely.from_wkb([bytes(r[1]) for r in rows])),
+            list(shapely.from_wkb([bytes(r[2]) for r in rows])))
+
+
+def decode(client, url: str, **kw) -> dict:
+    r = client.get(url, **kw)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/vnd.mapbox-vector-tile"
+    return mapbox_vector_tile.decode(r.content)
+
+
+@pytest.mark.parametrize(("layer", "kind_sql", "z"), [("land", "c.kind = 'land'", 13), ("land", "c.kind = 'land'", 12),
+                                                      ("factories", "c.kind <> 'land'", 14)])
+def test_detail_tile_holds_exactly_the_features_meeting_it(client, db, layer, kind_sql, z):
+    ids, geoms, _ = carriers(db, kind_sql)
+    # The tile holding the most feature centres: a dense one, with features crossing its edges.
+    centres = [shapely.centroid(g) for g in geoms]
+    x, y = Counter(tile_of(c.x, c.y, z) for c in centres).most_common(1)[0][0]
+    box = tile_box(z, x, y)
+    expected = {i for i, g in zip(ids, geoms, strict=True) if shapely.intersects(g, box)}
+    assert expected, "the chosen tile should hold some features"
+    got = decode(client, f"/tiles/{layer}/{z}/{x}/{y}.mvt")[layer]["features"]
+    assert {f["id"] for f in got} == expected
+    assert len(got) == len(expected)
+    assert all("count" not in f["properties"] for f in got)
+
+
+def test_overview_tile_counts_every_plot_whose_point_is_in_it(client, db):
+    ids, _, points = carriers(db, "c.kind = 'land'")
+    z, (x, y) = 8, tile_of(115.9, 28.6, 8)
+    box = tile_box(z, x, y)
+    inside = sum(1 for p in points if shapely.intersects(p, box))
+    cells = decode(client, f"/tiles/land/{z}/{x}/{y}.mvt")["land"]["features"]
+    assert inside > 0 and sum(f["properties"]["count"] for f in cells) == inside
+    assert all(f["geometry"]["type"] == "Point" for f in cells)
+    assert len(cells) < inside  # plots near one another share a cell
+
+
+def test_parks_are_points_and_all_tile_has_every_layer(client, db):
+    z, (x, y) = 8, tile_of(115.9, 28.6, 8)
+    box = tile_box(z, x, y)
+    rows = db.execute(text("SELECT id, ST_AsBinary(location) FROM parks WHERE published")).all()
+    expected = {r[0] for r in rows if shapely.intersects(shapely.from_wkb(bytes(r[1])), box)}
+    tile = decode(client, f"/tiles/all/{z}/{x}/{y}.mvt")
+    assert {f["id"] for f in tile["parks"]["features"]} == expected
+    assert {f["geometry"]["type"] for f in tile["parks"]["features"]} == {"Point"}
+    for layer in LAYERS:  # the multi-layer tile is every layer's own tile, side by side
+        assert tile.get(layer) == decode(client, f"/tiles/{layer}/{z}/{x}/{y}.mvt").get(layer)
+    assert {"parks", "land", "factories", "clusters", "regions"} <= set(tile)
+    assert {f["properties"]["name"] for f in tile["regions"]["features"]} >= {"江西省", "南昌市"}
+
+
+@pytest.mark.parametrize("layer", [*LAYERS, "all"])
+def test_tilejson_validates_and_points_at_working_tiles(client, layer):
+    doc = client.get(f"/tiles/{layer}.json").json()
+    jsonschema.validate(doc, TILEJSON_3)
+    assert doc["tilejson"] == "3.0.0" and doc["minzoom"] <= doc["maxzoom"]
+    w, s, e, n = doc["bounds"]
+    assert 113 < w < e < 119 and 24 < s < n < 31
+    ids = [v["id"] for v in doc["vector_layers"]]
+    assert ids == (list(LAYERS) if layer == "all" else [layer])
+    url = doc["tiles"][0].format(z=8, x=210, y=106)
+    assert url.startswith("http://testserver/tiles/")
+    assert set(mapbox_vector_tile.decode(client.get(url).content)) <= set(ids)
+
+
+def test_land_fields_are_typed():
+    from app.tiles.router import _fields
+
+    assert _fields(LAYERS["land"])["area_m2"] == "Number"
+    assert _fields(LAYERS["land"])["is_standard_land"] == "Boolean"
+    assert _fields(LAYERS["land"])["name"] == "String"
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/tiles/land/23/0/0.mvt", 404), ("/tiles/land/-1/0/0.mvt", 404), ("/tiles/land/3/8/0.mvt", 404),
+    ("/tiles/land/3/0/8.mvt", 404), ("/tiles/land/3/-1/0.mvt", 404), ("/tiles/clusters/14/0/0.mvt", 404),
+    ("/tiles/nowhere/3/0/0.mvt", 404), ("/tiles/land/a/0/0.mvt", 400), ("/tiles/nowhere.json", 404),
+])
+def test_bad_tile_addresses_get_an_ogc_exception(client, url, status):
+    r = client.get(url)
+    assert r.status_code == status
+    assert r.json()["code"] == ("NotFound" if status == 404 else "InvalidParameterValue")
+    assert r.json()["description_zh"]
+
+
+def test_an_edit_is_in_the_next_tile_and_never_served_stale(client, db, admin):
+    ids, geoms, _ = carriers(db, "c.kind = 'land'")
+    plot_id, geom = ids[0], geoms[0]
+    z = 14
+    x, y = tile_of(shapely.centroid(geom).x, shapely.centroid(geom).y, z)
+    url = f"/tiles/land/{z}/{x}/{y}.mvt"
+
+    def status_of_plot(**kw) -> str:
+        return next(f for f in decode(client, url, **kw)["land"]["features"] if f["id"] == plot_id)["properties"]["status"]
+
+    before = status_of_plot()
+    first = client.get(url)
+    assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    assert first.headers["cache-control"] == "public, no-cache"
+    new = "reserved" if before != "reserved" else "available"
+    assert client.patch(f"/api/v1/carriers/{plot_id}", json={"status": new}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin)).status_code == 200
+    try:
+        assert status_of_plot() == new
+        assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 200
+    finally:
+        client.patch(f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin))
+    assert status_of_plot() == before
+
+
+def test_an_edit_in_one_process_reaches_the_cache_of_another(client, db, admin, live_server):
+    """The live server is another process: its cached tile must change after a write made here,
+    through the database's NOTIFY, without any request to it in between."""
+    import time
+
+    import httpx
+
+    ids, geoms, _ = carriers(db, "c.kind = 'land'")
+    plot_id, centre = ids[1], shapely.centroid(geoms[1])
+    url = f"{live_server}/tiles/land/14/{'/'.join(map(str, tile_of(centre.x, centre.y, 14)))}.mvt"
+
+    def status_there() -> str:
+        tile = mapbox_vector_tile.decode(httpx.get(url).content)
+        return next(f for f in tile["land"]["features"] if f["id"] == plot_id)["properties"]["status"]
+
+    before = status_there()  # now cached by the live server
+    new = "taken" if before != "taken" else "available"
+    assert client.patch(f"/api/v1/carriers/{plot_id}", json={"status": new}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin)).status_code == 200
+    try:
+        deadline = time.monotonic() + 5
+        while status_there() != new:
+            assert time.monotonic() < deadline, "the other process kept serving the old tile"
+            time.sleep(0.05)
+    finally:
+        client.patch(f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin))
