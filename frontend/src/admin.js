@@ -252,7 +252,7 @@ function onClick(e) {
   } else if (el('[data-toggle-user]')) {
     const b = el('[data-toggle-user]');
     request('PATCH', `/api/v1/admin/users/${b.dataset.toggleUser}`, { body: { disabled: b.dataset.disabled !== 'true' } })
-      .then(load).catch((err) => window.alert(err.message));
+      .then(load).catch(showFailure);
   } else if (el('[data-revoke]')) {
     const b = el('[data-revoke]');
     // Two steps instead of a confirm(): the first click asks, the second (within 5 s) revokes.
@@ -262,8 +262,17 @@ function onClick(e) {
       setTimeout(() => { if (b.isConnected) { b.classList.remove('is-confirming'); b.textContent = t('admin.revoke'); } }, REVOKE_CONFIRM_MS);
       return;
     }
-    request('DELETE', `/api/v1/admin/keys/${b.dataset.revoke}`).then(load).catch((err) => window.alert(err.message));
+    b.disabled = true;
+    request('DELETE', `/api/v1/admin/keys/${b.dataset.revoke}`).then(load).catch(showFailure);
   }
+}
+
+/** A failed disable or revoke: the server's reason, above the table. */
+function showFailure(err) {
+  const body = root.querySelector('[data-admin-body]');
+  body.querySelector('[data-admin-error]')?.remove();
+  body.insertAdjacentHTML('afterbegin', `<div class="form-message is-error" data-admin-error role="alert">${esc(err.message)}</div>`);
+  body.querySelectorAll('[data-revoke]').forEach((b) => { b.disabled = false; });
 }
 
 function refreshChips(which) {

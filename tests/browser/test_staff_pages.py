@@ -334,7 +334,10 @@ def test_admin_creates_a_key_sees_its_secret_once_and_revokes_it(
     assert key not in page.content()
 
     row.locator("[data-revoke]").click()
-    row.locator("[data-revoke]").click()  # the second click confirms
+    expect(row.locator("[data-revoke]")).to_have_text("确认吊销？")
+    with page.expect_response(lambda r: r.request.method == "DELETE") as revoked:
+        row.locator("[data-revoke]").click()  # the second click confirms
+    assert revoked.value.status == 200, (revoked.value.status, user.problems)
     expect(row).to_contain_text("已吊销")
     assert httpx.get(f"{live_server}/api/v1/clusters?limit=1", headers=headers).status_code == 401
 
