@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
-
 from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
 
 from app.carriers import queries as carriers
 from app.carriers.models import Carrier
@@ -114,7 +113,7 @@ _PARK_TABLES = ("parks", "regions", "clusters", "cluster_parks", "cooperation_pa
 _CARRIER_TABLES = CRITERIA_TABLES  # the map's criteria read parks, regions, clusters and cooperations
 _PARK_TILE = TileRule(fields=("name", "short_name", "level", "type", "region_adcode"), detail_zoom=12,
                       point=Park.location, detail=func.coalesce(Park.boundary, Park.location))
-_CARRIER_TILE_FIELDS = ("name", "kind", "status", "park_id", "area_m2", "is_demo")
+_CARRIER_TILE_FIELDS = ("name", "kind", "status", "park_id", "area_m2", "is_demo", "published")
 # The whole gap layer as /api/v1/gaps draws it, with the deployment's thresholds (INVESTMAP_GAP_*).
 _GAP_OUTPUT, _GAP_ROWS = gaps.layer(GapQuery())
 _GAP_TABLES = ("chains", "chain_links", "chain_clusters", "chain_gaps", "enterprises", "enterprise_links", "targets",
@@ -143,7 +142,9 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         description="可供出让的工业用地地块（含标准地）的宗地范围。Industrial land plots on offer, as parcels.",
         output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Polygon", scope="carriers",
         tables=_CARRIER_TABLES, matching=matching_carriers,
-        where=(Carrier.kind == "land",),
+        # A literal, not a parameter: a prepared statement's generic plan can then still use the
+        # partial spatial index of land plots (migration 0006).
+        where=(Carrier.kind == literal_column("'land'"),),
         tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "land_use", "price_wan_per_mu", "is_standard_land"),
                       detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
     ),
@@ -152,7 +153,7 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         description="可租售的标准厂房与楼宇的位置。Standard factories and office space for rent or sale, as points.",
         output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Point", scope="carriers",
         tables=_CARRIER_TABLES, matching=matching_carriers,
-        where=(Carrier.kind != "land",),
+        where=(Carrier.kind != literal_column("'land'"),),
         tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "rent_yuan_m2_month", "floors"),
                       detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
     ),

@@ -11,7 +11,7 @@ import L from '../leaflet.js';
 import { query } from '../api.js';
 import { codeLabel, codeList, t } from '../i18n.js';
 import * as state from '../state.js';
-import { filterParams } from '../data.js';
+import { filterParams, onStale } from '../data.js';
 import { esc, num } from '../format.js';
 import { coordsToMap, onDatumChange, viewBbox } from '../map.js';
 import { fetchTile, tilesCovering } from '../tiles.js';
@@ -51,6 +51,7 @@ function style(feature) {
     weight: selected ? 3 : 1.2,
     fillColor: colour,
     fillOpacity: point ? 0.85 : selected ? 0.55 : 0.3,
+    dashArray: feature.properties.published === false ? '4 3' : null, // unpublished: staff only
   };
 }
 
@@ -207,6 +208,9 @@ export function initCarriers(theMap) {
     clearDrawn();
     sync();
   });
+  // A save, a sign-in or a sign-out: ask for the tiles in view again (the browser revalidates
+  // them by ETag), keeping the drawn ones until the answers replace them.
+  onStale(() => wanted.forEach((address, url) => { if (!pending.has(url)) load(url, address); }));
   registerLayer({
     id: 'carriers', group: 'carriers', titleKey: 'layer.carriers', legend, minZoom: CARRIER_TILE_MIN_ZOOM,
     setVisible(on) {

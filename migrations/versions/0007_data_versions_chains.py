@@ -4,15 +4,15 @@ A gap's class is measured from enterprises on the chain's links in its area, and
 carries the targets of that link and area: a write to any of these tables can change the gap
 layer, so each bumps a version, with the trigger function of 0004.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
