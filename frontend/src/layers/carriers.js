@@ -30,6 +30,7 @@ let map;
 let visible = false;
 let chip = null; // what the layer cannot show (yet): "zoom in", "loading", "failed"
 let failed = false;
+let moving = false; // between the map starting to move and the tiles of its new view being asked for
 let wanted = new Map(); // url -> {z, x, y}: the tiles the view needs
 const loaded = new Map(); // url -> {z, layers: {name: [feature]}}
 const pending = new Map(); // url -> AbortController
@@ -111,14 +112,20 @@ function sync() {
       drawn.delete(key);
     }
   });
-  features.forEach(([f, name], key) => {
-    if (drawn.has(key)) return;
+  const isPoint = (f) => f.geometry.type === 'Point';
+  const added = [...features].filter(([key]) => !drawn.has(key))
+    .sort(([, [a]], [, [b]]) => isPoint(a) - isPoint(b));
+  added.forEach(([key, [f, name]]) => {
     const layer = f.properties.count ? cellLayer(f, name) : carrierLayer(f);
     drawn.set(key, layer);
     group.addLayer(layer);
   });
+  if (added.some(([, [f]]) => !isPoint(f))) {
+    // Factories stay clickable over the plots drawn after them: the canvas draws in order.
+    drawn.forEach((layer) => { if (layer.feature && isPoint(layer.feature)) layer.bringToFront(); });
+  }
   updateChip();
-  if (visible && !pending.size && wanted.size) {
+  if (visible && !moving && !pending.size && wanted.size) {
     // Read by the browser tests and bench/frontend_load.py.
     document.body.dataset.carriersDrawn = String(drawn.size);
     if (!performance.getEntriesByName('carriers-drawn').length) performance.mark('carriers-drawn');
@@ -148,7 +155,7 @@ function clearDrawn() {
 
 /** Ask for the tiles the view needs (with the map's filters) and abort those no longer needed. */
 function refresh() {
-  delete document.body.dataset.carriersDrawn;
+  moving = false;
   if (!visible || map.getZoom() < CARRIER_TILE_MIN_ZOOM) {
     wanted = new Map();
     pending.forEach((controller) => controller.abort());
@@ -193,12 +200,19 @@ export function initCarriers(theMap) {
   chip.hidden = true;
   chip.setAttribute('role', 'status');
   let moveTimer = null;
+  map.on('movestart', () => {
+    moving = true;
+    delete document.body.dataset.carriersDrawn;
+  });
   map.on('moveend', () => {
     clearTimeout(moveTimer);
     moveTimer = setTimeout(refresh, MOVE_DEBOUNCE_MS);
   });
   state.subscribe((s, changed) => {
-    if (changed.has('filters')) refresh();
+    if (changed.has('filters')) {
+      delete document.body.dataset.carriersDrawn;
+      refresh();
+    }
     if (changed.has('lang')) {
       clearDrawn(); // tooltips are written in the page's language
       sync();
