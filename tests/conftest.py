@@ -9,6 +9,7 @@ import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -115,6 +116,13 @@ def login(client: TestClient, username: str, password: str) -> dict[str, str]:
 def admin(client: TestClient) -> dict[str, str]:
     create_user("admin", "admin", [], ADMIN_PASSWORD)
     return login(client, "admin", ADMIN_PASSWORD)
+
+
+def public_layers() -> dict[str, Any]:
+    """The OGC and tile layers anonymous callers see: all but the officers' ones (chain gaps)."""
+    from app.ogc.layers import LAYERS
+
+    return {k: layer for k, layer in LAYERS.items() if not layer.officers_only}
 
 
 def if_match(client: TestClient, path: str, headers: dict[str, str]) -> dict[str, str]:

@@ -12,7 +12,9 @@ import shapely
 from sqlalchemy import MetaData, Table, select
 
 from app.core.auth import ANONYMOUS
-from app.ogc.layers import LAYERS
+from tests.conftest import public_layers
+
+LAYERS = public_layers()  # what the anonymous callers of these tests see
 
 GEOMETRY_NAMES = {"Point": "Point", "Polygon": "Polygon", "MultiPolygon": "Multi Polygon"}
 # Page sizes smaller than each collection, so that every copy follows several next links.

@@ -1,5 +1,6 @@
 """Vector tiles decoded with an independent decoder (mapbox-vector-tile), checked against the database."""
 
+import json
 import math
 from collections import Counter
 
@@ -9,8 +10,9 @@ import pytest
 import shapely
 from sqlalchemy import text
 
-from app.ogc.layers import LAYERS
-from tests.conftest import if_match
+from tests.conftest import if_match, public_layers
+
+LAYERS = public_layers()  # what the anonymous callers of these tests see
 
 # TileJSON 3.0.0 (github.com/mapbox/tilejson-spec, 3.0.0/README.md), the parts this service fills in.
 TILEJSON_3 = {
@@ -190,3 +192,97 @@ def test_an_edit_in_one_process_reaches_the_cache_of_another(client, db, admin, 
             time.sleep(0.05)
     finally:
         client.patch(f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin))
+
+
+# The map page's filters: park criteria (level) and carrier criteria (status, area in 亩, price).
+MAP_FILTERS = {"status": "available", "min_area": "20", "area_unit": "mu", "max_price": "60", "level": "national"}
+
+
+def map_carriers(client, **filters) -> dict[int, dict]:
+    """What the page's list shows for these filters: /api/v1/map/carriers, the whole province."""
+    r = client.get("/api/v1/map/carriers", params={"f": "geojson", "limit": 10_000, **filters})
+    assert r.status_code == 200, r.text
+    return {f["id"]: f for f in r.json()["features"]}
+
+
+def test_filtered_tiles_hold_what_the_map_list_holds(client, db):
+    every, chosen = map_carriers(client), map_carriers(client, **MAP_FILTERS)
+    assert 0 < len(chosen) < len(every) / 3
+    ids, _, points = carriers(db, "true")
+    point_of = dict(zip(ids, points, strict=True))
+    plots = [f for f in chosen.values() if f["properties"]["kind"] == "land"]
+    centre = shapely.centroid(shapely.from_geojson(json.dumps(plots[0]["geometry"])))
+    for z in (13, 8):
+        x, y = tile_of(centre.x, centre.y, z)
+        box = tile_box(z, x, y)
+        tile = decode(client, f"/tiles/land,factories/{z}/{x}/{y}.mvt", params=MAP_FILTERS)
+        for layer, is_kind in (("land", lambda k: k == "land"), ("factories", lambda k: k != "land")):
+            mine = [f for f in chosen.values() if is_kind(f["properties"]["kind"])]
+            got = tile.get(layer, {"features": []})["features"]
+            if z >= 12:
+                meeting = {f["id"] for f in mine if shapely.intersects(shapely.from_geojson(json.dumps(f["geometry"])), box)}
+                assert {f["id"] for f in got} == meeting
+            else:  # grid cells: the counts add up to the matching carriers whose point is in the tile
+                inside = sum(1 for f in mine if shapely.intersects(point_of[f["id"]], box))
+                assert sum(f["properties"]["count"] for f in got) == inside
+    unfiltered = decode(client, f"/tiles/land/{z}/{x}/{y}.mvt")["land"]["features"]
+    assert sum(f["properties"]["count"] for f in tile["land"]["features"]) < \
+        sum(f["properties"]["count"] for f in unfiltered)
+
+
+def test_filters_are_in_cache_keys_and_etags(client):
+    url = "/tiles/land/13/{}/{}.mvt".format(*tile_of(115.9, 28.6, 13))
+    plain, filtered = client.get(url), client.get(url, params={"status": "taken"})
+    assert plain.headers["etag"] != filtered.headers["etag"]
+    # The same filters, given again: the cached tile and its ETag, answered 304 when held.
+    again = client.get(url, params={"status": "taken"}, headers={"If-None-Match": filtered.headers["etag"]})
+    assert again.status_code == 304
+    assert client.get(url, params={"status": "taken"}).content == filtered.content
+    statuses = {f["properties"]["status"] for f in mapbox_vector_tile.decode(filtered.content).get("land", {}).get(
+        "features", [])}
+    assert statuses <= {"taken"}
+
+
+def test_unclipped_tiles_carry_whole_features(client, db):
+    ids, geoms, _ = carriers(db, "c.kind = 'land'")
+    z = 15
+    # A plot crossing a tile's edge: its clipped form stops at the buffer, its whole form does not.
+    for plot_id, geom in zip(ids, geoms, strict=True):
+        x0, y0, x1, y1 = geom.bounds
+        (ax, ay), (bx, by) = tile_of(x0, y1, z), tile_of(x1, y0, z)
+        if (ax, ay) != (bx, by):
+            break
+    url = f"/tiles/land/{z}/{ax}/{ay}.mvt"
+
+    def extent_of(**params) -> tuple[float, float, float, float]:
+        tile = decode(client, url, params=params)["land"]
+        feature = next(f for f in tile["features"] if f["id"] == plot_id)
+        return shapely.geometry.shape(feature["geometry"]).bounds
+
+    clipped, whole = extent_of(), extent_of(clip="false")
+    assert max(clipped[2], clipped[3]) <= 4096 + 64 and min(clipped[:2]) >= -64
+    assert max(whole[2], whole[3]) > 4096 + 64 or min(whole[:2]) < -64
+    assert shapely.box(*clipped).within(shapely.box(*whole))
+
+
+@pytest.mark.parametrize(("url", "param"), [
+    ("/tiles/parks/8/210/106.mvt?status=available", "status"),
+    ("/tiles/all/8/210/106.mvt?level=national", "level"),
+    ("/tiles/land/8/210/106.mvt?status=sold", "status"),
+    ("/tiles/land/8/210/106.mvt?min_area=5&max_area=1", "min_area"),
+    ("/tiles/land/8/210/106.mvt?colour=red", "colour"),
+    ("/tiles/land,factories/8/210/106.mvt?clip=maybe", "clip"),
+    ("/tiles/land.json?max_price=-1", "max_price"),
+])
+def test_bad_filters_get_an_ogc_exception_naming_the_parameter(client, url, param):
+    r = client.get(url)
+    assert r.status_code == 400, r.text
+    body = r.json()
+    assert body["code"] == "InvalidParameterValue" and body["description_zh"]
+    assert param in {d["field"] for d in body["error"]["details"]}
+
+
+def test_tilejson_keeps_the_filters_in_its_tile_urls(client):
+    doc = client.get("/tiles/land,factories.json", params={"status": "available", "clip": "false"}).json()
+    assert [v["id"] for v in doc["vector_layers"]] == ["land", "factories"]
+    assert doc["tiles"][0].endswith("/tiles/land,factories/{z}/{x}/{y}.mvt?status=available&clip=false")

@@ -66,7 +66,8 @@ class KeyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    collections: list[str] = Field(min_length=1, description="what it may read, e.g. parks, carriers; * for all")
+    collections: list[str] = Field(min_length=1, description="what it may read, e.g. parks, carriers; "
+                                  "* for every public one (officers' layers such as gaps only by name)")
     access: Literal["read", "write"] = "read"
     region_adcodes: list[str] = Field(default_factory=list, description="write scope for write keys")
     expires_at: datetime | None = None

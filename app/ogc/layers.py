@@ -4,6 +4,9 @@ A layer reuses its domain's `visible(user)` select and `OutputSpec` (so the publ
 the field list live in one place) and adds what partners need on top: one geometry type per
 layer (GDAL gives an OGR layer a single type, so carriers are split into polygons and points),
 the tables whose writes change it (its data version), and how tiles draw it.
+
+Officers' layers (chain gaps) are read by staff and by API keys that were given their
+collection by name; to everyone else they do not exist: not listed, and 404 like an unknown id.
 """
 
 from collections.abc import Callable, Mapping
@@ -11,10 +14,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, func, literal_column, select
 
 from app.carriers import queries as carriers
 from app.carriers.models import Carrier
+from app.chains import gaps
+from app.chains.schemas import GapQuery
 from app.clusters import queries as clusters
 from app.core.auth import Principal
 from app.core.listing import OutputSpec
@@ -23,6 +29,7 @@ from app.parks.models import CooperationPark, Park
 from app.regions import queries as regions
 from app.regions.models import Region
 from app.tiles.rules import Overview, TileRule
+from app.web.criteria import CRITERIA_TABLES, matching_carriers
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per layer
@@ -32,18 +39,33 @@ class Layer:
     description: str  # Chinese, with the English gist
     output: OutputSpec
     visible: Callable[[Principal], Select[Any]]
-    geometry_type: str  # the GeoJSON type of every feature
-    scope: str  # the collection an API key must be given to read it (parks, carriers, clusters, regions)
+    geometry_type: str  # the GeoJSON type of every feature ("Geometry": of several types)
+    scope: str  # the collection an API key must be given to read it (parks, carriers, clusters, regions, gaps)
     tables: tuple[str, ...]  # whose writes change what this layer shows
     tile: TileRule
     where: tuple[ColumnElement[bool], ...] = ()
     extra: Mapping[str, ColumnElement[Any]] = field(default_factory=dict)  # properties beyond the output's
     cheap_count: bool = False  # small enough to count on every page (numberMatched)
+    officers_only: bool = False  # staff, and API keys naming `scope` (a key's "*" means the public layers)
+    # The map page's filters (app/web/criteria.py), for layers whose tiles the page draws.
+    matching: Callable[[BaseModel, Principal], Select[Any]] | None = None
     _properties: dict[bool, dict[str, ColumnElement[Any]]] = field(default_factory=dict, init=False, repr=False)
 
-    def rows(self, user: Principal) -> Select[Any]:
-        """The records `user` may see in this layer (only FROM and WHERE are used)."""
+    def rows(self, user: Principal, criteria: BaseModel | None = None) -> Select[Any]:
+        """The records `user` may see in this layer, narrowed by the map's criteria when given
+        (only FROM and WHERE are used)."""
+        if criteria is not None and self.matching is not None:
+            return self.matching(criteria, user).where(*self.where)
         return self.visible(user).where(*self.where)
+
+    def readable_by(self, user: Principal) -> bool:
+        if self.officers_only:
+            return user.is_staff or self.scope in user.collections
+        return user.may_read(self.scope)
+
+    def hidden_from(self, user: Principal) -> bool:
+        """An officers' layer `user` may not read: for them it does not exist."""
+        return self.officers_only and not self.readable_by(user)
 
     @property
     def key(self) -> ColumnElement[Any]:
@@ -88,10 +110,14 @@ def _cooperation(column: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 _PARK_TABLES = ("parks", "regions", "clusters", "cluster_parks", "cooperation_parks")
-_CARRIER_TABLES = ("carriers", "parks")
+_CARRIER_TABLES = CRITERIA_TABLES  # the map's criteria read parks, regions, clusters and cooperations
 _PARK_TILE = TileRule(fields=("name", "short_name", "level", "type", "region_adcode"), detail_zoom=12,
                       point=Park.location, detail=func.coalesce(Park.boundary, Park.location))
-_CARRIER_TILE_FIELDS = ("name", "kind", "status", "park_id", "area_m2", "is_demo")
+_CARRIER_TILE_FIELDS = ("name", "kind", "status", "park_id", "area_m2", "is_demo", "published")
+# The whole gap layer as /api/v1/gaps draws it, with the deployment's thresholds (INVESTMAP_GAP_*).
+_GAP_OUTPUT, _GAP_ROWS = gaps.layer(GapQuery())
+_GAP_TABLES = ("chains", "chain_links", "chain_clusters", "chain_gaps", "enterprises", "enterprise_links", "targets",
+               "parks", "regions", "clusters", "cluster_parks", "cluster_cities")
 
 LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
     Layer(
@@ -115,7 +141,7 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         id="land", title="Land plots / 地块",
         description="可供出让的工业用地地块（含标准地）的宗地范围。Industrial land plots on offer, as parcels.",
         output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Polygon", scope="carriers",
-        tables=_CARRIER_TABLES,
+        tables=_CARRIER_TABLES, matching=matching_carriers,
         # A literal, not a parameter: a prepared statement's generic plan can then still use the
         # partial spatial index of land plots (migration 0006).
         where=(Carrier.kind == literal_column("'land'"),),
@@ -126,7 +152,7 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         id="factories", title="Factories and offices / 标准厂房与楼宇",
         description="可租售的标准厂房与楼宇的位置。Standard factories and office space for rent or sale, as points.",
         output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Point", scope="carriers",
-        tables=_CARRIER_TABLES,
+        tables=_CARRIER_TABLES, matching=matching_carriers,
         where=(Carrier.kind != literal_column("'land'"),),
         tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "rent_yuan_m2_month", "floors"),
                       detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
@@ -144,5 +170,14 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         description="江西省、11 个设区市与 100 个县（市、区）的行政区划范围。Province, cities and counties of Jiangxi.",
         output=regions.OUTPUT, visible=_published, geometry_type="MultiPolygon", scope="regions", tables=("regions",),
         tile=TileRule(fields=("name", "level", "parent_adcode"), maxzoom=12), cheap_count=True,
+    ),
+    Layer(
+        id="gaps", title="Chain gaps / 产业链短板",
+        description="产业链中本地缺失（缺）或薄弱（弱）的环节，按应补链的区域绘制，含人工记录的短板；仅限工作人员。"
+        "Chain links missing or weak locally, drawn where they should be filled; for officers only.",
+        output=_GAP_OUTPUT, visible=lambda user: _GAP_ROWS, geometry_type="Geometry", scope="gaps",
+        tables=_GAP_TABLES, officers_only=True, cheap_count=True,
+        tile=TileRule(fields=("kind", "chain_id", "chain_name", "link_id", "link_name", "area_kind", "area_name",
+                              "gap_class", "enterprise_count", "priority"), maxzoom=14),
     ),
 )}

@@ -9,7 +9,7 @@ from typing import Any
 
 from app.core.auth import ANONYMOUS
 from app.ogc.crs import CRS84, SUPPORTED
-from app.ogc.layers import LAYERS, Layer
+from app.ogc.layers import Layer
 from app.ogc.params import DEFAULT_LIMIT, max_limit
 from app.ogc.schema import queryables
 
@@ -78,7 +78,7 @@ def _layer_paths(layer: Layer) -> dict[str, Doc]:
     }
 
 
-def openapi_document(base: str) -> Doc:
+def openapi_document(base: str, layers: list[Layer]) -> Doc:
     paths: Doc = {
         "/": {"get": {"summary": "landing page / 首页", "operationId": "getLandingPage", "responses": {"200": _ok("application/json")}}},
         "/conformance": {"get": {"summary": "conformance / 符合性", "operationId": "getConformance",
@@ -86,7 +86,7 @@ def openapi_document(base: str) -> Doc:
         "/collections": {"get": {"summary": "collections / 图层", "operationId": "getCollections",
                                  "responses": {"200": _ok("application/json")}}},
     }
-    for layer in LAYERS.values():
+    for layer in layers:
         paths.update(_layer_paths(layer))
     return {
         "openapi": "3.0.3",

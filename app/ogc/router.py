@@ -44,15 +44,17 @@ def base_url(request: Request) -> str:
 
 
 def readable(user: Principal) -> list[Layer]:
-    """The layers an API key was given (all of them for everyone else)."""
-    return [layer for layer in LAYERS.values() if user.may_read(layer.scope)]
+    """The layers an API key was given (the public ones for everyone else, and officers' layers for staff)."""
+    return [layer for layer in LAYERS.values() if layer.readable_by(user)]
 
 
 def layer_of(collection_id: str, user: Principal) -> Layer:
     layer = LAYERS.get(collection_id)
-    if layer is None:
-        raise NotFound(f"collection (one of {', '.join(LAYERS)})", f"图层（可选：{', '.join(LAYERS)}）", collection_id)
-    if not user.may_read(layer.scope):
+    if layer is None or layer.hidden_from(user):
+        # An officers' layer is refused word for word like an unknown id: its name is not given away.
+        known = ", ".join(la.id for la in LAYERS.values() if not la.hidden_from(user))
+        raise NotFound(f"collection (one of {known})", f"图层（可选：{known}）", collection_id)
+    if not layer.readable_by(user):
         raise Forbidden(f"this API key has no access to {layer.scope}", f"该 API 密钥无权访问 {layer.scope}")
     return layer
 
@@ -84,8 +86,9 @@ def conformance() -> dict[str, list[str]]:
 
 
 @router.get("/api", summary="OpenAPI 3.0 definition of /ogc")
-def api(request: Request) -> Response:
-    return Response(json.dumps(openapi_document(base_url(request)), ensure_ascii=False), media_type=OPENAPI_JSON)
+def api(request: Request, user: CurrentUser) -> Response:
+    layers = [layer for layer in LAYERS.values() if not layer.hidden_from(user)]
+    return Response(json.dumps(openapi_document(base_url(request), layers), ensure_ascii=False), media_type=OPENAPI_JSON)
 
 
 @router.get("/collections", summary="Collections / 图层列表")

@@ -1,23 +1,30 @@
-"""Mapbox Vector Tiles per layer and for all layers at once, with TileJSON 3.0 descriptions."""
+"""Mapbox Vector Tiles per layer, for several layers at once (`land,factories`) and for all of
+them (`all`), with TileJSON 3.0 descriptions.
 
-from typing import Any
+Tiles of the carrier layers take the map page's filters as query parameters (the names of
+/api/v1/map/carriers: status, kind, min_area, area_unit, level, region …), so that the page's
+map draws the very set its list shows; `clip=false` asks for whole features (see sql.py).
+"""
 
-from fastapi import APIRouter, Request, Response
-from pydantic import Field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field, create_model
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.core.auth import ANONYMOUS, CurrentUser, Principal
 from app.core.database import get_engine
-from app.core.errors import Forbidden, NotFound
+from app.core.errors import BadRequest, Forbidden, NotFound, Problem
 from app.core.lru import ByteLRU
 from app.core.versions import VERSIONS
 from app.ogc.caching import audience, cache_headers, etag, not_modified
 from app.ogc.collections import extent
-from app.ogc.layers import Layer
+from app.ogc.layers import LAYERS, Layer
 from app.ogc.router import base_url, layer_of, readable
 from app.ogc.schema import property_schemas
 from app.tiles.rules import Overview
 from app.tiles.sql import statement
+from app.web.criteria import MapCriteria
 
 MVT = "application/vnd.mapbox-vector-tile"
 ALL = "all"
@@ -34,39 +41,70 @@ class TileSettings(BaseSettings):
 CACHE = ByteLRU(TileSettings().cache_mb)
 router = APIRouter(prefix="/tiles", tags=["vector tiles 矢量切片"])
 
+TileQuery = create_model(  # type: ignore[call-overload]
+    "TileQuery",
+    __base__=MapCriteria,
+    __doc__="The map page's filters (carrier layers only) and whether to clip features at the tile's edge.",
+    clip=(bool, Field(default=True, description="false: whole features, not cut at the tile's buffer / 不裁切要素")),
+)
+
 
 def _layers(layer_id: str, user: Principal) -> list[Layer]:
-    return readable(user) if layer_id == ALL else [layer_of(layer_id, user)]
+    """`all`, one layer, or several separated by commas (`land,factories`), in the order named."""
+    if layer_id == ALL:
+        return readable(user)
+    return [layer_of(one, user) for one in dict.fromkeys(layer_id.split(","))]
 
 
-def _layer_tile(layer: Layer, z: int, x: int, y: int, user: Principal) -> bytes:
+def _criteria(q: BaseModel, layers: list[Layer]) -> BaseModel | None:
+    """The map's filters given in `q`, None when there are none; refused for a layer that has none."""
+    given = q.model_dump(exclude_unset=True, exclude={"clip"})
+    if not given:
+        return None
+    if (other := next((la for la in layers if la.matching is None), None)) is not None:
+        name = next(iter(given))
+        filtered = ", ".join(la.id for la in LAYERS.values() if la.matching is not None)
+        raise BadRequest(f"{name}: layer {other.id} takes no filters (only {filtered} do)",
+                         f"{name}：图层 {other.id} 不支持筛选（仅 {filtered} 支持）",
+                         [Problem(name, f"no filters on {other.id}", f"{other.id} 不支持筛选", given[name])])
+    return MapCriteria.model_validate(given)
+
+
+def _layer_tile(layer: Layer, z: int, x: int, y: int, user: Principal, criteria: BaseModel | None,
+                clip: bool) -> bytes:
     # The version is read before the query: a write landing in between is cached under the
     # older key, which the next request no longer asks for.
-    key = (layer.id, z, x, y, VERSIONS.version(layer.tables), audience(user))
+    key = (layer.id, z, x, y, VERSIONS.version(layer.tables), audience(user), criteria, clip)
     tile = CACHE.get(key)
     if tile is None:
         with get_engine().connect() as conn:
-            tile = bytes(conn.execute(statement(layer, user), {"z": z, "x": x, "y": y}).scalar_one() or b"")
+            tile = bytes(conn.execute(statement(layer, user, criteria), {"z": z, "x": x, "y": y, "clip": clip})
+                         .scalar_one() or b"")
         CACHE.put(key, tile)
     return tile
 
 
 @router.get("/{layer_id}/{z}/{x}/{y}.mvt", summary="Vector tile / 矢量切片",
             response_class=Response, responses={200: {"content": {MVT: {}}}})
-def tile(layer_id: str, z: int, x: int, y: int, request: Request, user: CurrentUser) -> Response:
+def tile(layer_id: str, z: int, x: int, y: int, request: Request, user: CurrentUser,
+         q: Annotated[TileQuery, Query()]) -> Response:  # type: ignore[valid-type]
     layers = _layers(layer_id, user)
     if not layers:
         raise Forbidden("this API key has no access to any layer", "该 API 密钥无权访问任何图层")
+    criteria = _criteria(q, layers)
     lo, hi = min(la.tile.minzoom for la in layers), max(la.tile.maxzoom for la in layers)
     if not lo <= z <= hi or not (0 <= x < 1 << z and 0 <= y < 1 << z):
         raise NotFound(f"tile (zoom {lo}-{hi}, x and y from 0 to 2^z-1) of {layer_id}",
                        f"{layer_id} 的切片（级别 {lo}-{hi}，x、y 取 0 到 2^z-1）", f"{z}/{x}/{y}")
     drawn = [la for la in layers if la.tile.minzoom <= z <= la.tile.maxzoom]
-    tag = etag(request.url.path, VERSIONS.version({t for la in drawn for t in la.tables}), audience(user))
+    for la in drawn:
+        statement(la, user, criteria)  # checks the criteria (min ≤ max area) before any 304
+    tag = etag(request.url.path, VERSIONS.version({t for la in drawn for t in la.tables}), audience(user),
+               criteria, q.clip)
     if (unchanged := not_modified(request, tag, user)) is not None:
         return unchanged
     # Concatenated tiles are one tile: an MVT is a protobuf whose layers are a repeated field.
-    body = b"".join(_layer_tile(la, z, x, y, user) for la in drawn)
+    body = b"".join(_layer_tile(la, z, x, y, user, criteria, q.clip) for la in drawn)
     return Response(body, media_type=MVT, headers=cache_headers(tag, user))
 
 
@@ -80,11 +118,14 @@ def _fields(layer: Layer) -> dict[str, str]:
 
 
 @router.get("/{layer_id}.json", summary="TileJSON 3.0 / 切片说明")
-def tilejson(layer_id: str, request: Request, user: CurrentUser) -> dict[str, Any]:
+def tilejson(layer_id: str, request: Request, user: CurrentUser,
+             q: Annotated[TileQuery, Query()]) -> dict[str, Any]:  # type: ignore[valid-type]
     layers = _layers(layer_id, user)
     if not layers:
         raise Forbidden("this API key has no access to any layer", "该 API 密钥无权访问任何图层")
+    _criteria(q, layers)
     base = base_url(request)
+    query = f"?{request.url.query}" if request.url.query else ""  # the tiles keep the filters asked for
     boxes = [b for la in layers if (b := extent(la, user).spatial) is not None]
     bounds = ([min(b.bbox[0][0] for b in boxes), min(b.bbox[0][1] for b in boxes),
                max(b.bbox[0][2] for b in boxes), max(b.bbox[0][3] for b in boxes)] if boxes else [-180, -85, 180, 85])
@@ -96,7 +137,7 @@ def tilejson(layer_id: str, request: Request, user: CurrentUser) -> dict[str, An
         "version": "1.0.0",
         "attribution": "InvestMap 招商一张图",
         "scheme": "xyz",
-        "tiles": [f"{base}/tiles/{layer_id}/{{z}}/{{x}}/{{y}}.mvt"],
+        "tiles": [f"{base}/tiles/{layer_id}/{{z}}/{{x}}/{{y}}.mvt{query}"],
         "minzoom": min(la.tile.minzoom for la in layers),
         "maxzoom": max(la.tile.maxzoom for la in layers),
         "bounds": bounds,

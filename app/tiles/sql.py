@@ -6,12 +6,17 @@ the GIST index does the selection; `ST_Intersects` then keeps only features that
 tile (not just its bounding box). Both drawing modes of a layer are branches of one UNION ALL
 gated by the zoom, so the statement text stays the same for every z/x/y: SQLAlchemy compiles it
 once and psycopg prepares it on each connection after a few uses.
+
+The map page's criteria (app/web/criteria.py) are part of the statement: one per layer, caller
+and set of criteria, whose values SQLAlchemy sends as parameters, so statements of the same
+criteria names share one compiled form and one prepared statement.
 """
 
 from functools import lru_cache
 from typing import Any
 
 from geoalchemy2 import Geometry
+from pydantic import BaseModel
 from sqlalchemy import (Boolean, ColumnElement, Float, Integer, Numeric, Select, Text, bindparam, cast, func, null,
                         select, true, type_coerce, union_all)
 
@@ -25,6 +30,9 @@ GRID = 64  # cells per tile side when features are counted instead of drawn (64 
 WEB_MERCATOR = 3857
 
 Z, X, Y = (bindparam(n, type_=Integer) for n in ("z", "x", "y"))
+# False: each feature whole in every tile it meets (no cut edges), so that a client drawing
+# features rather than tiles, as the map page does, draws each once, without seams.
+CLIP = bindparam("clip", type_=Boolean)
 
 
 def _value(expr: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -42,7 +50,7 @@ def _geom(expr: ColumnElement[Any]) -> ColumnElement[Any]:
     return type_coerce(expr, Geometry)  # a scalar subquery (a cluster's area) typed as a geometry
 
 
-def layer_tile(layer: Layer, user: Principal) -> Select[Any]:
+def layer_tile(layer: Layer, user: Principal, criteria: BaseModel | None = None) -> Select[Any]:
     rule = layer.tile
     env = func.ST_TileEnvelope(Z, X, Y)
     bounds = select(env.label("m"), func.ST_Transform(env, 4326).label("g")).cte("bounds")
@@ -51,11 +59,11 @@ def layer_tile(layer: Layer, user: Principal) -> Select[Any]:
 
     def drawn(geometry: ColumnElement[Any], zooms: ColumnElement[bool]) -> Select[Any]:
         geom = _geom(geometry)
-        return layer.rows(user).join(bounds, geom.op("&&")(bounds.c.g)).with_only_columns(
+        return layer.rows(user, criteria).join(bounds, geom.op("&&")(bounds.c.g)).with_only_columns(
             *([layer.key.label("id")] if with_id else []),
             *[_value(e).label(n) for n, e in props.items()],
             cast(null(), Integer).label("count"),
-            func.ST_AsMVTGeom(func.ST_Transform(geom, WEB_MERCATOR), bounds.c.m, EXTENT, BUFFER, True).label("geom"),
+            func.ST_AsMVTGeom(func.ST_Transform(geom, WEB_MERCATOR), bounds.c.m, EXTENT, BUFFER, CLIP).label("geom"),
         ).where(zooms, func.ST_Intersects(geom, bounds.c.g))
 
     detail_geometry = rule.detail if rule.detail is not None else layer.geometry
@@ -63,23 +71,23 @@ def layer_tile(layer: Layer, user: Principal) -> Select[Any]:
     if rule.point is not None and rule.overview is Overview.POINTS:
         branches.append(drawn(rule.point, Z < rule.detail_zoom))
     elif rule.point is not None:
-        branches.append(_grid(layer, user, rule.point, bounds, with_id, props))
+        branches.append(_grid(layer.rows(user, criteria), layer.tile.detail_zoom, rule.point, bounds, with_id, props))
     rows = union_all(*branches).subquery("t")
     return select(func.ST_AsMVT(rows.table_valued(), layer.id, EXTENT, "geom", *(["id"] if with_id else [])))
 
 
-def _grid(layer: Layer, user: Principal, point: ColumnElement[Any], bounds: Any, with_id: bool,
+def _grid(rows: Select[Any], detail_zoom: int, point: ColumnElement[Any], bounds: Any, with_id: bool,
           props: dict[str, ColumnElement[Any]]) -> Select[Any]:
     """Features counted per cell of a GRID x GRID lattice over the tile, drawn at their mean point:
     a z8 tile of 50,000 plots becomes at most 4,096 points, and the counts add up to the plots
     whose point lies in the tile."""
     merc = func.ST_Transform(point, WEB_MERCATOR)
     cell = (func.ST_XMax(bounds.c.m) - func.ST_XMin(bounds.c.m)) / GRID
-    members = layer.rows(user).join(bounds, point.op("&&")(bounds.c.g)).with_only_columns(
+    members = rows.join(bounds, point.op("&&")(bounds.c.g)).with_only_columns(
         merc.label("p"),
         func.floor((func.ST_X(merc) - func.ST_XMin(bounds.c.m)) / cell).label("ix"),
         func.floor((func.ST_Y(merc) - func.ST_YMin(bounds.c.m)) / cell).label("iy"),
-    ).where(Z < layer.tile.detail_zoom, func.ST_Intersects(point, bounds.c.g)).subquery()
+    ).where(Z < detail_zoom, func.ST_Intersects(point, bounds.c.g)).subquery()
     cells = (
         select(func.count().label("n"), func.ST_Centroid(func.ST_Collect(members.c.p)).label("c"))
         .group_by(members.c.ix, members.c.iy)
@@ -94,7 +102,8 @@ def _grid(layer: Layer, user: Principal, point: ColumnElement[Any], bounds: Any,
 
 
 @lru_cache(maxsize=512)
-def statement(layer: Layer, user: Principal) -> Select[Any]:
-    """Built once per layer and caller, so SQLAlchemy's compiled cache and psycopg's prepared
-    statements are reused for every tile."""
-    return layer_tile(layer, user)
+def statement(layer: Layer, user: Principal, criteria: BaseModel | None = None) -> Select[Any]:
+    """Built once per layer, caller and criteria, so SQLAlchemy's compiled cache and psycopg's
+    prepared statements are reused for every tile. Invalid criteria (min above max area)
+    raise here, naming the parameter."""
+    return layer_tile(layer, user, criteria)

@@ -2,69 +2,33 @@
 
 The page's filters mix park criteria (level, type, industry, region) with carrier criteria
 (kind, area, price, status), and its promise is that the map and the list show the same
-set. So both questions are answered here by composing the parks' and the carriers' own
-filter queries in SQL: a park is shown when it matches the park criteria and, if any
-carrier criterion is set, has a carrier that matches them; a carrier is shown when it
-matches the carrier criteria and belongs to a park that matches the park criteria.
+set. So both questions are answered by composing the parks' and the carriers' own filter
+queries in SQL (app/web/criteria.py, which the carrier tiles use too): a park is shown when
+it matches the park criteria and, if any carrier criterion is set, has a carrier that
+matches them; a carrier is shown when it matches the carrier criteria and belongs to a park
+that matches the park criteria.
 """
 
 from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError, create_model
 from sqlalchemy import Select, func, text
 
 from app.carriers import queries as carrier_queries
 from app.carriers.models import Carrier
-from app.carriers.schemas import CarrierQuery
 from app.core.auth import CurrentUser, Principal
 from app.core.crud import collection_guard
 from app.core.database import SessionDep
-from app.core.errors import InvalidInput, problems_from_validation
-from app.core.listing import GEOJSON, ListQuery, OutputSpec, render_list
+from app.core.listing import GEOJSON, OutputSpec, render_list
 from app.parks import queries as park_queries
 from app.parks.models import Park
-from app.parks.schemas import ParkQuery
 from app.regions.models import RegionLevel
 from app.web.caching import cached
+from app.web.criteria import MapQuery, matching_carriers, split
 from app.web.settings import WebConfig, web_config, web_settings
 
 router = APIRouter(tags=["map page 地图页面"])
-
-# Carrier criteria the page offers; their names, types and wording are the carriers API's own.
-CARRIER_CRITERIA = ("kind", "status", "land_use", "min_area", "max_area", "area_unit", "max_price", "max_rent",
-                    "standard_land")
-# What the public page may filter parks by (publication and demo flags are the admin's).
-PARK_CRITERIA = tuple(n for n in ParkQuery.model_fields if n not in ListQuery.model_fields
-                      and n not in ("published", "is_demo"))
-
-MapQuery = create_model(  # type: ignore[call-overload]
-    "MapQuery",
-    __base__=ListQuery,
-    __doc__="Park criteria and carrier criteria of the map page, with the usual list parameters.",
-    **{n: (ParkQuery.model_fields[n].annotation, ParkQuery.model_fields[n]) for n in PARK_CRITERIA},
-    **{n: (CarrierQuery.model_fields[n].annotation, CarrierQuery.model_fields[n]) for n in CARRIER_CRITERIA},
-)
-
-
-def _split(q: Any, bbox_for: str) -> tuple[ParkQuery, CarrierQuery, bool]:
-    """The park and carrier queries inside a map query, and whether any carrier criterion is set.
-
-    `bbox_for` says which of the two the map's bbox limits. Cross-field rules (min ≤ max
-    area) live on CarrierQuery, so building it here is what checks them.
-    """
-    given = q.model_dump(exclude_unset=True)
-    park = {k: v for k, v in given.items() if k in PARK_CRITERIA}
-    carrier = {k: v for k, v in given.items() if k in CARRIER_CRITERIA}
-    if "bbox" in given:
-        (park if bbox_for == "parks" else carrier)["bbox"] = given["bbox"]
-    try:
-        return ParkQuery.model_validate(park), CarrierQuery.model_validate(carrier), \
-            any(k != "area_unit" for k in carrier)
-    except ValidationError as exc:
-        raise InvalidInput(problems_from_validation(RequestValidationError(exc.errors()))) from None
 
 
 def _parks_output(carriers: Select[Any], user: Principal) -> OutputSpec:
@@ -80,7 +44,7 @@ def _parks_output(carriers: Select[Any], user: Principal) -> OutputSpec:
             dependencies=[collection_guard("parks"), collection_guard("carriers")])
 def map_parks(request: Request, session: SessionDep, user: CurrentUser,
               q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
-    pq, cq, by_carrier = _split(q, "parks")
+    pq, cq, by_carrier = split(q, "parks")
     carriers = carrier_queries.filtered(cq, user)
     stmt = park_queries.filtered(pq, user)
     if by_carrier:
@@ -92,10 +56,7 @@ def map_parks(request: Request, session: SessionDep, user: CurrentUser,
             dependencies=[collection_guard("parks"), collection_guard("carriers")])
 def map_carriers(request: Request, session: SessionDep, user: CurrentUser,
                  q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
-    pq, cq, _ = _split(q, "carriers")
-    parks = park_queries.filtered(pq, user).with_only_columns(Park.id)
-    stmt = carrier_queries.filtered(cq, user).where(Carrier.park_id.in_(parks))
-    return render_list(session, request, carrier_queries.OUTPUT.for_user(user), stmt, q)
+    return render_list(session, request, carrier_queries.OUTPUT.for_user(user), matching_carriers(q, user), q)
 
 
 # Boundaries are drawn at most at county scale on the page: ~100 m of generalisation and

@@ -3,8 +3,8 @@
 // parks exist), the carriers matching them inside the view (bbox-limited, from park zoom
 // on), and the region outlines. Layers and the list only listen; nothing else fetches.
 //
-// Carriers come as bbox-limited GeoJSON built in SQL. When vector tiles exist for them, the
-// carriers layer can draw tiles instead; this module then still feeds the list.
+// The list's carriers come as bbox-limited GeoJSON built in SQL; the map draws them from
+// vector tiles (layers/carriers.js), asked for with the same filter parameters (filterParams).
 import { getJSON, isAbort, query } from './api.js';
 
 export const CARRIER_MIN_ZOOM = 12;
@@ -44,7 +44,8 @@ function source(initial) {
 export const parks = source({ status: 'idle', features: [], total: 0, key: null });
 export const carriers = source({ status: 'idle', features: [], total: 0, truncated: false, key: null });
 
-function filterParams(filters) {
+/** The filters as the API's query parameters: the list's requests and the carrier tiles use them. */
+export function filterParams(filters) {
   const p = { ...filters };
   if ('min_area' in p || 'max_area' in p) p.area_unit = 'mu';
   return p;

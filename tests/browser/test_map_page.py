@@ -1,5 +1,6 @@
 """The map page as a user meets it, in headless Chromium against the real service."""
 
+import json
 import math
 import re
 from collections import Counter
@@ -8,7 +9,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import httpx
+import mapbox_vector_tile
 import pytest
+import shapely
 from playwright.sync_api import Page, expect
 
 from app.geo.coords import wgs84_to_gcj02
@@ -223,17 +226,23 @@ def world_pixel(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     return (lon + 180) / 360 * scale, (1 - y / math.pi) / 2 * scale
 
 
-def drawn_offset(page: Page, park_id: int, tile_xyz: Callable[[str], tuple[int, int, int]],
-                 lon: float, lat: float) -> float:
-    """Distance in px between the park's marker and where (lon, lat) lies on the basemap tiles."""
+def basemap_pixel(page: Page, tile_xyz: Callable[[str], tuple[int, int, int]], lon: float,
+                  lat: float) -> tuple[float, float]:
+    """Where (lon, lat), in the basemap's own datum, lies on the page: read off a drawn basemap tile."""
     tile = page.locator("img.leaflet-tile-loaded").first
     x, y, z = tile_xyz(tile.get_attribute("src") or "")
     box = tile.bounding_box()
-    dot = page.locator(f".park-dot[data-park-id='{park_id}']").bounding_box()
-    assert box is not None and dot is not None
+    assert box is not None
     px, py = world_pixel(lon, lat, z)
-    expected = (box["x"] + px - x * 256, box["y"] + py - y * 256)
-    return math.dist(expected, (dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2))
+    return box["x"] + px - x * 256, box["y"] + py - y * 256
+
+
+def drawn_offset(page: Page, park_id: int, tile_xyz: Callable[[str], tuple[int, int, int]],
+                 lon: float, lat: float) -> float:
+    """Distance in px between the park's marker and where (lon, lat) lies on the basemap tiles."""
+    dot = page.locator(f".park-dot[data-park-id='{park_id}']").bounding_box()
+    assert dot is not None
+    return math.dist(basemap_pixel(page, tile_xyz, lon, lat), (dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2))
 
 
 def amap_tile(src: str) -> tuple[int, int, int]:
@@ -298,29 +307,120 @@ def test_search_suggests_as_one_types_and_a_choice_filters_or_opens(new_page: Ca
     user.assert_clean()
 
 
-def test_carriers_appear_from_park_zoom_and_the_list_matches_the_map(new_page: Callable[..., UserPage],
-                                                                     live_server: str) -> None:
+def record_tiles(page: Page) -> list[str]:
+    """A list that fills with the URLs of the carrier tiles the page asks for from now on."""
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url) if "/tiles/land,factories/" in r.url else None)
+    return urls
+
+
+def wait_drawn(page: Page) -> int:
+    """How many carrier features (or grid cells) the layer drew, once its tiles have all come."""
+    page.wait_for_selector("body[data-carriers-drawn]", state="attached")
+    return int(page.locator("body").get_attribute("data-carriers-drawn") or 0)
+
+
+def tiles_content(urls: list[str]) -> dict[str, list[dict]]:
+    """The tiles' features per layer, decoded by an independent decoder (mapbox-vector-tile)."""
+    content: dict[str, list[dict]] = {"land": [], "factories": []}
+    for url in urls:
+        r = httpx.get(url)
+        r.raise_for_status()
+        for name, layer in mapbox_vector_tile.decode(r.content).items():
+            content[name] += layer["features"]
+    return content
+
+
+def test_carriers_are_drawn_from_tiles_with_the_filters_the_list_has(new_page: Callable[..., UserPage],
+                                                                    live_server: str,
+                                                                    shots: Callable[[Page, str], None]) -> None:
     park = api(live_server, "parks", q="赣州经开区")["items"][0]
     lon, lat = park["location"]["coordinates"]
     user = new_page()
-    page = user.open(f"?c={lat},{lon},10&tab=carriers")
-    expect(page.locator("[data-list-state=zoom]")).to_be_visible()  # too far out: it says so
-    expect(page.locator(".map-chip")).to_have_text("放大到园区级别查看可用载体")
-    with page.expect_response(lambda r: "/api/v1/map/carriers" in r.url) as answer:
-        page.locator("[data-zoom-in]").click()
-    fc = answer.value.json()
-    bbox = [float(v) for v in parse_qs(urlparse(answer.value.url).query)["bbox"][0].split(",")]
-    bounds = page.evaluate("() => window.investmap.map.getBounds().toBBoxString()").split(",")
-    # The request covers the view (padded by 5%), no more: the table is never downloaded whole.
-    w, s, e, n = (float(v) for v in bounds)
-    assert bbox[0] < w < e < bbox[2] and bbox[1] < s < n < bbox[3] and bbox[2] - bbox[0] < (e - w) * 1.2
-    direct = api(live_server, "carriers", bbox=",".join(map(str, bbox)), limit=10_000)["items"]
-    assert fc["numberMatched"] == len(direct) > 0
+    asked = record_tiles(user.page)
+    page = user.open(f"?c={lat},{lon},7&tab=carriers")
+    expect(page.locator(".map-chip")).to_have_text("放大到设区市级别查看可用载体")  # too far out: it says so
+    assert asked == []
+
+    # City zoom: grid cells counting the carriers, from tiles; the list still asks to zoom in.
+    page.evaluate("() => { window.investmap.map.setZoom(10); }")
+    cells = wait_drawn(page)
+    urls = list(asked)
+    assert urls and all(re.search(r"/tiles/land,factories/10/\d+/\d+\.mvt\?clip=false$", u) for u in urls)
+    content = tiles_content(urls)
+    assert cells == len(content["land"]) + len(content["factories"]) > 0
+    assert all(f["properties"]["count"] >= 1 for f in content["land"] + content["factories"])
+    expect(page.locator("[data-list-state=zoom]")).to_be_visible()
+    shots(page, "carrier-cells")
+
+    # Park zoom: each plot and factory once, however many tiles it meets; the list shows those in view.
+    page.locator("[data-zoom-in]").click()
+    page.wait_for_function("() => window.investmap.map.getZoom() === 12")
+    drawn = wait_drawn(page)
+    at12 = [u for u in asked if "/12/" in u]
+    ids = {f["id"] for layer in tiles_content(at12).values() for f in layer}
+    assert drawn == len(ids) > 0
+    expect(page.locator(".result[data-carrier-id]").first).to_be_visible()
     listed = page.locator(".result[data-carrier-id]").evaluate_all("els => els.map(e => +e.dataset.carrierId)")
-    assert set(listed) <= {c["id"] for c in direct}
-    assert len(listed) == min(len(direct), 200)
-    expect(page.locator("#list-count")).to_have_text(f"视野内 {len(direct):,} 个载体")
-    # Sorted by area, largest first, as the sort box says.
-    areas = [c["area_m2"] for c in sorted(direct, key=lambda c: -c["area_m2"])][: len(listed)]
-    assert [next(c["area_m2"] for c in direct if c["id"] == i) for i in listed] == areas
+    assert set(listed) <= ids
+
+    # A filter reaches the tiles: only available carriers are drawn, and the list agrees.
+    open_filters(page)
+    with page.expect_request(lambda r: "/tiles/land,factories/12/" in r.url and "status=available" in r.url):
+        page.select_option("#f-status", "available")
+    drawn = wait_drawn(page)
+    filtered = [u for u in asked if "status=available" in u]
+    content = tiles_content(filtered)
+    ids = {f["id"] for layer in content.values() for f in layer}
+    assert drawn == len(ids) > 0
+    assert {f["properties"]["status"] for layer in content.values() for f in layer} == {"available"}
+    expect(page.locator(".chip[data-remove=status]")).to_be_visible()
+    page.wait_for_selector(".result[data-carrier-id]")
+    listed = page.locator(".result[data-carrier-id]").evaluate_all("els => els.map(e => +e.dataset.carrierId)")
+    assert listed and set(listed) <= ids
+    shots(page, "carriers-filtered")
+    user.assert_clean()
+
+
+def test_clicking_a_plot_on_the_map_opens_its_drawer(new_page: Callable[..., UserPage], live_server: str) -> None:
+    plot = api(live_server, "carriers", kind="land", limit=1)["items"][0]
+    inside = shapely.point_on_surface(shapely.from_geojson(json.dumps(plot["geometry"])))
+    user = new_page()
+    page = user.page
+    page.goto(f"{live_server}/?c={inside.y},{inside.x},16&layers=carriers")  # no parks: nothing over the plot
+    wait_drawn(page)
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the view's centre: the plot
+    expect(page.locator("#detail h2")).to_have_text(plot["name"])
+    assert url_state(page)["open"] == f"carrier:{plot['id']}"
+    user.assert_clean()
+
+
+@pytest.mark.parametrize(("basemap", "stub", "tile_xyz", "shifted"), [
+    ("amap", "autonavi.com", amap_tile, True),
+    ("osm", "tile.openstreetmap.org", osm_tile, False),
+])
+def test_carrier_tiles_line_up_with_the_basemap_datum(new_page: Callable[..., UserPage], live_server: str,
+                                                      basemap: str, stub: str,
+                                                      tile_xyz: Callable[[str], tuple[int, int, int]],
+                                                      shifted: bool) -> None:
+    """The tiles are WGS-84: on Amap each feature is drawn shifted to GCJ-02, like every overlay.
+    A factory opens where it lies on the basemap, not where its raw coordinates would put it."""
+    factory = api(live_server, "carriers", kind="factory", limit=1)["items"][0]
+    lon, lat = factory["geometry"]["coordinates"]
+    user = new_page(stub_tiles=stub)
+    page = user.page
+    page.goto(f"{live_server}/?bm={basemap}&c={lat},{lon},15&layers=carriers")
+    page.wait_for_selector("img.leaflet-tile-loaded")
+    wait_drawn(page)
+    right, wrong = (wgs84_to_gcj02(lon, lat), (lon, lat)) if shifted else ((lon, lat), wgs84_to_gcj02(lon, lat))
+    wrong_px, right_px = basemap_pixel(page, tile_xyz, *wrong), basemap_pixel(page, tile_xyz, *right)
+    assert math.dist(wrong_px, right_px) > 40  # ~60 px at zoom 15 here
+    page.mouse.click(*wrong_px)
+    page.wait_for_timeout(300)
+    title = page.locator("#detail h2")
+    assert not title.count() or title.inner_text() != factory["name"]
+    page.mouse.click(*right_px)
+    expect(page.locator("#detail h2")).to_have_text(factory["name"])
     user.assert_clean()

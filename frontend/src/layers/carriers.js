@@ -1,22 +1,41 @@
-// Available carriers from park zoom on: land plots as polygons, factories and offices as
-// points, coloured by status. Drawn on canvas: a view may hold a thousand plots.
+// Available carriers, drawn from the vector tiles /tiles/land,factories (app/tiles) from city
+// zoom on: land plots as polygons and factories and offices as points, coloured by status;
+// below the tiles' detail zoom the server counts them per grid cell, drawn as circles sized
+// by the count. The tiles take the map's filters with the very parameters data.js sends for
+// the list, so the map and the list show the same set without the map downloading a table.
 //
-// The features come from data.js (bbox-limited GeoJSON). To draw vector tiles instead,
-// replace draw() with a tile layer; selection and the legend stay as they are.
+// Tiles are asked for whole features (clip=false): a plot crossing a tile's edge arrives
+// whole in both tiles and is drawn once, with no seam. Each feature is drawn through toMap()
+// on the page's canvas, so it lines up on the Amap (GCJ-02) basemap like every overlay.
 import L from '../leaflet.js';
+import { query } from '../api.js';
 import { codeLabel, codeList, t } from '../i18n.js';
 import * as state from '../state.js';
-import { CARRIER_MIN_ZOOM, carriers } from '../data.js';
-import { coordsToMap, onDatumChange } from '../map.js';
+import { filterParams, onStale } from '../data.js';
+import { esc, num } from '../format.js';
+import { coordsToMap, onDatumChange, viewBbox } from '../map.js';
+import { fetchTile, tilesCovering } from '../tiles.js';
 import { registerLayer } from './registry.js';
 
+export const CARRIER_TILE_MIN_ZOOM = 8;
+const TILE_MAX_ZOOM = 16; // the server's last carrier zoom: closer views draw its tiles' features
+const TILE_LAYERS = 'land,factories';
+const VIEW_PAD = 0.1; // tiles a little beyond the view, so a short pan shows drawn features
+const MOVE_DEBOUNCE_MS = 100;
+const MU_M2 = 10000 / 15;
 const STATUS_COLOUR = { available: '#2b8a3e', reserved: '#e67700', taken: '#868e96' };
+const CELL_COLOUR = { land: '#1971c2', factories: '#9c36b5' };
 
 let map;
 let visible = false;
-let layer = null;
-let chip = null; // what the layer cannot show yet: "zoom in", "loading", "only the first N"
-
+let chip = null; // what the layer cannot show (yet): "zoom in", "loading", "failed"
+let failed = false;
+let moving = false; // between the map starting to move and the tiles of its new view being asked for
+let wanted = new Map(); // url -> {z, x, y}: the tiles the view needs
+const loaded = new Map(); // url -> {z, layers: {name: [feature]}}
+const pending = new Map(); // url -> AbortController
+const drawn = new Map(); // feature key -> Leaflet layer
+const group = L.layerGroup();
 const renderer = L.canvas({ pane: 'carriers', padding: 0.3 });
 
 function selectedId() {
@@ -27,52 +46,143 @@ function selectedId() {
 function style(feature) {
   const colour = STATUS_COLOUR[feature.properties.status] || '#868e96';
   const selected = feature.id === selectedId();
+  const point = feature.geometry.type === 'Point';
   return {
-    color: selected ? '#0b3d91' : colour,
+    color: selected ? '#0b3d91' : point ? '#fff' : colour,
     weight: selected ? 3 : 1.2,
     fillColor: colour,
-    fillOpacity: selected ? 0.55 : 0.3,
+    fillOpacity: point ? 0.85 : selected ? 0.55 : 0.3,
     dashArray: feature.properties.published === false ? '4 3' : null, // unpublished: staff only
-    renderer,
-    pane: 'carriers',
   };
 }
 
 function updateChip() {
-  const { status, truncated, features } = carriers.get();
   let text = '';
-  if (visible && status === 'zoom') text = t('map.carrierZoom');
-  else if (visible && status === 'loading') text = t('map.loadingCarriers');
-  else if (visible && status === 'ready' && truncated) text = t('map.carriersTruncated', { shown: features.length });
+  if (visible && map.getZoom() < CARRIER_TILE_MIN_ZOOM) text = t('map.carrierZoom');
+  else if (visible && pending.size) text = t('map.loadingCarriers');
+  else if (visible && failed) text = t('map.carriersFailed');
   chip.textContent = text;
   chip.hidden = !text;
 }
 
-function draw() {
-  updateChip();
-  layer?.remove();
-  layer = null;
-  const { features, status } = carriers.get();
-  if (!visible || status !== 'ready' || !features.length) return;
-  layer = L.geoJSON({ type: 'FeatureCollection', features }, {
+function carrierLayer(f) {
+  const layer = L.GeoJSON.geometryToLayer(f, {
     coordsToLatLng: coordsToMap,
-    style,
-    pointToLayer: (f, latlng) => L.circleMarker(latlng, { ...style(f), radius: 6, fillOpacity: 0.85, color: '#fff' }),
-    onEachFeature: (f, l) => {
-      const area = f.properties.area_mu;
-      l.bindTooltip(`${f.properties.name}<br>${codeLabel('carrier_kind', f.properties.kind)} · ${area} 亩 ·
-        ${codeLabel('carrier_status', f.properties.status)}`, { sticky: true });
-      l.on('click', () => state.set({ open: { kind: 'carrier', id: f.id } }, { history: 'push' }));
-    },
-  }).addTo(map);
+    pointToLayer: (feature, latlng) => L.circleMarker(latlng, { radius: 6, renderer, pane: 'carriers' }),
+    renderer,
+    pane: 'carriers',
+  });
+  layer.feature = f;
+  layer.setStyle(style(f));
+  const p = f.properties;
+  layer.bindTooltip(`${esc(p.name)}<br>${codeLabel('carrier_kind', p.kind)} · ${num(p.area_m2 / MU_M2, 1)}
+    ${t('unit.mu')} · ${codeLabel('carrier_status', p.status)}`, { sticky: true });
+  layer.on('click', () => state.set({ open: { kind: 'carrier', id: f.id } }, { history: 'push' }));
+  return layer;
+}
+
+function cellLayer(f, layerName) {
+  const n = f.properties.count;
+  const latlng = coordsToMap(f.geometry.coordinates);
+  const kind = codeLabel('carrier_kind', layerName === 'land' ? 'land' : 'factory');
+  const cell = L.circleMarker(latlng, {
+    renderer, pane: 'carriers', radius: 5 + 2 * Math.log2(n), color: '#fff', weight: 1,
+    fillColor: CELL_COLOUR[layerName], fillOpacity: 0.6,
+  });
+  cell.bindTooltip(t('map.carrierCell', { n: num(n, 0), kind }), { sticky: true });
+  cell.on('click', () => map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom())));
+  return cell;
+}
+
+/** Draw what the loaded tiles hold, each feature once; drop what no loaded tile holds. */
+function sync() {
+  if (!pending.size) {
+    // Tiles of a former view or zoom stay drawn until the new ones have all come.
+    [...loaded.keys()].filter((url) => !wanted.has(url)).forEach((url) => loaded.delete(url));
+  }
+  const features = new Map();
+  loaded.forEach(({ z, layers }, url) => Object.entries(layers).forEach(([name, list]) => list.forEach((f, i) => {
+    // A carrier is in every tile it meets; a grid cell belongs to its own tile.
+    const key = f.properties.count ? `${url}#${name}${i}` : `${name}:${z}:${f.id}`;
+    if (!features.has(key)) features.set(key, [f, name]);
+  })));
+  drawn.forEach((layer, key) => {
+    if (!features.has(key)) {
+      group.removeLayer(layer);
+      drawn.delete(key);
+    }
+  });
+  const isPoint = (f) => f.geometry.type === 'Point';
+  const added = [...features].filter(([key]) => !drawn.has(key))
+    .sort(([, [a]], [, [b]]) => isPoint(a) - isPoint(b));
+  added.forEach(([key, [f, name]]) => {
+    const layer = f.properties.count ? cellLayer(f, name) : carrierLayer(f);
+    drawn.set(key, layer);
+    group.addLayer(layer);
+  });
+  if (added.some(([, [f]]) => !isPoint(f))) {
+    // Factories stay clickable over the plots drawn after them: the canvas draws in order.
+    drawn.forEach((layer) => { if (layer.feature && isPoint(layer.feature)) layer.bringToFront(); });
+  }
+  updateChip();
+  if (visible && !moving && !pending.size && wanted.size) {
+    // Read by the browser tests and bench/frontend_load.py.
+    document.body.dataset.carriersDrawn = String(drawn.size);
+    if (!performance.getEntriesByName('carriers-drawn').length) performance.mark('carriers-drawn');
+  }
+}
+
+async function load(url, address) {
+  const controller = new AbortController();
+  pending.set(url, controller);
+  try {
+    const layers = await fetchTile(url, address, controller.signal);
+    if (pending.get(url) !== controller) return;
+    loaded.set(url, { z: address.z, layers });
+    failed = false;
+  } catch (err) {
+    if (pending.get(url) !== controller) return; // replaced or aborted: a newer view took over
+    failed = true;
+  }
+  pending.delete(url);
+  sync();
+}
+
+function clearDrawn() {
+  group.clearLayers();
+  drawn.clear();
+}
+
+/** Ask for the tiles the view needs (with the map's filters) and abort those no longer needed. */
+function refresh() {
+  moving = false;
+  if (!visible || map.getZoom() < CARRIER_TILE_MIN_ZOOM) {
+    wanted = new Map();
+    pending.forEach((controller) => controller.abort());
+    pending.clear();
+    loaded.clear();
+    clearDrawn();
+    updateChip();
+    return;
+  }
+  const z = Math.min(TILE_MAX_ZOOM, Math.floor(map.getZoom()));
+  const q = query({ clip: 'false', ...filterParams(state.get().filters) });
+  const bbox = viewBbox(VIEW_PAD).split(',').map(Number);
+  wanted = new Map(tilesCovering(bbox, z).map((a) => [`/tiles/${TILE_LAYERS}/${a.z}/${a.x}/${a.y}.mvt?${q}`, a]));
+  pending.forEach((controller, url) => {
+    if (!wanted.has(url)) {
+      controller.abort();
+      pending.delete(url);
+    }
+  });
+  wanted.forEach((address, url) => {
+    if (!loaded.has(url) && !pending.has(url)) load(url, address);
+  });
+  sync();
 }
 
 export function restyleCarriers() {
-  layer?.eachLayer((l) => {
-    const s = style(l.feature);
-    if (l.feature.geometry.type === 'Point') l.setStyle({ ...s, fillOpacity: 0.85, color: s.weight > 2 ? s.color : '#fff' });
-    else l.setStyle(s);
-  });
+  drawn.forEach((layer) => { if (layer.feature) layer.setStyle(style(layer.feature)); });
 }
 
 function legend() {
@@ -80,7 +190,8 @@ function legend() {
     style="--c:${STATUS_COLOUR[c.code]}"></span>${codeLabel('carrier_status', c.code)}</li>`).join('');
   return `<ul class="legend-list legend-inline">${rows}</ul>
     <ul class="legend-list legend-inline"><li><span class="legend-swatch plot"></span>${codeLabel('carrier_kind', 'land')}</li>
-    <li><span class="legend-dot"></span>${codeLabel('carrier_kind', 'factory')} / ${codeLabel('carrier_kind', 'office')}</li></ul>`;
+    <li><span class="legend-dot"></span>${codeLabel('carrier_kind', 'factory')} / ${codeLabel('carrier_kind', 'office')}</li></ul>
+    <p class="legend-note"><span class="legend-dot" style="background:${CELL_COLOUR.land}"></span>${t('legend.carrierCell')}</p>`;
 }
 
 export function initCarriers(theMap) {
@@ -88,14 +199,39 @@ export function initCarriers(theMap) {
   chip = L.DomUtil.create('div', 'map-chip', map.getContainer());
   chip.hidden = true;
   chip.setAttribute('role', 'status');
-  state.subscribe((s, changed) => { if (changed.has('lang')) updateChip(); });
-  carriers.listen(draw);
-  onDatumChange(draw);
+  let moveTimer = null;
+  map.on('movestart', () => {
+    moving = true;
+    delete document.body.dataset.carriersDrawn;
+  });
+  map.on('moveend', () => {
+    clearTimeout(moveTimer);
+    moveTimer = setTimeout(refresh, MOVE_DEBOUNCE_MS);
+  });
+  state.subscribe((s, changed) => {
+    if (changed.has('filters')) {
+      delete document.body.dataset.carriersDrawn;
+      refresh();
+    }
+    if (changed.has('lang')) {
+      clearDrawn(); // tooltips are written in the page's language
+      sync();
+    }
+  });
+  onDatumChange(() => {
+    clearDrawn();
+    sync();
+  });
+  // A save, a sign-in or a sign-out: ask for the tiles in view again (the browser revalidates
+  // them by ETag), keeping the drawn ones until the answers replace them.
+  onStale(() => wanted.forEach((address, url) => { if (!pending.has(url)) load(url, address); }));
   registerLayer({
-    id: 'carriers', group: 'carriers', titleKey: 'layer.carriers', legend, minZoom: CARRIER_MIN_ZOOM,
+    id: 'carriers', group: 'carriers', titleKey: 'layer.carriers', legend, minZoom: CARRIER_TILE_MIN_ZOOM,
     setVisible(on) {
       visible = on;
-      draw();
+      if (on) group.addTo(map);
+      else group.remove();
+      refresh();
     },
   });
 }
