@@ -17,10 +17,19 @@ function notify(slow = false) {
 }
 
 export class ApiError extends Error {
-  constructor(message, status = 0) {
+  /** `body` is the server's error body ({error: {code, message, details}, current?}) when it sent one. */
+  constructor(message, status = 0, body = null) {
     super(message);
     this.status = status;
+    this.body = body;
   }
+}
+
+// The CSRF token of the signed-in session (auth.js sets it): every write sends it back.
+let csrfToken = null;
+
+export function setCsrfToken(token) {
+  csrfToken = token || null;
 }
 
 /** The query string of an object, leaving out empty values. */
@@ -33,22 +42,28 @@ export function query(params) {
 }
 
 /**
- * GET JSON. `signal` aborts it (a newer request replaces an older one); an aborted request
- * rejects with an AbortError that callers ignore. Errors carry a message for the user.
+ * One request to the API, JSON in and out: `{status, body, etag}`. Writes (anything but GET)
+ * carry the session's CSRF token. `signal` aborts it (a newer request replaces an older one);
+ * an aborted request rejects with an AbortError that callers ignore. Errors are ApiErrors
+ * with a message for the user and the server's error body.
  */
-export async function getJSON(path, { signal, onSlow } = {}) {
+export async function request(method, path, { body, headers = {}, signal, onSlow } = {}) {
   const controller = new AbortController();
   const abort = () => controller.abort();
   signal?.addEventListener('abort', abort);
   let timedOut = false;
   const timer = setTimeout(() => { timedOut = true; controller.abort(); }, TIMEOUT_MS);
   const slowTimer = setTimeout(() => { onSlow?.(); notify(true); }, SLOW_MS);
+  const sent = { Accept: 'application/json', ...headers };
+  if (body !== undefined) sent['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) sent['X-CSRF-Token'] = csrfToken;
   pending += 1;
   notify();
   try {
     let response;
     try {
-      response = await fetch(path, { signal: controller.signal, headers: { Accept: 'application/json' } });
+      response = await fetch(path, { method, signal: controller.signal, headers: sent,
+        body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
       if (timedOut) throw new ApiError(t('error.timeout'));
       if (signal?.aborted) throw err;
@@ -56,13 +71,15 @@ export async function getJSON(path, { signal, onSlow } = {}) {
     }
     if (!response.ok) {
       let message = t('error.server', { status: response.status });
+      let errorBody = null;
       try {
-        const body = await response.json();
-        if (body?.error) message = getLang() === 'zh' ? body.error.message_zh : body.error.message;
+        errorBody = await response.json();
+        if (errorBody?.error) message = getLang() === 'zh' ? errorBody.error.message_zh : errorBody.error.message;
       } catch { /* not JSON: keep the generic message */ }
-      throw new ApiError(message, response.status);
+      throw new ApiError(message, response.status, errorBody);
     }
-    return await response.json();
+    const text = response.status === 204 ? '' : await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, etag: response.headers.get('ETag') };
   } finally {
     clearTimeout(timer);
     clearTimeout(slowTimer);
@@ -70,6 +87,11 @@ export async function getJSON(path, { signal, onSlow } = {}) {
     pending -= 1;
     notify();
   }
+}
+
+/** GET JSON: the body of request('GET', ...). */
+export async function getJSON(path, options = {}) {
+  return (await request('GET', path, options)).body;
 }
 
 export function isAbort(err) {

@@ -2,6 +2,7 @@
 // list and the drawer. Parks are requested first, before anything else is set up, because
 // they are what a visitor waits for.
 import './styles/main.css';
+import './styles/chains.css';
 import { getJSON, onActivity } from './api.js';
 import { applyStatic, setCodes, setLang, t } from './i18n.js';
 import * as state from './state.js';
@@ -13,12 +14,16 @@ import { initParks } from './layers/parks.js';
 import { initCooperation } from './layers/cooperation.js';
 import { initCarriers } from './layers/carriers.js';
 import { initClusters } from './layers/clusters.js';
+import { initGaps } from './layers/gaps.js';
+import { initTargets } from './layers/targets.js';
 import { initFilters, setIndustries } from './filters.js';
 import { initSearch } from './search.js';
 import { initResults } from './results.js';
 import { initDetail } from './detail.js';
 import { initShare } from './share.js';
 import { initPanel, isPhone, setSheet } from './panel.js';
+import { loadSession } from './chains/session.js';
+import { initWorkbench } from './chains/workbench.js';
 
 const $ = (sel) => document.querySelector(sel);
 const MOVE_DEBOUNCE_MS = 250;
@@ -52,8 +57,10 @@ async function start() {
   });
   loadParks(initial.filters);
   regions('city').catch(() => {}); // wanted by the province view's counts; errors surface where it is used
+  const session = loadSession(); // staff get the chain views and layers
   const [config, codes] = await Promise.all([getJSON('/api/v1/config'), getJSON('/api/v1/codes')]);
   setCodes(codes);
+  await session;
 
   const map = createMap($('#map'), config);
   initRegions(map);
@@ -61,6 +68,8 @@ async function start() {
   initCooperation(map);
   initCarriers(map);
   initClusters(map);
+  initGaps(map);
+  initTargets(map);
   const control = new LayerControl();
   state.set({ basemap: setBasemap(initial.basemap || config.default_basemap) });
   control.addTo(map);
@@ -101,6 +110,7 @@ async function start() {
   initDetail($('#detail'), { zoomOnFirstOpen: !initial.view });
   initShare($('#share-btn'), $('#share-dialog'));
   initPanel($('#panel'), $('#sheet-handle'));
+  initWorkbench(map);
   refreshCarriers();
 
   parks.listen((p) => { if (p.status === 'ready') setIndustries(p.features.flatMap((f) => f.properties.leading_industries)); });

@@ -12,15 +12,17 @@ export const GROUPS = ['admin', 'parks', 'carriers', 'industry'];
 const layers = [];
 
 /**
- * def: {id, group, titleKey, legend(): html string, setVisible(bool), minZoom?}
+ * def: {id, group, titleKey, legend(): html string, setVisible(bool), minZoom?, available?(): bool}
  * The layer draws itself; the registry only tells it when it is on or off.
  */
 export function registerLayer(def) {
   layers.push(def);
 }
 
+const offered = (layer) => !layer.available || layer.available();
+
 export function applyVisibility(visibleIds) {
-  layers.forEach((layer) => layer.setVisible(visibleIds.includes(layer.id)));
+  layers.forEach((layer) => layer.setVisible(visibleIds.includes(layer.id) && offered(layer)));
 }
 
 function basemapHtml(current) {
@@ -35,7 +37,7 @@ function basemapHtml(current) {
 }
 
 function groupHtml(group, visible, zoom) {
-  const members = layers.filter((l) => l.group === group);
+  const members = layers.filter((l) => l.group === group && offered(l));
   if (!members.length) return '';
   const rows = members.map((l) => {
     const on = visible.includes(l.id);
