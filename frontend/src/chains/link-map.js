@@ -26,17 +26,19 @@ function draw() {
   });
 }
 
-/** Room the workbench leaves for the map at the bottom: on a phone it lies over the map. */
-function padding() {
-  const sheet = document.querySelector('.workbench');
+/** fitBounds padding that keeps what is fitted clear of the open layer control, the phone's
+ * top bar and the workbench sheet, which on a phone lies over the map. */
+export function fitPadding() {
+  const control = document.querySelector('.layer-control.is-open');
+  const sheet = document.querySelector('.workbench:not([hidden])');
   const bottom = isPhone() && sheet ? sheet.offsetHeight + 16 : 24;
-  return { paddingTopLeft: [24, isPhone() ? 70 : 24], paddingBottomRight: [24, bottom] };
+  return { paddingTopLeft: [24, isPhone() ? 70 : 24], paddingBottomRight: [(control?.offsetWidth ?? 0) + 24, bottom] };
 }
 
 export function showEnterprises(features) {
   shown = features;
   draw();
-  if (shown.length) map.fitBounds(group.getBounds(), { ...padding(), maxZoom: 12 });
+  if (shown.length) map.fitBounds(group.getBounds(), { ...fitPadding(), maxZoom: 12 });
 }
 
 export function clearEnterprises() {

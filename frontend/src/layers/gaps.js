@@ -1,7 +1,8 @@
 // Chain gaps (产业链短板), for staff: where a chain has links with no local enterprise (缺) or
 // too few or too small ones (弱), drawn over the area they should be filled in (a cluster's
-// parks, a park, or a region). One shape per area, red when a link is missing there, amber
-// when links are only weak; a point grows with the number of gaps. The tooltip lists them.
+// parks, a park, or a region). One shape per area, the darker red the more links are missing
+// there, amber when links are only weak; a point grows with the number of gaps. The tooltip
+// lists them.
 import L from '../leaflet.js';
 import { getJSON } from '../api.js';
 import { t } from '../i18n.js';
@@ -10,7 +11,13 @@ import { coordsToMap, onDatumChange } from '../map.js';
 import { isStaff } from '../chains/session.js';
 import { registerLayer } from './registry.js';
 
-const COLOURS = { missing: '#c92a2a', weak: '#f08c00' };
+// Severity of an area: by its number of missing links (min), amber with none missing.
+const SEVERITY = [
+  { min: 7, key: 'missing7', colour: '#7a1010' },
+  { min: 4, key: 'missing4', colour: '#c92a2a' },
+  { min: 1, key: 'missing1', colour: '#ff6b6b' },
+  { min: 0, key: 'weak', colour: '#f08c00' },
+];
 const TIP_ROWS = 12;
 
 let map;
@@ -42,9 +49,9 @@ function draw() {
   if (!visible || !areas) return;
   areas.forEach((area) => {
     const missing = area.gaps.filter((g) => g.gap_class === 'missing').length;
-    const severity = missing ? 'missing' : 'weak';
-    const style = { color: COLOURS[severity], fillColor: COLOURS[severity], weight: 2, fillOpacity: 0.3,
-      className: `gap-area gap-${severity}` };
+    const severity = SEVERITY.find((s) => missing >= s.min);
+    const style = { color: severity.colour, fillColor: severity.colour, weight: 2, fillOpacity: 0.35,
+      className: `gap-area gap-${severity.key}` };
     group.addLayer(L.geoJSON(area.geometry, {
       pane: 'choropleth',
       coordsToLatLng: coordsToMap,
@@ -55,8 +62,8 @@ function draw() {
 }
 
 function legend() {
-  return `<ul class="legend-list">${Object.entries(COLOURS).map(([c, colour]) =>
-    `<li><span class="legend-swatch" style="--c:${colour}"></span>${t(`gapLayer.${c}`)}</li>`).join('')}</ul>
+  return `<ul class="legend-list">${SEVERITY.map((s) =>
+    `<li><span class="legend-swatch" style="--c:${s.colour}"></span>${t(`gapLayer.${s.key}`)}</li>`).join('')}</ul>
     <p class="legend-note">${t('gapLayer.note')}</p>`;
 }
 

@@ -7,6 +7,7 @@ import { codeLabel, codeList, t } from '../i18n.js';
 import { esc } from '../format.js';
 import { onDatumChange, toMap } from '../map.js';
 import { isStaff } from '../chains/session.js';
+import { fitPadding } from '../chains/link-map.js';
 import { registerLayer } from './registry.js';
 
 const CHINA_BOUNDS = [[10, 65], [56, 140]];
@@ -44,10 +45,7 @@ function draw() {
 function fitAll() {
   const points = features.flatMap((f) => [f.geometry.coordinates, f.properties.intended_park_location?.coordinates]
     .filter(Boolean).map(([lng, lat]) => toMap(lat, lng)));
-  // Keep them clear of the open layer control, where the layer was just turned on.
-  const control = document.querySelector('.layer-control.is-open');
-  const right = (control?.offsetWidth ?? 0) + 30;
-  if (points.length) map.fitBounds(L.latLngBounds(points), { paddingTopLeft: [30, 30], paddingBottomRight: [right, 30] });
+  if (points.length) map.fitBounds(L.latLngBounds(points), fitPadding());
 }
 
 function setChinaWide(on) {
