@@ -4,9 +4,11 @@ from sqlalchemy import (
     CheckConstraint,
     Computed,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -73,6 +75,13 @@ class Carrier(ProvenanceColumns, Base):
         CheckConstraint("storey_height_m > 0", name="storey_height_positive"),
         CheckConstraint("floor_load_t_m2 > 0", name="floor_load_positive"),
         *_range_checks(),
+        # Counting a park's matching carriers reads only this index (see migration 0006).
+        Index("ix_carriers_park_cover", "park_id",
+              postgresql_include=["published", "status", "kind", "area_m2", "price_wan_per_mu"]),
+        # The land and factory layers (OGC, tiles) each use their own spatial index.
+        Index("ix_carriers_land_geom", "geom", postgresql_using="gist", postgresql_where=text("kind = 'land'")),
+        Index("ix_carriers_building_geom", "geom", postgresql_using="gist",
+              postgresql_where=text("kind <> 'land'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

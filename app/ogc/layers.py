@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
 
 from app.carriers import queries as carriers
 from app.carriers.models import Carrier
@@ -116,7 +116,9 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         description="可供出让的工业用地地块（含标准地）的宗地范围。Industrial land plots on offer, as parcels.",
         output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Polygon", scope="carriers",
         tables=_CARRIER_TABLES,
-        where=(Carrier.kind == "land",),
+        # A literal, not a parameter: a prepared statement's generic plan can then still use the
+        # partial spatial index of land plots (migration 0006).
+        where=(Carrier.kind == literal_column("'land'"),),
         tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "land_use", "price_wan_per_mu", "is_standard_land"),
                       detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
     ),
@@ -125,7 +127,7 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         description="可租售的标准厂房与楼宇的位置。Standard factories and office space for rent or sale, as points.",
         output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Point", scope="carriers",
         tables=_CARRIER_TABLES,
-        where=(Carrier.kind != "land",),
+        where=(Carrier.kind != literal_column("'land'"),),
         tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "rent_yuan_m2_month", "floors"),
                       detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
     ),

@@ -36,6 +36,8 @@ function source(initial) {
       }
     },
     abort() { controller?.abort(); },
+    /** Forget what was loaded, so that the next load asks the server again. */
+    forget() { value = { ...value, key: null }; },
   };
 }
 
@@ -93,6 +95,29 @@ export function regions(level) {
 /** The name of a region whose level has been loaded, else undefined. */
 export function regionName(adcode) {
   return regionNames.get(adcode);
+}
+
+/** Cities with their counties, for region pickers: [{adcode, name, counties: [{adcode, name}]}]. */
+export async function regionTree() {
+  const [cities, counties] = await Promise.all([regions('city'), regions('county')]);
+  return cities.features.map((c) => ({
+    adcode: c.id, name: c.properties.name,
+    counties: counties.features.filter((f) => f.properties.parent_adcode === c.id)
+      .map((f) => ({ adcode: f.id, name: f.properties.name })),
+  }));
+}
+
+const staleListeners = new Set();
+
+/** The records changed (a save, someone signed in or out): whoever shows them loads them again. */
+export function markStale() {
+  parks.forget();
+  carriers.forget();
+  staleListeners.forEach((fn) => fn());
+}
+
+export function onStale(fn) {
+  staleListeners.add(fn);
 }
 
 let clusterList = null;

@@ -6,11 +6,12 @@ import { getJSON, isAbort, query } from './api.js';
 import { codeLabel, t } from './i18n.js';
 import * as state from './state.js';
 import { area, date, esc, num, range, withUnit } from './format.js';
-import { regionName } from './data.js';
+import { onStale, regionName } from './data.js';
 import { coordsToMap, getMap, onDatumChange, toMap } from './map.js';
 import { fitGeometry, flyToPark } from './navigate.js';
 import { highlightPark } from './layers/parks.js';
 import { restyleCarriers } from './layers/carriers.js';
+import { draftBadge, onStaffAction, staffBar } from './edit/staff.js';
 
 const CARRIERS_IN_DRAWER = 6;
 // Radius of the "somewhere around here" circle drawn for a park whose point is approximate.
@@ -78,8 +79,10 @@ function parkHtml(p, carrierPage) {
     `<span class="badge level-${p.level}">${codeLabel('park_level', p.level)}</span>`,
     `<span class="badge type t-${p.type}">${codeLabel('park_type', p.type)}</span>`,
     p.is_demo ? `<span class="badge demo">${t('detail.demo')}</span>` : '',
+    draftBadge(p),
   ], `park-dot t-${p.type} l-${p.level}`)}
   <div class="detail-body">
+    ${staffBar('park', p)}
     ${provenance(p)}
     ${approx ? `<p class="approx-warning" data-approx>${t('detail.approxWarning', { scope: t(`detail.scope.${p.location_precision}`) })}</p>` : ''}
     <dl class="kvs">
@@ -125,8 +128,10 @@ function carrierHtml(c) {
     `<span class="badge status s-${c.status}">${codeLabel('carrier_status', c.status)}</span>`,
     c.is_standard_land ? `<span class="badge">${t('detail.standardLand')}</span>` : '',
     c.is_demo ? `<span class="badge demo">${t('detail.demo')}</span>` : '',
+    draftBadge(c),
   ], `status-dot s-${c.status}`)}
   <div class="detail-body">
+    ${staffBar('carrier', c)}
     ${provenance(c)}
     <dl class="kvs">
       ${row(t('detail.park'), `<button type="button" class="link" data-open-park="${c.park_id}">${esc(c.park_name)}</button>`)}
@@ -240,6 +245,7 @@ export function initDetail(element, { zoomOnFirstOpen }) {
     if (e.target.closest('[data-close]')) state.set({ open: null }, { history: 'push' });
     else if (e.target.closest('[data-zoom-to]')) zoomTo();
     else if (e.target.closest('[data-retry]')) load(state.get().open, { zoom: false });
+    else if (e.target.closest('[data-staff]') && current?.item) onStaffAction(root, e.target.closest('[data-staff]'), current);
     else if (e.target.closest('[data-open-carrier]')) {
       state.set({ open: { kind: 'carrier', id: Number(e.target.closest('[data-open-carrier]').dataset.openCarrier) } },
         { history: 'push' });
@@ -260,5 +266,7 @@ export function initDetail(element, { zoomOnFirstOpen }) {
     else if (changed.has('lang')) render();
   });
   onDatumChange(drawSelection);
+  // Saved, or signed in or out: the same record may now read differently (or not at all).
+  onStale(() => { if (current) load(state.get().open, { zoom: false }); });
   load(state.get().open, { zoom: zoomOnFirstOpen });
 }

@@ -2,7 +2,7 @@
 // data.js reloads, and the map and the list follow.
 import { codeLabel, codeList, t } from './i18n.js';
 import * as state from './state.js';
-import { clusters, regionName, regions } from './data.js';
+import { clusters, regionName, regionTree } from './data.js';
 import { esc } from './format.js';
 
 let root;
@@ -112,12 +112,8 @@ export function initFilters(element) {
     if (chip) state.setFilters({ [chip.dataset.remove]: '' });
     if (e.target.closest('[data-clear]')) clearFilters();
   });
-  Promise.all([regions('city'), regions('county')]).then(([cities, counties]) => {
-    cityOptions = cities.features.map((c) => ({
-      adcode: c.id, name: c.properties.name,
-      counties: counties.features.filter((f) => f.properties.parent_adcode === c.id)
-        .map((f) => ({ adcode: f.id, name: f.properties.name })),
-    }));
+  regionTree().then((tree) => {
+    cityOptions = tree;
     render();
   }).catch(() => { /* the select keeps "whole province"; the regions layer reports the failure */ });
   clusters().then((list) => { clusterList = list; render(); }).catch(() => {});

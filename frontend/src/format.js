@@ -40,3 +40,12 @@ export function date(value) {
   if (!value) return t('detail.unknownDate');
   return String(value).slice(0, 10);
 }
+
+/** A timestamp from the API as local "YYYY-MM-DD HH:mm" (the API writes UTC). */
+export function dateTime(value) {
+  if (!value) return t('detail.none');
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return String(value);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

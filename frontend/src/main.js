@@ -2,11 +2,12 @@
 // list and the drawer. Parks are requested first, before anything else is set up, because
 // they are what a visitor waits for.
 import './styles/main.css';
+import './styles/staff.css';
 import './styles/chains.css';
 import { getJSON, onActivity } from './api.js';
 import { applyStatic, setCodes, setLang, t } from './i18n.js';
 import * as state from './state.js';
-import { loadCarriers, loadParks, parks, regions } from './data.js';
+import { loadCarriers, loadParks, markStale, onStale, parks, regions } from './data.js';
 import { JIANGXI_BOUNDS, createMap, fromMap, setBasemap, toMap, viewBbox } from './map.js';
 import { LayerControl, applyVisibility } from './layers/registry.js';
 import { initRegions } from './layers/regions.js';
@@ -22,7 +23,11 @@ import { initResults } from './results.js';
 import { initDetail } from './detail.js';
 import { initShare } from './share.js';
 import { initPanel, isPhone, setSheet } from './panel.js';
-import { loadSession } from './chains/session.js';
+import { initAuth, onAuthChange } from './auth.js';
+import { initScope } from './layers/scope.js';
+import { closeEditor, initEditor } from './edit/editor.js';
+import { initStaffTools } from './edit/tools.js';
+import { initAdmin } from './admin.js';
 import { initWorkbench } from './chains/workbench.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -57,10 +62,10 @@ async function start() {
   });
   loadParks(initial.filters);
   regions('city').catch(() => {}); // wanted by the province view's counts; errors surface where it is used
-  const session = loadSession(); // staff get the chain views and layers
-  const [config, codes] = await Promise.all([getJSON('/api/v1/config'), getJSON('/api/v1/codes')]);
+  // Who is signed in decides what the page offers; the data loads carry the session cookie anyway.
+  const [config, codes] = await Promise.all([getJSON('/api/v1/config'), getJSON('/api/v1/codes'),
+    initAuth($('#user-area'))]);
   setCodes(codes);
-  await session;
 
   const map = createMap($('#map'), config);
   initRegions(map);
@@ -68,6 +73,7 @@ async function start() {
   initCooperation(map);
   initCarriers(map);
   initClusters(map);
+  initScope(map);
   initGaps(map);
   initTargets(map);
   const control = new LayerControl();
@@ -110,8 +116,22 @@ async function start() {
   initDetail($('#detail'), { zoomOnFirstOpen: !initial.view });
   initShare($('#share-btn'), $('#share-dialog'));
   initPanel($('#panel'), $('#sheet-handle'));
+  initEditor();
+  initStaffTools(map);
+  initAdmin();
   initWorkbench(map);
   refreshCarriers();
+  // Signing in or out changes what may be seen (unpublished records, staff layers): reload all.
+  onAuthChange(() => {
+    closeEditor();
+    applyVisibility(state.get().layers);
+    control.render();
+    markStale();
+  });
+  onStale(() => {
+    loadParks(state.get().filters);
+    refreshCarriers();
+  });
 
   parks.listen((p) => { if (p.status === 'ready') setIndustries(p.features.flatMap((f) => f.properties.leading_industries)); });
   $('#lang-btn').addEventListener('click', () => state.set({ lang: state.get().lang === 'zh' ? 'en' : 'zh' }));

@@ -42,6 +42,11 @@ function stateBlock(kind, text, action = '') {
     ${kind === 'loading' ? '<span class="spinner" aria-hidden="true"></span>' : ''}<p>${esc(text)}</p>${action}</div>`;
 }
 
+/** Unpublished records reach signed-in staff only: say so in the list. */
+function draftMark(r) {
+  return r.published === false ? `<em class="draft-badge" data-draft>${t('staff.draft')}</em>` : '';
+}
+
 function parkItem(p, selected) {
   const n = num(p.matching_carriers, 0);
   const side = state.hasCarrierFilters() ? t('list.matching', { n }) : t('list.carriersN', { n });
@@ -53,7 +58,7 @@ function parkItem(p, selected) {
       <small>${esc(p.region_name || '')}${p.location_precision !== 'exact' ? ` · <i>${t('list.approx')}</i>` : ''}</small>
       ${p.leading_industries?.length ? `<small class="industries">${esc(p.leading_industries.join(' · '))}</small>` : ''}
     </div>
-    <span class="result-side">${side}${p.is_demo ? `<em class="demo-badge">${t('detail.demo')}</em>` : ''}</span>
+    <span class="result-side">${side}${p.is_demo ? `<em class="demo-badge">${t('detail.demo')}</em>` : ''}${draftMark(p)}</span>
   </li>`;
 }
 
@@ -68,7 +73,7 @@ function carrierItem(c, selected) {
       <small>${esc(c.park_name)}</small>
     </div>
     <span class="result-side"><span class="status s-${c.status}">${codeLabel('carrier_status', c.status)}</span>
-      ${c.is_demo ? `<em class="demo-badge">${t('detail.demo')}</em>` : ''}</span>
+      ${c.is_demo ? `<em class="demo-badge">${t('detail.demo')}</em>` : ''}${draftMark(c)}</span>
   </li>`;
 }
 

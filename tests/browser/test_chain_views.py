@@ -169,6 +169,13 @@ def test_gap_and_target_layers_are_for_staff_only(new_page: Callable[..., UserPa
     lats = [f["geometry"]["coordinates"][1] for f in targets]
     assert west <= min(lons) and max(lons) <= east and south <= min(lats) and max(lats) <= north
     shots(page, "chains-target-layer")
+
+    # Signing out takes every part of it away again, without reloading the page.
+    page.locator("[data-user-menu]").click()
+    page.locator("[data-logout]").click()
+    expect(page.locator("#workbench-btn")).to_have_count(0)
+    expect(page.locator("input[data-layer=gaps], input[data-layer=targets]")).to_have_count(0)
+    assert page.locator("#workbench, .gap-area, .target-dot, .target-line").count() == 0
     staff.assert_clean()
 
 

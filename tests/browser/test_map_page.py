@@ -259,6 +259,7 @@ def test_overlays_line_up_with_the_basemap_datum(new_page: Callable[..., UserPag
     user = new_page(stub_tiles=stub)
     page = user.open(f"?bm={basemap}&c={lat},{lon},15&layers=parks")
     page.wait_for_selector("img.leaflet-tile-loaded")
+    page.wait_for_selector(f".park-dot[data-park-id='{park['id']}']")  # a busy machine may draw it after the tiles
     to_gcj = drawn_offset(page, park["id"], tile_xyz, gcj_lon, gcj_lat)
     to_wgs = drawn_offset(page, park["id"], tile_xyz, lon, lat)
     # At zoom 15 the GCJ-02 shift here is ~60 px: the marker sits on exactly one of the two.

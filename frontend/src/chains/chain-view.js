@@ -242,14 +242,25 @@ export async function initChainView(element, onShowTargets) {
     await loadOptions();
   } catch (err) {
     coverage = { status: 'error', error: err.message };
-    render();
-    return;
   }
-  loadCoverage();
+  if (root !== element) return; // signed out meanwhile
+  if (coverage.status === 'error') render();
+  else loadCoverage();
 }
 
 export function renderChainView() {
   if (root) render();
+}
+
+/** Signed out: forget what was loaded, so that the next one to sign in starts afresh. */
+export function resetChainView() {
+  coverageRequest?.abort();
+  detailRequest?.abort();
+  Object.assign(chosen, { chainId: null, kind: 'province', key: PROVINCE, linkId: null });
+  coverage = { status: 'idle' };
+  detail = { status: 'idle' };
+  areaOptions = null;
+  root = null;
 }
 
 /** The workbench closed: take the link's enterprises off the map. */

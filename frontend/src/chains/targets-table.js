@@ -193,6 +193,7 @@ export async function initTargetsTable(element) {
   try {
     chains = (await getJSON('/api/v1/chains?limit=100')).items;
   } catch { /* the chain filter stays empty; the list itself still loads */ }
+  if (root !== element) return; // signed out meanwhile
   render();
   load();
 }
@@ -206,6 +207,17 @@ export function showTargetsFor({ chain, linkName, areaName, ...scope }) {
     render();
     load();
   }
+}
+
+/** Signed out: forget the list and its filters. */
+export function resetTargetsTable() {
+  controller?.abort();
+  filters = {};
+  scopeLabel = '';
+  list = { status: 'idle', rows: [], total: 0 };
+  message = null;
+  owners.clear();
+  root = null;
 }
 
 export function renderTargetsTable() {

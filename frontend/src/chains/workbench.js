@@ -1,16 +1,18 @@
 // The officers' workbench (招商工作台): the chain view and the target list, under the map on a
-// desktop and as a sheet over it on a phone. Only staff get its button; for anyone else this
-// module adds nothing to the page.
-import { applyStatic, t } from '../i18n.js';
+// desktop and as a sheet over it on a phone. Only signed-in staff get its button; for anyone
+// else this module adds nothing to the page, and signing out takes it all away again.
+import L from '../leaflet.js';
+import { applyStatic } from '../i18n.js';
 import * as state from '../state.js';
-import { isStaff } from './session.js';
-import { hideChainView, initChainView, renderChainView, showChainView } from './chain-view.js';
-import { initTargetsTable, renderTargetsTable, showTargetsFor } from './targets-table.js';
+import { isStaff, onAuthChange } from '../auth.js';
+import { hideChainView, initChainView, renderChainView, resetChainView, showChainView } from './chain-view.js';
+import { initTargetsTable, renderTargetsTable, resetTargetsTable, showTargetsFor } from './targets-table.js';
 import { initLinkMap } from './link-map.js';
 
 const TABS = ['chain', 'targets'];
 let map;
 let root;
+let control; // the map control holding the button
 let button;
 let tab = 'chain';
 const started = new Set();
@@ -44,18 +46,19 @@ function setOpen(open) {
   } else hideChainView();
 }
 
-export function initWorkbench(theMap) {
-  if (!isStaff()) return;
-  map = theMap;
-  initLinkMap(map);
-  button = document.createElement('button');
-  button.type = 'button';
-  button.id = 'workbench-btn';
-  button.className = 'btn-ghost';
-  button.setAttribute('aria-expanded', 'false');
-  button.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 6h5v5H3zM16 3h5v5h-5zM16 16h5v5h-5zM8 8.5h4v10h4M12 5.5h4"
-    fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"/></svg><span data-i18n="wb.button"></span>`;
-  document.querySelector('.top-actions').prepend(button);
+function build() {
+  // The button is a map control (top left, under the staff tools): the header has no room left.
+  control = L.control({ position: 'topleft' });
+  control.onAdd = () => {
+    const box = L.DomUtil.create('div', 'wb-control');
+    box.innerHTML = `<button type="button" id="workbench-btn" class="btn" aria-expanded="false" data-i18n-title="wb.button">
+      <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 6h5v5H3zM16 3h5v5h-5zM16 16h5v5h-5zM8 8.5h4v10h4M12 5.5h4"
+      fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"/></svg><span data-i18n="wb.label"></span></button>`;
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  control.addTo(map);
+  button = control.getContainer().querySelector('button');
   root = document.createElement('section');
   root.className = 'workbench';
   root.id = 'workbench';
@@ -67,11 +70,37 @@ export function initWorkbench(theMap) {
     </header>
     ${TABS.map((k) => `<div class="wb-pane" data-pane="${k}" hidden></div>`).join('')}`;
   document.body.append(root);
-  applyStatic(button);
+  applyStatic(control.getContainer());
   applyStatic(root);
   button.addEventListener('click', () => setOpen(root.hidden));
   root.querySelector('[data-wb-close]').addEventListener('click', () => setOpen(false));
   root.querySelectorAll('[data-wb-tab]').forEach((b) => b.addEventListener('click', () => select(b.dataset.wbTab)));
+}
+
+function tearDown() {
+  setOpen(false);
+  control.remove();
+  root.remove();
+  control = null;
+  button = null;
+  root = null;
+  started.clear();
+  tab = 'chain';
+  resetChainView();
+  resetTargetsTable();
+}
+
+/** Build the workbench for staff, take it down for anyone else. */
+function follow() {
+  if (isStaff() && !root) build();
+  else if (!isStaff() && root) tearDown();
+}
+
+export function initWorkbench(theMap) {
+  map = theMap;
+  initLinkMap(map);
+  follow();
+  onAuthChange(follow);
   state.subscribe((s, changed) => {
     if (!changed.has('lang')) return;
     renderChainView();

@@ -32,6 +32,7 @@ function style(feature) {
     weight: selected ? 3 : 1.2,
     fillColor: colour,
     fillOpacity: selected ? 0.55 : 0.3,
+    dashArray: feature.properties.published === false ? '4 3' : null, // unpublished: staff only
     renderer,
     pane: 'carriers',
   };

@@ -8,7 +8,7 @@ import { getJSON } from '../api.js';
 import { t } from '../i18n.js';
 import { esc } from '../format.js';
 import { coordsToMap, onDatumChange } from '../map.js';
-import { isStaff } from '../chains/session.js';
+import { isStaff, onAuthChange } from '../auth.js';
 import { registerLayer } from './registry.js';
 
 // Severity of an area: by its number of missing links (min), amber with none missing.
@@ -71,6 +71,8 @@ export function initGaps(theMap) {
   map = theMap;
   group.addTo(map);
   onDatumChange(draw);
+  // Someone else signed in or out: what was loaded was theirs to see.
+  onAuthChange(() => { areas = null; });
   registerLayer({
     id: 'gaps', group: 'industry', titleKey: 'layer.gaps', legend, available: isStaff,
     setVisible(on) {

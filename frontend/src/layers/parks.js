@@ -22,7 +22,7 @@ const markers = new Map(); // park id -> marker
 let firstDrawn = false;
 
 function parkIcon(p, selected) {
-  const approx = p.location_precision !== 'exact' ? ' is-approx' : '';
+  const approx = `${p.location_precision !== 'exact' ? ' is-approx' : ''}${p.published === false ? ' is-draft' : ''}`;
   return L.divIcon({
     className: 'park-icon',
     html: `<span class="park-dot t-${p.type} l-${p.level}${approx}${selected ? ' is-selected' : ''}"

@@ -8,7 +8,7 @@ import { t } from '../i18n.js';
 import * as state from '../state.js';
 import { basemapList, getDatum } from '../map.js';
 
-export const GROUPS = ['admin', 'parks', 'carriers', 'industry'];
+export const GROUPS = ['admin', 'parks', 'carriers', 'industry', 'staff'];
 const layers = [];
 
 /**

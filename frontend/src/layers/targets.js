@@ -6,7 +6,7 @@ import { getJSON } from '../api.js';
 import { codeLabel, codeList, t } from '../i18n.js';
 import { esc } from '../format.js';
 import { onDatumChange, toMap } from '../map.js';
-import { isStaff } from '../chains/session.js';
+import { isStaff, onAuthChange } from '../auth.js';
 import { fitPadding } from '../chains/link-map.js';
 import { registerLayer } from './registry.js';
 
@@ -69,6 +69,8 @@ export function initTargets(theMap) {
   map = theMap;
   group.addTo(map);
   onDatumChange(draw);
+  // Someone else signed in or out: what was loaded was theirs to see.
+  onAuthChange(() => { features = null; });
   registerLayer({
     id: 'targets', group: 'industry', titleKey: 'layer.targets', legend, available: isStaff,
     setVisible(on) {

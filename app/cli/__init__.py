@@ -1,0 +1,32 @@
+"""`investmap`: the command line the Makefile drives. Nothing is done by hand."""
+
+from typing import Annotated
+
+import typer
+
+from app.cli.accounts import keys, users
+from app.cli.db import db
+from app.cli.load import load
+from app.core.settings import server_settings
+
+app = typer.Typer(help="InvestMap 招商一张图", no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(db, name="db")
+app.add_typer(load, name="load")
+app.add_typer(users, name="users")
+app.add_typer(keys, name="keys")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="bind address (HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (PORT)")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+) -> None:
+    """Serve the API and the map."""
+    import uvicorn
+
+    settings = server_settings()
+    uvicorn.run(
+        "app.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
+        workers=workers, proxy_headers=True,
+    )

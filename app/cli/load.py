@@ -1,0 +1,37 @@
+"""`investmap load ...`: reference data from geodata/ and generated demo data."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.core.settings import PROJECT_ROOT
+
+load = typer.Typer(help="load reference and demo data", no_args_is_help=True)
+
+
+@load.command("reference")
+def load_reference(
+    geodata: Annotated[Path, typer.Option(help="folder with the reference files")] = PROJECT_ROOT / "geodata",
+) -> None:
+    """Load Jiangxi's regions, parks, clusters and cooperation parks (idempotent)."""
+    from app.loaders.reference import load_all
+
+    for line in load_all(geodata):
+        typer.echo(line)
+
+
+@load.command("demo")
+def load_demo(
+    plots: Annotated[int, typer.Option(min=0, help="land plots to generate")] = 2000,
+    factories: Annotated[int | None, typer.Option(min=0, help="factories (default plots/4)")] = None,
+    enterprises: Annotated[int, typer.Option(min=0, help="local enterprises (plus a quarter as many external ones "
+                                                       "and targets for half of those)")] = 600,
+    seed: Annotated[int, typer.Option(help="random seed: same seed, same data")] = 1,
+) -> None:
+    """Generate demo carriers, enterprises and target lists (flagged is_demo), by bulk COPY."""
+    from app.loaders.demo import load_demo_carriers
+    from app.loaders.demo_enterprises import load_demo_enterprises
+
+    load_demo_carriers(plots=plots, factories=plots // 4 if factories is None else factories, seed=seed)
+    load_demo_enterprises(enterprises=enterprises, seed=seed)

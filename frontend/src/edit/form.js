@@ -1,0 +1,238 @@
+// The edit forms of parks and carriers: which fields, with which labels, how a record read
+// from the API becomes form values and how the form becomes the body of a POST or a PATCH.
+// Checking the values is the server's job: its errors come back per field
+// (`details[].field`) and are shown next to that field here.
+import { codeLabel, codeList, getLang, t } from '../i18n.js';
+import { esc } from '../format.js';
+
+// Field types: text, textarea, number, int, date, code (a select of /api/v1/codes), switch,
+// check, tri (yes/no/unknown), range (min–max), list (comma separated), county, park, geometry.
+const PARK_FIELDS = [
+  { name: 'published', type: 'switch', label: 'field.published', hint: 'field.publishedHint' },
+  { name: 'name', type: 'text', label: 'field.parkName', required: true },
+  { name: 'short_name', type: 'text', label: 'field.shortName' },
+  { name: 'level', type: 'code', codes: 'park_level', label: 'field.level', required: true, half: true },
+  { name: 'type', type: 'code', codes: 'park_type', label: 'field.type', required: true, half: true },
+  { name: 'region_adcode', type: 'county', label: 'field.region', required: true },
+  { name: 'location', type: 'geometry', geometry: 'point', label: 'field.location', hint: 'field.locationHint', required: true },
+  { name: 'location_precision', type: 'code', codes: 'location_precision', label: 'field.precision' },
+  { name: 'approval_date', type: 'text', label: 'field.approvalDate', placeholder: 'YYYY-MM-DD', half: true },
+  { name: 'approved_area_ha', type: 'number', label: 'field.approvedArea', half: true },
+  { name: 'leading_industries', type: 'list', label: 'field.industries', hint: 'field.listHint' },
+  { name: 'profile', type: 'textarea', label: 'field.profile' },
+  { name: 'source', type: 'text', label: 'field.source', required: true },
+  { name: 'as_of', type: 'date', label: 'field.asOf' },
+];
+
+const CARRIER_COMMON = [
+  { name: 'published', type: 'switch', label: 'field.published', hint: 'field.publishedHint' },
+  { name: 'kind', type: 'code', codes: 'carrier_kind', label: 'field.kind', required: true, createOnly: true, half: true },
+  { name: 'status', type: 'code', codes: 'carrier_status', label: 'field.status', required: true, half: true },
+  { name: 'name', type: 'text', label: 'field.carrierName', required: true },
+  { name: 'park_id', type: 'park', label: 'field.park', required: true, createOnly: true },
+];
+const LAND_FIELDS = [
+  { name: 'geometry', type: 'geometry', geometry: 'polygon', label: 'field.plot', hint: 'field.plotHint', required: true },
+  { name: 'area_mu', type: 'number', label: 'field.areaMu', hint: 'field.areaMuHint', half: true },
+  { name: 'land_use', type: 'code', codes: 'land_use', label: 'field.landUse', half: true },
+  { name: 'plot_ratio', type: 'range', label: 'field.plotRatio' },
+  { name: 'building_density_pct', type: 'range', label: 'field.density' },
+  { name: 'green_ratio_pct', type: 'range', label: 'field.green' },
+  { name: 'height_limit_m', type: 'range', label: 'field.height' },
+  { name: 'price_wan_per_mu', type: 'number', label: 'field.price', half: true },
+  { name: 'lease_term_years', type: 'int', label: 'field.term', half: true },
+  { name: 'readiness', type: 'text', label: 'field.readiness', placeholder: '七通一平' },
+];
+const BUILDING_FIELDS = [
+  { name: 'geometry', type: 'geometry', geometry: 'point', label: 'field.building', hint: 'field.buildingHint', required: true },
+  { name: 'area_m2', type: 'number', label: 'field.areaM2', required: true, half: true },
+  { name: 'floors', type: 'int', label: 'field.floors', half: true },
+  { name: 'rent_yuan_m2_month', type: 'number', label: 'field.rent', half: true },
+  { name: 'sale_price_yuan_m2', type: 'number', label: 'field.salePrice', half: true },
+  { name: 'storey_height_m', type: 'number', label: 'field.storey', half: true },
+  { name: 'floor_load_t_m2', type: 'number', label: 'field.load', half: true },
+  { name: 'has_crane', type: 'tri', label: 'field.crane' },
+];
+const CARRIER_TAIL = [
+  { name: 'is_standard_land', type: 'check', label: 'field.standardLand' },
+  { name: 'investment_intensity_wan_per_mu', type: 'number', label: 'field.intensity', half: true },
+  { name: 'tax_per_mu_wan', type: 'number', label: 'field.tax', half: true },
+  { name: 'energy_tce_per_wan', type: 'number', label: 'field.energy' },
+  { name: 'description', type: 'textarea', label: 'field.description' },
+  { name: 'source', type: 'text', label: 'field.source', required: true },
+  { name: 'as_of', type: 'date', label: 'field.asOf' },
+];
+
+/** The fields of a park, or of a carrier of `carrierKind` (land | factory | office). */
+export function fieldsFor(kind, carrierKind = 'land') {
+  if (kind === 'park') return PARK_FIELDS;
+  return [...CARRIER_COMMON, ...(carrierKind === 'land' ? LAND_FIELDS : BUILDING_FIELDS), ...CARRIER_TAIL];
+}
+
+/** Every label and hint key the forms use (checked against i18n by the unit tests). */
+export function allLabelKeys() {
+  const all = [...PARK_FIELDS, ...CARRIER_COMMON, ...LAND_FIELDS, ...BUILDING_FIELDS, ...CARRIER_TAIL];
+  return [...new Set(all.flatMap((f) => [f.label, f.hint].filter(Boolean)))];
+}
+
+const isRange = (v) => v && typeof v === 'object' && ('min' in v || 'max' in v);
+
+/** A record as the API reads it -> the values the form edits (same names as the API's input). */
+export function valuesOf(kind, item) {
+  const values = {};
+  fieldsFor(kind, item.kind).forEach((f) => {
+    let v = item[f.name];
+    if (f.type === 'range' && isRange(v) && v.min === null && v.max === null) v = null;
+    values[f.name] = v ?? null;
+  });
+  return values;
+}
+
+function numberOrText(raw) {
+  const text = raw.trim();
+  if (text === '') return null;
+  const n = Number(text.replace(/,/g, ''));
+  // Anything not a number goes to the server as typed: it says what is wrong with it.
+  return Number.isFinite(n) ? n : text;
+}
+
+/** Read the form's values back (geometry comes from the map editor, not from the form). */
+export function readForm(form, fields, geometry) {
+  const values = {};
+  const el = (name) => form.elements.namedItem(name);
+  fields.forEach((f) => {
+    if (f.type === 'geometry') values[f.name] = geometry;
+    else if (f.type === 'switch' || f.type === 'check') values[f.name] = el(f.name).checked;
+    else if (f.type === 'range') {
+      const min = numberOrText(el(`${f.name}.min`).value);
+      const max = numberOrText(el(`${f.name}.max`).value);
+      values[f.name] = min === null && max === null ? null : { min, max };
+    } else if (f.type === 'number' || f.type === 'int') values[f.name] = numberOrText(el(f.name).value);
+    else if (f.type === 'park') values[f.name] = el(f.name).value ? Number(el(f.name).value) : null;
+    else if (f.type === 'tri') values[f.name] = { yes: true, no: false }[el(f.name).value] ?? null;
+    else if (f.type === 'list') values[f.name] = el(f.name).value.split(/[,，、;；\n]/).map((s) => s.trim()).filter(Boolean);
+    else {
+      const text = el(f.name).value.trim();
+      values[f.name] = text === '' ? null : text;
+    }
+  });
+  return values;
+}
+
+/**
+ * The body to send: for a new record every value that is set; for an edit only what changed
+ * (a JSON merge patch: a cleared field is sent as null). A land plot whose area was cleared
+ * is measured again from its parcel by the server.
+ */
+export function bodyFor(values, initial) {
+  const body = {};
+  Object.entries(values).forEach(([k, v]) => {
+    if (initial === null) {
+      if (v !== null && !(Array.isArray(v) && !v.length)) body[k] = v;
+    } else if (JSON.stringify(v) !== JSON.stringify(initial[k] ?? (Array.isArray(v) ? [] : null))) {
+      body[k] = v;
+    }
+  });
+  return body;
+}
+
+function input(f, value, attrs = '') {
+  const common = `name="${f.name}" id="e-${f.name}" ${f.required ? 'aria-required="true"' : ''} ${attrs}`;
+  switch (f.type) {
+    case 'textarea': return `<textarea ${common} rows="4">${esc(value ?? '')}</textarea>`;
+    case 'number': case 'int':
+      return `<input ${common} type="text" inputmode="decimal" value="${esc(value ?? '')}">`;
+    case 'date': return `<input ${common} type="date" value="${esc(value ?? '')}">`;
+    case 'list': return `<input ${common} type="text" value="${esc((value ?? []).join('、'))}">`;
+    case 'tri': return `<select ${common}><option value="">${t('detail.none')}</option>
+      <option value="yes" ${value === true ? 'selected' : ''}>${t('detail.yes')}</option>
+      <option value="no" ${value === false ? 'selected' : ''}>${t('detail.no')}</option></select>`;
+    case 'code': return `<select ${common}>${f.required ? '' : `<option value="">${t('detail.none')}</option>`}
+      ${codeList(f.codes).map((c) => `<option value="${esc(c.code)}" ${c.code === value ? 'selected' : ''}>${esc(codeLabel(f.codes, c.code))}</option>`).join('')}</select>`;
+    default: return `<input ${common} type="text" value="${esc(value ?? '')}" ${f.placeholder ? `placeholder="${esc(f.placeholder)}"` : ''}>`;
+  }
+}
+
+function regionOptions(tree, value) {
+  return `<option value="">${t('field.choose')}</option>${tree.map((city) => `<optgroup label="${esc(city.name)}">
+    ${city.counties.map((c) => `<option value="${c.adcode}" ${c.adcode === value ? 'selected' : ''}>${esc(c.name)}</option>`).join('')}
+  </optgroup>`).join('')}`;
+}
+
+function parkOptions(parkList, value) {
+  return `<option value="">${t('field.choose')}</option>${parkList.map((p) =>
+    `<option value="${p.id}" ${p.id === value ? 'selected' : ''}>${esc(p.name)}</option>`).join('')}`;
+}
+
+function control(f, value, ctx) {
+  const label = `${t(f.label)}${f.required ? '<i class="req" aria-hidden="true">*</i>' : ''}`;
+  const hint = f.hint ? `<small class="field-hint">${t(f.hint)}</small>` : '';
+  const wrap = (inner, extra = '') => `<div class="field ${f.half ? 'half' : ''} ${extra}" data-field="${f.name}">
+    ${inner}${hint}<p class="field-error" role="alert" hidden></p></div>`;
+  switch (f.type) {
+    case 'switch':
+      return wrap(`<label class="switch"><input type="checkbox" name="${f.name}" id="e-${f.name}" role="switch" ${value ? 'checked' : ''}>
+        <span class="switch-track" aria-hidden="true"></span><span class="switch-label">${t(f.label)}</span></label>`, 'field-switch');
+    case 'check':
+      return wrap(`<label class="check"><input type="checkbox" name="${f.name}" id="e-${f.name}" ${value ? 'checked' : ''}>
+        <span>${t(f.label)}</span></label>`);
+    case 'range':
+      return wrap(`<span class="field-label">${label}</span><div class="range-inputs">
+        <input name="${f.name}.min" id="e-${f.name}-min" type="text" inputmode="decimal" placeholder="${t('field.min')}" value="${esc(value?.min ?? '')}">
+        <span aria-hidden="true">–</span>
+        <input name="${f.name}.max" id="e-${f.name}-max" type="text" inputmode="decimal" placeholder="${t('field.max')}" value="${esc(value?.max ?? '')}"></div>`);
+    case 'geometry':
+      return wrap(`<span class="field-label">${label}</span>
+        <div class="geom-status" data-geom-status></div>
+        <div class="geom-actions">
+          <button type="button" class="btn btn-small" data-geom="undo">${t('field.undo')}</button>
+          <button type="button" class="btn btn-small" data-geom="clear">${t('field.clear')}</button>
+          <button type="button" class="btn btn-small" data-geom="fit">${t('field.showOnMap')}</button></div>`, 'field-geometry');
+    case 'county':
+      return wrap(`<label for="e-${f.name}" class="field-label">${label}</label>
+        <select name="${f.name}" id="e-${f.name}">${regionOptions(ctx.regionTree, value)}</select>`);
+    case 'park':
+      return wrap(`<label for="e-${f.name}" class="field-label">${label}</label>
+        <select name="${f.name}" id="e-${f.name}" ${ctx.isNew ? '' : 'disabled'}>${parkOptions(ctx.parks, value)}</select>`);
+    default:
+      return wrap(`<label for="e-${f.name}" class="field-label">${label}</label>${input(f, value,
+        f.createOnly && !ctx.isNew ? 'disabled' : '')}`);
+  }
+}
+
+/** The form's fields as HTML. ctx: {isNew, regionTree, parks}. */
+export function fieldsHtml(fields, values, ctx) {
+  return fields.map((f) => control(f, values[f.name], ctx)).join('');
+}
+
+/**
+ * Show the server's problems next to their fields: "plot_ratio.min" goes to plot_ratio,
+ * "geometry.coordinates[0]" to geometry. Returns the problems no field of the form took,
+ * for the message at the top.
+ */
+export function showProblems(form, details) {
+  form.querySelectorAll('.field.has-error').forEach((el) => {
+    el.classList.remove('has-error');
+    el.querySelector('.field-error').hidden = true;
+  });
+  const left = [];
+  const zh = getLang() === 'zh';
+  details.forEach((d) => {
+    const parts = String(d.field).split(/[.[]/);
+    let target = null;
+    for (let n = parts.length; n > 0 && !target; n -= 1) {
+      target = form.querySelector(`.field[data-field="${CSS.escape(parts.slice(0, n).join('.'))}"]`);
+    }
+    if (!target) {
+      left.push(d);
+      return;
+    }
+    const box = target.querySelector('.field-error');
+    const text = zh ? d.problem_zh : d.problem;
+    box.textContent = box.hidden ? text : `${box.textContent}；${text}`;
+    box.hidden = false;
+    target.classList.add('has-error');
+  });
+  form.querySelector('.field.has-error')?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  return left;
+}
