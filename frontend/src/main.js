@@ -3,6 +3,7 @@
 // they are what a visitor waits for.
 import './styles/main.css';
 import './styles/staff.css';
+import './styles/chains.css';
 import { getJSON, onActivity } from './api.js';
 import { applyStatic, setCodes, setLang, t } from './i18n.js';
 import * as state from './state.js';
@@ -14,6 +15,8 @@ import { initParks } from './layers/parks.js';
 import { initCooperation } from './layers/cooperation.js';
 import { initCarriers } from './layers/carriers.js';
 import { initClusters } from './layers/clusters.js';
+import { initGaps } from './layers/gaps.js';
+import { initTargets } from './layers/targets.js';
 import { initFilters, setIndustries } from './filters.js';
 import { initSearch } from './search.js';
 import { initResults } from './results.js';
@@ -25,6 +28,7 @@ import { initScope } from './layers/scope.js';
 import { closeEditor, initEditor } from './edit/editor.js';
 import { initStaffTools } from './edit/tools.js';
 import { initAdmin } from './admin.js';
+import { initWorkbench } from './chains/workbench.js';
 
 const $ = (sel) => document.querySelector(sel);
 const MOVE_DEBOUNCE_MS = 250;
@@ -70,6 +74,8 @@ async function start() {
   initCarriers(map);
   initClusters(map);
   initScope(map);
+  initGaps(map);
+  initTargets(map);
   const control = new LayerControl();
   state.set({ basemap: setBasemap(initial.basemap || config.default_basemap) });
   control.addTo(map);
@@ -113,6 +119,7 @@ async function start() {
   initEditor();
   initStaffTools(map);
   initAdmin();
+  initWorkbench(map);
   refreshCarriers();
   // Signing in or out changes what may be seen (unpublished records, staff layers): reload all.
   onAuthChange(() => {

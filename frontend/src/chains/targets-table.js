@@ -1,0 +1,225 @@
+// The target list (目标清单): external enterprises the province is courting, in a table sorted
+// and filtered by the server (so that the export buttons give exactly the rows on screen, in
+// the same order). A stage is changed from the table; the server decides which moves are
+// allowed and its refusal (409) is shown as it words it.
+import { getJSON, isAbort, query, request } from '../api.js';
+import { codeLabel, codeList, t } from '../i18n.js';
+import { date, esc, num } from '../format.js';
+
+const LIMIT = 1000;
+// Column: its header key and the API's sort field (null: not sortable).
+const COLUMNS = [
+  ['enterprise', 'enterprise_name'], ['priority', 'priority'], ['stage', 'stage'], ['owner', 'owner'],
+  ['next', 'next_action_date'], ['park', null],
+];
+const FILTER_KEYS = ['chain', 'stage', 'priority', 'owner', 'overdue', 'q'];
+// Set from the chain view: a link and an area, shown as a removable chip.
+const SCOPE_KEYS = ['link', 'region', 'park', 'cluster'];
+
+let root;
+let filters = {};
+let scopeLabel = '';
+let sort = 'next_action_date';
+let list = { status: 'idle', rows: [], total: 0 };
+let message = null; // {kind: 'error'|'ok', text}
+let chains = [];
+const owners = new Set();
+let controller = null;
+
+function params() {
+  return { ...filters, sort };
+}
+
+function exportHref(format) {
+  return `/api/v1/targets/export?${query({ format, ...params() })}`;
+}
+
+function select(key, items, value) {
+  return `<select data-filter="${key}"><option value="">${t('filters.any')}</option>${items.map(([v, label]) =>
+    `<option value="${esc(v)}" ${String(v) === String(value ?? '') ? 'selected' : ''}>${esc(label)}</option>`).join('')}</select>`;
+}
+
+function codes(group) {
+  return codeList(group).map((c) => [c.code, codeLabel(group, c.code)]);
+}
+
+function controlsHtml() {
+  return `<form class="wb-controls tt-filters" autocomplete="off">
+    <label><span>${t('chain.chain')}</span>${select('chain', chains.map((c) => [c.id, c.name]), filters.chain)}</label>
+    <label><span>${t('targets.stage')}</span>${select('stage', codes('target_stage'), filters.stage)}</label>
+    <label><span>${t('targets.priority')}</span>${select('priority', codes('priority'), filters.priority)}</label>
+    <label><span>${t('targets.owner')}</span><input data-filter="owner" list="tt-owners" value="${esc(filters.owner ?? '')}">
+      <datalist id="tt-owners">${[...owners].map((o) => `<option value="${esc(o)}">`).join('')}</datalist></label>
+    <label><span>${t('targets.search')}</span><input data-filter="q" type="search" value="${esc(filters.q ?? '')}"></label>
+    <label class="tt-check"><input data-filter="overdue" type="checkbox" ${filters.overdue ? 'checked' : ''}>
+      <span>${t('targets.onlyOverdue')}</span></label>
+  </form>
+  <div class="tt-bar">
+    ${scopeLabel ? `<button type="button" class="chip" data-clear-scope>${esc(scopeLabel)}<span aria-hidden="true">×</span></button>` : ''}
+    <span class="tt-count" data-tt-count></span>
+    <span class="tt-export">${t('targets.export')}
+      <a class="btn btn-small" data-export="xlsx" download href="${esc(exportHref('xlsx'))}">XLSX</a>
+      <a class="btn btn-small" data-export="csv" download href="${esc(exportHref('csv'))}">CSV</a></span>
+  </div>
+  <p class="tt-message" data-tt-message role="status" hidden></p>
+  <div class="tt-scroll" data-tt-table></div>`;
+}
+
+function headerHtml() {
+  return `<tr>${COLUMNS.map(([key, field]) => {
+    if (!field) return `<th>${t(`targets.col.${key}`)}</th>`;
+    const dir = sort === field ? 'ascending' : sort === `-${field}` ? 'descending' : 'none';
+    return `<th aria-sort="${dir}"><button type="button" class="tt-sort" data-sort="${field}">${t(`targets.col.${key}`)}
+      <span class="tt-arrow" aria-hidden="true">${{ ascending: '▲', descending: '▼', none: '' }[dir]}</span></button></th>`;
+  }).join('')}</tr>`;
+}
+
+function stageSelect(row) {
+  return `<select class="stage-select stage-${row.stage}" data-stage-for="${row.id}" aria-label="${t('targets.stage')}">
+    ${codes('target_stage').map(([code, label]) => `<option value="${code}" ${code === row.stage ? 'selected' : ''}>${esc(label)}</option>`).join('')}
+  </select>`;
+}
+
+function rowHtml(row) {
+  const next = row.next_action || row.next_action_date
+    ? `${esc(row.next_action ?? '')}<small class="tt-date">${row.next_action_date ? esc(date(row.next_action_date)) : ''}
+      ${row.overdue ? `<em class="overdue-mark">${t('targets.overdue')}</em>` : ''}</small>` : `<span class="muted">${t('detail.none')}</span>`;
+  const dropped = row.stage === 'dropped' && row.drop_reason ? `<small class="muted">${esc(row.drop_reason)}</small>` : '';
+  return `<tr data-target-id="${row.id}" class="${row.overdue ? 'is-overdue' : ''}">
+    <td data-label="${t('targets.col.enterprise')}"><b>${esc(row.enterprise_name)}</b>
+      <small class="muted">${esc(row.chain_name)} · ${esc(row.link_name)} · ${esc(row.area_name)}</small></td>
+    <td data-label="${t('targets.col.priority')}"><span class="prio prio-${row.priority}">${codeLabel('priority', row.priority)}</span></td>
+    <td data-label="${t('targets.col.stage')}">${stageSelect(row)}${dropped}</td>
+    <td data-label="${t('targets.col.owner')}">${esc(row.owner ?? t('detail.none'))}</td>
+    <td data-label="${t('targets.col.next')}" data-next>${next}</td>
+    <td data-label="${t('targets.col.park')}">${esc(row.intended_park_name ?? t('detail.none'))}</td>
+  </tr>`;
+}
+
+function renderTable() {
+  const box = root.querySelector('[data-tt-table]');
+  const count = root.querySelector('[data-tt-count]');
+  count.textContent = list.status === 'ready' ? t('targets.count', { n: num(list.total, 0) })
+    + (list.total > list.rows.length ? ` ${t('targets.shown', { n: num(list.rows.length, 0) })}` : '') : '';
+  const note = root.querySelector('[data-tt-message]');
+  note.hidden = !message;
+  note.textContent = message?.text ?? '';
+  note.className = `tt-message is-${message?.kind ?? 'ok'}`;
+  if (list.status === 'loading' || list.status === 'idle') {
+    box.innerHTML = `<p class="list-state"><span class="spinner"></span>${t('list.loading')}</p>`;
+  } else if (list.status === 'error') {
+    box.innerHTML = `<p class="list-state is-error">${esc(t('list.error', { msg: list.error }))}</p>`;
+  } else if (!list.rows.length) {
+    box.innerHTML = `<p class="list-state">${t('list.empty')}</p>`;
+  } else {
+    box.innerHTML = `<table class="tt-table" data-targets-table><thead>${headerHtml()}</thead>
+      <tbody>${list.rows.map(rowHtml).join('')}</tbody></table>`;
+  }
+  root.querySelectorAll('[data-export]').forEach((a) => { a.href = exportHref(a.dataset.export); });
+}
+
+async function load() {
+  controller?.abort();
+  controller = new AbortController();
+  const { signal } = controller;
+  list = { ...list, status: 'loading' };
+  renderTable();
+  try {
+    const page = await getJSON(`/api/v1/targets?${query({ ...params(), limit: LIMIT, count: true })}`, { signal });
+    page.items.forEach((r) => { if (r.owner) owners.add(r.owner); });
+    list = { status: 'ready', rows: page.items, total: page.count };
+  } catch (err) {
+    if (isAbort(err)) return;
+    list = { status: 'error', rows: [], total: 0, error: err.message };
+  }
+  renderTable();
+}
+
+function render() {
+  root.innerHTML = controlsHtml();
+  renderTable();
+}
+
+/** Move a target to `to` through the transitions endpoint; the server words any refusal. */
+async function move(id, to) {
+  const row = list.rows.find((r) => r.id === id);
+  let reason;
+  if (to === 'dropped') {
+    reason = window.prompt(t('targets.dropReason'))?.trim();
+    if (!reason) {
+      renderTable();
+      return;
+    }
+  }
+  try {
+    const { body } = await request('POST', `/api/v1/targets/${id}/transitions`, { body: reason ? { to, reason } : { to } });
+    list.rows = list.rows.map((r) => (r.id === id ? body : r));
+    message = { kind: 'ok', text: t('targets.moved', { name: row.enterprise_name, stage: codeLabel('target_stage', to) }) };
+  } catch (err) {
+    message = { kind: 'error', text: t('targets.moveFailed', { name: row.enterprise_name, msg: err.message }) };
+  }
+  renderTable();
+}
+
+function setFilter(key, value) {
+  if (value === '' || value === false) delete filters[key];
+  else filters[key] = value;
+  message = null;
+  load();
+}
+
+export async function initTargetsTable(element) {
+  root = element;
+  root.addEventListener('submit', (e) => e.preventDefault());
+  root.addEventListener('change', (e) => {
+    const el = e.target;
+    if (el.dataset.stageFor) move(Number(el.dataset.stageFor), el.value);
+    else if (el.dataset.filter) setFilter(el.dataset.filter, el.type === 'checkbox' ? el.checked : el.value.trim());
+  });
+  root.addEventListener('click', (e) => {
+    const header = e.target.closest('[data-sort]');
+    if (header) {
+      sort = sort === header.dataset.sort ? `-${header.dataset.sort}` : header.dataset.sort;
+      load();
+    }
+    if (e.target.closest('[data-clear-scope]')) {
+      SCOPE_KEYS.forEach((k) => delete filters[k]);
+      scopeLabel = '';
+      render();
+      load();
+    }
+  });
+  render();
+  try {
+    chains = (await getJSON('/api/v1/chains?limit=100')).items;
+  } catch { /* the chain filter stays empty; the list itself still loads */ }
+  if (root !== element) return; // signed out meanwhile
+  render();
+  load();
+}
+
+/** Show the targets of a link in an area (from the chain view), replacing the chain and scope filters. */
+export function showTargetsFor({ chain, linkName, areaName, ...scope }) {
+  filters = Object.fromEntries(Object.entries(filters).filter(([k]) => FILTER_KEYS.includes(k) && k !== 'chain'));
+  Object.assign(filters, { chain, ...scope });
+  scopeLabel = `${linkName} · ${areaName}`;
+  if (root) {
+    render();
+    load();
+  }
+}
+
+/** Signed out: forget the list and its filters. */
+export function resetTargetsTable() {
+  controller?.abort();
+  filters = {};
+  scopeLabel = '';
+  list = { status: 'idle', rows: [], total: 0 };
+  message = null;
+  owners.clear();
+  root = null;
+}
+
+export function renderTargetsTable() {
+  if (root) render();
+}
