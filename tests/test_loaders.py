@@ -77,3 +77,20 @@ def test_cli_prints_the_database_url(database_url: str) -> None:
     out = subprocess.run([str(Path(sys.executable).parent / "investmap"), "db", "url"], capture_output=True, text=True,
                          env={**os.environ, "DATABASE_URL": database_url}, check=True).stdout.strip()
     assert out == database_url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def test_cli_creates_users_and_keys(database_url: str) -> None:
+    cli = str(Path(sys.executable).parent / "investmap")
+    env = {**os.environ, "DATABASE_URL": database_url}
+    out = subprocess.run([cli, "users", "create", "cli_officer", "--role", "officer", "--regions", "360100"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    assert "created officer cli_officer" in out and "one-time password" in out
+    listed = subprocess.run([cli, "users", "list"], capture_output=True, text=True, env=env, check=True).stdout
+    assert any(line.split("\t")[1:4] == ["cli_officer", "officer", "360100"] for line in listed.splitlines())
+    out = subprocess.run([cli, "keys", "create", "cli-key", "--collections", "parks"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    key_id, secret = out.split()[1], out.split()[-1]
+    assert secret.startswith("imk_")
+    subprocess.run([cli, "keys", "revoke", key_id], capture_output=True, text=True, env=env, check=True)
+    listed = subprocess.run([cli, "keys", "list"], capture_output=True, text=True, env=env, check=True).stdout
+    assert f"{key_id}\tcli-key\tread\tparks\trevoked" in listed

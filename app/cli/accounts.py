@@ -33,8 +33,9 @@ def users_create(
 
     with _cli_session() as session:
         user, password = create_user(session, username, name or username, role, [r for r in regions.split(",") if r])
+        user_id = user.id  # read before commit: the session closes right after
         session.commit()
-    typer.echo(f"created {role} {username} (id {user.id}); one-time password: {password}")
+    typer.echo(f"created {role} {username} (id {user_id}); one-time password: {password}")
 
 
 @users.command("list")
@@ -96,8 +97,9 @@ def keys_create(
     with _cli_session() as session:
         key, secret = create_key(session, name, collections.split(","), "write" if write else "read",
                                  [r for r in regions.split(",") if r], expires, None)
+        key_id = key.id
         session.commit()
-    typer.echo(f"key {key.id} {name}: {secret}")
+    typer.echo(f"key {key_id} {name}: {secret}")
 
 
 @keys.command("list")
