@@ -11,20 +11,20 @@ from functools import lru_cache
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import (JSON, ColumnElement, Date, Float, Integer, Select, Subquery, Text, bindparam, case, cast, false,
-                        func, literal, literal_column, select, type_coerce)
+from sqlalchemy import (JSON, ColumnElement, Date, Float, Integer, Select, Subquery, Table, Text, bindparam, case, cast,
+                        false, func, literal, literal_column, select, type_coerce)
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 from sqlalchemy.orm import Session
 
 from app.core.auth import Principal
 from app.core.listing import EMPTY_JSON_ARRAY, GEOJSON, bbox_filter, json_object
-from app.ogc.crs import OutputCrs
+from app.ogc.crs import DEFAULT, OutputCrs
 from app.ogc.layers import Layer
 from app.ogc.params import ItemsParams
 
 
 # Column names of the feature rows that are not properties (no property starts with "__").
-KEY, GEOMETRY, RN = "__key", "__geometry", "__rn"
+KEY, GEOMETRY, RN, FEATURE = "__key", "__geometry", "__rn", "__feature"
 
 
 def feature_rows(layer: Layer, user: Principal, stmt: Select[Any], crs: OutputCrs) -> Select[Any]:
@@ -89,6 +89,14 @@ class Shape:
                    count=p.count or layer.cheap_count, filters=tuple(sorted(p.filters)))
 
 
+def stored_features(shape: Shape) -> Table | None:
+    """The layer's table of stored Feature texts when they are exactly this page's features:
+    the default CRS and the public property set (staff may see more; visibility and every
+    filter are still applied to the rows, so write keys and filtered pages are served too)."""
+    layer = shape.layer
+    return layer.stored if shape.crs == DEFAULT and not shape.user.is_staff else None
+
+
 def parameters(p: ItemsParams, self_url: str, page_url: tuple[str, str, str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {"limit": p.limit, "look_ahead": p.limit + 1, "after": p.after, "before": p.before,
                               "self_url": self_url, **dict(zip(_URL_PARTS, page_url, strict=True))}
@@ -131,8 +139,11 @@ def page_select(shape: Shape) -> Select[Any]:
     if shape.before:
         stmt = stmt.where(key < bindparam("before"))
     backwards = shape.before
+    stored = stored_features(shape)
+    rows = (feature_rows(layer, shape.user, stmt, shape.crs) if stored is None else
+            stmt.join(stored, stored.c.id == key).with_only_columns(key.label(KEY), stored.c.feature.label(FEATURE)))
     page = (
-        feature_rows(layer, shape.user, stmt, shape.crs)
+        rows
         .order_by(key.desc() if backwards else key.asc())
         .limit(bindparam("look_ahead", type_=Integer))
         .subquery("page")
@@ -160,7 +171,8 @@ def page_select(shape: Shape) -> Select[Any]:
     ))
     body: dict[str, Any] = {
         "type": literal("FeatureCollection"),
-        "features": func.coalesce(
+        # Stored texts go into this empty array afterwards (below).
+        "features": EMPTY_JSON_ARRAY if stored is not None else func.coalesce(
             func.json_agg(aggregate_order_by(feature(numbered), k.asc())).filter(shown), EMPTY_JSON_ARRAY),
         "numberReturned": n_shown,
         "timeStamp": func.date_trunc("second", func.now()),
@@ -169,7 +181,17 @@ def page_select(shape: Shape) -> Select[Any]:
     if shape.count:
         body["numberMatched"] = select(func.count()).select_from(
             filtered(shape).with_only_columns(key).subquery()).scalar_subquery()
-    return select(cast(json_object(body), Text)).select_from(numbered)
+    envelope = cast(json_object(body), Text)
+    if stored is None:
+        return select(envelope).select_from(numbered)
+    # The stored features are joined as text with json_agg's separator and put into the
+    # envelope's "features": [] (its first "[]"): concatenated, never parsed again as json.
+    texts = func.string_agg(numbered.c[FEATURE], aggregate_order_by(literal_column("', '"), k.asc()), type_=Text)
+    parts = select(envelope.label("envelope"), func.coalesce(texts.filter(shown), literal("", Text)).label("features")
+                   ).select_from(numbered).subquery("parts")
+    at = func.strpos(parts.c.envelope, "[]")
+    return select(func.left(parts.c.envelope, at, type_=Text) + parts.c.features
+                  + func.substr(parts.c.envelope, at + 1, type_=Text))
 
 
 def collection_text(session: Session, layer: Layer, user: Principal, p: ItemsParams,
