@@ -11,10 +11,14 @@ from functools import lru_cache
 from typing import Any
 
 from geoalchemy2 import Geometry
+from psycopg.abc import Buffer
+from psycopg.adapt import Loader
 from sqlalchemy import (JSON, ColumnElement, Date, Float, Integer, Select, Subquery, Table, Text, bindparam, case, cast,
                         false, func, literal, literal_column, select, type_coerce)
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import Compiled
 
 from app.core.auth import Principal
 from app.core.listing import EMPTY_JSON_ARRAY, GEOJSON, bbox_filter, json_object
@@ -194,11 +198,32 @@ def page_select(shape: Shape) -> Select[Any]:
                   + func.substr(parts.c.envelope, at + 1, type_=Text))
 
 
-def collection_text(session: Session, layer: Layer, user: Principal, p: ItemsParams,
-                    self_url: str, page_url: tuple[str, str, str, str]) -> str:
-    """page_url: (after-prefix, suffix, before-prefix, suffix) of the next/prev links."""
-    stmt = page_select(Shape.of(layer, user, p))
-    return session.execute(stmt, parameters(p, self_url, page_url)).scalar_one()
+class _Utf8(Loader):
+    """A text value as the UTF-8 bytes PostgreSQL sent: a page (~1 MB for 1,000 plots) goes out
+    as it came in, instead of being decoded to str and encoded back (~2 ms of CPU a page)."""
+
+    def load(self, data: Buffer) -> bytes:
+        return bytes(data)
+
+
+@lru_cache(maxsize=512)
+def _compiled(shape: Shape, dialect: Dialect) -> Compiled:
+    # Compiled once per shape (a fresh compile of a page costs milliseconds); IN lists (a write
+    # key's counties, which are part of the shape) are written out, as a raw cursor needs.
+    return page_select(shape).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+
+
+def collection_bytes(session: Session, layer: Layer, user: Principal, p: ItemsParams,
+                     self_url: str, page_url: tuple[str, str, str, str]) -> bytes:
+    """The page as UTF-8 JSON. page_url: (after-prefix, suffix, before-prefix, suffix) of the next/prev links."""
+    compiled = _compiled(Shape.of(layer, user, p), session.get_bind().dialect)
+    # A cursor of the session's own connection (its transaction), with the bytes loader for text
+    # on this cursor only; psycopg still prepares the statement after a few uses.
+    with session.connection().connection.cursor() as cursor:
+        cursor.adapters.register_loader("text", _Utf8)
+        cursor.execute(compiled.string, compiled.construct_params(parameters(p, self_url, page_url)))
+        page: bytes = cursor.fetchone()[0]
+    return page
 
 
 def feature_text(session: Session, layer: Layer, user: Principal, feature_id: Any, crs: OutputCrs,

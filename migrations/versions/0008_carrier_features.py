@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.orm import Session
 
-from app.carriers.models import Carrier
 from app.ogc.precomputed import refresh_carrier_features
 
 revision: str = "0008"
