@@ -18,7 +18,7 @@ from sqlalchemy import (JSON, ColumnElement, Date, Float, Integer, Select, Subqu
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import Compiled
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.core.auth import Principal
 from app.core.listing import EMPTY_JSON_ARRAY, GEOJSON, bbox_filter, json_object
@@ -207,22 +207,31 @@ class _Utf8(Loader):
 
 
 @lru_cache(maxsize=512)
-def _compiled(shape: Shape, dialect: Dialect) -> Compiled:
-    # Compiled once per shape (a fresh compile of a page costs milliseconds); IN lists (a write
-    # key's counties, which are part of the shape) are written out, as a raw cursor needs.
-    return page_select(shape).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+def _compiled(shape: Shape, dialect: Dialect) -> SQLCompiler | None:
+    """The page's SQL compiled once (a fresh compile costs milliseconds), for a raw cursor; None
+    when IN lists are expanded at execution (a write key's counties): SQLAlchemy runs those."""
+    compiled = page_select(shape).compile(dialect=dialect)
+    assert isinstance(compiled, SQLCompiler)
+    return None if compiled.post_compile_params or compiled.literal_execute_params else compiled
 
 
 def collection_bytes(session: Session, layer: Layer, user: Principal, p: ItemsParams,
                      self_url: str, page_url: tuple[str, str, str, str]) -> bytes:
     """The page as UTF-8 JSON. page_url: (after-prefix, suffix, before-prefix, suffix) of the next/prev links."""
-    compiled = _compiled(Shape.of(layer, user, p), session.get_bind().dialect)
+    shape = Shape.of(layer, user, p)
+    values = parameters(p, self_url, page_url)
+    compiled = _compiled(shape, session.get_bind().dialect)
+    if compiled is None:
+        text: str = session.execute(page_select(shape), values).scalar_one()
+        return text.encode()
     # A cursor of the session's own connection (its transaction), with the bytes loader for text
     # on this cursor only; psycopg still prepares the statement after a few uses.
     with session.connection().connection.cursor() as cursor:
         cursor.adapters.register_loader("text", _Utf8)
-        cursor.execute(compiled.string, compiled.construct_params(parameters(p, self_url, page_url)))
-        page: bytes = cursor.fetchone()[0]
+        cursor.execute(compiled.string, compiled.construct_params(values))
+        row = cursor.fetchone()
+    assert row is not None  # an aggregate without GROUP BY: always one row
+    page: bytes = row[0]
     return page
 
 
