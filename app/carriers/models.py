@@ -118,3 +118,14 @@ class Carrier(ProvenanceColumns, Base):
     tax_per_mu_wan: Mapped[float | None] = mapped_column(Numeric(10, 2))
     energy_tce_per_wan: Mapped[float | None] = mapped_column(Numeric(8, 4))
     description: Mapped[str | None] = mapped_column(Text)
+
+
+class CarrierFeature(Base):
+    """A carrier's public GeoJSON Feature (CRS84) as text, so a page of 1,000 plots is joined
+    text instead of 1,000 features built anew. Written only by app/ogc/precomputed.py, in the
+    transaction that writes the carrier or its park; gone with its carrier."""
+
+    __tablename__ = "carrier_features"
+
+    id: Mapped[int] = mapped_column(ForeignKey("carriers.id", ondelete="CASCADE"), primary_key=True)
+    feature: Mapped[str] = mapped_column(Text, nullable=False)

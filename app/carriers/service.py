@@ -10,6 +10,7 @@ from app.carriers.models import RANGES, Carrier
 from app.carriers.schemas import CarrierIn
 from app.core.errors import InvalidInput
 from app.geo.validate import sql_geometry
+from app.ogc.precomputed import refresh_carrier_features
 from app.parks.models import Park
 
 _SCALARS = ("kind", "name", "park_id", "status", "land_use", "lease_term_years", "readiness", "price_wan_per_mu",
@@ -38,6 +39,7 @@ def save(session: Session, data: CarrierIn, carrier: Carrier | None = None) -> i
         select(func.ST_Area(func.geography(sql_geometry(data.geometry))))
     ).scalar_one()
     session.flush()
+    refresh_carrier_features(session, Carrier.id == carrier.id)
     return carrier.id
 
 

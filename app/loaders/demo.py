@@ -24,6 +24,7 @@ from app.audit.models import AuditEntry
 from app.carriers.models import MU_M2, Carrier
 from app.core.database import get_engine
 from app.loaders.models import LoadRun
+from app.ogc.precomputed import refresh_carrier_features
 from app.parks.models import Park
 from app.regions.models import Region
 
@@ -204,11 +205,14 @@ def load_demo_carriers(plots: int, factories: int, seed: int) -> None:
                 frame["published"] = True
                 if len(frame):
                     _copy(session, frame)
+            # One INSERT ... SELECT builds every new carrier's OGC Feature text in PostgreSQL.
+            refresh_carrier_features(session, Carrier.is_demo)
             progress.advance(task)
             end_load(session, "demo", signature)
             progress.advance(task)
         print(f"demo carriers loaded: {plots} plots, {factories} factories (seed {seed})")
     vacuum_analyze("carriers")
+    vacuum_analyze("carrier_features")
 
 
 def vacuum_analyze(table: str) -> None:

@@ -15,10 +15,10 @@ from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, Table, func, literal_column, select
 
 from app.carriers import queries as carriers
-from app.carriers.models import Carrier
+from app.carriers.models import Carrier, CarrierFeature
 from app.chains import gaps
 from app.chains.schemas import GapQuery
 from app.clusters import queries as clusters
@@ -49,6 +49,9 @@ class Layer:
     officers_only: bool = False  # staff, and API keys naming `scope` (a key's "*" means the public layers)
     # The map page's filters (app/web/criteria.py), for layers whose tiles the page draws.
     matching: Callable[[BaseModel, Principal], Select[Any]] | None = None
+    # A table (id, feature) holding each record's public Feature as text in the default CRS,
+    # kept current by the writes (app/ogc/precomputed.py): pages join it instead of building JSON.
+    stored: Table | None = None
     _properties: dict[bool, dict[str, ColumnElement[Any]]] = field(default_factory=dict, init=False, repr=False)
 
     def rows(self, user: Principal, criteria: BaseModel | None = None) -> Select[Any]:
@@ -113,6 +116,7 @@ _PARK_TABLES = ("parks", "regions", "clusters", "cluster_parks", "cooperation_pa
 _CARRIER_TABLES = CRITERIA_TABLES  # the map's criteria read parks, regions, clusters and cooperations
 _PARK_TILE = TileRule(fields=("name", "short_name", "level", "type", "region_adcode"), detail_zoom=12,
                       point=Park.location, detail=func.coalesce(Park.boundary, Park.location))
+_CARRIER_FEATURES = CarrierFeature.__table__
 _CARRIER_TILE_FIELDS = ("name", "kind", "status", "park_id", "area_m2", "is_demo", "published")
 # The whole gap layer as /api/v1/gaps draws it, with the deployment's thresholds (INVESTMAP_GAP_*).
 _GAP_OUTPUT, _GAP_ROWS = gaps.layer(GapQuery())
@@ -144,7 +148,7 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         tables=_CARRIER_TABLES, matching=matching_carriers,
         # A literal, not a parameter: a prepared statement's generic plan can then still use the
         # partial spatial index of land plots (migration 0006).
-        where=(Carrier.kind == literal_column("'land'"),),
+        where=(Carrier.kind == literal_column("'land'"),), stored=_CARRIER_FEATURES,
         tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "land_use", "price_wan_per_mu", "is_standard_land"),
                       detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
     ),
@@ -153,7 +157,7 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         description="可租售的标准厂房与楼宇的位置。Standard factories and office space for rent or sale, as points.",
         output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Point", scope="carriers",
         tables=_CARRIER_TABLES, matching=matching_carriers,
-        where=(Carrier.kind != literal_column("'land'"),),
+        where=(Carrier.kind != literal_column("'land'"),), stored=_CARRIER_FEATURES,
         tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "rent_yuan_m2_month", "floors"),
                       detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
     ),

@@ -126,8 +126,8 @@ def get_items(collection_id: str, request: Request, session: SessionDep, user: C
         return unchanged
     body = PAGES.get(tag)
     if body is None:
-        text = features.collection_text(session, layer, user, p, _url(request), _page_urls(request))
-        body = (shift_to_gcj02(text) if p.crs.gcj02 else text).encode()
+        page = features.collection_bytes(session, layer, user, p, _url(request), _page_urls(request))
+        body = shift_to_gcj02(page.decode()).encode() if p.crs.gcj02 else page
         PAGES.put(tag, body)
     return Response(body, media_type=GEOJSON, headers={**cache_headers(tag, user), "Content-Crs": f"<{p.crs.uri}>"})
 

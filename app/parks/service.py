@@ -12,6 +12,7 @@ from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark
 from app.core.errors import Conflict, InvalidInput
 from app.geo.validate import sql_geometry
+from app.ogc.precomputed import refresh_carrier_features
 from app.parks.models import CooperationPark, Park
 from app.parks.schemas import ParkIn
 from app.regions.models import Region
@@ -70,6 +71,8 @@ def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
             signed_date=coop.signed_date, source=coop.source,
         ))
     session.flush()
+    # The park's name is a property of its carriers' stored Features.
+    refresh_carrier_features(session, Carrier.park_id == park.id)
     return park.id
 
 
