@@ -26,7 +26,3 @@ class RateLimiter:
                 return 0
             self._buckets[key] = (tokens, now)
             return math.ceil((1 - tokens) / rate)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._buckets.clear()

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from app.accounts import service
 from app.accounts.models import ApiKey, User
 from app.accounts.schemas import KeyCreated, KeyIn, KeyOut, LoginIn, Me, UserCreated, UserIn, UserOut, UserPatch
-from app.core.auth import SESSION_COOKIE, AdminDep, CurrentUser, WriterDep
+from app.core.auth import SESSION_COOKIE, AdminDep, CurrentUser, Principal, WriterDep
 from app.core.crud import get_or_404
 from app.core.database import SessionDep
 from app.core.errors import InvalidInput
@@ -15,7 +15,7 @@ auth = APIRouter(prefix="/auth", tags=["auth 登录"])
 admin = APIRouter(prefix="/admin", tags=["admin 管理"])
 
 
-def _me(user) -> Me:  # type: ignore[no-untyped-def]
+def _me(user: Principal) -> Me:
     return Me(name=user.name, display_name=user.display_name, role=user.role, regions=list(user.regions),
               csrf_token=user.csrf_token)
 

@@ -2,14 +2,14 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import Field
+from pydantic import Field, model_validator
 from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.audit.models import AuditEntry, RecordVersion
 from app.core.auth import Principal, StaffDep
 from app.core.database import SessionDep
-from app.core.errors import Forbidden, NotFound
+from app.core.errors import FieldProblem, Forbidden, NotFound
 from app.core.listing import EMPTY_JSON_ARRAY, ListQuery, OutputSpec, json_object, render_list
 
 router = APIRouter(tags=["audit 审计与历史"])
@@ -28,6 +28,15 @@ class AuditQuery(ListQuery):
     action: Literal["create", "update", "delete", "stage", "publish", "unpublish", "load"] | None = None
     since: datetime | None = Field(default=None, description="起始时间（含）")
     until: datetime | None = Field(default=None, description="截止时间（不含）")
+
+    @model_validator(mode="after")
+    def _no_geometry(self) -> "AuditQuery":
+        # Inherited from the shared list parameters, but the trail has no geometry to filter or draw.
+        if self.bbox is not None:
+            raise FieldProblem("the audit log has no geometry to filter by", "审计日志没有可按范围筛选的几何", field="bbox")
+        if self.f == "geojson":
+            raise FieldProblem("the audit log is only available as JSON", "审计日志只提供 JSON 格式", field="f")
+        return self
 
 
 AUDIT = OutputSpec(

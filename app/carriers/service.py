@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.carriers.models import RANGES, Carrier
 from app.carriers.schemas import CarrierIn
+from app.core.crud import assign
 from app.core.errors import InvalidInput
 from app.geo.validate import sql_geometry
 from app.ogc.precomputed import refresh_carrier_features
@@ -24,11 +25,7 @@ def save(session: Session, data: CarrierIn, carrier: Carrier | None = None) -> i
     """Create (carrier=None) or overwrite a carrier with `data`; returns its id."""
     if session.get(Park, data.park_id) is None:
         raise InvalidInput.one("park_id", f"unknown park {data.park_id}", f"未知的园区 {data.park_id}")
-    if carrier is None:
-        carrier = Carrier()
-        session.add(carrier)
-    for name in _SCALARS:
-        setattr(carrier, name, getattr(data, name))
+    carrier = assign(session, carrier or Carrier(), data, _SCALARS)
     for name in RANGES:
         bounds = getattr(data, name)
         setattr(carrier, f"{name}_min", bounds.min if bounds else None)

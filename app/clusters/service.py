@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
 from app.clusters.schemas import ClusterIn
 from app.core.auth import expand_to_counties
+from app.core.crud import assign
 from app.core.errors import InvalidInput
 from app.parks.models import Park
 from app.regions.models import Region
@@ -32,11 +33,7 @@ def _check_references(session: Session, data: ClusterIn) -> None:
 
 def save(session: Session, data: ClusterIn, cluster: Cluster | None = None) -> int:
     _check_references(session, data)
-    if cluster is None:
-        cluster = Cluster()
-        session.add(cluster)
-    for name in _SCALARS:
-        setattr(cluster, name, getattr(data, name))
+    cluster = assign(session, cluster or Cluster(), data, _SCALARS)
     session.flush()
     for table in (ClusterCity, ClusterPark, ClusterRevenue):
         session.execute(delete(table).where(table.cluster_id == cluster.id))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark
+from app.core.crud import assign
 from app.core.errors import Conflict, InvalidInput
 from app.geo.validate import sql_geometry
 from app.ogc.precomputed import refresh_carrier_features
@@ -48,11 +49,7 @@ def _check_references(session: Session, data: ParkIn) -> None:
 def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
     """Create (park=None) or overwrite a park with `data`; returns its id."""
     _check_references(session, data)
-    if park is None:
-        park = Park()
-        session.add(park)
-    for name in _SCALARS:
-        setattr(park, name, getattr(data, name))
+    park = assign(session, park or Park(), data, _SCALARS)
     park.location = from_shape(data.location, srid=4326)
     boundary = data.boundary
     if boundary is not None and boundary.geom_type == "Polygon":

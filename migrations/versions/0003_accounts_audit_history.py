@@ -152,7 +152,6 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('requests', sa.BigInteger(), server_default='0', nullable=False),
     sa.CheckConstraint("access IN ('read', 'write')", name=op.f('ck_api_keys_access')),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_api_keys_created_by_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_keys')),
