@@ -154,3 +154,10 @@ def test_stale_or_missing_if_match(client, admin, nanchang_park) -> None:
     r = client.patch(path, json={"short_name": "丙"}, headers=admin)
     assert r.status_code == 428 and "If-Match" in r.json()["error"]["message"]
     assert client.get(path, headers=admin).json()["short_name"] == "甲"
+
+
+@pytest.mark.parametrize(("params", "field"), [({"bbox": "115,28,116,29"}, "bbox"), ({"f": "geojson"}, "f")])
+def test_audit_log_refuses_geometry_parameters(client, callers, params: dict, field: str) -> None:
+    r = client.get("/api/v1/audit", params=params, headers=callers["leader"])
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == field
+    assert r.json()["error"]["details"][0]["problem_zh"]
