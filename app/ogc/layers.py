@@ -183,7 +183,7 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         id="gaps", title="Chain gaps / 产业链短板",
         description="产业链中本地缺失（缺）或薄弱（弱）的环节，按应补链的区域绘制，含人工记录的短板；仅限工作人员。"
         "Chain links missing or weak locally, drawn where they should be filled; for officers only.",
-        output=_GAP_OUTPUT, visible=lambda user: _GAP_ROWS, geometry_type="Geometry", scope="gaps",
+        output=_GAP_OUTPUT, visible=lambda user: gaps.visible_to(_GAP_ROWS, user), geometry_type="Geometry", scope="gaps",
         tables=_GAP_TABLES, officers_only=True, cheap_count=True,
         tile=TileRule(fields=("kind", "chain_id", "chain_name", "link_id", "link_name", "area_kind", "area_name",
                               "gap_class", "enterprise_count", "priority"), maxzoom=14),
