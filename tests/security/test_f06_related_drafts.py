@@ -131,6 +131,8 @@ def test_a_write_key_sees_the_drafts_of_its_scope_and_staff_all(client, admin, c
     assert client.get(f"/api/v1/parks/{park['id']}", headers=admin).json()["cluster_ids"] == everything
     assert client.get(f"/api/v1/clusters/{public['id']}", headers=key).json()["park_ids"] == sorted(
         [park["id"], world["draft_park"]["id"]])
+    export = client.get("/api/v1/enterprises/export", params={"q": "第九号问题企业", "format": "csv"}, headers=key)
+    assert list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))[0]["所在园区"] == DRAFT_PARK
 
 
 def test_a_gaps_key_gets_no_gap_of_a_draft(client, admin, world) -> None:
