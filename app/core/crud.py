@@ -110,9 +110,13 @@ class Resource:
         assert fields is not None  # locked above
         return obj, fields
 
+    def as_read_by(self, user: Principal, item_id: int) -> tuple[OutputSpec, Select[Any]]:
+        """How a GET by `user` writes the record, and the SELECT that finds it for them."""
+        return self.detail_output.for_user(user), self.visible(user).where(self.model.id == item_id)
+
     def read_by(self, session: Session, user: Principal, item_id: int) -> Stored | None:
         """The record as a GET by `user` answers it (None when they may not read it)."""
-        return record_json(session, self.detail_output.for_user(user), self.visible(user).where(self.model.id == item_id))
+        return record_json(session, *self.as_read_by(user, item_id))
 
 
 def crud_router(res: Resource, tag: str) -> APIRouter:
@@ -124,8 +128,7 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
     list_doc = documented(page_of(res.out_model))
 
     def one(request: Request, session: Session, user: Principal, item_id: int, f: str | None = None) -> Response:
-        stmt = res.visible(user).where(res.model.id == item_id)
-        return render_one(session, request, res.detail_output.for_user(user), stmt, f, res.what, item_id)
+        return render_one(session, request, *res.as_read_by(user, item_id), f, res.what, item_id)
 
     def editable(session: Session, user: Principal, item_id: int, if_match: str | None) -> tuple[Any, Stored]:
         obj, stored = res.stored(session, item_id)
