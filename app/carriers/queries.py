@@ -8,12 +8,14 @@ from app.carriers.models import HA_M2, MU_M2, Carrier
 from app.carriers.schemas import CarrierQuery
 from app.core.auth import Principal
 from app.core.listing import OutputSpec, bbox_filter, geojson, range_object
-from app.core.provenance import provenance_fields
+from app.core.provenance import provenance_fields, published_or_own
 from app.parks.models import Park
-from app.parks.queries import published_or_own
 from app.parks.queries import visible as visible_parks
 from app.regions.queries import within_region
 
+# Not narrowed per caller like other related names: a carrier is visible only with its park
+# (`visible` below), so whoever reads a carrier may read its park's name. The stored
+# Features of the OGC pages (app/ogc/precomputed.py) rely on this too.
 _park_name = select(Park.name).where(Park.id == Carrier.park_id).scalar_subquery()
 
 

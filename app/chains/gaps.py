@@ -34,9 +34,11 @@ from app.chains.coverage import measured, thresholds
 from app.chains.gap_records import same_list
 from app.chains.models import AreaKind, Chain, ChainCluster, ChainGap, ChainLink, GapClass, Priority
 from app.chains.schemas import GapQuery
+from app.clusters.models import Cluster, cluster_visible
+from app.core.auth import Principal
 from app.core.codes import sql_rank
 from app.core.listing import OutputSpec, bbox_filter
-from app.parks.models import Park
+from app.parks.models import Park, park_visible
 from app.regions.queries import within_region
 
 # Columns of a recorded gap that a computed one lacks; typed nulls keep the union well-formed.
@@ -155,3 +157,15 @@ def layer(q: GapQuery) -> tuple[OutputSpec, Select[Any]]:
     if (bbox := q.bbox_tuple) is not None:
         stmt = stmt.where(bbox_filter(m.c.geom, bbox))
     return spec, stmt
+
+
+def visible_to(rows: Select[Any], user: Principal) -> Select[Any]:
+    """The gaps of `rows` (the layer's SELECT) `user` may see: to a caller who may not see drafts
+    (an API key given the gaps layer), none of a draft chain, park or cluster, whose name and
+    place the gap would give away."""
+    if user.sees_unpublished:
+        return rows
+    gap = rows.selected_columns
+    return rows.where(Chain.published,
+                      or_(gap.park_id.is_(None), exists().where(Park.id == gap.park_id, park_visible(user))),
+                      or_(gap.cluster_id.is_(None), exists().where(Cluster.id == gap.cluster_id, cluster_visible(user))))

@@ -3,12 +3,13 @@
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import Select, cast, exists, func, null, select, text
+from sqlalchemy import Select, cast, exists, func, null, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.chains.models import Chain, ChainCluster, ChainLink
 from app.chains.schemas import ChainQuery
-from app.clusters.models import Cluster
+from app.clusters.models import Cluster, cluster_visible
+from app.clusters.queries import clusters_of
 from app.core.auth import Principal
 from app.core.listing import EMPTY_JSON_ARRAY, OutputSpec, json_object
 from app.core.provenance import provenance_fields
@@ -36,32 +37,19 @@ _links = (
     .where(ChainLink.chain_id == Chain.id)
     .scalar_subquery()
 )
-_cluster_ids = (
-    select(func.coalesce(func.array_agg(aggregate_order_by(ChainCluster.cluster_id, ChainCluster.cluster_id)),
-                         text("'{}'::int[]")))
-    .where(ChainCluster.chain_id == Chain.id)
-    .scalar_subquery()
-)
-_clusters = (
-    select(func.coalesce(func.json_agg(aggregate_order_by(json_object({"id": Cluster.id, "name": Cluster.name}), Cluster.id)),
-                         EMPTY_JSON_ARRAY))
-    .join(ChainCluster, ChainCluster.cluster_id == Cluster.id)
-    .where(ChainCluster.chain_id == Chain.id)
-    .scalar_subquery()
-)
-
+_CLUSTER_FIELDS, _CLUSTER_RELATED = clusters_of(ChainCluster.cluster_id, ChainCluster.chain_id == Chain.id)
 FIELDS: dict[str, Any] = {
     "id": Chain.id,
     "name": Chain.name,
     "description": Chain.description,
-    "cluster_ids": _cluster_ids,
-    "clusters": _clusters,
+    **_CLUSTER_FIELDS,
     "links": _links,
     **provenance_fields(Chain),
 }
 # A chain has no place of its own: its features carry a null geometry (RFC 7946 §3.2 allows it).
 OUTPUT = OutputSpec(id=Chain.id, fields=FIELDS, geometry=cast(null(), Geometry),
-                    sortable={"id": Chain.id, "name": Chain.name, "updated_at": Chain.updated_at}, version=Chain.row_version)
+                    sortable={"id": Chain.id, "name": Chain.name, "updated_at": Chain.updated_at}, version=Chain.row_version,
+                    related=_CLUSTER_RELATED)
 
 
 def visible(user: Principal) -> Select[Any]:
@@ -72,7 +60,8 @@ def visible(user: Principal) -> Select[Any]:
 def filtered(q: ChainQuery, user: Principal) -> Select[Any]:
     stmt = visible(user)
     if q.cluster is not None:
-        stmt = stmt.where(exists().where(ChainCluster.chain_id == Chain.id, ChainCluster.cluster_id == q.cluster))
+        stmt = stmt.where(exists().where(ChainCluster.chain_id == Chain.id, ChainCluster.cluster_id == q.cluster,
+                                         Cluster.id == ChainCluster.cluster_id, cluster_visible(user)))
     if q.q:
         stmt = stmt.where(Chain.name.icontains(q.q, autoescape=True))
     if q.published is not None:

@@ -4,7 +4,7 @@ and the coverage of a chain in an area (staff)."""
 from typing import Annotated, Any
 
 from fastapi import Body, Query, Request, Response, status
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from app.chains import coverage, queries, service
 from app.chains.areas import PROVINCE_ADCODE, require_area
@@ -14,7 +14,7 @@ from app.core.auth import CurrentUser, Principal, StaffDep, WriterDep, require_s
 from app.core.crud import IfMatch, Resource, check_version, crud_router
 from app.core.database import SessionDep
 from app.core.errors import NotFound
-from app.core.listing import render_one
+from app.core.listing import record_json, render_one
 from app.core.patching import merge_patch
 
 router = crud_router(
@@ -23,24 +23,28 @@ router = crud_router(
         list_output=queries.OUTPUT, detail_output=queries.OUTPUT,
         query_model=ChainQuery, in_model=ChainIn, out_model=ChainOut,
         visible=queries.visible, filtered=queries.filtered, save=service.save, scope_of=service.scope_of,
-        before_delete=service.before_delete,
+        before_delete=service.before_delete, links=service.links,
     ),
     tag="chains 产业链",
 )
 LINK = ("link", "环节")
 
 
-def _link(request: Request, session: SessionDep, user: Principal, chain_id: int, link_id: int) -> Response:
-    stmt = (select(ChainLink).where(ChainLink.id == link_id, ChainLink.chain_id == chain_id)
+def _link_of(user: Principal, chain_id: int, link_id: int) -> Select[Any]:
+    return (select(ChainLink).where(ChainLink.id == link_id, ChainLink.chain_id == chain_id)
             .where(ChainLink.chain_id.in_(queries.visible(user).with_only_columns(Chain.id))))
-    return render_one(session, request, queries.LINK_OUTPUT, stmt, "json", LINK, link_id)
+
+
+def _link(request: Request, session: SessionDep, user: Principal, chain_id: int, link_id: int) -> Response:
+    return render_one(session, request, queries.LINK_OUTPUT, _link_of(user, chain_id, link_id), "json", LINK, link_id)
 
 
 def _editable(session: SessionDep, user: Principal, chain_id: int, link_id: int,
               if_match: str | None) -> tuple[ChainLink, dict[str, Any]]:
     require_scope(user, *service.scope_of(session, {}))
     link, stored = service.current_link(session, chain_id, link_id)
-    check_version(if_match, link.row_version, stored)
+    check_version(if_match, link.row_version,
+                  lambda: record_json(session, queries.LINK_OUTPUT, _link_of(user, chain_id, link_id)))
     return link, stored
 
 

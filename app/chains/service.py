@@ -1,6 +1,5 @@
 """Writes of chains and their links, each in the request's one transaction."""
 
-import json
 from typing import Any
 
 from fastapi import Request
@@ -9,12 +8,14 @@ from sqlalchemy.orm import Session
 
 from app.chains.areas import province_scope
 from app.chains.models import Chain, ChainCluster, ChainGap, ChainLink
-from app.chains.queries import LINK_FIELDS
+from app.chains.queries import LINK_OUTPUT
 from app.chains.schemas import ChainIn, LinkIn
 from app.clusters.models import Cluster
+from app.clusters.queries import linked_clusters
 from app.core.crud import assign, get_or_404
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.listing import json_object
+from app.core.links import Linked, Stored, changed
+from app.core.listing import record_json
 from app.enterprises.models import EnterpriseLink
 from app.targets.models import Target
 
@@ -35,6 +36,11 @@ def save(session: Session, data: ChainIn, chain: Chain | None = None) -> int:
 
 
 WHAT = ("chain", "产业链")
+
+
+def links(session: Session, before: Stored | None, after: Stored) -> list[Linked]:
+    """A chain given to or taken from a cluster changes the cluster's chains."""
+    return linked_clusters(session, changed(before, after, "cluster_ids"), "cluster_ids")
 
 
 def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | None]:
@@ -134,8 +140,8 @@ def save_link(session: Session, chain_id: int, data: LinkIn, link: ChainLink | N
 def current_link(session: Session, chain_id: int, link_id: int) -> tuple[ChainLink, dict[str, Any]]:
     """The link locked for update, and its fields as the API writes them."""
     link = _link_of(session, chain_id, link_id, lock=True)
-    body = session.execute(select(json_object(LINK_FIELDS)).where(ChainLink.id == link_id)).scalar_one()
-    fields = body if isinstance(body, dict) else json.loads(body)
+    fields = record_json(session, LINK_OUTPUT, select(ChainLink).where(ChainLink.id == link_id))
+    assert fields is not None  # locked above
     if link.parent_id is not None:
         # Derived from the parent: a patch that moves the link must not carry the old position along.
         fields.pop("position")

@@ -1,9 +1,11 @@
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, Text
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Integer, Numeric, Text, exists, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.auth import Principal
 from app.core.codes import LabelledEnum, register, sql_in
 from app.core.database import Base
-from app.core.provenance import ProvenanceColumns
+from app.core.provenance import ProvenanceColumns, published_or_own
+from app.regions.models import Region
 
 
 @register("cluster_tier")
@@ -58,3 +60,11 @@ class ClusterRevenue(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     revenue_yi: Mapped[float] = mapped_column(Numeric(12, 2), nullable=False)
     source: Mapped[str | None] = mapped_column(Text)
+
+
+def cluster_visible(user: Principal) -> ColumnElement[bool]:
+    """Whether `user` may see a cluster (a row of `Cluster`): its own reads and every record naming it.
+    A cluster spans cities: a write key sees an unpublished one when one of its cities is in scope."""
+    scope_cities = select(Region.parent_adcode).where(Region.adcode.in_(user.write_counties))
+    own = exists().where(ClusterCity.cluster_id == Cluster.id, ClusterCity.adcode.in_(scope_cities))
+    return published_or_own(user, Cluster.published, own)

@@ -5,10 +5,11 @@ from app.core.crud import Resource, crud_router
 
 router = crud_router(
     Resource(
-        name="clusters", what=("cluster", "产业集群"), model=Cluster,
+        name="clusters", what=queries.WHAT, model=Cluster,
         list_output=queries.OUTPUT, detail_output=queries.OUTPUT,
         out_model=ClusterOut, query_model=ClusterQuery, in_model=ClusterIn,
         visible=queries.visible, filtered=queries.filtered, save=service.save, scope_of=service.scope_of,
+        links=service.links,
     ),
     tag="clusters 产业集群",
 )

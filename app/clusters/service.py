@@ -10,7 +10,9 @@ from app.clusters.schemas import ClusterIn
 from app.core.auth import expand_to_counties
 from app.core.crud import assign
 from app.core.errors import InvalidInput
+from app.core.links import Linked, Stored, changed
 from app.parks.models import Park
+from app.parks.queries import linked_parks
 from app.regions.models import Region
 
 _SCALARS = ("name", "tier", "lead_city_adcode", "target_revenue_yi", "target_year", "description",
@@ -45,6 +47,11 @@ def save(session: Session, data: ClusterIn, cluster: Cluster | None = None) -> i
         session.execute(insert(ClusterRevenue), [{"cluster_id": cluster.id, **r.model_dump()} for r in data.revenues])
     session.flush()
     return cluster.id
+
+
+def links(session: Session, before: Stored | None, after: Stored) -> list[Linked]:
+    """A park added to or removed from a cluster changes the park's clusters."""
+    return linked_parks(session, changed(before, after, "park_ids"), "park_ids")
 
 
 def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | None]:

@@ -6,7 +6,6 @@ Authorisation happens here once for all of them: a key's collections, the writer
 scope before and after the change, and optimistic concurrency (ETag / If-Match).
 """
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -19,19 +18,19 @@ from sqlalchemy.orm import Session
 from app.core.auth import CurrentUser, Principal, WriterDep, require_scope
 from app.core.database import SessionDep
 from app.core.errors import Forbidden, NotFound, PreconditionFailed, PreconditionRequired
+from app.core.links import LinksOf, Stored, no_links, require_links
 from app.core.listing import (
     FormatParam,
     ListQuery,
     OutputSpec,
     documented,
-    json_object,
     page_of,
+    record_json,
     render_list,
     render_one,
 )
 from app.core.patching import merge_patch
 
-Stored = dict[str, Any]
 # Where a record lies, for write scopes: (county adcodes, park id or None), from its API fields.
 ScopeOf = Callable[[Session, Stored], tuple[set[str], int | None]]
 
@@ -68,12 +67,14 @@ def collection_guard(collection: str) -> Any:
     return Depends(guard)
 
 
-def check_version(if_match: str | None, stored_version: int, current: Stored) -> None:
-    """412 when the client edited another version than the stored one; 428 when it did not say."""
+def check_version(if_match: str | None, stored_version: int, current: Callable[[], Stored | None]) -> None:
+    """412 when the client edited another version than the stored one, with `current()`: the
+    record as the caller's own GET answers it (internal fields and unseen drafts left out);
+    428 when the client did not say which version it edited."""
     if if_match is None:
         raise PreconditionRequired()
     if if_match.strip().removeprefix("W/").strip('"') != str(stored_version):
-        raise PreconditionFailed(stored_version, current)
+        raise PreconditionFailed(stored_version, current())
 
 
 IfMatch = Annotated[str | None, Header(description="ETag of the version being edited / 所修改版本的 ETag")]
@@ -97,13 +98,25 @@ class Resource:
     patch_base: Callable[[Any, Stored, Stored], Stored] = lambda obj, stored, patch: stored
     # Extra checks before a delete (e.g. a park with carriers); the delete itself is shared.
     before_delete: Callable[[Session, Any, Request], None] = lambda session, obj, request: None
+    # Other records a write links to or unlinks from (a park's clusters): each must be inside
+    # the writer's scope too (see app/core/links.py).
+    links: LinksOf = no_links
 
     def stored(self, session: Session, item_id: int) -> tuple[Any, Stored]:
-        """The record locked for update, and its fields as the API writes them."""
+        """The record locked for update, and all its fields (internal ones and links to drafts
+        included): what a patch is merged into."""
         obj = get_or_404(session, self.model, item_id, self.what, lock=True)
-        fields = json_object(self.list_output.fields)
-        body = session.execute(select(fields).where(self.model.id == item_id)).scalar_one()
-        return obj, body if isinstance(body, dict) else json.loads(body)
+        fields = record_json(session, self.list_output, select(self.model).where(self.model.id == item_id))
+        assert fields is not None  # locked above
+        return obj, fields
+
+    def as_read_by(self, user: Principal, item_id: int) -> tuple[OutputSpec, Select[Any]]:
+        """How a GET by `user` writes the record, and the SELECT that finds it for them."""
+        return self.detail_output.for_user(user), self.visible(user).where(self.model.id == item_id)
+
+    def read_by(self, session: Session, user: Principal, item_id: int) -> Stored | None:
+        """The record as a GET by `user` answers it (None when they may not read it)."""
+        return record_json(session, *self.as_read_by(user, item_id))
 
 
 def crud_router(res: Resource, tag: str) -> APIRouter:
@@ -115,13 +128,12 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
     list_doc = documented(page_of(res.out_model))
 
     def one(request: Request, session: Session, user: Principal, item_id: int, f: str | None = None) -> Response:
-        stmt = res.visible(user).where(res.model.id == item_id)
-        return render_one(session, request, res.detail_output.for_user(user), stmt, f, res.what, item_id)
+        return render_one(session, request, *res.as_read_by(user, item_id), f, res.what, item_id)
 
     def editable(session: Session, user: Principal, item_id: int, if_match: str | None) -> tuple[Any, Stored]:
         obj, stored = res.stored(session, item_id)
         require_scope(user, *res.scope_of(session, stored))
-        check_version(if_match, obj.row_version, stored)
+        check_version(if_match, obj.row_version, lambda: res.read_by(session, user, item_id))
         return obj, stored
 
     @router.get("", summary=f"List {en}s / {zh}列表", operation_id=f"list_{res.name}", responses=list_doc)
@@ -139,7 +151,9 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
                  operation_id=f"create_{res.name}", responses={201: one_doc[200]})
     def create_item(body: InModel, request: Request, session: SessionDep,  # type: ignore[valid-type]
                     user: WriterDep) -> Response:
-        require_scope(user, *res.scope_of(session, body.model_dump()))
+        fields = body.model_dump()
+        require_scope(user, *res.scope_of(session, fields))
+        require_links(user, res.links(session, None, fields))
         item_id = res.save(session, body)
         response = one(request, session, user, item_id)
         response.status_code = status.HTTP_201_CREATED
@@ -152,7 +166,10 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
                     session: SessionDep, user: WriterDep, if_match: IfMatch = None) -> Response:
         obj, stored = editable(session, user, item_id, if_match)
         data = merge_patch(res.patch_base(obj, stored, patch), patch, InModel)
-        require_scope(user, *res.scope_of(session, data.model_dump()))
+        # The record as it will be; its id too, which decides the scope of writers limited to some parks.
+        fields = {**data.model_dump(), "id": item_id}
+        require_scope(user, *res.scope_of(session, fields))
+        require_links(user, res.links(session, stored, fields))
         res.save(session, data, obj)
         return one(request, session, user, item_id)
 

@@ -129,8 +129,8 @@ class PreconditionRequired(AppError):
 
 
 class Forbidden(AppError):
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(message, message_zh, status=403, code="forbidden")
+    def __init__(self, message: str, message_zh: str, details: list[Problem] | None = None) -> None:
+        super().__init__(message, message_zh, details or [], status=403, code="forbidden")
 
 
 # Chinese wording for pydantic's error types; anything unlisted falls back to a generic phrase

@@ -7,8 +7,9 @@ the text PostgreSQL returns. One extra row is fetched to know whether a `next` l
 which avoids a COUNT on every page; the total is only computed when `count=true`.
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
@@ -70,17 +71,24 @@ class OutputSpec:
     internal: frozenset[str] = frozenset()
     # The row version, sent as the ETag of a single record.
     version: ColumnElement[Any] | None = None
+    # Fields naming other records (a park's clusters), built for a caller who may not see
+    # drafts: a related record is named only to those who may read it. `fields` holds them
+    # as staff read them (every related record), which is also what a write merges a patch into.
+    related: Mapping[str, Callable[[Principal], ColumnElement[Any]]] = field(default_factory=dict)
 
-    def for_user(self, user: "Principal") -> "OutputSpec":
-        """This spec without the internal fields, unless `user` is staff."""
-        if user.is_staff or not self.internal:
+    def for_user(self, user: Principal) -> "OutputSpec":
+        """This spec as `user` reads it: without the internal fields unless they are staff, and
+        with related records narrowed to those they may see."""
+        hidden = frozenset() if user.is_staff else self.internal
+        narrowed = {} if user.sees_unpublished else {k: build(user) for k, build in self.related.items()}
+        if not hidden and not narrowed:
             return self
-        return replace(
-            self,
-            fields={k: v for k, v in self.fields.items() if k not in self.internal},
-            feature_fields=None if self.feature_fields is None else
-            {k: v for k, v in self.feature_fields.items() if k not in self.internal},
-        )
+
+        def view(fields: Mapping[str, Any]) -> dict[str, Any]:
+            return {k: narrowed.get(k, v) for k, v in fields.items() if k not in hidden}
+
+        return replace(self, fields=view(self.fields),
+                       feature_fields=None if self.feature_fields is None else view(self.feature_fields))
 
     def feature(self) -> ColumnElement[Any]:
         props = {k: v for k, v in (self.feature_fields or self.fields).items() if k != "id"}
@@ -244,6 +252,13 @@ def render_one(session: Session, request: Request, spec: OutputSpec, stmt: Selec
         raise NotFound(what[0], what[1], key)
     headers = {"ETag": f'"{row[1]}"'} if row[1] is not None else None
     return Response(content=row[0], media_type=GEOJSON if as_geojson else "application/json", headers=headers)
+
+
+def record_json(session: Session, spec: OutputSpec, stmt: Select[Any]) -> dict[str, Any] | None:
+    """The single record `stmt` finds (only its FROM and WHERE are used) as the JSON render_one
+    writes, parsed; None when there is none."""
+    body = session.execute(stmt.with_only_columns(json_object(spec.fields))).scalar_one_or_none()
+    return json.loads(body) if isinstance(body, str) else body
 
 
 FormatParam = Annotated[

@@ -1,10 +1,13 @@
 """Provenance carried by every record: where it came from, as of when, demo or real, public or not."""
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Boolean, Date, DateTime, Integer, Text, func
+from sqlalchemy import Boolean, ColumnElement, Date, DateTime, Integer, Text, func, or_, true
 from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.auth import Principal
 
 
 class ProvenanceColumns:
@@ -38,3 +41,12 @@ def provenance_fields(model: type) -> dict[str, object]:
     """Output expressions of the provenance columns, for the SQL JSON builders."""
     return {name: getattr(model, name) for name in ("source", "as_of", "updated_at", "is_demo", "published")}
 
+
+
+def published_or_own(user: Principal, published: Any, own: Any) -> ColumnElement[bool]:
+    """Staff see everything; a write key also sees the unpublished records it may edit (`own`);
+    everyone else sees published records only. Every read of a record, and of the names of
+    records it refers to (a park's clusters), applies this one rule."""
+    if user.sees_unpublished:
+        return true()
+    return or_(published, own) if user.write_counties else published

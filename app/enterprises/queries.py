@@ -3,7 +3,7 @@ external ones are the candidates of target lists."""
 
 from typing import Any
 
-from sqlalchemy import Numeric, Select, String, and_, case, cast, exists, func, literal, select, text
+from sqlalchemy import ColumnElement, Numeric, Select, String, and_, case, cast, exists, func, literal, select, text, true
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
@@ -13,11 +13,10 @@ from app.chains.models import Chain, ChainLink
 from app.core.auth import Principal
 from app.core.export import local_time, yes_no, zh_labels
 from app.core.listing import EMPTY_JSON_ARRAY, OutputSpec, bbox_filter, geojson, json_object
-from app.core.provenance import provenance_fields
+from app.core.provenance import provenance_fields, published_or_own
 from app.enterprises.models import Enterprise, EnterpriseLink, EnterpriseTag
 from app.enterprises.schemas import EnterpriseQuery
-from app.parks.models import Park
-from app.parks.queries import published_or_own
+from app.parks.models import Park, park_visible
 from app.regions.models import Region
 
 
@@ -38,7 +37,14 @@ _links = _over_links(func.coalesce(func.json_agg(aggregate_order_by(json_object(
 }), *_TREE_ORDER)), EMPTY_JSON_ARRAY))
 _county = select(Region.name).where(Region.adcode == Enterprise.region_adcode).scalar_subquery()
 _city = select(Region.parent_adcode).where(Region.adcode == Enterprise.region_adcode).scalar_subquery()
-_park = select(Park.name).where(Park.id == Enterprise.park_id).scalar_subquery()
+
+
+def _park(column: Any, user: Principal | None = None) -> ColumnElement[Any]:
+    """`column` of the enterprise's park: always, or only when `user` may see the park."""
+    return (select(column).where(Park.id == Enterprise.park_id, true() if user is None else park_visible(user))
+            .scalar_subquery())
+
+
 
 FIELDS: dict[str, Any] = {
     "id": Enterprise.id,
@@ -50,7 +56,7 @@ FIELDS: dict[str, Any] = {
     "region_name": _county,
     "city_adcode": _city,
     "park_id": Enterprise.park_id,
-    "park_name": _park,
+    "park_name": _park(Park.name),
     "link_ids": _link_ids,
     "links": _links,
     "tags": Enterprise.tags,
@@ -65,6 +71,7 @@ OUTPUT = OutputSpec(
               "employees": Enterprise.employees, "year": Enterprise.year, "updated_at": Enterprise.updated_at},
     feature_fields={k: v for k, v in FIELDS.items() if k != "location"},
     version=Enterprise.row_version,
+    related={"park_id": lambda user: _park(Park.id, user), "park_name": lambda user: _park(Park.name, user)},
 )
 
 _city_region = aliased(Region)
@@ -86,7 +93,7 @@ EXPORT: dict[str, Any] = {
     "本地/外地": case((Enterprise.is_local, "本地"), else_="外地"),
     "所在设区市": _city_name,
     "所在县（市、区）": _county,
-    "所在园区": _park,
+    "所在园区": _park(Park.name),
     "产业链/环节": _link_names,
     "企业标签": zh_labels(Enterprise.tags, EnterpriseTag),
     "营业收入（亿元）": Enterprise.revenue_yi,
@@ -99,6 +106,11 @@ EXPORT: dict[str, Any] = {
     "演示数据": yes_no(Enterprise.is_demo),
     "更新时间": local_time(Enterprise.updated_at),
 }
+
+
+def export_columns(user: Principal) -> dict[str, Any]:
+    """The export's columns as `user` may read them: a park they may not see is not named."""
+    return EXPORT if user.sees_unpublished else {**EXPORT, "所在园区": _park(Park.name, user)}
 
 
 def visible(user: Principal) -> Select[Any]:

@@ -13,10 +13,12 @@ from app.chains.areas import province_scope
 from app.chains.models import ChainLink
 from app.core.crud import assign, other_holder
 from app.core.errors import Conflict, InvalidInput
+from app.core.links import Linked, Stored, changed
 from app.enterprises.models import Enterprise, EnterpriseLink
 from app.enterprises.schemas import EnterpriseIn
 from app.geo.validate import sql_geometry
 from app.parks.models import Park
+from app.parks.queries import linked_parks
 from app.regions.models import Region
 from app.targets.models import Target
 
@@ -86,6 +88,11 @@ def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | 
     if not fields["is_local"] or county is None:
         return province_scope(session)
     return {county}, fields.get("park_id")
+
+
+def links(session: Session, before: Stored | None, after: Stored) -> list[Linked]:
+    """An enterprise put into or taken out of a park changes the park's enterprises (its coverage)."""
+    return linked_parks(session, changed(before, after, "park_id"), "park_id")
 
 
 def before_delete(session: Session, enterprise: Enterprise, request: Request) -> None:

@@ -15,7 +15,7 @@ from app.core.auth import Principal
 
 
 def audience(user: Principal) -> tuple[object, ...]:
-    """What decides the records and layers a caller gets (see published_or_own in app/parks/queries.py):
+    """What decides the records and layers a caller gets (see published_or_own in app/core/provenance.py):
     staff see everything, a write key also its own drafts, an API key only its collections.
     Callers with the same audience share cache entries and ETags."""
     drafts = frozenset() if user.sees_unpublished else user.write_counties

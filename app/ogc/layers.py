@@ -52,7 +52,9 @@ class Layer:
     # A table (id, feature) holding each record's public Feature as text in the default CRS,
     # kept current by the writes (app/ogc/precomputed.py): pages join it instead of building JSON.
     stored: Table | None = None
-    _properties: dict[bool, dict[str, ColumnElement[Any]]] = field(default_factory=dict, init=False, repr=False)
+    # Per audience: staff, the public, or a write key's counties (whose drafts it sees named).
+    _properties: dict[tuple[bool, frozenset[str]], dict[str, ColumnElement[Any]]] = field(
+        default_factory=dict, init=False, repr=False)
 
     def rows(self, user: Principal, criteria: BaseModel | None = None) -> Select[Any]:
         """The records `user` may see in this layer, narrowed by the map's criteria when given
@@ -84,12 +86,13 @@ class Layer:
 
     def properties(self, user: Principal) -> dict[str, ColumnElement[Any]]:
         """Flat feature properties `user` may see: internal fields (a park's contacts) only for
-        staff, as in the REST API. GIS clients type scalar columns, not nested objects, so a
-        published bound {"min", "max"} becomes two properties `<name>_min`, `<name>_max`."""
-        staff = user.is_staff
-        if staff not in self._properties:
-            self._properties[staff] = self._flatten(self.output.for_user(user))
-        return self._properties[staff]
+        staff, and related records (a park's clusters) only those they may see, as in the REST
+        API. GIS clients type scalar columns, not nested objects, so a published bound
+        {"min", "max"} becomes two properties `<name>_min`, `<name>_max`."""
+        audience = (user.is_staff, frozenset() if user.sees_unpublished else user.write_counties)
+        if audience not in self._properties:
+            self._properties[audience] = self._flatten(self.output.for_user(user))
+        return self._properties[audience]
 
     def _flatten(self, spec: OutputSpec) -> dict[str, ColumnElement[Any]]:
         flat: dict[str, ColumnElement[Any]] = {}
@@ -165,7 +168,8 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         id="clusters", title="Industrial clusters / 产业集群",
         description="产业集群，范围为其所在设区市的合并范围。Industrial clusters, drawn as the union of their cities.",
         output=clusters.OUTPUT, visible=clusters.visible, geometry_type="MultiPolygon", scope="clusters",
-        tables=("clusters", "cluster_cities", "cluster_parks", "cluster_revenues", "regions"),
+        # parks: a cluster lists the ids of its published parks only.
+        tables=("clusters", "cluster_cities", "cluster_parks", "cluster_revenues", "regions", "parks"),
         tile=TileRule(fields=("name", "tier", "lead_city_adcode", "target_revenue_yi"), maxzoom=12),
         cheap_count=True,
     ),
@@ -179,7 +183,7 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         id="gaps", title="Chain gaps / 产业链短板",
         description="产业链中本地缺失（缺）或薄弱（弱）的环节，按应补链的区域绘制，含人工记录的短板；仅限工作人员。"
         "Chain links missing or weak locally, drawn where they should be filled; for officers only.",
-        output=_GAP_OUTPUT, visible=lambda user: _GAP_ROWS, geometry_type="Geometry", scope="gaps",
+        output=_GAP_OUTPUT, visible=lambda user: gaps.visible_to(_GAP_ROWS, user), geometry_type="Geometry", scope="gaps",
         tables=_GAP_TABLES, officers_only=True, cheap_count=True,
         tile=TileRule(fields=("kind", "chain_id", "chain_name", "link_id", "link_name", "area_kind", "area_name",
                               "gap_class", "enterprise_count", "priority"), maxzoom=14),

@@ -1,13 +1,14 @@
 from datetime import date
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, Text, text
+from sqlalchemy import CheckConstraint, ColumnElement, Date, ForeignKey, Integer, Numeric, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.auth import Principal
 from app.core.codes import LabelledEnum, register, sql_in
 from app.core.database import Base
-from app.core.provenance import ProvenanceColumns
+from app.core.provenance import ProvenanceColumns, published_or_own
 
 
 @register("park_level")
@@ -90,6 +91,11 @@ class Park(ProvenanceColumns, Base):
     # versioned with the park (record_versions), so its history is kept.
     chemical_status: Mapped[str | None] = mapped_column(Text)
     chemical_status_date: Mapped[date | None] = mapped_column(Date)
+
+
+def park_visible(user: Principal) -> ColumnElement[bool]:
+    """Whether `user` may see a park (a row of `Park`): its own reads and every record naming it."""
+    return published_or_own(user, Park.published, Park.region_adcode.in_(user.write_counties))
 
 
 class CooperationPark(Base):

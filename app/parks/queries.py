@@ -2,35 +2,28 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select, text, true
+from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy.orm import Session
 
 from app.carriers.models import Carrier
-from app.clusters.models import Cluster, ClusterPark
+from app.clusters.models import Cluster, ClusterPark, cluster_visible
+from app.clusters.queries import clusters_of
 from app.core.auth import Principal
+from app.core.links import Linked
 from app.core.listing import (
-    EMPTY_JSON_ARRAY,
     OutputSpec,
     bbox_filter,
     geojson,
     json_object,
 )
 from app.core.provenance import provenance_fields
-from app.parks.models import CooperationPark, Park
+from app.parks.models import CooperationPark, Park, park_visible
 from app.parks.schemas import ParkQuery
 from app.regions.models import Region
 from app.regions.queries import within_region
 
-_cluster_ids = (
-    select(func.coalesce(func.array_agg(ClusterPark.cluster_id), text("'{}'::int[]")))
-    .where(ClusterPark.park_id == Park.id)
-    .scalar_subquery()
-)
-_clusters = (
-    select(func.coalesce(func.json_agg(json_object({"id": Cluster.id, "name": Cluster.name})), EMPTY_JSON_ARRAY))
-    .join(ClusterPark, ClusterPark.cluster_id == Cluster.id)
-    .where(ClusterPark.park_id == Park.id)
-    .scalar_subquery()
-)
+WHAT = ("park", "园区")
+_CLUSTER_FIELDS, _CLUSTER_RELATED = clusters_of(ClusterPark.cluster_id, ClusterPark.park_id == Park.id)
 _cooperation = (
     select(json_object({
         "partner_region": CooperationPark.partner_region,
@@ -67,8 +60,7 @@ FIELDS: dict[str, Any] = {
     "approval_date": Park.approval_date,
     "approved_area_ha": Park.approved_area_ha,
     "leading_industries": Park.leading_industries,
-    "cluster_ids": _cluster_ids,
-    "clusters": _clusters,
+    **_CLUSTER_FIELDS,
     "location": geojson(Park.location),
     "location_precision": Park.location_precision,
     "boundary": geojson(Park.boundary),
@@ -88,7 +80,7 @@ _FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("location", "bou
 # Contact people are officers: their phones are not for the public.
 INTERNAL = frozenset({"contacts"})
 OUTPUT = OutputSpec(id=Park.id, fields=FIELDS, geometry=Park.location, sortable=SORTABLE,
-                    feature_fields=_FEATURE_FIELDS, internal=INTERNAL, version=Park.row_version)
+                    feature_fields=_FEATURE_FIELDS, internal=INTERNAL, version=Park.row_version, related=_CLUSTER_RELATED)
 # A single park also says how many carriers are on offer: the detail drawer shows it.
 OUTPUT_DETAIL = OutputSpec(
     id=Park.id,
@@ -98,20 +90,13 @@ OUTPUT_DETAIL = OutputSpec(
     feature_fields=_FEATURE_FIELDS,
     internal=INTERNAL,
     version=Park.row_version,
+    related=_CLUSTER_RELATED,
 )
-
-
-def published_or_own(user: Principal, published: Any, own: Any) -> Any:
-    """Staff see everything; a write key also sees the unpublished records it may edit (`own`);
-    everyone else sees published records only."""
-    if user.sees_unpublished:
-        return true()
-    return or_(published, own) if user.write_counties else published
 
 
 def visible(user: Principal) -> Select[Any]:
     """The parks `user` may see at all."""
-    return select(Park).where(published_or_own(user, Park.published, Park.region_adcode.in_(user.write_counties)))
+    return select(Park).where(park_visible(user))
 
 
 def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
@@ -125,7 +110,9 @@ def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
     if q.industry:
         stmt = stmt.where(func.array_to_string(Park.leading_industries, " ").icontains(q.industry, autoescape=True))
     if q.cluster is not None:
-        stmt = stmt.where(exists().where(ClusterPark.park_id == Park.id, ClusterPark.cluster_id == q.cluster))
+        # A cluster the caller may not see has no parks for them (its membership is a draft too).
+        stmt = stmt.where(exists().where(ClusterPark.park_id == Park.id, ClusterPark.cluster_id == q.cluster,
+                                         Cluster.id == ClusterPark.cluster_id, cluster_visible(user)))
     if q.q:
         stmt = stmt.where(Park.name.icontains(q.q, autoescape=True) | Park.short_name.icontains(q.q, autoescape=True))
     if q.cooperation is not None:
@@ -138,3 +125,12 @@ def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
     if (bbox := q.bbox_tuple) is not None:
         stmt = stmt.where(bbox_filter(Park.location, bbox))
     return stmt
+
+
+def linked_parks(session: Session, ids: list[int], field: str) -> list[Linked]:
+    """The parks `ids` (unknown ones left to the write's own checks) with the county each lies in."""
+    if not ids:
+        return []
+    rows = session.execute(select(Park.id, Park.region_adcode, Region.name).join(Region, Region.adcode == Park.region_adcode)
+                           .where(Park.id.in_(ids)).order_by(Park.id))
+    return [Linked(field, WHAT, park_id, frozenset({county}), park_id, f"{name} {county}") for park_id, county, name in rows]

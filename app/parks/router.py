@@ -5,11 +5,11 @@ from app.parks.schemas import ParkIn, ParkOut, ParkQuery
 
 router = crud_router(
     Resource(
-        name="parks", what=("park", "园区"), model=Park,
+        name="parks", what=queries.WHAT, model=Park,
         list_output=queries.OUTPUT, detail_output=queries.OUTPUT_DETAIL,
         query_model=ParkQuery, in_model=ParkIn, out_model=ParkOut,
         visible=queries.visible, filtered=queries.filtered, save=service.save, scope_of=service.scope_of,
-        before_delete=service.before_delete,
+        before_delete=service.before_delete, links=service.links,
     ),
     tag="parks 园区",
 )

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark
+from app.clusters.queries import linked_clusters
 from app.core.crud import assign
 from app.core.errors import Conflict, InvalidInput
+from app.core.links import Linked, Stored, changed
 from app.geo.validate import sql_geometry
 from app.ogc.precomputed import refresh_carrier_features
 from app.parks.models import CooperationPark, Park
@@ -75,6 +77,11 @@ def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
 
 def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | None]:
     return {fields["region_adcode"]}, fields.get("id")
+
+
+def links(session: Session, before: Stored | None, after: Stored) -> list[Linked]:
+    """A park joining or leaving a cluster changes the cluster's parks."""
+    return linked_clusters(session, changed(before, after, "cluster_ids"), "cluster_ids")
 
 
 def before_delete(session: Session, park: Park, request: Request) -> None:

@@ -22,7 +22,7 @@ RESOURCE = Resource(
     list_output=queries.OUTPUT, detail_output=queries.DETAIL,
     query_model=TargetQuery, in_model=TargetIn, out_model=TargetOut,
     visible=queries.visible, filtered=queries.filtered, save=service.save, scope_of=service.scope_of,
-    patch_base=service.patch_base, before_delete=service.before_delete,
+    patch_base=service.patch_base, before_delete=service.before_delete, links=service.links,
 )
 
 

@@ -10,7 +10,9 @@ from app.chains.areas import area_scope, require_area, stored_area
 from app.chains.models import AreaKind, ChainGap, ChainLink
 from app.core.crud import assign, other_holder
 from app.core.errors import Conflict, InvalidInput
+from app.core.links import Linked, Stored, changed
 from app.enterprises.models import Enterprise
+from app.parks.queries import linked_parks
 from app.targets import hooks
 from app.targets.models import Target, TargetStage, TargetStageChange
 from app.targets.schemas import MoveIn, TargetIn
@@ -81,6 +83,11 @@ def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | 
         if gap is not None:
             return area_scope(session, {k: getattr(gap, k) for k in AREA})
     return area_scope(session, fields)
+
+
+def links(session: Session, before: Stored | None, after: Stored) -> list[Linked]:
+    """A target aimed at a park is on that park's lists (filter intended_park): the park must be in scope."""
+    return linked_parks(session, changed(before, after, "intended_park_id"), "intended_park_id")
 
 
 def patch_base(target: Target, stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
