@@ -150,7 +150,6 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /favicon.svg": (OPEN, lambda w: ("GET", "/favicon.svg", None, {})),
     "GET /docs": (OPEN, lambda w: ("GET", "/docs", None, {})),
     "GET /redoc": (OPEN, lambda w: ("GET", "/redoc", None, {})),
-    "GET /docs/oauth2-redirect": (OPEN, lambda w: ("GET", "/docs/oauth2-redirect", None, {})),
     "GET /api/v1/search": (PUBLIC_READ, lambda w: ("GET", "/api/v1/search?q=南昌", None, {})),
     # OGC API - Features and vector tiles (app/ogc, app/tiles): an API key reads only the layers of
     # its collections; the land layer is of "carriers".
