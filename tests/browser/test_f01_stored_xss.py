@@ -201,7 +201,7 @@ def check_public_views(seen: Watched, planted: Planted, layers: str) -> None:
     assert_reads(page, "#search-list", PARK["name"])
     page.locator("#search-input").press("Escape")
 
-    page.locator(f"#results [data-carrier-id='{planted.carrier}']").click()
+    page = seen.user.open(map_url(planted, layers, open=f"carrier:{planted.carrier}"))
     assert_reads(page, "#detail", CARRIER["name"], CARRIER["readiness"], CARRIER["description"], PARK["name"])
 
     page = seen.user.open("?" + "&".join(f"{k}={quote(v)}" for k, v in {"q": URL_QUERY}.items()))
