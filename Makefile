@@ -18,6 +18,7 @@ run: deps frontend
 	$(INVESTMAP) serve
 
 test: deps frontend
+	cd frontend && npm test
 	$(INVESTMAP) db up
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

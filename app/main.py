@@ -22,6 +22,7 @@ from app.search.router import router as search_router
 from app.targets.router import router as targets_router
 from app.tiles.router import router as tiles_router
 from app.web.router import router as web_router
+from app.web.security import SecurityHeaders
 from app.web.static import install_frontend
 
 
@@ -45,9 +46,13 @@ def create_app() -> FastAPI:
         version="1.0",
         description="Parks, carriers, clusters and regions of Jiangxi. Coordinates are WGS-84 (EPSG:4326), "
         "[lon, lat]. 园区、载体、产业集群与行政区；坐标为 WGS-84。",
+        # /docs and /redoc are the service's own pages (app/web/static.py), not FastAPI's CDN ones.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.public_url = server_settings().investmap_public_url
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     ogc_errors.install()
     app.include_router(_api())

@@ -1,4 +1,6 @@
 // Vite writes the page into the folder FastAPI serves (app/web/static.py); `make frontend` runs it.
+// Besides the map (index.html) it builds the API's documentation pages (api-docs/: Swagger UI
+// at /docs, ReDoc at /redoc) from their npm packages, so that they load nothing from a CDN.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -12,6 +14,10 @@ export default defineConfig({
     assetsInlineLimit: 8192,
     target: 'es2020',
     sourcemap: false,
+    rollupOptions: {
+      input: Object.fromEntries(['index.html', 'api-docs/swagger.html', 'api-docs/redoc.html', 'api-docs/oauth2-redirect.html']
+        .map((page) => [page.replace(/\.html$/, ''), fileURLToPath(new URL(page, import.meta.url))])),
+    },
   },
   server: {
     // `npm run dev` serves the page with hot reload and sends API calls to `make run`'s server.

@@ -148,6 +148,8 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /api/v1/config": (OPEN, lambda w: ("GET", "/api/v1/config", None, {})),
     "GET /": (OPEN, lambda w: ("GET", "/", None, {})),
     "GET /favicon.svg": (OPEN, lambda w: ("GET", "/favicon.svg", None, {})),
+    "GET /docs": (OPEN, lambda w: ("GET", "/docs", None, {})),
+    "GET /redoc": (OPEN, lambda w: ("GET", "/redoc", None, {})),
     "GET /api/v1/search": (PUBLIC_READ, lambda w: ("GET", "/api/v1/search?q=南昌", None, {})),
     # OGC API - Features and vector tiles (app/ogc, app/tiles): an API key reads only the layers of
     # its collections; the land layer is of "carriers".

@@ -1,4 +1,5 @@
-"""The built frontend (Vite writes it to app/static/dist): the page at `/`, its assets under /assets.
+"""The built frontend (Vite writes it to app/static/dist): the map at `/`, the API's documentation
+pages at /docs (Swagger UI) and /redoc (ReDoc), their assets under /assets.
 
 Vite puts a content hash in every asset's file name, so an asset URL never changes meaning
 and may be cached for a year; index.html names the current assets, so it is revalidated on
@@ -21,12 +22,18 @@ DIST = PROJECT_ROOT / "app" / "static" / "dist"
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Files Vite copies unchanged from frontend/public to the top of dist/.
 TOP_LEVEL_FILES = {"favicon.svg": "image/svg+xml"}
+# Pages Vite builds (frontend/index.html, frontend/api-docs/), by the address they are served at.
+# The documentation replaces FastAPI's own pages, which load Swagger UI and ReDoc from a CDN
+# with an inline script: that fails offline and under the Content-Security-Policy.
+PAGES = {"/": "index.html", "/docs": "api-docs/swagger.html", "/redoc": "api-docs/redoc.html",
+         "/docs/oauth2-redirect": "api-docs/oauth2-redirect.html"}
 
 _NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>InvestMap 招商一张图</title>
-<body style="font-family:sans-serif;max-width:40em;margin:4em auto">
+<body>
 <h1>页面尚未构建 / The map page is not built</h1>
 <p>请在仓库根目录运行 <code>make frontend</code>（或 <code>make run</code>）。</p>
-<p>Run <code>make frontend</code> (or <code>make run</code>) in the repository root. The API is up: <a href="/docs">/docs</a>.</p>
+<p>Run <code>make frontend</code> (or <code>make run</code>) in the repository root.
+The API is up: <a href="/openapi.json">/openapi.json</a>.</p>
 </body></html>"""
 
 
@@ -48,15 +55,19 @@ def _top_level(dist: Path, name: str, media_type: str) -> Callable[[Request], Re
     return serve
 
 
-def install_frontend(app: FastAPI, dist: Path = DIST) -> None:
-    app.mount("/assets", HashedAssets(directory=dist / "assets", check_dir=False), name="assets")
-
-    @app.get("/", include_in_schema=False)
-    def index(request: Request) -> Response:
-        page = dist / "index.html"
+def _page(dist: Path, name: str) -> Callable[[Request], Response]:
+    def serve(request: Request) -> Response:
+        page = dist / name
         if not page.is_file():
             return HTMLResponse(_NOT_BUILT, status_code=503, headers={"Cache-Control": "no-store"})
         return cached(request, page.read_bytes(), "text/html; charset=utf-8")
 
+    return serve
+
+
+def install_frontend(app: FastAPI, dist: Path = DIST) -> None:
+    app.mount("/assets", HashedAssets(directory=dist / "assets", check_dir=False), name="assets")
+    for path, name in PAGES.items():
+        app.add_api_route(path, _page(dist, name), include_in_schema=False, methods=["GET"])
     for name, media_type in TOP_LEVEL_FILES.items():
         app.add_api_route(f"/{name}", _top_level(dist, name, media_type), include_in_schema=False, methods=["GET"])

@@ -4,12 +4,12 @@
 // are shown once here, with a copy button, and kept nowhere.
 import { request } from './api.js';
 import { getLang, t } from './i18n.js';
-import { dateTime as when, esc } from './format.js';
-import { regionName, regionTree } from './data.js';
+import { html, insertHtml, setHtml } from './html.js';
+import { regionTree } from './data.js';
+import { COLLECTIONS, auditRow, keyRow, regionLabel, userRow } from './views/admin.js';
 import * as state from './state.js';
 import { addMenuAction, isAdmin, onAuthChange, user } from './auth.js';
 
-const COLLECTIONS = ['parks', 'carriers', 'clusters', 'regions'];
 const AUDIT_PAGE = 50;
 const REVOKE_CONFIRM_MS = 5000;
 
@@ -23,32 +23,29 @@ function tabsFor(me) {
   return me.role === 'admin' ? ['users', 'keys', 'audit'] : me.role === 'leader' ? ['audit'] : [];
 }
 
-function regionLabel(adcode) {
-  return regionName(adcode) ?? adcode;
-}
-
-function regionChips(list) {
-  return list.length ? list.map((a) => `<span class="tag">${esc(regionLabel(a))}</span>`).join(' ') : `<span class="muted">${t('admin.allProvince')}</span>`;
+/** The regions picked in a create form, each a button that removes it. */
+function regionChipButtons(which) {
+  return html`${picked[which].map((a) => html`<button type="button" class="chip" data-region-remove="${which}:${a}">
+    ${regionLabel(a)}<span aria-hidden="true">×</span></button>`)}`;
 }
 
 function regionPicker(which) {
-  const options = tree.map((city) => `<optgroup label="${esc(city.name)}">
-    <option value="${city.adcode}">${esc(city.name)}（${t('filters.wholeCity')}）</option>
-    ${city.counties.map((c) => `<option value="${c.adcode}">${esc(c.name)}</option>`).join('')}</optgroup>`).join('');
-  return `<div class="field" data-field="region_adcodes"><span class="field-label">${t('admin.regions')}</span>
+  const options = tree.map((city) => html`<optgroup label="${city.name}">
+    <option value="${city.adcode}">${city.name}（${t('filters.wholeCity')}）</option>
+    ${city.counties.map((c) => html`<option value="${c.adcode}">${c.name}</option>`)}</optgroup>`);
+  return html`<div class="field" data-field="region_adcodes"><span class="field-label">${t('admin.regions')}</span>
     <div class="region-picker"><select data-region-select="${which}"><option value="">${t('field.choose')}</option>${options}</select>
       <button type="button" class="btn btn-small" data-region-add="${which}">${t('admin.add')}</button></div>
-    <div class="chips" data-region-chips="${which}">${picked[which].map((a) => `<button type="button" class="chip" data-region-remove="${which}:${a}">
-      ${esc(regionLabel(a))}<span aria-hidden="true">×</span></button>`).join('')}</div>
+    <div class="chips" data-region-chips="${which}">${regionChipButtons(which)}</div>
     <small class="field-hint">${t(which === 'user' ? 'admin.regionsHintUser' : 'admin.regionsHintKey')}</small>
     <p class="field-error" hidden></p></div>`;
 }
 
 function secretBox() {
   if (!once) return '';
-  return `<div class="secret-once" data-secret-once>
+  return html`<div class="secret-once" data-secret-once>
     <p><b>${t(once.kind === 'key' ? 'admin.keyCreated' : 'admin.userCreated')}</b> ${t('admin.shownOnce')}</p>
-    <div class="share-row"><input readonly value="${esc(once.secret)}" data-secret aria-label="secret">
+    <div class="share-row"><input readonly value="${once.secret}" data-secret aria-label="secret">
       <button type="button" class="btn btn-primary" data-copy>${t('admin.copy')}</button></div>
     <p class="share-status" data-copy-status></p>
     <button type="button" class="btn btn-small" data-secret-done>${t('admin.secretDone')}</button>
@@ -56,13 +53,13 @@ function secretBox() {
 }
 
 function field(name, label, inner, hint = '') {
-  return `<div class="field" data-field="${name}"><label class="field-label" for="a-${name}">${t(label)}</label>${inner}
-    ${hint ? `<small class="field-hint">${t(hint)}</small>` : ''}<p class="field-error" hidden></p></div>`;
+  return html`<div class="field" data-field="${name}"><label class="field-label" for="a-${name}">${t(label)}</label>${inner}
+    ${hint ? html`<small class="field-hint">${t(hint)}</small>` : ''}<p class="field-error" hidden></p></div>`;
 }
 
 /** The create form of a user or a key: its fields, a place for the server's message, a submit button. */
 function createForm(which, titleKey, submitKey, fieldsHtml) {
-  return `<form class="admin-form" data-create="${which}" novalidate autocomplete="off">
+  return html`<form class="admin-form" data-create="${which}" novalidate autocomplete="off">
     <h3>${t(titleKey)}</h3>
     <div class="form-message" data-form-message hidden></div>
     <div class="fields">${fieldsHtml}</div>
@@ -71,98 +68,78 @@ function createForm(which, titleKey, submitKey, fieldsHtml) {
 }
 
 function usersHtml(users) {
-  const rows = users.map((u) => `<tr data-user="${esc(u.username)}">
-    <td><b>${esc(u.display_name)}</b><br><small class="muted">${esc(u.username)}</small></td>
-    <td>${t(`role.${u.role}`)}</td>
-    <td>${regionChips(u.region_adcodes)}</td>
-    <td>${u.disabled ? `<span class="badge draft">${t('admin.disabled')}</span>` : u.locked_until && new Date(u.locked_until) > new Date()
-      ? `<span class="badge draft">${t('admin.locked')}</span>` : `<span class="badge ok">${t('admin.active')}</span>`}</td>
-    <td>${u.username === user().name.replace(/^user:/, '') ? '' : `<button type="button" class="btn btn-small" data-toggle-user="${u.id}"
-      data-disabled="${u.disabled}">${t(u.disabled ? 'admin.enable' : 'admin.disable')}</button>`}</td></tr>`).join('');
-  return `${secretBox()}
-  ${createForm('user', 'admin.newUser', 'admin.createUser', `
-      ${field('username', 'admin.username', '<input id="a-username" name="username" autocapitalize="off">', 'admin.usernameHint')}
-      ${field('display_name', 'admin.displayName', '<input id="a-display_name" name="display_name">')}
-      ${field('role', 'admin.role', `<select id="a-role" name="role">${['officer', 'leader', 'admin'].map((r) =>
-        `<option value="${r}">${t(`role.${r}`)}</option>`).join('')}</select>`)}
+  const self = user().name.replace(/^user:/, '');
+  const rows = users.map((u) => userRow(u, self));
+  return html`${secretBox()}
+  ${createForm('user', 'admin.newUser', 'admin.createUser', html`
+      ${field('username', 'admin.username', html`<input id="a-username" name="username" autocapitalize="off">`, 'admin.usernameHint')}
+      ${field('display_name', 'admin.displayName', html`<input id="a-display_name" name="display_name">`)}
+      ${field('role', 'admin.role', html`<select id="a-role" name="role">${['officer', 'leader', 'admin'].map((r) =>
+        html`<option value="${r}">${t(`role.${r}`)}</option>`)}</select>`)}
       ${regionPicker('user')}
-      ${field('password', 'admin.password', '<input id="a-password" name="password" type="text" autocomplete="new-password">', 'admin.passwordHint')}`)}
+      ${field('password', 'admin.password', html`<input id="a-password" name="password" type="text" autocomplete="new-password">`, 'admin.passwordHint')}`)}
   <div class="table-wrap"><table class="admin-table" data-users><thead><tr><th>${t('admin.user')}</th><th>${t('admin.role')}</th>
     <th>${t('admin.regions')}</th><th>${t('admin.state')}</th><th></th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function keysHtml(keys) {
-  const rows = keys.map((k) => {
-    const expired = k.expires_at && new Date(k.expires_at) < new Date();
-    const status = k.revoked_at ? `<span class="badge draft">${t('admin.revoked')}</span>`
-      : expired ? `<span class="badge draft">${t('admin.expired')}</span>` : `<span class="badge ok">${t('admin.active')}</span>`;
-    return `<tr data-key="${esc(k.name)}" data-key-id="${k.id}">
-      <td><b>${esc(k.name)}</b><br><small class="muted"><code>${esc(k.prefix)}…</code></small></td>
-      <td>${k.collections.map((c) => (COLLECTIONS.includes(c) ? t(`admin.collection.${c}`) : esc(c))).join('、')}<br><small class="muted">${t(k.access === 'write' ? 'admin.readWrite' : 'admin.readOnly')}</small></td>
-      <td>${regionChips(k.region_adcodes)}</td>
-      <td>${esc(when(k.expires_at))}<br><small class="muted">${t('admin.lastUsed')} ${esc(when(k.last_used_at))}</small></td>
-      <td>${status}</td>
-      <td>${k.revoked_at ? '' : `<button type="button" class="btn btn-small btn-danger" data-revoke="${k.id}">${t('admin.revoke')}</button>`}</td></tr>`;
-  }).join('');
-  return `${secretBox()}
-  ${createForm('key', 'admin.newKey', 'admin.createKey', `
-      ${field('name', 'admin.keyName', '<input id="a-name" name="name">', 'admin.keyNameHint')}
+  const rows = keys.map(keyRow);
+  return html`${secretBox()}
+  ${createForm('key', 'admin.newKey', 'admin.createKey', html`
+      ${field('name', 'admin.keyName', html`<input id="a-name" name="name">`, 'admin.keyNameHint')}
       <div class="field" data-field="collections"><span class="field-label">${t('admin.collections')}</span>
-        <div class="checks">${COLLECTIONS.map((c) => `<label class="check"><input type="checkbox" name="collections" value="${c}"
-          ${c === 'parks' || c === 'carriers' ? 'checked' : ''}><span>${t(`admin.collection.${c}`)}</span></label>`).join('')}</div>
+        <div class="checks">${COLLECTIONS.map((c) => html`<label class="check"><input type="checkbox" name="collections" value="${c}"
+          ${c === 'parks' || c === 'carriers' ? 'checked' : ''}><span>${t(`admin.collection.${c}`)}</span></label>`)}</div>
         <p class="field-error" hidden></p></div>
-      ${field('access', 'admin.access', `<select id="a-access" name="access"><option value="read">${t('admin.readOnly')}</option>
+      ${field('access', 'admin.access', html`<select id="a-access" name="access"><option value="read">${t('admin.readOnly')}</option>
         <option value="write">${t('admin.readWrite')}</option></select>`)}
       ${regionPicker('key')}
-      ${field('expires_at', 'admin.expires', '<input id="a-expires_at" name="expires_at" type="date">', 'admin.expiresHint')}`)}
+      ${field('expires_at', 'admin.expires', html`<input id="a-expires_at" name="expires_at" type="date">`, 'admin.expiresHint')}`)}
   <div class="table-wrap"><table class="admin-table" data-keys><thead><tr><th>${t('admin.keyName')}</th><th>${t('admin.collections')}</th>
     <th>${t('admin.regions')}</th><th>${t('admin.expires')}</th><th>${t('admin.state')}</th><th></th></tr></thead>
-    <tbody>${rows || `<tr><td colspan="6" class="muted">${t('admin.noKeys')}</td></tr>`}</tbody></table></div>`;
+    <tbody>${rows.length ? rows : html`<tr><td colspan="6" class="muted">${t('admin.noKeys')}</td></tr>`}</tbody></table></div>`;
 }
 
 function auditHtml(page) {
-  const rows = page.items.map((e) => `<tr data-audit="${e.id}">
-    <td>${esc(when(e.at))}</td><td>${esc(e.actor)}</td><td>${t(`audit.action.${e.action}`)}</td>
-    <td>${esc(e.table)} <b>${esc(e.record_id ?? '')}</b></td>
-    <td><small>${esc(Object.keys(e.changes ?? {}).join('、'))}</small></td></tr>`).join('');
-  return `<form class="audit-filter" data-audit-filter>
+  const rows = page.items.map(auditRow);
+  return html`<form class="audit-filter" data-audit-filter>
       <label><span>${t('audit.table')}</span><select name="table"><option value="">${t('filters.any')}</option>
-        ${['parks', 'carriers', 'clusters', 'users', 'api_keys'].map((n) => `<option value="${n}">${n}</option>`).join('')}</select></label>
+        ${['parks', 'carriers', 'clusters', 'users', 'api_keys'].map((n) => html`<option value="${n}">${n}</option>`)}</select></label>
       <label><span>${t('audit.actor')}</span><input name="actor" placeholder="user:alice"></label>
       <label><span>${t('audit.recordId')}</span><input name="record_id" inputmode="numeric"></label>
       <button type="submit" class="btn">${t('audit.search')}</button></form>
     <div class="table-wrap"><table class="admin-table" data-audit-table><thead><tr><th>${t('audit.at')}</th><th>${t('audit.actor')}</th>
       <th>${t('audit.action')}</th><th>${t('audit.record')}</th><th>${t('audit.fields')}</th></tr></thead>
-      <tbody>${rows || `<tr><td colspan="5" class="muted">${t('audit.none')}</td></tr>`}</tbody></table></div>`;
+      <tbody>${rows.length ? rows : html`<tr><td colspan="5" class="muted">${t('audit.none')}</td></tr>`}</tbody></table></div>`;
 }
 
 let auditFilter = {};
 
 async function load() {
   const body = root.querySelector('[data-admin-body]');
-  body.innerHTML = `<div class="list-state is-loading"><span class="spinner"></span><p>${t('list.loading')}</p></div>`;
+  setHtml(body, html`<div class="list-state is-loading"><span class="spinner"></span><p>${t('list.loading')}</p></div>`);
   try {
-    if (tab === 'users') body.innerHTML = usersHtml((await request('GET', '/api/v1/admin/users')).body);
-    else if (tab === 'keys') body.innerHTML = keysHtml((await request('GET', '/api/v1/admin/keys')).body);
+    if (tab === 'users') setHtml(body, usersHtml((await request('GET', '/api/v1/admin/users')).body));
+    else if (tab === 'keys') setHtml(body, keysHtml((await request('GET', '/api/v1/admin/keys')).body));
     else {
       const q = new URLSearchParams({ limit: AUDIT_PAGE, ...Object.fromEntries(Object.entries(auditFilter).filter(([, v]) => v)) });
-      body.innerHTML = auditHtml((await request('GET', `/api/v1/audit?${q}`)).body);
+      setHtml(body, auditHtml((await request('GET', `/api/v1/audit?${q}`)).body));
       Object.entries(auditFilter).forEach(([k, v]) => { const el = body.querySelector(`[name=${k}]`); if (el) el.value = v; });
     }
   } catch (err) {
-    body.innerHTML = `<div class="list-state is-error"><p>${esc(err.message)}</p></div>`;
+    setHtml(body, html`<div class="list-state is-error"><p>${err.message}</p></div>`);
   }
 }
 
 function render() {
   const tabs = tabsFor(user());
   if (!tabs.includes(tab)) [tab] = tabs;
-  root.innerHTML = `<div class="admin-inner">
+  setHtml(root, html`<div class="admin-inner">
     <header class="admin-head"><h2>${t(isAdmin() ? 'admin.title' : 'audit.title')}</h2>
-      <nav class="tabs admin-tabs" role="tablist">${tabs.map((id) => `<button type="button" role="tab" data-admin-tab="${id}"
-        class="${id === tab ? 'is-active' : ''}" aria-selected="${id === tab}">${t(`admin.tab.${id}`)}</button>`).join('')}</nav>
+      <nav class="tabs admin-tabs" role="tablist">${tabs.map((id) => html`<button type="button" role="tab" data-admin-tab="${id}"
+        class="${id === tab ? 'is-active' : ''}" aria-selected="${id === tab}">${t(`admin.tab.${id}`)}</button>`)}</nav>
       <button type="button" class="detail-close" data-admin-close aria-label="${t('detail.close')}">×</button></header>
-    <div class="admin-body" data-admin-body></div></div>`;
+    <div class="admin-body" data-admin-body></div></div>`);
   load();
 }
 
@@ -178,7 +155,7 @@ function closeAdmin() {
   once = null;
   picked = { user: [], key: [] };
   root.hidden = true;
-  root.innerHTML = '';
+  root.replaceChildren();
 }
 
 function formMessage(form, text) {
@@ -271,14 +248,13 @@ function onClick(e) {
 function showFailure(err) {
   const body = root.querySelector('[data-admin-body]');
   body.querySelector('[data-admin-error]')?.remove();
-  body.insertAdjacentHTML('afterbegin', `<div class="form-message is-error" data-admin-error role="alert">${esc(err.message)}</div>`);
+  insertHtml(body, 'afterbegin', html`<div class="form-message is-error" data-admin-error role="alert">${err.message}</div>`);
   body.querySelectorAll('[data-revoke]').forEach((b) => { b.disabled = false; });
 }
 
 function refreshChips(which) {
   const box = root.querySelector(`[data-region-chips="${which}"]`);
-  box.innerHTML = picked[which].map((a) => `<button type="button" class="chip" data-region-remove="${which}:${a}">
-    ${esc(regionLabel(a))}<span aria-hidden="true">×</span></button>`).join('');
+  setHtml(box, regionChipButtons(which));
 }
 
 export function initAdmin() {

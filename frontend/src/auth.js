@@ -4,7 +4,8 @@
 // a menu for the admin page, the audit log and signing out.
 import { getJSON, request, setCsrfToken } from './api.js';
 import { t } from './i18n.js';
-import { esc } from './format.js';
+import { html, setHtml } from './html.js';
+import { signInButton, userMenu } from './views/account.js';
 import * as state from './state.js';
 
 const PUBLIC = { name: 'anonymous', display_name: '', role: 'public', regions: [], csrf_token: null };
@@ -65,40 +66,18 @@ function setMe(next) {
   if (changed) listeners.forEach((fn) => fn(me));
 }
 
-function roleLabel(role) {
-  return { officer: t('role.officer'), leader: t('role.leader'), admin: t('role.admin'), partner: t('role.partner') }[role] ?? role;
-}
-
 function render() {
   if (!area) return;
-  if (!isSignedIn()) {
-    area.innerHTML = `<button type="button" class="btn-ghost user-btn" data-login aria-label="${t('auth.signIn')}">
-      <svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="8" r="4" fill="none" stroke="currentColor" stroke-width="2"/>
-        <path d="M4 21c1-4 4.5-6 8-6s7 2 8 6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>
-      <span>${t('auth.signIn')}</span></button>`;
-    return;
-  }
-  const name = me.display_name || me.name;
-  const items = [...menuActions.entries()].filter(([, a]) => a.show(me))
-    .map(([id, a]) => `<button type="button" role="menuitem" data-menu="${id}">${t(a.labelKey)}</button>`).join('');
-  area.innerHTML = `<button type="button" class="btn-ghost user-btn is-signed-in" data-user-menu aria-haspopup="menu" aria-expanded="false"
-      title="${esc(name)} · ${esc(roleLabel(me.role))}" aria-label="${esc(name)} · ${esc(roleLabel(me.role))}">
-      <span class="avatar" aria-hidden="true">${esc(name.slice(0, 1))}</span>
-      <span class="user-who"><span class="user-name" data-user-name>${esc(name)}</span>
-      <span class="role-badge role-${me.role}" data-user-role>${esc(roleLabel(me.role))}</span></span></button>
-    <div class="user-menu" role="menu" hidden>
-      <p class="user-menu-head"><b>${esc(name)}</b><small>${esc(roleLabel(me.role))} · ${esc(me.name)}</small></p>
-      ${items}
-      <button type="button" role="menuitem" data-logout>${t('auth.signOut')}</button>
-    </div>`;
+  const actions = [...menuActions.entries()].filter(([, a]) => a.show(me)).map(([id, a]) => [id, a.labelKey]);
+  setHtml(area, isSignedIn() ? userMenu(me, actions) : signInButton());
 }
 
-function loginForm(message = '') {
-  return `<form method="dialog" class="login" data-login-form>
+function loginForm() {
+  return html`<form method="dialog" class="login" data-login-form>
     <header><h2>${t('auth.title')}</h2><p class="muted">${t('auth.hint')}</p></header>
     <label><span>${t('auth.username')}</span><input name="username" autocomplete="username" required autocapitalize="off"></label>
     <label><span>${t('auth.password')}</span><input name="password" type="password" autocomplete="current-password" required></label>
-    <p class="form-error" data-login-error ${message ? '' : 'hidden'}>${esc(message)}</p>
+    <p class="form-error" data-login-error hidden></p>
     <div class="dialog-actions">
       <button type="button" class="btn" data-cancel>${t('edit.cancel')}</button>
       <button type="submit" class="btn btn-primary">${t('auth.submit')}</button>
@@ -107,7 +86,7 @@ function loginForm(message = '') {
 }
 
 export function openLogin() {
-  dialog.innerHTML = loginForm();
+  setHtml(dialog, loginForm());
   dialog.showModal();
   dialog.querySelector('input[name=username]').focus();
 }

@@ -3,17 +3,18 @@
 import { codeLabel, codeList, t } from './i18n.js';
 import * as state from './state.js';
 import { clusters, regionName, regionTree } from './data.js';
-import { esc } from './format.js';
+import { html, setHtml } from './html.js';
 
 let root;
 let cityOptions = [];
 let clusterList = [];
 let industries = [];
+const NUMBER = html`min="0" step="any" inputmode="decimal"`;
 
 function select(key, options, anyLabel = t('filters.any')) {
   const value = state.get().filters[key] ?? '';
-  return `<select name="${key}" id="f-${key}"><option value="">${anyLabel}</option>${options.map(([v, label]) =>
-    `<option value="${esc(v)}" ${String(v) === value ? 'selected' : ''}>${esc(label)}</option>`).join('')}</select>`;
+  return html`<select name="${key}" id="f-${key}"><option value="">${anyLabel}</option>${options.map(([v, label]) =>
+    html`<option value="${v}" ${String(v) === value ? 'selected' : ''}>${label}</option>`)}</select>`;
 }
 
 function codeOptions(group) {
@@ -22,16 +23,20 @@ function codeOptions(group) {
 
 function regionSelect() {
   const value = state.get().filters.region ?? '';
-  const groups = cityOptions.map((city) => `<optgroup label="${esc(city.name)}">
-      <option value="${city.adcode}" ${value === city.adcode ? 'selected' : ''}>${esc(city.name)}（${t('filters.wholeCity')}）</option>
-      ${city.counties.map((c) => `<option value="${c.adcode}" ${value === c.adcode ? 'selected' : ''}>${esc(c.name)}</option>`).join('')}
-    </optgroup>`).join('');
-  return `<select name="region" id="f-region"><option value="">${t('filters.allCities')}</option>${groups}</select>`;
+  const groups = cityOptions.map((city) => html`<optgroup label="${city.name}">
+      <option value="${city.adcode}" ${value === city.adcode ? 'selected' : ''}>${city.name}（${t('filters.wholeCity')}）</option>
+      ${city.counties.map((c) => html`<option value="${c.adcode}" ${value === c.adcode ? 'selected' : ''}>${c.name}</option>`)}
+    </optgroup>`);
+  return html`<select name="region" id="f-region"><option value="">${t('filters.allCities')}</option>${groups}</select>`;
 }
 
-function input(key, type, attrs = '') {
+function input(key, type, attrs = html``) {
   const value = state.get().filters[key] ?? '';
-  return `<input name="${key}" id="f-${key}" type="${type}" value="${esc(value)}" ${attrs}>`;
+  return html`<input name="${key}" id="f-${key}" type="${type}" value="${value}" ${attrs}>`;
+}
+
+function industryOptions() {
+  return html`${industries.map((i) => html`<option value="${i}">`)}`;
 }
 
 /** How an active filter reads in a chip. */
@@ -56,10 +61,10 @@ function render() {
   const { filters } = state.get();
   const n = state.activeFilterCount(filters);
   const open = root.querySelector('details')?.open ?? false;
-  root.innerHTML = `
+  setHtml(root, html`
     <details ${open ? 'open' : ''}>
       <summary><span>${t('filters.title')}</span>
-        ${n ? `<span class="pill" data-filter-count="${n}">${t('filters.active', { n })}</span>` : ''}</summary>
+        ${n ? html`<span class="pill" data-filter-count="${n}">${t('filters.active', { n })}</span>` : ''}</summary>
       <form class="filter-form" autocomplete="off">
         <fieldset><legend>${t('filters.parks')}</legend>
           <label><span>${t('filters.region')}</span>${regionSelect()}</label>
@@ -68,8 +73,8 @@ function render() {
             <label><span>${t('filters.type')}</span>${select('type', codeOptions('park_type'))}</label>
           </div>
           <label><span>${t('filters.industry')}</span>${input('industry', 'search',
-            `list="industry-list" placeholder="${esc(t('filters.industryPlaceholder'))}"`)}</label>
-          <datalist id="industry-list">${industries.map((i) => `<option value="${esc(i)}">`).join('')}</datalist>
+            html`list="industry-list" placeholder="${t('filters.industryPlaceholder')}"`)}</label>
+          <datalist id="industry-list">${industryOptions()}</datalist>
           <label><span>${t('filters.cluster')}</span>${select('cluster', clusterList.map((c) => [c.id, c.name]))}</label>
         </fieldset>
         <fieldset><legend>${t('filters.carriers')}</legend>
@@ -78,17 +83,17 @@ function render() {
             <label><span>${t('filters.status')}</span>${select('status', codeOptions('carrier_status'))}</label>
           </div>
           <div class="row2">
-            <label><span>${t('filters.area')} ${t('filters.areaMin')}</span>${input('min_area', 'number', 'min="0" step="any" inputmode="decimal"')}</label>
-            <label><span>${t('filters.area')} ${t('filters.areaMax')}</span>${input('max_area', 'number', 'min="0" step="any" inputmode="decimal"')}</label>
+            <label><span>${t('filters.area')} ${t('filters.areaMin')}</span>${input('min_area', 'number', NUMBER)}</label>
+            <label><span>${t('filters.area')} ${t('filters.areaMax')}</span>${input('max_area', 'number', NUMBER)}</label>
           </div>
-          <label><span>${t('filters.maxPrice')}</span>${input('max_price', 'number', 'min="0" step="any" inputmode="decimal"')}</label>
+          <label><span>${t('filters.maxPrice')}</span>${input('max_price', 'number', NUMBER)}</label>
           <p class="hint">${t('filters.carrierNote')}</p>
         </fieldset>
       </form>
     </details>
-    ${n ? `<div class="chips">${Object.entries(filters).map(([k, v]) => `<button type="button" class="chip"
-        data-remove="${k}" title="×">${esc(chipText(k, v))}<span aria-hidden="true">×</span></button>`).join('')}
-      <button type="button" class="chip chip-clear" data-clear>${t('filters.clear')}</button></div>` : ''}`;
+    ${n ? html`<div class="chips">${Object.entries(filters).map(([k, v]) => html`<button type="button" class="chip"
+        data-remove="${k}" title="×">${chipText(k, v)}<span aria-hidden="true">×</span></button>`)}
+      <button type="button" class="chip chip-clear" data-clear>${t('filters.clear')}</button></div>` : ''}`);
 }
 
 function onChange(e) {
@@ -127,5 +132,5 @@ export function setIndustries(list) {
   if (next.join() === industries.join()) return;
   industries = next;
   const datalist = root.querySelector('#industry-list');
-  if (datalist) datalist.innerHTML = industries.map((i) => `<option value="${esc(i)}">`).join('');
+  if (datalist) setHtml(datalist, industryOptions());
 }

@@ -3,13 +3,6 @@ import { getLang, t } from './i18n.js';
 
 const MU_M2 = 10000 / 15; // 1 亩 = 666.67 m²
 
-/** HTML-escape text from the data before it goes into markup. */
-export function esc(value) {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({
-    '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
-  })[c]);
-}
-
 export function num(value, digits = 2) {
   if (value === null || value === undefined || value === '') return '';
   return Number(value).toLocaleString(getLang() === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: digits });

@@ -6,6 +6,7 @@ import './styles/staff.css';
 import './styles/chains.css';
 import { getJSON, onActivity } from './api.js';
 import { applyStatic, setCodes, setLang, t } from './i18n.js';
+import { html, setHtml } from './html.js';
 import * as state from './state.js';
 import { loadCarriers, loadParks, markStale, onStale, parks, regions } from './data.js';
 import { JIANGXI_BOUNDS, createMap, fromMap, setBasemap, toMap, viewBbox } from './map.js';
@@ -43,9 +44,12 @@ function showNotice(message) {
 
 function fatal(err) {
   document.body.classList.add('is-fatal');
-  $('#notice').hidden = false;
-  $('#notice').innerHTML = `<b>${t('list.error', { msg: err.message })}</b>
-    <button type="button" class="btn" onclick="location.reload()">${t('list.retry')}</button>`;
+  const notice = $('#notice');
+  notice.hidden = false;
+  setHtml(notice, html`<b>${t('list.error', { msg: err.message })}</b>
+    <button type="button" class="btn" data-reload>${t('list.retry')}</button>`);
+  // No onclick attribute: the Content-Security-Policy runs no inline script, handlers included.
+  notice.querySelector('[data-reload]').addEventListener('click', () => window.location.reload());
 }
 
 async function start() {

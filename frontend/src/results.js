@@ -1,9 +1,11 @@
 // The result list beside the map. It renders exactly the features the map draws (data.js),
 // so the two cannot disagree: parks under one tab, the carriers in view under the other.
-import { codeLabel, t } from './i18n.js';
+import { t } from './i18n.js';
 import * as state from './state.js';
 import { CARRIER_MIN_ZOOM, carriers, parks } from './data.js';
-import { esc, num } from './format.js';
+import { num } from './format.js';
+import { html, setHtml } from './html.js';
+import { carrierItem, parkItem, stateBlock } from './views/results.js';
 import { fitGeometry, flyToPark } from './navigate.js';
 import { clearFilters } from './filters.js';
 import { getMap } from './map.js';
@@ -37,58 +39,18 @@ function sortKey(tab) {
   return chosen in SORTS[tab] ? chosen : Object.keys(SORTS[tab])[0];
 }
 
-function stateBlock(kind, text, action = '') {
-  return `<div class="list-state is-${kind}" data-list-state="${kind}">
-    ${kind === 'loading' ? '<span class="spinner" aria-hidden="true"></span>' : ''}<p>${esc(text)}</p>${action}</div>`;
-}
-
-/** Unpublished records reach signed-in staff only: say so in the list. */
-function draftMark(r) {
-  return r.published === false ? `<em class="draft-badge" data-draft>${t('staff.draft')}</em>` : '';
-}
-
-function parkItem(p, selected) {
-  const n = num(p.matching_carriers, 0);
-  const side = state.hasCarrierFilters() ? t('list.matching', { n }) : t('list.carriersN', { n });
-  return `<li class="result ${selected ? 'is-selected' : ''}" data-park-id="${p.id}" tabindex="0">
-    <span class="park-dot t-${p.type} l-${p.level}"></span>
-    <div class="result-main">
-      <b>${esc(p.name)}</b>
-      <small>${codeLabel('park_level', p.level)} · ${t(`type.${p.type}`)}</small>
-      <small>${esc(p.region_name || '')}${p.location_precision !== 'exact' ? ` · <i>${t('list.approx')}</i>` : ''}</small>
-      ${p.leading_industries?.length ? `<small class="industries">${esc(p.leading_industries.join(' · '))}</small>` : ''}
-    </div>
-    <span class="result-side">${side}${p.is_demo ? `<em class="demo-badge">${t('detail.demo')}</em>` : ''}${draftMark(p)}</span>
-  </li>`;
-}
-
-function carrierItem(c, selected) {
-  const price = c.price_wan_per_mu !== null ? `${num(c.price_wan_per_mu)} ${t('unit.wanPerMu')}`
-    : c.rent_yuan_m2_month !== null ? `${num(c.rent_yuan_m2_month)} ${t('unit.yuanM2Month')}` : '';
-  return `<li class="result ${selected ? 'is-selected' : ''}" data-carrier-id="${c.id}" tabindex="0">
-    <span class="status-dot s-${c.status}"></span>
-    <div class="result-main">
-      <b>${esc(c.name)}</b>
-      <small>${codeLabel('carrier_kind', c.kind)} · ${num(c.area_mu, 1)} ${t('unit.mu')}${price ? ` · ${price}` : ''}</small>
-      <small>${esc(c.park_name)}</small>
-    </div>
-    <span class="result-side"><span class="status s-${c.status}">${codeLabel('carrier_status', c.status)}</span>
-      ${c.is_demo ? `<em class="demo-badge">${t('detail.demo')}</em>` : ''}${draftMark(c)}</span>
-  </li>`;
-}
-
 function renderList(tab, src) {
-  const clear = `<button type="button" class="btn" data-clear-filters>${t('filters.clear')}</button>`;
-  const retry = `<button type="button" class="btn" data-retry>${t('list.retry')}</button>`;
+  const clear = html`<button type="button" class="btn" data-clear-filters>${t('filters.clear')}</button>`;
+  const retry = html`<button type="button" class="btn" data-retry>${t('list.retry')}</button>`;
   if (src.status === 'loading' || src.status === 'idle') {
     return stateBlock('loading', src.slow ? t('list.slow') : t('list.loading'));
   }
   if (src.status === 'error') return stateBlock('error', t('list.error', { msg: src.error }), retry);
   if (src.status === 'zoom') {
-    return stateBlock('zoom', t('list.zoomForCarriers'), `<button type="button" class="btn" data-zoom-in>${t('list.zoomIn')}</button>`);
+    return stateBlock('zoom', t('list.zoomForCarriers'), html`<button type="button" class="btn" data-zoom-in>${t('list.zoomIn')}</button>`);
   }
   if (src.status === 'off') {
-    return stateBlock('off', t('list.carriersOff'), `<button type="button" class="btn" data-layer-on>${t('list.turnOn')}</button>`);
+    return stateBlock('off', t('list.carriersOff'), html`<button type="button" class="btn" data-layer-on>${t('list.turnOn')}</button>`);
   }
   if (!src.features.length) {
     return stateBlock('empty', `${t('list.empty')}。${t('list.emptyHint')}`, state.activeFilterCount() ? clear : '');
@@ -96,9 +58,9 @@ function renderList(tab, src) {
   const open = state.get().open;
   const rows = src.features.map((f) => ({ id: f.id, ...f.properties })).sort(SORTS[tab][sortKey(tab)]);
   const item = tab === 'parks' ? parkItem : carrierItem;
-  const html = rows.slice(0, limit).map((r) => item(r, open?.kind === tab.slice(0, -1) && open.id === r.id)).join('');
-  const more = rows.length > limit ? `<button type="button" class="btn more" data-more>+${rows.length - limit}</button>` : '';
-  return `<ol class="result-list" data-tab="${tab}">${html}</ol>${more}`;
+  const items = rows.slice(0, limit).map((r) => item(r, open?.kind === tab.slice(0, -1) && open.id === r.id));
+  const more = rows.length > limit ? html`<button type="button" class="btn more" data-more>+${rows.length - limit}</button>` : '';
+  return html`<ol class="result-list" data-tab="${tab}">${items}</ol>${more}`;
 }
 
 function render() {
@@ -117,9 +79,9 @@ function render() {
       : src.truncated ? t('list.count.carriersMore', { n: num(src.total, 0), shown: num(src.features.length, 0) })
         : t('list.count.carriers', { n: num(src.total, 0) });
   } else countEl.textContent = '';
-  sortEl.innerHTML = Object.keys(SORTS[tab]).map((k) => `<option value="${k}" ${k === sortKey(tab) ? 'selected' : ''}>
-    ${t(`sort.${k}`)}</option>`).join('');
-  root.innerHTML = renderList(tab, src);
+  setHtml(sortEl, html`${Object.keys(SORTS[tab]).map((k) => html`<option value="${k}" ${k === sortKey(tab) ? 'selected' : ''}>
+    ${t(`sort.${k}`)}</option>`)}`);
+  setHtml(root, renderList(tab, src));
 }
 
 function openFromList(li) {

@@ -1,9 +1,10 @@
 // The search box: suggestions from /api/v1/search as one types (parks, cities, counties),
 // keyboard navigation, and Enter without a choice filters the parks by name.
 import { getJSON, isAbort, query } from './api.js';
-import { codeLabel, t } from './i18n.js';
+import { t } from './i18n.js';
 import * as state from './state.js';
-import { esc } from './format.js';
+import { html, setHtml } from './html.js';
+import { searchMessage, suggestionsHtml } from './views/search.js';
 import { fitWgsBounds, flyToPark } from './navigate.js';
 
 const DEBOUNCE_MS = 180;
@@ -15,27 +16,11 @@ let active = -1;
 let timer = null;
 let controller = null;
 
-function show(html) {
-  list.innerHTML = html;
-  list.hidden = !html;
+/** Show `content` (an Html) under the box, or hide the list when it is empty. */
+function show(content = html``) {
+  setHtml(list, content);
+  list.hidden = !list.childElementCount;
   input.setAttribute('aria-expanded', String(!list.hidden));
-}
-
-function renderItems(q) {
-  if (!items.length) {
-    show(`<li class="sugg-empty">${esc(t('search.none', { q }))}</li>`);
-    return;
-  }
-  show(items.map((it, i) => {
-    const kind = it.kind === 'park' ? t('search.kind.park') : t(`search.kind.${it.level}`);
-    const detail = it.kind === 'park' ? `${codeLabel('park_level', it.level)} · ${esc(it.context)}` : esc(it.context || '');
-    return `<li role="option" id="sugg-${i}" class="sugg ${i === active ? 'is-active' : ''}" data-index="${i}"
-      aria-selected="${i === active}">
-      ${it.kind === 'park' ? `<span class="park-dot t-${it.type} l-${it.level}"></span>` : '<span class="sugg-region"></span>'}
-      <span class="sugg-text"><b>${esc(it.name)}</b><small>${detail}</small></span>
-      <span class="sugg-kind">${kind}</span></li>`;
-  }).join('') + `<li class="sugg sugg-all ${active === items.length ? 'is-active' : ''}" data-index="${items.length}">
-      ${esc(t('search.all', { q }))}</li>`);
 }
 
 async function suggest() {
@@ -43,25 +28,25 @@ async function suggest() {
   controller?.abort();
   if (!q) {
     items = [];
-    show('');
+    show();
     return;
   }
   controller = new AbortController();
-  show(`<li class="sugg-empty">${t('search.loading')}</li>`);
+  show(searchMessage(t('search.loading')));
   try {
     const result = await getJSON(`/api/v1/search?${query({ q, limit: 8 })}`, { signal: controller.signal });
     items = result.items;
     active = -1;
-    renderItems(q);
+    show(suggestionsHtml(items, q, active));
   } catch (err) {
-    if (!isAbort(err)) show(`<li class="sugg-empty is-error">${esc(t('search.failed', { msg: err.message }))}</li>`);
+    if (!isAbort(err)) show(searchMessage(t('search.failed', { msg: err.message }), true));
   }
 }
 
 function choose(index) {
   const q = input.value.trim();
   const it = items[index];
-  show('');
+  show();
   if (!it) {
     if (q) state.setFilters({ q });
     return;
@@ -93,14 +78,14 @@ export function initSearch(inputEl, listEl) {
       if (list.hidden) return;
       e.preventDefault();
       active = (active + (e.key === 'ArrowDown' ? 1 : count - 1) + count) % count;
-      renderItems(input.value.trim());
+      show(suggestionsHtml(items, input.value.trim(), active));
       input.setAttribute('aria-activedescendant', `sugg-${active}`);
     } else if (e.key === 'Enter') {
       e.preventDefault();
       clearTimeout(timer);
       choose(active >= 0 ? active : -1);
     } else if (e.key === 'Escape') {
-      show('');
+      show();
     }
   });
   input.addEventListener('search', () => { // the clear (×) button of a type=search field
@@ -113,7 +98,7 @@ export function initSearch(inputEl, listEl) {
     e.preventDefault();
     choose(Number(li.dataset.index));
   });
-  input.addEventListener('blur', () => setTimeout(() => show(''), 150));
+  input.addEventListener('blur', () => setTimeout(() => show(), 150));
   state.subscribe((s, changed) => {
     if (changed.has('filters') && !s.filters.q && document.activeElement !== input) input.value = '';
     if (changed.has('lang')) input.placeholder = t('search.placeholder');

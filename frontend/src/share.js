@@ -2,7 +2,7 @@
 // for WeChat and for printed brochures. The QR code is drawn here, offline.
 import qrcode from 'qrcode-generator';
 import { t } from './i18n.js';
-import { esc } from './format.js';
+import { html, raw, setHtml } from './html.js';
 
 let dialog;
 
@@ -10,7 +10,8 @@ function qrSvg(text) {
   const qr = qrcode(0, 'M'); // type 0: the smallest version that fits; M: ~15% error correction
   qr.addData(text, 'Byte');
   qr.make();
-  return qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true });
+  // Rectangles the library draws from the URL's bits: no text of the URL ends up in the markup.
+  return raw(qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true }));
 }
 
 async function copy(text, input) {
@@ -26,15 +27,15 @@ async function copy(text, input) {
 
 export function openShare() {
   const url = window.location.href;
-  dialog.innerHTML = `<form method="dialog" class="share">
+  setHtml(dialog, html`<form method="dialog" class="share">
     <header><h2>${t('share.title')}</h2>
       <button class="detail-close" value="close" aria-label="${t('share.close')}">×</button></header>
     <div class="qr" data-qr>${qrSvg(url)}</div>
     <p class="hint">${t('share.hint')}</p>
-    <div class="share-row"><input type="text" readonly value="${esc(url)}" aria-label="URL" data-share-url>
+    <div class="share-row"><input type="text" readonly value="${url}" aria-label="URL" data-share-url>
       <button type="button" class="btn btn-primary" data-copy>${t('share.copy')}</button></div>
     <p class="share-status" role="status"></p>
-  </form>`;
+  </form>`);
   const input = dialog.querySelector('[data-share-url]');
   dialog.querySelector('[data-copy]').addEventListener('click', async () => {
     const ok = await copy(url, input);

@@ -3,13 +3,13 @@
 // showing its number of local enterprises. A click on a link lists its local enterprises (and
 // draws them on the map) and its targets. Every number is the API's: nothing is counted here.
 import { getJSON, isAbort, query } from '../api.js';
-import { codeLabel, t } from '../i18n.js';
+import { t } from '../i18n.js';
 import { clusters, regions } from '../data.js';
-import { esc, num } from '../format.js';
+import { html, setHtml } from '../html.js';
 import { isPhone } from '../panel.js';
 import { clearEnterprises, focusEnterprise, showEnterprises } from './link-map.js';
+import { flowHtml, groupedOptions, linkDetailHtml, summaryHtml } from '../views/chain.js';
 
-const POSITIONS = ['upstream', 'midstream', 'downstream'];
 const AREA_KINDS = ['province', 'city', 'county', 'park', 'cluster'];
 const PROVINCE = '360000';
 const LIST_LIMIT = 1000;
@@ -48,112 +48,35 @@ async function loadOptions() {
   chosen.chainId ??= chains[0]?.id ?? null;
 }
 
-function options(list, value) {
-  const groups = new Map();
-  list.forEach((o) => groups.set(o.group ?? '', [...(groups.get(o.group ?? '') || []), o]));
-  const html = (items) => items.map((o) => `<option value="${esc(o.key)}" ${o.key === value ? 'selected' : ''}>${esc(o.label)}</option>`).join('');
-  return [...groups].map(([group, items]) => (group ? `<optgroup label="${esc(group)}">${html(items)}</optgroup>` : html(items))).join('');
-}
-
 function controlsHtml() {
-  const chainOptions = chains.map((c) => `<option value="${c.id}" ${c.id === chosen.chainId ? 'selected' : ''}>${esc(c.name)}</option>`);
-  const kinds = AREA_KINDS.map((k) => `<option value="${k}" ${k === chosen.kind ? 'selected' : ''}>${t(`chain.area.${k}`)}</option>`);
-  return `<div class="wb-controls">
-    <label><span>${t('chain.chain')}</span><select data-pick="chain">${chainOptions.join('')}</select></label>
-    <label><span>${t('chain.area')}</span><select data-pick="kind">${kinds.join('')}</select></label>
-    ${chosen.kind === 'province' ? '' : `<label class="wb-grow"><span>${t(`chain.area.${chosen.kind}`)}</span>
-      <select data-pick="area">${options(areaOptions[chosen.kind], chosen.key)}</select></label>`}
+  const chainOptions = chains.map((c) => html`<option value="${c.id}" ${c.id === chosen.chainId ? 'selected' : ''}>${c.name}</option>`);
+  const kinds = AREA_KINDS.map((k) => html`<option value="${k}" ${k === chosen.kind ? 'selected' : ''}>${t(`chain.area.${k}`)}</option>`);
+  return html`<div class="wb-controls">
+    <label><span>${t('chain.chain')}</span><select data-pick="chain">${chainOptions}</select></label>
+    <label><span>${t('chain.area')}</span><select data-pick="kind">${kinds}</select></label>
+    ${chosen.kind === 'province' ? '' : html`<label class="wb-grow"><span>${t(`chain.area.${chosen.kind}`)}</span>
+      <select data-pick="area">${groupedOptions(areaOptions[chosen.kind], chosen.key)}</select></label>`}
   </div>`;
 }
 
-function gapLabel(gapClass) {
-  return t(`gap.${gapClass}`);
-}
-
-function linkBox(link) {
-  const tip = [t('chain.revenue', { n: num(link.revenue_yi) }), link.has_chain_leader ? t('chain.hasLeader') : ''].filter(Boolean).join(' · ');
-  const selected = link.id === chosen.linkId;
-  return `<button type="button" class="link-box gap-${link.gap_class}${selected ? ' is-selected' : ''}" style="--depth:${link.depth}"
-      data-link-id="${link.id}" data-gap="${link.gap_class}" title="${esc(tip)}" aria-pressed="${selected}">
-    <span class="link-name">${esc(link.name)}</span>
-    <span class="link-meta"><b class="link-count" data-count>${link.enterprise_count}</b>
-      ${link.has_chain_leader ? `<span class="leader-mark" data-leader title="${t('chain.leader')}">★</span>` : ''}
-      <span class="gap-label">${gapLabel(link.gap_class)}</span></span>
-  </button>`;
-}
-
-function flowHtml(links) {
-  const columns = POSITIONS.map((position) => {
-    const boxes = links.filter((l) => l.position === position).map(linkBox).join('');
-    return `<section class="chain-flow-col" data-position="${position}">
-      <h4>${codeLabel('link_position', position)}</h4>${boxes || `<p class="muted">${t('detail.none')}</p>`}</section>`;
-  });
-  return `<div class="chain-flow" data-flow>${columns.join('<span class="chain-flow-arrow" aria-hidden="true"></span>')}</div>`;
-}
-
-function summaryHtml(data) {
-  const counts = ['missing', 'weak', 'covered'].map((c) => `<span class="gap-chip gap-${c}" data-summary="${c}">
-    ${gapLabel(c)} <b>${data.summary[c] ?? 0}</b></span>`).join('');
-  const rule = t('chain.weakRule', { n: data.thresholds.min_count, revenue: num(data.thresholds.min_revenue_yi) });
-  return `<div class="chain-summary"><b class="chain-area" data-area-name>${esc(data.area.name)}</b>${counts}
-    <small class="muted">${rule}</small></div>`;
-}
-
-function enterpriseItem(f) {
-  const p = f.properties;
-  const where = [p.park_name, p.region_name].filter(Boolean).join(' · ');
-  const revenue = p.revenue_yi !== null ? t('chain.revenue', { n: num(p.revenue_yi) }) : '';
-  const tags = p.tags.map((tag) => `<span class="tag">${esc(codeLabel('enterprise_tag', tag))}</span>`).join('');
-  return `<li><button type="button" class="link-row" data-enterprise-id="${f.id}">
-    <span><b>${esc(p.name)}</b><small>${esc([where, revenue].filter(Boolean).join(' · '))}</small>
-    ${tags ? `<span class="tags">${tags}</span>` : ''}</span></button></li>`;
-}
-
-function targetItem(target) {
-  const overdue = target.overdue ? ` <em class="overdue-mark">${t('targets.overdue')}</em>` : '';
-  return `<li data-target-id="${target.id}"><b>${esc(target.enterprise_name)}</b>
-    <small><span class="stage-badge stage-${target.stage}">${codeLabel('target_stage', target.stage)}</span>
-    ${esc([target.owner, target.intended_park_name].filter(Boolean).join(' · '))}${overdue}</small></li>`;
-}
-
-function detailHtml(link) {
-  if (!link) return `<p class="muted wb-hint">${t('chain.pickLink')}</p>`;
-  const head = `<header class="link-detail-head"><h3>${esc(link.name)}</h3>
-      <span class="gap-chip gap-${link.gap_class}">${gapLabel(link.gap_class)}</span></header>
-    <p class="link-facts">${t('chain.facts', { n: link.enterprise_count, revenue: num(link.revenue_yi) })}
-      · ${link.has_chain_leader ? t('chain.hasLeader') : t('chain.noLeader')}</p>`;
-  if (detail.status === 'loading') return `${head}<p class="muted"><span class="spinner"></span>${t('list.loading')}</p>`;
-  if (detail.status === 'error') return `${head}<p class="list-state is-error">${esc(t('list.error', { msg: detail.error }))}</p>`;
-  const { enterprises, targets } = detail;
-  return `${head}
-    <section><h4>${t('chain.enterprises', { n: enterprises.length })}</h4>
-      ${enterprises.length ? `<ol class="ent-list" data-enterprises>${enterprises.map(enterpriseItem).join('')}</ol>`
-        : `<p class="muted">${t('chain.noEnterprises')}</p>`}</section>
-    <section><h4>${t('chain.targets', { n: targets.total })}</h4>
-      ${targets.items.length ? `<ol class="target-mini" data-link-targets>${targets.items.map(targetItem).join('')}</ol>`
-        : `<p class="muted">${t('chain.noTargets')}</p>`}
-      <button type="button" class="btn btn-small" data-show-targets>${t('chain.openTargets')}</button></section>`;
-}
-
 function render() {
+  const loading = html`<p class="list-state"><span class="spinner"></span>${t('list.loading')}</p>`;
+  const failed = () => html`<p class="list-state is-error">${t('list.error', { msg: coverage.error })}</p>`;
   if (!areaOptions) {
-    root.innerHTML = coverage.status === 'error'
-      ? `<p class="list-state is-error">${esc(t('list.error', { msg: coverage.error }))}</p>`
-      : `<p class="list-state"><span class="spinner"></span>${t('list.loading')}</p>`;
+    setHtml(root, coverage.status === 'error' ? failed() : loading);
     return;
   }
-  let body;
+  let body = loading;
   if (coverage.status === 'ready') {
     const link = coverage.data.links.find((l) => l.id === chosen.linkId);
-    body = `${summaryHtml(coverage.data)}<div class="chain-main">
-      <div class="chain-flow-wrap">${flowHtml(coverage.data.links)}
+    body = html`${summaryHtml(coverage.data)}<div class="chain-main">
+      <div class="chain-flow-wrap">${flowHtml(coverage.data.links, chosen.linkId)}
         <ul class="legend-list legend-inline gap-legend">${['missing', 'weak', 'covered'].map((c) =>
-          `<li><span class="legend-swatch gap-${c}"></span>${t(`gap.legend.${c}`)}</li>`).join('')}</ul></div>
-      <aside class="link-detail" data-link-detail>${detailHtml(link)}</aside></div>`;
-  } else if (coverage.status === 'error') {
-    body = `<p class="list-state is-error">${esc(t('list.error', { msg: coverage.error }))}</p>`;
-  } else body = `<p class="list-state"><span class="spinner"></span>${t('list.loading')}</p>`;
-  root.innerHTML = controlsHtml() + body;
+    html`<li><span class="legend-swatch gap-${c}"></span>${t(`gap.legend.${c}`)}</li>`)}</ul></div>
+      <aside class="link-detail" data-link-detail>${linkDetailHtml(link, detail)}</aside></div>`;
+  } else if (coverage.status === 'error') body = failed();
+  setHtml(root, html`${controlsHtml()}${body}`);
+  root.querySelectorAll('[data-depth]').forEach((box) => box.style.setProperty('--depth', box.dataset.depth));
 }
 
 async function loadCoverage() {

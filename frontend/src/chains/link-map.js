@@ -1,7 +1,8 @@
 // The local enterprises of the link chosen in the chain view, on the map: one square each
 // (bigger for a 链主), named on hover; the map fits them when they arrive.
 import L from '../leaflet.js';
-import { esc } from '../format.js';
+import { html, markup } from '../html.js';
+import { enterpriseTip } from '../views/map-labels.js';
 import { onDatumChange, toMap } from '../map.js';
 import { isPhone } from '../panel.js';
 
@@ -18,9 +19,9 @@ function draw() {
     const leader = f.properties.tags.includes('chain_leader');
     const marker = L.marker(toMap(lat, lng), {
       icon: L.divIcon({ className: 'enterprise-icon', iconSize: [14, 14],
-        html: `<span class="enterprise-dot${leader ? ' is-leader' : ''}" data-enterprise-id="${f.id}"></span>` }),
+        html: markup(html`<span class="enterprise-dot${leader ? ' is-leader' : ''}" data-enterprise-id="${f.id}"></span>`) }),
       zIndexOffset: 500,
-    }).bindTooltip(esc(f.properties.name), { direction: 'top', offset: [0, -6] });
+    }).bindTooltip(markup(enterpriseTip(f.properties)), { direction: 'top', offset: [0, -6] });
     markers.set(f.id, marker);
     group.addLayer(marker);
   });

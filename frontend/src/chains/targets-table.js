@@ -3,8 +3,10 @@
 // the same order). A stage is changed from the table; the server decides which moves are
 // allowed and its refusal (409) is shown as it words it.
 import { getJSON, isAbort, query, request } from '../api.js';
-import { codeLabel, codeList, t } from '../i18n.js';
-import { date, esc, num } from '../format.js';
+import { codeLabel, t } from '../i18n.js';
+import { num } from '../format.js';
+import { html, setHtml } from '../html.js';
+import { codes, targetRow } from '../views/targets.js';
 
 const LIMIT = 1000;
 // Column: its header key and the API's sort field (null: not sortable).
@@ -35,65 +37,39 @@ function exportHref(format) {
 }
 
 function select(key, items, value) {
-  return `<select data-filter="${key}"><option value="">${t('filters.any')}</option>${items.map(([v, label]) =>
-    `<option value="${esc(v)}" ${String(v) === String(value ?? '') ? 'selected' : ''}>${esc(label)}</option>`).join('')}</select>`;
-}
-
-function codes(group) {
-  return codeList(group).map((c) => [c.code, codeLabel(group, c.code)]);
+  return html`<select data-filter="${key}"><option value="">${t('filters.any')}</option>${items.map(([v, label]) =>
+    html`<option value="${v}" ${String(v) === String(value ?? '') ? 'selected' : ''}>${label}</option>`)}</select>`;
 }
 
 function controlsHtml() {
-  return `<form class="wb-controls tt-filters" autocomplete="off">
+  return html`<form class="wb-controls tt-filters" autocomplete="off">
     <label><span>${t('chain.chain')}</span>${select('chain', chains.map((c) => [c.id, c.name]), filters.chain)}</label>
     <label><span>${t('targets.stage')}</span>${select('stage', codes('target_stage'), filters.stage)}</label>
     <label><span>${t('targets.priority')}</span>${select('priority', codes('priority'), filters.priority)}</label>
-    <label><span>${t('targets.owner')}</span><input data-filter="owner" list="tt-owners" value="${esc(filters.owner ?? '')}">
-      <datalist id="tt-owners">${[...owners].map((o) => `<option value="${esc(o)}">`).join('')}</datalist></label>
-    <label><span>${t('targets.search')}</span><input data-filter="q" type="search" value="${esc(filters.q ?? '')}"></label>
+    <label><span>${t('targets.owner')}</span><input data-filter="owner" list="tt-owners" value="${filters.owner ?? ''}">
+      <datalist id="tt-owners">${[...owners].map((o) => html`<option value="${o}">`)}</datalist></label>
+    <label><span>${t('targets.search')}</span><input data-filter="q" type="search" value="${filters.q ?? ''}"></label>
     <label class="tt-check"><input data-filter="overdue" type="checkbox" ${filters.overdue ? 'checked' : ''}>
       <span>${t('targets.onlyOverdue')}</span></label>
   </form>
   <div class="tt-bar">
-    ${scopeLabel ? `<button type="button" class="chip" data-clear-scope>${esc(scopeLabel)}<span aria-hidden="true">×</span></button>` : ''}
+    ${scopeLabel ? html`<button type="button" class="chip" data-clear-scope>${scopeLabel}<span aria-hidden="true">×</span></button>` : ''}
     <span class="tt-count" data-tt-count></span>
     <span class="tt-export">${t('targets.export')}
-      <a class="btn btn-small" data-export="xlsx" download href="${esc(exportHref('xlsx'))}">XLSX</a>
-      <a class="btn btn-small" data-export="csv" download href="${esc(exportHref('csv'))}">CSV</a></span>
+      <a class="btn btn-small" data-export="xlsx" download href="${exportHref('xlsx')}">XLSX</a>
+      <a class="btn btn-small" data-export="csv" download href="${exportHref('csv')}">CSV</a></span>
   </div>
   <p class="tt-message" data-tt-message role="status" hidden></p>
   <div class="tt-scroll" data-tt-table></div>`;
 }
 
 function headerHtml() {
-  return `<tr>${COLUMNS.map(([key, field]) => {
-    if (!field) return `<th>${t(`targets.col.${key}`)}</th>`;
+  return html`<tr>${COLUMNS.map(([key, field]) => {
+    if (!field) return html`<th>${t(`targets.col.${key}`)}</th>`;
     const dir = sort === field ? 'ascending' : sort === `-${field}` ? 'descending' : 'none';
-    return `<th aria-sort="${dir}"><button type="button" class="tt-sort" data-sort="${field}">${t(`targets.col.${key}`)}
+    return html`<th aria-sort="${dir}"><button type="button" class="tt-sort" data-sort="${field}">${t(`targets.col.${key}`)}
       <span class="tt-arrow" aria-hidden="true">${{ ascending: '▲', descending: '▼', none: '' }[dir]}</span></button></th>`;
-  }).join('')}</tr>`;
-}
-
-function stageSelect(row) {
-  return `<select class="stage-select stage-${row.stage}" data-stage-for="${row.id}" aria-label="${t('targets.stage')}">
-    ${codes('target_stage').map(([code, label]) => `<option value="${code}" ${code === row.stage ? 'selected' : ''}>${esc(label)}</option>`).join('')}
-  </select>`;
-}
-
-function rowHtml(row) {
-  const next = row.next_action || row.next_action_date
-    ? `${esc(row.next_action ?? '')}<small class="tt-date">${row.next_action_date ? esc(date(row.next_action_date)) : ''}
-      ${row.overdue ? `<em class="overdue-mark">${t('targets.overdue')}</em>` : ''}</small>` : `<span class="muted">${t('detail.none')}</span>`;
-  const dropped = row.stage === 'dropped' && row.drop_reason ? `<small class="muted">${esc(row.drop_reason)}</small>` : '';
-  return `<tr data-target-id="${row.id}" class="${row.overdue ? 'is-overdue' : ''}">
-    <td data-label="${t('targets.col.enterprise')}"><b>${esc(row.enterprise_name)}</b>
-      <small class="muted">${esc(row.chain_name)} · ${esc(row.link_name)} · ${esc(row.area_name)}</small></td>
-    <td data-label="${t('targets.col.priority')}"><span class="prio prio-${row.priority}">${codeLabel('priority', row.priority)}</span></td>
-    <td data-label="${t('targets.col.stage')}">${stageSelect(row)}${dropped}</td>
-    <td data-label="${t('targets.col.owner')}">${esc(row.owner ?? t('detail.none'))}</td>
-    <td data-label="${t('targets.col.next')}" data-next>${next}</td>
-    <td data-label="${t('targets.col.park')}">${esc(row.intended_park_name ?? t('detail.none'))}</td>
-  </tr>`;
+  })}</tr>`;
 }
 
 function renderTable() {
@@ -106,14 +82,14 @@ function renderTable() {
   note.textContent = message?.text ?? '';
   note.className = `tt-message is-${message?.kind ?? 'ok'}`;
   if (list.status === 'loading' || list.status === 'idle') {
-    box.innerHTML = `<p class="list-state"><span class="spinner"></span>${t('list.loading')}</p>`;
+    setHtml(box, html`<p class="list-state"><span class="spinner"></span>${t('list.loading')}</p>`);
   } else if (list.status === 'error') {
-    box.innerHTML = `<p class="list-state is-error">${esc(t('list.error', { msg: list.error }))}</p>`;
+    setHtml(box, html`<p class="list-state is-error">${t('list.error', { msg: list.error })}</p>`);
   } else if (!list.rows.length) {
-    box.innerHTML = `<p class="list-state">${t('list.empty')}</p>`;
+    setHtml(box, html`<p class="list-state">${t('list.empty')}</p>`);
   } else {
-    box.innerHTML = `<table class="tt-table" data-targets-table><thead>${headerHtml()}</thead>
-      <tbody>${list.rows.map(rowHtml).join('')}</tbody></table>`;
+    setHtml(box, html`<table class="tt-table" data-targets-table><thead>${headerHtml()}</thead>
+      <tbody>${list.rows.map(targetRow)}</tbody></table>`);
   }
   root.querySelectorAll('[data-export]').forEach((a) => { a.href = exportHref(a.dataset.export); });
 }
@@ -136,7 +112,7 @@ async function load() {
 }
 
 function render() {
-  root.innerHTML = controlsHtml();
+  setHtml(root, controlsHtml());
   renderTable();
 }
 

@@ -8,6 +8,7 @@ import { isStaff, onAuthChange } from '../auth.js';
 import { hideChainView, initChainView, renderChainView, resetChainView, showChainView } from './chain-view.js';
 import { initTargetsTable, renderTargetsTable, resetTargetsTable, showTargetsFor } from './targets-table.js';
 import { initLinkMap } from './link-map.js';
+import { html, setHtml } from '../html.js';
 
 const TABS = ['chain', 'targets'];
 let map;
@@ -51,9 +52,9 @@ function build() {
   control = L.control({ position: 'topleft' });
   control.onAdd = () => {
     const box = L.DomUtil.create('div', 'wb-control');
-    box.innerHTML = `<button type="button" id="workbench-btn" class="btn" aria-expanded="false" data-i18n-title="wb.button">
+    setHtml(box, html`<button type="button" id="workbench-btn" class="btn" aria-expanded="false" data-i18n-title="wb.button">
       <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 6h5v5H3zM16 3h5v5h-5zM16 16h5v5h-5zM8 8.5h4v10h4M12 5.5h4"
-      fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"/></svg><span data-i18n="wb.label"></span></button>`;
+      fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"/></svg><span data-i18n="wb.label"></span></button>`);
     L.DomEvent.disableClickPropagation(box);
     return box;
   };
@@ -63,12 +64,12 @@ function build() {
   root.className = 'workbench';
   root.id = 'workbench';
   root.hidden = true;
-  root.innerHTML = `<header class="wb-head">
-      <nav class="wb-tabs" role="tablist">${TABS.map((k) => `<button type="button" role="tab" data-wb-tab="${k}"
-        data-i18n="wb.tab.${k}"></button>`).join('')}</nav>
+  setHtml(root, html`<header class="wb-head">
+      <nav class="wb-tabs" role="tablist">${TABS.map((k) => html`<button type="button" role="tab" data-wb-tab="${k}"
+        data-i18n="wb.tab.${k}"></button>`)}</nav>
       <button type="button" class="detail-close wb-close" data-wb-close data-i18n-title="detail.close">×</button>
     </header>
-    ${TABS.map((k) => `<div class="wb-pane" data-pane="${k}" hidden></div>`).join('')}`;
+    ${TABS.map((k) => html`<div class="wb-pane" data-pane="${k}" hidden></div>`)}`);
   document.body.append(root);
   applyStatic(control.getContainer());
   applyStatic(root);

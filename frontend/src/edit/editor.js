@@ -7,7 +7,8 @@
 // form says so and offers to load their version.
 import { request } from '../api.js';
 import { getLang, t } from '../i18n.js';
-import { esc, num } from '../format.js';
+import { num } from '../format.js';
+import { html, setHtml } from '../html.js';
 import { markStale, regionTree } from '../data.js';
 import { getMap, toMap } from '../map.js';
 import { isPhone } from '../panel.js';
@@ -38,10 +39,10 @@ function ringArea(ring) {
 }
 
 function geometryStatus(g, kind) {
-  if (!g) return `<span class="muted">${t(kind === 'polygon' ? 'field.plotEmpty' : 'field.pointEmpty')}</span>`;
-  if (g.type === 'Point') return t('field.pointAt', { lng: g.coordinates[0].toFixed(5), lat: g.coordinates[1].toFixed(5) });
+  if (!g) return html`<span class="muted">${t(kind === 'polygon' ? 'field.plotEmpty' : 'field.pointEmpty')}</span>`;
+  if (g.type === 'Point') return html`${t('field.pointAt', { lng: g.coordinates[0].toFixed(5), lat: g.coordinates[1].toFixed(5) })}`;
   const ring = g.coordinates[0];
-  return t('field.plotDrawn', { n: ring.length - 1, mu: num(ringArea(ring) / MU_M2, 1) });
+  return html`${t('field.plotDrawn', { n: ring.length - 1, mu: num(ringArea(ring) / MU_M2, 1) })}`;
 }
 
 /** Bring the drawn geometry into the part of the map the editor leaves free (above it on a phone). */
@@ -64,7 +65,7 @@ function geometryField() {
 function updateGeometryStatus() {
   const f = geometryField();
   const box = field(f.name)?.querySelector('[data-geom-status]');
-  if (box) box.innerHTML = geometryStatus(geom.value(), f.geometry);
+  if (box) setHtml(box, geometryStatus(geom.value(), f.geometry));
 }
 
 function startGeometry(value) {
@@ -82,12 +83,13 @@ function startGeometry(value) {
   });
 }
 
-function message(kind, html) {
+/** Show `content` (an Html) above the form, or hide the message when it is empty. */
+function message(kind, content = html``) {
   const box = root.querySelector('[data-form-message]');
   box.className = `form-message is-${kind}`;
-  box.innerHTML = html;
-  box.hidden = !html;
-  if (html) box.scrollIntoView({ block: 'nearest' });
+  setHtml(box, content);
+  box.hidden = !box.hasChildNodes();
+  if (!box.hidden) box.scrollIntoView({ block: 'nearest' });
 }
 
 function render() {
@@ -97,9 +99,9 @@ function render() {
     : t(kind === 'park' ? 'edit.editPark' : 'edit.editCarrier');
   root.dataset.kind = kind;
   root.dataset.id = id ?? 'new';
-  root.innerHTML = `<header class="detail-head">
+  setHtml(root, html`<header class="detail-head">
       <button type="button" class="detail-close" data-cancel aria-label="${t('edit.cancel')}" title="${t('edit.cancel')}">×</button>
-      <div class="detail-title"><div><h2>${title}</h2>${id !== null ? `<p class="detail-sub">${esc(session.name)}</p>` : ''}</div></div>
+      <div class="detail-title"><div><h2>${title}</h2>${id !== null ? html`<p class="detail-sub">${session.name}</p>` : ''}</div></div>
     </header>
     <form class="edit-form detail-body" novalidate autocomplete="off" id="edit-form">
       <div class="form-message" data-form-message role="alert" hidden></div>
@@ -108,7 +110,7 @@ function render() {
     <footer class="edit-actions">
       <button type="button" class="btn" data-cancel>${t('edit.cancel')}</button>
       <button type="submit" class="btn btn-primary" form="edit-form" data-save>${t(id === null ? 'edit.create' : 'edit.save')}</button>
-    </footer>`;
+    </footer>`);
   startGeometry(session.values[geometryField().name]);
   updateGeometryStatus();
 }
@@ -124,7 +126,7 @@ function close() {
   geom?.destroy();
   geom = null;
   session = null;
-  root.innerHTML = '';
+  root.replaceChildren();
   show(false);
 }
 
@@ -146,13 +148,13 @@ function opening(kind) {
   geom?.destroy();
   geom = null;
   root.dataset.kind = kind;
-  root.innerHTML = `<div class="detail-body"><div class="list-state is-loading"><span class="spinner"></span><p>${t('detail.loading')}</p></div></div>`;
+  setHtml(root, html`<div class="detail-body"><div class="list-state is-loading"><span class="spinner"></span><p>${t('detail.loading')}</p></div></div>`);
   show(true);
 }
 
 function failed(err) {
-  root.innerHTML = `<header class="detail-head"><button type="button" class="detail-close" data-cancel>×</button></header>
-    <div class="detail-body"><div class="list-state is-error"><p>${esc(err.message)}</p></div></div>`;
+  setHtml(root, html`<header class="detail-head"><button type="button" class="detail-close" data-cancel>×</button></header>
+    <div class="detail-body"><div class="list-state is-error"><p>${err.message}</p></div></div>`);
 }
 
 /** Edit the park or carrier `id`: read it (and its ETag) afresh, then show the form. */
@@ -199,13 +201,13 @@ function showError(err) {
   const placed = details.find((d) => d.location && Array.isArray(d.location) && typeof d.location[0] === 'number');
   if (placed) geom.showProblem(placed.location, zh ? placed.problem_zh : placed.problem);
   if (err.status === 412) {
-    message('conflict', `<b>${t('edit.conflictTitle')}</b><p>${t('edit.conflict')}</p>
+    message('conflict', html`<b>${t('edit.conflictTitle')}</b><p>${t('edit.conflict')}</p>
       <button type="button" class="btn" data-reload>${t('edit.reload')}</button>`);
   } else if (err.status === 422 && !left.length) {
-    message('error', t('edit.fixFields'));
+    message('error', html`${t('edit.fixFields')}`);
   } else {
-    const extra = left.map((d) => `<li><code>${esc(d.field)}</code> ${esc(zh ? d.problem_zh : d.problem)}</li>`).join('');
-    message('error', `${esc(err.message)}${extra ? `<ul>${extra}</ul>` : ''}`);
+    const extra = left.map((d) => html`<li><code>${d.field}</code> ${zh ? d.problem_zh : d.problem}</li>`);
+    message('error', html`${err.message}${extra.length ? html`<ul>${extra}</ul>` : ''}`);
   }
   if (err.status === 401) refreshMe();
 }
@@ -216,11 +218,11 @@ async function save() {
   const isNew = session.id === null;
   const body = bodyFor(values, session.initial);
   if (!isNew && !Object.keys(body).length) {
-    message('info', t('edit.nothingChanged'));
+    message('info', html`${t('edit.nothingChanged')}`);
     return;
   }
   button.disabled = true;
-  message('info', '');
+  message('info');
   try {
     const result = isNew
       ? await request('POST', PATHS[session.kind], { body })
@@ -243,9 +245,9 @@ async function reloadLatest() {
     const { item, etag } = await loadRecord(kind, id);
     Object.assign(session, { etag, name: item.name, initial: valuesOf(kind, item), values: valuesOf(kind, item) });
     render();
-    message('info', t('edit.reloaded'));
+    message('info', html`${t('edit.reloaded')}`);
   } catch (err) {
-    message('error', esc(err.message));
+    message('error', html`${err.message}`);
   }
 }
 

@@ -3,7 +3,7 @@
 // Checking the values is the server's job: its errors come back per field
 // (`details[].field`) and are shown next to that field here.
 import { codeLabel, codeList, getLang, t } from '../i18n.js';
-import { esc } from '../format.js';
+import { html } from '../html.js';
 
 // Field types: text, textarea, number, int, date, code (a select of /api/v1/codes), switch,
 // check, tri (yes/no/unknown), range (min–max), list (comma separated), county, park, geometry.
@@ -137,72 +137,72 @@ export function bodyFor(values, initial) {
 }
 
 function input(f, value, attrs = '') {
-  const common = `name="${f.name}" id="e-${f.name}" ${f.required ? 'aria-required="true"' : ''} ${attrs}`;
+  const common = html`name="${f.name}" id="e-${f.name}" ${f.required ? html`aria-required="true"` : ''} ${attrs}`;
   switch (f.type) {
-    case 'textarea': return `<textarea ${common} rows="4">${esc(value ?? '')}</textarea>`;
+    case 'textarea': return html`<textarea ${common} rows="4">${value ?? ''}</textarea>`;
     case 'number': case 'int':
-      return `<input ${common} type="text" inputmode="decimal" value="${esc(value ?? '')}">`;
-    case 'date': return `<input ${common} type="date" value="${esc(value ?? '')}">`;
-    case 'list': return `<input ${common} type="text" value="${esc((value ?? []).join('、'))}">`;
-    case 'tri': return `<select ${common}><option value="">${t('detail.none')}</option>
+      return html`<input ${common} type="text" inputmode="decimal" value="${value ?? ''}">`;
+    case 'date': return html`<input ${common} type="date" value="${value ?? ''}">`;
+    case 'list': return html`<input ${common} type="text" value="${(value ?? []).join('、')}">`;
+    case 'tri': return html`<select ${common}><option value="">${t('detail.none')}</option>
       <option value="yes" ${value === true ? 'selected' : ''}>${t('detail.yes')}</option>
       <option value="no" ${value === false ? 'selected' : ''}>${t('detail.no')}</option></select>`;
-    case 'code': return `<select ${common}>${f.required ? '' : `<option value="">${t('detail.none')}</option>`}
-      ${codeList(f.codes).map((c) => `<option value="${esc(c.code)}" ${c.code === value ? 'selected' : ''}>${esc(codeLabel(f.codes, c.code))}</option>`).join('')}</select>`;
-    default: return `<input ${common} type="text" value="${esc(value ?? '')}" ${f.placeholder ? `placeholder="${esc(f.placeholder)}"` : ''}>`;
+    case 'code': return html`<select ${common}>${f.required ? '' : html`<option value="">${t('detail.none')}</option>`}
+      ${codeList(f.codes).map((c) => html`<option value="${c.code}" ${c.code === value ? 'selected' : ''}>${codeLabel(f.codes, c.code)}</option>`)}</select>`;
+    default: return html`<input ${common} type="text" value="${value ?? ''}" ${f.placeholder ? html`placeholder="${f.placeholder}"` : ''}>`;
   }
 }
 
 function regionOptions(tree, value) {
-  return `<option value="">${t('field.choose')}</option>${tree.map((city) => `<optgroup label="${esc(city.name)}">
-    ${city.counties.map((c) => `<option value="${c.adcode}" ${c.adcode === value ? 'selected' : ''}>${esc(c.name)}</option>`).join('')}
-  </optgroup>`).join('')}`;
+  return html`<option value="">${t('field.choose')}</option>${tree.map((city) => html`<optgroup label="${city.name}">
+    ${city.counties.map((c) => html`<option value="${c.adcode}" ${c.adcode === value ? 'selected' : ''}>${c.name}</option>`)}
+  </optgroup>`)}`;
 }
 
 function parkOptions(parkList, value) {
-  return `<option value="">${t('field.choose')}</option>${parkList.map((p) =>
-    `<option value="${p.id}" ${p.id === value ? 'selected' : ''}>${esc(p.name)}</option>`).join('')}`;
+  return html`<option value="">${t('field.choose')}</option>${parkList.map((p) =>
+    html`<option value="${p.id}" ${p.id === value ? 'selected' : ''}>${p.name}</option>`)}`;
 }
 
 function control(f, value, ctx) {
-  const label = `${t(f.label)}${f.required ? '<i class="req" aria-hidden="true">*</i>' : ''}`;
-  const hint = f.hint ? `<small class="field-hint">${t(f.hint)}</small>` : '';
-  const wrap = (inner, extra = '') => `<div class="field ${f.half ? 'half' : ''} ${extra}" data-field="${f.name}">
+  const label = html`${t(f.label)}${f.required ? html`<i class="req" aria-hidden="true">*</i>` : ''}`;
+  const hint = f.hint ? html`<small class="field-hint">${t(f.hint)}</small>` : '';
+  const wrap = (inner, extra = '') => html`<div class="field ${f.half ? 'half' : ''} ${extra}" data-field="${f.name}">
     ${inner}${hint}<p class="field-error" role="alert" hidden></p></div>`;
   switch (f.type) {
     case 'switch':
-      return wrap(`<label class="switch"><input type="checkbox" name="${f.name}" id="e-${f.name}" role="switch" ${value ? 'checked' : ''}>
+      return wrap(html`<label class="switch"><input type="checkbox" name="${f.name}" id="e-${f.name}" role="switch" ${value ? 'checked' : ''}>
         <span class="switch-track" aria-hidden="true"></span><span class="switch-label">${t(f.label)}</span></label>`, 'field-switch');
     case 'check':
-      return wrap(`<label class="check"><input type="checkbox" name="${f.name}" id="e-${f.name}" ${value ? 'checked' : ''}>
+      return wrap(html`<label class="check"><input type="checkbox" name="${f.name}" id="e-${f.name}" ${value ? 'checked' : ''}>
         <span>${t(f.label)}</span></label>`);
     case 'range':
-      return wrap(`<span class="field-label">${label}</span><div class="range-inputs">
-        <input name="${f.name}.min" id="e-${f.name}-min" type="text" inputmode="decimal" placeholder="${t('field.min')}" value="${esc(value?.min ?? '')}">
+      return wrap(html`<span class="field-label">${label}</span><div class="range-inputs">
+        <input name="${f.name}.min" id="e-${f.name}-min" type="text" inputmode="decimal" placeholder="${t('field.min')}" value="${value?.min ?? ''}">
         <span aria-hidden="true">–</span>
-        <input name="${f.name}.max" id="e-${f.name}-max" type="text" inputmode="decimal" placeholder="${t('field.max')}" value="${esc(value?.max ?? '')}"></div>`);
+        <input name="${f.name}.max" id="e-${f.name}-max" type="text" inputmode="decimal" placeholder="${t('field.max')}" value="${value?.max ?? ''}"></div>`);
     case 'geometry':
-      return wrap(`<span class="field-label">${label}</span>
+      return wrap(html`<span class="field-label">${label}</span>
         <div class="geom-status" data-geom-status></div>
         <div class="geom-actions">
           <button type="button" class="btn btn-small" data-geom="undo">${t('field.undo')}</button>
           <button type="button" class="btn btn-small" data-geom="clear">${t('field.clear')}</button>
           <button type="button" class="btn btn-small" data-geom="fit">${t('field.showOnMap')}</button></div>`, 'field-geometry');
     case 'county':
-      return wrap(`<label for="e-${f.name}" class="field-label">${label}</label>
+      return wrap(html`<label for="e-${f.name}" class="field-label">${label}</label>
         <select name="${f.name}" id="e-${f.name}">${regionOptions(ctx.regionTree, value)}</select>`);
     case 'park':
-      return wrap(`<label for="e-${f.name}" class="field-label">${label}</label>
+      return wrap(html`<label for="e-${f.name}" class="field-label">${label}</label>
         <select name="${f.name}" id="e-${f.name}" ${ctx.isNew ? '' : 'disabled'}>${parkOptions(ctx.parks, value)}</select>`);
     default:
-      return wrap(`<label for="e-${f.name}" class="field-label">${label}</label>${input(f, value,
+      return wrap(html`<label for="e-${f.name}" class="field-label">${label}</label>${input(f, value,
         f.createOnly && !ctx.isNew ? 'disabled' : '')}`);
   }
 }
 
 /** The form's fields as HTML. ctx: {isNew, regionTree, parks}. */
 export function fieldsHtml(fields, values, ctx) {
-  return fields.map((f) => control(f, values[f.name], ctx)).join('');
+  return html`${fields.map((f) => control(f, values[f.name], ctx))}`;
 }
 
 /**

@@ -8,6 +8,7 @@
 // a click on the map is always a click for the editor.
 import L from '../leaflet.js';
 import { fromMap, onDatumChange, toMap } from '../map.js';
+import { html, markup } from '../html.js';
 
 const DIGITS = 6; // ~0.1 m: finer than any parcel survey the listings give
 
@@ -135,7 +136,7 @@ export function editGeometry(map, { kind, value, onChange }) {
     showProblem(location, text) {
       problem?.remove();
       problem = L.circleMarker(at(location), { pane: 'editing', radius: 10, className: 'edit-problem', interactive: false })
-        .bindTooltip(text, { permanent: true, direction: 'top', className: 'edit-problem-tip', offset: [0, -8] })
+        .bindTooltip(markup(html`${text}`), { permanent: true, direction: 'top', className: 'edit-problem-tip', offset: [0, -8] })
         .addTo(map);
     },
     /** The drawn shape's extent as [[south, west], [north, east]] (WGS-84), or null. */

@@ -4,14 +4,15 @@ import { t } from '../i18n.js';
 import * as state from '../state.js';
 import { canWrite, onAuthChange } from '../auth.js';
 import { createRecord } from './editor.js';
+import { html, setHtml } from '../html.js';
 
 let container;
 
 function render() {
   container.hidden = !canWrite();
-  container.innerHTML = canWrite() ? `<span class="staff-tools-title">${t('staff.tools')}</span>
+  setHtml(container, canWrite() ? html`<span class="staff-tools-title">${t('staff.tools')}</span>
     <button type="button" class="btn btn-small" data-new="park">＋ ${t('staff.newPark')}</button>
-    <button type="button" class="btn btn-small" data-new="carrier">＋ ${t('staff.newCarrierAny')}</button>` : '';
+    <button type="button" class="btn btn-small" data-new="carrier">＋ ${t('staff.newCarrierAny')}</button>` : html``);
 }
 
 export function initStaffTools(map) {

@@ -12,7 +12,9 @@ import { query } from '../api.js';
 import { codeLabel, codeList, t } from '../i18n.js';
 import * as state from '../state.js';
 import { filterParams, onStale } from '../data.js';
-import { esc, num } from '../format.js';
+import { num } from '../format.js';
+import { html, markup } from '../html.js';
+import { carrierTip } from '../views/map-labels.js';
 import { coordsToMap, onDatumChange, viewBbox } from '../map.js';
 import { fetchTile, tilesCovering } from '../tiles.js';
 import { registerLayer } from './registry.js';
@@ -22,7 +24,6 @@ const TILE_MAX_ZOOM = 16; // the server's last carrier zoom: closer views draw i
 const TILE_LAYERS = 'land,factories';
 const VIEW_PAD = 0.1; // tiles a little beyond the view, so a short pan shows drawn features
 const MOVE_DEBOUNCE_MS = 100;
-const MU_M2 = 10000 / 15;
 const STATUS_COLOUR = { available: '#2b8a3e', reserved: '#e67700', taken: '#868e96' };
 const CELL_COLOUR = { land: '#1971c2', factories: '#9c36b5' };
 
@@ -74,9 +75,7 @@ function carrierLayer(f) {
   });
   layer.feature = f;
   layer.setStyle(style(f));
-  const p = f.properties;
-  layer.bindTooltip(`${esc(p.name)}<br>${codeLabel('carrier_kind', p.kind)} · ${num(p.area_m2 / MU_M2, 1)}
-    ${t('unit.mu')} · ${codeLabel('carrier_status', p.status)}`, { sticky: true });
+  layer.bindTooltip(markup(carrierTip(f.properties)), { sticky: true });
   layer.on('click', () => state.set({ open: { kind: 'carrier', id: f.id } }, { history: 'push' }));
   return layer;
 }
@@ -89,7 +88,7 @@ function cellLayer(f, layerName) {
     renderer, pane: 'carriers', radius: 5 + 2 * Math.log2(n), color: '#fff', weight: 1,
     fillColor: CELL_COLOUR[layerName], fillOpacity: 0.6,
   });
-  cell.bindTooltip(t('map.carrierCell', { n: num(n, 0), kind }), { sticky: true });
+  cell.bindTooltip(markup(html`${t('map.carrierCell', { n: num(n, 0), kind })}`), { sticky: true });
   cell.on('click', () => map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom())));
   return cell;
 }
@@ -186,12 +185,12 @@ export function restyleCarriers() {
 }
 
 function legend() {
-  const rows = codeList('carrier_status').map((c) => `<li><span class="legend-swatch"
-    style="--c:${STATUS_COLOUR[c.code]}"></span>${codeLabel('carrier_status', c.code)}</li>`).join('');
-  return `<ul class="legend-list legend-inline">${rows}</ul>
+  const rows = codeList('carrier_status').map((c) => html`<li><span class="legend-swatch s-${c.code}"></span>
+    ${codeLabel('carrier_status', c.code)}</li>`);
+  return html`<ul class="legend-list legend-inline">${rows}</ul>
     <ul class="legend-list legend-inline"><li><span class="legend-swatch plot"></span>${codeLabel('carrier_kind', 'land')}</li>
     <li><span class="legend-dot"></span>${codeLabel('carrier_kind', 'factory')} / ${codeLabel('carrier_kind', 'office')}</li></ul>
-    <p class="legend-note"><span class="legend-dot" style="background:${CELL_COLOUR.land}"></span>${t('legend.carrierCell')}</p>`;
+    <p class="legend-note"><span class="legend-dot cell-land"></span>${t('legend.carrierCell')}</p>`;
 }
 
 export function initCarriers(theMap) {

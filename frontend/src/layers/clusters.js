@@ -1,11 +1,13 @@
 // Industrial clusters (产业集群) as a choropleth of their cities: a city is shaded by how
 // many clusters cover it; with the cluster filter set, only that cluster's cities are.
 import L from '../leaflet.js';
-import { codeLabel, t } from '../i18n.js';
+import { t } from '../i18n.js';
 import * as state from '../state.js';
 import { clusters, regions } from '../data.js';
 import { coordsToMap, onDatumChange } from '../map.js';
 import { registerLayer } from './registry.js';
+import { html, markup } from '../html.js';
+import { clusterTip } from '../views/map-labels.js';
 
 const CLASSES = [
   { min: 1, colour: '#fde0c5' },
@@ -34,17 +36,14 @@ function draw() {
     coordsToLatLng: coordsToMap,
     filter: (f) => byCity.has(f.id),
     style: (f) => ({ fillColor: colour(byCity.get(f.id).length), fillOpacity: 0.55, color: '#c2410c', weight: 1 }),
-    onEachFeature: (f, l) => {
-      const list = byCity.get(f.id).map((c) => `<li>${c.name} <small>${codeLabel('cluster_tier', c.tier)}</small></li>`);
-      l.bindTooltip(`<b>${f.properties.name}</b><ul class="tip-list">${list.join('')}</ul>`, { sticky: true });
-    },
+    onEachFeature: (f, l) => l.bindTooltip(markup(clusterTip(f.properties.name, byCity.get(f.id))), { sticky: true }),
   }));
 }
 
 function legend() {
-  const rows = CLASSES.map((c, i) => `<li><span class="legend-swatch" style="--c:${c.colour}"></span>
-    ${c.min}${i === CLASSES.length - 1 ? '+' : ''}</li>`).join('');
-  return `<p class="legend-note">${t('legend.clusterCount')}</p><ul class="legend-list legend-inline">${rows}</ul>`;
+  const rows = CLASSES.map((c, i) => html`<li><span class="legend-swatch cluster-count-${i + 1}"></span>
+    ${c.min}${i === CLASSES.length - 1 ? '+' : ''}</li>`);
+  return html`<p class="legend-note">${t('legend.clusterCount')}</p><ul class="legend-list legend-inline">${rows}</ul>`;
 }
 
 export function initClusters(theMap) {

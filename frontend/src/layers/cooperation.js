@@ -1,11 +1,13 @@
 // Cooperation parks (合作园区): a curved line from the park to its partner city or region,
 // coloured by the partner region, with the partner marked and named at the far end.
 import L from '../leaflet.js';
-import { codeLabel, codeList, t } from '../i18n.js';
+import { codeList, t } from '../i18n.js';
 import * as state from '../state.js';
 import { parks } from '../data.js';
 import { onDatumChange, toMap } from '../map.js';
 import { registerLayer } from './registry.js';
+import { html, markup } from '../html.js';
+import { cooperationTip, partnerLabel } from '../views/map-labels.js';
 
 const CURVE_STEPS = 32;
 const BEND = 0.18; // how far the arc bows out, as a share of its length
@@ -36,9 +38,7 @@ function draw() {
     const line = L.polyline(arc([lat, lng], [plat, plng]), {
       pane: 'flows', className: `flow flow-${c.partner_region}`, weight: 2.5, dashArray: '6 5',
     });
-    line.bindTooltip(`${f.properties.short_name || f.properties.name} ⟷ ${c.partner_name}
-      (${codeLabel('partner_region', c.partner_region)}${c.model ? ` · ${codeLabel('cooperation_model', c.model)}` : ''})`,
-    { sticky: true });
+    line.bindTooltip(markup(cooperationTip(f.properties.short_name || f.properties.name, c)), { sticky: true });
     line.on('click', () => state.set({ open: { kind: 'park', id: f.id } }, { history: 'push' }));
     group.addLayer(line);
     partners.set(`${plng},${plat}`, { name: c.partner_name, region: c.partner_region, at: toMap(plat, plng) });
@@ -47,17 +47,15 @@ function draw() {
     group.addLayer(L.marker(p.at, {
       pane: 'flows',
       keyboard: false,
-      icon: L.divIcon({ className: 'partner-icon', iconSize: null,
-        html: `<span class="partner-dot flow-${p.region}"></span><span class="partner-name">${p.name}</span>` }),
+      icon: L.divIcon({ className: 'partner-icon', iconSize: null, html: markup(partnerLabel(p)) }),
     }));
   });
 }
 
 function legend() {
   const rows = codeList('partner_region').filter((c) => c.code !== 'other')
-    .map((c) => `<li><span class="legend-line flow flow-${c.code}"></span>${t(`partner.${c.code}`)}</li>`)
-    .join('');
-  return `<ul class="legend-list">${rows}</ul>`;
+    .map((c) => html`<li><span class="legend-line flow flow-${c.code}"></span>${t(`partner.${c.code}`)}</li>`);
+  return html`<ul class="legend-list">${rows}</ul>`;
 }
 
 export function initCooperation(map) {

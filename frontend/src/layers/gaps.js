@@ -6,7 +6,8 @@
 import L from '../leaflet.js';
 import { getJSON } from '../api.js';
 import { t } from '../i18n.js';
-import { esc } from '../format.js';
+import { html, markup } from '../html.js';
+import { gapTip } from '../views/map-labels.js';
 import { coordsToMap, onDatumChange } from '../map.js';
 import { isStaff, onAuthChange } from '../auth.js';
 import { registerLayer } from './registry.js';
@@ -18,7 +19,6 @@ const SEVERITY = [
   { min: 1, key: 'missing1', colour: '#ff6b6b' },
   { min: 0, key: 'weak', colour: '#f08c00' },
 ];
-const TIP_ROWS = 12;
 
 let map;
 let visible = false;
@@ -36,14 +36,6 @@ function byArea(features) {
   return [...found.values()];
 }
 
-function tooltip(area, missing) {
-  const rows = area.gaps.slice(0, TIP_ROWS).map((g) => `<li><span class="gap-chip gap-${g.gap_class}">${t(`gap.${g.gap_class}`)}</span>
-    ${esc(g.chain_name)} · ${esc(g.link_name)}</li>`).join('');
-  const more = area.gaps.length > TIP_ROWS ? `<li>${t('gapLayer.more', { n: area.gaps.length - TIP_ROWS })}</li>` : '';
-  return `<b>${esc(area.name)}</b><br>${t('gapLayer.counts', { missing, weak: area.gaps.length - missing })}
-    <ul class="tip-list gap-tip">${rows}${more}</ul>`;
-}
-
 function draw() {
   group.clearLayers();
   if (!visible || !areas) return;
@@ -57,13 +49,13 @@ function draw() {
       coordsToLatLng: coordsToMap,
       style,
       pointToLayer: (_, at) => L.circleMarker(at, { ...style, pane: 'flows', radius: 7 + Math.sqrt(area.gaps.length) * 2.5 }),
-    }).bindTooltip(tooltip(area, missing), { sticky: true }));
+    }).bindTooltip(markup(gapTip(area, missing)), { sticky: true }));
   });
 }
 
 function legend() {
-  return `<ul class="legend-list">${SEVERITY.map((s) =>
-    `<li><span class="legend-swatch" style="--c:${s.colour}"></span>${t(`gapLayer.${s.key}`)}</li>`).join('')}</ul>
+  return html`<ul class="legend-list">${SEVERITY.map((s) =>
+    html`<li><span class="legend-swatch severity-${s.key}"></span>${t(`gapLayer.${s.key}`)}</li>`)}</ul>
     <p class="legend-note">${t('gapLayer.note')}</p>`;
 }
 

@@ -9,6 +9,8 @@ import * as state from '../state.js';
 import { parks, regions } from '../data.js';
 import { coordsToMap, onDatumChange, toMap } from '../map.js';
 import { registerLayer } from './registry.js';
+import { html, markup } from '../html.js';
+import { parkLabel } from '../views/map-labels.js';
 
 export const CITY_COUNT_MAX_ZOOM = 7;
 const SINGLE_PARKS_ZOOM = 11;
@@ -25,8 +27,8 @@ function parkIcon(p, selected) {
   const approx = `${p.location_precision !== 'exact' ? ' is-approx' : ''}${p.published === false ? ' is-draft' : ''}`;
   return L.divIcon({
     className: 'park-icon',
-    html: `<span class="park-dot t-${p.type} l-${p.level}${approx}${selected ? ' is-selected' : ''}"
-      data-park-id="${p.id}"></span>`,
+    html: markup(html`<span class="park-dot t-${p.type} l-${p.level}${approx}${selected ? ' is-selected' : ''}"
+      data-park-id="${p.id}"></span>`),
     iconSize: [24, 24],
     iconAnchor: [12, 12],
   });
@@ -37,7 +39,7 @@ function clusterIcon(cluster) {
   const size = n < 5 ? 34 : n < 15 ? 40 : 46;
   return L.divIcon({
     className: 'count-icon',
-    html: `<span class="count-bubble" style="width:${size}px;height:${size}px"><b>${n}</b></span>`,
+    html: markup(html`<span class="count-bubble"><b>${n}</b></span>`),
     iconSize: [size, size],
   });
 }
@@ -46,7 +48,7 @@ function cityIcon(n) {
   const size = Math.round(26 + Math.min(20, Math.sqrt(n) * 4));
   return L.divIcon({
     className: 'count-icon',
-    html: `<span class="count-bubble city" style="width:${size}px;height:${size}px" data-city-count="${n}"><b>${n}</b></span>`,
+    html: markup(html`<span class="count-bubble city" data-city-count="${n}"><b>${n}</b></span>`),
     iconSize: [size, size],
   });
 }
@@ -73,7 +75,7 @@ function buildMarkers(features) {
       riseOnHover: true,
       zIndexOffset: p.level === 'national' ? 200 : 0,
     });
-    marker.bindTooltip(p.short_name || p.name, {
+    marker.bindTooltip(markup(parkLabel(p)), {
       direction: 'right', offset: [10, 0], className: 'park-label',
       permanent: map.getZoom() >= SINGLE_PARKS_ZOOM,
     });
@@ -138,9 +140,9 @@ export function parkMarker(id) {
 }
 
 function legend() {
-  const types = codeList('park_type').map((c) => `<li><span class="park-dot t-${c.code} l-provincial"></span>
-    ${t(`type.${c.code}`)}</li>`).join('');
-  return `<ul class="legend-list">${types}</ul>
+  const types = codeList('park_type').map((c) => html`<li><span class="park-dot t-${c.code} l-provincial"></span>
+    ${t(`type.${c.code}`)}</li>`);
+  return html`<ul class="legend-list">${types}</ul>
     <ul class="legend-list legend-inline">
       <li><span class="park-dot t-other l-national"></span>${t('legend.national')}</li>
       <li><span class="park-dot t-other l-provincial"></span>${t('legend.provincial')}</li>

@@ -7,6 +7,8 @@ import { regions } from '../data.js';
 import { coordsToMap, onBasemapChange, onDatumChange } from '../map.js';
 import { registerLayer } from './registry.js';
 import { CITY_COUNT_MAX_ZOOM } from './parks.js';
+import { html, markup } from '../html.js';
+import { regionLabel } from '../views/map-labels.js';
 
 const COUNTY_BORDER_ZOOM = 8;
 const COUNTY_NAME_ZOOM = 9;
@@ -32,7 +34,7 @@ function labels(fc, cls) {
     pane: 'labels',
     interactive: false,
     keyboard: false,
-    icon: L.divIcon({ className: `region-label ${cls}`, html: `<span>${f.properties.name}</span>`, iconSize: null }),
+    icon: L.divIcon({ className: `region-label ${cls}`, html: markup(regionLabel(f.properties.name)), iconSize: null }),
   })));
 }
 
@@ -59,7 +61,7 @@ function draw() {
 }
 
 function legend() {
-  return `<ul class="legend-list legend-inline">
+  return html`<ul class="legend-list legend-inline">
     <li><span class="legend-line city"></span>${t('legend.city')}</li>
     <li><span class="legend-line county"></span>${t('legend.county')}</li></ul>`;
 }

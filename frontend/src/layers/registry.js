@@ -7,12 +7,13 @@ import L from '../leaflet.js';
 import { t } from '../i18n.js';
 import * as state from '../state.js';
 import { basemapList, getDatum } from '../map.js';
+import { html, setHtml } from '../html.js';
 
 export const GROUPS = ['admin', 'parks', 'carriers', 'industry', 'staff'];
 const layers = [];
 
 /**
- * def: {id, group, titleKey, legend(): html string, setVisible(bool), minZoom?, available?(): bool}
+ * def: {id, group, titleKey, legend(): Html (html.js), setVisible(bool), minZoom?, available?(): bool}
  * The layer draws itself; the registry only tells it when it is on or off.
  */
 export function registerLayer(def) {
@@ -26,32 +27,32 @@ export function applyVisibility(visibleIds) {
 }
 
 function basemapHtml(current) {
-  const items = basemapList().map((b) => `
+  const items = basemapList().map((b) => html`
     <label class="lc-row">
       <input type="radio" name="basemap" value="${b.id}" ${b.id === current ? 'checked' : ''}>
       <span>${t(`basemap.${b.id}`)}</span>
-    </label>`).join('');
+    </label>`);
   const note = current === 'offline' ? t('basemap.offlineNote') : getDatum() === 'gcj02' ? t('basemap.gcjNote') : '';
-  return `<fieldset class="lc-group"><legend>${t('layers.basemap')}</legend>${items}
-    ${note ? `<p class="lc-note">${note}</p>` : ''}</fieldset>`;
+  return html`<fieldset class="lc-group"><legend>${t('layers.basemap')}</legend>${items}
+    ${note ? html`<p class="lc-note">${note}</p>` : ''}</fieldset>`;
 }
 
 function groupHtml(group, visible, zoom) {
   const members = layers.filter((l) => l.group === group && offered(l));
-  if (!members.length) return '';
+  if (!members.length) return html``;
   const rows = members.map((l) => {
     const on = visible.includes(l.id);
     const tooFar = l.minZoom && zoom < l.minZoom;
-    return `<div class="lc-layer ${on ? 'is-on' : ''}">
+    return html`<div class="lc-layer ${on ? 'is-on' : ''}">
       <label class="lc-row">
         <input type="checkbox" value="${l.id}" ${on ? 'checked' : ''} data-layer="${l.id}">
         <span>${t(l.titleKey)}</span>
-        ${on && tooFar ? `<small class="lc-minzoom">${t('layer.minZoom')}</small>` : ''}
+        ${on && tooFar ? html`<small class="lc-minzoom">${t('layer.minZoom')}</small>` : ''}
       </label>
-      ${on ? `<div class="legend" data-legend="${l.id}">${l.legend()}</div>` : ''}
+      ${on ? html`<div class="legend" data-legend="${l.id}">${l.legend()}</div>` : ''}
     </div>`;
-  }).join('');
-  return `<fieldset class="lc-group"><legend>${t(`layers.group.${group}`)}</legend>${rows}</fieldset>`;
+  });
+  return html`<fieldset class="lc-group"><legend>${t(`layers.group.${group}`)}</legend>${rows}</fieldset>`;
 }
 
 export const LayerControl = L.Control.extend({
@@ -60,11 +61,11 @@ export const LayerControl = L.Control.extend({
   onAdd(map) {
     this._map = map;
     const root = L.DomUtil.create('div', 'layer-control');
-    root.innerHTML = `<button type="button" class="lc-toggle" aria-expanded="false">
+    setHtml(root, html`<button type="button" class="lc-toggle" aria-expanded="false">
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3 2 8l10 5 10-5-10-5zm-10 9 10 5 10-5M2 16l10 5 10-5"
         fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"/></svg>
         <span class="lc-title"></span></button>
-      <div class="lc-body" id="layer-panel"></div>`;
+      <div class="lc-body" id="layer-panel"></div>`);
     L.DomEvent.disableClickPropagation(root);
     L.DomEvent.disableScrollPropagation(root);
     this._root = root;
@@ -102,6 +103,6 @@ export const LayerControl = L.Control.extend({
     if (!this._body) return;
     const s = state.get();
     this._root.querySelector('.lc-title').textContent = t('layers.title');
-    this._body.innerHTML = basemapHtml(s.basemap) + GROUPS.map((g) => groupHtml(g, s.layers, this._map.getZoom())).join('');
+    setHtml(this._body, html`${basemapHtml(s.basemap)}${GROUPS.map((g) => groupHtml(g, s.layers, this._map.getZoom()))}`);
   },
 });

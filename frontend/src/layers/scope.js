@@ -7,6 +7,7 @@ import { regionName, regions } from '../data.js';
 import { coordsToMap, onDatumChange } from '../map.js';
 import { onAuthChange, user } from '../auth.js';
 import { registerLayer } from './registry.js';
+import { html } from '../html.js';
 
 let map;
 let visible = false;
@@ -36,7 +37,7 @@ async function draw() {
 
 function legend() {
   const names = user().regions.map((a) => regionName(a) ?? a).join('、');
-  return `<ul class="legend-list"><li><span class="legend-line scope"></span>${t('layer.scopeLegend')}</li></ul>
+  return html`<ul class="legend-list"><li><span class="legend-line scope"></span>${t('layer.scopeLegend')}</li></ul>
     <p class="legend-note" data-scope-regions>${names}</p>`;
 }
 

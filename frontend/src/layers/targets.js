@@ -4,7 +4,8 @@
 import L from '../leaflet.js';
 import { getJSON } from '../api.js';
 import { codeLabel, codeList, t } from '../i18n.js';
-import { esc } from '../format.js';
+import { html, markup } from '../html.js';
+import { targetTip } from '../views/map-labels.js';
 import { onDatumChange, toMap } from '../map.js';
 import { isStaff, onAuthChange } from '../auth.js';
 import { fitPadding } from '../chains/link-map.js';
@@ -27,8 +28,6 @@ function draw() {
     const p = f.properties;
     const [lng, lat] = f.geometry.coordinates;
     const hq = toMap(lat, lng);
-    const tip = `<b>${esc(p.enterprise_name)}</b><br>${codeLabel('target_stage', p.stage)} · ${esc(p.chain_name)} · ${esc(p.link_name)}
-      ${p.intended_park_name ? `<br>→ ${esc(p.intended_park_name)}` : ''}`;
     if (p.intended_park_location) {
       const [plng, plat] = p.intended_park_location.coordinates;
       group.addLayer(L.polyline([hq, toMap(plat, plng)], {
@@ -37,8 +36,8 @@ function draw() {
     }
     group.addLayer(L.marker(hq, {
       icon: L.divIcon({ className: 'target-icon', iconSize: [14, 14],
-        html: `<span class="target-dot stage-${p.stage}" data-target-id="${f.id}"></span>` }),
-    }).bindTooltip(tip));
+        html: markup(html`<span class="target-dot stage-${p.stage}" data-target-id="${f.id}"></span>`) }),
+    }).bindTooltip(markup(targetTip(p))));
   });
 }
 
@@ -60,8 +59,8 @@ function setChinaWide(on) {
 }
 
 function legend() {
-  return `<ul class="legend-list">${codeList('target_stage').map((s) =>
-    `<li><span class="target-dot stage-${s.code}"></span>${esc(codeLabel('target_stage', s.code))}</li>`).join('')}</ul>
+  return html`<ul class="legend-list">${codeList('target_stage').map((s) =>
+    html`<li><span class="target-dot stage-${s.code}"></span>${codeLabel('target_stage', s.code)}</li>`)}</ul>
     <p class="legend-note">${t('targetLayer.note')}</p>`;
 }
 

@@ -1,0 +1,157 @@
+// The markup of the detail drawer of a park or a carrier. Provenance (source, as-of date, demo
+// flag) sits right under the title: users distrust undated data, and demo rows must never pass
+// for real listings.
+import { codeLabel, t } from '../i18n.js';
+import { area, date, num, range, withUnit } from '../format.js';
+import { html } from '../html.js';
+import { regionName } from '../data.js';
+import { draftBadge, staffBar } from './staff.js';
+
+function row(label, value) {
+  return html`<div class="kv"><dt>${label}</dt><dd>${value}</dd></div>`;
+}
+
+function provenance(item) {
+  return html`<div class="provenance" data-provenance>
+    ${item.is_demo ? html`<p class="demo-banner" data-demo><b>${t('detail.demo')}</b> ${t('detail.demoNote')}</p>` : ''}
+    <p><span class="prov-label">${t('detail.provenance')}</span> <span class="prov-source">${item.source}</span></p>
+    <p><span class="prov-label">${t('detail.asOf')}</span> <b data-as-of>${date(item.as_of)}</b>
+       <span class="prov-sep">·</span><span class="prov-label">${t('detail.updated')}</span> ${date(item.updated_at)}</p>
+  </div>`;
+}
+
+/** The drawer's header; `dotClass` names the type or status dot beside the title. */
+function head(title, subtitle, badges, dotClass) {
+  return html`<header class="detail-head">
+    <button type="button" class="detail-close" data-close aria-label="${t('detail.close')}" title="${t('detail.close')}">×</button>
+    <div class="detail-title">${dotClass ? html`<span class="${dotClass}"></span>` : ''}
+      <div><h2>${title}</h2>${subtitle ? html`<p class="detail-sub">${subtitle}</p>` : ''}</div></div>
+    <div class="badges">${badges}</div>
+  </header>`;
+}
+
+function carrierLine(c) {
+  const price = c.price_wan_per_mu !== null ? withUnit(c.price_wan_per_mu, 'unit.wanPerMu')
+    : c.rent_yuan_m2_month !== null ? withUnit(c.rent_yuan_m2_month, 'unit.yuanM2Month') : '';
+  const ratio = c.plot_ratio && (c.plot_ratio.min !== null || c.plot_ratio.max !== null)
+    ? ` · ${t('detail.plotRatio')} ${range(c.plot_ratio)}` : '';
+  return html`<li><button type="button" class="link-row" data-open-carrier="${c.id}">
+    <span class="status-dot s-${c.status}"></span>
+    <span><b>${c.name}</b><small>${codeLabel('carrier_kind', c.kind)} · ${area(c.area_m2)}${ratio}${price ? ` · ${price}` : ''}</small></span>
+  </button></li>`;
+}
+
+/** Contacts are officers: the API gives them to signed-in staff only, and leaves the field out otherwise. */
+function contactsHtml(contacts) {
+  if (contacts === undefined) return html`<p class="muted">${t('detail.contactsStaffOnly')}</p>`;
+  if (!contacts.length) return html`<p class="muted">${t('detail.noContacts')}</p>`;
+  return html`<ul class="contacts">${contacts.map((c) => html`<li><b>${c.name}</b>${c.role ? ` · ${c.role}` : ''}
+    ${c.phone ? html`<br><a href="tel:${c.phone}">${c.phone}</a>` : ''}
+    ${c.email ? html`<br><a href="mailto:${c.email}">${c.email}</a>` : ''}</li>`)}</ul>`;
+}
+
+function carriersBlock(page) {
+  if (page === null) return html`<p class="muted"><span class="spinner"></span>${t('detail.loading')}</p>`;
+  if (!page.items.length) return html`<p class="muted">${t('detail.noCarriers')}</p>`;
+  return html`<ul class="carrier-links">${page.items.map(carrierLine)}</ul>
+    ${page.count > page.items.length ? html`<p class="muted">${t('detail.moreCarriers', { n: num(page.count - page.items.length, 0) })}</p>` : ''}`;
+}
+
+/** A park's drawer; `carrierPage` is its first available carriers, or null while they load. */
+export function parkHtml(p, carrierPage) {
+  const approx = p.location_precision !== 'exact';
+  const counts = p.available_carriers || {};
+  const haArea = p.approved_area_ha !== null
+    ? `${num(p.approved_area_ha)} ${t('unit.ha')}（${num(p.approved_area_ha / 100, 2)} ${t('unit.km2')}）` : t('detail.none');
+  const coop = p.cooperation;
+  return html`${head(p.name, p.short_name, [
+    html`<span class="badge level-${p.level}">${codeLabel('park_level', p.level)}</span>`,
+    html`<span class="badge type t-${p.type}">${codeLabel('park_type', p.type)}</span>`,
+    p.is_demo ? html`<span class="badge demo">${t('detail.demo')}</span>` : '',
+    draftBadge(p),
+  ], `park-dot t-${p.type} l-${p.level}`)}
+  <div class="detail-body">
+    ${staffBar('park', p)}
+    ${provenance(p)}
+    ${approx ? html`<p class="approx-warning" data-approx>${t('detail.approxWarning', { scope: t(`detail.scope.${p.location_precision}`) })}</p>` : ''}
+    <dl class="kvs">
+      ${row(t('detail.level'), codeLabel('park_level', p.level))}
+      ${row(t('detail.type'), codeLabel('park_type', p.type))}
+      ${row(t('detail.region'), [regionName(p.city_adcode), p.region_name].filter(Boolean).join(' · '))}
+      ${row(t('detail.approvalDate'), p.approval_date || t('detail.none'))}
+      ${row(t('detail.approvedArea'), haArea)}
+      ${row(t('detail.industries'), p.leading_industries.length
+    ? html`<span class="tags">${p.leading_industries.map((i) => html`<span class="tag">${i}</span>`)}</span>` : t('detail.none'))}
+      ${row(t('detail.clusters'), p.clusters.length ? p.clusters.map((c, i) => html`${i ? html`<br>` : ''}${c.name}`) : t('detail.none'))}
+      ${row(t('detail.location'), html`<span data-precision="${p.location_precision}">${codeLabel('location_precision', p.location_precision)}</span>`)}
+      ${p.chemical_status ? row(t('detail.chemicalStatus'), `${codeLabel('chemical_status', p.chemical_status)}${
+    p.chemical_status_date ? `（${date(p.chemical_status_date)}）` : ''}`) : ''}
+    </dl>
+    ${coop ? html`<section class="detail-section"><h3>${t('detail.cooperation')}</h3><dl class="kvs">
+      ${row(t('detail.partner'), coop.partner_name)}
+      ${row(t('detail.partnerRegion'), codeLabel('partner_region', coop.partner_region))}
+      ${coop.model ? row(t('detail.model'), codeLabel('cooperation_model', coop.model)) : ''}
+      ${coop.signed_date ? row(t('detail.signed'), date(coop.signed_date)) : ''}</dl></section>` : ''}
+    <section class="detail-section"><h3>${t('detail.availableCarriers')}</h3>
+      <p class="carrier-counts" data-carrier-counts>${t('detail.carrierCounts', { land: num(counts.land ?? 0, 0), factory: num(counts.factory ?? 0, 0), office: num(counts.office ?? 0, 0) })}</p>
+      ${carriersBlock(carrierPage)}</section>
+    <section class="detail-section"><h3>${t('detail.contacts')}</h3>${contactsHtml(p.contacts)}</section>
+    ${p.profile ? html`<section class="detail-section"><h3>${t('detail.profile')}</h3><p class="profile">${p.profile}</p></section>` : ''}
+    <button type="button" class="btn btn-primary" data-zoom-to>${t('detail.zoomTo')}</button>
+  </div>`;
+}
+
+/** A carrier's drawer: a land plot, or a factory or office. */
+export function carrierHtml(c) {
+  const none = t('detail.none');
+  const isLand = c.kind === 'land';
+  const building = !isLand ? html`<section class="detail-section"><h3>${t('detail.building')}</h3><dl class="kvs">
+      ${row(t('detail.floors'), c.floors ? withUnit(c.floors, 'unit.floors', 0) : none)}
+      ${row(t('detail.storey'), withUnit(c.storey_height_m, 'unit.m'))}
+      ${row(t('detail.load'), withUnit(c.floor_load_t_m2, 'unit.tPerM2'))}
+      ${row(t('detail.crane'), c.has_crane === null ? none : c.has_crane ? t('detail.yes') : t('detail.no'))}</dl></section>` : '';
+  const standard = c.is_standard_land ? html`<section class="detail-section"><h3>${t('detail.standardLand')}</h3><dl class="kvs">
+      ${row(t('detail.intensity'), withUnit(c.investment_intensity_wan_per_mu, 'unit.wanPerMu'))}
+      ${row(t('detail.tax'), withUnit(c.tax_per_mu_wan, 'unit.wanPerMu'))}
+      ${row(t('detail.energy'), withUnit(c.energy_tce_per_wan, 'unit.tcePerWan', 4))}</dl></section>` : '';
+  return html`${head(c.name, '', [
+    html`<span class="badge">${codeLabel('carrier_kind', c.kind)}</span>`,
+    html`<span class="badge status s-${c.status}">${codeLabel('carrier_status', c.status)}</span>`,
+    c.is_standard_land ? html`<span class="badge">${t('detail.standardLand')}</span>` : '',
+    c.is_demo ? html`<span class="badge demo">${t('detail.demo')}</span>` : '',
+    draftBadge(c),
+  ], `status-dot s-${c.status}`)}
+  <div class="detail-body">
+    ${staffBar('carrier', c)}
+    ${provenance(c)}
+    <dl class="kvs">
+      ${row(t('detail.park'), html`<button type="button" class="link" data-open-park="${c.park_id}">${c.park_name}</button>`)}
+      ${row(t('detail.status'), codeLabel('carrier_status', c.status))}
+      ${row(t('detail.area'), html`<span data-area>${area(c.area_m2)}</span>`)}
+      ${isLand ? row(t('detail.landUse'), c.land_use ? codeLabel('land_use', c.land_use) : none) : ''}
+    </dl>
+    ${isLand ? html`<section class="detail-section"><h3>${t('detail.indicators')}</h3><dl class="kvs">
+      ${row(t('detail.plotRatio'), html`<span data-plot-ratio>${range(c.plot_ratio)}</span>`)}
+      ${row(t('detail.density'), range(c.building_density_pct, '%'))}
+      ${row(t('detail.green'), range(c.green_ratio_pct, '%'))}
+      ${row(t('detail.height'), range(c.height_limit_m, t('unit.m')))}</dl></section>` : ''}
+    <section class="detail-section"><h3>${t('detail.terms')}</h3><dl class="kvs">
+      ${isLand ? row(t('detail.price'), withUnit(c.price_wan_per_mu, 'unit.wanPerMu')) : ''}
+      ${isLand ? row(t('detail.term'), withUnit(c.lease_term_years, 'unit.years', 0)) : ''}
+      ${isLand ? row(t('detail.readiness'), c.readiness || none) : ''}
+      ${!isLand ? row(t('detail.rent'), withUnit(c.rent_yuan_m2_month, 'unit.yuanM2Month')) : ''}
+      ${!isLand ? row(t('detail.salePrice'), withUnit(c.sale_price_yuan_m2, 'unit.yuanM2', 0)) : ''}</dl></section>
+    ${building}${standard}
+    ${c.description ? html`<section class="detail-section"><p class="profile">${c.description}</p></section>` : ''}
+    <button type="button" class="btn btn-primary" data-zoom-to>${t('detail.zoomTo')}</button>
+  </div>`;
+}
+
+/** The drawer while its record loads, or when it could not be loaded (`retry`: offer to try again). */
+export function stateHtml(error, retry) {
+  const body = error
+    ? html`<div class="list-state is-error" data-detail-error>
+      <p>${error}</p>${retry ? html`<button type="button" class="btn" data-retry>${t('list.retry')}</button>` : ''}</div>`
+    : html`<div class="list-state is-loading"><span class="spinner"></span><p>${t('detail.loading')}</p></div>`;
+  return html`${head('', '', [], '')}<div class="detail-body">${body}</div>`;
+}
