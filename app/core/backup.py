@@ -77,6 +77,9 @@ def _connection(url: str) -> tuple[str, dict[str, str]]:
 
 def backup(url: str, file: Path) -> None:
     conninfo, env = _connection(url)
+    # The archive holds password and key hashes: created readable by its owner only, before pg_dump fills it.
+    os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    file.chmod(0o600)
     proc = subprocess.run([str(PG_BIN / "pg_dump"), "--format=custom", f"--file={file}", f"--dbname={conninfo}"],
                           env=env, capture_output=True, text=True)
     if proc.returncode != 0:

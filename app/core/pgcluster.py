@@ -60,7 +60,10 @@ def _free_port() -> int:
 
 
 def _port_is_free(port: int) -> bool:
+    """Nothing listens on `port`. SO_REUSEADDR as PostgreSQL sets it: connections of the server's
+    last run that linger in TIME_WAIT do not make the port taken."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
