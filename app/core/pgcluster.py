@@ -139,7 +139,7 @@ class EmbeddedCluster:
         # A cluster started before the port was kept: keep the one it runs on.
         running = self.running_port()
         if running is None:
-            raise ClusterError(f"the embedded cluster in {self.data_dir} was never started: run `investmap db up`")
+            raise ClusterError(f"the embedded cluster in {self.data_dir} has no port yet: run `investmap db up`")
         self.port_file.write_text(f"{running}\n")
         return running
 
