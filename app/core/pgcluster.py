@@ -174,6 +174,11 @@ class EmbeddedCluster:
         if not self.is_initialised():
             self.init()
         port = self.running_port()
+        if port is not None and "synchronous_commit=off" in (self.data_dir / "postmaster.opts").read_text():
+            # Started by an older version that traded durability for speed on the server's command
+            # line, which only a restart undoes.
+            self.stop()
+            port = None
         if port is None:
             port = int(self.port_file.read_text()) if self.port_file.exists() else _free_port()
             if not _port_is_free(port):

@@ -173,3 +173,21 @@ def test_a_taken_port_is_named_not_replaced(own_cluster: EmbeddedCluster) -> Non
         with pytest.raises(ClusterError, match=f"port {port} .*taken by another program"):
             own_cluster.start()
     assert own_cluster.start() == port
+
+
+def test_a_cluster_running_without_durability_is_restarted_durable(own_cluster: EmbeddedCluster) -> None:
+    """What older versions left running: synchronous_commit=off on the server's command line.
+    `investmap db up` restarts it (same port) so that every commit waits for the disk again."""
+    from app.core.pgcluster import PG_BIN, _run
+
+    port = own_cluster.port()
+    own_cluster.stop()
+    _run([str(PG_BIN / "pg_ctl"), "start", "-w", "-D", str(own_cluster.data_dir), "-l", str(own_cluster.log_file),
+          "-o", f"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c synchronous_commit=off"])
+    assert own_cluster.start() == port
+    engine = create_engine(own_cluster.url(DB_NAME))
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
+    finally:
+        engine.dispose()
