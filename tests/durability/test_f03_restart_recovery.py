@@ -144,6 +144,23 @@ def test_outage_answers_503_and_the_service_recovers_by_itself(own_cluster: Embe
     print(f"recovered {recovered:.1f} s after the restart; {len(outage)} answers during the outage")
 
 
+def test_readyz_names_pending_migrations(own_cluster: EmbeddedCluster, service: str) -> None:
+    from app.core.migrations import head_revision
+    from tests.conftest import migrate
+
+    url = own_cluster.url(DB_NAME)
+    migrate(url, "-1", down=True)
+    try:
+        r = httpx.get(f"{service}/readyz")
+        assert r.status_code == 503 and int(r.headers["retry-after"]) > 0
+        error = r.json()["error"]
+        assert error["code"] == "migrations_pending" and error["message_zh"]
+        assert error["details"][0]["field"] == "migrations" and head_revision() in error["message"]
+    finally:
+        migrate(url)
+    assert httpx.get(f"{service}/readyz").json() == {"status": "ready", "database": "ok", "migrations": head_revision()}
+
+
 def test_acknowledged_writes_survive_a_crash(own_cluster: EmbeddedCluster, service: str) -> None:
     headers = sign_in(service)
     acknowledged = set()
