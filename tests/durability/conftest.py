@@ -59,7 +59,9 @@ def service_on(env: dict[str, str], log: Path) -> Iterator[str]:
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1", "--port",
            str(port), "--log-level", "warning"]
-    with log.open("wb") as out, serving(cmd, env, f"http://127.0.0.1:{port}/healthz", log=out, cwd=PROJECT_ROOT):
+    # A generous start-up time: on a loaded machine importing the app alone can take half a minute.
+    with log.open("wb") as out, serving(cmd, env, f"http://127.0.0.1:{port}/healthz", log=out, cwd=PROJECT_ROOT,
+                                        timeout=120):
         yield f"http://127.0.0.1:{port}"
 
 
