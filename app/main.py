@@ -12,6 +12,7 @@ from app.chains.router import router as chains_router
 from app.clusters.router import router as clusters_router
 from app.core.codes import REGISTRY
 from app.core.errors import ERROR_RESPONSES, install_error_handlers
+from app.core.health import router as health_router
 from app.core.settings import server_settings
 from app.enterprises.router import router as enterprises_router
 from app.ogc import errors as ogc_errors
@@ -59,9 +60,6 @@ def create_app() -> FastAPI:
     app.include_router(ogc_router)
     app.include_router(tiles_router)
 
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
+    app.include_router(health_router)
     install_frontend(app)
     return app

@@ -10,8 +10,8 @@ config = context.config
 
 
 def _include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    # PostGIS owns spatial_ref_sys; data_versions is kept by triggers only (migration 0004).
-    return not (type_ == "table" and name in {"spatial_ref_sys", "data_versions"})
+    # PostGIS owns spatial_ref_sys; the data versions are kept by triggers only (migrations 0004, 0009).
+    return not (type_ == "table" and name in {"spatial_ref_sys", "data_versions", "data_version_log"})
 
 
 def run_migrations_online() -> None:

@@ -98,6 +98,7 @@ class World:
 Request = tuple[str, str, dict | None, dict[str, str]]  # method, url, json, extra headers
 ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /healthz": (OPEN, lambda w: ("GET", "/healthz", None, {})),
+    "GET /readyz": (OPEN, lambda w: ("GET", "/readyz", None, {})),
     "GET /api/v1/codes": (OPEN, lambda w: ("GET", "/api/v1/codes", None, {})),
     "GET /api/v1/auth/me": (OPEN, lambda w: ("GET", "/api/v1/auth/me", None, {})),
     "POST /api/v1/auth/login": ((422,) * 7, lambda w: ("POST", "/api/v1/auth/login", {}, {})),

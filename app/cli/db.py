@@ -1,14 +1,17 @@
-"""`investmap db ...`: the embedded cluster, the database URL, migrations."""
+"""`investmap db ...`: the embedded cluster, the database URL, migrations, backup and restore."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from app.core.backup import BackupError, backup, restore
 from app.core.database import database_url
-from app.core.pgcluster import EmbeddedCluster, ensure_database
-from app.core.settings import PROJECT_ROOT, database_settings
+from app.core.migrations import alembic_config
+from app.core.pgcluster import ClusterError, EmbeddedCluster, ensure_database
+from app.core.settings import database_settings
 
-db = typer.Typer(help="the database: embedded cluster and migrations", no_args_is_help=True)
+db = typer.Typer(help="the database: embedded cluster, migrations, backup and restore", no_args_is_help=True)
 
 
 def _cluster() -> EmbeddedCluster:
@@ -23,7 +26,10 @@ def db_up() -> None:
         url = database_url()
         typer.echo("DATABASE_URL is set: using that server, not var/")
     else:
-        port = _cluster().start()
+        try:
+            port = _cluster().start()
+        except ClusterError as exc:
+            raise typer.Exit(_fail(str(exc))) from exc
         url = _cluster().url(settings.investmap_db_name, port)
         typer.echo(f"embedded cluster running on 127.0.0.1:{port} ({_cluster().data_dir})")
     ensure_database(url)
@@ -40,14 +46,8 @@ def db_down() -> None:
 
 @db.command("url")
 def db_url() -> None:
-    """Print the URL of the database in use, for psql, ogr2ogr, tipg ..."""
+    """Print the URL of the database in use (with its password), for psql, ogr2ogr, tipg ..."""
     typer.echo(database_url().replace("postgresql+psycopg://", "postgresql://", 1))
-
-
-def alembic_config():  # type: ignore[no-untyped-def]
-    from alembic.config import Config
-
-    return Config(str(PROJECT_ROOT / "alembic.ini"))
 
 
 @db.command("migrate")
@@ -56,3 +56,33 @@ def db_migrate(revision: Annotated[str, typer.Argument(help="target revision")] 
     from alembic import command
 
     command.upgrade(alembic_config(), revision)
+
+
+def _fail(message: str) -> int:
+    typer.echo(message, err=True)
+    return 1
+
+
+@db.command("backup")
+def db_backup(file: Annotated[Path, typer.Argument(help="the archive to write (pg_dump custom format)")]) -> None:
+    """Write the whole database to FILE, for `db restore` (also `pg_restore -l FILE` reads it)."""
+    try:
+        backup(database_url(), file)
+    except (BackupError, ClusterError) as exc:
+        raise typer.Exit(_fail(str(exc))) from exc
+    typer.echo(f"backed up to {file} ({file.stat().st_size} bytes)")
+
+
+@db.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="an archive written by `db backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """Replace everything in the database with FILE, in one transaction; running servers need no restart."""
+    if not yes:
+        typer.confirm(f"replace every record of the database with {file}?", abort=True)
+    try:
+        restore(database_url(), file)
+    except (BackupError, ClusterError) as exc:
+        raise typer.Exit(_fail(str(exc))) from exc
+    typer.echo(f"restored from {file}; run `investmap db migrate` if it comes from an older release")

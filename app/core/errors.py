@@ -12,11 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -107,6 +109,15 @@ class TooManyRequests(AppError):
     def __init__(self, message: str, message_zh: str, retry_after: int) -> None:
         super().__init__(message, message_zh, status=429, code="too_many_requests",
                          headers={"Retry-After": str(max(1, retry_after))})
+
+
+class ServiceUnavailable(AppError):
+    """503: the database cannot answer now (down, restarting, busy); the same request may succeed later."""
+
+    def __init__(self, message: str, message_zh: str, code: str, retry_after: int,
+                 details: list[Problem] | None = None) -> None:
+        super().__init__(message, message_zh, details or [], status=503, code=code,
+                         headers={"Retry-After": str(retry_after)})
 
 
 class PreconditionFailed(AppError):
@@ -227,6 +238,13 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = str(getattr(exc.orig, "diag", None) and exc.orig.diag.message_primary or exc.orig)
         return _respond(request, InvalidInput.one("body", f"a value cannot be stored: {detail}", f"有值无法保存：{detail}"))
 
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(PoolTimeout)
+    @app.exception_handler(psycopg.OperationalError)  # raw cursors (ogc/items.py) bypass SQLAlchemy's wrapping
+    async def database_error(request: Request, exc: Exception) -> JSONResponse:
+        return _respond(request, from_operational_error(exc))
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         zh = {404: "未找到该地址", 405: "不支持该请求方法"}.get(exc.status_code, "请求错误")
@@ -262,6 +280,44 @@ def from_integrity_error(exc: IntegrityError) -> AppError:
     return InvalidInput.one(field_name, f"violates the rule {constraint}", f"不符合约束 {constraint}")
 
 
+def commit_conflict(exc: IntegrityError) -> AppError:
+    """A constraint that fired only at commit (a deferred one): the change conflicts with what is
+    stored now, typically with a concurrent write. 409, and nothing of the request was stored."""
+    err = from_integrity_error(exc)
+    return AppError(f"{err.message}; nothing was stored", f"{err.message_zh}；未保存任何修改", err.details,
+                    status=409, code="conflict")
+
+
+# SQLSTATEs of a transaction PostgreSQL gave up on, of a lock not granted in lock_timeout, and of a
+# statement stopped by statement_timeout (core/database.py).
+_SERIALIZATION, _DEADLOCK, _LOCK_TIMEOUT, _CANCELED = "40001", "40P01", "55P03", "57014"
+RETRY_AFTER_SECONDS = 5
+
+
+def from_operational_error(exc: Exception) -> AppError:
+    """Database failures that are not the caller's fault: 409 when the transaction lost a race and
+    should be sent again, else 503 with Retry-After (down, restarting, busy or too slow).
+
+    A lock that is not granted in time is a 503, not a 409: the request is right and the same request
+    succeeds once the other transaction (a bulk load, a long edit) ends, which is what Retry-After says;
+    a 409 would tell the caller to change its request.
+    """
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlstate", None)
+    if code in (_SERIALIZATION, _DEADLOCK):
+        return Conflict("the change collided with a concurrent change and was not stored: send it again",
+                        "与同时进行的修改冲突，未保存；请重新提交")
+    if code == _LOCK_TIMEOUT:
+        return ServiceUnavailable("the records are locked by another transaction (such as a bulk load); nothing was "
+                                  "stored: try again shortly", "记录正被其他事务（如批量导入）锁定，未作修改；请稍后重试",
+                                  "busy", RETRY_AFTER_SECONDS)
+    if code == _CANCELED:
+        return ServiceUnavailable("the request took too long and was stopped; nothing was stored",
+                                  "请求耗时过长，已被终止，未作修改", "timeout", RETRY_AFTER_SECONDS)
+    return ServiceUnavailable("the database is unavailable: try again in a few seconds",
+                              "数据库暂时不可用，请稍后重试", "database_unavailable", RETRY_AFTER_SECONDS)
+
+
 class ProblemBody(BaseModel):
     field: str = Field(description="the field, query parameter or file row at fault")
     problem: str
@@ -270,14 +326,15 @@ class ProblemBody(BaseModel):
 
 
 class ErrorDetail(BaseModel):
-    code: str = Field(description="validation_failed | not_found | conflict | unauthorized | forbidden | ...")
+    code: str = Field(description="validation_failed | not_found | conflict | unauthorized | forbidden | "
+                      "database_unavailable | busy | timeout | ...")
     message: str
     message_zh: str
     details: list[ProblemBody]
 
 
 class ErrorBody(BaseModel):
-    """Every 4xx answer has this shape, in English and Chinese."""
+    """Every 4xx and 503 answer has this shape, in English and Chinese."""
 
     error: ErrorDetail
 
@@ -285,5 +342,6 @@ class ErrorBody(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in ((401, "missing or wrong bearer token"), (404, "no such record (or not visible to you)"),
-                         (409, "conflicts with the stored data"), (422, "invalid input: which field, what, where"))
+                         (409, "conflicts with the stored data"), (422, "invalid input: which field, what, where"),
+                         (503, "the database is unavailable or busy: try again after Retry-After seconds"))
 }

@@ -25,6 +25,10 @@ class DatabaseSettings(BaseSettings):
     investmap_var_dir: Path = Field(default=PROJECT_ROOT / "var", description="state of the embedded cluster")
     investmap_db_name: str = Field(default="investmap", description="database name inside the embedded cluster")
     investmap_db_pool_size: int = Field(default=10, ge=1)
+    # What one API statement may wait for a lock, and run, before the request answers 503 (the CLI's
+    # bulk loads lift both for their own transaction).
+    investmap_lock_timeout_ms: int = Field(default=5_000, ge=0, description="0: wait for locks without limit")
+    investmap_statement_timeout_ms: int = Field(default=30_000, ge=0, description="0: no limit")
 
 
 class ServerSettings(BaseSettings):

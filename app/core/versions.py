@@ -1,15 +1,19 @@
 """Data versions of the tables, as this process knows them, for cache keys and ETags.
 
-The database is the source of truth: a statement-level trigger (migration 0002) bumps
-`data_versions` on every write and NOTIFYs `investmap_data_version` at commit. Each worker
-process keeps a copy in memory, refreshed by a listener thread on every notification, so a
-cached tile or page is checked without a query. When the listener is not (yet) connected,
-every lookup reads the table instead: slower, never stale.
+The database is the source of truth: a statement-level trigger (migrations 0004, 0009) bumps a
+table's version on every write, without a lock other writers wait for, and NOTIFYs
+`investmap_data_version` at commit. A table's version only grows; the version of data drawn from
+several tables is the sum of theirs, which therefore changes whenever any of them does and never
+repeats (`investmap db restore` moves every version past the ones before). Each worker process
+keeps a copy in memory, refreshed by a listener thread on every notification, so a cached tile or
+page is checked without a query. When the listener is not connected (at start, while the database
+restarts), every lookup reads the versions instead: slower, never stale, and a 503 while the
+database is away. The listener reconnects by itself every second.
 
 A write through this process's own sessions does not wait for its notification: any session
 that flushed changes or ran an INSERT/UPDATE/DELETE re-reads the versions right after it commits,
-so the very next request to the same worker already sees the new version. The services need no
-hook of their own.
+which happens before its response is sent (core/database.py), so the very next request to the
+same worker already sees the new version. The services need no hook of their own.
 """
 
 import logging
@@ -21,34 +25,44 @@ import psycopg
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.core.database import get_engine
+from app.core.database import CONNECT_TIMEOUT_SECONDS, get_engine
 
 CHANNEL = "investmap_data_version"
 _WRITTEN = "investmap_data_written"
-_RETRY_SECONDS = 2.0
+_RETRY_SECONDS = 1.0
 log = logging.getLogger(__name__)
 
 
 class DataVersions:
     def __init__(self) -> None:
         self._versions: dict[str, int] = {}
-        self._live = False  # True while the listener is connected and has read the table
+        self._live = False  # True while the listener is connected and has read the versions
+        self._stale = False  # True when a re-read after this process's own commit failed
         self._lock = threading.Lock()
         self._listener: threading.Thread | None = None
         self._engine: Engine | None = None
 
     def version(self, tables: Iterable[str]) -> int:
-        """The version of data drawn from `tables`: the largest of theirs (see migration 0002)."""
+        """The version of data drawn from `tables`: the sum of theirs."""
         self._start()
-        if not self._live:
+        if not self._live or self._stale:
             self.refresh()
-        return max(self._versions.get(t, 0) for t in tables)
+        with self._lock:
+            return sum(self._versions.get(t, 0) for t in tables)
 
     def refresh(self) -> None:
-        with self._engine_now().connect() as conn:
-            rows = conn.execute(text("SELECT table_name, version FROM data_versions")).all()
+        try:
+            with self._engine_now().connect() as conn:
+                rows = conn.execute(text("SELECT table_name, version FROM data_versions")).all()
+        except Exception:
+            self._stale = True
+            raise
         with self._lock:
-            self._versions = {name: int(version) for name, version in rows}
+            # Versions only grow: of two reads racing here (the listener's, a request's), the older
+            # one must not win.
+            for name, version in rows:
+                self._versions[name] = max(int(version), self._versions.get(name, 0))
+            self._stale = False
 
     def _engine_now(self) -> Engine:
         # Resolved on first use, not at import: tests and the CLI set DATABASE_URL late.
@@ -65,18 +79,23 @@ class DataVersions:
                 self._listener.start()
 
     def _listen(self) -> None:
-        url = self._engine_now().url.set(drivername="postgresql").render_as_string(hide_password=False)
         while True:
             try:
-                with psycopg.connect(url, autocommit=True) as conn:
+                # The engine's URL: for the embedded cluster it names the kept port, right after a restart too.
+                url = self._engine_now().url.set(drivername="postgresql").render_as_string(hide_password=False)
+                # Keepalives: a connection cut without a word is noticed in seconds, not hours.
+                with psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS, keepalives=1,
+                                     keepalives_idle=5, keepalives_interval=2, keepalives_count=3) as conn:
                     # LISTEN before reading, so no commit falls between the read and the first notification.
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.refresh()
                     self._live = True
+                    log.info("data version listener connected")
                     for _ in conn.notifies():
                         self.refresh()
             except Exception:  # noqa: BLE001 - any failure: fall back to reading, then reconnect
-                log.warning("data version listener lost its connection; retrying", exc_info=True)
+                if self._live:
+                    log.warning("data version listener lost its connection; reconnecting", exc_info=True)
             self._live = False
             time.sleep(_RETRY_SECONDS)
 
@@ -99,4 +118,7 @@ def _executed(state: ORMExecuteState) -> None:
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     if session.info.pop(_WRITTEN, False):
-        VERSIONS.refresh()
+        try:
+            VERSIONS.refresh()
+        except Exception:  # noqa: BLE001 - the write is stored: answer it; the next lookup re-reads (stale)
+            log.warning("could not re-read the data versions after a commit", exc_info=True)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.carriers.models import MU_M2, Carrier
-from app.core.database import get_engine
+from app.core.database import get_engine, relax_for_bulk_load
 from app.loaders.models import LoadRun
 from app.ogc.precomputed import refresh_carrier_features
 from app.parks.models import Park
@@ -189,6 +189,7 @@ def end_load(session: Session, name: str, signature: str) -> None:
 def load_demo_carriers(plots: int, factories: int, seed: int) -> None:
     signature = f"plots={plots} factories={factories} seed={seed}"
     with Session(get_engine()) as session, session.begin():
+        relax_for_bulk_load(session)
         if not begin_load(session, "demo", signature, "carriers"):
             return
         rng = np.random.default_rng(seed)
@@ -221,4 +222,7 @@ def vacuum_analyze(table: str) -> None:
     VACUUM cannot run inside a transaction, hence the autocommit connection.
     """
     with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        # Not bounded like an API statement; RESET gives the pooled connection its limit back.
+        conn.execute(text("SET statement_timeout = 0"))
         conn.execute(text(f"VACUUM ANALYZE {table}"))
+        conn.execute(text("RESET statement_timeout"))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.chains.models import ChainCluster, ChainLink
 from app.clusters.models import ClusterPark
-from app.core.database import get_engine
+from app.core.database import get_engine, relax_for_bulk_load
 from app.enterprises.models import Enterprise, EnterpriseTag
 from app.enterprises.uscc import ALPHABET, check_character
 from app.loaders.demo import DEMO_SOURCE, _copy, _scatter, _sites, begin_load, end_load
@@ -192,6 +192,7 @@ def load_demo_enterprises(enterprises: int, seed: int) -> None:
     external_n, targets_n = enterprises // 4, enterprises // 8
     signature = f"local={enterprises} external={external_n} targets={targets_n} seed={seed}"
     with Session(get_engine()) as session, session.begin():
+        relax_for_bulk_load(session)
         if not begin_load(session, "demo_enterprises", signature, "enterprises"):
             return
         rng = np.random.default_rng(seed)

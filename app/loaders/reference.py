@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.clusters import service as cluster_service
 from app.clusters.models import Cluster
 from app.clusters.schemas import ClusterIn
-from app.core.database import get_engine
+from app.core.database import get_engine, relax_for_bulk_load
 from app.loaders.chains import load_chains
 from app.loaders.validation import LoadError, validated
 from app.parks import service as park_service
@@ -127,6 +127,7 @@ def _full_date(value: str) -> str | None:
 
 def load_all(geodata: Path) -> Iterator[str]:
     with Session(get_engine()) as session, session.begin():
+        relax_for_bulk_load(session)
         session.execute(text("SELECT set_config('investmap.actor', 'cli:load reference', true)"))
         yield f"regions: {load_regions(session, geodata / 'regions.geojson')}"
         cluster_ids = load_clusters(session, geodata)
