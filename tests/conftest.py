@@ -95,12 +95,14 @@ def client(database_url: str) -> Iterator[TestClient]:
         yield c
 
 
-def create_user(username: str, role: str, regions: list[str], password: str, park_ids: list[int] | None = None) -> None:
+def create_user(username: str, role: str, regions: list[str], password: str, park_ids: list[int] | None = None,
+                one_time: bool = False) -> None:
+    """A user as after its first sign-in: the password is its own (not one-time) unless said."""
     from app.accounts.service import create_user as create
     from app.core.database import get_engine
 
     with Session(get_engine()) as session, session.begin():
-        create(session, username, username, role, regions, park_ids, password)
+        create(session, username, username, role, regions, park_ids, password, one_time=one_time)
 
 
 def login(client: TestClient, username: str, password: str) -> dict[str, str]:
