@@ -5,6 +5,7 @@ import secrets
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -85,11 +86,12 @@ def create_user(session: Session, username: str, display_name: str, role: str, r
     return user, password
 
 
-def _password_is(user: User | None, password: str, ip: str) -> bool:
-    """Whether `password` is the user's. Unknown and disabled users, and attempts past a lock, are
-    False after the same Argon2 work as a real check, so neither the answer nor its time tells
-    them apart; a disabled account's password is never checked at all."""
-    if user is None or user.disabled or not throttle.admit(user.id, ip):
+def _password_is(counter: throttle.Attempts, user: Any, password: str, ip: str) -> bool:
+    """Whether `password` is the user's (`user` has id, password_hash, disabled). Unknown and
+    disabled users, and attempts past a lock, are False after the same Argon2 work as a real
+    check, so neither the answer nor its time tells them apart; a disabled account's password is
+    never checked at all. The attempt is counted before the check."""
+    if user is None or user.disabled or not counter.admit(user.id, ip):
         with suppress(VerifyMismatchError):
             _hasher.verify(_decoy_hash(), password)
         return False
@@ -113,13 +115,16 @@ def login(session: Session, username: str, password: str, ip: str) -> tuple[str,
 
     Unknown, disabled and locked accounts get the answer a wrong password gets; only the
     address's own throttle says something else (429), and it says nothing about the account."""
-    if wait := throttle.address_wait(ip):
-        raise TooManyRequests(f"too many failed sign-ins from your address: try again in {wait} s",
-                              f"您所在地址登录失败次数过多，请 {wait} 秒后再试", wait)
-    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if not _password_is(user, password, ip) or user is None:
-        raise Unauthorized(SIGN_IN_FAILED, SIGN_IN_FAILED_ZH)
-    throttle.succeeded(user.id, ip, signing_in=True)
+    with throttle.attempts() as counter:
+        if wait := counter.address_wait(ip):
+            raise TooManyRequests(f"too many failed sign-ins from your address: try again in {wait} s",
+                                  f"您所在地址登录失败次数过多，请 {wait} 秒后再试", wait)
+        found = counter.conn.execute(select(User.id, User.password_hash, User.disabled)
+                                     .where(User.username == username)).first()
+        if not _password_is(counter, found, password, ip) or found is None:
+            raise Unauthorized(SIGN_IN_FAILED, SIGN_IN_FAILED_ZH)
+        counter.succeeded(found.id, ip, signing_in=True)
+    user = session.get_one(User, found.id)
     token, login_session = _new_session(session, user)
     return token, login_session, user
 
@@ -127,10 +132,11 @@ def login(session: Session, username: str, password: str, ip: str) -> tuple[str,
 def change_password(session: Session, user_id: int, current: str, new: str, ip: str) -> tuple[str, LoginSession, User]:
     """The user's own change: every session of the user ends (database trigger), and a new one
     is returned for the browser that made the change."""
-    user = session.get(User, user_id, with_for_update=True)
-    if user is None or not _password_is(user, current, ip):
-        raise InvalidInput.one("current_password", "this is not your current password", "当前密码不正确")
-    throttle.succeeded(user.id, ip, signing_in=False)
+    user = session.get_one(User, user_id, with_for_update=True)
+    with throttle.attempts() as counter:
+        if not _password_is(counter, user, current, ip):
+            raise InvalidInput.one("current_password", "this is not your current password", "当前密码不正确")
+        counter.succeeded(user.id, ip, signing_in=False)
     passwords.check(new, user.username, "new_password")
     if new == current:
         raise InvalidInput.one("new_password", "must differ from the current password", "新密码不能与当前密码相同")
@@ -147,7 +153,7 @@ def reset_password(session: Session, user: User) -> str:
     user.password_hash = hash_password(password)
     user.must_change_password = True
     session.flush()
-    throttle.forget(user.id)
+    throttle.forget(session, user.id)
     return password
 
 

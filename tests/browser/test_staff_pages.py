@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
 from tests.browser.browser_page import PHONE, UserPage
-from tests.conftest import ADMIN_PASSWORD, if_match
+from tests.conftest import ADMIN_PASSWORD, if_match, replace_one_time_password
 
 OFFICER = {"username": "wang_nc", "display_name": "王专员", "password": "officer-password-1"}
 NANCHANG_CITY = "360100"  # covers Nanchang County (360121), where the test records lie
@@ -38,8 +38,9 @@ def _plot_body(park_id: int, name: str, **extra: Any) -> dict[str, Any]:
 def officer(client: TestClient, admin: dict[str, str]) -> dict[str, str]:
     r = client.post("/api/v1/admin/users", headers=admin, json={
         "username": OFFICER["username"], "display_name": OFFICER["display_name"], "role": "officer",
-        "region_adcodes": [NANCHANG_CITY], "password": OFFICER["password"]})
+        "region_adcodes": [NANCHANG_CITY]})
     assert r.status_code == 201, r.text
+    replace_one_time_password(client, OFFICER["username"], r.json()["password"], OFFICER["password"])
     return OFFICER
 
 
@@ -362,7 +363,14 @@ def test_admin_creates_an_officer_who_can_then_sign_in(new_page: Callable[..., U
     expect(page.locator("#admin tr[data-user=li_ji]")).to_contain_text("南昌县")
     page.click("#admin [data-admin-close]")
     open_menu_item(page, "[data-logout]")
-    sign_in(page, "li_ji", password)
+    page.click("#user-area [data-login]")
+    page.fill("#login-dialog input[name=username]", "li_ji")
+    page.fill("#login-dialog input[name=password]", password)
+    page.click("#login-dialog button[type=submit]")
+    # A one-time password: the user chooses their own first (tests/browser/test_f14_password.py).
+    page.fill("#password-dialog input[name=new_password]", "li ji's own passphrase")
+    page.fill("#password-dialog input[name=repeat]", "li ji's own passphrase")
+    page.click("#password-dialog button[type=submit]")
     expect(page.locator("#user-area [data-user-name]")).to_have_text("李专员")
     user.assert_clean()
 
