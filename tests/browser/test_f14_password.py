@@ -8,25 +8,11 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from tests.browser.browser_page import UserPage
-from tests.browser.test_staff_pages import open_menu_item, sign_in, without
+from tests.browser.test_staff_pages import (choose_password, create_officer_on_admin_page, open_menu_item, sign_in,
+                                            submit_login, without)
 from tests.conftest import ADMIN_PASSWORD
 
 FORM = "#password-dialog [data-password-form]"
-
-
-def submit_login(page: Page, username: str, password: str) -> None:
-    page.click("#user-area [data-login]")
-    page.fill("#login-dialog input[name=username]", username)
-    page.fill("#login-dialog input[name=password]", password)
-    page.click("#login-dialog button[type=submit]")
-
-
-def choose(page: Page, new: str, repeat: str | None = None, current: str | None = None) -> None:
-    if current is not None:
-        page.fill(f"{FORM} input[name=current_password]", current)
-    page.fill(f"{FORM} input[name=new_password]", new)
-    page.fill(f"{FORM} input[name=repeat]", new if repeat is None else repeat)
-    page.click(f"{FORM} button[type=submit]")
 
 
 def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_reset_starts_over(
@@ -35,13 +21,7 @@ def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_res
     admin_page = admin_user.open()
     sign_in(admin_page, "admin", ADMIN_PASSWORD)
     open_menu_item(admin_page, "[data-menu=admin]")
-    admin_page.fill("#a-username", "zhao_f14")
-    admin_page.fill("#a-display_name", "赵专员")
-    admin_page.select_option("#a-role", "officer")
-    admin_page.select_option("#admin [data-region-select=user]", "360121")
-    admin_page.click("#admin [data-region-add=user]")
-    admin_page.click("#admin form[data-create=user] button[type=submit]")
-    one_time = admin_page.locator("#admin [data-secret]").input_value()
+    one_time = create_officer_on_admin_page(admin_page, "zhao_f14", "赵专员", "360121")
     expect(admin_page.locator("#admin tr[data-user=zhao_f14] [data-must-change]")).to_have_text("待改密码")
 
     user = new_page()
@@ -55,14 +35,14 @@ def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_res
     expect(form).to_be_visible()
     expect(page.locator("#user-area [data-login]")).to_be_visible()  # nothing of the account yet
 
-    choose(page, "short")
+    choose_password(page, "short")
     expect(form.locator("[data-password-error]")).to_contain_text("密码过短：至少 10 个字符")
     shots(page, "password-forced")
-    choose(page, "password123")
+    choose_password(page, "password123")
     expect(form.locator("[data-password-error]")).to_contain_text("密码过于常见")
-    choose(page, "my own long passphrase", repeat="my own long passphrase!")
+    choose_password(page, "my own long passphrase", repeat="my own long passphrase!")
     expect(form.locator("[data-password-error]")).to_have_text("两次输入的新密码不一致")
-    choose(page, "my own long passphrase")
+    choose_password(page, "my own long passphrase")
     expect(page.locator("#password-dialog")).to_be_hidden()
     expect(page.locator("#user-area [data-user-name]")).to_have_text("赵专员")
     expect(page.locator("#staff-tools")).to_be_visible()
@@ -70,9 +50,9 @@ def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_res
     # From the user menu: the current password is asked for, and a wrong one is refused.
     open_menu_item(page, "[data-menu=password]")
     expect(form.locator("[data-cancel]")).to_be_visible()
-    choose(page, "a second long passphrase", current="not my password")
+    choose_password(page, "a second long passphrase", current="not my password")
     expect(form.locator("[data-password-error]")).to_have_text("当前密码不正确")
-    choose(page, "a second long passphrase", current="my own long passphrase")
+    choose_password(page, "a second long passphrase", current="my own long passphrase")
     expect(page.locator("#password-dialog")).to_be_hidden()
     expect(page.locator("#user-area [data-user-name]")).to_have_text("赵专员")
     page.reload()
@@ -99,7 +79,7 @@ def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_res
     expect(form).to_be_visible()
     page.reload()
     expect(form.locator("input[name=current_password]")).to_be_visible()
-    choose(page, "a third long passphrase", current=second)
+    choose_password(page, "a third long passphrase", current=second)
     expect(page.locator("#user-area [data-user-name]")).to_have_text("赵专员")
     admin_user.assert_clean()
     # Expected: the refused passwords (422), and after the reload with a one-time password pending
