@@ -15,10 +15,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from app.core.auth import KEY_COLLECTIONS
-
 CLI = str(Path(sys.executable).parent / "investmap")
-KEY = {"name": "f16-key", "collections": ["parks"]}
+KEY = {"collections": ["parks"]}
 
 
 def _refused(r: Any, field: str) -> None:
@@ -45,10 +43,12 @@ def _refused(r: Any, field: str) -> None:
     ({"region_adcodes": [360100]}, "region_adcodes.0"),
     ({"name": 7}, "name"),
 ])
-def test_bad_keys_are_refused(client: TestClient, admin: dict[str, str], engine: Engine, change: dict, field: str) -> None:
-    _refused(client.post("/api/v1/admin/keys", json={**KEY, **change}, headers=admin), field)
+def test_bad_keys_are_refused(client: TestClient, admin: dict[str, str], engine: Engine, change: dict, field: str,
+                             request: pytest.FixtureRequest) -> None:
+    name = f"f16-{request.node.callspec.id}"
+    _refused(client.post("/api/v1/admin/keys", json={**KEY, "name": name, **change}, headers=admin), field)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM api_keys WHERE name = 'f16-key'")).scalar_one() == 0
+        assert conn.execute(text("SELECT count(*) FROM api_keys WHERE name = :n"), {"n": name}).scalar_one() == 0
 
 
 def test_a_good_key_is_still_taken(client: TestClient, admin: dict[str, str]) -> None:
@@ -117,6 +117,7 @@ def _guarded_collections() -> set[str]:
 
 
 def test_the_key_collections_are_what_the_app_guards(client: TestClient, admin: dict[str, str]) -> None:
+    from app.core.auth import KEY_COLLECTIONS
     from app.ogc.layers import LAYERS
 
     guarded = _guarded_collections()
