@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from fastapi import APIRouter, Request, Response, status
 from sqlalchemy import func, select
 
@@ -69,7 +71,7 @@ def change_password(body: PasswordIn, request: Request, response: Response, sess
     return _me(service.user_principal(session, changed, login_session.csrf_token))
 
 
-def _user_out(user: User, locks: dict[int, object]) -> UserOut:
+def _user_out(user: User, locks: dict[int, datetime]) -> UserOut:
     return UserOut.model_validate(user).model_copy(update={"locked_until": locks.get(user.id)})
 
 

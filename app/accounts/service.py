@@ -5,7 +5,7 @@ import secrets
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -86,11 +86,22 @@ def create_user(session: Session, username: str, display_name: str, role: str, r
     return user, password
 
 
-def _password_is(counter: throttle.Attempts, user: Any, password: str, ip: str) -> bool:
-    """Whether `password` is the user's (`user` has id, password_hash, disabled). Unknown and
-    disabled users, and attempts past a lock, are False after the same Argon2 work as a real
-    check, so neither the answer nor its time tells them apart; a disabled account's password is
-    never checked at all. The attempt is counted before the check."""
+class _Credentials(Protocol):
+    """A User, or the row of its sign-in columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def password_hash(self) -> str: ...
+    @property
+    def disabled(self) -> bool: ...
+
+
+def _password_is(counter: throttle.Attempts, user: _Credentials | None, password: str, ip: str) -> bool:
+    """Whether `password` is the user's. Unknown and disabled users, and attempts past a lock,
+    are False after the same Argon2 work as a real check, so neither the answer nor its time
+    tells them apart; a disabled account's password is never checked at all. The attempt is
+    counted before the check."""
     if user is None or user.disabled or not counter.admit(user.id, ip):
         with suppress(VerifyMismatchError):
             _hasher.verify(_decoy_hash(), password)
