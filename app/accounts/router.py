@@ -5,8 +5,19 @@ from sqlalchemy import func, select
 
 from app.accounts import service, throttle
 from app.accounts.models import ApiKey, User
-from app.accounts.schemas import (KeyCreated, KeyIn, KeyOut, LoginIn, Me, PasswordIn, PasswordReset, UserCreated,
-                                  UserIn, UserOut, UserPatch)
+from app.accounts.schemas import (
+    KeyCreated,
+    KeyIn,
+    KeyOut,
+    LoginIn,
+    Me,
+    PasswordIn,
+    PasswordReset,
+    UserCreated,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
 from app.core.auth import SESSION_COOKIE, AdminDep, Principal, SignedIn, WriterDep, check_csrf
 from app.core.crud import get_or_404
 from app.core.database import SessionDep

@@ -8,8 +8,14 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from tests.browser.browser_page import UserPage
-from tests.browser.test_staff_pages import (choose_password, create_officer_on_admin_page, open_menu_item, sign_in,
-                                            submit_login, without)
+from tests.browser.test_staff_pages import (
+    choose_password,
+    create_officer_on_admin_page,
+    open_menu_item,
+    sign_in,
+    submit_login,
+    without,
+)
 from tests.conftest import ADMIN_PASSWORD
 
 FORM = "#password-dialog [data-password-form]"
