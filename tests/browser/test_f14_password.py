@@ -19,6 +19,7 @@ from tests.browser.test_staff_pages import (
 from tests.conftest import ADMIN_PASSWORD
 
 FORM = "#password-dialog [data-password-form]"
+ARGON = 30_000  # ms: a change runs Argon2 twice (the current password, the new one), slow on a loaded machine
 
 
 def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_reset_starts_over(
@@ -34,7 +35,7 @@ def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_res
     page = user.open()
     submit_login(page, "zhao_f14", one_time)
     form = page.locator(FORM)
-    expect(form.locator("[data-password-forced]")).to_be_visible()
+    expect(form.locator("[data-password-forced]")).to_be_visible(timeout=ARGON)
     expect(form.locator("input[name=current_password]")).to_have_count(0)  # just typed: not asked again
     expect(form.locator("[data-cancel]")).to_have_count(0)
     page.keyboard.press("Escape")
@@ -42,14 +43,14 @@ def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_res
     expect(page.locator("#user-area [data-login]")).to_be_visible()  # nothing of the account yet
 
     choose_password(page, "short")
-    expect(form.locator("[data-password-error]")).to_contain_text("密码过短：至少 10 个字符")
+    expect(form.locator("[data-password-error]")).to_contain_text("密码过短：至少 10 个字符", timeout=ARGON)
     shots(page, "password-forced")
     choose_password(page, "password123")
-    expect(form.locator("[data-password-error]")).to_contain_text("密码过于常见")
+    expect(form.locator("[data-password-error]")).to_contain_text("密码过于常见", timeout=ARGON)
     choose_password(page, "my own long passphrase", repeat="my own long passphrase!")
-    expect(form.locator("[data-password-error]")).to_have_text("两次输入的新密码不一致")
+    expect(form.locator("[data-password-error]")).to_have_text("两次输入的新密码不一致", timeout=ARGON)
     choose_password(page, "my own long passphrase")
-    expect(page.locator("#password-dialog")).to_be_hidden()
+    expect(page.locator("#password-dialog")).to_be_hidden(timeout=ARGON)
     expect(page.locator("#user-area [data-user-name]")).to_have_text("赵专员")
     expect(page.locator("#staff-tools")).to_be_visible()
 
@@ -57,9 +58,9 @@ def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_res
     open_menu_item(page, "[data-menu=password]")
     expect(form.locator("[data-cancel]")).to_be_visible()
     choose_password(page, "a second long passphrase", current="not my password")
-    expect(form.locator("[data-password-error]")).to_have_text("当前密码不正确")
+    expect(form.locator("[data-password-error]")).to_have_text("当前密码不正确", timeout=ARGON)
     choose_password(page, "a second long passphrase", current="my own long passphrase")
-    expect(page.locator("#password-dialog")).to_be_hidden()
+    expect(page.locator("#password-dialog")).to_be_hidden(timeout=ARGON)
     expect(page.locator("#user-area [data-user-name]")).to_have_text("赵专员")
     page.reload()
     page.wait_for_selector("body[data-parks-drawn]")
@@ -72,7 +73,7 @@ def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_res
     reset.click()
     expect(reset).to_have_text("确认重置？")
     reset.click()
-    expect(admin_page.locator("#admin [data-secret-once]")).to_contain_text("已生成新的一次性密码")
+    expect(admin_page.locator("#admin [data-secret-once]")).to_contain_text("已生成新的一次性密码", timeout=ARGON)
     shots(admin_page, "admin-password-reset")
     second = admin_page.locator("#admin [data-secret]").input_value()
     assert second not in (one_time, "") and len(second) >= 10
@@ -82,11 +83,11 @@ def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_res
 
     # Signed in with it, and the page reloaded before choosing: the form asks for the current one too.
     submit_login(page, "zhao_f14", second)
-    expect(form).to_be_visible()
+    expect(form).to_be_visible(timeout=ARGON)
     page.reload()
     expect(form.locator("input[name=current_password]")).to_be_visible()
     choose_password(page, "a third long passphrase", current=second)
-    expect(page.locator("#user-area [data-user-name]")).to_have_text("赵专员")
+    expect(page.locator("#user-area [data-user-name]")).to_have_text("赵专员", timeout=ARGON)
     admin_user.assert_clean()
     # Expected: the refused passwords (422), and after the reload with a one-time password pending
     # the map's first loads, refused (403) until the form was done. Nothing else.

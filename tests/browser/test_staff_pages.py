@@ -385,6 +385,7 @@ def test_admin_creates_an_officer_who_can_then_sign_in(new_page: Callable[..., U
     submit_login(page, "li_ji", password)
     # A one-time password: the user chooses their own first (tests/browser/test_f14_password.py).
     choose_password(page, "li ji's own passphrase")
+    expect(page.locator("#password-dialog")).to_be_hidden(timeout=30_000)  # Argon2 twice: slow when the machine is busy
     expect(page.locator("#user-area [data-user-name]")).to_have_text("李专员")
     user.assert_clean()
 
