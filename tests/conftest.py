@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -95,12 +96,14 @@ def client(database_url: str) -> Iterator[TestClient]:
         yield c
 
 
-def create_user(username: str, role: str, regions: list[str], password: str, park_ids: list[int] | None = None) -> None:
+def create_user(username: str, role: str, regions: list[str], password: str, park_ids: list[int] | None = None,
+                one_time: bool = False) -> None:
+    """A user as after its first sign-in: the password is its own (not one-time) unless said."""
     from app.accounts.service import create_user as create
     from app.core.database import get_engine
 
     with Session(get_engine()) as session, session.begin():
-        create(session, username, username, role, regions, park_ids, password)
+        create(session, username, username, role, regions, park_ids, password, one_time=one_time)
 
 
 def login(client: TestClient, username: str, password: str) -> dict[str, str]:
@@ -110,6 +113,16 @@ def login(client: TestClient, username: str, password: str) -> dict[str, str]:
     cookie = r.cookies["investmap_session"]
     client.cookies.clear()  # the shared client stays anonymous; each test says who it is
     return {"Cookie": f"investmap_session={cookie}", "X-CSRF-Token": r.json()["csrf_token"]}
+
+
+def replace_one_time_password(client: TestClient, username: str, one_time: str, password: str) -> None:
+    """What a user does at the first sign-in with a one-time password: choose their own."""
+    r = client.post("/api/v1/auth/login", json={"username": username, "password": one_time})
+    assert r.status_code == 200 and r.json()["must_change_password"], r.text
+    r = client.post("/api/v1/auth/password", json={"current_password": one_time, "new_password": password},
+                    headers={"X-CSRF-Token": r.json()["csrf_token"]})
+    assert r.status_code == 200, r.text
+    client.cookies.clear()
 
 
 @pytest.fixture(scope="session")
@@ -146,15 +159,22 @@ def callers(client: TestClient, admin: dict[str, str]):  # type: ignore[no-untyp
     return make_callers(client, admin)
 
 
-@pytest.fixture(scope="session")
-def live_server(database_url: str) -> Iterator[str]:
-    """The real service in its own process on a free port, against the test database: its base URL."""
+@contextmanager
+def serve_app(database_url: str, **env: str) -> Iterator[str]:
+    """The real service in its own process on a free port, against `database_url`, with `env`
+    added to its environment: its base URL while the block runs."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": database_url}
     url = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1", "--port",
            str(port), "--log-level", "warning"]
-    with serving(cmd, env, f"{url}/healthz", cwd=PROJECT_ROOT):
+    with serving(cmd, {**os.environ, "DATABASE_URL": database_url, **env}, f"{url}/healthz", cwd=PROJECT_ROOT):
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str) -> Iterator[str]:
+    """The real service in its own process on a free port, against the test database: its base URL."""
+    with serve_app(database_url) as url:
         yield url

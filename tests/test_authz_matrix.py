@@ -105,7 +105,13 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     # Signs out a throwaway session, not the caller's own (which the other cases still need).
     "POST /api/v1/auth/logout": ((204,) * 7, lambda w: ("POST", "/api/v1/auth/logout", None, {
         "Cookie": login(w.client, "leader", PASSWORD)["Cookie"]})),
+    # A wrong current password: nobody's password changes here (tests/security/test_f14_accounts.py does).
+    "POST /api/v1/auth/password": ((401, 422, 422, 422, 422, 403, 403), lambda w: (
+        "POST", "/api/v1/auth/password", {"current_password": "not it", "new_password": "a long new passphrase"}, {})),
     "GET /api/v1/admin/users": (ADMIN_ONLY, lambda w: ("GET", "/api/v1/admin/users", None, {})),
+    "POST /api/v1/admin/users/{user_id}/password": (ADMIN_ONLY, lambda w: (
+        "POST", w.new("/api/v1/admin/users", {"username": f"matrix{next(_n)}", "display_name": "m", "role": "leader"})
+        + "/password", None, {})),
     "POST /api/v1/admin/users": (ADMIN_ONLY, lambda w: ("POST", "/api/v1/admin/users",
                                                         {"username": f"matrix{next(_n)}", "display_name": "m",
                                                          "role": "leader"}, {})),

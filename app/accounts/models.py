@@ -33,8 +33,9 @@ class User(Base):
     region_adcodes: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
     park_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer), nullable=False, server_default="{}")
     disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
-    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when someone else chose the password (an admin's create or reset, the first admin):
+    # until the user picks their own, the API answers only the password change and sign-out.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
@@ -48,6 +49,18 @@ class LoginSession(Base):
     csrf_token: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins in the current window of one address, one account, or one account from one
+    address (`scope` ip | account | account_ip). Kept apart from users, whose every change is audited."""
+
+    __tablename__ = "login_throttle"
+
+    scope: Mapped[str] = mapped_column(Text, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False)
+    until: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
 
 
 class ApiKey(Base):

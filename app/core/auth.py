@@ -14,11 +14,15 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.core.database import SessionDep
-from app.core.errors import Forbidden, Unauthorized
+from app.core.errors import Forbidden, PasswordChangeRequired, Unauthorized
 
 SESSION_COOKIE = "investmap_session"
 CSRF_HEADER = "X-CSRF-Token"
 ALL = frozenset({"*"})
+# What an API key can be given to read: the collection_guard names of the REST resources and
+# the scopes of the OGC layers that keys may reach ("*" is every public one; "gaps" only by
+# name). tests/security/test_f16_admin_validation.py checks this list against the app.
+KEY_COLLECTIONS = ("parks", "carriers", "clusters", "regions", "chains", "enterprises", "gaps")
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Principal:
     csrf_token: str | None = None  # set for cookie sessions: writes must echo it
     display_name: str = ""
     regions: tuple[str, ...] = field(default_factory=tuple)
+    must_change_password: bool = False  # signed in with a one-time password not yet replaced
 
     @property
     def is_staff(self) -> bool:
@@ -79,7 +84,9 @@ def expand_to_counties(session: Session, adcodes: list[str]) -> frozenset[str]:
     return frozenset(rows)
 
 
-def current_principal(request: Request, session: SessionDep) -> Principal:
+def signed_in_principal(request: Request, session: SessionDep) -> Principal:
+    """Who is calling, even a user who must still replace a one-time password (only signing out,
+    `me` and the password change accept them)."""
     from app.accounts import service
 
     authorization = request.headers.get("authorization")
@@ -94,7 +101,22 @@ def current_principal(request: Request, session: SessionDep) -> Principal:
     return ANONYMOUS
 
 
+SignedIn = Annotated[Principal, Depends(signed_in_principal)]
+
+
+def current_principal(user: SignedIn) -> Principal:
+    if user.must_change_password:
+        raise PasswordChangeRequired()
+    return user
+
+
 CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+def check_csrf(request: Request, user: Principal) -> None:
+    """Cookie sessions are sent by the browser on its own; the header proves the page sent it."""
+    if user.csrf_token is not None and request.headers.get(CSRF_HEADER) != user.csrf_token:
+        raise Forbidden(f"missing or wrong {CSRF_HEADER} header", f"缺少或错误的 {CSRF_HEADER} 请求头")
 
 
 def require_staff(user: CurrentUser) -> Principal:
@@ -118,9 +140,7 @@ def require_writer(request: Request, user: CurrentUser, session: SessionDep) -> 
         raise Unauthorized("this request needs you to sign in or an API key", "此操作需要登录或 API 密钥")
     if not user.can_write:
         raise Forbidden(f"the {user.role} role cannot write", f"角色 {user.role} 没有写入权限")
-    if user.csrf_token is not None and request.headers.get(CSRF_HEADER) != user.csrf_token:
-        # Cookie sessions are sent by the browser on their own; the header proves the page sent it.
-        raise Forbidden(f"missing or wrong {CSRF_HEADER} header", f"缺少或错误的 {CSRF_HEADER} 请求头")
+    check_csrf(request, user)
     client = request.client.host if request.client else ""
     session.execute(text("SELECT set_config('investmap.actor', :actor, true), set_config('investmap.ip', :ip, true)"),
                     {"actor": user.name, "ip": client})

@@ -144,6 +144,14 @@ class Forbidden(AppError):
         super().__init__(message, message_zh, details or [], status=403, code="forbidden")
 
 
+class PasswordChangeRequired(AppError):
+    """403 with its own code, which the frontend answers with the change-password form."""
+
+    def __init__(self) -> None:
+        super().__init__("sign-in with a one-time password: choose your own password first",
+                         "您使用的是一次性密码登录：请先设置自己的密码", status=403, code="password_change_required")
+
+
 # Chinese wording for pydantic's error types; anything unlisted falls back to a generic phrase
 # followed by pydantic's English message, which is still precise about the field.
 _PYDANTIC_ZH = {
@@ -168,6 +176,10 @@ _PYDANTIC_ZH = {
     "date_from_datetime_parsing": "日期格式不正确，应为 YYYY-MM-DD",
     "date_parsing": "日期格式不正确，应为 YYYY-MM-DD",
     "date_type": "日期格式不正确，应为 YYYY-MM-DD",
+    "datetime_parsing": "日期时间格式不正确，应如 2026-12-31T23:59:59+08:00",
+    "datetime_from_date_parsing": "日期时间格式不正确，应如 2026-12-31T23:59:59+08:00",
+    "datetime_type": "日期时间格式不正确，应如 2026-12-31T23:59:59+08:00",
+    "timezone_aware": "须带时区，如 +08:00",
     "list_type": "应为列表",
     "dict_type": "应为对象",
     "model_type": "应为对象",

@@ -73,8 +73,16 @@ class AccountSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INVESTMAP_", extra="ignore")
 
     session_hours: float = Field(default=12, gt=0, description="how long a browser session lasts")
-    max_failed_logins: int = Field(default=5, ge=1, description="failed passwords before the account is locked")
-    lockout_minutes: float = Field(default=15, gt=0)
+    max_failed_logins: int = Field(
+        default=5, ge=1, description="wrong passwords for one account from one address before it is locked there")
+    max_failed_logins_per_account: int = Field(
+        default=50, ge=1, description="wrong passwords for one account from all addresses before it is locked")
+    max_failed_logins_per_ip: int = Field(
+        default=30, ge=1, description="failed sign-ins from one address, any account, before it gets 429")
+    lockout_minutes: float = Field(default=15, gt=0, description="how long failures count and locks last")
+    min_password_length: int = Field(default=10, ge=8, le=128)
+    admin_username: str = Field(default="admin", pattern=r"^[A-Za-z0-9_.-]{3,64}$",
+                                description="the first admin's name (`investmap users ensure-admin`, `make run`)")
     key_rate_per_minute: int = Field(default=600, ge=1, description="requests per minute per API key (per process)")
 
 

@@ -1,4 +1,5 @@
-// The admin page, over the map: users (list, create with role and regions, disable), API keys
+// The admin page, over the map: users (list, create with role and regions, disable, reset the
+// password to a new one-time one), API keys
 // for partner systems (list, create, show the secret once, revoke) and the audit log (admins
 // and leaders). Passwords and key secrets are in the server's answer to a create only: they
 // are shown once here, with a copy button, and kept nowhere.
@@ -11,12 +12,12 @@ import * as state from './state.js';
 import { addMenuAction, isAdmin, onAuthChange, user } from './auth.js';
 
 const AUDIT_PAGE = 50;
-const REVOKE_CONFIRM_MS = 5000;
+const CONFIRM_MS = 5000;
 
 let root = null;
 let tab = 'users';
 let tree = [];
-let once = null; // {kind: 'user'|'key', id, secret}: the secret of what was just created
+let once = null; // {kind: 'user'|'key'|'reset', id, secret}: the secret just created
 let picked = { user: [], key: [] }; // regions chosen in the create forms
 
 function tabsFor(me) {
@@ -44,7 +45,8 @@ function regionPicker(which) {
 function secretBox() {
   if (!once) return '';
   return html`<div class="secret-once" data-secret-once>
-    <p><b>${t(once.kind === 'key' ? 'admin.keyCreated' : 'admin.userCreated')}</b> ${t('admin.shownOnce')}</p>
+    <p><b>${t({ key: 'admin.keyCreated', user: 'admin.userCreated', reset: 'admin.passwordReset' }[once.kind])}</b>
+      ${t('admin.shownOnce')}</p>
     <div class="share-row"><input readonly value="${once.secret}" data-secret aria-label="secret">
       <button type="button" class="btn btn-primary" data-copy>${t('admin.copy')}</button></div>
     <p class="share-status" data-copy-status></p>
@@ -230,26 +232,41 @@ function onClick(e) {
     const b = el('[data-toggle-user]');
     request('PATCH', `/api/v1/admin/users/${b.dataset.toggleUser}`, { body: { disabled: b.dataset.disabled !== 'true' } })
       .then(load).catch(showFailure);
+  } else if (el('[data-reset-user]')) {
+    const b = el('[data-reset-user]');
+    if (!confirmed(b, 'admin.resetConfirm', 'admin.resetPassword')) return;
+    b.disabled = true;
+    request('POST', `/api/v1/admin/users/${b.dataset.resetUser}/password`)
+      .then(({ body }) => { once = { kind: 'reset', id: b.dataset.resetUser, secret: body.password }; return load(); })
+      .catch(showFailure);
   } else if (el('[data-revoke]')) {
     const b = el('[data-revoke]');
-    // Two steps instead of a confirm(): the first click asks, the second (within 5 s) revokes.
-    if (!b.classList.contains('is-confirming')) {
-      b.classList.add('is-confirming');
-      b.textContent = t('admin.revokeConfirm');
-      setTimeout(() => { if (b.isConnected) { b.classList.remove('is-confirming'); b.textContent = t('admin.revoke'); } }, REVOKE_CONFIRM_MS);
-      return;
-    }
+    if (!confirmed(b, 'admin.revokeConfirm', 'admin.revoke')) return;
     b.disabled = true;
     request('DELETE', `/api/v1/admin/keys/${b.dataset.revoke}`).then(load).catch(showFailure);
   }
 }
 
-/** A failed disable or revoke: the server's reason, above the table. */
+/**
+ * Two steps instead of a confirm(): the first click asks (`askKey`), a second within 5 s goes
+ * ahead. Whether this click is the second.
+ */
+function confirmed(button, askKey, labelKey) {
+  if (button.classList.contains('is-confirming')) return true;
+  button.classList.add('is-confirming');
+  button.textContent = t(askKey);
+  setTimeout(() => {
+    if (button.isConnected) { button.classList.remove('is-confirming'); button.textContent = t(labelKey); }
+  }, CONFIRM_MS);
+  return false;
+}
+
+/** A failed disable, reset or revoke: the server's reason, above the table. */
 function showFailure(err) {
   const body = root.querySelector('[data-admin-body]');
   body.querySelector('[data-admin-error]')?.remove();
   insertHtml(body, 'afterbegin', html`<div class="form-message is-error" data-admin-error role="alert">${err.message}</div>`);
-  body.querySelectorAll('[data-revoke]').forEach((b) => { b.disabled = false; });
+  body.querySelectorAll('[data-revoke], [data-reset-user]').forEach((b) => { b.disabled = false; });
 }
 
 function refreshChips(which) {

@@ -3,6 +3,7 @@
 import { getLang, t } from './i18n.js';
 
 const TIMEOUT_MS = 20000;
+export const PASSWORD_REQUIRED = 'investmap:password-change-required';
 const SLOW_MS = 4000;
 let pending = 0;
 const activity = new Set();
@@ -76,6 +77,8 @@ export async function request(method, path, { body, headers = {}, signal, onSlow
         errorBody = await response.json();
         if (errorBody?.error) message = getLang() === 'zh' ? errorBody.error.message_zh : errorBody.error.message;
       } catch { /* not JSON: keep the generic message */ }
+      // Signed in with a one-time password: password.js asks for a new one.
+      if (errorBody?.error?.code === 'password_change_required') window.dispatchEvent(new CustomEvent(PASSWORD_REQUIRED));
       throw new ApiError(message, response.status, errorBody);
     }
     const text = response.status === 204 ? '' : await response.text();

@@ -1,7 +1,9 @@
 // Who is signed in. The session itself is an HttpOnly cookie that the page never sees; what
 // the page keeps, in memory only, is who it is (name, role, regions) and the CSRF token that
 // every write echoes (api.js sends it). The header shows the sign-in button or the user, with
-// a menu for the admin page, the audit log and signing out.
+// a menu for the admin page, the audit log and signing out. Someone signed in with a one-time
+// password is kept apart (`pending`) until password.js has them choose their own: the page
+// stays public meanwhile, since the server answers every other call with 403.
 import { getJSON, request, setCsrfToken } from './api.js';
 import { t } from './i18n.js';
 import { html, setHtml } from './html.js';
@@ -11,6 +13,8 @@ import * as state from './state.js';
 const PUBLIC = { name: 'anonymous', display_name: '', role: 'public', regions: [], csrf_token: null };
 const listeners = new Set();
 let me = PUBLIC;
+let pending = null; // signed in with a one-time password not yet replaced
+const passwordRequired = new Set();
 let area; // the header's user area
 let dialog; // the sign-in dialog
 const menuActions = new Map(); // id -> {labelKey, show(me), run()}
@@ -47,6 +51,11 @@ export function mayEditPark(park) {
   return me.regions.some((r) => r === park.region_adcode || r === park.city_adcode || r === '360000');
 }
 
+/** The signed-in user after their password change (the server's answer: a new session). */
+export function adoptUser(next) {
+  setMe(next);
+}
+
 /** Called with the user whenever someone signs in or out. */
 export function onAuthChange(fn) {
   listeners.add(fn);
@@ -58,8 +67,25 @@ export function addMenuAction(id, labelKey, show, run) {
   render();
 }
 
-function setMe(next) {
-  const changed = next.name !== me.name || next.role !== me.role;
+/**
+ * Called with (user, typedPassword) when someone signed in must replace a one-time password
+ * (`typedPassword` is the one they just typed at sign-in, else ''); at once if that is so now.
+ */
+export function onPasswordRequired(fn) {
+  passwordRequired.add(fn);
+  if (pending) fn(pending, '');
+}
+
+function setMe(next, typed = '') {
+  if (next.must_change_password) {
+    pending = next;
+    setCsrfToken(next.csrf_token); // the password change is a write: it echoes this session's token
+    passwordRequired.forEach((fn) => fn(next, typed));
+    return;
+  }
+  // Leaving the pending state reloads what the server refused meanwhile.
+  const changed = pending !== null || next.name !== me.name || next.role !== me.role;
+  pending = null;
   me = next;
   setCsrfToken(me.csrf_token);
   render();
@@ -96,11 +122,12 @@ async function submitLogin(form) {
   const button = form.querySelector('[type=submit]');
   button.disabled = true;
   try {
+    const password = String(data.get('password'));
     const { body } = await request('POST', '/api/v1/auth/login', {
-      body: { username: String(data.get('username')).trim(), password: String(data.get('password')) },
+      body: { username: String(data.get('username')).trim(), password },
     });
     dialog.close();
-    setMe(body);
+    setMe(body, password);
   } catch (err) {
     const box = form.querySelector('[data-login-error]');
     box.textContent = err.message;

@@ -29,6 +29,7 @@ import { initScope } from './layers/scope.js';
 import { closeEditor, initEditor } from './edit/editor.js';
 import { initStaffTools } from './edit/tools.js';
 import { initAdmin } from './admin.js';
+import { initPassword } from './password.js';
 import { initWorkbench } from './chains/workbench.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -123,6 +124,7 @@ async function start() {
   initEditor();
   initStaffTools(map);
   initAdmin();
+  initPassword();
   initWorkbench(map);
   refreshCarriers();
   // Signing in or out changes what may be seen (unpublished records, staff layers): reload all.

@@ -29,3 +29,25 @@ export function userMenu(me, actions) {
       <button type="button" role="menuitem" data-logout>${t('auth.signOut')}</button>
     </div>`;
 }
+
+/** The change-password form; `forced` after a one-time password (no cancel, only sign-out),
+ * `askCurrent` unless the page already holds the password just typed at sign-in. */
+export function passwordForm(username, { forced, askCurrent }) {
+  const current = askCurrent ? html`<label><span>${t('password.current')}</span>
+      <input name="current_password" type="password" autocomplete="current-password" required></label>` : '';
+  return html`<form method="dialog" class="login" data-password-form novalidate>
+    <header><h2>${t(forced ? 'password.forcedTitle' : 'password.title')}</h2>
+      ${forced ? html`<p class="muted" data-password-forced>${t('password.forcedHint')}</p>` : ''}
+      <p class="muted">${t('password.hint')}</p></header>
+    <input name="username" autocomplete="username" value="${username}" hidden>
+    ${current}
+    <label><span>${t('password.new')}</span><input name="new_password" type="password" autocomplete="new-password" required></label>
+    <label><span>${t('password.repeat')}</span><input name="repeat" type="password" autocomplete="new-password" required></label>
+    <p class="form-error" data-password-error role="alert" hidden></p>
+    <div class="dialog-actions">
+      ${forced ? html`<button type="button" class="btn" data-password-signout>${t('auth.signOut')}</button>`
+        : html`<button type="button" class="btn" data-cancel>${t('edit.cancel')}</button>`}
+      <button type="submit" class="btn btn-primary">${t('password.submit')}</button>
+    </div>
+  </form>`;
+}

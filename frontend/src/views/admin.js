@@ -25,9 +25,10 @@ export function userRow(u, self) {
     <td><b>${u.display_name}</b><br><small class="muted">${u.username}</small></td>
     <td>${t(`role.${u.role}`)}</td>
     <td>${regionChips(u.region_adcodes)}</td>
-    <td>${status}</td>
+    <td>${status}${u.must_change_password ? html`<br><small class="muted" data-must-change>${t('admin.mustChange')}</small>` : ''}</td>
     <td>${u.username === self ? '' : html`<button type="button" class="btn btn-small" data-toggle-user="${u.id}"
-      data-disabled="${u.disabled}">${t(u.disabled ? 'admin.enable' : 'admin.disable')}</button>`}</td></tr>`;
+      data-disabled="${u.disabled}">${t(u.disabled ? 'admin.enable' : 'admin.disable')}</button>
+      <button type="button" class="btn btn-small btn-danger" data-reset-user="${u.id}">${t('admin.resetPassword')}</button>`}</td></tr>`;
 }
 
 export function keyRow(k) {
