@@ -38,7 +38,7 @@ def own_cluster() -> Iterator[EmbeddedCluster]:
 
     engine = create_engine(url)
     with Session(engine) as session, session.begin():
-        create_user(session, "admin", "admin", "admin", [], None, ADMIN_PASSWORD)
+        create_user(session, "admin", "admin", "admin", [], None, ADMIN_PASSWORD, one_time=False)
     engine.dispose()
     try:
         yield cluster
