@@ -12,6 +12,7 @@ from app.chains.router import router as chains_router
 from app.clusters.router import router as clusters_router
 from app.core.codes import REGISTRY
 from app.core.errors import ERROR_RESPONSES, install_error_handlers
+from app.core.limits import RequestSizeLimit
 from app.core.settings import server_settings
 from app.enterprises.router import router as enterprises_router
 from app.ogc import errors as ogc_errors
@@ -48,6 +49,7 @@ def create_app() -> FastAPI:
     )
     app.state.public_url = server_settings().investmap_public_url
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(RequestSizeLimit)  # added last: the outermost, before anything reads the body
     install_error_handlers(app)
     ogc_errors.install()
     app.include_router(_api())
