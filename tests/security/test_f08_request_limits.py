@@ -15,14 +15,14 @@ import httpx
 import pytest
 from fastapi import Body, FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, text
+from sqlalchemy import text
 
 from app.carriers.schemas import CarrierIn
-from app.core.database import get_engine
 from app.core.limits import RequestSizeLimit, body_limit
 from app.core.settings import api_settings
 from app.geo import validate
 from app.geo.validate import request_context
+from tests.security.plans import nodes, plan, statements
 
 MB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -184,29 +184,12 @@ def test_geometry_is_checked_off_the_event_loop(client, admin, park_id, monkeypa
 
 
 def test_the_audit_list_reads_its_index_backwards(client, admin) -> None:
-    statements: list[tuple[str, object]] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
-        if "audit_log" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(Engine, "before_cursor_execute", capture)
-    try:
+    with statements("audit_log") as seen:
         assert client.get("/api/v1/audit", params={"limit": 20}, headers=admin).status_code == 200
-    finally:
-        event.remove(Engine, "before_cursor_execute", capture)
-    (statement, parameters), = statements
-    with get_engine().connect() as conn:
-        # Sorting made dear: a plan that still sorts has no index that gives the order.
-        conn.execute(text("SET LOCAL enable_sort = off"))
-        plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).scalar_one()[0]["Plan"]
-
-    def nodes(node: dict):
-        yield node
-        for child in node.get("Plans", []):
-            yield from nodes(child)
-
-    page = next(n for n in nodes(plan) if n.get("Alias") == "page")
+    (statement, parameters), = seen
+    # Sorting made dear: a plan that still sorts has no index that gives the order.
+    top = plan(statement, parameters, before=lambda conn: conn.execute(text("SET LOCAL enable_sort = off")))
+    page = next(n for n in nodes(top) if n.get("Alias") == "page")
     (limit,) = page["Plans"]
     (scan,) = limit["Plans"]
     assert scan["Node Type"] in ("Index Scan", "Index Only Scan") and scan["Relation Name"] == "audit_log", scan
