@@ -10,6 +10,7 @@ import asyncio
 import json
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -50,7 +51,9 @@ def _call(app, headers: dict[str, str], total: int, path: str = "/api/v1/carrier
                                                                        "content-type": "application/json",
                                                                        **headers}.items()],
              "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: an event loop may already run in this one (Playwright's, after browser tests).
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], json.loads(body), pulled
