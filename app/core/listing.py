@@ -208,10 +208,13 @@ def render_list(session: Session, request: Request, spec: OutputSpec, stmt: Sele
     as_geojson = wants_geojson(request, query.f)
     item = spec.feature() if as_geojson else json_object(spec.fields)
     paged = stmt if query.after is None else stmt.where(after(keys, decode_cursor(query.after, query.sort, keys)))
-    # The page's keys plus one row's, sorted and limited by PostgreSQL with the indexes. Nothing
-    # else is computed here, so rows an OFFSET skips cost an index entry, not their JSON.
+    # With an OFFSET the page's keys are found first and the JSON is built after joining its rows
+    # back: a row the OFFSET skips then costs an index entry, not its JSON. Without one the page
+    # (plus the look-ahead row) is all there is, and its JSON is built on the way, in one pass.
+    join_back = query.offset > 0
+    columns = [spec.id.label("k"), *[k.expr.label(f"s{i}") for i, k in enumerate(keys)]]
     page = (
-        paged.with_only_columns(spec.id.label("k"), *[k.expr.label(f"s{i}") for i, k in enumerate(keys)])
+        paged.with_only_columns(*columns, *([] if join_back else [item.label("j")]))
         .order_by(*[k.ordered() for k in keys])
         .limit(query.limit + 1)
         .offset(query.offset)
@@ -220,6 +223,8 @@ def render_list(session: Session, request: Request, spec: OutputSpec, stmt: Sele
     sorted_keys = [page.c[f"s{i}"] for i in range(len(keys))]
     rn = func.row_number().over(order_by=[k.ordered(c) for k, c in zip(keys, sorted_keys, strict=True)])
     numbered = select(page, rn.label("rn")).subquery("numbered")
+    if not join_back:
+        item = numbered.c.j
     shown = numbered.c.rn <= query.limit
     items = func.coalesce(func.json_agg(aggregate_order_by(item, numbered.c.rn)).filter(shown), EMPTY_JSON_ARRAY)
     has_next = func.count() > query.limit
@@ -240,10 +245,10 @@ def render_list(session: Session, request: Request, spec: OutputSpec, stmt: Sele
     if query.count:
         total = select(func.count()).select_from(stmt.with_only_columns(spec.id).subquery()).scalar_subquery()
         body["numberMatched" if as_geojson else "count"] = total
-    # The JSON of the page's rows only: the filtered rows joined to the page's keys.
-    text_body = session.execute(
-        stmt.with_only_columns(cast(json_object(body), Text)).join(numbered, numbered.c.k == spec.id)
-    ).scalar_one()
+    document = cast(json_object(body), Text)
+    rows = (stmt.with_only_columns(document).join(numbered, numbered.c.k == spec.id) if join_back
+            else select(document).select_from(numbered))
+    text_body = session.execute(rows).scalar_one()
     return cached(request, text_body, media, vary=API_VARY, **_caching(request))
 
 
