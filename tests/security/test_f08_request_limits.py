@@ -77,6 +77,10 @@ def test_a_declared_oversized_body_is_refused_unread(app) -> None:
     status, body, pulled = _call(app, {"content-length": str(41 * MB)}, 41 * MB)
     _is_413(status, body)
     assert pulled == 0
+    # Under /ogc, in the OGC exception's shape.
+    status, body, pulled = _call(app, {"content-length": str(41 * MB)}, 41 * MB, "/ogc/collections")
+    _is_413(status, body)
+    assert body["code"] == "PayloadTooLarge" and pulled == 0
 
 
 def test_a_body_without_a_length_is_cut_at_the_limit(app) -> None:
