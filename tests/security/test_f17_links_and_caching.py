@@ -24,9 +24,10 @@ def _links(client: TestClient, headers: dict[str, str], admin: dict[str, str]) -
     links += [lk["href"] for lk in client.get("/ogc", headers=headers).json()["links"]]
     links += client.get("/tiles/land.json", headers=headers).json()["tiles"]
     park = client.get("/api/v1/parks", params={"limit": 1}).json()["items"][0]
+    x, y = park["location"]["coordinates"]  # a small plot at the park, inside its county
+    square = [[x, y], [x + 0.002, y], [x + 0.002, y + 0.002], [x, y + 0.002], [x, y]]
     body = {"name": "测试链接地块", "kind": "land", "park_id": park["id"], "source": "test suite",
-            "geometry": {"type": "Polygon", "coordinates": [[[115.930, 28.520], [115.934, 28.520], [115.934, 28.523],
-                                                             [115.930, 28.523], [115.930, 28.520]]]}}
+            "geometry": {"type": "Polygon", "coordinates": [square]}}
     created = client.post("/api/v1/carriers", json=body, headers={**admin, **headers})
     assert created.status_code == 201, created.text
     location = created.headers["location"]
