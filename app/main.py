@@ -13,6 +13,7 @@ from app.clusters.router import router as clusters_router
 from app.core.codes import REGISTRY
 from app.core.errors import ERROR_RESPONSES, install_error_handlers
 from app.core.health import router as health_router
+from app.core.limits import RequestSizeLimit
 from app.core.settings import server_settings
 from app.enterprises.router import router as enterprises_router
 from app.ogc import errors as ogc_errors
@@ -53,7 +54,8 @@ def create_app() -> FastAPI:
     )
     app.state.public_url = server_settings().investmap_public_url
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestSizeLimit)  # outside all but the headers: before anything reads the body
+    app.add_middleware(SecurityHeaders)  # added last, so the outermost: every answer carries them, a 413 too
     install_error_handlers(app)
     ogc_errors.install()
     app.include_router(_api())

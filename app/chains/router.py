@@ -16,6 +16,7 @@ from app.core.database import SessionDep
 from app.core.errors import NotFound
 from app.core.listing import record_json, render_one
 from app.core.patching import merge_patch
+from app.core.urls import url_of
 
 router = crud_router(
     Resource(
@@ -61,7 +62,7 @@ def create_link(chain_id: int, body: LinkIn, request: Request, session: SessionD
     link_id = service.save_link(session, chain_id, body)
     response = _link(request, session, user, chain_id, link_id)
     response.status_code = status.HTTP_201_CREATED
-    response.headers["Location"] = str(request.url_for("get_chain_link", chain_id=chain_id, link_id=link_id))
+    response.headers["Location"] = url_of(request, "get_chain_link", chain_id=chain_id, link_id=link_id)
     return response
 
 

@@ -29,7 +29,8 @@ from app.core.listing import (
     render_list,
     render_one,
 )
-from app.core.patching import merge_patch
+from app.core.patching import json_body, merge_patch
+from app.core.urls import url_of
 
 # Where a record lies, for write scopes: (county adcodes, park id or None), from its API fields.
 ScopeOf = Callable[[Session, Stored], tuple[set[str], int | None]]
@@ -149,15 +150,16 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
 
     @router.post("", status_code=status.HTTP_201_CREATED, summary=f"Create a {en} / 新增{zh}",
                  operation_id=f"create_{res.name}", responses={201: one_doc[200]})
-    def create_item(body: InModel, request: Request, session: SessionDep,  # type: ignore[valid-type]
-                    user: WriterDep) -> Response:
+    # The writer is checked before the body is validated: no geometry work for callers who may not write.
+    def create_item(request: Request, session: SessionDep, user: WriterDep,
+                    body: Annotated[InModel, json_body(InModel)]) -> Response:  # type: ignore[valid-type]
         fields = body.model_dump()
         require_scope(user, *res.scope_of(session, fields))
         require_links(user, res.links(session, None, fields))
         item_id = res.save(session, body)
         response = one(request, session, user, item_id)
         response.status_code = status.HTTP_201_CREATED
-        response.headers["Location"] = str(request.url_for(get_name, item_id=item_id))
+        response.headers["Location"] = url_of(request, get_name, item_id=item_id)
         return response
 
     @router.patch("/{item_id}", summary=f"Update some fields of a {en} / 修改{zh}", operation_id=f"update_{res.name}",

@@ -139,6 +139,13 @@ class PreconditionRequired(AppError):
                          "请在 If-Match 请求头中提供所修改版本的 ETag", status=428, code="if_match_required")
 
 
+class PayloadTooLarge(AppError):
+    def __init__(self, limit: int) -> None:
+        size = f"{limit / 1024 / 1024:g} MB ({limit:,} bytes)"
+        super().__init__(f"the request body is larger than the {size} this address accepts",
+                         f"请求体超过此地址允许的 {size.replace('bytes', '字节')}", status=413, code="payload_too_large")
+
+
 class Forbidden(AppError):
     def __init__(self, message: str, message_zh: str, details: list[Problem] | None = None) -> None:
         super().__init__(message, message_zh, details or [], status=403, code="forbidden")
@@ -230,6 +237,11 @@ def _respond(request: Request, err: AppError) -> JSONResponse:
     return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
 
 
+def error_response(request: Request, err: AppError) -> JSONResponse:
+    """The answer to `err`, for middleware that answers before the application's handlers run."""
+    return _respond(request, err)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> JSONResponse:
@@ -243,11 +255,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
         return _respond(request, from_integrity_error(exc))
 
-    @app.exception_handler(DataError)
-    async def data_error(request: Request, exc: DataError) -> JSONResponse:
+    async def data_error(request: Request, exc: Exception) -> JSONResponse:
         # Values the API let through but PostgreSQL cannot store (a NUL byte, a number too large
-        # for its column) are still bad input, never a server error.
-        detail = str(getattr(exc.orig, "diag", None) and exc.orig.diag.message_primary or exc.orig)
+        # for its column) are still bad input, never a server error. psycopg's own DataError
+        # comes from raw cursors (OGC pages), which SQLAlchemy does not wrap.
+        orig = getattr(exc, "orig", exc)
+        detail = str(getattr(orig, "diag", None) and orig.diag.message_primary or orig)
         return _respond(request, InvalidInput.one("body", f"a value cannot be stored: {detail}", f"有值无法保存：{detail}"))
 
     @app.exception_handler(OperationalError)
@@ -256,6 +269,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(psycopg.OperationalError)  # raw cursors (ogc/items.py) bypass SQLAlchemy's wrapping
     async def database_error(request: Request, exc: Exception) -> JSONResponse:
         return _respond(request, from_operational_error(exc))
+
+    app.add_exception_handler(DataError, data_error)
+    app.add_exception_handler(psycopg.DataError, data_error)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

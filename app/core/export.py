@@ -4,6 +4,14 @@ A domain hands over a SELECT whose columns are labelled with their Chinese heade
 values already read as a person expects (labels rather than codes, local times, 是/否). CSV is
 written by PostgreSQL itself (COPY ... TO STDOUT) behind a UTF-8 byte order mark, without which
 Excel and WPS read the Chinese as GBK; XLSX streams the rows into a write-only openpyxl workbook.
+
+Text that a spreadsheet would read as a formula (starting with = + - @, tab or CR: "formula
+injection", e.g. `=HYPERLINK(...)` in an enterprise name) never becomes one. In XLSX it is a text
+cell marked quotePrefix, the file's own "this is text" flag, so the value stays exactly as stored
+and stays text when someone edits the cell. CSV has no types: such a value gets a leading `'`,
+which Excel and WPS read as "text follows" and hide. Numbers stay numbers: columns typed as
+numbers (and dates, times) are written as they are, so -3.5 is the number -3.5, and a text value
+that is a plain negative number ("-3.5") is left as it is, since it cannot run anything.
 """
 
 import io
@@ -18,7 +26,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, select
+from sqlalchemy import (Boolean, ColumnElement, Date, DateTime, Numeric, Select, String, Text, and_, case, cast, func,
+                        literal, or_, select)
+from sqlalchemy.types import Float, Integer, TypeEngine
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -59,7 +69,35 @@ def local_time(ts: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.timezone(LOCAL_TIME_ZONE, ts)
 
 
+# What starts a formula in Excel, WPS and LibreOffice; a minus only when no plain number follows.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START_SQL = "^[=+@\t\r]"
+_NEGATIVE_NUMBER_SQL = r"^-[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
+_NOT_TEXT = (Boolean, Integer, Numeric, Float, Date, DateTime)
+
+
+def _csv_safe(value: ColumnElement[Any], type_: TypeEngine[Any]) -> ColumnElement[Any]:
+    """A column as CSV may carry it: numbers and dates as they are, text that starts a formula after a `'`."""
+    if isinstance(type_, _NOT_TEXT):
+        return value
+    text = cast(value, Text)
+    risky = or_(text.regexp_match(_FORMULA_START_SQL),
+                and_(text.startswith("-"), ~text.regexp_match(_NEGATIVE_NUMBER_SQL)))
+    return case((risky, literal("'", Text) + text), else_=text)
+
+
+def _xlsx_cell(ws: Any, value: Any) -> Any:
+    """A value for a write-only row: text that starts a formula as a text cell marked quotePrefix."""
+    if not (isinstance(value, str) and value.startswith(FORMULA_START)):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # openpyxl would store "=..." as a formula
+    cell.quotePrefix = True
+    return cell
+
+
 def _csv(session: Session, stmt: Select[Any]) -> bytes:
+    stmt = stmt.with_only_columns(*[_csv_safe(c, c.type).label(c.name) for c in stmt.selected_columns])
     # COPY takes no server-side parameters: psycopg binds them client-side; IN lists are expanded first.
     compiled = stmt.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
     buffer = io.BytesIO()
@@ -88,7 +126,7 @@ def _xlsx(session: Session, stmt: Select[Any], sheet: str) -> bytes:
         cells.append(cell)
     ws.append(cells)
     for row in result.yield_per(1000):
-        ws.append(list(row))
+        ws.append([_xlsx_cell(ws, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -4,10 +4,14 @@ A domain describes its output once as an ordered mapping of field name to SQL ex
 (`OutputSpec`); this module turns a filtered SELECT into one JSON document with
 `json_build_object`/`array_agg`, so Python never loops over rows and the response body is
 the text PostgreSQL returns. One extra row is fetched to know whether a `next` link exists,
-which avoids a COUNT on every page; the total is only computed when `count=true`.
+which avoids a COUNT on every page; the total is only computed when `count=true`. The `next`
+link pages by key (`after=`, app/core/keyset.py); `offset` is kept for short jumps, up to
+INVESTMAP_MAX_OFFSET. Reads carry Cache-Control (app/core/caching.py): the public's for
+INVESTMAP_CACHE_MAX_AGE seconds, a caller's with credentials for nobody else.
 """
 
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
@@ -31,8 +35,11 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app.core.auth import Principal
-from app.core.errors import FieldProblem, InvalidInput, NotFound
+from app.core.caching import API_VARY, cache_control, cached, has_credentials
+from app.core.errors import FieldProblem, NotFound
+from app.core.keyset import after, cursor_sql, decode_cursor, sort_keys
 from app.core.settings import api_settings
+from app.core.urls import absolute
 
 GEOJSON = "application/geo+json"
 # Seven decimals of a degree is ~1 cm: finer digits only make the payload bigger.
@@ -113,6 +120,8 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
         w, s, e, n = (float(p) for p in parts)
     except ValueError:
         raise FieldProblem(f"bbox {value!r} contains a non-number", f"bbox {value!r} 含有非数字") from None
+    if not all(math.isfinite(v) for v in (w, s, e, n)):  # nan and inf parse as floats
+        raise FieldProblem(f"bbox {value!r} contains a non-number", f"bbox {value!r} 含有非数字")
     if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= 90 and -90 <= n <= 90):
         raise FieldProblem("bbox is outside longitude ±180 / latitude ±90", "bbox 超出经度 ±180 / 纬度 ±90 范围", [w, s, e, n])
     if w > e or s > n:
@@ -134,7 +143,10 @@ class ListQuery(BaseModel):
 
     limit: int = Field(default=api_settings().default_limit, ge=1, le=api_settings().max_limit,
                        description="page size / 每页条数")
-    offset: int = Field(default=0, ge=0, description="rows to skip / 跳过条数")
+    offset: int = Field(default=0, ge=0, description="rows to skip, at most INVESTMAP_MAX_OFFSET; page further "
+                        "with the `next` link / 跳过条数（有上限，更深的页请使用 next 链接）")
+    after: str | None = Field(default=None, max_length=4_000,
+                              description="cursor from the `next` link of the previous page / 上一页 next 链接中的游标")
     count: bool = Field(default=False, description="also return the total / 是否返回总数")
     sort: str | None = Field(default=None, description="field to sort by, `-` prefix for descending / 排序字段")
     f: Literal["json", "geojson"] | None = Field(default=None, description="output format / 输出格式")
@@ -149,6 +161,22 @@ class ListQuery(BaseModel):
                 if isinstance(value, str) and "\x00" in value:
                     raise FieldProblem("contains a NUL character", "包含 NUL 字符", field=name)
         return values
+
+    @field_validator("offset")
+    @classmethod
+    def _offset_cap(cls, v: int) -> int:
+        # OFFSET reads every skipped row: deep pages are reached by key, which costs what page 1 does.
+        most = api_settings().max_offset
+        if v > most:
+            raise FieldProblem(f"offset above {most:,}: page further by following the `next` link (after=)",
+                               f"offset 不能超过 {most:,}：更深的页请使用 `next` 链接（after=）")
+        return v
+
+    @model_validator(mode="after")
+    def _after_or_offset(self) -> "ListQuery":
+        if self.after is not None and self.offset:
+            raise FieldProblem("give after or offset, not both", "after 与 offset 只能给出一个", field="offset")
+        return self
 
     @field_validator("bbox")
     @classmethod
@@ -167,78 +195,69 @@ def wants_geojson(request: Request, f: str | None) -> bool:
     return GEOJSON in request.headers.get("accept", "")
 
 
-def _order(spec: OutputSpec, sort: str | None) -> list[tuple[ColumnElement[Any], bool]]:
-    """(expression, descending) pairs; the id always breaks ties so pages never overlap."""
-    if not sort:
-        return [(spec.id, False)]
-    name = sort.removeprefix("-")
-    column = spec.sortable.get(name)
-    if column is None:
-        raise InvalidInput.one(
-            "sort",
-            f"cannot sort by {name!r}; sortable fields: {', '.join(spec.sortable)}",
-            f"不能按 {name!r} 排序；可排序字段：{', '.join(spec.sortable)}",
-        )
-    return [(column, sort.startswith("-")), (spec.id, False)]
-
-
-def _sorted(keys: Sequence[tuple[ColumnElement[Any], bool]]) -> list[ColumnElement[Any]]:
-    return [(k.desc() if desc else k.asc()).nulls_last() for k, desc in keys]
-
-
 def ordering(spec: OutputSpec, sort: str | None) -> list[ColumnElement[Any]]:
     """ORDER BY of a list sorted by `sort` as render_list sorts it, for readers beside it (exports)."""
-    return _sorted(_order(spec, sort))
+    return [k.ordered() for k in sort_keys(spec.id, dict(spec.sortable), sort)]
 
 
-def public_url(request: Request, **params: Any) -> str:
-    """The request URL with `params` replaced, as the client reached us (or INVESTMAP_PUBLIC_URL)."""
-    url = request.url.include_query_params(**params)
-    base = request.app.state.public_url
-    if base:
-        return base.rstrip("/") + url.path + ("?" + url.query if url.query else "")
-    return str(url)
+_AFTER_MARK = "__after__"
+
+
+def _next_url(request: Request) -> tuple[str, str]:
+    """The request's URL with `after=` (put in by SQL between the two parts) instead of any offset."""
+    url = request.url.remove_query_params(["offset", "after"]).include_query_params(after=_AFTER_MARK)
+    prefix, _, suffix = absolute(request, url.path, url.query).partition(_AFTER_MARK)
+    return prefix, suffix
 
 
 def render_list(session: Session, request: Request, spec: OutputSpec, stmt: Select[Any], query: ListQuery) -> Response:
     """Answer one page of a filtered SELECT (only its FROM and WHERE are used)."""
-    order = _order(spec, query.sort)
+    keys = sort_keys(spec.id, dict(spec.sortable), query.sort)
     as_geojson = wants_geojson(request, query.f)
     item = spec.feature() if as_geojson else json_object(spec.fields)
-    # Inner query: the page plus one row, sorted and limited by PostgreSQL with the indexes.
+    paged = stmt if query.after is None else stmt.where(after(keys, decode_cursor(query.after, query.sort, keys)))
+    # With an OFFSET the page's keys are found first and the JSON is built after joining its rows
+    # back: a row the OFFSET skips then costs an index entry, not its JSON. Without one the page
+    # (plus the look-ahead row) is all there is, and its JSON is built on the way, in one pass.
+    join_back = query.offset > 0
+    columns = [spec.id.label("k"), *[k.expr.label(f"s{i}") for i, k in enumerate(keys)]]
     page = (
-        stmt.with_only_columns(item.label("j"), *[k.label(f"s{i}") for i, (k, _) in enumerate(order)])
-        .order_by(*_sorted(order))
+        paged.with_only_columns(*columns, *([] if join_back else [item.label("j")]))
+        .order_by(*[k.ordered() for k in keys])
         .limit(query.limit + 1)
         .offset(query.offset)
         .subquery("page")
     )
-    # Numbering the at most limit+1 rows again is cheap and makes the output order explicit.
-    rn = func.row_number().over(order_by=_sorted([(page.c[f"s{i}"], d) for i, (_, d) in enumerate(order)]))
-    numbered = select(page.c.j, rn.label("rn")).subquery("numbered")
-    items = func.coalesce(
-        func.json_agg(aggregate_order_by(numbered.c.j, numbered.c.rn)).filter(numbered.c.rn <= query.limit),
-        EMPTY_JSON_ARRAY,
-    )
+    sorted_keys = [page.c[f"s{i}"] for i in range(len(keys))]
+    rn = func.row_number().over(order_by=[k.ordered(c) for k, c in zip(keys, sorted_keys, strict=True)])
+    numbered = select(page, rn.label("rn")).subquery("numbered")
+    if not join_back:
+        item = numbered.c.j
+    shown = numbered.c.rn <= query.limit
+    items = func.coalesce(func.json_agg(aggregate_order_by(item, numbered.c.rn)).filter(shown), EMPTY_JSON_ARRAY)
     has_next = func.count() > query.limit
     media = GEOJSON if as_geojson else "application/json"
-    next_url = public_url(request, offset=query.offset + query.limit)
-    links = case(
-        (has_next, func.json_build_array(json_object({"rel": literal("next"), "type": literal(media), "href": literal(next_url)}))),
-        else_=EMPTY_JSON_ARRAY,
-    )
+    # The cursor of the last row shown; its JSON is that of the key columns as PostgreSQL writes them.
+    last = func.max(cursor_sql(query.sort, [numbered.c[f"s{i}"] for i in range(len(keys))])).filter(
+        numbered.c.rn == query.limit)
+    prefix, suffix = _next_url(request)
+    next_url = case((has_next, literal(prefix, Text) + last + literal(suffix, Text)))
     body: dict[str, Any]
     if as_geojson:
+        links = case((has_next, func.json_build_array(json_object({"rel": literal("next"), "type": literal(media),
+                                                                   "href": next_url}))), else_=EMPTY_JSON_ARRAY)
         body = {"type": literal("FeatureCollection"), "features": items,
                 "numberReturned": func.least(func.count(), query.limit), "links": links}
     else:
-        body = {"items": items, "limit": literal(query.limit), "offset": literal(query.offset),
-                "next": case((has_next, literal(next_url)))}
+        body = {"items": items, "limit": literal(query.limit), "offset": literal(query.offset), "next": next_url}
     if query.count:
         total = select(func.count()).select_from(stmt.with_only_columns(spec.id).subquery()).scalar_subquery()
         body["numberMatched" if as_geojson else "count"] = total
-    text_body = session.execute(select(cast(json_object(body), Text)).select_from(numbered)).scalar_one()
-    return Response(content=text_body, media_type=media)
+    document = cast(json_object(body), Text)
+    rows = (stmt.with_only_columns(document).join(numbered, numbered.c.k == spec.id) if join_back
+            else select(document).select_from(numbered))
+    text_body = session.execute(rows).scalar_one()
+    return cached(request, text_body, media, vary=API_VARY, **_caching(request))
 
 
 def render_one(session: Session, request: Request, spec: OutputSpec, stmt: Select[Any], f: str | None,
@@ -250,7 +269,11 @@ def render_one(session: Session, request: Request, spec: OutputSpec, stmt: Selec
     row = session.execute(stmt.with_only_columns(cast(item, Text), version)).one_or_none()
     if row is None:
         raise NotFound(what[0], what[1], key)
-    headers = {"ETag": f'"{row[1]}"'} if row[1] is not None else None
+    # The ETag is the row version that If-Match must send back; it is not used for 304s, as the
+    # record's JSON also holds related records (a park's carriers, a carrier's park name).
+    headers = {"Cache-Control": cache_control(**_caching(request)), "Vary": API_VARY}
+    if row[1] is not None:
+        headers["ETag"] = f'"{row[1]}"'
     return Response(content=row[0], media_type=GEOJSON if as_geojson else "application/json", headers=headers)
 
 
@@ -259,6 +282,10 @@ def record_json(session: Session, spec: OutputSpec, stmt: Select[Any]) -> dict[s
     writes, parsed; None when there is none."""
     body = session.execute(stmt.with_only_columns(json_object(spec.fields))).scalar_one_or_none()
     return json.loads(body) if isinstance(body, str) else body
+
+
+def _caching(request: Request) -> dict[str, Any]:
+    return {"max_age": api_settings().cache_max_age, "private": has_credentials(request)}
 
 
 FormatParam = Annotated[
@@ -276,7 +303,7 @@ def page_of(item: type[Any]) -> type[Any]:
         items=(list[item], ...),  # type: ignore[valid-type]
         limit=(int, ...),
         offset=(int, ...),
-        next=(str | None, Field(description="URL of the next page, null on the last")),
+        next=(str | None, Field(description="URL of the next page (by key: after=), null on the last")),
         count=(int | None, Field(default=None, description="total, only with count=true")),
     )
 

@@ -1,17 +1,43 @@
-"""PATCH semantics shared by every writable resource: merge, then validate the whole record.
+"""Validation of write bodies, in the threadpool, and PATCH semantics shared by every writable resource.
 
-Validating the merged record (not just the patch) means a patch can never leave a record
-that a create would have refused, e.g. a new `plot_ratio.max` below the stored minimum.
+FastAPI validates a body parameter on the event loop, where a large geometry's checks (every
+position, then GEOS validity) would stall every other request. `json_body(Model)` instead
+declares the body unvalidated (documented with Model's schema) and validates it in a sync
+dependency, which FastAPI runs in its threadpool; the event loop only decodes the JSON, whose
+size the body limit bounds (app/core/limits.py).
+
+PATCH merges, then validates the whole record: a patch can never leave a record that a create
+would have refused, e.g. a new `plot_ratio.max` below the stored minimum.
 """
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Body, Depends
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SkipValidation, ValidationError
 
 from app.core.errors import InvalidInput, Problem
+from app.geo.validate import request_context
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], data: Any) -> M:
+    """`data` as `model`, all its geometries sharing one request's vertex budget; errors as the usual 422."""
+    try:
+        return model.model_validate(data, context=request_context())
+    except ValidationError as exc:
+        # Same bilingual body as a request that failed validation on the way in.
+        raise RequestValidationError(exc.errors()) from None
+
+
+def json_body(model: type[M]) -> Any:
+    """Dependency marker of a JSON body validated as `model` in the threadpool (see the module's docstring)."""
+
+    def parse(body: Annotated[model, SkipValidation, Body(title=model.__name__)]) -> M:  # type: ignore[valid-type]
+        return validated(model, body)
+
+    return Depends(parse)
 
 
 def merge_patch(current: dict[str, Any], patch: dict[str, Any], model: type[M]) -> M:
@@ -19,8 +45,4 @@ def merge_patch(current: dict[str, Any], patch: dict[str, Any], model: type[M]) 
     if unknown:
         raise InvalidInput([Problem(k, "unknown field", "未知字段") for k in unknown])
     merged = {k: current.get(k) for k in model.model_fields if k in current} | patch
-    try:
-        return model.model_validate(merged)
-    except ValidationError as exc:
-        # Same bilingual body as a request that failed validation on the way in.
-        raise RequestValidationError(exc.errors()) from None
+    return validated(model, merged)

@@ -41,15 +41,26 @@ class ServerSettings(BaseSettings):
     investmap_public_url: str | None = Field(
         default=None, description="external base URL used in links when behind a proxy (else taken from the request)"
     )
+    investmap_allowed_hosts: str = Field(
+        default="localhost", description="comma-separated host names whose Host header links may use when no public "
+        "URL is set; other Host headers get links to the address the request came in on (app/core/urls.py)"
+    )
 
 
 class ApiSettings(BaseSettings):
-    """Paging limits of the REST API."""
+    """Paging, size and caching limits of the REST API."""
 
     model_config = SettingsConfigDict(env_prefix="INVESTMAP_", extra="ignore")
 
     default_limit: int = Field(default=100, ge=1)
     max_limit: int = Field(default=10_000, ge=1)
+    # Deeper pages follow the `next` link (a key cursor), which costs what the first page does.
+    max_offset: int = Field(default=10_000, ge=0, description="largest `offset` a list accepts")
+    max_body_mb: float = Field(default=2, gt=0, description="request body limit of JSON writes")
+    max_upload_mb: float = Field(default=50, gt=0, description="request body limit of routes declared as uploads")
+    max_vertices: int = Field(default=50_000, ge=4, description="vertices of one geometry")
+    max_request_vertices: int = Field(default=100_000, ge=4, description="vertices of all geometries of one request")
+    cache_max_age: int = Field(default=30, ge=0, description="seconds the public may cache REST reads")
 
 
 @lru_cache

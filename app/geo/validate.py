@@ -4,6 +4,10 @@ Shapely alone is not enough: it silently closes unclosed rings and accepts any n
 a coordinate, so structure, ranges and ring closure are checked on the raw GeoJSON first
 and only then is validity (self-intersection etc.) asked of GEOS, whose answer carries the
 offending coordinate.
+
+Before any of that the vertices are counted (one step per ring, not per position) against the
+limits of one geometry and of one request (INVESTMAP_MAX_VERTICES, INVESTMAP_MAX_REQUEST_VERTICES):
+the checks, the stored row, its audit entry and its history copy all grow with them.
 """
 
 import math
@@ -12,12 +16,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import shapely
-from pydantic import AfterValidator, WithJsonSchema
+from pydantic import AfterValidator, ValidationInfo, WithJsonSchema
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import LargeBinary, func, literal
 
 from app.core.errors import FieldProblem
+from app.core.settings import api_settings
 
 # Depth of the coordinate arrays per GeoJSON type (RFC 7946 §3.1).
 _DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "Polygon": 2, "MultiPolygon": 3}
@@ -46,6 +51,41 @@ CHINA = Bounds(73.0, 3.0, 136.0, 54.0, "China", "中国")
 
 def _fail(problem: str, problem_zh: str, location: Any = None) -> FieldProblem:
     return FieldProblem(problem, problem_zh, location)
+
+
+class VertexBudget:
+    """The vertices all geometries of one request may have together."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = api_settings().max_request_vertices if limit is None else limit
+        self.spent = 0
+
+    def spend(self, count: int) -> None:
+        self.spent += count
+        if self.spent > self.limit:
+            raise _fail(f"the request's geometries have more than {self.limit:,} vertices in all",
+                        f"本次请求的几何顶点总数超过 {self.limit:,} 个")
+
+
+_BUDGET = "vertex_budget"
+
+
+def request_context(vertex_limit: int | None = None) -> dict[str, Any]:
+    """Pydantic validation context of one request's body: its vertex budget (by default
+    INVESTMAP_MAX_REQUEST_VERTICES)."""
+    return {_BUDGET: VertexBudget(vertex_limit)}
+
+
+def _vertex_count(coords: Any, depth: int) -> int:
+    """Positions in nested coordinates, counted by list lengths (malformed parts count 0;
+    `_positions` reports them)."""
+    if depth == 0:
+        return 1
+    if not isinstance(coords, list):
+        return 0
+    if depth == 1:
+        return len(coords)
+    return sum(_vertex_count(c, depth - 1) for c in coords)
 
 
 def _positions(coords: Any, depth: int, path: str) -> list[tuple[str, list[float]]]:
@@ -87,7 +127,8 @@ _REASON_ZH = {
 }
 
 
-def parse_geometry(value: Any, allowed: tuple[str, ...], bounds: Bounds = JIANGXI) -> BaseGeometry:
+def parse_geometry(value: Any, allowed: tuple[str, ...], bounds: Bounds = JIANGXI,
+                   budget: VertexBudget | None = None) -> BaseGeometry:
     """Validate a GeoJSON geometry object and return it as a shapely geometry (EPSG:4326).
 
     Raises FieldProblem, which the error handler reports under the field being validated.
@@ -100,6 +141,12 @@ def parse_geometry(value: Any, allowed: tuple[str, ...], bounds: Bounds = JIANGX
         raise _fail(f"geometry type {geom_type!r} is not allowed here; expected {' or '.join(allowed)}",
                     f"不允许的几何类型 {geom_type!r}，应为 {' 或 '.join(allowed)}")
     coords = value["coordinates"]
+    count, most = _vertex_count(coords, _DEPTH[geom_type]), api_settings().max_vertices
+    if count > most:
+        raise _fail(f"has {count:,} vertices; one geometry may have at most {most:,}",
+                    f"有 {count:,} 个顶点，单个几何最多允许 {most:,} 个")
+    if budget is not None:
+        budget.spend(count)
     positions = _positions(coords, _DEPTH[geom_type], "coordinates")
     if not positions:
         raise _fail("geometry is empty", "几何为空")
@@ -140,11 +187,11 @@ def geometry_type(allowed: tuple[str, ...], bounds: Bounds = JIANGXI) -> Any:
         "required": ["type", "coordinates"],
         "properties": {"type": {"enum": list(allowed)}, "coordinates": {"type": "array"}},
     }
-    return Annotated[
-        Any,
-        AfterValidator(lambda v: parse_geometry(v, allowed, bounds)),
-        WithJsonSchema(schema),
-    ]
+
+    def check(value: Any, info: ValidationInfo) -> BaseGeometry:
+        return parse_geometry(value, allowed, bounds, (info.context or {}).get(_BUDGET))
+
+    return Annotated[Any, AfterValidator(check), WithJsonSchema(schema)]
 
 
 PointIn = geometry_type(("Point",))

@@ -11,7 +11,8 @@ from typing import Any
 from app.core.errors import AppError, register_error_style
 
 _OGC_CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
-              405: "MethodNotAllowed", 406: "NotAcceptable", 409: "Conflict", 503: "ServiceUnavailable"}
+              405: "MethodNotAllowed", 406: "NotAcceptable", 409: "Conflict", 413: "PayloadTooLarge",
+              503: "ServiceUnavailable"}
 
 
 def ogc_exception(err: AppError) -> tuple[int, dict[str, Any]]:

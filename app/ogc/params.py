@@ -13,6 +13,7 @@ from starlette.datastructures import QueryParams
 
 from app.core.auth import Principal
 from app.core.errors import BadRequest, FieldProblem, Problem
+from app.core.keyset import as_key
 from app.core.listing import parse_bbox
 from app.core.settings import api_settings
 from app.ogc.crs import OutputCrs, parse_crs
@@ -90,11 +91,16 @@ def _dates(raw: str | None) -> DateRange | None:
     return start, end
 
 
+def feature_key(layer: Layer, raw: str) -> Any:
+    """`raw` as a key of the layer; ValueError when no feature can have it."""
+    return as_key(int(raw) if layer.key_type is int else raw, layer.key.type)
+
+
 def _key(layer: Layer, name: str, raw: str | None) -> Any:
-    if raw is None or layer.key_type is str:
-        return raw
+    if raw is None:
+        return None
     try:
-        return int(raw)
+        return feature_key(layer, raw)
     except ValueError:
         raise bad(name, f"{raw!r} is not a feature id of {layer.id}", f"{raw!r} 不是 {layer.id} 的要素 id", raw) from None
 

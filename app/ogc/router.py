@@ -13,6 +13,7 @@ from app.core.database import SessionDep
 from app.core.errors import Forbidden, NotFound
 from app.core.listing import GEOJSON
 from app.core.lru import ByteLRU
+from app.core.urls import absolute, base_url
 from app.core.versions import VERSIONS
 from app.ogc import items as features
 from app.ogc.caching import audience, cache_headers, etag, not_modified
@@ -22,7 +23,7 @@ from app.ogc.crs import parse_crs
 from app.ogc.gcj02 import shift_to_gcj02
 from app.ogc.layers import LAYERS, Layer
 from app.ogc.openapi import openapi_document
-from app.ogc.params import parse_items
+from app.ogc.params import feature_key, parse_items
 from app.ogc.schema import feature_schema, queryables, schema_document
 
 
@@ -36,11 +37,6 @@ class OgcSettings(BaseSettings):
 PAGES = ByteLRU(OgcSettings().cache_mb)
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features 标准图层服务"])
 _MARK = "__KEY__"
-
-
-def base_url(request: Request) -> str:
-    """Where clients reach us: INVESTMAP_PUBLIC_URL behind a proxy, else the request's own base."""
-    return (request.app.state.public_url or str(request.base_url)).rstrip("/")
 
 
 def readable(user: Principal) -> list[Layer]:
@@ -61,7 +57,7 @@ def layer_of(collection_id: str, user: Principal) -> Layer:
 
 def _url(request: Request, **replace: str) -> str:
     url = request.url.remove_query_params(["after", "before"]).include_query_params(**replace) if replace else request.url
-    return base_url(request) + url.path + (f"?{url.query}" if url.query else "")
+    return absolute(request, url.path, url.query)
 
 
 def _page_urls(request: Request) -> tuple[str, str, str, str]:
@@ -140,10 +136,13 @@ def get_item(collection_id: str, feature_id: str, request: Request, session: Ses
     missing = NotFound(f"feature of {layer.id}", f"{layer.id} 中的要素", feature_id)
     if layer.key_type is int and not (feature_id.isascii() and feature_id.isdigit()):
         raise missing
+    try:
+        key = feature_key(layer, feature_id)
+    except ValueError:  # beyond the key column's range, or NUL in a text key: no such feature
+        raise missing from None
     tag, unchanged = _versioned(request, layer, user)
     if unchanged is not None:
         return unchanged
-    key = int(feature_id) if layer.key_type is int else feature_id
     here = _url(request)
     body = features.feature_text(session, layer, user, key, out, here,
                                  f"{base_url(request)}/ogc/collections/{layer.id}")

@@ -17,10 +17,16 @@ from app.ogc.layers import Layer
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 Schema = dict[str, Any]
 
+
+def _integer(bits: int) -> Schema:
+    """An integer column's JSON Schema with its range: a filter outside it is refused before SQL runs."""
+    return {"type": "integer", "minimum": -(1 << (bits - 1)), "maximum": (1 << (bits - 1)) - 1}
+
+
 # PostgreSQL type OIDs (pg_type) to JSON Schema.
 _BY_OID: dict[int, Schema] = {
     16: {"type": "boolean"},
-    20: {"type": "integer"}, 21: {"type": "integer"}, 23: {"type": "integer"},
+    20: _integer(64), 21: _integer(16), 23: _integer(32),
     700: {"type": "number"}, 701: {"type": "number"}, 1700: {"type": "number"},
     18: {"type": "string"}, 19: {"type": "string"}, 25: {"type": "string"}, 1043: {"type": "string"},
     1082: {"type": "string", "format": "date"},
@@ -72,9 +78,16 @@ def feature_schema(layer: Layer, user: Principal, url: str) -> Schema:
 def parse_value(name: str, raw: str, schema: Schema) -> Any:
     """A filter value typed as its property, or a 400 naming the parameter."""
     kind, fmt = schema.get("type"), schema.get("format")
+    if "\x00" in raw:  # PostgreSQL text cannot hold NUL
+        raise BadRequest(f"{name} contains a NUL character", f"{name} 包含 NUL 字符",
+                         [Problem(name, "contains a NUL character", "包含 NUL 字符", raw)])
+    expected = f"integer from {schema['minimum']} to {schema['maximum']}" if kind == "integer" else fmt or kind
     try:
         if kind == "integer":
-            return int(raw)
+            value = int(raw)
+            if not schema["minimum"] <= value <= schema["maximum"]:
+                raise ValueError(raw)
+            return value
         if kind == "number":
             return float(raw)
         if kind == "boolean":
@@ -84,7 +97,6 @@ def parse_value(name: str, raw: str, schema: Schema) -> Any:
         if fmt == "date-time":
             return datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except (ValueError, KeyError):
-        expected = fmt or kind
         raise BadRequest(f"{name}={raw!r} is not a valid {expected}", f"{name}={raw!r} 不是有效的{expected}",
                          [Problem(name, f"expected a {expected}", f"应为 {expected}", raw)]) from None
     return raw

@@ -16,11 +16,12 @@ from app.core.auth import ANONYMOUS, CurrentUser, Principal
 from app.core.database import get_engine
 from app.core.errors import BadRequest, Forbidden, NotFound, Problem
 from app.core.lru import ByteLRU
+from app.core.urls import base_url
 from app.core.versions import VERSIONS
 from app.ogc.caching import audience, cache_headers, etag, not_modified
 from app.ogc.collections import extent
 from app.ogc.layers import LAYERS, Layer
-from app.ogc.router import base_url, layer_of, readable
+from app.ogc.router import layer_of, readable
 from app.ogc.schema import property_schemas
 from app.tiles.rules import Overview
 from app.tiles.sql import statement

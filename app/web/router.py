@@ -24,7 +24,7 @@ from app.core.listing import GEOJSON, OutputSpec, render_list
 from app.parks import queries as park_queries
 from app.parks.models import Park
 from app.regions.models import RegionLevel
-from app.web.caching import cached
+from app.core.caching import cached
 from app.web.criteria import MapQuery, matching_carriers, split
 from app.web.settings import WebConfig, web_config, web_settings
 
@@ -77,7 +77,8 @@ SIMPLIFY_DEG = 0.001
 REGION_DECIMALS = 4
 
 
-@router.get("/map/regions", summary="Generalised boundaries with label points / 行政区简化边界与注记点")
+@router.get("/map/regions", summary="Generalised boundaries with label points / 行政区简化边界与注记点",
+            dependencies=[collection_guard("regions")])
 def map_regions(request: Request, session: SessionDep,
                 level: Annotated[RegionLevel, Query(description="province | city | county / 级别")]) -> Response:
     body = session.execute(_REGIONS_SQL, {"level": level.value, "tolerance": SIMPLIFY_DEG,

@@ -16,7 +16,7 @@ from starlette.types import Scope
 
 from app.core.errors import NotFound
 from app.core.settings import PROJECT_ROOT
-from app.web.caching import cached
+from app.core.caching import cached
 
 DIST = PROJECT_ROOT / "app" / "static" / "dist"
 IMMUTABLE = "public, max-age=31536000, immutable"
