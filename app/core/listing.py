@@ -12,7 +12,7 @@ INVESTMAP_CACHE_MAX_AGE seconds, a caller's with credentials for nobody else.
 
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
