@@ -5,16 +5,18 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from app.accounts.router import admin as admin_router
 from app.accounts.router import auth as auth_router
+from app.accounts.service import principal_from_key, principal_from_session
 from app.audit.router import router as audit_router
 from app.carriers.router import router as carriers_router
 from app.chains.gaps_router import router as gaps_router
 from app.chains.router import router as chains_router
 from app.clusters.router import router as clusters_router
+from app.core.auth import Credentials
 from app.core.codes import REGISTRY
 from app.core.errors import ERROR_RESPONSES, install_error_handlers
 from app.core.health import router as health_router
 from app.core.limits import RequestSizeLimit
-from app.core.settings import server_settings
+from app.core.settings import settings
 from app.enterprises.router import router as enterprises_router
 from app.ogc import errors as ogc_errors
 from app.ogc.router import router as ogc_router
@@ -52,7 +54,8 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.public_url = server_settings().investmap_public_url
+    app.state.public_url = settings().server.public_url
+    app.state.credentials = Credentials(key=principal_from_key, session=principal_from_session)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RequestSizeLimit)  # outside all but the headers: before anything reads the body
     app.add_middleware(SecurityHeaders)  # added last, so the outermost: every answer carries them, a 413 too

@@ -32,9 +32,10 @@ from pathlib import Path
 
 import httpx
 
-from app.core.serving import serving
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # for tests.support: the benchmarks start servers as the test suite does
+from tests.support.serving import serving  # noqa: E402 - importable only once ROOT is on the path
+
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 TIPG_VENV = BENCH / ".venv-tipg"

@@ -18,9 +18,9 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from app.core.database import normalise_url
-from app.core.pgcluster import EmbeddedCluster, drop_database, ensure_database
-from app.core.serving import serving
-from app.core.settings import PROJECT_ROOT, database_settings
+from app.cli.cluster import EmbeddedCluster, drop_database, ensure_database
+from tests.support.serving import serving
+from app.core.settings import PROJECT_ROOT, settings
 
 ADMIN_PASSWORD = "admin-password-for-tests"
 DEMO_ENTERPRISES = 400
@@ -28,11 +28,11 @@ GEODATA = PROJECT_ROOT / "geodata"
 
 
 def _server_url(database: str) -> str:
-    settings = database_settings()
-    if settings.database_url:
-        base = normalise_url(settings.database_url).rsplit("/", 1)[0]
+    db = settings().database
+    if db.url:
+        base = normalise_url(db.url).rsplit("/", 1)[0]
         return f"{base}/{database}"
-    cluster = EmbeddedCluster(settings.investmap_var_dir)
+    cluster = EmbeddedCluster(db.var_dir)
     return cluster.url(database, cluster.start())
 
 
@@ -54,7 +54,7 @@ def migrate(url: str, revision: str = "head", down: bool = False) -> None:
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
-    url = fresh_database(f"{database_settings().investmap_db_name}_test")
+    url = fresh_database(f"{settings().database.db_name}_test")
     migrate(url)
     # Everything below (app, loaders, CLI subprocesses) reads the URL from the environment.
     os.environ["DATABASE_URL"] = url
@@ -72,8 +72,7 @@ def database_url() -> Iterator[str]:
 def _clear_caches() -> None:
     from app.core import database, settings
 
-    for fn in (settings.database_settings, settings.api_settings, settings.server_settings,
-               settings.account_settings, database.get_engine, database._session_factory):
+    for fn in (settings.from_environment, database._engine, database._session_factory):
         fn.cache_clear()
 
 

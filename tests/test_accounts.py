@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from app.core.settings import account_settings
+from app.core.settings import settings
 from tests.conftest import create_user, login
 
 PASSWORD = "correct horse battery"
@@ -39,7 +39,7 @@ def test_passwords_are_stored_with_argon2(db) -> None:
 def test_wrong_password_then_lockout(client, db) -> None:
     create_user("mallory", "officer", ["360100"], PASSWORD)
     wrong = None
-    for _ in range(account_settings().max_failed_logins):
+    for _ in range(settings().accounts.max_failed_logins):
         r = client.post("/api/v1/auth/login", json={"username": "mallory", "password": "guess"})
         assert r.status_code == 401 and r.json()["error"]["message_zh"] == "用户名或密码错误（或账号暂时锁定、已停用）"
         wrong = r.json()

@@ -8,7 +8,7 @@ import pytest
 import shapely
 from sqlalchemy import text
 
-from app.chains.settings import gap_settings
+from app.core.settings import settings
 from tests.reference_files import counties_of, regions
 
 LONGNAN_ETDZ = "龙南经济技术开发区"
@@ -89,7 +89,7 @@ AREAS = [("region", "360000"), ("region", "360700"), ("region", "360783"), ("par
 def test_coverage_equals_an_independent_count(client, admin, rows, kind: str, name: str) -> None:
     key = _area(rows, kind, name)
     members = _members(rows, kind, key)
-    settings = gap_settings()
+    settings = settings().gaps
     seen = set()
     for chain_id in rows["chains"]:
         body = client.get(f"/api/v1/chains/{chain_id}/coverage", params={kind: key}, headers=admin).json()

@@ -8,7 +8,7 @@ import mapbox_vector_tile
 import pytest
 from sqlalchemy import text
 
-from app.core.settings import api_settings
+from app.core.settings import settings
 from app.geo.coords import wgs84_to_gcj02
 from app.ogc.crs import GCJ02
 from tests.conftest import if_match, public_layers
@@ -61,7 +61,7 @@ def test_openapi_is_3_0_and_publishes_the_limit_maximum(client):
     doc = r.json()
     assert doc["openapi"].startswith("3.0.")
     limit = doc["components"]["parameters"]["limit"]["schema"]
-    assert limit["maximum"] == api_settings().max_limit and limit["minimum"] == 1
+    assert limit["maximum"] == settings().api.max_limit and limit["minimum"] == 1
     params = doc["paths"]["/collections/parks/items"]["get"]["parameters"]
     assert {"$ref": "#/components/parameters/limit"} in params
     assert any(p.get("name") == "level" for p in params)
@@ -170,7 +170,7 @@ def test_single_feature_and_its_links(client):
     ("/ogc/collections/land/items?bbox=115,28,116", 400, "bbox"),
     ("/ogc/collections/land/items?bbox=116,28,115,29", 400, "bbox"),
     ("/ogc/collections/land/items?limit=0", 400, "limit"),
-    (f"/ogc/collections/land/items?limit={api_settings().max_limit + 1}", 400, "limit"),
+    (f"/ogc/collections/land/items?limit={settings().api.max_limit + 1}", 400, "limit"),
     ("/ogc/collections/land/items?limit=ten", 400, "limit"),
     ("/ogc/collections/land/items?colour=red", 400, "colour"),
     ("/ogc/collections/land/items?lease_term_years=abc", 400, "lease_term_years"),

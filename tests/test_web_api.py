@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.core.errors import install_error_handlers
-from app.web.settings import WebSettings, web_config
+from app.web.basemaps import WebSettings, web_config
 from app.web.static import install_frontend
 from tests.conftest import if_match
 

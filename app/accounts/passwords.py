@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 
 from app.core.errors import InvalidInput
-from app.core.settings import account_settings
+from app.core.settings import settings
 
 MAX_LENGTH = 200
 
@@ -24,7 +24,7 @@ def generate() -> str:
 
 def check(password: str, username: str, field: str) -> None:
     """422 naming `field` unless `password` keeps the rules."""
-    minimum = account_settings().min_password_length
+    minimum = settings().accounts.min_password_length
     if len(password) < minimum:
         raise InvalidInput.one(field, f"too short: use at least {minimum} characters",
                                f"密码过短：至少 {minimum} 个字符")

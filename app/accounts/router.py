@@ -22,7 +22,7 @@ from app.core.auth import SESSION_COOKIE, AdminDep, Principal, SignedIn, WriterD
 from app.core.crud import get_or_404
 from app.core.database import SessionDep
 from app.core.errors import Forbidden, Unauthorized
-from app.core.settings import account_settings, server_settings
+from app.core.settings import settings
 
 auth = APIRouter(prefix="/auth", tags=["auth 登录"])
 admin = APIRouter(prefix="/admin", tags=["admin 管理"])
@@ -40,10 +40,10 @@ def _client(request: Request) -> str:
 def _set_session_cookie(request: Request, response: Response, token: str) -> None:
     # HttpOnly: page scripts never see the session; SameSite=Lax: other sites' forms do not send it.
     # Secure when the public address is https, even if a proxy reaches this process over http.
-    public = server_settings().investmap_public_url or ""
+    public = settings().server.public_url or ""
     secure = request.url.scheme == "https" or public.lower().startswith("https://")
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, path="/",
-                        max_age=int(account_settings().session_hours * 3600))
+                        max_age=int(settings().accounts.session_hours * 3600))
 
 
 @auth.post("/login", response_model=Me, summary="Sign in / 登录")

@@ -17,7 +17,7 @@ from app.accounts.models import ApiKey, LoginSession, User
 from app.accounts.ratelimit import RateLimiter
 from app.core.auth import ALL, KEY_COLLECTIONS, Principal, expand_to_counties
 from app.core.errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
-from app.core.settings import account_settings
+from app.core.settings import settings
 from app.parks.models import Park
 from app.regions.models import Region
 
@@ -115,7 +115,7 @@ def _password_is(counter: throttle.Attempts, user: _Credentials | None, password
 def _new_session(session: Session, user: User) -> tuple[str, LoginSession]:
     token = secrets.token_urlsafe(32)
     login_session = LoginSession(token_hash=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
-                                 expires_at=_now() + timedelta(hours=account_settings().session_hours))
+                                 expires_at=_now() + timedelta(hours=settings().accounts.session_hours))
     session.add(login_session)
     session.flush()
     return token, login_session
@@ -236,7 +236,7 @@ def principal_from_key(session: Session, token: str) -> Principal:
         raise Unauthorized("this API key has been revoked", "该 API 密钥已被吊销")
     if key.expires_at is not None and key.expires_at <= now:
         raise Unauthorized("this API key has expired", "该 API 密钥已过期")
-    wait = _limiter.take(key.id, account_settings().key_rate_per_minute)
+    wait = _limiter.take(key.id, settings().accounts.key_rate_per_minute)
     if wait:
         raise TooManyRequests("rate limit of this API key exceeded", "该 API 密钥的请求频率超出限制", wait)
     if key.last_used_at is None or now - key.last_used_at > _LAST_USED_GRANULARITY:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import LoginThrottle
 from app.core.database import get_engine
-from app.core.settings import account_settings
+from app.core.settings import settings
 
 _T = LoginThrottle.__table__
 
@@ -49,7 +49,7 @@ class Attempts:
         """Count one more attempt: the count within the window, and the seconds until the window
         (or the lock) ends."""
         now = func.now()
-        lock = timedelta(minutes=account_settings().lockout_minutes)
+        lock = timedelta(minutes=settings().accounts.lockout_minutes)
         expired = _T.c.until <= now
         statement = insert(_T).values(scope=scope, key=key, failures=1, until=now + lock)
         statement = statement.on_conflict_do_update(index_elements=[_T.c.scope, _T.c.key], set_={
@@ -61,16 +61,16 @@ class Attempts:
 
     def address_wait(self, ip: str) -> int:
         """Count a sign-in from `ip`: 0 when it may go on, else the seconds until it may try again."""
-        limit = account_settings().max_failed_logins_per_ip
+        limit = settings().accounts.max_failed_logins_per_ip
         failures, seconds = self._bump("ip", ip, limit)
         return 0 if failures <= limit else max(1, seconds)
 
     def admit(self, user_id: int, ip: str) -> bool:
         """Count an attempt at this account's password: whether it may be checked."""
-        settings = account_settings()
-        if self._bump("account_ip", f"{user_id} {ip}", settings.max_failed_logins)[0] > settings.max_failed_logins:
+        policy = settings().accounts
+        if self._bump("account_ip", f"{user_id} {ip}", policy.max_failed_logins)[0] > policy.max_failed_logins:
             return False
-        limit = settings.max_failed_logins_per_account
+        limit = policy.max_failed_logins_per_account
         return self._bump("account", str(user_id), limit)[0] <= limit
 
     def succeeded(self, user_id: int, ip: str, signing_in: bool) -> None:
@@ -98,5 +98,5 @@ def account_locks(session: Session) -> dict[int, datetime]:
     """Accounts locked for every address, and until when (the admin page shows them)."""
     rows = select(_T.c.key, _T.c.until).where(
         _T.c.scope == "account", _T.c.until > func.now(),
-        _T.c.failures >= account_settings().max_failed_logins_per_account)
+        _T.c.failures >= settings().accounts.max_failed_logins_per_account)
     return {int(key): until for key, until in session.execute(rows)}

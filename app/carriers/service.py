@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.carriers.models import HA_M2, RANGES, Carrier
 from app.carriers.schemas import CarrierIn
-from app.carriers.settings import carrier_settings
+from app.core.settings import settings
 from app.core.crud import assign
 from app.core.errors import InvalidInput
 from app.ogc.precomputed import refresh_carrier_features
@@ -52,25 +52,25 @@ def _measured_in_place(session: Session, data: CarrierIn) -> float:
     lies beyond the tolerance around its park's county (INVESTMAP_CARRIER_REGION_TOLERANCE_M) or
     a plot is larger than one plot can be (INVESTMAP_CARRIER_MAX_PLOT_HA). The park is inside the
     writer's scope (scope_of), so this also keeps the carrier inside it."""
-    settings = carrier_settings()
+    limits = settings().carriers
     row = session.execute(_PLACE, {"wkb": shapely.to_wkb(data.geometry), "park_id": data.park_id,
-                                   "max_m2": settings.max_plot_ha * HA_M2,
-                                   "tolerance": settings.region_tolerance_m,
-                                   "reach": settings.region_tolerance_m / METRES_PER_DEGREE_AT_LEAST}).one()
+                                   "max_m2": limits.max_plot_ha * HA_M2,
+                                   "tolerance": limits.region_tolerance_m,
+                                   "reach": limits.region_tolerance_m / METRES_PER_DEGREE_AT_LEAST}).one()
     adcode, name, area_m2, lon, lat, distance_m = row
-    if area_m2 > settings.max_plot_ha * HA_M2:
+    if area_m2 > limits.max_plot_ha * HA_M2:
         at = data.geometry.representative_point()
         where = [round(at.x, 6), round(at.y, 6)]
-        ha, most = f"{area_m2 / HA_M2:,.1f}", f"{settings.max_plot_ha:,.0f}"
+        ha, most = f"{area_m2 / HA_M2:,.1f}", f"{limits.max_plot_ha:,.0f}"
         raise InvalidInput.one("geometry", f"the plot around {where} measures {ha} ha; one plot is at most {most} ha",
                                f"{where} 处的地块面积为 {ha} 公顷，单个地块最大为 {most} 公顷", where)
     if lon is not None:
         where = [round(lon, 6), round(lat, 6)]
         raise InvalidInput.one(
             "geometry", f"{where} lies {distance_m / 1000:.1f} km outside {name} ({adcode}), the county of park "
-            f"{data.park_id}; a carrier lies within {settings.region_tolerance_m:,.0f} m of its park's county",
+            f"{data.park_id}; a carrier lies within {limits.region_tolerance_m:,.0f} m of its park's county",
             f"{where} 位于园区 {data.park_id} 所在的{name}（{adcode}）之外 {distance_m / 1000:.1f} 公里；"
-            f"载体须位于其园区所在县（市、区）{settings.region_tolerance_m:,.0f} 米范围内", where)
+            f"载体须位于其园区所在县（市、区）{limits.region_tolerance_m:,.0f} 米范围内", where)
     return float(area_m2)
 
 

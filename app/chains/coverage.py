@@ -17,15 +17,15 @@ from app.chains.areas import area_columns, key_literal
 from app.chains.models import AreaKind, Chain, ChainLink, GapClass
 from app.chains.queries import LINK_FIELDS
 from app.chains.schemas import Thresholds
-from app.chains.settings import gap_settings
+from app.core.settings import settings
 from app.core.listing import EMPTY_JSON_ARRAY, json_object
 from app.enterprises.models import Enterprise, EnterpriseLink, EnterpriseTag
 
 
 def thresholds(q: Thresholds) -> tuple[int, float]:
-    settings = gap_settings()
-    return (q.min_count if q.min_count is not None else settings.min_count,
-            q.min_revenue_yi if q.min_revenue_yi is not None else settings.min_revenue_yi)
+    gaps = settings().gaps
+    return (q.min_count if q.min_count is not None else gaps.min_count,
+            q.min_revenue_yi if q.min_revenue_yi is not None else gaps.min_revenue_yi)
 
 
 def in_area(area: Subquery) -> ColumnElement[bool]:

@@ -7,7 +7,7 @@ import typer
 from app.cli.accounts import keys, users
 from app.cli.db import db
 from app.cli.load import load
-from app.core.settings import server_settings
+from app.core.settings import settings
 
 app = typer.Typer(help="InvestMap 招商一张图", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(db, name="db")
@@ -25,8 +25,8 @@ def serve(
     """Serve the API and the map."""
     import uvicorn
 
-    settings = server_settings()
+    server = settings().server
     uvicorn.run(
-        "app.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
+        "app.main:create_app", factory=True, host=host or server.host, port=port or server.port,
         workers=workers, proxy_headers=True,
     )

@@ -115,9 +115,9 @@ def users_ensure_admin(
     from app.accounts.models import User
     from app.accounts.schemas import USERNAME
     from app.accounts.service import create_user
-    from app.core.settings import account_settings
+    from app.core.settings import settings
 
-    username = username or account_settings().admin_username
+    username = username or settings().accounts.admin_username
     if not re.fullmatch(USERNAME, username):
         raise typer.BadParameter("3-64 letters, digits or _ . - / 3–64 位字母、数字或 _ . -", param_hint="--username")
     with _cli_session() as session:

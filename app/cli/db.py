@@ -8,21 +8,21 @@ import typer
 from app.core.backup import BackupError, backup, restore
 from app.core.database import database_url
 from app.core.migrations import alembic_config
-from app.core.pgcluster import ClusterError, EmbeddedCluster, ensure_database
-from app.core.settings import database_settings
+from app.cli.cluster import ClusterError, EmbeddedCluster, ensure_database
+from app.core.settings import settings
 
 db = typer.Typer(help="the database: embedded cluster, migrations, backup and restore", no_args_is_help=True)
 
 
 def _cluster() -> EmbeddedCluster:
-    return EmbeddedCluster(database_settings().investmap_var_dir)
+    return EmbeddedCluster(settings().database.var_dir)
 
 
 @db.command("up")
 def db_up() -> None:
     """Start the embedded PostGIS cluster (unless DATABASE_URL is set) and create the database."""
-    settings = database_settings()
-    if settings.database_url:
+    database = settings().database
+    if database.url:
         url = database_url()
         typer.echo("DATABASE_URL is set: using that server, not var/")
     else:
@@ -30,7 +30,7 @@ def db_up() -> None:
             port = _cluster().start()
         except ClusterError as exc:
             raise typer.Exit(_fail(str(exc))) from exc
-        url = _cluster().url(settings.investmap_db_name, port)
+        url = _cluster().url(database.db_name, port)
         typer.echo(f"embedded cluster running on 127.0.0.1:{port} ({_cluster().data_dir})")
     ensure_database(url)
 
@@ -38,7 +38,7 @@ def db_up() -> None:
 @db.command("down")
 def db_down() -> None:
     """Stop the embedded cluster (its data stays under var/)."""
-    if database_settings().database_url:
+    if settings().database.url:
         typer.echo("DATABASE_URL is set: nothing to stop")
         return
     typer.echo("stopped" if _cluster().stop() else "not running")

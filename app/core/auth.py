@@ -4,8 +4,13 @@
 Three ways in: no credentials (the public), a session cookie (people, via the login page), a
 bearer API key (partner systems). Which collections a key reaches, and which regions an
 officer or key may write, are decided by the principal, not by each router.
+
+Turning a cookie or a key into a principal needs the accounts' tables, which sit above this
+ground floor: the accounts domain provides a `Credentials` and create_app registers it on
+`app.state.credentials` (app/main.py), so the rules stay here and core imports nothing above it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -84,20 +89,27 @@ def expand_to_counties(session: Session, adcodes: list[str]) -> frozenset[str]:
     return frozenset(rows)
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """How credentials become a principal (app/accounts/service.py provides both)."""
+
+    key: Callable[[Session, str], Principal]  # a bearer API key's principal; 401, 429 when refused
+    session: Callable[[Session, str], Principal | None]  # a session cookie's principal; None when it has ended
+
+
 def signed_in_principal(request: Request, session: SessionDep) -> Principal:
     """Who is calling, even a user who must still replace a one-time password (only signing out,
     `me` and the password change accept them)."""
-    from app.accounts import service
-
+    credentials: Credentials = request.app.state.credentials
     authorization = request.headers.get("authorization")
     if authorization:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("use Authorization: Bearer <api key>", "请使用 Authorization: Bearer <API 密钥>")
-        return service.principal_from_key(session, token.strip())
+        return credentials.key(session, token.strip())
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        return service.principal_from_session(session, cookie) or ANONYMOUS
+        return credentials.session(session, cookie) or ANONYMOUS
     return ANONYMOUS
 
 

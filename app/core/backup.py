@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app.core.pgcluster import PG_BIN
+from app.core.settings import settings
 
 # Before the restore: remember each table's version, then empty the schema (CASCADE: PostGIS too).
 _PRELUDE = """
@@ -75,12 +75,17 @@ def _connection(url: str) -> tuple[str, dict[str, str]]:
     return parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False), env
 
 
+def _tool(name: str) -> str:
+    # The client tools of INVESTMAP_PG_BIN: a server newer than they are needs newer ones.
+    return str(settings().database.pg_bin / name)
+
+
 def backup(url: str, file: Path) -> None:
     conninfo, env = _connection(url)
     # The archive holds password and key hashes: created readable by its owner only, before pg_dump fills it.
     os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     file.chmod(0o600)
-    proc = subprocess.run([str(PG_BIN / "pg_dump"), "--format=custom", f"--file={file}", f"--dbname={conninfo}"],
+    proc = subprocess.run([_tool("pg_dump"), "--format=custom", f"--file={file}", f"--dbname={conninfo}"],
                           env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise BackupError(f"pg_dump failed: {proc.stderr.strip()}")
@@ -95,9 +100,9 @@ def restore(url: str, file: Path) -> None:
     # damaged one ends the input without COMMIT, and psql's disconnect rolls everything back.
     # Their messages go to files: a full pipe nobody reads would stall them.
     with tempfile.TemporaryFile() as psql_err, tempfile.TemporaryFile() as reader_err:
-        psql = subprocess.Popen([str(PG_BIN / "psql"), "-X", "-q", f"--dbname={conninfo}", "-f", "-"], env=env,
+        psql = subprocess.Popen([_tool("psql"), "-X", "-q", f"--dbname={conninfo}", "-f", "-"], env=env,
                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_err)
-        reader = subprocess.Popen([str(PG_BIN / "pg_restore"), "--no-owner", "--file=-", str(file)],
+        reader = subprocess.Popen([_tool("pg_restore"), "--no-owner", "--file=-", str(file)],
                                   stdout=subprocess.PIPE, stderr=reader_err)
         assert psql.stdin is not None and reader.stdout is not None
         try:

@@ -2,7 +2,9 @@
 
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Depends
 from sqlalchemy import Engine, MetaData, create_engine, text
@@ -10,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from app.core.errors import commit_conflict
-from app.core.pgcluster import EmbeddedCluster
-from app.core.settings import DatabaseSettings, database_settings
+from app.core.settings import DatabaseSettings, settings
 
 # A database that does not answer is unavailable (503) after this long, not a hung request.
 CONNECT_TIMEOUT_SECONDS = 5
+# The embedded cluster's superuser, whose password app/cli/cluster.py generates at initdb.
+SUPERUSER = "postgres"
 
 
 class Base(DeclarativeBase):
@@ -43,41 +46,55 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def database_url() -> str:
-    """DATABASE_URL when set, else the embedded cluster's database.
+def embedded_url(var_dir: Path, database: str, port: int | None = None) -> str:
+    """The URL of `database` in the embedded cluster that `investmap db up` (app/cli/cluster.py)
+    keeps under `var_dir`: its port in pg/port, the superuser's password in pg/password (none
+    yet in a cluster of older code, which trusted local connections). Both are kept across
+    restarts, so the URL stays right while the cluster is down and after it comes back."""
+    pg = var_dir / "pg"
+    if port is None:
+        if not (pg / "port").exists():
+            raise FileNotFoundError(f"{pg / 'port'} is missing: start the embedded cluster with `investmap db up`")
+        port = int((pg / "port").read_text())
+    password = (pg / "password").read_text().strip() if (pg / "password").exists() else None
+    auth = f"{SUPERUSER}:{quote(password, safe='')}" if password else SUPERUSER
+    return f"postgresql+psycopg://{auth}@127.0.0.1:{port}/{database}"
 
-    The embedded cluster keeps its port and password in var/, so this URL stays right while the
-    cluster is down and after it restarts: the engine reconnects to it by itself.
-    """
-    settings = database_settings()
-    if settings.database_url:
-        return normalise_url(settings.database_url)
-    return EmbeddedCluster(settings.investmap_var_dir).url(settings.investmap_db_name)
+
+def database_url(db: DatabaseSettings | None = None) -> str:
+    """DATABASE_URL when set, else the embedded cluster's database (of the settings in effect by default)."""
+    db = db or settings().database
+    if db.url:
+        return normalise_url(db.url)
+    return embedded_url(db.var_dir, db.db_name)
 
 
-def _timeouts(settings: DatabaseSettings) -> str:
+def _timeouts(db: DatabaseSettings) -> str:
     # Every statement of the service is bounded: a write waiting behind a bulk load gives up after
     # lock_timeout instead of stalling its caller (see from_operational_error in core/errors.py).
-    return (f"-c lock_timeout={settings.investmap_lock_timeout_ms} "
-            f"-c statement_timeout={settings.investmap_statement_timeout_ms}")
+    return f"-c lock_timeout={db.lock_timeout_ms} -c statement_timeout={db.statement_timeout_ms}"
 
 
 @lru_cache
-def get_engine(url: str | None = None) -> Engine:
-    settings = database_settings()
+def _engine(db: DatabaseSettings) -> Engine:
     return create_engine(
-        url or database_url(),
-        pool_size=settings.investmap_db_pool_size,
+        database_url(db),
+        pool_size=db.db_pool_size,
         max_overflow=20,
         # Connections broken by a database restart are found at checkout and replaced.
         pool_pre_ping=True,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": _timeouts(settings)},
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": _timeouts(db)},
     )
 
 
+def get_engine(db: DatabaseSettings | None = None) -> Engine:
+    """The engine of `db`, by default of the settings in effect (the serving app's): one per process and database."""
+    return _engine(db or settings().database)
+
+
 @lru_cache
-def _session_factory(url: str | None = None) -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(url), expire_on_commit=False)
+def _session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 def commit(session: Session) -> None:
@@ -90,7 +107,7 @@ def commit(session: Session) -> None:
 
 def get_session() -> Iterator[Session]:
     """The request's session: it commits once the endpoint has returned, and rolls back if anything failed."""
-    with _session_factory()() as session:
+    with _session_factory(get_engine())() as session:
         session.begin()
         yield session
         commit(session)

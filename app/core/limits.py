@@ -19,7 +19,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import PayloadTooLarge, error_response
-from app.core.settings import api_settings
+from app.core.settings import settings
 
 LIMIT_KEY = "x-max-body-bytes"
 MB = 1024 * 1024
@@ -32,11 +32,11 @@ def body_limit(max_bytes: int) -> dict[str, Any]:
 
 def upload_limit() -> dict[str, Any]:
     """openapi_extra of a route that takes uploaded files."""
-    return body_limit(int(api_settings().max_upload_mb * MB))
+    return body_limit(int(settings().api.max_upload_mb * MB))
 
 
 def default_limit() -> int:
-    return int(api_settings().max_body_mb * MB)
+    return int(settings().api.max_body_mb * MB)
 
 
 class _Overflow(Exception):

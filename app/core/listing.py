@@ -38,7 +38,7 @@ from app.core.auth import Principal
 from app.core.caching import API_VARY, cache_control, cached, has_credentials
 from app.core.errors import FieldProblem, NotFound
 from app.core.keyset import after, cursor_sql, decode_cursor, sort_keys
-from app.core.settings import api_settings
+from app.core.settings import settings
 from app.core.urls import absolute
 
 GEOJSON = "application/geo+json"
@@ -141,7 +141,7 @@ class ListQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    limit: int = Field(default=api_settings().default_limit, ge=1, le=api_settings().max_limit,
+    limit: int = Field(default=settings().api.default_limit, ge=1, le=settings().api.max_limit,
                        description="page size / 每页条数")
     offset: int = Field(default=0, ge=0, description="rows to skip, at most INVESTMAP_MAX_OFFSET; page further "
                         "with the `next` link / 跳过条数（有上限，更深的页请使用 next 链接）")
@@ -166,7 +166,7 @@ class ListQuery(BaseModel):
     @classmethod
     def _offset_cap(cls, v: int) -> int:
         # OFFSET reads every skipped row: deep pages are reached by key, which costs what page 1 does.
-        most = api_settings().max_offset
+        most = settings().api.max_offset
         if v > most:
             raise FieldProblem(f"offset above {most:,}: page further by following the `next` link (after=)",
                                f"offset 不能超过 {most:,}：更深的页请使用 `next` 链接（after=）")
@@ -285,7 +285,7 @@ def record_json(session: Session, spec: OutputSpec, stmt: Select[Any]) -> dict[s
 
 
 def _caching(request: Request) -> dict[str, Any]:
-    return {"max_age": api_settings().cache_max_age, "private": has_credentials(request)}
+    return {"max_age": settings().api.cache_max_age, "private": has_credentials(request)}
 
 
 FormatParam = Annotated[

@@ -16,10 +16,36 @@ from fastapi import Body, Depends
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, SkipValidation, ValidationError
 
-from app.core.errors import InvalidInput, Problem
-from app.geo.validate import request_context
+from app.core.errors import FieldProblem, InvalidInput, Problem
+from app.core.settings import settings
 
 M = TypeVar("M", bound=BaseModel)
+_BUDGET = "vertex_budget"
+
+
+class VertexBudget:
+    """The vertices all geometries of one request may have together (INVESTMAP_MAX_REQUEST_VERTICES);
+    the geometry validators of app/geo/validate.py spend from it."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = settings().api.max_request_vertices if limit is None else limit
+        self.spent = 0
+
+    def spend(self, count: int) -> None:
+        self.spent += count
+        if self.spent > self.limit:
+            raise FieldProblem(f"the request's geometries have more than {self.limit:,} vertices in all",
+                               f"本次请求的几何顶点总数超过 {self.limit:,} 个")
+
+
+def request_context(vertex_limit: int | None = None) -> dict[str, Any]:
+    """Pydantic validation context of one request's body: its vertex budget."""
+    return {_BUDGET: VertexBudget(vertex_limit)}
+
+
+def vertex_budget(context: dict[str, Any] | None) -> VertexBudget | None:
+    """The budget of a validation context made by `request_context` (None outside a request's body)."""
+    return (context or {}).get(_BUDGET)
 
 
 def validated(model: type[M], data: Any) -> M:

@@ -1,47 +1,67 @@
-"""Settings, split by concern the way tipg does, each read from the environment.
+"""Every setting of the service, split by concern the way tipg does, each read from the environment.
 
-Every class has its own prefix so an operator can read one block of the README and set
-just that block. `DATABASE_URL` keeps its conventional unprefixed name because every
-PostgreSQL tool and PaaS already sets it.
+Each class has its own prefix so that an operator reads one block of the README's configuration
+table and sets just that block; `DATABASE_URL`, `HOST` and `PORT` keep their conventional
+unprefixed names because PostgreSQL tools, PaaS and process managers already set them. The
+README's table lists every variable below (tests/core/test_settings.py compares the two).
+
+`Settings` gathers the blocks. `create_app(settings)` serves with the settings it is given and
+keeps them on `app.state.settings`; code below the routers asks `settings()`, which answers the
+settings of the app serving the current request (set by `ActiveSettings`), or of a `using`
+block, else the environment's, read once per process. So a test builds an app with settings of
+its own without touching the environment or any cache.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 # The repository root: app/core/settings.py -> parents[2]. The embedded cluster and the
 # built frontend live next to the code so that a clone is self-contained.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+def _config(prefix: str) -> SettingsConfigDict:
+    # Frozen: settings are values (hashable: an engine is kept per database settings).
+    return SettingsConfigDict(env_prefix=prefix, extra="ignore", frozen=True, populate_by_name=True)
+
+
 class DatabaseSettings(BaseSettings):
     """Where the data lives. Without DATABASE_URL the embedded cluster under var/ is used."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+    model_config = _config("INVESTMAP_")
 
-    database_url: str | None = Field(default=None, description="SQLAlchemy/libpq URL of an existing PostGIS database")
-    investmap_var_dir: Path = Field(default=PROJECT_ROOT / "var", description="state of the embedded cluster")
-    investmap_db_name: str = Field(default="investmap", description="database name inside the embedded cluster")
-    investmap_db_pool_size: int = Field(default=10, ge=1)
+    url: str | None = Field(default=None, validation_alias="DATABASE_URL",
+                            description="SQLAlchemy/libpq URL of an existing PostGIS database")
+    var_dir: Path = Field(default=PROJECT_ROOT / "var", description="state of the embedded cluster")
+    db_name: str = Field(default="investmap", description="database name inside the embedded cluster")
+    db_pool_size: int = Field(default=10, ge=1, description="connections each worker keeps open")
     # What one API statement may wait for a lock, and run, before the request answers 503 (the CLI's
     # bulk loads lift both for their own transaction).
-    investmap_lock_timeout_ms: int = Field(default=5_000, ge=0, description="0: wait for locks without limit")
-    investmap_statement_timeout_ms: int = Field(default=30_000, ge=0, description="0: no limit")
+    lock_timeout_ms: int = Field(default=5_000, ge=0, description="0: wait for locks without limit")
+    statement_timeout_ms: int = Field(default=30_000, ge=0, description="0: no limit")
+    pg_bin: Path = Field(default=Path("/usr/lib/postgresql/15/bin"),
+                         description="PostgreSQL server and client binaries (embedded cluster, backup, restore)")
 
 
 class ServerSettings(BaseSettings):
-    """The HTTP side."""
+    """The HTTP side: where `investmap serve` listens and which address links name."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+    model_config = _config("INVESTMAP_")
 
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    investmap_public_url: str | None = Field(
+    host: str = Field(default="127.0.0.1", validation_alias="HOST")
+    port: int = Field(default=8000, ge=1, le=65535, validation_alias="PORT")
+    public_url: str | None = Field(
         default=None, description="external base URL used in links when behind a proxy (else taken from the request)"
     )
-    investmap_allowed_hosts: str = Field(
+    allowed_hosts: str = Field(
         default="localhost", description="comma-separated host names whose Host header links may use when no public "
         "URL is set; other Host headers get links to the address the request came in on (app/core/urls.py)"
     )
@@ -50,10 +70,10 @@ class ServerSettings(BaseSettings):
 class ApiSettings(BaseSettings):
     """Paging, size and caching limits of the REST API."""
 
-    model_config = SettingsConfigDict(env_prefix="INVESTMAP_", extra="ignore")
+    model_config = _config("INVESTMAP_")
 
-    default_limit: int = Field(default=100, ge=1)
-    max_limit: int = Field(default=10_000, ge=1)
+    default_limit: int = Field(default=100, ge=1, description="page size of a list without `limit`")
+    max_limit: int = Field(default=10_000, ge=1, description="largest `limit` of a list or an OGC page")
     # Deeper pages follow the `next` link (a key cursor), which costs what the first page does.
     max_offset: int = Field(default=10_000, ge=0, description="largest `offset` a list accepts")
     max_body_mb: float = Field(default=2, gt=0, description="request body limit of JSON writes")
@@ -63,25 +83,19 @@ class ApiSettings(BaseSettings):
     cache_max_age: int = Field(default=30, ge=0, description="seconds the public may cache REST reads")
 
 
-@lru_cache
-def database_settings() -> DatabaseSettings:
-    return DatabaseSettings()
+class CacheSettings(BaseSettings):
+    """In-process caches of encoded answers, per worker (app/core/lru.py)."""
 
+    model_config = _config("INVESTMAP_")
 
-@lru_cache
-def server_settings() -> ServerSettings:
-    return ServerSettings()
-
-
-@lru_cache
-def api_settings() -> ApiSettings:
-    return ApiSettings()
+    tile_cache_mb: int = Field(default=256, ge=0, description="vector tiles; 0 turns the cache off")
+    ogc_cache_mb: int = Field(default=128, ge=0, description="OGC feature pages; 0 turns the cache off")
 
 
 class AccountSettings(BaseSettings):
     """Sign-in and API key policy."""
 
-    model_config = SettingsConfigDict(env_prefix="INVESTMAP_", extra="ignore")
+    model_config = _config("INVESTMAP_")
 
     session_hours: float = Field(default=12, gt=0, description="how long a browser session lasts")
     max_failed_logins: int = Field(
@@ -91,12 +105,96 @@ class AccountSettings(BaseSettings):
     max_failed_logins_per_ip: int = Field(
         default=30, ge=1, description="failed sign-ins from one address, any account, before it gets 429")
     lockout_minutes: float = Field(default=15, gt=0, description="how long failures count and locks last")
-    min_password_length: int = Field(default=10, ge=8, le=128)
+    min_password_length: int = Field(default=10, ge=8, le=128, description="shortest password people may choose")
     admin_username: str = Field(default="admin", pattern=r"^[A-Za-z0-9_.-]{3,64}$",
                                 description="the first admin's name (`investmap users ensure-admin`, `make run`)")
     key_rate_per_minute: int = Field(default=600, ge=1, description="requests per minute per API key (per process)")
 
 
-@lru_cache
-def account_settings() -> AccountSettings:
-    return AccountSettings()
+class CarrierSettings(BaseSettings):
+    """Where a carrier may lie and how large a plot may be: set per deployment, since boundaries
+    drawn for display and parks on a county border need some slack."""
+
+    model_config = _config("INVESTMAP_CARRIER_")
+
+    region_tolerance_m: float = Field(default=2000, ge=0, description="how far a carrier may reach beyond its park's county")
+    max_plot_ha: float = Field(default=1000, gt=0, description="the largest land plot accepted, in hectares")
+
+
+class GapSettings(BaseSettings):
+    """When a link with local enterprises still counts as a gap (弱 weak). Set per deployment, since
+    what is "few" or "small" differs between a county and the province; a request may override them."""
+
+    model_config = _config("INVESTMAP_GAP_")
+
+    min_count: int = Field(default=3, ge=1, description="fewer local enterprises than this: weak")
+    min_revenue_yi: float = Field(default=10.0, ge=0, description="their revenue below this (亿元): weak")
+
+
+class WebSettings(BaseSettings):
+    """Basemaps the map page offers (app/web/basemaps.py). Online basemaps are configuration, not
+    code: a government intranet usually mirrors tiles on its own server, so every template can be
+    pointed elsewhere, and a basemap whose template is empty is not offered at all."""
+
+    model_config = _config("INVESTMAP_")
+
+    osm_tile_url: str = Field(default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                              description="OpenStreetMap tile template; empty disables it")
+    amap_tile_url: str = Field(
+        default="https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+        description="Amap (GCJ-02) tile template; empty disables it")
+    tianditu_key: str | None = Field(default=None, description="天地图 browser key (tk); unset hides Tianditu")
+    default_basemap: Literal["offline", "osm", "tianditu", "amap"] = Field(
+        default="offline", description="the basemap the page opens with")
+
+
+class Settings(BaseModel):
+    """All settings of one running service; each block reads its variables from the environment
+    unless given."""
+
+    model_config = ConfigDict(frozen=True)
+
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    caches: CacheSettings = Field(default_factory=CacheSettings)
+    accounts: AccountSettings = Field(default_factory=AccountSettings)
+    carriers: CarrierSettings = Field(default_factory=CarrierSettings)
+    gaps: GapSettings = Field(default_factory=GapSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+
+
+_ACTIVE: ContextVar[Settings | None] = ContextVar("investmap_settings", default=None)
+
+
+@lru_cache(maxsize=1)
+def from_environment() -> Settings:
+    return Settings()
+
+
+def settings() -> Settings:
+    """The settings in effect: the serving app's during a request, a `using` block's, else the environment's."""
+    return _ACTIVE.get() or from_environment()
+
+
+@contextmanager
+def using(active: Settings) -> Iterator[Settings]:
+    """Run a block (a load, a test's setup) with `active` as the settings in effect."""
+    token = _ACTIVE.set(active)
+    try:
+        yield active
+    finally:
+        _ACTIVE.reset(token)
+
+
+class ActiveSettings:
+    """ASGI middleware: the app's settings are in effect while it handles a request (and its
+    lifespan); worker threads of the request inherit them (contextvars are copied)."""
+
+    def __init__(self, app: ASGIApp, active: Settings) -> None:
+        self.app = app
+        self.active = active
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with using(self.active):
+            await self.app(scope, receive, send)

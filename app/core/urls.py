@@ -12,14 +12,14 @@ from functools import lru_cache
 
 from starlette.requests import Request
 
-from app.core.settings import server_settings
+from app.core.settings import settings
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @lru_cache
 def allowed_hosts() -> frozenset[str]:
-    return frozenset(h.strip().lower() for h in server_settings().investmap_allowed_hosts.split(",") if h.strip())
+    return frozenset(h.strip().lower() for h in settings().server.allowed_hosts.split(",") if h.strip())
 
 
 def _authority(scheme: str, host: str, port: int | None) -> str:

@@ -22,7 +22,8 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import LargeBinary, func, literal
 
 from app.core.errors import FieldProblem
-from app.core.settings import api_settings
+from app.core.patching import VertexBudget, vertex_budget
+from app.core.settings import settings
 
 # Depth of the coordinate arrays per GeoJSON type (RFC 7946 §3.1).
 _DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "Polygon": 2, "MultiPolygon": 3}
@@ -51,29 +52,6 @@ CHINA = Bounds(73.0, 3.0, 136.0, 54.0, "China", "中国")
 
 def _fail(problem: str, problem_zh: str, location: Any = None) -> FieldProblem:
     return FieldProblem(problem, problem_zh, location)
-
-
-class VertexBudget:
-    """The vertices all geometries of one request may have together."""
-
-    def __init__(self, limit: int | None = None) -> None:
-        self.limit = api_settings().max_request_vertices if limit is None else limit
-        self.spent = 0
-
-    def spend(self, count: int) -> None:
-        self.spent += count
-        if self.spent > self.limit:
-            raise _fail(f"the request's geometries have more than {self.limit:,} vertices in all",
-                        f"本次请求的几何顶点总数超过 {self.limit:,} 个")
-
-
-_BUDGET = "vertex_budget"
-
-
-def request_context(vertex_limit: int | None = None) -> dict[str, Any]:
-    """Pydantic validation context of one request's body: its vertex budget (by default
-    INVESTMAP_MAX_REQUEST_VERTICES)."""
-    return {_BUDGET: VertexBudget(vertex_limit)}
 
 
 def _vertex_count(coords: Any, depth: int) -> int:
@@ -141,7 +119,7 @@ def parse_geometry(value: Any, allowed: tuple[str, ...], bounds: Bounds = JIANGX
         raise _fail(f"geometry type {geom_type!r} is not allowed here; expected {' or '.join(allowed)}",
                     f"不允许的几何类型 {geom_type!r}，应为 {' 或 '.join(allowed)}")
     coords = value["coordinates"]
-    count, most = _vertex_count(coords, _DEPTH[geom_type]), api_settings().max_vertices
+    count, most = _vertex_count(coords, _DEPTH[geom_type]), settings().api.max_vertices
     if count > most:
         raise _fail(f"has {count:,} vertices; one geometry may have at most {most:,}",
                     f"有 {count:,} 个顶点，单个几何最多允许 {most:,} 个")
@@ -189,7 +167,7 @@ def geometry_type(allowed: tuple[str, ...], bounds: Bounds = JIANGXI) -> Any:
     }
 
     def check(value: Any, info: ValidationInfo) -> BaseGeometry:
-        return parse_geometry(value, allowed, bounds, (info.context or {}).get(_BUDGET))
+        return parse_geometry(value, allowed, bounds, vertex_budget(info.context))
 
     return Annotated[Any, AfterValidator(check), WithJsonSchema(schema)]
 

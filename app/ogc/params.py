@@ -15,7 +15,7 @@ from app.core.auth import Principal
 from app.core.errors import BadRequest, FieldProblem, Problem
 from app.core.keyset import as_key
 from app.core.listing import parse_bbox
-from app.core.settings import api_settings
+from app.core.settings import settings
 from app.ogc.crs import OutputCrs, parse_crs
 from app.ogc.layers import Layer
 from app.ogc.schema import parse_value, queryables
@@ -26,7 +26,7 @@ DateRange = tuple[date | None, date | None]
 
 
 def max_limit() -> int:
-    return api_settings().max_limit
+    return settings().api.max_limit
 
 
 def bad(name: str, problem: str, problem_zh: str, value: Any = None) -> BadRequest:

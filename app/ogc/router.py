@@ -5,14 +5,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.core.auth import CurrentUser, Principal
 from app.core.database import SessionDep
 from app.core.errors import Forbidden, NotFound
 from app.core.listing import GEOJSON
 from app.core.lru import ByteLRU
+from app.core.settings import settings
 from app.core.urls import absolute, base_url
 from app.core.versions import VERSIONS
 from app.ogc import items as features
@@ -27,14 +26,8 @@ from app.ogc.params import feature_key, parse_items
 from app.ogc.schema import feature_schema, queryables, schema_document
 
 
-class OgcSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INVESTMAP_OGC_", extra="ignore")
-
-    cache_mb: int = Field(default=128, ge=0, description="in-process cache of feature pages per worker; 0 turns it off")
-
-
 # Pages keyed by their ETag, which hashes the data version, the URL and the audience.
-PAGES = ByteLRU(OgcSettings().cache_mb)
+PAGES = ByteLRU(settings().caches.ogc_cache_mb)
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features 标准图层服务"])
 _MARK = "__KEY__"
 

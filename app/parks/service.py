@@ -3,7 +3,6 @@
 from typing import Any
 
 import shapely
-from fastapi import Request
 from geoalchemy2.shape import from_shape
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -84,9 +83,9 @@ def links(session: Session, before: Stored | None, after: Stored) -> list[Linked
     return linked_clusters(session, changed(before, after, "cluster_ids"), "cluster_ids")
 
 
-def before_delete(session: Session, park: Park, request: Request) -> None:
-    """A park with carriers goes only with ?cascade=true, which deletes them too."""
+def before_delete(session: Session, park: Park, cascade: bool) -> None:
+    """A park with carriers goes only with cascade (?cascade=true), which deletes them too."""
     carriers = session.execute(select(func.count()).where(Carrier.park_id == park.id)).scalar_one()
-    if carriers and request.query_params.get("cascade") != "true":
+    if carriers and not cascade:
         raise Conflict(f"park {park.id} has {carriers} carriers: delete them first or pass cascade=true",
                        f"园区 {park.id} 下还有 {carriers} 个载体：请先删除，或使用 cascade=true")

@@ -10,12 +10,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, create_model
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.core.auth import ANONYMOUS, CurrentUser, Principal
 from app.core.database import get_engine
 from app.core.errors import BadRequest, Forbidden, NotFound, Problem
 from app.core.lru import ByteLRU
+from app.core.settings import settings
 from app.core.urls import base_url
 from app.core.versions import VERSIONS
 from app.ogc.caching import audience, cache_headers, etag, not_modified
@@ -33,13 +33,7 @@ MAX_ZOOM = 22
 JIANGXI_CENTER = [115.9, 27.6, 7]  # a sensible first view when a layer is still empty
 
 
-class TileSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INVESTMAP_TILE_", extra="ignore")
-
-    cache_mb: int = Field(default=256, ge=0, description="in-process tile cache per worker; 0 turns it off")
-
-
-CACHE = ByteLRU(TileSettings().cache_mb)
+CACHE = ByteLRU(settings().caches.tile_cache_mb)
 router = APIRouter(prefix="/tiles", tags=["vector tiles 矢量切片"])
 
 TileQuery = create_model(  # type: ignore[call-overload]

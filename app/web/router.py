@@ -26,7 +26,8 @@ from app.parks.models import Park
 from app.regions.models import RegionLevel
 from app.core.caching import cached
 from app.web.criteria import MapQuery, matching_carriers, split
-from app.web.settings import WebConfig, web_config, web_settings
+from app.core.settings import settings
+from app.web.basemaps import WebConfig, web_config
 
 router = APIRouter(tags=["map page 地图页面"])
 
@@ -88,4 +89,4 @@ def map_regions(request: Request, session: SessionDep,
 
 @router.get("/config", response_model=WebConfig, summary="Basemaps and settings of the map page / 地图页面配置")
 def config() -> WebConfig:
-    return web_config(web_settings())
+    return web_config(settings().web)

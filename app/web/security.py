@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.web.settings import web_config, web_settings
+from app.core.settings import settings
+from app.web.basemaps import web_config
 
 # Pages whose third-party renderer needs inline styles and blob workers (see the module docstring).
 RELAXED_PAGES = frozenset({"/redoc"})
@@ -76,7 +77,7 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, tile_templates: Iterable[str] | None = None) -> None:
         self.app = app
         if tile_templates is None:
-            tile_templates = [url for basemap in web_config(web_settings()).basemaps for url in basemap.layers]
+            tile_templates = [url for basemap in web_config(settings().web).basemaps for url in basemap.layers]
         self.headers = security_headers(tile_templates)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

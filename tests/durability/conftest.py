@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from app.core.pgcluster import EmbeddedCluster, ensure_database
-from app.core.serving import serving
+from app.cli.cluster import EmbeddedCluster, ensure_database
+from tests.support.serving import serving
 from app.core.settings import PROJECT_ROOT
 from tests.conftest import migrate
 

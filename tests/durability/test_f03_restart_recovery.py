@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.core.pgcluster import EmbeddedCluster
+from app.cli.cluster import EmbeddedCluster
 from tests.durability.conftest import DB_NAME, embedded_env, service_on, sign_in
 
 READS = {
@@ -179,7 +179,7 @@ def test_acknowledged_writes_survive_a_crash(own_cluster: EmbeddedCluster, servi
 def test_a_taken_port_is_named_not_replaced(own_cluster: EmbeddedCluster) -> None:
     import socket
 
-    from app.core.pgcluster import ClusterError
+    from app.cli.cluster import ClusterError
 
     port = own_cluster.port()
     own_cluster.stop()
@@ -195,11 +195,11 @@ def test_a_taken_port_is_named_not_replaced(own_cluster: EmbeddedCluster) -> Non
 def test_a_cluster_running_without_durability_is_restarted_durable(own_cluster: EmbeddedCluster) -> None:
     """What older versions left running: synchronous_commit=off on the server's command line.
     `investmap db up` restarts it (same port) so that every commit waits for the disk again."""
-    from app.core.pgcluster import PG_BIN, _run
+    from app.cli.cluster import _run, pg_bin
 
     port = own_cluster.port()
     own_cluster.stop()
-    _run([str(PG_BIN / "pg_ctl"), "start", "-w", "-D", str(own_cluster.data_dir), "-l", str(own_cluster.log_file),
+    _run([str(pg_bin() / "pg_ctl"), "start", "-w", "-D", str(own_cluster.data_dir), "-l", str(own_cluster.log_file),
           "-o", f"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c synchronous_commit=off"])
     assert own_cluster.start() == port
     engine = create_engine(own_cluster.url(DB_NAME))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 
 from app.core.database import get_engine
-from app.core.settings import database_settings
+from app.core.settings import settings
 from tests.conftest import if_match
 
 BULK_SECONDS = 12  # how long the "bulk load" below holds its transaction open
@@ -55,7 +55,7 @@ def test_a_patch_does_not_wait_for_a_bulk_write_of_its_table(client, admin, db, 
 def test_a_patch_of_a_locked_record_answers_503_after_the_lock_timeout(client, admin, bulk_write) -> None:
     _, held = bulk_write
     elapsed, r = _patch(client, admin, held[0])
-    limit = database_settings().investmap_lock_timeout_ms / 1000
+    limit = settings().database.lock_timeout_ms / 1000
     assert r.status_code == 503, r.text
     assert limit <= elapsed < BULK_SECONDS - 2, f"answered after {elapsed:.1f} s"
     assert r.json()["error"]["code"] == "busy" and r.json()["error"]["message_zh"]

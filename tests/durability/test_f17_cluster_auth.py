@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from app.core.pgcluster import HBA, EmbeddedCluster, libpq_url
+from app.cli.cluster import HBA, EmbeddedCluster, libpq_url
 from tests.durability.conftest import DB_NAME, embedded_env
 
 TRUST_HBA = """local all all trust

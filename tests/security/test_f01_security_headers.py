@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.web.security import RELAXED_PAGES, content_security_policy, tile_source
-from app.web.settings import WebSettings, web_config
+from app.web.basemaps import WebSettings, web_config
 from app.web.static import DIST, PAGES
 
 HEADERS = {"x-content-type-options": "nosniff", "x-frame-options": "DENY",

@@ -20,14 +20,14 @@ from sqlalchemy import text
 
 from app.carriers.schemas import CarrierIn
 from app.core.limits import RequestSizeLimit, body_limit
-from app.core.settings import api_settings
+from app.core.settings import settings
 from app.geo import validate
-from app.geo.validate import request_context
+from app.core.patching import request_context
 from tests.security.plans import nodes, plan, statements
 
 MB = 1024 * 1024
 CHUNK = 64 * 1024
-LIMIT = int(api_settings().max_body_mb * MB)
+LIMIT = int(settings().api.max_body_mb * MB)
 
 
 def _call(app, headers: dict[str, str], total: int, path: str = "/api/v1/carriers") -> tuple[int, dict, int]:
@@ -149,7 +149,7 @@ def park_id(client) -> int:
 
 
 def test_a_geometry_with_too_many_vertices_is_refused(client, admin, park_id) -> None:
-    most = api_settings().max_vertices
+    most = settings().api.max_vertices
     body = json.dumps(_plot(park_id, _ring(most + 9_999)))  # 60,000 positions with the closing one
     assert len(body) < LIMIT
     started = time.monotonic()

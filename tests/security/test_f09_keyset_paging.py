@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import text
 
-from app.core.settings import api_settings
+from app.core.settings import settings
 from tests.security.plans import nodes, plan, statements
 
 # (list, sort): nullable and NOT NULL keys, both directions, ties broken by id, text, numbers, times.
@@ -60,7 +60,7 @@ def test_every_field_of_a_page_is_kept(client) -> None:
 
 
 def test_offset_is_capped_and_says_to_follow_next(client) -> None:
-    most = api_settings().max_offset
+    most = settings().api.max_offset
     assert client.get("/api/v1/carriers", params={"limit": 1, "offset": most}).status_code == 200
     r = client.get("/api/v1/carriers", params={"limit": 1, "offset": most + 1})
     assert r.status_code == 422

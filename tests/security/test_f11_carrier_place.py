@@ -5,7 +5,7 @@ INVESTMAP_CARRIER_MAX_PLOT_HA; otherwise 422 naming `geometry` and a coordinate 
 import pytest
 from sqlalchemy import text
 
-from app.carriers.settings import carrier_settings
+from app.core.settings import settings
 from tests.chains_support import patch
 from tests.security.support import ZHANGGONG_POINT, Records, park_body, plot_body, square
 

@@ -21,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from app.core.settings import account_settings
+from app.core.settings import settings
 from tests.conftest import create_user, serve_app
 
 PASSWORD = "f13-right-password"
@@ -105,7 +105,7 @@ def test_twenty_parallel_sign_ins_check_at_most_the_limit(live_server: str, engi
     one instant the test holds a lock on the users table until all 20 wait for it inside
     PostgreSQL, then lets them go together."""
     username = _user("f13_parallel", engine)
-    limit = account_settings().max_failed_logins
+    limit = settings().accounts.max_failed_logins
     assert limit == 5
     address = _address()
     clients = [httpx.Client(base_url=live_server, timeout=120) for _ in range(20)]
@@ -167,7 +167,7 @@ def test_an_address_that_keeps_failing_gets_429_with_retry_after(http: httpx.Cli
         assert _login(http, f"f13_sprayed_{n}", "guess-guess-guess", address).status_code == 401
     r = _login(http, "f13_sprayed_last", "guess-guess-guess", address)
     assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests"
-    assert 60 < int(r.headers["retry-after"]) <= account_settings().lockout_minutes * 60 + 1
+    assert 60 < int(r.headers["retry-after"]) <= settings().accounts.lockout_minutes * 60 + 1
     assert "登录失败次数过多" in r.json()["error"]["message_zh"]
     # It says nothing about any account: a user with the right password gets the same 429 there...
     username = _user("f13_neighbour", engine)

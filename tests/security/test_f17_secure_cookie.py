@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.settings import server_settings
+from app.core.settings import settings
 from tests.conftest import create_user
 
 PASSWORD = "f17 cookie passphrase"
@@ -49,6 +49,6 @@ def test_behind_a_proxy_with_an_https_public_url_the_cookie_is_secure(client: Te
 
 
 def test_without_a_public_url_the_request_scheme_decides(client: TestClient) -> None:
-    assert server_settings().investmap_public_url is None
+    assert settings().server.public_url is None
     assert "Secure" not in _cookie(client, "f17_plain")
     assert "Secure" in _cookie(client, "f17_plain", "https://testserver")

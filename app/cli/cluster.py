@@ -20,16 +20,16 @@ import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 from psycopg import sql
 
-PG_BIN = Path(os.environ.get("INVESTMAP_PG_BIN", "/usr/lib/postgresql/15/bin"))
+from app.core.database import SUPERUSER, embedded_url
+from app.core.settings import settings
+
 SOCKET_DIR = "/tmp"
-SUPERUSER = "postgres"
 # Host-based authentication of a cluster this code created or converted.
-HBA = """# written by InvestMap (app/core/pgcluster.py): a password over TCP, the postgres system user on the socket
+HBA = """# written by InvestMap (app/cli/cluster.py): a password over TCP, the postgres system user on the socket
 local   all   all                  peer
 host    all   all   127.0.0.1/32   scram-sha-256
 host    all   all   ::1/128        scram-sha-256
@@ -44,6 +44,11 @@ def _as_server_user(cmd: list[str]) -> list[str]:
     if os.geteuid() == 0:
         return ["runuser", "-u", SUPERUSER, "--", *cmd]
     return cmd
+
+
+def pg_bin() -> Path:
+    """Where the PostgreSQL 15 server binaries are (INVESTMAP_PG_BIN): Debian keeps them off PATH."""
+    return settings().database.pg_bin
 
 
 def _run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
@@ -123,7 +128,7 @@ class EmbeddedCluster:
     def running_port(self) -> int | None:
         """The port of the running server, from postmaster.pid (line 4), or None."""
         status = subprocess.run(
-            _as_server_user([str(PG_BIN / "pg_ctl"), "status", "-D", str(self.data_dir)]),
+            _as_server_user([str(pg_bin() / "pg_ctl"), "status", "-D", str(self.data_dir)]),
             capture_output=True,
             text=True,
         )
@@ -148,8 +153,8 @@ class EmbeddedCluster:
         return self.password_file.read_text().strip() if self.password_file.exists() else None
 
     def init(self) -> None:
-        if not (PG_BIN / "initdb").exists():
-            raise ClusterError(f"{PG_BIN}/initdb not found: install postgresql-15-postgis-3 (make deps)")
+        if not (pg_bin() / "initdb").exists():
+            raise ClusterError(f"{pg_bin()}/initdb not found: install postgresql-15-postgis-3 (make deps)")
         self.root.mkdir(parents=True, exist_ok=True)
         server_user = SUPERUSER if os.geteuid() == 0 else None
         if server_user:
@@ -162,7 +167,7 @@ class EmbeddedCluster:
         _write_private(pwfile, password + "\n", owner=server_user)
         try:
             _run([
-                str(PG_BIN / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, f"--pwfile={pwfile}",
+                str(pg_bin() / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, f"--pwfile={pwfile}",
                 "--auth-local=peer", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8",
             ])
         finally:
@@ -191,7 +196,7 @@ class EmbeddedCluster:
                 "-c shared_buffers=512MB -c max_connections=200 -c work_mem=16MB -c jit=off"
             )
             _run([
-                str(PG_BIN / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir),
+                str(pg_bin() / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir),
                 "-l", str(self.log_file), "-o", options,
             ])
         if not self.port_file.exists() or int(self.port_file.read_text()) != port:
@@ -221,14 +226,12 @@ class EmbeddedCluster:
     def stop(self, mode: str = "fast") -> bool:
         if self.running_port() is None:
             return False
-        _run([str(PG_BIN / "pg_ctl"), "stop", "-w", "-m", mode, "-D", str(self.data_dir)])
+        _run([str(pg_bin() / "pg_ctl"), "stop", "-w", "-m", mode, "-D", str(self.data_dir)])
         return True
 
     def url(self, database: str, port: int | None = None) -> str:
         """The SQLAlchemy URL of `database`, valid across restarts (kept port, kept password)."""
-        password = self.password()
-        auth = f"{SUPERUSER}:{quote(password, safe='')}" if password else SUPERUSER
-        return f"postgresql+psycopg://{auth}@127.0.0.1:{port or self.port()}/{database}"
+        return embedded_url(self.var_dir, database, port or self.port())
 
 
 def libpq_url(url: str) -> str:

@@ -1,33 +1,18 @@
-"""Basemaps the page offers, from the environment (prefix INVESTMAP_).
+"""Basemaps the page offers, from its settings (WebSettings in app/core/settings.py).
 
-Online basemaps are configuration, not code: a government intranet usually mirrors tiles
-on its own server, so every template can be pointed elsewhere, and a basemap whose
-template is set to an empty string is not offered at all. Tianditu needs a key; without
-one it is left out rather than shown broken.
+Tianditu needs a key; without one it is left out rather than shown broken.
 """
 
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.core.settings import WebSettings
 
 Datum = Literal["wgs84", "gcj02"]
 
 _TIANDITU = "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={layer}" \
             "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}"
-
-
-class WebSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INVESTMAP_", extra="ignore")
-
-    osm_tile_url: str = Field(default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                              description="OpenStreetMap tile template; empty disables it")
-    amap_tile_url: str = Field(
-        default="https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-        description="Amap (GCJ-02) tile template; empty disables it")
-    tianditu_key: str | None = Field(default=None, description="天地图 browser key (tk); unset hides Tianditu")
-    default_basemap: Literal["offline", "osm", "tianditu", "amap"] = "offline"
 
 
 class Basemap(BaseModel):
@@ -63,7 +48,3 @@ def web_config(settings: WebSettings) -> WebConfig:
     return WebConfig(basemaps=maps, default_basemap=settings.default_basemap if settings.default_basemap in ids
                      else "offline")
 
-
-@lru_cache
-def web_settings() -> WebSettings:
-    return WebSettings()

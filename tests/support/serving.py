@@ -1,4 +1,4 @@
-"""Run a server process until a block ends: the test suite's live server and the benchmarks."""
+"""Run a server process until a block ends: the test suite's live servers and the benchmarks (bench/run.py)."""
 
 import subprocess
 import time

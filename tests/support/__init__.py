@@ -1,0 +1,1 @@
+"""Helpers the tests share: databases, apps, callers, records, reference files, servers."""
