@@ -1,4 +1,8 @@
-"""The FastAPI application: routers, error mapping, the built frontend."""
+"""The FastAPI application: routers, error mapping, the built frontend, and what one running app
+keeps on `app.state` from its lifespan (ARCHITECTURE.md)."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
@@ -13,11 +17,15 @@ from app.chains.router import router as chains_router
 from app.clusters.router import router as clusters_router
 from app.core.auth import Credentials
 from app.core.codes import REGISTRY
+from app.core.database import get_engine
 from app.core.errors import ERROR_RESPONSES, install_error_handlers
 from app.core.health import router as health_router
 from app.core.limits import RequestSizeLimit
-from app.core.settings import settings
+from app.core.lru import ByteLRU
+from app.core.settings import ActiveSettings, Settings, from_environment, using
+from app.core.versions import DataVersions
 from app.enterprises.router import router as enterprises_router
+from app.layers.catalogue import build_catalogue
 from app.ogc import errors as ogc_errors
 from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
@@ -44,7 +52,27 @@ def _api() -> APIRouter:
     return api
 
 
-def create_app() -> FastAPI:
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """What the app's requests share, built from its settings when it starts: the layer catalogue
+    (with the gap layer of the deployment's thresholds), the data versions and their listener
+    thread, and the per-worker caches of feature pages and tiles. Stopped when it shuts down."""
+    settings: Settings = app.state.settings
+    with using(settings):
+        app.state.layers = build_catalogue(settings.gaps)
+        app.state.versions = DataVersions(get_engine(settings.database))
+        app.state.ogc_pages = ByteLRU(settings.caches.ogc_cache_mb)
+        app.state.tile_cache = ByteLRU(settings.caches.tile_cache_mb)
+    app.state.versions.start()
+    try:
+        yield
+    finally:
+        app.state.versions.stop()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service with `settings` (by default those of the environment)."""
+    settings = settings or from_environment()
     app = FastAPI(
         title="InvestMap 招商一张图 API",
         version="1.0",
@@ -53,12 +81,14 @@ def create_app() -> FastAPI:
         # /docs and /redoc are the service's own pages (app/web/static.py), not FastAPI's CDN ones.
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
-    app.state.public_url = settings().server.public_url
+    app.state.settings = settings
     app.state.credentials = Credentials(key=principal_from_key, session=principal_from_session)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RequestSizeLimit)  # outside all but the headers: before anything reads the body
-    app.add_middleware(SecurityHeaders)  # added last, so the outermost: every answer carries them, a 413 too
+    app.add_middleware(SecurityHeaders, web=settings.web)  # every answer carries them, a 413 too
+    app.add_middleware(ActiveSettings, active=settings)  # outermost: everything below reads these settings
     install_error_handlers(app)
     ogc_errors.install()
     app.include_router(_api())

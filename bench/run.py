@@ -186,19 +186,20 @@ def pgbench(name: str, url: str, sqls: list[str], duration: int, connections: in
     return Result(name, len(latencies) / duration, q[49] / 1000, q[94] / 1000)
 
 
-def our_sql(url: str, boxes: list[tuple[float, float, float, float]], tiles: list[tuple[int, int, int]]) -> tuple[list[str], list[str]]:
+def our_sql(boxes: list[tuple[float, float, float, float]], tiles: list[tuple[int, int, int]]) -> tuple[list[str], list[str]]:
     """Our statements with the values written in, exactly as the service sends them."""
-    os.environ["DATABASE_URL"] = url
     from sqlalchemy.dialects import postgresql
 
     from app.core.auth import ANONYMOUS
+    from app.core.settings import GapSettings
+    from app.layers.caching import Audience
+    from app.layers.catalogue import build_catalogue
     from app.ogc.items import Shape, page_select, parameters
-    from app.ogc.layers import LAYERS
     from app.ogc.params import ItemsParams
     from app.tiles.sql import statement
 
     dialect = postgresql.psycopg.dialect()
-    land = LAYERS["land"]
+    land = build_catalogue(GapSettings())["land"]
 
     def literal(stmt: object) -> str:
         return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))  # type: ignore[attr-defined]
@@ -208,7 +209,7 @@ def our_sql(url: str, boxes: list[tuple[float, float, float, float]], tiles: lis
         p = ItemsParams(limit=PLOTS_PER_BOX, bbox=box)
         values = parameters(p, "http://127.0.0.1/self", ("http://127.0.0.1/?after=", "", "http://127.0.0.1/?before=", ""))
         items.append(literal(page_select(Shape.of(land, ANONYMOUS, p)).params(**values)))
-    tile_sql = [literal(statement(land, ANONYMOUS).params(z=z, x=x, y=y)) for z, x, y in tiles]
+    tile_sql = [literal(statement(land, Audience.of(ANONYMOUS)).params(z=z, x=x, y=y)) for z, x, y in tiles]
     return items, tile_sql
 
 
@@ -261,7 +262,7 @@ def main() -> None:
     with server("tipg", tipg_cmd, tipg_env(url), port, "/collections") as base:
         items_tipg = wrk(f"items  tipg {version}", base, tipg_items, **run)
         tiles_tipg = wrk(f"tiles  tipg {version}", base, tipg_tiles, **run)
-    items_sql, tiles_sql = our_sql(url, boxes, tiles)
+    items_sql, tiles_sql = our_sql(boxes, tiles)
     items_db = pgbench("items  PostgreSQL alone (pgbench, our SQL)", url, items_sql, **run)
     tiles_db = pgbench("tiles  PostgreSQL alone (pgbench, our SQL)", url, tiles_sql, **run)
 

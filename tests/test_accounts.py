@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from app.core.settings import settings
-from tests.conftest import create_user, login
+from app.core.settings import AccountSettings, settings
+from tests.support.apps import client_with
+from tests.support.principals import create_user, login
 
 PASSWORD = "correct horse battery"
 
@@ -106,20 +107,15 @@ def test_key_scope_expiry_and_revocation(client, admin, db) -> None:
     assert client.get("/api/v1/parks", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
 
 
-def test_rate_limit_per_key(client, admin, monkeypatch) -> None:
-    monkeypatch.setenv("INVESTMAP_KEY_RATE_PER_MINUTE", "3")
-    account_settings.cache_clear()
-    try:
-        _, secret = _new_key(client, admin, name="hasty")
-        auth = {"Authorization": f"Bearer {secret}"}
-        codes = [client.get("/api/v1/parks", params={"limit": 1}, headers=auth).status_code for _ in range(4)]
+def test_rate_limit_per_key(client, admin) -> None:
+    _, secret = _new_key(client, admin, name="hasty")
+    auth = {"Authorization": f"Bearer {secret}"}
+    with client_with(accounts=AccountSettings(key_rate_per_minute=3)) as hasty:
+        codes = [hasty.get("/api/v1/parks", params={"limit": 1}, headers=auth).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
-        r = client.get("/api/v1/parks", headers=auth)
-        assert r.status_code == 429 and 1 <= int(r.headers["retry-after"]) <= 20
-        assert "频率" in r.json()["error"]["message_zh"]
-    finally:
-        monkeypatch.delenv("INVESTMAP_KEY_RATE_PER_MINUTE")
-        account_settings.cache_clear()
+        r = hasty.get("/api/v1/parks", headers=auth)
+    assert r.status_code == 429 and 1 <= int(r.headers["retry-after"]) <= 20
+    assert "频率" in r.json()["error"]["message_zh"]
 
 
 @pytest.mark.parametrize("header", ["Basic abc", "Bearer", "Bearer imk_nothing", "Token x"])

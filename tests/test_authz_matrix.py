@@ -8,8 +8,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from app.main import create_app
-from tests.conftest import login
-from tests.principals import PASSWORD
+from tests.support.principals import PASSWORD, login
 
 CALLERS = ["anonymous", "officer_in", "officer_out", "leader", "admin", "key_write", "key_regions_only"]
 _n = itertools.count()
@@ -45,7 +44,7 @@ def _chain_body() -> dict:
 
 
 def _enterprise_body() -> dict:
-    from tests.chains_support import enterprise_body
+    from tests.support.chains import enterprise_body
 
     return enterprise_body([115.93, 28.52], name=f"矩阵企业 {next(_n)}")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.reference_files import bbox_intersects, counties_of
+from tests.support.reference_files import bbox_intersects, counties_of
 
 MU = 10_000 / 15
 

@@ -8,8 +8,9 @@ import pytest
 import shapely
 from sqlalchemy import text
 
-from app.core.settings import settings
-from tests.reference_files import counties_of, regions
+from app.core.settings import GapSettings, settings
+from tests.support.apps import client_with
+from tests.support.reference_files import counties_of, regions
 
 LONGNAN_ETDZ = "龙南经济技术开发区"
 
@@ -89,12 +90,12 @@ AREAS = [("region", "360000"), ("region", "360700"), ("region", "360783"), ("par
 def test_coverage_equals_an_independent_count(client, admin, rows, kind: str, name: str) -> None:
     key = _area(rows, kind, name)
     members = _members(rows, kind, key)
-    settings = settings().gaps
+    gaps = settings().gaps
     seen = set()
     for chain_id in rows["chains"]:
         body = client.get(f"/api/v1/chains/{chain_id}/coverage", params={kind: key}, headers=admin).json()
         assert body["area"]["kind"] == kind
-        expected = _expected(rows, chain_id, members, settings.min_count, settings.min_revenue_yi)
+        expected = _expected(rows, chain_id, members, gaps.min_count, gaps.min_revenue_yi)
         got = {lk["id"]: (lk["enterprise_count"], float(lk["revenue_yi"]), lk["has_chain_leader"], lk["gap_class"])
                for lk in body["links"]}
         assert got == expected
@@ -130,15 +131,11 @@ def test_thresholds_can_be_asked_for(client, admin) -> None:
     assert lax["summary"]["missing"] == strict["summary"]["missing"]
 
 
-def test_thresholds_come_from_the_environment(client, admin, monkeypatch) -> None:
+def test_thresholds_come_from_the_environment(admin, monkeypatch) -> None:
     monkeypatch.setenv("INVESTMAP_GAP_MIN_COUNT", "5000")
-    gap_settings.cache_clear()
-    try:
+    with client_with(gaps=GapSettings()) as client:  # read from the environment, as a deployment's are
         body = client.get("/api/v1/chains/1/coverage", headers=admin).json()
-        assert body["thresholds"]["min_count"] == 5000 and body["summary"]["covered"] == 0
-    finally:
-        monkeypatch.undo()
-        gap_settings.cache_clear()
+    assert body["thresholds"]["min_count"] == 5000 and body["summary"]["covered"] == 0
 
 
 @pytest.mark.parametrize(("params", "field"), [

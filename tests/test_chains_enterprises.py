@@ -5,8 +5,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from tests.chains_support import created, delete, enterprise_body, new_uscc, patch, point_in
-from tests.reference_files import regions
+from tests.support.chains import created, delete, enterprise_body, new_uscc, patch, point_in
+from tests.support.reference_files import regions
 
 SHENZHEN = [114.06, 22.54]
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.chains_support import created, delete, enterprise_body, patch, point_in
+from tests.support.chains import created, delete, enterprise_body, patch, point_in
 
 NANCHANG_COUNTY = "360121"
 QINGSHANHU = "360111"

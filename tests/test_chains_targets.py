@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from app.targets import hooks
-from tests.chains_support import created, delete, enterprise_body, patch
+from tests.support.chains import created, delete, enterprise_body, patch
 
 STAGES = ["lead", "contacted", "visit", "negotiating", "signed", "dropped"]
 # Every legal move, written out: forward in the funnel (skipping allowed), drop while open, reopen as lead.

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from app.core.database import get_engine
 from app.loaders.chains import load_chains
 from app.loaders.validation import LoadError
-from tests.chains_support import created, delete, enterprise_body, patch
-from tests.conftest import fresh_database, migrate
-from tests.reference_files import GEODATA
+from tests.support.chains import created, delete, enterprise_body, patch
+from tests.support.database import fresh_database, migrate
+from tests.support.reference_files import GEODATA
 
 PLAN_CLUSTERS = {"赣州市稀土新材料及应用集群", "鹰饶抚昌铜基新材料集群", "江西航空集群"}
 

@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from app.core.errors import FieldProblem
 from app.enterprises.uscc import check_character, validate
-from tests.chains_support import enterprise_body
+from tests.support.chains import enterprise_body
 
 # Codes printed on public business licences (Huawei, Tencent, Baidu, Alibaba) and the standard's example.
 PUBLIC_CODES = ["914403001922038216", "9144030071526726XG", "91110000802100433B", "91330100716105852F",

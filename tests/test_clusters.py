@@ -3,8 +3,8 @@ import csv
 from shapely.geometry import shape
 from shapely.ops import unary_union
 
-from tests.conftest import if_match
-from tests.reference_files import GEODATA, regions
+from tests.support.records import if_match
+from tests.support.reference_files import GEODATA, regions
 
 
 def _clusters_csv() -> list[dict[str, str]]:

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from app.loaders.demo import load_demo_carriers
 from app.loaders.reference import LoadError, load_all
-from tests.reference_files import GEODATA, parks_csv
+from tests.support.reference_files import GEODATA, parks_csv
 
 # Other tests add their own records; the reference ones are those whose source the files give.
 SNAPSHOT = "SELECT (SELECT count(*) FROM regions), (SELECT count(*) FROM parks WHERE source NOT LIKE 'test%' " \

@@ -11,7 +11,8 @@ from sqlalchemy import text
 from app.core.settings import settings
 from app.geo.coords import wgs84_to_gcj02
 from app.ogc.crs import GCJ02
-from tests.conftest import if_match, public_layers
+from tests.support.apps import public_layers
+from tests.support.records import if_match
 
 LAYERS = public_layers()  # what the anonymous callers of these tests see
 

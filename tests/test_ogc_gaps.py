@@ -9,8 +9,9 @@ import pytest
 import shapely
 from fastapi.testclient import TestClient
 
-from tests.chains_support import created, enterprise_body, point_in
-from tests.test_tiles import tile_box, tile_of
+from tests.support.apps import state
+from tests.support.chains import created, enterprise_body, point_in
+from tests.support.tiles import tile_box, tile_of
 
 GAP_URLS = ("/ogc/collections/{c}", "/ogc/collections/{c}/items", "/ogc/collections/{c}/queryables",
             "/ogc/collections/{c}/schema", "/ogc/collections/{c}/items/computed-1-region-360000",
@@ -125,11 +126,9 @@ def test_a_recorded_gap_shows_at_once_in_items_and_tiles(client, admin, db):
 
 
 def test_enterprise_writes_bump_the_gap_layer_version(client, admin, db):
-    from app.core.versions import VERSIONS
-    from app.ogc.layers import LAYERS
-
-    tables = LAYERS["gaps"].tables
+    versions = state(client).versions
+    tables = state(client).layers["gaps"].tables
     assert {"enterprises", "enterprise_links", "chain_links", "chain_gaps", "targets"} <= set(tables)
-    before = VERSIONS.version(tables)
+    before = versions.version(tables)
     with created(client, admin, "/api/v1/enterprises", enterprise_body(point_in(db, "360121"), link_ids=[3])):
-        assert VERSIONS.version(tables) > before
+        assert versions.version(tables) > before

@@ -12,7 +12,7 @@ import shapely
 from sqlalchemy import MetaData, Table, select
 
 from app.core.auth import ANONYMOUS
-from tests.conftest import public_layers
+from tests.support.apps import public_layers
 
 LAYERS = public_layers()  # what the anonymous callers of these tests see
 

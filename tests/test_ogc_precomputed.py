@@ -1,4 +1,4 @@
-"""The stored Feature texts of carriers (app/ogc/precomputed.py) against the dynamic pages they replace."""
+"""The stored Feature texts of carriers (app/carriers/features.py) against the dynamic pages they replace."""
 
 import re
 
@@ -11,9 +11,11 @@ from starlette.datastructures import QueryParams
 from app.carriers.models import Carrier, CarrierFeature
 from app.core.auth import ANONYMOUS, Principal
 from app.ogc import items
-from app.ogc.layers import LAYERS
 from app.ogc.params import parse_items
-from tests.conftest import if_match
+from tests.support.apps import public_layers
+from tests.support.records import if_match
+
+LAYERS = public_layers()
 
 _URLS = ("https://x/self", ("https://x/?after=", "&limit=7", "https://x/?before=", "&limit=7"))
 _STAMP = re.compile(r'"timeStamp" : "[^"]*"')

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from tests.reference_files import bbox_intersects, counties_of, parks_csv
+from tests.support.reference_files import bbox_intersects, counties_of, parks_csv
 
 
 def _names(client, **params) -> list[str]:

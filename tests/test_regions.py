@@ -1,7 +1,7 @@
 import pytest
 from shapely.geometry import Point
 
-from tests.reference_files import bbox_intersects, regions
+from tests.support.reference_files import bbox_intersects, regions
 
 
 def test_levels_and_counts(client) -> None:

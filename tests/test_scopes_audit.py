@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from tests.conftest import if_match
+from tests.support.records import if_match
 
 NANCHANG_COUNTY = {"region_adcode": "360121", "location": {"type": "Point", "coordinates": [115.93, 28.52]}}
 ZHANGGONG = {"region_adcode": "360702", "location": {"type": "Point", "coordinates": [114.93, 25.83]}}

@@ -1,7 +1,6 @@
 """Vector tiles decoded with an independent decoder (mapbox-vector-tile), checked against the database."""
 
 import json
-import math
 from collections import Counter
 
 import jsonschema
@@ -10,7 +9,9 @@ import pytest
 import shapely
 from sqlalchemy import text
 
-from tests.conftest import if_match, public_layers
+from tests.support.apps import public_layers
+from tests.support.records import if_match
+from tests.support.tiles import carriers, tile_box, tile_of
 
 LAYERS = public_layers()  # what the anonymous callers of these tests see
 
@@ -36,31 +37,6 @@ TILEJSON_3 = {
         "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+"},
     },
 }
-VISIBLE_CARRIERS = ("SELECT c.id, ST_AsBinary(c.geom), ST_AsBinary(c.location) FROM carriers c "
-                    "JOIN parks p ON p.id = c.park_id WHERE c.published AND p.published AND {kind}")
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-
-
-def tile_box(z: int, x: int, y: int) -> shapely.Geometry:
-    """The tile's bounds in lon/lat, from the Web Mercator tiling scheme (not from PostGIS)."""
-    n = 2**z
-
-    def lat(row: int) -> float:
-        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
-
-    return shapely.box(x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y))
-
-
-def carriers(db, kind_sql: str) -> tuple[list[int], list[shapely.Geometry], list[shapely.Geometry]]:
-    rows = db.execute(text(VISIBLE_CARRIERS.format(kind=kind_sql))).all()
-    return ([r[0] for r in rows], list(shapely.from_wkb([bytes(r[1]) for r in rows])),
-            list(shapely.from_wkb([bytes(r[2]) for r in rows])))
-
-
 def decode(client, url: str, **kw) -> dict:
     r = client.get(url, **kw)
     assert r.status_code == 200, r.text

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from app.core.errors import install_error_handlers
 from app.web.basemaps import WebSettings, web_config
 from app.web.static import install_frontend
-from tests.conftest import if_match
+from tests.support.records import if_match
 
 
 def ids(items: list[dict[str, Any]]) -> list[int]:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 
 from app.carriers.models import Carrier
 from app.parks.models import Park
-from tests.conftest import if_match
+from tests.support.records import if_match
 
 XIAOLAN = [115.93, 28.52]  # inside 南昌县 (360121)
 PARK = {

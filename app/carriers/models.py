@@ -122,7 +122,7 @@ class Carrier(ProvenanceColumns, Base):
 
 class CarrierFeature(Base):
     """A carrier's public GeoJSON Feature (CRS84) as text, so a page of 1,000 plots is joined
-    text instead of 1,000 features built anew. Written only by app/ogc/precomputed.py, in the
+    text instead of 1,000 features built anew. Written only by app/carriers/features.py, in the
     transaction that writes the carrier or its park; gone with its carrier."""
 
     __tablename__ = "carrier_features"

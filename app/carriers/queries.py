@@ -15,7 +15,7 @@ from app.regions.queries import within_region
 
 # Not narrowed per caller like other related names: a carrier is visible only with its park
 # (`visible` below), so whoever reads a carrier may read its park's name. The stored
-# Features of the OGC pages (app/ogc/precomputed.py) rely on this too.
+# Features of the OGC pages (app/carriers/features.py) rely on this too.
 _park_name = select(Park.name).where(Park.id == Carrier.park_id).scalar_subquery()
 
 

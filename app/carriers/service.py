@@ -7,12 +7,12 @@ from geoalchemy2.shape import from_shape
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.carriers.features import refresh_carrier_features
 from app.carriers.models import HA_M2, RANGES, Carrier
 from app.carriers.schemas import CarrierIn
-from app.core.settings import settings
 from app.core.crud import assign
 from app.core.errors import InvalidInput
-from app.ogc.precomputed import refresh_carrier_features
+from app.core.settings import settings
 from app.parks.models import Park
 
 _SCALARS = ("kind", "name", "park_id", "status", "land_use", "lease_term_years", "readiness", "price_wan_per_mu",

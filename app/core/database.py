@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import Engine, MetaData, create_engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -16,6 +16,8 @@ from app.core.settings import DatabaseSettings, settings
 
 # A database that does not answer is unavailable (503) after this long, not a hung request.
 CONNECT_TIMEOUT_SECONDS = 5
+# In a request session's `info`: its app's data versions, which a commit re-reads (core/versions.py).
+VERSIONS_KEY = "investmap_data_versions"
 # The embedded cluster's superuser, whose password app/cli/cluster.py generates at initdb.
 SUPERUSER = "postgres"
 
@@ -105,9 +107,9 @@ def commit(session: Session) -> None:
         raise commit_conflict(exc) from exc
 
 
-def get_session() -> Iterator[Session]:
+def get_session(request: Request) -> Iterator[Session]:
     """The request's session: it commits once the endpoint has returned, and rolls back if anything failed."""
-    with _session_factory(get_engine())() as session:
+    with _session_factory(get_engine())(info={VERSIONS_KEY: request.app.state.versions}) as session:
         session.begin()
         yield session
         commit(session)

@@ -97,6 +97,20 @@ class OutputSpec:
         return replace(self, fields=view(self.fields),
                        feature_fields=None if self.feature_fields is None else view(self.feature_fields))
 
+    def properties(self) -> dict[str, ColumnElement[Any]]:
+        """The GeoJSON properties flattened for GIS clients (OGC pages, vector tiles, stored
+        Features), which type scalar columns, not nested objects: a published bound
+        {"min", "max"} becomes two properties `<name>_min`, `<name>_max`."""
+        flat: dict[str, ColumnElement[Any]] = {}
+        for name, expr in (self.feature_fields or self.fields).items():
+            if name == "id":
+                continue
+            if isinstance(expr, Mapping):
+                flat.update({f"{name}_{part}": sub for part, sub in expr.items()})
+            else:
+                flat[name] = expr
+        return flat
+
     def feature(self) -> ColumnElement[Any]:
         props = {k: v for k, v in (self.feature_fields or self.fields).items() if k != "id"}
         return func.json_build_object(

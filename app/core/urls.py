@@ -18,8 +18,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @lru_cache
-def allowed_hosts() -> frozenset[str]:
-    return frozenset(h.strip().lower() for h in settings().server.allowed_hosts.split(",") if h.strip())
+def _host_names(allowed: str) -> frozenset[str]:
+    return frozenset(h.strip().lower() for h in allowed.split(",") if h.strip())
 
 
 def _authority(scheme: str, host: str, port: int | None) -> str:
@@ -36,14 +36,15 @@ def _name(authority: str) -> str:
 
 def base_url(request: Request) -> str:
     """scheme://host[:port][/prefix] at which clients reach this service, without a trailing slash."""
-    configured = request.app.state.public_url
+    server_settings = settings().server
+    configured = server_settings.public_url
     if configured:
         return str(configured).rstrip("/")
     scheme = request.url.scheme
     host = request.headers.get("host", "").lower()
     server = request.scope.get("server")
     own = _authority(scheme, server[0], server[1]) if server else None
-    if host and (host == own or _name(host) in allowed_hosts()):
+    if host and (host == own or _name(host) in _host_names(server_settings.allowed_hosts)):
         return f"{scheme}://{host}"
     return f"{scheme}://{own}" if own else ""  # no socket address known: links relative to this host
 

@@ -10,22 +10,24 @@ page is checked without a query. When the listener is not connected (at start, w
 restarts), every lookup reads the versions instead: slower, never stale, and a 503 while the
 database is away. The listener reconnects by itself every second.
 
-A write through this process's own sessions does not wait for its notification: any session
-that flushed changes or ran an INSERT/UPDATE/DELETE re-reads the versions right after it commits,
-which happens before its response is sent (core/database.py), so the very next request to the
-same worker already sees the new version. The services need no hook of their own.
+The app's lifespan starts its `DataVersions` and stops it at shutdown (app.state.versions).
+A write through the app's own request sessions does not wait for its notification: such a
+session (core/database.py names its app's versions in `session.info`) that flushed changes or
+ran an INSERT/UPDATE/DELETE re-reads the versions right after it commits, which happens before
+its response is sent, so the very next request to the same worker already sees the new version.
+The services need no hook of their own.
 """
 
 import logging
 import threading
-import time
 from collections.abc import Iterable
 
 import psycopg
+from fastapi import Request
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.core.database import CONNECT_TIMEOUT_SECONDS, get_engine
+from app.core.database import CONNECT_TIMEOUT_SECONDS, VERSIONS_KEY
 
 CHANNEL = "investmap_data_version"
 _WRITTEN = "investmap_data_written"
@@ -34,17 +36,26 @@ log = logging.getLogger(__name__)
 
 
 class DataVersions:
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
         self._versions: dict[str, int] = {}
         self._live = False  # True while the listener is connected and has read the versions
         self._stale = False  # True when a re-read after this process's own commit failed
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         self._listener: threading.Thread | None = None
-        self._engine: Engine | None = None
+
+    def start(self) -> None:
+        self._listener = threading.Thread(target=self._listen, name="data-versions", daemon=True)
+        self._listener.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._listener is not None:
+            self._listener.join(timeout=2 * _RETRY_SECONDS + CONNECT_TIMEOUT_SECONDS)
 
     def version(self, tables: Iterable[str]) -> int:
         """The version of data drawn from `tables`: the sum of theirs."""
-        self._start()
         if not self._live or self._stale:
             self.refresh()
         with self._lock:
@@ -52,7 +63,7 @@ class DataVersions:
 
     def refresh(self) -> None:
         try:
-            with self._engine_now().connect() as conn:
+            with self._engine.connect() as conn:
                 rows = conn.execute(text("SELECT table_name, version FROM data_versions")).all()
         except Exception:
             self._stale = True
@@ -64,25 +75,11 @@ class DataVersions:
                 self._versions[name] = max(int(version), self._versions.get(name, 0))
             self._stale = False
 
-    def _engine_now(self) -> Engine:
-        # Resolved on first use, not at import: tests and the CLI set DATABASE_URL late.
-        if self._engine is None:
-            self._engine = get_engine()
-        return self._engine
-
-    def _start(self) -> None:
-        if self._listener is not None:
-            return
-        with self._lock:
-            if self._listener is None:
-                self._listener = threading.Thread(target=self._listen, name="data-versions", daemon=True)
-                self._listener.start()
-
     def _listen(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 # The engine's URL: for the embedded cluster it names the kept port, right after a restart too.
-                url = self._engine_now().url.set(drivername="postgresql").render_as_string(hide_password=False)
+                url = self._engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
                 # Keepalives: a connection cut without a word is noticed in seconds, not hours.
                 with psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS, keepalives=1,
                                      keepalives_idle=5, keepalives_interval=2, keepalives_count=3) as conn:
@@ -91,16 +88,21 @@ class DataVersions:
                     self.refresh()
                     self._live = True
                     log.info("data version listener connected")
-                    for _ in conn.notifies():
-                        self.refresh()
+                    while not self._stopping.is_set():
+                        # A timeout, so that a stop is noticed within a second; a notification at once.
+                        for _ in conn.notifies(timeout=_RETRY_SECONDS, stop_after=1):
+                            self.refresh()
             except Exception:  # noqa: BLE001 - any failure: fall back to reading, then reconnect
                 if self._live:
                     log.warning("data version listener lost its connection; reconnecting", exc_info=True)
             self._live = False
-            time.sleep(_RETRY_SECONDS)
+            self._stopping.wait(_RETRY_SECONDS)
 
 
-VERSIONS = DataVersions()
+def data_versions(request: Request) -> DataVersions:
+    """The data versions of the app serving `request` (started in its lifespan)."""
+    versions: DataVersions = request.app.state.versions
+    return versions
 
 
 @event.listens_for(Session, "after_flush")
@@ -117,8 +119,9 @@ def _executed(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if session.info.pop(_WRITTEN, False):
+    versions: DataVersions | None = session.info.get(VERSIONS_KEY)
+    if session.info.pop(_WRITTEN, False) and versions is not None:
         try:
-            VERSIONS.refresh()
+            versions.refresh()
         except Exception:  # noqa: BLE001 - the write is stored: answer it; the next lookup re-reads (stale)
             log.warning("could not re-read the data versions after a commit", exc_info=True)

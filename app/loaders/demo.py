@@ -21,10 +21,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
+from app.carriers.features import refresh_carrier_features
 from app.carriers.models import MU_M2, Carrier
 from app.core.database import get_engine, relax_for_bulk_load
 from app.loaders.models import LoadRun
-from app.ogc.precomputed import refresh_carrier_features
 from app.parks.models import Park
 from app.regions.models import Region
 

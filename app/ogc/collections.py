@@ -1,17 +1,13 @@
 """Landing page, conformance and collection metadata: small documents described by pydantic."""
 
-from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
 
-from app.core.auth import Principal
-from app.core.database import get_engine
 from app.core.listing import GEOJSON
-from app.core.versions import VERSIONS
+from app.layers import extent as layers
+from app.layers.catalogue import Layer
 from app.ogc.crs import CRS84, SUPPORTED
-from app.ogc.layers import Layer
 
 JSON = "application/json"
 SCHEMA_JSON = "application/schema+json"
@@ -79,30 +75,13 @@ def dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(by_alias=True, exclude_none=True)
 
 
-@lru_cache(maxsize=128)
-def _extent(layer: Layer, version: int, user: Principal) -> Extent:
-    """Bounding box and as_of range of what `user` sees; recomputed only when the data changes."""
-    as_of = layer.output.fields["as_of"]
-    rows = layer.rows(user).with_only_columns(
-        func.ST_Extent(layer.geometry).label("e"), func.min(as_of).label("lo"), func.max(as_of).label("hi")
-    ).subquery()
-    with get_engine().connect() as conn:
-        row = conn.execute(select(func.ST_XMin(rows.c.e), func.ST_YMin(rows.c.e), func.ST_XMax(rows.c.e),
-                                  func.ST_YMax(rows.c.e), rows.c.lo, rows.c.hi)).one()
-    spatial = SpatialExtent(bbox=[list(row[:4])]) if row[0] is not None else None
-    temporal = TemporalExtent(interval=[[d.isoformat() if d else None for d in row[4:]]])
-    return Extent(spatial=spatial, temporal=temporal)
-
-
-def extent(layer: Layer, user: Principal) -> Extent:
-    return _extent(layer, VERSIONS.version(layer.tables), user)
-
-
-def collection(layer: Layer, user: Principal, base: str) -> Collection:
+def collection(layer: Layer, seen: layers.Extent, base: str) -> Collection:
+    """The metadata of `layer`, with the extent of what the caller sees of it."""
     here = f"{base}/ogc/collections/{layer.id}"
     return Collection(
         id=layer.id, title=layer.title, description=layer.description,
-        extent=extent(layer, user),
+        extent=Extent(spatial=SpatialExtent(bbox=[list(seen.bbox)]) if seen.bbox is not None else None,
+                      temporal=TemporalExtent(interval=[list(seen.interval)])),
         links=[
             Link(href=here, rel="self", type=JSON, title="this collection / 本图层"),
             Link(href=f"{here}/items", rel="items", type=GEOJSON, title="features / 要素"),

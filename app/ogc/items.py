@@ -10,53 +10,42 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from geoalchemy2 import Geometry
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
-from sqlalchemy import (JSON, ColumnElement, Date, Float, Integer, Select, Subquery, Table, Text, bindparam, case, cast,
-                        false, func, literal, literal_column, select, type_coerce)
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Float,
+    Integer,
+    Select,
+    Table,
+    Text,
+    bindparam,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.core.auth import Principal
+from app.core.geojson import FEATURE, KEY, RN, feature, feature_rows
 from app.core.listing import EMPTY_JSON_ARRAY, GEOJSON, bbox_filter, json_object
+from app.layers.caching import Audience
+from app.layers.catalogue import Layer
 from app.ogc.crs import DEFAULT, OutputCrs
-from app.ogc.layers import Layer
 from app.ogc.params import ItemsParams
 
 
-# Column names of the feature rows that are not properties (no property starts with "__").
-KEY, GEOMETRY, RN, FEATURE = "__key", "__geometry", "__rn", "__feature"
-
-
-def feature_rows(layer: Layer, user: Principal, stmt: Select[Any], crs: OutputCrs) -> Select[Any]:
-    """One row per feature: key, geometry as GeoJSON text, then each property `user` may see."""
-    # type_coerce: GeoAlchemy2's ST_AsGeoJSON turns a bare scalar subquery (a cluster's union of
-    # cities) into its whole-row "feature" form; typed as a geometry it stays a geometry.
-    # Options 0: no "crs" member in the geometry (PostGIS adds one for non-4326 SRIDs by default).
-    drawn = type_coerce(crs.geometry(layer.geometry), Geometry)
-    return stmt.with_only_columns(layer.key.label(KEY), func.ST_AsGeoJSON(drawn, crs.decimals, 0).label(GEOMETRY),
-                                  *[expr.label(name) for name, expr in layer.properties(user).items()])
-
-
-def feature(rows: Subquery, links: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
-    """A GeoJSON Feature from a row of `feature_rows`.
-
-    The properties are `to_json` of a row of just the property columns, not a json_build_object
-    of name/value pairs: PostgreSQL converts a row with one cached plan per column type, while
-    json_build_object looks the type of every argument up again on every call, which made a
-    page of 1,000 plots three times slower to build.
-    """
-    props = select(*[c for c in rows.c if c.name not in (KEY, GEOMETRY, RN)]).correlate_except(None).subquery("p")
-    body: dict[str, Any] = {
-        "type": literal("Feature"), "id": rows.c[KEY], "geometry": cast(rows.c[GEOMETRY], JSON),
-        "properties": select(func.to_json(props.table_valued())).scalar_subquery(),
-    }
-    if links is not None:
-        body["links"] = links
-    return json_object(body)
+def _rows(layer: Layer, user: Principal, stmt: Select[Any], crs: OutputCrs) -> Select[Any]:
+    """One row per feature: key, geometry as GeoJSON text in `crs`, then each property `user` may see."""
+    return feature_rows(stmt, layer.key, crs.geometry(layer.geometry), layer.properties(user), crs.decimals)
 
 
 def link(rel: str, href: ColumnElement[Any] | str, media: str = GEOJSON, title: str | None = None) -> ColumnElement[Any]:
@@ -71,10 +60,11 @@ def link(rel: str, href: ColumnElement[Any] | str, media: str = GEOJSON, title: 
 class Shape:
     """What decides the SQL text of a page; every value (bbox, cursor, limit, URLs) is a parameter,
     so each shape is built once, SQLAlchemy compiles it once, and psycopg prepares it on each
-    connection after a few uses (building the statement anew cost ~4 ms of Python a request)."""
+    connection after a few uses (building the statement anew cost ~4 ms of Python a request).
+    The caller counts by audience only: every staff sign-in shares the staff's statements."""
 
     layer: Layer
-    user: Principal
+    audience: Audience
     crs: OutputCrs
     bbox: bool = False
     since: bool = False
@@ -88,7 +78,7 @@ class Shape:
     @classmethod
     def of(cls, layer: Layer, user: Principal, p: ItemsParams) -> "Shape":
         since, until = p.dates or (None, None)
-        return cls(layer, user, p.crs, bbox=p.bbox is not None, since=since is not None, until=until is not None,
+        return cls(layer, Audience.of(user), p.crs, bbox=p.bbox is not None, since=since is not None, until=until is not None,
                    dated=p.dates is not None, after=p.after is not None, before=p.before is not None,
                    count=p.count or layer.cheap_count, filters=tuple(sorted(p.filters)))
 
@@ -98,7 +88,7 @@ def stored_features(shape: Shape) -> Table | None:
     the default CRS and the public property set (staff may see more; visibility and every
     filter are still applied to the rows, so write keys and filtered pages are served too)."""
     layer = shape.layer
-    return layer.stored if shape.crs == DEFAULT and not shape.user.is_staff else None
+    return layer.stored if shape.crs == DEFAULT and not shape.audience.reader.is_staff else None
 
 
 def parameters(p: ItemsParams, self_url: str, page_url: tuple[str, str, str, str]) -> dict[str, Any]:
@@ -117,7 +107,8 @@ _URL_PARTS = ("after_prefix", "after_suffix", "before_prefix", "before_suffix")
 def filtered(shape: Shape) -> Select[Any]:
     """The layer's visible rows narrowed by bbox, datetime and property filters (no paging)."""
     layer = shape.layer
-    stmt = layer.rows(shape.user)
+    user = shape.audience.reader
+    stmt = layer.rows(user)
     if shape.bbox:
         stmt = stmt.where(bbox_filter(layer.geometry, tuple(bindparam(n, type_=Float) for n in _BBOX)))  # type: ignore[arg-type]
     if shape.dated:
@@ -128,7 +119,7 @@ def filtered(shape: Shape) -> Select[Any]:
         if shape.until:
             stmt = stmt.where(as_of <= bindparam("until", type_=Date))
     for name in shape.filters:
-        stmt = stmt.where(layer.properties(shape.user)[name] == bindparam(f"filter_{name}"))
+        stmt = stmt.where(layer.properties(user)[name] == bindparam(f"filter_{name}"))
     return stmt
 
 
@@ -144,7 +135,7 @@ def page_select(shape: Shape) -> Select[Any]:
         stmt = stmt.where(key < bindparam("before"))
     backwards = shape.before
     stored = stored_features(shape)
-    rows = (feature_rows(layer, shape.user, stmt, shape.crs) if stored is None else
+    rows = (_rows(layer, shape.audience.reader, stmt, shape.crs) if stored is None else
             stmt.join(stored, stored.c.id == key).with_only_columns(key.label(KEY), stored.c.feature.label(FEATURE)))
     page = (
         rows
@@ -238,5 +229,5 @@ def collection_bytes(session: Session, layer: Layer, user: Principal, p: ItemsPa
 def feature_text(session: Session, layer: Layer, user: Principal, feature_id: Any, crs: OutputCrs,
                  self_url: str, collection_url: str) -> str | None:
     links = func.jsonb_build_array(link("self", self_url), link("collection", collection_url, "application/json"))
-    rows = feature_rows(layer, user, layer.rows(user).where(layer.key == feature_id), crs).subquery("one")
+    rows = _rows(layer, user, layer.rows(user).where(layer.key == feature_id), crs).subquery("one")
     return session.execute(select(cast(feature(rows, links), Text))).scalar_one_or_none()

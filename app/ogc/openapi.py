@@ -8,8 +8,8 @@ limits from it (GDAL, QGIS), so this document is written from the layer registry
 from typing import Any
 
 from app.core.auth import ANONYMOUS
+from app.layers.catalogue import Layer
 from app.ogc.crs import CRS84, SUPPORTED
-from app.ogc.layers import Layer
 from app.ogc.params import DEFAULT_LIMIT, max_limit
 from app.ogc.schema import queryables
 

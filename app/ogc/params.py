@@ -16,8 +16,8 @@ from app.core.errors import BadRequest, FieldProblem, Problem
 from app.core.keyset import as_key
 from app.core.listing import parse_bbox
 from app.core.settings import settings
+from app.layers.catalogue import Layer
 from app.ogc.crs import OutputCrs, parse_crs
-from app.ogc.layers import Layer
 from app.ogc.schema import parse_value, queryables
 
 DEFAULT_LIMIT = 10  # the OGC API default page size

@@ -1,4 +1,8 @@
-"""OGC API - Features (Part 1 Core, GeoJSON, OpenAPI 3.0; Part 2 CRS; Part 3 queryables) under /ogc."""
+"""OGC API - Features (Part 1 Core, GeoJSON, OpenAPI 3.0; Part 2 CRS; Part 3 queryables) under /ogc.
+
+A front door over the layer catalogue (app/layers): the layers, the data versions and the page
+cache are the running app's (`app.state`, built in its lifespan, app/main.py).
+"""
 
 import json
 from typing import Any
@@ -8,44 +12,34 @@ from fastapi.responses import JSONResponse
 
 from app.core.auth import CurrentUser, Principal
 from app.core.database import SessionDep
-from app.core.errors import Forbidden, NotFound
+from app.core.errors import NotFound
 from app.core.listing import GEOJSON
 from app.core.lru import ByteLRU
-from app.core.settings import settings
 from app.core.urls import absolute, base_url
-from app.core.versions import VERSIONS
+from app.core.versions import data_versions
+from app.layers.caching import Audience, audience, cache_headers, etag, not_modified
+from app.layers.catalogue import Layer, catalogue
+from app.layers.extent import extent
 from app.ogc import items as features
-from app.ogc.caching import audience, cache_headers, etag, not_modified
-from app.ogc.collections import (CONFORMANCE, JSON, OPENAPI_JSON, SCHEMA_JSON, Collections, Link, collection, dump,
-                                 landing)
+from app.ogc.collections import CONFORMANCE, JSON, OPENAPI_JSON, SCHEMA_JSON, Collections, Link, collection, dump, landing
 from app.ogc.crs import parse_crs
 from app.ogc.gcj02 import shift_to_gcj02
-from app.ogc.layers import LAYERS, Layer
 from app.ogc.openapi import openapi_document
 from app.ogc.params import feature_key, parse_items
 from app.ogc.schema import feature_schema, queryables, schema_document
 
-
-# Pages keyed by their ETag, which hashes the data version, the URL and the audience.
-PAGES = ByteLRU(settings().caches.ogc_cache_mb)
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features 标准图层服务"])
 _MARK = "__KEY__"
 
 
-def readable(user: Principal) -> list[Layer]:
-    """The layers an API key was given (the public ones for everyone else, and officers' layers for staff)."""
-    return [layer for layer in LAYERS.values() if layer.readable_by(user)]
+def _pages(request: Request) -> ByteLRU:
+    """Pages keyed by their ETag, which hashes the data version, the URL and the audience."""
+    pages: ByteLRU = request.app.state.ogc_pages
+    return pages
 
 
-def layer_of(collection_id: str, user: Principal) -> Layer:
-    layer = LAYERS.get(collection_id)
-    if layer is None or layer.hidden_from(user):
-        # An officers' layer is refused word for word like an unknown id: its name is not given away.
-        known = ", ".join(la.id for la in LAYERS.values() if not la.hidden_from(user))
-        raise NotFound(f"collection (one of {known})", f"图层（可选：{known}）", collection_id)
-    if not layer.readable_by(user):
-        raise Forbidden(f"this API key has no access to {layer.scope}", f"该 API 密钥无权访问 {layer.scope}")
-    return layer
+def _layer_of(request: Request, collection_id: str, user: Principal) -> Layer:
+    return catalogue(request).layer_of(collection_id, user)
 
 
 def _url(request: Request, **replace: str) -> str:
@@ -60,7 +54,7 @@ def _page_urls(request: Request) -> tuple[str, str, str, str]:
 
 
 def _versioned(request: Request, layer: Layer, user: Principal) -> tuple[str, Response | None]:
-    tag = etag(VERSIONS.version(layer.tables), _url(request), audience(user))
+    tag = etag(data_versions(request).version(layer.tables), _url(request), audience(user))
     return tag, not_modified(request, tag, user)
 
 
@@ -76,55 +70,58 @@ def conformance() -> dict[str, list[str]]:
 
 @router.get("/api", summary="OpenAPI 3.0 definition of /ogc")
 def api(request: Request, user: CurrentUser) -> Response:
-    layers = [layer for layer in LAYERS.values() if not layer.hidden_from(user)]
+    layers = catalogue(request).listed(user)
     return Response(json.dumps(openapi_document(base_url(request), layers), ensure_ascii=False), media_type=OPENAPI_JSON)
 
 
 @router.get("/collections", summary="Collections / 图层列表")
 def collections(request: Request, user: CurrentUser) -> dict[str, Any]:
-    base = base_url(request)
+    base, seen = base_url(request), Audience.of(user)
     return dump(Collections(
-        collections=[collection(layer, user, base) for layer in readable(user)],
+        collections=[collection(layer, extent(layer, seen, data_versions(request)), base)
+                     for layer in catalogue(request).readable(user)],
         links=[Link(href=f"{base}/ogc/collections", rel="self", type=JSON)],
     ))
 
 
 @router.get("/collections/{collection_id}", summary="One collection / 图层说明")
 def describe(collection_id: str, request: Request, user: CurrentUser) -> dict[str, Any]:
-    return dump(collection(layer_of(collection_id, user), user, base_url(request)))
+    layer = _layer_of(request, collection_id, user)
+    return dump(collection(layer, extent(layer, Audience.of(user), data_versions(request)), base_url(request)))
 
 
 @router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema) / 可查询属性")
 def get_queryables(collection_id: str, request: Request, user: CurrentUser) -> Response:
-    layer = layer_of(collection_id, user)
+    layer = _layer_of(request, collection_id, user)
     doc = schema_document(layer, _url(request), queryables(layer, user))
     return JSONResponse(doc, media_type=SCHEMA_JSON)
 
 
 @router.get("/collections/{collection_id}/schema", summary="Feature schema (JSON Schema) / 要素结构")
 def get_schema(collection_id: str, request: Request, user: CurrentUser) -> Response:
-    return JSONResponse(feature_schema(layer_of(collection_id, user), user, _url(request)), media_type=SCHEMA_JSON)
+    return JSONResponse(feature_schema(_layer_of(request, collection_id, user), user, _url(request)), media_type=SCHEMA_JSON)
 
 
 @router.get("/collections/{collection_id}/items", summary="Features / 要素")
 def get_items(collection_id: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    layer = layer_of(collection_id, user)
+    layer = _layer_of(request, collection_id, user)
     p = parse_items(layer, user, request.query_params)
     tag, unchanged = _versioned(request, layer, user)
     if unchanged is not None:
         return unchanged
-    body = PAGES.get(tag)
+    pages = _pages(request)
+    body = pages.get(tag)
     if body is None:
         page = features.collection_bytes(session, layer, user, p, _url(request), _page_urls(request))
         body = shift_to_gcj02(page.decode()).encode() if p.crs.gcj02 else page
-        PAGES.put(tag, body)
+        pages.put(tag, body)
     return Response(body, media_type=GEOJSON, headers={**cache_headers(tag, user), "Content-Crs": f"<{p.crs.uri}>"})
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}", summary="One feature / 单个要素")
 def get_item(collection_id: str, feature_id: str, request: Request, session: SessionDep, user: CurrentUser,
              crs: str | None = None) -> Response:
-    layer = layer_of(collection_id, user)
+    layer = _layer_of(request, collection_id, user)
     out = parse_crs(crs)
     missing = NotFound(f"feature of {layer.id}", f"{layer.id} 中的要素", feature_id)
     if layer.key_type is int and not (feature_id.isascii() and feature_id.isdigit()):

@@ -7,6 +7,7 @@ from geoalchemy2.shape import from_shape
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from app.carriers.features import refresh_carrier_features
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark
 from app.clusters.queries import linked_clusters
@@ -14,7 +15,6 @@ from app.core.crud import assign
 from app.core.errors import Conflict, InvalidInput
 from app.core.links import Linked, Stored, changed
 from app.geo.validate import sql_geometry
-from app.ogc.precomputed import refresh_carrier_features
 from app.parks.models import CooperationPark, Park
 from app.parks.schemas import ParkIn
 from app.regions.models import Region

@@ -4,6 +4,9 @@ them (`all`), with TileJSON 3.0 descriptions.
 Tiles of the carrier layers take the map page's filters as query parameters (the names of
 /api/v1/map/carriers: status, kind, min_area, area_unit, level, region …), so that the page's
 map draws the very set its list shows; `clip=false` asks for whole features (see sql.py).
+
+A front door over the layer catalogue (app/layers), beside /ogc and importing nothing of it; the
+layers, the data versions and the tile cache are the running app's (`app.state`, app/main.py).
 """
 
 from typing import Annotated, Any
@@ -15,17 +18,15 @@ from app.core.auth import ANONYMOUS, CurrentUser, Principal
 from app.core.database import get_engine
 from app.core.errors import BadRequest, Forbidden, NotFound, Problem
 from app.core.lru import ByteLRU
-from app.core.settings import settings
 from app.core.urls import base_url
-from app.core.versions import VERSIONS
-from app.ogc.caching import audience, cache_headers, etag, not_modified
-from app.ogc.collections import extent
-from app.ogc.layers import LAYERS, Layer
-from app.ogc.router import layer_of, readable
-from app.ogc.schema import property_schemas
-from app.tiles.rules import Overview
+from app.core.versions import data_versions
+from app.layers.caching import Audience, audience, cache_headers, etag, not_modified
+from app.layers.catalogue import Catalogue, Layer, catalogue
+from app.layers.criteria import MapCriteria
+from app.layers.extent import extent
+from app.layers.properties import property_schemas
+from app.layers.tiling import Overview
 from app.tiles.sql import statement
-from app.web.criteria import MapCriteria
 
 MVT = "application/vnd.mapbox-vector-tile"
 ALL = "all"
@@ -33,7 +34,6 @@ MAX_ZOOM = 22
 JIANGXI_CENTER = [115.9, 27.6, 7]  # a sensible first view when a layer is still empty
 
 
-CACHE = ByteLRU(settings().caches.tile_cache_mb)
 router = APIRouter(prefix="/tiles", tags=["vector tiles 矢量切片"])
 
 TileQuery = create_model(  # type: ignore[call-overload]
@@ -44,38 +44,45 @@ TileQuery = create_model(  # type: ignore[call-overload]
 )
 
 
-def _layers(layer_id: str, user: Principal) -> list[Layer]:
+def _layers(layers: Catalogue, layer_id: str, user: Principal) -> list[Layer]:
     """`all`, one layer, or several separated by commas (`land,factories`), in the order named."""
     if layer_id == ALL:
-        return readable(user)
-    return [layer_of(one, user) for one in dict.fromkeys(layer_id.split(","))]
+        return layers.readable(user)
+    return [layers.layer_of(one, user) for one in dict.fromkeys(layer_id.split(","))]
 
 
-def _criteria(q: BaseModel, layers: list[Layer]) -> BaseModel | None:
+def _tiles(request: Request) -> ByteLRU:
+    """Tiles by layer, z/x/y, data version, audience, criteria and clipping."""
+    tiles: ByteLRU = request.app.state.tile_cache
+    return tiles
+
+
+def _criteria(q: BaseModel, layers: list[Layer], catalogued: Catalogue) -> BaseModel | None:
     """The map's filters given in `q`, None when there are none; refused for a layer that has none."""
     given = q.model_dump(exclude_unset=True, exclude={"clip"})
     if not given:
         return None
     if (other := next((la for la in layers if la.matching is None), None)) is not None:
         name = next(iter(given))
-        filtered = ", ".join(la.id for la in LAYERS.values() if la.matching is not None)
+        filtered = ", ".join(la.id for la in catalogued.values() if la.matching is not None)
         raise BadRequest(f"{name}: layer {other.id} takes no filters (only {filtered} do)",
                          f"{name}：图层 {other.id} 不支持筛选（仅 {filtered} 支持）",
                          [Problem(name, f"no filters on {other.id}", f"{other.id} 不支持筛选", given[name])])
     return MapCriteria.model_validate(given)
 
 
-def _layer_tile(layer: Layer, z: int, x: int, y: int, user: Principal, criteria: BaseModel | None,
+def _layer_tile(request: Request, layer: Layer, z: int, x: int, y: int, seen: Audience, criteria: BaseModel | None,
                 clip: bool) -> bytes:
     # The version is read before the query: a write landing in between is cached under the
     # older key, which the next request no longer asks for.
-    key = (layer.id, z, x, y, VERSIONS.version(layer.tables), audience(user), criteria, clip)
-    tile = CACHE.get(key)
+    key = (layer.id, z, x, y, data_versions(request).version(layer.tables), seen.key, criteria, clip)
+    cache = _tiles(request)
+    tile = cache.get(key)
     if tile is None:
         with get_engine().connect() as conn:
-            tile = bytes(conn.execute(statement(layer, user, criteria), {"z": z, "x": x, "y": y, "clip": clip})
+            tile = bytes(conn.execute(statement(layer, seen, criteria), {"z": z, "x": x, "y": y, "clip": clip})
                          .scalar_one() or b"")
-        CACHE.put(key, tile)
+        cache.put(key, tile)
     return tile
 
 
@@ -83,23 +90,25 @@ def _layer_tile(layer: Layer, z: int, x: int, y: int, user: Principal, criteria:
             response_class=Response, responses={200: {"content": {MVT: {}}}})
 def tile(layer_id: str, z: int, x: int, y: int, request: Request, user: CurrentUser,
          q: Annotated[TileQuery, Query()]) -> Response:  # type: ignore[valid-type]
-    layers = _layers(layer_id, user)
+    catalogued = catalogue(request)
+    layers = _layers(catalogued, layer_id, user)
     if not layers:
         raise Forbidden("this API key has no access to any layer", "该 API 密钥无权访问任何图层")
-    criteria = _criteria(q, layers)
+    criteria = _criteria(q, layers, catalogued)
+    seen = Audience.of(user)
     lo, hi = min(la.tile.minzoom for la in layers), max(la.tile.maxzoom for la in layers)
     if not lo <= z <= hi or not (0 <= x < 1 << z and 0 <= y < 1 << z):
         raise NotFound(f"tile (zoom {lo}-{hi}, x and y from 0 to 2^z-1) of {layer_id}",
                        f"{layer_id} 的切片（级别 {lo}-{hi}，x、y 取 0 到 2^z-1）", f"{z}/{x}/{y}")
     drawn = [la for la in layers if la.tile.minzoom <= z <= la.tile.maxzoom]
     for la in drawn:
-        statement(la, user, criteria)  # checks the criteria (min ≤ max area) before any 304
-    tag = etag(request.url.path, VERSIONS.version({t for la in drawn for t in la.tables}), audience(user),
+        statement(la, seen, criteria)  # checks the criteria (min ≤ max area) before any 304
+    tag = etag(request.url.path, data_versions(request).version({t for la in drawn for t in la.tables}), audience(user),
                criteria, q.clip)
     if (unchanged := not_modified(request, tag, user)) is not None:
         return unchanged
     # Concatenated tiles are one tile: an MVT is a protobuf whose layers are a repeated field.
-    body = b"".join(_layer_tile(la, z, x, y, user, criteria, q.clip) for la in drawn)
+    body = b"".join(_layer_tile(request, la, z, x, y, seen, criteria, q.clip) for la in drawn)
     return Response(body, media_type=MVT, headers=cache_headers(tag, user))
 
 
@@ -115,15 +124,17 @@ def _fields(layer: Layer) -> dict[str, str]:
 @router.get("/{layer_id}.json", summary="TileJSON 3.0 / 切片说明")
 def tilejson(layer_id: str, request: Request, user: CurrentUser,
              q: Annotated[TileQuery, Query()]) -> dict[str, Any]:  # type: ignore[valid-type]
-    layers = _layers(layer_id, user)
+    catalogued = catalogue(request)
+    layers = _layers(catalogued, layer_id, user)
     if not layers:
         raise Forbidden("this API key has no access to any layer", "该 API 密钥无权访问任何图层")
-    _criteria(q, layers)
+    _criteria(q, layers, catalogued)
     base = base_url(request)
     query = f"?{request.url.query}" if request.url.query else ""  # the tiles keep the filters asked for
-    boxes = [b for la in layers if (b := extent(la, user).spatial) is not None]
-    bounds = ([min(b.bbox[0][0] for b in boxes), min(b.bbox[0][1] for b in boxes),
-               max(b.bbox[0][2] for b in boxes), max(b.bbox[0][3] for b in boxes)] if boxes else [-180, -85, 180, 85])
+    seen, versions = Audience.of(user), data_versions(request)
+    boxes = [b for la in layers if (b := extent(la, seen, versions).bbox) is not None]
+    bounds = ([min(b[0] for b in boxes), min(b[1] for b in boxes),
+               max(b[2] for b in boxes), max(b[3] for b in boxes)] if boxes else [-180, -85, 180, 85])
     center = [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 7] if boxes else JIANGXI_CENTER
     return {
         "tilejson": "3.0.0",

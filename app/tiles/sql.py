@@ -7,7 +7,7 @@ tile (not just its bounding box). Both drawing modes of a layer are branches of 
 gated by the zoom, so the statement text stays the same for every z/x/y: SQLAlchemy compiles it
 once and psycopg prepares it on each connection after a few uses.
 
-The map page's criteria (app/web/criteria.py) are part of the statement: one per layer, caller
+The map page's criteria (app/layers/criteria.py) are part of the statement: one per layer, audience
 and set of criteria, whose values SQLAlchemy sends as parameters, so statements of the same
 criteria names share one compiled form and one prepared statement.
 """
@@ -17,12 +17,28 @@ from typing import Any
 
 from geoalchemy2 import Geometry
 from pydantic import BaseModel
-from sqlalchemy import (Boolean, ColumnElement, Float, Integer, Numeric, Select, Text, bindparam, cast, func, null,
-                        select, true, type_coerce, union_all)
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    func,
+    null,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 
 from app.core.auth import Principal
-from app.ogc.layers import Layer
-from app.tiles.rules import Overview
+from app.layers.caching import Audience
+from app.layers.catalogue import Layer
+from app.layers.tiling import Overview
 
 EXTENT = 4096  # tile coordinate units per side (the MVT default)
 BUFFER = 64  # units drawn beyond the edge so that strokes do not stop at tile borders
@@ -102,8 +118,8 @@ def _grid(rows: Select[Any], detail_zoom: int, point: ColumnElement[Any], bounds
 
 
 @lru_cache(maxsize=512)
-def statement(layer: Layer, user: Principal, criteria: BaseModel | None = None) -> Select[Any]:
-    """Built once per layer, caller and criteria, so SQLAlchemy's compiled cache and psycopg's
-    prepared statements are reused for every tile. Invalid criteria (min above max area)
-    raise here, naming the parameter."""
-    return layer_tile(layer, user, criteria)
+def statement(layer: Layer, audience: Audience, criteria: BaseModel | None = None) -> Select[Any]:
+    """Built once per layer, audience and criteria (not per caller: every staff sign-in shares the
+    staff's), so SQLAlchemy's compiled cache and psycopg's prepared statements are reused for
+    every tile. Invalid criteria (min above max area) raise here, naming the parameter."""
+    return layer_tile(layer, audience.reader, criteria)

@@ -3,7 +3,7 @@
 The page's filters mix park criteria (level, type, industry, region) with carrier criteria
 (kind, area, price, status), and its promise is that the map and the list show the same
 set. So both questions are answered by composing the parks' and the carriers' own filter
-queries in SQL (app/web/criteria.py, which the carrier tiles use too): a park is shown when
+queries in SQL (app/layers/criteria.py, which the carrier tiles use too): a park is shown when
 it matches the park criteria and, if any carrier criterion is set, has a carrier that
 matches them; a carrier is shown when it matches the carrier criteria and belongs to a park
 that matches the park criteria.
@@ -18,15 +18,15 @@ from sqlalchemy import Select, func, text
 from app.carriers import queries as carrier_queries
 from app.carriers.models import Carrier
 from app.core.auth import CurrentUser, Principal
+from app.core.caching import cached
 from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.listing import GEOJSON, OutputSpec, render_list
+from app.core.settings import settings
+from app.layers.criteria import MapQuery, matching_carriers, split
 from app.parks import queries as park_queries
 from app.parks.models import Park
 from app.regions.models import RegionLevel
-from app.core.caching import cached
-from app.web.criteria import MapQuery, matching_carriers, split
-from app.core.settings import settings
 from app.web.basemaps import WebConfig, web_config
 
 router = APIRouter(tags=["map page 地图页面"])

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.settings import settings
+from app.core.settings import WebSettings
 from app.web.basemaps import web_config
 
 # Pages whose third-party renderer needs inline styles and blob workers (see the module docstring).
@@ -74,11 +74,9 @@ def security_headers(tile_templates: Iterable[str]) -> dict[str, dict[str, str]]
 class SecurityHeaders:
     """ASGI middleware adding the security headers to every HTTP response."""
 
-    def __init__(self, app: ASGIApp, tile_templates: Iterable[str] | None = None) -> None:
+    def __init__(self, app: ASGIApp, web: WebSettings) -> None:
         self.app = app
-        if tile_templates is None:
-            tile_templates = [url for basemap in web_config(settings().web).basemaps for url in basemap.layers]
-        self.headers = security_headers(tile_templates)
+        self.headers = security_headers(url for basemap in web_config(web).basemaps for url in basemap.layers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.browser_page import PHONE, UserPage
-from tests.conftest import create_user
+from tests.support.principals import create_user
 
 OFFICER, PASSWORD = "chains-ui-officer", "chains-ui-officer-password"
 TEST_OWNER = "浏览器测试组"

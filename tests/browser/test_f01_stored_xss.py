@@ -19,8 +19,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tests.browser.browser_page import UserPage
-from tests.chains_support import delete, enterprise_body, point_in
-from tests.conftest import create_user, if_match
+from tests.support.chains import delete, enterprise_body, point_in
+from tests.support.principals import create_user
+from tests.support.records import if_match
 
 ADMIN, ADMIN_PASSWORD = "xss_admin", "xss-admin-password-1"
 SHANGHAI = [121.47, 31.23]

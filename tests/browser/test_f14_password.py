@@ -16,7 +16,7 @@ from tests.browser.test_staff_pages import (
     submit_login,
     without,
 )
-from tests.conftest import ADMIN_PASSWORD
+from tests.support.principals import ADMIN_PASSWORD
 
 FORM = "#password-dialog [data-password-form]"
 ARGON = 30_000  # ms: a change runs Argon2 twice (the current password, the new one), slow on a loaded machine

@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
 from tests.browser.browser_page import PHONE, UserPage
-from tests.conftest import ADMIN_PASSWORD, if_match, replace_one_time_password
+from tests.support.principals import ADMIN_PASSWORD, replace_one_time_password
+from tests.support.records import if_match
 
 OFFICER = {"username": "wang_nc", "display_name": "王专员", "password": "officer-password-1"}
 NANCHANG_CITY = "360100"  # covers Nanchang County (360121), where the test records lie

@@ -17,9 +17,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from app.cli.cluster import EmbeddedCluster, ensure_database
-from tests.support.serving import serving
 from app.core.settings import PROJECT_ROOT
-from tests.conftest import migrate
+from tests.support.database import migrate
+from tests.support.serving import serving
 
 DB_NAME = "investmap"
 ADMIN_PASSWORD = "durability-admin-password"

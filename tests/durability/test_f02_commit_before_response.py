@@ -13,7 +13,7 @@ import pytest
 import shapely
 from sqlalchemy import Engine, text
 
-from tests.test_tiles import carriers, tile_of
+from tests.support.tiles import carriers, tile_of
 
 TRAP = "commit-trap"
 

@@ -146,7 +146,7 @@ def test_outage_answers_503_and_the_service_recovers_by_itself(own_cluster: Embe
 
 def test_readyz_names_pending_migrations(own_cluster: EmbeddedCluster, service: str) -> None:
     from app.core.migrations import head_revision
-    from tests.conftest import migrate
+    from tests.support.database import migrate
 
     url = own_cluster.url(DB_NAME)
     migrate(url, "-1", down=True)

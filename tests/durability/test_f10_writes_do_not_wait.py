@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, text
 
 from app.core.database import get_engine
 from app.core.settings import settings
-from tests.conftest import if_match
+from tests.support.records import if_match
 
 BULK_SECONDS = 12  # how long the "bulk load" below holds its transaction open
 

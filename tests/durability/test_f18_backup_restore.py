@@ -13,8 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import fresh_database, migrate
 from tests.durability.conftest import service_on
+from tests.support.database import fresh_database, migrate
 
 CLI = str(Path(sys.executable).parent / "investmap")
 PAGE = "/ogc/collections/parks/items?limit=5"

@@ -4,7 +4,7 @@ other test sees them (other modules count the reference parks and the demo recor
 import itertools
 from contextlib import ExitStack
 
-from tests.chains_support import created, delete
+from tests.support.chains import created, delete
 
 _n = itertools.count()
 NANCHANG_POINT = [115.93, 28.52]  # 南昌县 (360121)

@@ -1,8 +1,8 @@
 """Finding 4 of issue 9: the 412 body's `current` record is exactly what a GET by the same caller
 returns: no internal fields (a park's contacts) and no related drafts for those who may not see them."""
 
-from tests.conftest import if_match
 from tests.security.support import Records, cluster_body, park_body
+from tests.support.records import if_match
 
 CONTACTS = [{"name": "王专员", "phone": "0791-00000000"}]
 

@@ -4,10 +4,9 @@ inside the writer's scope too; links left as they are do not."""
 
 import pytest
 
-from tests.chains_support import enterprise_body, patch
-from tests.conftest import create_user, login
-from tests.principals import PASSWORD
 from tests.security.support import ZHANGGONG_POINT, Records, cluster_body, park_body
+from tests.support.chains import enterprise_body, patch
+from tests.support.principals import PASSWORD, create_user, login
 
 
 def _refused(r, field: str, what: str, record_id: int, place: str) -> None:

@@ -7,9 +7,9 @@ import io
 import mapbox_vector_tile
 import pytest
 
-from tests.chains_support import enterprise_body
 from tests.security.support import Records, cluster_body, park_body, plot_body, square
-from tests.test_tiles import tile_of
+from tests.support.chains import enterprise_body
+from tests.support.tiles import tile_of
 
 DRAFT_GZ, DRAFT_NC, DRAFT_PARK = "第九号草稿集群（赣州）", "第九号草稿集群（南昌）", "第九号草稿园区"
 DRAFTS = (DRAFT_GZ, DRAFT_NC, DRAFT_PARK)

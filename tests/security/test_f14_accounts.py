@@ -13,14 +13,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from tests.conftest import fresh_database, login, migrate
+from tests.support.database import fresh_database, migrate, suite_url
+from tests.support.principals import login
 
 OWN = "an own long passphrase"
 CLI = str(Path(sys.executable).parent / "investmap")
 
 
 def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CLI, *args], capture_output=True, text=True, env={**os.environ, **env})
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env={**os.environ, "DATABASE_URL": suite_url(), **env})
 
 
 def _session(client: TestClient, username: str, password: str) -> tuple[dict[str, str], dict]:
@@ -131,7 +132,7 @@ def test_an_admin_reset_gives_a_one_time_password_and_ends_the_sessions(client: 
 
 
 def test_disabling_ends_the_sessions_for_good(client: TestClient, admin: dict[str, str], engine: Engine) -> None:
-    from tests.conftest import create_user
+    from tests.support.principals import create_user
 
     create_user("f14_disabled", "officer", ["360100"], OWN)
     session = login(client, "f14_disabled", OWN)
@@ -153,7 +154,7 @@ def test_disabling_ends_the_sessions_for_good(client: TestClient, admin: dict[st
 
 
 def test_cli_reset_password(client: TestClient) -> None:
-    from tests.conftest import create_user
+    from tests.support.principals import create_user
 
     create_user("f14_cli", "leader", [], OWN)
     done = _cli("users", "reset-password", "f14_cli")

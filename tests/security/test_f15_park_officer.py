@@ -3,10 +3,9 @@ and nothing else: not the other parks of their region, nor new parks."""
 
 import pytest
 
-from tests.chains_support import delete, patch
-from tests.conftest import create_user, login
-from tests.principals import PASSWORD
 from tests.security.support import Records, park_body, plot_body, square
+from tests.support.chains import delete, patch
+from tests.support.principals import PASSWORD, create_user, login
 
 
 @pytest.fixture(scope="module")

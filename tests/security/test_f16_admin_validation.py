@@ -15,6 +15,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from tests.support.apps import state
+from tests.support.database import suite_url
+
 CLI = str(Path(sys.executable).parent / "investmap")
 KEY = {"collections": ["parks"]}
 
@@ -71,7 +74,7 @@ def test_a_good_key_is_still_taken(client: TestClient, admin: dict[str, str]) ->
     ({"locked_until": None}, "locked_until"),
 ])
 def test_bad_user_changes_are_refused(client: TestClient, admin: dict[str, str], change: dict, field: str) -> None:
-    from tests.conftest import create_user
+    from tests.support.principals import create_user
 
     if not any(u["username"] == "f16_user" for u in client.get("/api/v1/admin/users", headers=admin).json()):
         create_user("f16_user", "officer", ["360100"], "f16 user passphrase")
@@ -118,10 +121,9 @@ def _guarded_collections() -> set[str]:
 
 def test_the_key_collections_are_what_the_app_guards(client: TestClient, admin: dict[str, str]) -> None:
     from app.core.auth import KEY_COLLECTIONS
-    from app.ogc.layers import LAYERS
 
     guarded = _guarded_collections()
-    assert {layer.scope for layer in LAYERS.values()} <= set(KEY_COLLECTIONS)
+    assert {layer.scope for layer in state(client).layers.values()} <= set(KEY_COLLECTIONS)
     # Every collection a key may be given is guarded somewhere; the guarded ones left out are staff only.
     assert set(KEY_COLLECTIONS) - {"gaps"} <= guarded and guarded - set(KEY_COLLECTIONS) == {"gap_records", "targets"}
     for name in guarded - set(KEY_COLLECTIONS):
@@ -131,7 +133,7 @@ def test_the_key_collections_are_what_the_app_guards(client: TestClient, admin: 
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CLI, *args], capture_output=True, text=True, env={**os.environ, "COLUMNS": "300"})
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env={**os.environ, "DATABASE_URL": suite_url(), "COLUMNS": "300"})
 
 
 @pytest.mark.parametrize(("args", "option", "says"), [

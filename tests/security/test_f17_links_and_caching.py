@@ -8,7 +8,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.principals import _key
+from app.core.settings import ServerSettings
+from tests.support.apps import client_with
+from tests.support.principals import _key
 
 EVIL = {"Host": "evil.example"}
 PUBLIC = "https://map.example.gov.cn/investmap"
@@ -51,11 +53,7 @@ def test_an_allowed_host_is_used(client, admin) -> None:
 
 @pytest.fixture
 def behind_proxy(database_url) -> Iterator[TestClient]:
-    from app.main import create_app
-
-    app = create_app()
-    app.state.public_url = PUBLIC + "/"
-    with TestClient(app) as c:
+    with client_with(server=ServerSettings(public_url=PUBLIC + "/")) as c:
         yield c
 
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.settings import settings
-from tests.conftest import create_user
+from app.core.settings import ServerSettings, settings
+from tests.support.apps import client_with
+from tests.support.principals import create_user
 
 PASSWORD = "f17 cookie passphrase"
 
@@ -20,12 +21,10 @@ def users(database_url: str) -> None:
 
 
 @pytest.fixture
-def public_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("INVESTMAP_PUBLIC_URL", "https://zhaoshang.jiangxi.example")
-    server_settings.cache_clear()
-    yield
-    monkeypatch.delenv("INVESTMAP_PUBLIC_URL")
-    server_settings.cache_clear()
+def proxied() -> Iterator[TestClient]:
+    """The app configured with an https public URL, reached (by its proxy) over plain http."""
+    with client_with(server=ServerSettings(public_url="https://zhaoshang.jiangxi.example")) as client:
+        yield client
 
 
 def _cookie(client: TestClient, username: str, base: str = "http://testserver") -> str:
@@ -35,16 +34,16 @@ def _cookie(client: TestClient, username: str, base: str = "http://testserver") 
     return r.headers["set-cookie"]
 
 
-def test_behind_a_proxy_with_an_https_public_url_the_cookie_is_secure(client: TestClient, public_url: None) -> None:
-    cookie = _cookie(client, "f17_proxy")  # the proxy speaks plain http to the service
+def test_behind_a_proxy_with_an_https_public_url_the_cookie_is_secure(proxied: TestClient) -> None:
+    cookie = _cookie(proxied, "f17_proxy")  # the proxy speaks plain http to the service
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     # The cookie of a password change (a new session) too.
-    r = client.post("/api/v1/auth/login", json={"username": "f17_proxy", "password": PASSWORD})
-    client.cookies.clear()
-    changed = client.post("/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": PASSWORD + "!"},
-                          headers={"Cookie": f"investmap_session={r.cookies['investmap_session']}",
-                                   "X-CSRF-Token": r.json()["csrf_token"]})
-    client.cookies.clear()
+    r = proxied.post("/api/v1/auth/login", json={"username": "f17_proxy", "password": PASSWORD})
+    proxied.cookies.clear()
+    changed = proxied.post("/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": PASSWORD + "!"},
+                           headers={"Cookie": f"investmap_session={r.cookies['investmap_session']}",
+                                    "X-CSRF-Token": r.json()["csrf_token"]})
+    proxied.cookies.clear()
     assert changed.status_code == 200 and "Secure" in changed.headers["set-cookie"]
 
 

@@ -1,4 +1,4 @@
-"""How a layer is drawn in vector tiles, declared beside the layer (see app/ogc/layers.py)."""
+"""How a layer is drawn in vector tiles, declared beside the layer (see app/layers/catalogue.py)."""
 
 from dataclasses import dataclass
 from enum import StrEnum

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from sqlalchemy import text
 
 from app.enterprises.uscc import check_character
-from tests.conftest import if_match
+from tests.support.records import if_match
 
 _serial = itertools.count(1)
 

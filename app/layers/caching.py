@@ -1,13 +1,19 @@
-"""ETags from data versions, so a repeat request is answered 304 without touching the data.
+"""ETags from data versions, so a repeat request is answered 304 without touching the data; and
+the audience, which decides what a caller sees of a layer.
 
 A response depends only on its URL, on its audience (what the caller may see, below), and on
 the data of its layer's tables; the layer's data version (app/core/versions.py) changes with
 every write to those tables. Hashing the three gives an ETag that is known before any query.
 `no-cache` lets clients and proxies keep the body but makes them ask every time, which is
 what keeps an edit visible on the very next request.
+
+The SQL of a page or a tile depends on the caller only through the audience too, so statements
+are built and compiled once per `Audience`, never per principal (a principal also carries its
+session's CSRF token: keyed by it, every sign-in would compile its own statements).
 """
 
 import hashlib
+from dataclasses import dataclass, field
 
 from fastapi import Request, Response
 
@@ -20,6 +26,18 @@ def audience(user: Principal) -> tuple[object, ...]:
     Callers with the same audience share cache entries and ETags."""
     drafts = frozenset() if user.sees_unpublished else user.write_counties
     return user.sees_unpublished, tuple(sorted(drafts)), tuple(sorted(user.collections))
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Callers who see the same records and properties; equal and hashed by `key` alone."""
+
+    key: tuple[object, ...]
+    reader: Principal = field(compare=False, repr=False)  # one of them: statements are built for them
+
+    @classmethod
+    def of(cls, user: Principal) -> "Audience":
+        return cls(audience(user), user)
 
 
 def etag(*parts: object) -> str:

@@ -1,0 +1,44 @@
+"""The suite's own database and settings: `<name>_test` on the server `make run` uses (the embedded
+cluster under var/, or the server of DATABASE_URL), never the database of `make run` itself."""
+
+from functools import lru_cache
+
+from alembic import command
+from alembic.config import Config
+
+from app.cli.cluster import EmbeddedCluster, drop_database, ensure_database
+from app.core.database import database_url, normalise_url
+from app.core.settings import PROJECT_ROOT, DatabaseSettings, Settings, from_environment
+
+
+def server_url(database: str) -> str:
+    """The URL of `database` on the server of the environment's settings (started if embedded)."""
+    db = from_environment().database
+    if db.url:
+        base = normalise_url(db.url).rsplit("/", 1)[0]
+        return f"{base}/{database}"
+    cluster = EmbeddedCluster(db.var_dir)
+    return cluster.url(database, cluster.start())
+
+
+@lru_cache(maxsize=1)
+def suite_settings() -> Settings:
+    """The environment's settings with the test database: what the suite's app, loads and helpers use."""
+    return Settings(database=DatabaseSettings(url=server_url(f"{from_environment().database.db_name}_test")))
+
+
+def suite_url() -> str:
+    return database_url(suite_settings().database)
+
+
+def fresh_database(name: str) -> str:
+    url = server_url(name)
+    drop_database(url)
+    ensure_database(url)
+    return url
+
+
+def migrate(url: str, revision: str = "head", down: bool = False) -> None:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["url"] = url
+    (command.downgrade if down else command.upgrade)(config, revision)
