@@ -9,8 +9,7 @@ from app.carriers.schemas import CarrierQuery
 from app.core.auth import Principal
 from app.core.listing import OutputSpec, bbox_filter, geojson, range_object
 from app.core.provenance import provenance_fields, published_or_own
-from app.parks.models import Park
-from app.parks.queries import visible as visible_parks
+from app.parks.models import Park, park_visible
 from app.regions.queries import within_region
 
 # Not narrowed per caller like other related names: a carrier is visible only with its park
@@ -75,7 +74,7 @@ def visible(user: Principal) -> Select[Any]:
     """Published carriers of visible parks (and, for write keys, their own unpublished ones)."""
     county = select(Park.region_adcode).where(Park.id == Carrier.park_id).scalar_subquery()
     return select(Carrier).where(
-        published_or_own(user, Carrier.published, county.in_(user.write_counties)), Carrier.park_id.in_(visible_parks(user).with_only_columns(Park.id))
+        published_or_own(user, Carrier.published, county.in_(user.write_counties)), Carrier.park_id.in_(select(Park.id).where(park_visible(user)))
     )
 
 

@@ -11,8 +11,7 @@ from app.core.auth import expand_to_counties
 from app.core.crud import assign
 from app.core.errors import InvalidInput
 from app.core.links import Linked, Stored, changed
-from app.parks.models import Park
-from app.parks.queries import linked_parks
+from app.parks.models import Park, linked_parks
 from app.regions.models import Region
 
 _SCALARS = ("name", "tier", "lead_city_adcode", "target_revenue_yi", "target_year", "description",

@@ -17,8 +17,7 @@ from app.core.links import Linked, Stored, changed
 from app.enterprises.models import Enterprise, EnterpriseLink
 from app.enterprises.schemas import EnterpriseIn
 from app.geo.validate import sql_geometry
-from app.parks.models import Park
-from app.parks.queries import linked_parks
+from app.parks.models import Park, linked_parks
 from app.regions.models import Region
 from app.targets.models import Target
 

@@ -1,14 +1,18 @@
 from datetime import date
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, ColumnElement, Date, ForeignKey, Integer, Numeric, Text, text
+from sqlalchemy import CheckConstraint, ColumnElement, Date, ForeignKey, Integer, Numeric, Text, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core.auth import Principal
 from app.core.codes import LabelledEnum, register, sql_in
 from app.core.database import Base
+from app.core.links import Linked
 from app.core.provenance import ProvenanceColumns, published_or_own
+from app.regions.models import Region
+
+WHAT = ("park", "园区")
 
 
 @register("park_level")
@@ -96,6 +100,16 @@ class Park(ProvenanceColumns, Base):
 def park_visible(user: Principal) -> ColumnElement[bool]:
     """Whether `user` may see a park (a row of `Park`): its own reads and every record naming it."""
     return published_or_own(user, Park.published, Park.region_adcode.in_(user.write_counties))
+
+
+def linked_parks(session: Session, ids: list[int], field: str) -> list[Linked]:
+    """The parks `ids` (unknown ones left to the write's own checks) with the county each lies in:
+    what a write of another domain linking to parks (a cluster, an enterprise, a target) checks its scope with."""
+    if not ids:
+        return []
+    rows = session.execute(select(Park.id, Park.region_adcode, Region.name).join(Region, Region.adcode == Park.region_adcode)
+                           .where(Park.id.in_(ids)).order_by(Park.id))
+    return [Linked(field, WHAT, park_id, frozenset({county}), park_id, f"{name} {county}") for park_id, county, name in rows]
 
 
 class CooperationPark(Base):

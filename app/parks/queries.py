@@ -3,13 +3,11 @@
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, select
-from sqlalchemy.orm import Session
 
 from app.carriers.models import Carrier
 from app.clusters.models import Cluster, ClusterPark, cluster_visible
 from app.clusters.queries import clusters_of
 from app.core.auth import Principal
-from app.core.links import Linked
 from app.core.listing import (
     OutputSpec,
     bbox_filter,
@@ -22,7 +20,6 @@ from app.parks.schemas import ParkQuery
 from app.regions.models import Region
 from app.regions.queries import within_region
 
-WHAT = ("park", "园区")
 _CLUSTER_FIELDS, _CLUSTER_RELATED = clusters_of(ClusterPark.cluster_id, ClusterPark.park_id == Park.id)
 _cooperation = (
     select(json_object({
@@ -126,11 +123,3 @@ def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
         stmt = stmt.where(bbox_filter(Park.location, bbox))
     return stmt
 
-
-def linked_parks(session: Session, ids: list[int], field: str) -> list[Linked]:
-    """The parks `ids` (unknown ones left to the write's own checks) with the county each lies in."""
-    if not ids:
-        return []
-    rows = session.execute(select(Park.id, Park.region_adcode, Region.name).join(Region, Region.adcode == Park.region_adcode)
-                           .where(Park.id.in_(ids)).order_by(Park.id))
-    return [Linked(field, WHAT, park_id, frozenset({county}), park_id, f"{name} {county}") for park_id, county, name in rows]

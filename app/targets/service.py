@@ -12,7 +12,7 @@ from app.core.crud import assign, other_holder
 from app.core.errors import Conflict, InvalidInput
 from app.core.links import Linked, Stored, changed
 from app.enterprises.models import Enterprise
-from app.parks.queries import linked_parks
+from app.parks.models import linked_parks
 from app.targets import hooks
 from app.targets.models import Target, TargetStage, TargetStageChange
 from app.targets.schemas import MoveIn, TargetIn

@@ -180,7 +180,7 @@ def test_gap_and_target_layers_are_for_staff_only(new_page: Callable[..., UserPa
 
 
 @pytest.fixture
-def test_target(staff_api: httpx.Client) -> Iterator[dict[str, Any]]:
+def target_record(staff_api: httpx.Client) -> Iterator[dict[str, Any]]:
     """An overdue lead of the test's own owner, removed afterwards."""
     enterprise = get(staff_api, "/enterprises", is_local="false", limit=1)["items"][0]
     r = staff_api.post("/targets", json={
@@ -195,14 +195,14 @@ def test_target(staff_api: httpx.Client) -> Iterator[dict[str, Any]]:
 
 
 def test_the_target_list_moves_a_stage_and_shows_the_refusal(staff_page: Callable[..., UserPage], staff_api: httpx.Client,
-                                                             test_target: dict[str, Any],
+                                                             target_record: dict[str, Any],
                                                              shots: Callable[[Page, str], None]) -> None:
     user = staff_page()
     page = user.open()
     open_workbench(page, "targets")
     page.locator("[data-filter=owner]").fill(TEST_OWNER)
     page.locator("[data-filter=owner]").press("Enter")
-    row = page.locator(f"tr[data-target-id='{test_target['id']}']")
+    row = page.locator(f"tr[data-target-id='{target_record['id']}']")
     expect(page.locator("[data-targets-table] tbody tr")).to_have_count(1)
     expect(row).to_have_class(re.compile(r"\bis-overdue\b"))
     expect(row.locator("[data-next] .overdue-mark")).to_have_text("逾期")
@@ -210,17 +210,17 @@ def test_the_target_list_moves_a_stage_and_shows_the_refusal(staff_page: Callabl
     stage = row.locator("select[data-stage-for]")
     stage.select_option("contacted")
     expect(page.locator("[data-tt-message]")).to_contain_text("已变更为接洽")
-    assert get(staff_api, f"/targets/{test_target['id']}")["stage"] == "contacted"
+    assert get(staff_api, f"/targets/{target_record['id']}")["stage"] == "contacted"
 
     stage.select_option("lead")  # backwards: the server refuses it
-    refusal = staff_api.post(f"/targets/{test_target['id']}/transitions", json={"to": "lead"})
+    refusal = staff_api.post(f"/targets/{target_record['id']}/transitions", json={"to": "lead"})
     assert refusal.status_code == 409
     expect(page.locator("[data-tt-message].is-error")).to_contain_text(refusal.json()["error"]["message_zh"])
     expect(stage).to_have_value("contacted")
-    assert get(staff_api, f"/targets/{test_target['id']}")["stage"] == "contacted"
+    assert get(staff_api, f"/targets/{target_record['id']}")["stage"] == "contacted"
     shots(page, "chains-target-refused")
     # The refusal is the one answer the page got that was not a success, and the browser logs it.
-    assert user.problems == [f"HTTP 409: {user.base}/api/v1/targets/{test_target['id']}/transitions",
+    assert user.problems == [f"HTTP 409: {user.base}/api/v1/targets/{target_record['id']}/transitions",
                              "console: Failed to load resource: the server responded with a status of 409 (Conflict)"]
 
 
