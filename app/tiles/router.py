@@ -20,7 +20,7 @@ from app.core.errors import BadRequest, Forbidden, NotFound, Problem
 from app.core.lru import ByteLRU
 from app.core.urls import base_url
 from app.core.versions import data_versions
-from app.layers.caching import Audience, audience, cache_headers, etag, not_modified
+from app.layers.caching import Audience, cache_headers, etag, not_modified
 from app.layers.catalogue import Catalogue, Layer, catalogue
 from app.layers.criteria import MapCriteria
 from app.layers.extent import extent
@@ -103,7 +103,7 @@ def tile(layer_id: str, z: int, x: int, y: int, request: Request, user: CurrentU
     drawn = [la for la in layers if la.tile.minzoom <= z <= la.tile.maxzoom]
     for la in drawn:
         statement(la, seen, criteria)  # checks the criteria (min ≤ max area) before any 304
-    tag = etag(request.url.path, data_versions(request).version({t for la in drawn for t in la.tables}), audience(user),
+    tag = etag(request.url.path, data_versions(request).version({t for la in drawn for t in la.tables}), seen.key,
                criteria, q.clip)
     if (unchanged := not_modified(request, tag, user)) is not None:
         return unchanged
