@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, SkipValidation, ValidationError
 
 from app.core.errors import InvalidInput, Problem
+from app.core.inputs import json_context
 from app.geo.validate import request_context
 
 M = TypeVar("M", bound=BaseModel)
@@ -25,7 +26,7 @@ M = TypeVar("M", bound=BaseModel)
 def validated(model: type[M], data: Any) -> M:
     """`data` as `model`, all its geometries sharing one request's vertex budget; errors as the usual 422."""
     try:
-        return model.model_validate(data, context=request_context())
+        return model.model_validate(data, context={**request_context(), **json_context()})
     except ValidationError as exc:
         # Same bilingual body as a request that failed validation on the way in.
         raise RequestValidationError(exc.errors()) from None

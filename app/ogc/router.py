@@ -17,9 +17,9 @@ from app.core.urls import absolute, base_url
 from app.core.versions import VERSIONS
 from app.ogc import items as features
 from app.ogc.caching import audience, cache_headers, etag, not_modified
-from app.ogc.collections import (CONFORMANCE, JSON, OPENAPI_JSON, SCHEMA_JSON, Collections, Link, collection, dump,
-                                 landing)
+from app.ogc.collections import CONFORMANCE, JSON, OPENAPI_JSON, SCHEMA_JSON, Collections, Link, collection, dump, landing
 from app.ogc.crs import parse_crs
+from app.ogc.errors import OGC_ERROR_RESPONSES
 from app.ogc.gcj02 import shift_to_gcj02
 from app.ogc.layers import LAYERS, Layer
 from app.ogc.openapi import openapi_document
@@ -35,7 +35,12 @@ class OgcSettings(BaseSettings):
 
 # Pages keyed by their ETag, which hashes the data version, the URL and the audience.
 PAGES = ByteLRU(OgcSettings().cache_mb)
-router = APIRouter(prefix="/ogc", tags=["OGC API - Features 标准图层服务"])
+router = APIRouter(prefix="/ogc", tags=["OGC API - Features 标准图层服务"], responses=OGC_ERROR_RESPONSES)
+
+
+def _body_of(media: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` of a route answering `media` only (with response_class=Response)."""
+    return {200: {"description": media, "content": {media: {"schema": {"type": "object"}}}}}
 _MARK = "__KEY__"
 
 
@@ -81,7 +86,8 @@ def conformance() -> dict[str, list[str]]:
     return {"conformsTo": CONFORMANCE}
 
 
-@router.get("/api", summary="OpenAPI 3.0 definition of /ogc")
+@router.get("/api", summary="OpenAPI 3.0 definition of /ogc", response_class=Response,
+            responses=_body_of(OPENAPI_JSON))
 def api(request: Request, user: CurrentUser) -> Response:
     layers = [layer for layer in LAYERS.values() if not layer.hidden_from(user)]
     return Response(json.dumps(openapi_document(base_url(request), layers), ensure_ascii=False), media_type=OPENAPI_JSON)
@@ -101,19 +107,22 @@ def describe(collection_id: str, request: Request, user: CurrentUser) -> dict[st
     return dump(collection(layer_of(collection_id, user), user, base_url(request)))
 
 
-@router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema) / 可查询属性")
+@router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema) / 可查询属性",
+            response_class=Response, responses=_body_of(SCHEMA_JSON))
 def get_queryables(collection_id: str, request: Request, user: CurrentUser) -> Response:
     layer = layer_of(collection_id, user)
     doc = schema_document(layer, _url(request), queryables(layer, user))
     return JSONResponse(doc, media_type=SCHEMA_JSON)
 
 
-@router.get("/collections/{collection_id}/schema", summary="Feature schema (JSON Schema) / 要素结构")
+@router.get("/collections/{collection_id}/schema", summary="Feature schema (JSON Schema) / 要素结构",
+            response_class=Response, responses=_body_of(SCHEMA_JSON))
 def get_schema(collection_id: str, request: Request, user: CurrentUser) -> Response:
     return JSONResponse(feature_schema(layer_of(collection_id, user), user, _url(request)), media_type=SCHEMA_JSON)
 
 
-@router.get("/collections/{collection_id}/items", summary="Features / 要素")
+@router.get("/collections/{collection_id}/items", summary="Features / 要素", response_class=Response,
+            responses=_body_of(GEOJSON))
 def get_items(collection_id: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
     layer = layer_of(collection_id, user)
     p = parse_items(layer, user, request.query_params)
@@ -128,7 +137,8 @@ def get_items(collection_id: str, request: Request, session: SessionDep, user: C
     return Response(body, media_type=GEOJSON, headers={**cache_headers(tag, user), "Content-Crs": f"<{p.crs.uri}>"})
 
 
-@router.get("/collections/{collection_id}/items/{feature_id}", summary="One feature / 单个要素")
+@router.get("/collections/{collection_id}/items/{feature_id}", summary="One feature / 单个要素",
+            response_class=Response, responses=_body_of(GEOJSON))
 def get_item(collection_id: str, feature_id: str, request: Request, session: SessionDep, user: CurrentUser,
              crs: str | None = None) -> Response:
     layer = layer_of(collection_id, user)

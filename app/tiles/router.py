@@ -20,6 +20,7 @@ from app.core.urls import base_url
 from app.core.versions import VERSIONS
 from app.ogc.caching import audience, cache_headers, etag, not_modified
 from app.ogc.collections import extent
+from app.ogc.errors import OGC_ERROR_RESPONSES
 from app.ogc.layers import LAYERS, Layer
 from app.ogc.router import layer_of, readable
 from app.ogc.schema import property_schemas
@@ -40,7 +41,7 @@ class TileSettings(BaseSettings):
 
 
 CACHE = ByteLRU(TileSettings().cache_mb)
-router = APIRouter(prefix="/tiles", tags=["vector tiles 矢量切片"])
+router = APIRouter(prefix="/tiles", tags=["vector tiles 矢量切片"], responses=OGC_ERROR_RESPONSES)
 
 TileQuery = create_model(  # type: ignore[call-overload]
     "TileQuery",
