@@ -26,7 +26,7 @@ from app.core.settings import ActiveSettings, Settings, from_environment, using
 from app.core.versions import DataVersions
 from app.enterprises.router import router as enterprises_router
 from app.layers.catalogue import build_catalogue
-from app.ogc import errors as ogc_errors
+from app.layers import errors as ogc_errors
 from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router

@@ -21,7 +21,8 @@ from app.accounts.schemas import (
 from app.core.auth import SESSION_COOKIE, AdminDep, Principal, SignedIn, WriterDep, check_csrf
 from app.core.crud import get_or_404
 from app.core.database import SessionDep
-from app.core.errors import Forbidden, Unauthorized
+from app.core.errors import Conflict, Forbidden, Unauthorized
+from app.core.listing import RecordId
 from app.core.settings import settings
 
 auth = APIRouter(prefix="/auth", tags=["auth 登录"])
@@ -99,9 +100,13 @@ def create_user(body: UserIn, session: SessionDep, user: AdminDep, writer: Write
     return UserCreated(**UserOut.model_validate(created).model_dump(), password=password)
 
 
-@admin.patch("/users/{user_id}", response_model=UserOut, summary="Change a user / 修改用户")
-def update_user(user_id: int, body: UserPatch, session: SessionDep, user: AdminDep, writer: WriterDep) -> UserOut:
+@admin.patch("/users/{user_id:int}", response_model=UserOut, summary="Change a user / 修改用户")
+def update_user(user_id: RecordId, body: UserPatch, session: SessionDep, user: AdminDep, writer: WriterDep) -> UserOut:
     target = get_or_404(session, User, user_id, ("user", "用户"), lock=True)
+    if target.id == user.user_id and (body.disabled or body.role not in (None, "admin")):
+        # An admin who disables or demotes themself may leave the service without any admin.
+        raise Conflict("you cannot disable or demote your own account: ask another admin",
+                       "不能停用或降级自己的账号，请由其他管理员操作")
     if body.region_adcodes is not None:
         service.check_regions(session, body.region_adcodes, "region_adcodes")
     if body.park_ids is not None:
@@ -112,12 +117,16 @@ def update_user(user_id: int, body: UserPatch, session: SessionDep, user: AdminD
     return _user_out(target, throttle.account_locks(session))
 
 
-@admin.post("/users/{user_id}/password", response_model=PasswordReset,
+@admin.post("/users/{user_id:int}/password", response_model=PasswordReset,
             summary="Reset a user's password / 重置密码")
-def reset_password(user_id: int, session: SessionDep, user: AdminDep, writer: WriterDep) -> PasswordReset:
+def reset_password(user_id: RecordId, session: SessionDep, user: AdminDep, writer: WriterDep) -> PasswordReset:
     """A new one-time password, shown once: the user's sessions and sign-in locks end, and the
     user must choose a new password at the next sign-in."""
     target = get_or_404(session, User, user_id, ("user", "用户"), lock=True)
+    if target.id == user.user_id:
+        # A reset would end the admin's own session and hand them a password they must change.
+        raise Conflict("change your own password at POST /api/v1/auth/password, not by a reset",
+                       "请通过 POST /api/v1/auth/password 修改自己的密码，而非重置")
     return PasswordReset(username=target.username, password=service.reset_password(session, target))
 
 
@@ -133,8 +142,8 @@ def create_key(body: KeyIn, session: SessionDep, user: AdminDep, writer: WriterD
     return KeyCreated(**KeyOut.model_validate(key).model_dump(), key=secret)
 
 
-@admin.delete("/keys/{key_id}", response_model=KeyOut, summary="Revoke an API key / 吊销密钥")
-def revoke_key(key_id: int, session: SessionDep, user: AdminDep, writer: WriterDep) -> ApiKey:
+@admin.delete("/keys/{key_id:int}", response_model=KeyOut, summary="Revoke an API key / 吊销密钥")
+def revoke_key(key_id: RecordId, session: SessionDep, user: AdminDep, writer: WriterDep) -> ApiKey:
     key = get_or_404(session, ApiKey, key_id, ("API key", "API 密钥"), lock=True)
     key.revoked_at = key.revoked_at or session.execute(select(func.now())).scalar_one()
     session.flush()

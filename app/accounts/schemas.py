@@ -2,11 +2,11 @@
 `0` is not `false`, `"7"` is not 7, and an unknown field is an error, not ignored."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from app.core.errors import FieldProblem
+from app.core.dates import AwareIsoDateTime
 
 ADCODE = r"^\d{6}$"
 USERNAME = r"^[A-Za-z0-9_.-]{3,64}$"
@@ -14,16 +14,8 @@ Adcode = Annotated[str, Field(pattern=ADCODE)]
 Password = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-def _iso_text(value: Any) -> Any:
-    # Strict models refuse text for datetimes, but JSON has no other way to send one; numbers
-    # (seconds since 1970) are what strictness is meant to keep out here.
-    if not isinstance(value, str | datetime):
-        raise FieldProblem("give a date and time as text, e.g. 2026-12-31T23:59:59+08:00",
-                           "请以文本给出日期时间，如 2026-12-31T23:59:59+08:00")
-    return value
-
-
-TextDatetime = Annotated[AwareDatetime, Strict(False), BeforeValidator(_iso_text)]
+# Strict models refuse text for datetimes, but JSON has no other way to send one.
+TextDatetime = Annotated[AwareIsoDateTime, Strict(False)]
 
 
 class StrictIn(BaseModel):

@@ -1,4 +1,3 @@
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -9,8 +8,9 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from app.audit.models import AuditEntry, RecordVersion
 from app.core.auth import Principal, StaffDep
 from app.core.database import SessionDep
+from app.core.dates import IsoDateTime
 from app.core.errors import FieldProblem, Forbidden, NotFound
-from app.core.listing import EMPTY_JSON_ARRAY, ListQuery, OutputSpec, json_object, render_list
+from app.core.listing import EMPTY_JSON_ARRAY, ListQuery, OutputSpec, RecordId, json_object, render_list
 
 router = APIRouter(tags=["audit 审计与历史"])
 
@@ -26,8 +26,8 @@ class AuditQuery(ListQuery):
     record_id: str | None = Field(default=None, max_length=64, description="记录 id")
     actor: str | None = Field(default=None, max_length=200, description="操作者，如 user:alice 或 key:qgis")
     action: Literal["create", "update", "delete", "stage", "publish", "unpublish", "load"] | None = None
-    since: datetime | None = Field(default=None, description="起始时间（含）")
-    until: datetime | None = Field(default=None, description="截止时间（不含）")
+    since: IsoDateTime | None = Field(default=None, description="起始时间（含）")
+    until: IsoDateTime | None = Field(default=None, description="截止时间（不含）")
 
     @model_validator(mode="after")
     def _no_geometry(self) -> "AuditQuery":
@@ -68,9 +68,9 @@ VERSION = {"version": RecordVersion.version, "valid_from": RecordVersion.valid_f
            "valid_to": RecordVersion.valid_to, "actor": RecordVersion.actor, "data": RecordVersion.data}
 
 
-@router.get("/{collection}/{item_id}/history", summary="Earlier versions of a record / 历史版本")
-def history(collection: Literal["parks", "carriers", "clusters"], item_id: int, session: SessionDep, user: StaffDep,
-            at: Annotated[datetime | None, Query(description="the version valid at this time / 指定时间的版本")] = None,
+@router.get("/{collection}/{item_id:int}/history", summary="Earlier versions of a record / 历史版本")
+def history(collection: Literal["parks", "carriers", "clusters"], item_id: RecordId, session: SessionDep, user: StaffDep,
+            at: Annotated[IsoDateTime | None, Query(description="the version valid at this time / 指定时间的版本")] = None,
             ) -> Response:
     stmt = select(RecordVersion).where(RecordVersion.table_name == collection, RecordVersion.record_id == item_id)
     if at is not None:

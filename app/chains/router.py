@@ -13,9 +13,9 @@ from app.chains.schemas import ChainIn, ChainOut, ChainQuery, CoverageOut, Cover
 from app.core.auth import CurrentUser, Principal, StaffDep, WriterDep, require_scope
 from app.core.crud import IfMatch, Resource, check_version, crud_router
 from app.core.database import SessionDep
-from app.core.errors import NotFound
-from app.core.listing import record_json, render_one
-from app.core.patching import merge_patch
+from app.core.errors import VERSION_RESPONSES, NotFound
+from app.core.listing import RecordId, record_json, render_one
+from app.core.patching import json_body, merge_patch
 from app.core.urls import url_of
 
 router = crud_router(
@@ -49,15 +49,15 @@ def _editable(session: SessionDep, user: Principal, chain_id: int, link_id: int,
     return link, stored
 
 
-@router.get("/{chain_id}/links/{link_id}", name="get_chain_link", summary="One link / 单个环节",
+@router.get("/{chain_id:int}/links/{link_id:int}", name="get_chain_link", summary="One link / 单个环节",
             responses={200: {"model": LinkOut}})
-def get_link(chain_id: int, link_id: int, request: Request, session: SessionDep, user: CurrentUser) -> Response:
+def get_link(chain_id: RecordId, link_id: RecordId, request: Request, session: SessionDep, user: CurrentUser) -> Response:
     return _link(request, session, user, chain_id, link_id)
 
 
-@router.post("/{chain_id}/links", status_code=status.HTTP_201_CREATED, summary="Add a link / 新增环节",
+@router.post("/{chain_id:int}/links", status_code=status.HTTP_201_CREATED, summary="Add a link / 新增环节",
              responses={201: {"model": LinkOut}})
-def create_link(chain_id: int, body: LinkIn, request: Request, session: SessionDep, user: WriterDep) -> Response:
+def create_link(chain_id: RecordId, body: Annotated[LinkIn, json_body(LinkIn)], request: Request, session: SessionDep, user: WriterDep) -> Response:
     require_scope(user, *service.scope_of(session, {}))
     link_id = service.save_link(session, chain_id, body)
     response = _link(request, session, user, chain_id, link_id)
@@ -66,23 +66,25 @@ def create_link(chain_id: int, body: LinkIn, request: Request, session: SessionD
     return response
 
 
-@router.patch("/{chain_id}/links/{link_id}", summary="Change or move a link / 修改环节", responses={200: {"model": LinkOut}})
-def update_link(chain_id: int, link_id: int, patch: Annotated[dict[str, Any], Body()], request: Request,
+@router.patch("/{chain_id:int}/links/{link_id:int}", summary="Change or move a link / 修改环节",
+              responses={200: {"model": LinkOut}, **VERSION_RESPONSES})
+def update_link(chain_id: RecordId, link_id: RecordId, patch: Annotated[dict[str, Any], Body()], request: Request,
                 session: SessionDep, user: WriterDep, if_match: IfMatch = None) -> Response:
     link, stored = _editable(session, user, chain_id, link_id, if_match)
     service.save_link(session, chain_id, merge_patch(stored, patch, LinkIn), link)
     return _link(request, session, user, chain_id, link_id)
 
 
-@router.delete("/{chain_id}/links/{link_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a link / 删除环节")
-def delete_link(chain_id: int, link_id: int, session: SessionDep, user: WriterDep, if_match: IfMatch = None) -> None:
+@router.delete("/{chain_id:int}/links/{link_id:int}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a link / 删除环节",
+               responses=VERSION_RESPONSES)
+def delete_link(chain_id: RecordId, link_id: RecordId, session: SessionDep, user: WriterDep, if_match: IfMatch = None) -> None:
     link, _ = _editable(session, user, chain_id, link_id, if_match)
     service.remove_link(session, link)
 
 
-@router.get("/{chain_id}/coverage", summary="Coverage and gap class of every link in an area / 产业链覆盖与短板",
+@router.get("/{chain_id:int}/coverage", summary="Coverage and gap class of every link in an area / 产业链覆盖与短板",
             responses={200: {"model": CoverageOut}})
-def chain_coverage(chain_id: int, session: SessionDep, user: StaffDep,
+def chain_coverage(chain_id: RecordId, session: SessionDep, user: StaffDep,
                    q: Annotated[CoverageQuery, Query()]) -> Response:
     """The link tree of the chain, each link with its local enterprises' count and revenue in the
     area, whether a 链主 is among them, and its gap class. Without an area: the province."""

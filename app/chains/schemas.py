@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app.chains.models import AreaKind, GapClass, LinkPosition, Priority
 from app.core.errors import FieldProblem
+from app.core.inputs import JsonIn
 from app.core.listing import ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut
 
@@ -24,7 +25,7 @@ class ChainIn(ProvenanceIn):
     cluster_ids: list[int] = Field(default_factory=list, description="对应的产业集群 id")
 
 
-class LinkIn(BaseModel):
+class LinkIn(JsonIn):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100, description="环节名称")

@@ -1,13 +1,14 @@
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from app.clusters.models import ClusterTier
+from app.core.inputs import JsonIn
 from app.core.listing import ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut
 
 ADCODE = r"^\d{6}$"
 
 
-class RevenueIn(BaseModel):
+class RevenueIn(JsonIn):
     model_config = ConfigDict(extra="forbid")
 
     year: int = Field(ge=2000, le=2100, description="年份")

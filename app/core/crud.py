@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from app.core.auth import CurrentUser, Principal, WriterDep, require_scope
 from app.core.database import SessionDep
-from app.core.errors import Forbidden, NotFound, PreconditionFailed, PreconditionRequired
+from app.core.errors import VERSION_RESPONSES, Forbidden, NotFound, PreconditionFailed, PreconditionRequired
 from app.core.links import LinksOf, Stored, no_links, require_links
 from app.core.listing import (
     FormatParam,
     ListQuery,
     OutputSpec,
+    RecordId,
     documented,
     page_of,
     record_json,
@@ -142,9 +143,9 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
                    q: Annotated[QueryModel, Query()]) -> Response:  # type: ignore[valid-type]
         return render_list(session, request, res.list_output.for_user(user), res.filtered(q, user), q)
 
-    @router.get("/{item_id}", name=get_name, summary=f"One {en} / {zh}详情", operation_id=f"get_{res.name}",
+    @router.get("/{item_id:int}", name=get_name, summary=f"One {en} / {zh}详情", operation_id=f"get_{res.name}",
                 responses=one_doc)
-    def get_item(item_id: int, request: Request, session: SessionDep, user: CurrentUser,
+    def get_item(item_id: RecordId, request: Request, session: SessionDep, user: CurrentUser,
                  f: FormatParam = None) -> Response:
         return one(request, session, user, item_id, f)
 
@@ -162,9 +163,9 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
         response.headers["Location"] = url_of(request, get_name, item_id=item_id)
         return response
 
-    @router.patch("/{item_id}", summary=f"Update some fields of a {en} / 修改{zh}", operation_id=f"update_{res.name}",
-                  responses=one_doc)
-    def update_item(item_id: int, patch: Annotated[dict[str, Any], Body()], request: Request,
+    @router.patch("/{item_id:int}", summary=f"Update some fields of a {en} / 修改{zh}", operation_id=f"update_{res.name}",
+                  responses={**one_doc, **VERSION_RESPONSES})
+    def update_item(item_id: RecordId, patch: Annotated[dict[str, Any], Body()], request: Request,
                     session: SessionDep, user: WriterDep, if_match: IfMatch = None) -> Response:
         obj, stored = editable(session, user, item_id, if_match)
         data = merge_patch(res.patch_base(obj, stored, patch), patch, InModel)
@@ -175,9 +176,9 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
         res.save(session, data, obj)
         return one(request, session, user, item_id)
 
-    @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT, summary=f"Delete a {en} / 删除{zh}",
-                   operation_id=f"delete_{res.name}")
-    def delete_item(item_id: int, request: Request, session: SessionDep, user: WriterDep,
+    @router.delete("/{item_id:int}", status_code=status.HTTP_204_NO_CONTENT, summary=f"Delete a {en} / 删除{zh}",
+                   operation_id=f"delete_{res.name}", responses=VERSION_RESPONSES)
+    def delete_item(item_id: RecordId, request: Request, session: SessionDep, user: WriterDep,
                     if_match: IfMatch = None) -> None:
         obj, _ = editable(session, user, item_id, if_match)
         res.before_delete(session, obj, request)

@@ -8,6 +8,7 @@ message whatever went wrong:
                             "location": [115.9, 28.6]}]}}
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -276,9 +277,33 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         zh = {404: "未找到该地址", 405: "不支持该请求方法"}.get(exc.status_code, "请求错误")
-        err = AppError(str(exc.detail), zh, status=exc.status_code, code=f"http_{exc.status_code}",
-                       headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        err = AppError(str(exc.detail), zh, status=exc.status_code, code=f"http_{exc.status_code}", headers=headers)
         return _respond(request, err)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the API documents at this path.
+
+    Starlette answers 405 with the methods of the first route whose path matched, but a path
+    such as /api/v1/admin/keys is served by two routes (GET and POST): `Allow` must name both.
+    The OpenAPI document is the one list of all routes with their methods (FastAPI keeps it
+    built); an integer path parameter only matches digits, as its route's `:int` does.
+    """
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        integers = {p["name"] for op in operations.values() for p in op.get("parameters", [])
+                    if p.get("in") == "path" and p.get("schema", {}).get("type") == "integer"}
+        pattern = "".join(
+            ("[0-9]+" if part[1:-1] in integers else "[^/]+") if part.startswith("{") else re.escape(part)
+            for part in re.split(r"(\{[^}]+\})", template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {m.upper() for m in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 # PostgreSQL SQLSTATEs of the constraints the schema declares.
@@ -367,9 +392,25 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
+# What any operation of /api/v1 may answer besides its own successes. Documented once for all
+# of them because every one passes the same gates: credentials (401), a key's collections or a
+# pending password change (403), the body limit (413), a key's rate (429), the database (503).
+ERROR_STATUSES: tuple[tuple[int, str], ...] = (
+    (400, "a malformed request: a parameter of the wrong form, or a body that is not JSON"),
+    (401, "missing or wrong credentials"),
+    (403, "not allowed to you: outside your scope, a collection your key lacks, or a password to change first"),
+    (404, "no such record (or not visible to you)"),
+    (409, "conflicts with the stored data, or with a concurrent write: nothing was stored"),
+    (413, "the request body is larger than the limit"),
+    (422, "invalid input: which field, what, where"),
+    (429, "too many requests: try again after Retry-After seconds"),
+    (503, "the database is unavailable or busy: try again after Retry-After seconds"),
+)
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": text}
-    for status, text in ((401, "missing or wrong bearer token"), (404, "no such record (or not visible to you)"),
-                         (409, "conflicts with the stored data"), (422, "invalid input: which field, what, where"),
-                         (503, "the database is unavailable or busy: try again after Retry-After seconds"))
+    status: {"model": ErrorBody, "description": text} for status, text in ERROR_STATUSES
+}
+# Conditional writes (PATCH and DELETE of a versioned record, see core/crud.py).
+VERSION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    412: {"model": ErrorBody, "description": "If-Match names another version than the stored one; `current` holds it"},
+    428: {"model": ErrorBody, "description": "If-Match is missing: send the ETag of the version you edited"},
 }

@@ -44,6 +44,11 @@ class ExportParams(BaseModel):
 
 BOM = "\ufeff".encode()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# OpenAPI `responses` of an export route: a file, as XLSX or CSV by the `format` parameter.
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"description": "the file / 文件", "content": {
+    XLSX: {"schema": {"type": "string", "format": "binary"}},
+    "text/csv": {"schema": {"type": "string", "description": "UTF-8 with BOM"}},
+}}}
 LOCAL_TIME_ZONE = "Asia/Shanghai"
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Request, Response
+from fastapi import Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 from sqlalchemy import (
     JSON,
@@ -150,6 +150,10 @@ def bbox_filter(geom: ColumnElement[Any], bbox: tuple[float, float, float, float
     return and_(geom.op("&&")(envelope), func.ST_Intersects(geom, envelope))
 
 
+# Four decimal numbers; their ranges and order are checked by parse_bbox, which names the fault.
+BBOX_PATTERN = r"^\s*-?\d+(\.\d+)?(\s*,\s*-?\d+(\.\d+)?){3}\s*$"
+
+
 class ListQuery(BaseModel):
     """Query parameters every list shares. Unknown parameters are refused, not ignored."""
 
@@ -164,7 +168,8 @@ class ListQuery(BaseModel):
     count: bool = Field(default=False, description="also return the total / 是否返回总数")
     sort: str | None = Field(default=None, description="field to sort by, `-` prefix for descending / 排序字段")
     f: Literal["json", "geojson"] | None = Field(default=None, description="output format / 输出格式")
-    bbox: str | None = Field(default=None, description="minLon,minLat,maxLon,maxLat in WGS-84 / 范围")
+    bbox: str | None = Field(default=None, pattern=BBOX_PATTERN, examples=["115.7,28.5,116.1,28.8"],
+                             description="minLon,minLat,maxLon,maxLat in WGS-84 / 范围")
 
     @model_validator(mode="before")
     @classmethod
@@ -302,6 +307,12 @@ def _caching(request: Request) -> dict[str, Any]:
     return {"max_age": settings().api.cache_max_age, "private": has_credentials(request)}
 
 
+# Record ids are PostgreSQL integers. The `:int` convertor in a route's path keeps words such as
+# /targets/export from reaching an id route, and the bounds tell clients (and the OpenAPI) which
+# numbers can name a record at all.
+MAX_ID = 2_147_483_647
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="record id / 记录编号")]
+
 FormatParam = Annotated[
     Literal["json", "geojson"] | None,
     Query(description="json (default) or geojson; or send Accept: application/geo+json / 输出格式"),
@@ -323,6 +334,12 @@ def page_of(item: type[Any]) -> type[Any]:
 
 
 GeoJSONGeometry = Annotated[dict[str, Any], Field(description="GeoJSON geometry, WGS-84 [lon, lat]")]
+
+
+# OpenAPI `responses` of a route that answers GeoJSON only (with response_class=Response, so
+# that FastAPI does not also announce application/json).
+GEOJSON_ONLY: dict[int | str, dict[str, Any]] = {
+    200: {"description": "RFC 7946 GeoJSON", "content": {GEOJSON: {"schema": {"type": "object"}}}}}
 
 
 def documented(model: type[Any]) -> dict[int | str, dict[str, Any]]:

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, SkipValidation, ValidationError
 
 from app.core.errors import FieldProblem, InvalidInput, Problem
+from app.core.inputs import json_context
 from app.core.settings import settings
 
 M = TypeVar("M", bound=BaseModel)
@@ -51,7 +52,7 @@ def vertex_budget(context: dict[str, Any] | None) -> VertexBudget | None:
 def validated(model: type[M], data: Any) -> M:
     """`data` as `model`, all its geometries sharing one request's vertex budget; errors as the usual 422."""
     try:
-        return model.model_validate(data, context=request_context())
+        return model.model_validate(data, context={**request_context(), **json_context()})
     except ValidationError as exc:
         # Same bilingual body as a request that failed validation on the way in.
         raise RequestValidationError(exc.errors()) from None

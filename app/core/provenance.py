@@ -3,11 +3,13 @@
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import Boolean, ColumnElement, Date, DateTime, Integer, Text, func, or_, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.auth import Principal
+from app.core.dates import IsoDate
+from app.core.inputs import JsonIn
 
 
 class ProvenanceColumns:
@@ -24,11 +26,11 @@ class ProvenanceColumns:
     row_version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
 
-class ProvenanceIn(BaseModel):
+class ProvenanceIn(JsonIn):
     """Provenance fields a writer sets (updated_at is the server's)."""
 
     source: str = Field(min_length=1, max_length=2000, description="where the record comes from / 数据来源")
-    as_of: date | None = Field(default=None, description="date the source describes / 数据时点")
+    as_of: IsoDate | None = Field(default=None, description="date the source describes / 数据时点")
     is_demo: bool = Field(default=False, description="generated demo data, not a real listing / 演示数据")
     published: bool = Field(default=False, description="visible to the public / 是否公开")
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response
 from app.core.auth import CurrentUser
 from app.core.crud import Resource, collection_guard, crud_router
 from app.core.database import SessionDep
-from app.core.export import export_list
+from app.core.export import EXPORT_RESPONSES, export_list
 from app.enterprises import queries, service
 from app.enterprises.models import Enterprise
 from app.enterprises.schemas import EnterpriseExportQuery, EnterpriseIn, EnterpriseOut, EnterpriseQuery
@@ -18,7 +18,8 @@ router = APIRouter(tags=[TAG], dependencies=[collection_guard("enterprises")])
 
 
 # Declared before the generic routes so that /enterprises/export is not read as an id.
-@router.get("/enterprises/export", summary="Export the filtered enterprise list (XLSX/CSV) / 导出企业名单")
+@router.get("/enterprises/export", summary="Export the filtered enterprise list (XLSX/CSV) / 导出企业名单",
+            response_class=Response, responses=EXPORT_RESPONSES)
 def export_enterprises(session: SessionDep, user: CurrentUser, q: Annotated[EnterpriseExportQuery, Query()]) -> Response:
     return export_list(session, queries.filtered(q, user), queries.export_columns(user), queries.OUTPUT, q.sort, q.format,
                        "企业名单")

@@ -23,12 +23,19 @@ from app.layers.extent import extent
 from app.ogc import items as features
 from app.ogc.collections import CONFORMANCE, JSON, OPENAPI_JSON, SCHEMA_JSON, Collections, Link, collection, dump, landing
 from app.ogc.crs import parse_crs
+from app.layers.errors import OGC_ERROR_RESPONSES
 from app.ogc.gcj02 import shift_to_gcj02
 from app.ogc.openapi import openapi_document
 from app.ogc.params import feature_key, parse_items
 from app.ogc.schema import feature_schema, queryables, schema_document
 
-router = APIRouter(prefix="/ogc", tags=["OGC API - Features 标准图层服务"])
+router = APIRouter(prefix="/ogc", tags=["OGC API - Features 标准图层服务"], responses=OGC_ERROR_RESPONSES)
+
+
+def _body_of(media: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` of a route answering `media` only (with response_class=Response)."""
+    return {200: {"description": media, "content": {media: {"schema": {"type": "object"}}}}}
+
 _MARK = "__KEY__"
 
 
@@ -68,7 +75,8 @@ def conformance() -> dict[str, list[str]]:
     return {"conformsTo": CONFORMANCE}
 
 
-@router.get("/api", summary="OpenAPI 3.0 definition of /ogc")
+@router.get("/api", summary="OpenAPI 3.0 definition of /ogc", response_class=Response,
+            responses=_body_of(OPENAPI_JSON))
 def api(request: Request, user: CurrentUser) -> Response:
     layers = catalogue(request).listed(user)
     return Response(json.dumps(openapi_document(base_url(request), layers), ensure_ascii=False), media_type=OPENAPI_JSON)
@@ -90,19 +98,22 @@ def describe(collection_id: str, request: Request, user: CurrentUser) -> dict[st
     return dump(collection(layer, extent(layer, Audience.of(user), data_versions(request)), base_url(request)))
 
 
-@router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema) / 可查询属性")
+@router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema) / 可查询属性",
+            response_class=Response, responses=_body_of(SCHEMA_JSON))
 def get_queryables(collection_id: str, request: Request, user: CurrentUser) -> Response:
     layer = _layer_of(request, collection_id, user)
     doc = schema_document(layer, _url(request), queryables(layer, user))
     return JSONResponse(doc, media_type=SCHEMA_JSON)
 
 
-@router.get("/collections/{collection_id}/schema", summary="Feature schema (JSON Schema) / 要素结构")
+@router.get("/collections/{collection_id}/schema", summary="Feature schema (JSON Schema) / 要素结构",
+            response_class=Response, responses=_body_of(SCHEMA_JSON))
 def get_schema(collection_id: str, request: Request, user: CurrentUser) -> Response:
     return JSONResponse(feature_schema(_layer_of(request, collection_id, user), user, _url(request)), media_type=SCHEMA_JSON)
 
 
-@router.get("/collections/{collection_id}/items", summary="Features / 要素")
+@router.get("/collections/{collection_id}/items", summary="Features / 要素", response_class=Response,
+            responses=_body_of(GEOJSON))
 def get_items(collection_id: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
     layer = _layer_of(request, collection_id, user)
     p = parse_items(layer, user, request.query_params)
@@ -118,7 +129,8 @@ def get_items(collection_id: str, request: Request, session: SessionDep, user: C
     return Response(body, media_type=GEOJSON, headers={**cache_headers(tag, user), "Content-Crs": f"<{p.crs.uri}>"})
 
 
-@router.get("/collections/{collection_id}/items/{feature_id}", summary="One feature / 单个要素")
+@router.get("/collections/{collection_id}/items/{feature_id}", summary="One feature / 单个要素",
+            response_class=Response, responses=_body_of(GEOJSON))
 def get_item(collection_id: str, feature_id: str, request: Request, session: SessionDep, user: CurrentUser,
              crs: str | None = None) -> Response:
     layer = _layer_of(request, collection_id, user)

@@ -4,6 +4,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.dates import IsoDate
+from app.core.inputs import JsonIn
 from app.core.listing import GeoJSONGeometry, ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut
 from app.geo.validate import ChinaPointIn, MultiPolygonIn, PointIn
@@ -28,7 +30,7 @@ class Contact(BaseModel):
     email: str | None = Field(default=None, max_length=200)
 
 
-class CooperationIn(BaseModel):
+class CooperationIn(JsonIn):
     """The partnership of a cooperation park (合作园区)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -37,7 +39,7 @@ class CooperationIn(BaseModel):
     partner_name: str = Field(min_length=1, max_length=200, description="合作城市或园区")
     partner_location: ChinaPointIn = Field(description="合作方位置 (GeoJSON Point, WGS-84)")
     model: CooperationModel | None = Field(default=None, description="共建 / 托管 / 飞地")
-    signed_date: date | None = Field(default=None, description="签约日期")
+    signed_date: IsoDate | None = Field(default=None, description="签约日期")
     source: str | None = Field(default=None, max_length=2000)
 
 
@@ -60,7 +62,7 @@ class ParkIn(ProvenanceIn):
     profile: str | None = Field(default=None, max_length=20_000, description="园区简介")
     cooperation: CooperationIn | None = Field(default=None, description="合作园区信息")
     chemical_status: ChemicalStatus | None = Field(default=None, description="化工园区认定状态")
-    chemical_status_date: date | None = Field(default=None, description="认定 / 复核 / 撤销日期")
+    chemical_status_date: IsoDate | None = Field(default=None, description="认定 / 复核 / 撤销日期")
 
 
 class ParkQuery(ListQuery):

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from app.core.auth import CurrentUser, WriterDep, require_scope, require_staff
 from app.core.crud import Resource, crud_router
 from app.core.database import SessionDep
-from app.core.export import export_list
-from app.core.listing import render_one
+from app.core.export import EXPORT_RESPONSES, export_list
+from app.core.listing import RecordId, render_one
+from app.core.patching import json_body
 from app.targets import queries, service
 from app.targets.models import Target
 from app.targets.schemas import MoveIn, TargetExportQuery, TargetIn, TargetOut, TargetQuery
@@ -27,7 +28,8 @@ RESOURCE = Resource(
 
 
 # Declared before the generic routes so that /targets/export is not read as an id.
-@router.get("/targets/export", summary="Export the filtered target list (XLSX/CSV) / 导出目标清单")
+@router.get("/targets/export", summary="Export the filtered target list (XLSX/CSV) / 导出目标清单",
+            response_class=Response, responses=EXPORT_RESPONSES)
 def export_targets(session: SessionDep, user: CurrentUser, q: Annotated[TargetExportQuery, Query()]) -> Response:
     return export_list(session, queries.filtered(q, user), queries.EXPORT, queries.OUTPUT, q.sort, q.format, "招商目标清单")
 
@@ -35,9 +37,9 @@ def export_targets(session: SessionDep, user: CurrentUser, q: Annotated[TargetEx
 router.include_router(crud_router(RESOURCE, tag=TAG))
 
 
-@router.post("/targets/{item_id}/transitions", summary="Move a target to another stage / 变更目标阶段",
+@router.post("/targets/{item_id:int}/transitions", summary="Move a target to another stage / 变更目标阶段",
              responses={200: {"model": TargetOut}})
-def move_target(item_id: int, body: MoveIn, request: Request, session: SessionDep, user: WriterDep) -> Response:
+def move_target(item_id: RecordId, body: Annotated[MoveIn, json_body(MoveIn)], request: Request, session: SessionDep, user: WriterDep) -> Response:
     """Refuses illegal moves (e.g. 签约 → 线索) with 409 and says why; dropping needs a reason.
     The row is locked, so of two officers moving the same target at once the second sees the
     first's stage. Signing runs the signing hooks (the project pipeline) in the same transaction."""

@@ -7,8 +7,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.chains.models import Priority
 from app.chains.schemas import ADCODE, AreaFieldsOut, AreaParams, check_one_area
+from app.core.dates import IsoDate
 from app.core.errors import FieldProblem
 from app.core.export import ExportParams
+from app.core.inputs import JsonIn
 from app.core.listing import GeoJSONGeometry, ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut
 from app.targets.models import TargetStage
@@ -30,7 +32,7 @@ class TargetIn(ProvenanceIn):
     owner: str | None = Field(default=None, min_length=1, max_length=100, description="责任人")
     intended_park_id: int | None = Field(default=None, description="意向落户园区 id")
     next_action: str | None = Field(default=None, max_length=2_000, description="下一步行动")
-    next_action_date: date | None = Field(default=None, description="下一步行动日期")
+    next_action_date: IsoDate | None = Field(default=None, description="下一步行动日期")
     notes: str | None = Field(default=None, max_length=20_000, description="备注")
 
     @model_validator(mode="after")
@@ -43,7 +45,7 @@ class TargetIn(ProvenanceIn):
         return self
 
 
-class MoveIn(BaseModel):
+class MoveIn(JsonIn):
     model_config = ConfigDict(extra="forbid")
 
     to: TargetStage = Field(description="lead 线索 | contacted 接洽 | visit 考察 | negotiating 洽谈 | signed 签约 | dropped 放弃")

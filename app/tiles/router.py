@@ -23,6 +23,7 @@ from app.core.versions import data_versions
 from app.layers.caching import Audience, cache_headers, etag, not_modified
 from app.layers.catalogue import Catalogue, Layer, catalogue
 from app.layers.criteria import MapCriteria
+from app.layers.errors import OGC_ERROR_RESPONSES
 from app.layers.extent import extent
 from app.layers.properties import property_schemas
 from app.layers.tiling import Overview
@@ -34,7 +35,7 @@ MAX_ZOOM = 22
 JIANGXI_CENTER = [115.9, 27.6, 7]  # a sensible first view when a layer is still empty
 
 
-router = APIRouter(prefix="/tiles", tags=["vector tiles 矢量切片"])
+router = APIRouter(prefix="/tiles", tags=["vector tiles 矢量切片"], responses=OGC_ERROR_RESPONSES)
 
 TileQuery = create_model(  # type: ignore[call-overload]
     "TileQuery",

@@ -17,15 +17,17 @@ from sqlalchemy import Select, func, text
 
 from app.carriers import queries as carrier_queries
 from app.carriers.models import Carrier
+from app.carriers.schemas import CarrierOut
 from app.core.auth import CurrentUser, Principal
 from app.core.caching import cached
 from app.core.crud import collection_guard
 from app.core.database import SessionDep
-from app.core.listing import GEOJSON, OutputSpec, render_list
+from app.core.listing import GEOJSON, GEOJSON_ONLY, OutputSpec, documented, page_of, render_list
 from app.core.settings import settings
 from app.layers.criteria import MapQuery, matching_carriers, split
 from app.parks import queries as park_queries
 from app.parks.models import Park
+from app.parks.schemas import ParkOut
 from app.regions.models import RegionLevel
 from app.web.basemaps import WebConfig, web_config
 
@@ -42,7 +44,7 @@ def _parks_output(carriers: Select[Any], user: Principal) -> OutputSpec:
 
 
 @router.get("/map/parks", summary="Parks matching the map's park and carrier filters / 地图筛选的园区",
-            dependencies=[collection_guard("parks"), collection_guard("carriers")])
+            dependencies=[collection_guard("parks"), collection_guard("carriers")], responses=documented(page_of(ParkOut)))
 def map_parks(request: Request, session: SessionDep, user: CurrentUser,
               q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
     pq, cq, by_carrier = split(q, "parks")
@@ -54,7 +56,7 @@ def map_parks(request: Request, session: SessionDep, user: CurrentUser,
 
 
 @router.get("/map/carriers", summary="Carriers matching the map's park and carrier filters / 地图筛选的载体",
-            dependencies=[collection_guard("parks"), collection_guard("carriers")])
+            dependencies=[collection_guard("parks"), collection_guard("carriers")], responses=documented(page_of(CarrierOut)))
 def map_carriers(request: Request, session: SessionDep, user: CurrentUser,
                  q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
     return render_list(session, request, carrier_queries.OUTPUT.for_user(user), matching_carriers(q, user), q)
@@ -79,7 +81,7 @@ REGION_DECIMALS = 4
 
 
 @router.get("/map/regions", summary="Generalised boundaries with label points / 行政区简化边界与注记点",
-            dependencies=[collection_guard("regions")])
+            dependencies=[collection_guard("regions")], response_class=Response, responses=GEOJSON_ONLY)
 def map_regions(request: Request, session: SessionDep,
                 level: Annotated[RegionLevel, Query(description="province | city | county / 级别")]) -> Response:
     body = session.execute(_REGIONS_SQL, {"level": level.value, "tolerance": SIMPLIFY_DEG,

@@ -229,7 +229,7 @@ def _walk(routes: list, prefix: str = "") -> list[tuple[str, set[str]]]:
     found = []
     for r in routes:
         if isinstance(r, APIRoute):
-            found.append((prefix + r.path, r.methods))
+            found.append((prefix + r.path_format, r.methods))
         elif hasattr(r, "original_router"):
             found += _walk(r.original_router.routes, prefix + r.include_context.prefix)
     return found
