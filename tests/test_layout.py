@@ -24,8 +24,10 @@ def test_no_fixture_is_named_like_a_test() -> None:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         return ast.unparse(target) in ("pytest.fixture", "fixture")
 
-    named = [f"{path.relative_to(TESTS)}: {node.name}" for path in TESTS.rglob("*.py")
-             for node in ast.walk(ast.parse(path.read_text()))
-             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
-             and any(is_fixture(d) for d in node.decorator_list)]
+    named = [
+        f"{path.relative_to(TESTS)}: {node.name}"
+        for path in TESTS.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and any(is_fixture(d) for d in node.decorator_list)
+    ]
     assert named == []

@@ -26,11 +26,9 @@ def check(password: str, username: str, field: str) -> None:
     """422 naming `field` unless `password` keeps the rules."""
     minimum = settings().accounts.min_password_length
     if len(password) < minimum:
-        raise InvalidInput.one(field, f"too short: use at least {minimum} characters",
-                               f"密码过短：至少 {minimum} 个字符")
+        raise InvalidInput.one(field, f"too short: use at least {minimum} characters", f"密码过短：至少 {minimum} 个字符")
     if len(password) > MAX_LENGTH:
-        raise InvalidInput.one(field, f"too long: use at most {MAX_LENGTH} characters",
-                               f"密码过长：最多 {MAX_LENGTH} 个字符")
+        raise InvalidInput.one(field, f"too long: use at most {MAX_LENGTH} characters", f"密码过长：最多 {MAX_LENGTH} 个字符")
     if password.strip().lower() in _common():
         raise InvalidInput.one(field, "too common: guessing tools try it first", "密码过于常见，容易被猜中")
     if password.strip().lower() == username.lower():

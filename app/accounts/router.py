@@ -30,8 +30,14 @@ admin = APIRouter(prefix="/admin", tags=["admin 管理"])
 
 
 def _me(user: Principal) -> Me:
-    return Me(name=user.name, display_name=user.display_name, role=user.role, regions=list(user.regions),
-              csrf_token=user.csrf_token, must_change_password=user.must_change_password)
+    return Me(
+        name=user.name,
+        display_name=user.display_name,
+        role=user.role,
+        regions=list(user.regions),
+        csrf_token=user.csrf_token,
+        must_change_password=user.must_change_password,
+    )
 
 
 def _client(request: Request) -> str:
@@ -43,8 +49,15 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
     # Secure when the public address is https, even if a proxy reaches this process over http.
     public = settings().server.public_url or ""
     secure = request.url.scheme == "https" or public.lower().startswith("https://")
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, path="/",
-                        max_age=int(settings().accounts.session_hours * 3600))
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+        max_age=int(settings().accounts.session_hours * 3600),
+    )
 
 
 @auth.post("/login", response_model=Me, summary="Sign in / 登录")
@@ -69,16 +82,16 @@ def me(user: SignedIn) -> Me:
 
 
 @auth.post("/password", response_model=Me, summary="Change my password / 修改密码")
-def change_password(body: PasswordIn, request: Request, response: Response, session: SessionDep,
-                    user: SignedIn) -> Me:
+def change_password(body: PasswordIn, request: Request, response: Response, session: SessionDep, user: SignedIn) -> Me:
     """Every session of the user ends; this browser gets a new one (and a new CSRF token)."""
     if user.role == "public":
         raise Unauthorized("please sign in", "请先登录")
     if user.user_id is None:
         raise Forbidden("API keys have no password", "API 密钥没有密码")
     check_csrf(request, user)
-    token, login_session, changed = service.change_password(session, user.user_id, body.current_password,
-                                                            body.new_password, _client(request))
+    token, login_session, changed = service.change_password(
+        session, user.user_id, body.current_password, body.new_password, _client(request)
+    )
     _set_session_cookie(request, response, token)
     return _me(service.user_principal(session, changed, login_session.csrf_token))
 
@@ -95,8 +108,9 @@ def list_users(session: SessionDep, user: AdminDep) -> list[UserOut]:
 
 @admin.post("/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED, summary="Create a user / 新增用户")
 def create_user(body: UserIn, session: SessionDep, user: AdminDep, writer: WriterDep) -> UserCreated:
-    created, password = service.create_user(session, body.username, body.display_name, body.role, body.region_adcodes,
-                                            body.park_ids, body.password)
+    created, password = service.create_user(
+        session, body.username, body.display_name, body.role, body.region_adcodes, body.park_ids, body.password
+    )
     return UserCreated(**UserOut.model_validate(created).model_dump(), password=password)
 
 
@@ -105,8 +119,9 @@ def update_user(user_id: RecordId, body: UserPatch, session: SessionDep, user: A
     target = get_or_404(session, User, user_id, ("user", "用户"), lock=True)
     if target.id == user.user_id and (body.disabled or body.role not in (None, "admin")):
         # An admin who disables or demotes themself may leave the service without any admin.
-        raise Conflict("you cannot disable or demote your own account: ask another admin",
-                       "不能停用或降级自己的账号，请由其他管理员操作")
+        raise Conflict(
+            "you cannot disable or demote your own account: ask another admin", "不能停用或降级自己的账号，请由其他管理员操作"
+        )
     if body.region_adcodes is not None:
         service.check_regions(session, body.region_adcodes, "region_adcodes")
     if body.park_ids is not None:
@@ -117,16 +132,17 @@ def update_user(user_id: RecordId, body: UserPatch, session: SessionDep, user: A
     return _user_out(target, throttle.account_locks(session))
 
 
-@admin.post("/users/{user_id:int}/password", response_model=PasswordReset,
-            summary="Reset a user's password / 重置密码")
+@admin.post("/users/{user_id:int}/password", response_model=PasswordReset, summary="Reset a user's password / 重置密码")
 def reset_password(user_id: RecordId, session: SessionDep, user: AdminDep, writer: WriterDep) -> PasswordReset:
     """A new one-time password, shown once: the user's sessions and sign-in locks end, and the
     user must choose a new password at the next sign-in."""
     target = get_or_404(session, User, user_id, ("user", "用户"), lock=True)
     if target.id == user.user_id:
         # A reset would end the admin's own session and hand them a password they must change.
-        raise Conflict("change your own password at POST /api/v1/auth/password, not by a reset",
-                       "请通过 POST /api/v1/auth/password 修改自己的密码，而非重置")
+        raise Conflict(
+            "change your own password at POST /api/v1/auth/password, not by a reset",
+            "请通过 POST /api/v1/auth/password 修改自己的密码，而非重置",
+        )
     return PasswordReset(username=target.username, password=service.reset_password(session, target))
 
 
@@ -137,8 +153,9 @@ def list_keys(session: SessionDep, user: AdminDep) -> list[ApiKey]:
 
 @admin.post("/keys", response_model=KeyCreated, status_code=status.HTTP_201_CREATED, summary="Create an API key / 新建密钥")
 def create_key(body: KeyIn, session: SessionDep, user: AdminDep, writer: WriterDep) -> KeyCreated:
-    key, secret = service.create_key(session, body.name, body.collections, body.access, body.region_adcodes,
-                                     body.expires_at, user.user_id)
+    key, secret = service.create_key(
+        session, body.name, body.collections, body.access, body.region_adcodes, body.expires_at, user.user_id
+    )
     return KeyCreated(**KeyOut.model_validate(key).model_dump(), key=secret)
 
 

@@ -29,8 +29,9 @@ class LoginIn(StrictIn):
 
 class PasswordIn(StrictIn):
     current_password: Password
-    new_password: Password = Field(description="at least 10 characters (INVESTMAP_MIN_PASSWORD_LENGTH), "
-                                               "not a common password, not the username")
+    new_password: Password = Field(
+        description="at least 10 characters (INVESTMAP_MIN_PASSWORD_LENGTH), not a common password, not the username"
+    )
 
 
 class Me(BaseModel):
@@ -50,11 +51,11 @@ class UserIn(StrictIn):
     username: str = Field(pattern=USERNAME)
     display_name: str = Field(min_length=1, max_length=100)
     role: Literal["officer", "leader", "admin"]
-    region_adcodes: list[Adcode] = Field(default_factory=list, max_length=200,
-                                         description="write scope: city or county adcodes")
+    region_adcodes: list[Adcode] = Field(default_factory=list, max_length=200, description="write scope: city or county adcodes")
     park_ids: list[int] = Field(default_factory=list, max_length=1000, description="optional: only these parks")
-    password: Password | None = Field(default=None, description="generated when omitted; one-time either way: "
-                                                                "the user must change it at the first sign-in")
+    password: Password | None = Field(
+        default=None, description="generated when omitted; one-time either way: the user must change it at the first sign-in"
+    )
 
 
 class UserPatch(StrictIn):
@@ -91,12 +92,15 @@ class PasswordReset(BaseModel):
 
 class KeyIn(StrictIn):
     name: str = Field(min_length=1, max_length=100)
-    collections: list[str] = Field(min_length=1, max_length=20, description="what it may read: parks, carriers, "
-                                   "clusters, regions, chains, enterprises, gaps; * for every public one "
-                                   "(officers' layers such as gaps only by name)")
+    collections: list[str] = Field(
+        min_length=1,
+        max_length=20,
+        description="what it may read: parks, carriers, "
+        "clusters, regions, chains, enterprises, gaps; * for every public one "
+        "(officers' layers such as gaps only by name)",
+    )
     access: Literal["read", "write"] = "read"
-    region_adcodes: list[Adcode] = Field(default_factory=list, max_length=200,
-                                         description="write scope for write keys")
+    region_adcodes: list[Adcode] = Field(default_factory=list, max_length=200, description="write scope for write keys")
     expires_at: TextDatetime | None = Field(default=None, description="in the future, with its time zone")
 
 

@@ -63,14 +63,22 @@ def check_parks(session: Session, park_ids: list[int], field: str) -> None:
         raise InvalidInput.one(field, f"unknown park ids {missing}", f"未知的园区编号 {missing}")
 
 
-def create_user(session: Session, username: str, display_name: str, role: str, regions: list[str],
-                park_ids: list[int] | None = None, password: str | None = None,
-                one_time: bool = True) -> tuple[User, str]:
+def create_user(
+    session: Session,
+    username: str,
+    display_name: str,
+    role: str,
+    regions: list[str],
+    park_ids: list[int] | None = None,
+    password: str | None = None,
+    one_time: bool = True,
+) -> tuple[User, str]:
     """A new user and the password to hand over (generated when not given: shown once). A password
     someone else chose is `one_time`: the user must replace it before doing anything else."""
     if role not in ROLES:
-        raise InvalidInput.one("role", f"unknown role {role}: use one of {', '.join(ROLES)}",
-                               f"未知角色 {role}：可选 {'、'.join(ROLES)}")
+        raise InvalidInput.one(
+            "role", f"unknown role {role}: use one of {', '.join(ROLES)}", f"未知角色 {role}：可选 {'、'.join(ROLES)}"
+        )
     if session.execute(select(User.id).where(User.username == username)).first():
         raise Conflict(f"user {username} already exists", f"用户 {username} 已存在")
     check_regions(session, regions, "region_adcodes")
@@ -79,8 +87,15 @@ def create_user(session: Session, username: str, display_name: str, role: str, r
         password = passwords.generate()
     else:
         passwords.check(password, username, "password")
-    user = User(username=username, display_name=display_name, role=role, region_adcodes=regions,
-                park_ids=park_ids or [], password_hash=hash_password(password), must_change_password=one_time)
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role,
+        region_adcodes=regions,
+        park_ids=park_ids or [],
+        password_hash=hash_password(password),
+        must_change_password=one_time,
+    )
     session.add(user)
     session.flush()
     return user, password
@@ -114,8 +129,12 @@ def _password_is(counter: throttle.Attempts, user: _Credentials | None, password
 
 def _new_session(session: Session, user: User) -> tuple[str, LoginSession]:
     token = secrets.token_urlsafe(32)
-    login_session = LoginSession(token_hash=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
-                                 expires_at=_now() + timedelta(hours=settings().accounts.session_hours))
+    login_session = LoginSession(
+        token_hash=_digest(token),
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(24),
+        expires_at=_now() + timedelta(hours=settings().accounts.session_hours),
+    )
     session.add(login_session)
     session.flush()
     return token, login_session
@@ -128,10 +147,12 @@ def login(session: Session, username: str, password: str, ip: str) -> tuple[str,
     address's own throttle says something else (429), and it says nothing about the account."""
     with throttle.attempts() as counter:
         if wait := counter.address_wait(ip):
-            raise TooManyRequests(f"too many failed sign-ins from your address: try again in {wait} s",
-                                  f"您所在地址登录失败次数过多，请 {wait} 秒后再试", wait)
-        found = counter.conn.execute(select(User.id, User.password_hash, User.disabled)
-                                     .where(User.username == username)).first()
+            raise TooManyRequests(
+                f"too many failed sign-ins from your address: try again in {wait} s",
+                f"您所在地址登录失败次数过多，请 {wait} 秒后再试",
+                wait,
+            )
+        found = counter.conn.execute(select(User.id, User.password_hash, User.disabled).where(User.username == username)).first()
         if not _password_is(counter, found, password, ip) or found is None:
             raise Unauthorized(SIGN_IN_FAILED, SIGN_IN_FAILED_ZH)
         counter.succeeded(found.id, ip, signing_in=True)
@@ -175,11 +196,22 @@ def logout(session: Session, cookie: str) -> None:
 
 
 def user_principal(session: Session, user: User, csrf_token: str | None) -> Principal:
-    counties = ALL if user.role == "admin" else (
-        expand_to_counties(session, user.region_adcodes) if user.role == "officer" else frozenset())
-    return Principal(name=f"user:{user.username}", role=user.role, user_id=user.id, write_counties=counties,
-                     write_parks=frozenset(user.park_ids), csrf_token=csrf_token, display_name=user.display_name,
-                     regions=tuple(user.region_adcodes), must_change_password=user.must_change_password)
+    counties = (
+        ALL
+        if user.role == "admin"
+        else (expand_to_counties(session, user.region_adcodes) if user.role == "officer" else frozenset())
+    )
+    return Principal(
+        name=f"user:{user.username}",
+        role=user.role,
+        user_id=user.id,
+        write_counties=counties,
+        write_parks=frozenset(user.park_ids),
+        csrf_token=csrf_token,
+        display_name=user.display_name,
+        regions=tuple(user.region_adcodes),
+        must_change_password=user.must_change_password,
+    )
 
 
 def principal_from_session(session: Session, cookie: str) -> Principal | None:
@@ -192,32 +224,52 @@ def principal_from_session(session: Session, cookie: str) -> Principal | None:
     return user_principal(session, user, row.csrf_token)
 
 
-def check_key(session: Session, collections: list[str], access: str, regions: list[str],
-              expires_at: datetime | None) -> None:
+def check_key(session: Session, collections: list[str], access: str, regions: list[str], expires_at: datetime | None) -> None:
     """422 naming the field for what a key cannot be given."""
     if not collections:
         raise InvalidInput.one("collections", "give at least one collection", "至少指定一个数据集")
     if unknown := sorted(set(collections) - set(KEY_COLLECTIONS) - {"*"}):
-        raise InvalidInput.one("collections", f"unknown collections {unknown}: use {', '.join(KEY_COLLECTIONS)} or *",
-                               f"未知的数据集 {unknown}：可选 {'、'.join(KEY_COLLECTIONS)} 或 *")
+        raise InvalidInput.one(
+            "collections",
+            f"unknown collections {unknown}: use {', '.join(KEY_COLLECTIONS)} or *",
+            f"未知的数据集 {unknown}：可选 {'、'.join(KEY_COLLECTIONS)} 或 *",
+        )
     if access not in ("read", "write"):
         raise InvalidInput.one("access", f"unknown access {access}: use read or write", f"未知的权限 {access}：可选 read、write")
     check_regions(session, regions, "region_adcodes")
     if expires_at is not None and expires_at <= _now():
-        raise InvalidInput.one("expires_at", f"{expires_at.isoformat()} has passed: give a time in the future",
-                               f"{expires_at.isoformat()} 已过去：请给出将来的时间")
+        raise InvalidInput.one(
+            "expires_at",
+            f"{expires_at.isoformat()} has passed: give a time in the future",
+            f"{expires_at.isoformat()} 已过去：请给出将来的时间",
+        )
 
 
-def create_key(session: Session, name: str, collections: list[str], access: str, regions: list[str],
-               expires_at: datetime | None, created_by: int | None) -> tuple[ApiKey, str]:
+def create_key(
+    session: Session,
+    name: str,
+    collections: list[str],
+    access: str,
+    regions: list[str],
+    expires_at: datetime | None,
+    created_by: int | None,
+) -> tuple[ApiKey, str]:
     """A new key and its secret, which is shown once and stored only hashed."""
     check_key(session, collections, access, regions, expires_at)
     if session.execute(select(ApiKey.id).where(ApiKey.name == name)).first():
         raise Conflict(f"a key named {name} already exists", f"名为 {name} 的密钥已存在")
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
-    key = ApiKey(name=name, prefix=prefix, secret_hash=_digest(secret), collections=list(dict.fromkeys(collections)),
-                 access=access, region_adcodes=regions, expires_at=expires_at, created_by=created_by)
+    key = ApiKey(
+        name=name,
+        prefix=prefix,
+        secret_hash=_digest(secret),
+        collections=list(dict.fromkeys(collections)),
+        access=access,
+        region_adcodes=regions,
+        expires_at=expires_at,
+        created_by=created_by,
+    )
     session.add(key)
     session.flush()
     return key, f"{KEY_PREFIX}_{prefix}_{secret}"
@@ -242,5 +294,12 @@ def principal_from_key(session: Session, token: str) -> Principal:
     if key.last_used_at is None or now - key.last_used_at > _LAST_USED_GRANULARITY:
         session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
     counties = expand_to_counties(session, key.region_adcodes) if key.access == "write" else frozenset()
-    return Principal(name=f"key:{key.name}", role="partner", key_id=key.id, write_counties=counties,
-                     collections=frozenset(key.collections), display_name=key.name, regions=tuple(key.region_adcodes))
+    return Principal(
+        name=f"key:{key.name}",
+        role="partner",
+        key_id=key.id,
+        write_counties=counties,
+        collections=frozenset(key.collections),
+        display_name=key.name,
+        regions=tuple(key.region_adcodes),
+    )

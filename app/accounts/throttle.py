@@ -52,10 +52,13 @@ class Attempts:
         lock = timedelta(minutes=settings().accounts.lockout_minutes)
         expired = _T.c.until <= now
         statement = insert(_T).values(scope=scope, key=key, failures=1, until=now + lock)
-        statement = statement.on_conflict_do_update(index_elements=[_T.c.scope, _T.c.key], set_={
-            "failures": case((expired, 1), else_=_T.c.failures + 1),
-            "until": case((expired, now + lock), (_T.c.failures + 1 == limit, now + lock), else_=_T.c.until),
-        }).returning(_T.c.failures, func.ceil(func.extract("epoch", _T.c.until - now)))
+        statement = statement.on_conflict_do_update(
+            index_elements=[_T.c.scope, _T.c.key],
+            set_={
+                "failures": case((expired, 1), else_=_T.c.failures + 1),
+                "until": case((expired, now + lock), (_T.c.failures + 1 == limit, now + lock), else_=_T.c.until),
+            },
+        ).returning(_T.c.failures, func.ceil(func.extract("epoch", _T.c.until - now)))
         failures, seconds = self.conn.execute(statement).one()
         return failures, int(seconds)
 
@@ -79,8 +82,9 @@ class Attempts:
         # Expired rows count for nothing: this is as good a moment as any to drop them.
         self.conn.execute(delete(_T).where(_of_account(user_id, ip) | (_T.c.until < func.now())))
         if signing_in:
-            self.conn.execute(update(_T).where(_T.c.scope == "ip", _T.c.key == ip)
-                              .values(failures=func.greatest(_T.c.failures - 1, 0)))
+            self.conn.execute(
+                update(_T).where(_T.c.scope == "ip", _T.c.key == ip).values(failures=func.greatest(_T.c.failures - 1, 0))
+            )
 
 
 @contextmanager
@@ -97,6 +101,6 @@ def forget(session: Session, user_id: int) -> None:
 def account_locks(session: Session) -> dict[int, datetime]:
     """Accounts locked for every address, and until when (the admin page shows them)."""
     rows = select(_T.c.key, _T.c.until).where(
-        _T.c.scope == "account", _T.c.until > func.now(),
-        _T.c.failures >= settings().accounts.max_failed_logins_per_account)
+        _T.c.scope == "account", _T.c.until > func.now(), _T.c.failures >= settings().accounts.max_failed_logins_per_account
+    )
     return {int(key): until for key, until in session.execute(rows)}

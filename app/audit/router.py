@@ -41,20 +41,32 @@ class AuditQuery(ListQuery):
 
 AUDIT = OutputSpec(
     id=AuditEntry.id,
-    fields={"id": AuditEntry.id, "at": AuditEntry.at, "actor": AuditEntry.actor, "ip": AuditEntry.ip,
-            "action": AuditEntry.action, "table": AuditEntry.table_name, "record_id": AuditEntry.record_id,
-            "changes": AuditEntry.changes},
+    fields={
+        "id": AuditEntry.id,
+        "at": AuditEntry.at,
+        "actor": AuditEntry.actor,
+        "ip": AuditEntry.ip,
+        "action": AuditEntry.action,
+        "table": AuditEntry.table_name,
+        "record_id": AuditEntry.record_id,
+        "changes": AuditEntry.changes,
+    },
     geometry=cast(None, Text),
     sortable={"id": AuditEntry.id, "at": AuditEntry.at},
 )
 
 
 @router.get("/audit", summary="Audit trail of every write / 审计日志")
-def audit_log(request: Request, session: SessionDep, q: Annotated[AuditQuery, Query()],
-              user: Annotated[Principal, Depends(require_auditor)]) -> Response:
+def audit_log(
+    request: Request, session: SessionDep, q: Annotated[AuditQuery, Query()], user: Annotated[Principal, Depends(require_auditor)]
+) -> Response:
     stmt = select(AuditEntry)
-    for column, value in ((AuditEntry.table_name, q.table), (AuditEntry.record_id, q.record_id),
-                          (AuditEntry.actor, q.actor), (AuditEntry.action, q.action)):
+    for column, value in (
+        (AuditEntry.table_name, q.table),
+        (AuditEntry.record_id, q.record_id),
+        (AuditEntry.actor, q.actor),
+        (AuditEntry.action, q.action),
+    ):
         if value is not None:
             stmt = stmt.where(column == value)
     if q.since:
@@ -64,20 +76,30 @@ def audit_log(request: Request, session: SessionDep, q: Annotated[AuditQuery, Qu
     return render_list(session, request, AUDIT, stmt, q.model_copy(update={"sort": q.sort or "-id"}))
 
 
-VERSION = {"version": RecordVersion.version, "valid_from": RecordVersion.valid_from,
-           "valid_to": RecordVersion.valid_to, "actor": RecordVersion.actor, "data": RecordVersion.data}
+VERSION = {
+    "version": RecordVersion.version,
+    "valid_from": RecordVersion.valid_from,
+    "valid_to": RecordVersion.valid_to,
+    "actor": RecordVersion.actor,
+    "data": RecordVersion.data,
+}
 
 
 @router.get("/{collection}/{item_id:int}/history", summary="Earlier versions of a record / 历史版本")
-def history(collection: Literal["parks", "carriers", "clusters"], item_id: RecordId, session: SessionDep, user: StaffDep,
-            at: Annotated[IsoDateTime | None, Query(description="the version valid at this time / 指定时间的版本")] = None,
-            ) -> Response:
+def history(
+    collection: Literal["parks", "carriers", "clusters"],
+    item_id: RecordId,
+    session: SessionDep,
+    user: StaffDep,
+    at: Annotated[IsoDateTime | None, Query(description="the version valid at this time / 指定时间的版本")] = None,
+) -> Response:
     stmt = select(RecordVersion).where(RecordVersion.table_name == collection, RecordVersion.record_id == item_id)
     if at is not None:
         # One range lookup: the version whose validity interval contains `at`.
         row = session.execute(
-            stmt.where(RecordVersion.valid_from <= at, or_(RecordVersion.valid_to.is_(None), RecordVersion.valid_to > at))
-            .with_only_columns(cast(json_object(VERSION), Text))
+            stmt.where(
+                RecordVersion.valid_from <= at, or_(RecordVersion.valid_to.is_(None), RecordVersion.valid_to > at)
+            ).with_only_columns(cast(json_object(VERSION), Text))
         ).scalar_one_or_none()
         if row is None:
             raise NotFound(f"version of {collection} {item_id} at", "该时间的版本", at.isoformat())

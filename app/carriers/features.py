@@ -31,5 +31,4 @@ def refresh_carrier_features(session: Session, which: ColumnElement[bool]) -> No
     """Rewrite the stored Feature of every carrier matching `which` (after a flush of its changes)."""
     rows = feature_rows(select(Carrier).where(which), _PUBLIC.id, _PUBLIC.geometry, _PUBLIC.properties()).subquery("rows")
     stmt = insert(CarrierFeature).from_select(["id", "feature"], select(rows.c[KEY], cast(feature(rows), Text)))
-    session.execute(stmt.on_conflict_do_update(index_elements=[CarrierFeature.id],
-                                               set_={"feature": stmt.excluded.feature}))
+    session.execute(stmt.on_conflict_do_update(index_elements=[CarrierFeature.id], set_={"feature": stmt.excluded.feature}))

@@ -50,8 +50,9 @@ RANGES = ("plot_ratio", "building_density_pct", "green_ratio_pct", "height_limit
 
 
 def _range_checks() -> list[CheckConstraint]:
-    return [CheckConstraint(f"{r}_min IS NULL OR {r}_max IS NULL OR {r}_min <= {r}_max", name=f"{r}_range")
-            for r in RANGES] + [CheckConstraint(f"{r}_min >= 0", name=f"{r}_min_nonnegative") for r in RANGES]
+    return [CheckConstraint(f"{r}_min IS NULL OR {r}_max IS NULL OR {r}_min <= {r}_max", name=f"{r}_range") for r in RANGES] + [
+        CheckConstraint(f"{r}_min >= 0", name=f"{r}_min_nonnegative") for r in RANGES
+    ]
 
 
 class Carrier(ProvenanceColumns, Base):
@@ -76,12 +77,12 @@ class Carrier(ProvenanceColumns, Base):
         CheckConstraint("floor_load_t_m2 > 0", name="floor_load_positive"),
         *_range_checks(),
         # Counting a park's matching carriers reads only this index (see migration 0006).
-        Index("ix_carriers_park_cover", "park_id",
-              postgresql_include=["published", "status", "kind", "area_m2", "price_wan_per_mu"]),
+        Index(
+            "ix_carriers_park_cover", "park_id", postgresql_include=["published", "status", "kind", "area_m2", "price_wan_per_mu"]
+        ),
         # The land and factory layers (OGC, tiles) each use their own spatial index.
         Index("ix_carriers_land_geom", "geom", postgresql_using="gist", postgresql_where=text("kind = 'land'")),
-        Index("ix_carriers_building_geom", "geom", postgresql_using="gist",
-              postgresql_where=text("kind <> 'land'")),
+        Index("ix_carriers_building_geom", "geom", postgresql_using="gist", postgresql_where=text("kind <> 'land'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -62,9 +62,15 @@ OUTPUT = OutputSpec(
     id=Carrier.id,
     fields=FIELDS,
     geometry=Carrier.geom,
-    sortable={"id": Carrier.id, "name": Carrier.name, "area_m2": Carrier.area_m2, "status": Carrier.status,
-              "price_wan_per_mu": Carrier.price_wan_per_mu, "rent_yuan_m2_month": Carrier.rent_yuan_m2_month,
-              "updated_at": Carrier.updated_at},
+    sortable={
+        "id": Carrier.id,
+        "name": Carrier.name,
+        "area_m2": Carrier.area_m2,
+        "status": Carrier.status,
+        "price_wan_per_mu": Carrier.price_wan_per_mu,
+        "rent_yuan_m2_month": Carrier.rent_yuan_m2_month,
+        "updated_at": Carrier.updated_at,
+    },
     feature_fields=_FEATURE_FIELDS,
     version=Carrier.row_version,
 )
@@ -74,15 +80,22 @@ def visible(user: Principal) -> Select[Any]:
     """Published carriers of visible parks (and, for write keys, their own unpublished ones)."""
     county = select(Park.region_adcode).where(Park.id == Carrier.park_id).scalar_subquery()
     return select(Carrier).where(
-        published_or_own(user, Carrier.published, county.in_(user.write_counties)), Carrier.park_id.in_(select(Park.id).where(park_visible(user)))
+        published_or_own(user, Carrier.published, county.in_(user.write_counties)),
+        Carrier.park_id.in_(select(Park.id).where(park_visible(user))),
     )
 
 
 def filtered(q: CarrierQuery, user: Principal) -> Select[Any]:
     stmt = visible(user)
-    for column, value in ((Carrier.park_id, q.park), (Carrier.kind, q.kind), (Carrier.status, q.status),
-                          (Carrier.land_use, q.land_use), (Carrier.published, q.published),
-                          (Carrier.is_demo, q.is_demo), (Carrier.is_standard_land, q.standard_land)):
+    for column, value in (
+        (Carrier.park_id, q.park),
+        (Carrier.kind, q.kind),
+        (Carrier.status, q.status),
+        (Carrier.land_use, q.land_use),
+        (Carrier.published, q.published),
+        (Carrier.is_demo, q.is_demo),
+        (Carrier.is_standard_land, q.standard_land),
+    ):
         if value is not None:
             stmt = stmt.where(column == value)
     if q.region:

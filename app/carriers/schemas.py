@@ -63,15 +63,24 @@ class CarrierIn(ProvenanceIn):
     def _consistent(self) -> Self:
         expected = "Polygon" if self.kind == CarrierKind.LAND else "Point"
         if self.geometry.geom_type != expected:
-            raise FieldProblem(f"a {self.kind.value} carrier needs a {expected}, got {self.geometry.geom_type}",
-                               f"{self.kind.zh}的几何应为 {expected}，实际为 {self.geometry.geom_type}", field="geometry")
+            raise FieldProblem(
+                f"a {self.kind.value} carrier needs a {expected}, got {self.geometry.geom_type}",
+                f"{self.kind.zh}的几何应为 {expected}，实际为 {self.geometry.geom_type}",
+                field="geometry",
+            )
         given = [n for n in ("area_m2", "area_mu", "area_ha") if getattr(self, n) is not None]
         if len(given) > 1:
-            raise FieldProblem(f"give the area once, in one unit; got {', '.join(given)}",
-                               f"面积只需填写一种单位，实际填写了 {', '.join(given)}", field=given[1])
+            raise FieldProblem(
+                f"give the area once, in one unit; got {', '.join(given)}",
+                f"面积只需填写一种单位，实际填写了 {', '.join(given)}",
+                field=given[1],
+            )
         if not given and self.kind != CarrierKind.LAND:
-            raise FieldProblem("a factory or office needs its floor area (area_m2, area_mu or area_ha)",
-                               "厂房或楼宇必须填写面积（area_m2、area_mu 或 area_ha）", field="area_m2")
+            raise FieldProblem(
+                "a factory or office needs its floor area (area_m2, area_mu or area_ha)",
+                "厂房或楼宇必须填写面积（area_m2、area_mu 或 area_ha）",
+                field="area_m2",
+            )
         return self
 
     def area_in_m2(self) -> float | None:
@@ -102,14 +111,19 @@ class CarrierQuery(ListQuery):
     @model_validator(mode="after")
     def _area_range(self) -> Self:
         if self.min_area is not None and self.max_area is not None and self.min_area > self.max_area:
-            raise FieldProblem(f"min_area {self.min_area} is above max_area {self.max_area}",
-                               f"最小面积 {self.min_area} 大于最大面积 {self.max_area}", field="min_area")
+            raise FieldProblem(
+                f"min_area {self.min_area} is above max_area {self.max_area}",
+                f"最小面积 {self.min_area} 大于最大面积 {self.max_area}",
+                field="min_area",
+            )
         return self
 
     def area_bounds_m2(self) -> tuple[float | None, float | None]:
         factor = {"m2": 1.0, "mu": MU_M2, "ha": HA_M2}[self.area_unit]
-        return (None if self.min_area is None else self.min_area * factor,
-                None if self.max_area is None else self.max_area * factor)
+        return (
+            None if self.min_area is None else self.min_area * factor,
+            None if self.max_area is None else self.max_area * factor,
+        )
 
 
 class RangeOut(BaseModel):

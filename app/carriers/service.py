@@ -15,10 +15,31 @@ from app.core.errors import InvalidInput
 from app.core.settings import settings
 from app.parks.models import Park
 
-_SCALARS = ("kind", "name", "park_id", "status", "land_use", "lease_term_years", "readiness", "price_wan_per_mu",
-            "rent_yuan_m2_month", "sale_price_yuan_m2", "floors", "storey_height_m", "floor_load_t_m2", "has_crane",
-            "is_standard_land", "investment_intensity_wan_per_mu", "tax_per_mu_wan", "energy_tce_per_wan",
-            "description", "source", "as_of", "is_demo", "published")
+_SCALARS = (
+    "kind",
+    "name",
+    "park_id",
+    "status",
+    "land_use",
+    "lease_term_years",
+    "readiness",
+    "price_wan_per_mu",
+    "rent_yuan_m2_month",
+    "sale_price_yuan_m2",
+    "floors",
+    "storey_height_m",
+    "floor_load_t_m2",
+    "has_crane",
+    "is_standard_land",
+    "investment_intensity_wan_per_mu",
+    "tax_per_mu_wan",
+    "energy_tce_per_wan",
+    "description",
+    "source",
+    "as_of",
+    "is_demo",
+    "published",
+)
 _AREAS = ("area_m2", "area_mu", "area_ha")
 # A degree of longitude is at least this long in Jiangxi (north of 24°N a degree of latitude is
 # ~110.6 km, of longitude ≥ 96 km; 30.6°N, the northern edge, gives 95.9 km): a box widened
@@ -53,24 +74,37 @@ def _measured_in_place(session: Session, data: CarrierIn) -> float:
     a plot is larger than one plot can be (INVESTMAP_CARRIER_MAX_PLOT_HA). The park is inside the
     writer's scope (scope_of), so this also keeps the carrier inside it."""
     limits = settings().carriers
-    row = session.execute(_PLACE, {"wkb": shapely.to_wkb(data.geometry), "park_id": data.park_id,
-                                   "max_m2": limits.max_plot_ha * HA_M2,
-                                   "tolerance": limits.region_tolerance_m,
-                                   "reach": limits.region_tolerance_m / METRES_PER_DEGREE_AT_LEAST}).one()
+    row = session.execute(
+        _PLACE,
+        {
+            "wkb": shapely.to_wkb(data.geometry),
+            "park_id": data.park_id,
+            "max_m2": limits.max_plot_ha * HA_M2,
+            "tolerance": limits.region_tolerance_m,
+            "reach": limits.region_tolerance_m / METRES_PER_DEGREE_AT_LEAST,
+        },
+    ).one()
     adcode, name, area_m2, lon, lat, distance_m = row
     if area_m2 > limits.max_plot_ha * HA_M2:
         at = data.geometry.representative_point()
         where = [round(at.x, 6), round(at.y, 6)]
         ha, most = f"{area_m2 / HA_M2:,.1f}", f"{limits.max_plot_ha:,.0f}"
-        raise InvalidInput.one("geometry", f"the plot around {where} measures {ha} ha; one plot is at most {most} ha",
-                               f"{where} 处的地块面积为 {ha} 公顷，单个地块最大为 {most} 公顷", where)
+        raise InvalidInput.one(
+            "geometry",
+            f"the plot around {where} measures {ha} ha; one plot is at most {most} ha",
+            f"{where} 处的地块面积为 {ha} 公顷，单个地块最大为 {most} 公顷",
+            where,
+        )
     if lon is not None:
         where = [round(lon, 6), round(lat, 6)]
         raise InvalidInput.one(
-            "geometry", f"{where} lies {distance_m / 1000:.1f} km outside {name} ({adcode}), the county of park "
+            "geometry",
+            f"{where} lies {distance_m / 1000:.1f} km outside {name} ({adcode}), the county of park "
             f"{data.park_id}; a carrier lies within {limits.region_tolerance_m:,.0f} m of its park's county",
             f"{where} 位于园区 {data.park_id} 所在的{name}（{adcode}）之外 {distance_m / 1000:.1f} 公里；"
-            f"载体须位于其园区所在县（市、区）{limits.region_tolerance_m:,.0f} 米范围内", where)
+            f"载体须位于其园区所在县（市、区）{limits.region_tolerance_m:,.0f} 米范围内",
+            where,
+        )
     return float(area_m2)
 
 

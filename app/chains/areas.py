@@ -68,10 +68,15 @@ def _park(park_id: ColumnElement[Any]) -> dict[str, ColumnElement[Any]]:
 
 def _cluster(cluster_id: ColumnElement[Any]) -> dict[str, ColumnElement[Any]]:
     """A cluster's parks; a cluster with no park recorded falls back to the counties of its cities."""
-    parks = func.coalesce(select(func.array_agg(ClusterPark.park_id)).where(ClusterPark.cluster_id == cluster_id)
-                          .scalar_subquery(), NO_PARKS)
-    city_counties = (select(func.array_agg(Region.adcode)).join(ClusterCity, ClusterCity.adcode == Region.parent_adcode)
-                     .where(ClusterCity.cluster_id == cluster_id).scalar_subquery())
+    parks = func.coalesce(
+        select(func.array_agg(ClusterPark.park_id)).where(ClusterPark.cluster_id == cluster_id).scalar_subquery(), NO_PARKS
+    )
+    city_counties = (
+        select(func.array_agg(Region.adcode))
+        .join(ClusterCity, ClusterCity.adcode == Region.parent_adcode)
+        .where(ClusterCity.cluster_id == cluster_id)
+        .scalar_subquery()
+    )
     return {
         "area_kind": literal(AreaKind.CLUSTER.value),
         "region_adcode": cast(null(), String(6)),
@@ -81,10 +86,15 @@ def _cluster(cluster_id: ColumnElement[Any]) -> dict[str, ColumnElement[Any]]:
         "counties": case((func.cardinality(parks) == 0, func.coalesce(city_counties, NO_COUNTIES)), else_=NO_COUNTIES),
         "parks": parks,
         "geom": func.coalesce(
-            select(func.ST_Collect(_park_shape())).join(ClusterPark, ClusterPark.park_id == Park.id)
-            .where(ClusterPark.cluster_id == cluster_id).scalar_subquery(),
-            select(_drawn(func.ST_Union(Region.geom))).join(ClusterCity, ClusterCity.adcode == Region.adcode)
-            .where(ClusterCity.cluster_id == cluster_id).scalar_subquery()),
+            select(func.ST_Collect(_park_shape()))
+            .join(ClusterPark, ClusterPark.park_id == Park.id)
+            .where(ClusterPark.cluster_id == cluster_id)
+            .scalar_subquery(),
+            select(_drawn(func.ST_Union(Region.geom)))
+            .join(ClusterCity, ClusterCity.adcode == Region.adcode)
+            .where(ClusterCity.cluster_id == cluster_id)
+            .scalar_subquery(),
+        ),
     }
 
 
@@ -121,8 +131,9 @@ def stored_area(data: Any) -> tuple[AreaKind, str, str]:
     for kind, field in KEY_COLUMN.items():
         if (key := getattr(data, field)) is not None:
             return kind, str(key), field
-    raise InvalidInput.one("region_adcode", "give one of region_adcode, park_id, cluster_id",
-                           "请填写 region_adcode、park_id、cluster_id 之一")
+    raise InvalidInput.one(
+        "region_adcode", "give one of region_adcode, park_id, cluster_id", "请填写 region_adcode、park_id、cluster_id 之一"
+    )
 
 
 def province_scope(session: Session) -> tuple[set[str], int | None]:
@@ -138,8 +149,13 @@ def area_scope(session: Session, fields: dict[str, Any]) -> tuple[set[str], int 
         county = session.execute(select(Park.region_adcode).where(Park.id == fields["park_id"])).scalar_one_or_none()
         return ({county} if county else set()), fields["park_id"]
     if fields.get("cluster_id"):
-        counties = set(session.execute(select(Park.region_adcode).join(ClusterPark, ClusterPark.park_id == Park.id)
-                                       .where(ClusterPark.cluster_id == fields["cluster_id"])).scalars())
+        counties = set(
+            session.execute(
+                select(Park.region_adcode)
+                .join(ClusterPark, ClusterPark.park_id == Park.id)
+                .where(ClusterPark.cluster_id == fields["cluster_id"])
+            ).scalars()
+        )
         cities = session.execute(select(ClusterCity.adcode).where(ClusterCity.cluster_id == fields["cluster_id"])).scalars()
         return counties or set(expand_to_counties(session, list(cities))), None
     return set(), None
@@ -148,8 +164,11 @@ def area_scope(session: Session, fields: dict[str, Any]) -> tuple[set[str], int 
 def area_of(model: Any) -> dict[str, ColumnElement[Any]]:
     """Kind and name of the area a stored gap or target names (see AreaColumns)."""
     return {
-        "area_kind": case((model.region_adcode.is_not(None), AreaKind.REGION.value),
-                          (model.park_id.is_not(None), AreaKind.PARK.value), else_=AreaKind.CLUSTER.value),
+        "area_kind": case(
+            (model.region_adcode.is_not(None), AreaKind.REGION.value),
+            (model.park_id.is_not(None), AreaKind.PARK.value),
+            else_=AreaKind.CLUSTER.value,
+        ),
         "area_name": func.coalesce(
             select(Region.name).where(Region.adcode == model.region_adcode).scalar_subquery(),
             select(Park.name).where(Park.id == model.park_id).scalar_subquery(),

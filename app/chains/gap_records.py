@@ -23,16 +23,17 @@ AREA = ("region_adcode", "park_id", "cluster_id")
 
 def same_list(model: Any) -> Any:
     """Targets on the list of the link and area `model` (a gap row or a pairs subquery) names."""
-    return and_(Target.link_id == model.link_id,
-                *[getattr(Target, k).is_not_distinct_from(getattr(model, k)) for k in AREA])
+    return and_(Target.link_id == model.link_id, *[getattr(Target, k).is_not_distinct_from(getattr(model, k)) for k in AREA])
 
 
 _chain_id = select(ChainLink.chain_id).where(ChainLink.id == ChainGap.link_id).scalar_subquery()
 FIELDS: dict[str, Any] = {
     "id": ChainGap.id,
     "chain_id": _chain_id,
-    "chain_name": select(Chain.name).join(ChainLink, ChainLink.chain_id == Chain.id)
-    .where(ChainLink.id == ChainGap.link_id).scalar_subquery(),
+    "chain_name": select(Chain.name)
+    .join(ChainLink, ChainLink.chain_id == Chain.id)
+    .where(ChainLink.id == ChainGap.link_id)
+    .scalar_subquery(),
     "link_id": ChainGap.link_id,
     "link_name": select(ChainLink.name).where(ChainLink.id == ChainGap.link_id).scalar_subquery(),
     "gap_class": ChainGap.gap_class,
@@ -44,9 +45,13 @@ FIELDS: dict[str, Any] = {
     **provenance_fields(ChainGap),
 }
 # Drawn by /gaps, which also measures coverage: a bare record has no geometry of its own.
-OUTPUT = OutputSpec(id=ChainGap.id, fields=FIELDS, geometry=cast(null(), Geometry),
-                    sortable={"id": ChainGap.id, "priority": sql_rank(ChainGap.priority, Priority),
-                              "updated_at": ChainGap.updated_at}, version=ChainGap.row_version)
+OUTPUT = OutputSpec(
+    id=ChainGap.id,
+    fields=FIELDS,
+    geometry=cast(null(), Geometry),
+    sortable={"id": ChainGap.id, "priority": sql_rank(ChainGap.priority, Priority), "updated_at": ChainGap.updated_at},
+    version=ChainGap.row_version,
+)
 
 
 def visible(user: Principal) -> Select[Any]:
@@ -56,8 +61,12 @@ def visible(user: Principal) -> Select[Any]:
 
 def filtered(q: GapRecordQuery, user: Principal) -> Select[Any]:
     stmt = visible(user)
-    for column, value in ((_chain_id, q.chain), (ChainGap.link_id, q.link), (ChainGap.gap_class, q.gap_class),
-                          (ChainGap.priority, q.priority)):
+    for column, value in (
+        (_chain_id, q.chain),
+        (ChainGap.link_id, q.link),
+        (ChainGap.gap_class, q.gap_class),
+        (ChainGap.priority, q.priority),
+    ):
         if value is not None:
             stmt = stmt.where(column == value)
     return stmt
@@ -70,11 +79,14 @@ def save(session: Session, data: GapIn, gap: ChainGap | None = None) -> int:
     if session.get(ChainLink, data.link_id) is None:
         raise InvalidInput.one("link_id", f"unknown chain link {data.link_id}", f"未知的产业链环节 {data.link_id}")
     require_area(session, *stored_area(data))
-    same = select(ChainGap.id).where(ChainGap.link_id == data.link_id,
-                                     *[getattr(ChainGap, k).is_not_distinct_from(getattr(data, k)) for k in AREA])
+    same = select(ChainGap.id).where(
+        ChainGap.link_id == data.link_id, *[getattr(ChainGap, k).is_not_distinct_from(getattr(data, k)) for k in AREA]
+    )
     if (taken := other_holder(session, same, gap)) is not None:
-        raise Conflict(f"a gap of link {data.link_id} in this area is already recorded (gap {taken})",
-                       f"该环节在此区域的短板已有记录（短板 {taken}）")
+        raise Conflict(
+            f"a gap of link {data.link_id} in this area is already recorded (gap {taken})",
+            f"该环节在此区域的短板已有记录（短板 {taken}）",
+        )
     gap = assign(session, gap or ChainGap(), data, _SCALARS)
     session.flush()
     return gap.id

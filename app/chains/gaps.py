@@ -42,10 +42,16 @@ from app.parks.models import Park, park_visible
 from app.regions.queries import within_region
 
 # Columns of a recorded gap that a computed one lacks; typed nulls keep the union well-formed.
-_RECORD = {"gap_id": (ChainGap.id, Integer), "recorded_class": (ChainGap.gap_class, Text),
-           "priority": (ChainGap.priority, Text), "reason": (ChainGap.reason, Text), "source": (ChainGap.source, Text),
-           "as_of": (ChainGap.as_of, Date), "updated_at": (ChainGap.updated_at, DateTime(timezone=True)),
-           "is_demo": (ChainGap.is_demo, Boolean)}
+_RECORD = {
+    "gap_id": (ChainGap.id, Integer),
+    "recorded_class": (ChainGap.gap_class, Text),
+    "priority": (ChainGap.priority, Text),
+    "reason": (ChainGap.reason, Text),
+    "source": (ChainGap.source, Text),
+    "as_of": (ChainGap.as_of, Date),
+    "updated_at": (ChainGap.updated_at, DateTime(timezone=True)),
+    "is_demo": (ChainGap.is_demo, Boolean),
+}
 _NO_RECORD = [cast(null(), t).label(k) for k, (_, t) in _RECORD.items()]
 
 
@@ -62,13 +68,17 @@ def _computed(q: GapQuery) -> Select[Any]:
     area = q.area()
     if area is not None:
         shape = select(*area_columns(area[0], key_literal(*area))).subquery("asked")
-        return select(shape, ChainLink.id.label("link_id"), *_NO_RECORD).select_from(shape.join(ChainLink, true())) \
-            .where(*_links(q))
-    by_cluster = (select(*area_columns(AreaKind.CLUSTER, ChainCluster.cluster_id), ChainLink.id.label("link_id"),
-                         *_NO_RECORD)
-                  .join(ChainLink, ChainLink.chain_id == ChainCluster.chain_id).where(*_links(q)))
-    no_cluster = (select(*province_columns(), ChainLink.id.label("link_id"), *_NO_RECORD)
-                  .where(~exists().where(ChainCluster.chain_id == ChainLink.chain_id), *_links(q)))
+        return (
+            select(shape, ChainLink.id.label("link_id"), *_NO_RECORD).select_from(shape.join(ChainLink, true())).where(*_links(q))
+        )
+    by_cluster = (
+        select(*area_columns(AreaKind.CLUSTER, ChainCluster.cluster_id), ChainLink.id.label("link_id"), *_NO_RECORD)
+        .join(ChainLink, ChainLink.chain_id == ChainCluster.chain_id)
+        .where(*_links(q))
+    )
+    no_cluster = select(*province_columns(), ChainLink.id.label("link_id"), *_NO_RECORD).where(
+        ~exists().where(ChainCluster.chain_id == ChainLink.chain_id), *_links(q)
+    )
     return union_all(by_cluster, no_cluster)  # type: ignore[return-value]
 
 
@@ -87,8 +97,11 @@ def _recorded_in(q: GapQuery) -> list[Any]:
 def _recorded(q: GapQuery) -> Select[Any]:
     extra = [ChainGap.priority == q.priority] if q.priority is not None else []
     parts = [
-        select(*area_columns(kind, getattr(ChainGap, column)), ChainGap.link_id.label("link_id"),
-               *[c.label(k) for k, (c, _) in _RECORD.items()])
+        select(
+            *area_columns(kind, getattr(ChainGap, column)),
+            ChainGap.link_id.label("link_id"),
+            *[c.label(k) for k, (c, _) in _RECORD.items()],
+        )
         .join(ChainLink, ChainLink.id == ChainGap.link_id)
         .where(getattr(ChainGap, column).is_not(None), *_links(q), *_recorded_in(q), *extra)
         for kind, column in KEY_COLUMN.items()
@@ -105,8 +118,9 @@ def _pairs(q: GapQuery) -> Any:
 
 
 def _recorded_for(m: Any) -> Any:
-    return exists().where(ChainGap.link_id == m.c.link_id,
-                          *[getattr(ChainGap, k).is_not_distinct_from(m.c[k]) for k in KEY_COLUMN.values()])
+    return exists().where(
+        ChainGap.link_id == m.c.link_id, *[getattr(ChainGap, k).is_not_distinct_from(m.c[k]) for k in KEY_COLUMN.values()]
+    )
 
 
 def layer(q: GapQuery) -> tuple[OutputSpec, Select[Any]]:
@@ -115,8 +129,10 @@ def layer(q: GapQuery) -> tuple[OutputSpec, Select[Any]]:
     recorded = m.c.gap_id.is_not(None)
     gap_class = func.coalesce(m.c.recorded_class, m.c.gap_class)
     key = func.coalesce(m.c.region_adcode, cast(m.c.park_id, String), cast(m.c.cluster_id, String))
-    gap_key = case((recorded, literal("recorded-") + cast(m.c.gap_id, String)),
-                   else_=literal("computed-") + cast(m.c.link_id, String) + "-" + m.c.area_kind + "-" + key)
+    gap_key = case(
+        (recorded, literal("recorded-") + cast(m.c.gap_id, String)),
+        else_=literal("computed-") + cast(m.c.link_id, String) + "-" + m.c.area_kind + "-" + key,
+    )
     fields: dict[str, Any] = {
         "id": gap_key,
         "kind": case((recorded, "recorded"), else_="computed"),
@@ -145,13 +161,27 @@ def layer(q: GapQuery) -> tuple[OutputSpec, Select[Any]]:
         "updated_at": m.c.updated_at,
         "is_demo": m.c.is_demo,
     }
-    spec = OutputSpec(id=gap_key, fields=fields, geometry=m.c.geom, sortable={
-        "id": gap_key, "gap_class": sql_rank(gap_class, GapClass), "enterprise_count": m.c.enterprise_count,
-        "revenue_yi": m.c.revenue_yi, "priority": sql_rank(m.c.priority, Priority), "chain": Chain.id,
-        "link": ChainLink.sort_key, "area_name": m.c.area_name})
-    stmt = (select(m).select_from(m.join(ChainLink, ChainLink.id == m.c.link_id).join(Chain, Chain.id == ChainLink.chain_id))
-            # Computed gaps where nothing is short, and computed twins of recorded gaps, are left out.
-            .where(or_(recorded, and_(m.c.gap_class != GapClass.COVERED.value, ~_recorded_for(m)))))
+    spec = OutputSpec(
+        id=gap_key,
+        fields=fields,
+        geometry=m.c.geom,
+        sortable={
+            "id": gap_key,
+            "gap_class": sql_rank(gap_class, GapClass),
+            "enterprise_count": m.c.enterprise_count,
+            "revenue_yi": m.c.revenue_yi,
+            "priority": sql_rank(m.c.priority, Priority),
+            "chain": Chain.id,
+            "link": ChainLink.sort_key,
+            "area_name": m.c.area_name,
+        },
+    )
+    stmt = (
+        select(m)
+        .select_from(m.join(ChainLink, ChainLink.id == m.c.link_id).join(Chain, Chain.id == ChainLink.chain_id))
+        # Computed gaps where nothing is short, and computed twins of recorded gaps, are left out.
+        .where(or_(recorded, and_(m.c.gap_class != GapClass.COVERED.value, ~_recorded_for(m))))
+    )
     if q.gap_class is not None:
         stmt = stmt.where(gap_class == q.gap_class.value)
     if (bbox := q.bbox_tuple) is not None:
@@ -166,6 +196,8 @@ def visible_to(rows: Select[Any], user: Principal) -> Select[Any]:
     if user.sees_unpublished:
         return rows
     gap = rows.selected_columns
-    return rows.where(Chain.published,
-                      or_(gap.park_id.is_(None), exists().where(Park.id == gap.park_id, park_visible(user))),
-                      or_(gap.cluster_id.is_(None), exists().where(Cluster.id == gap.cluster_id, cluster_visible(user))))
+    return rows.where(
+        Chain.published,
+        or_(gap.park_id.is_(None), exists().where(Park.id == gap.park_id, park_visible(user))),
+        or_(gap.cluster_id.is_(None), exists().where(Cluster.id == gap.cluster_id, cluster_visible(user))),
+    )

@@ -18,8 +18,11 @@ TAG = "gaps 产业链短板"
 router = APIRouter(tags=[TAG])
 
 
-@router.get("/gaps", summary="Chain gaps, computed and recorded, as a list or a map layer / 补链清单",
-            responses=documented(page_of(GapOut)))
+@router.get(
+    "/gaps",
+    summary="Chain gaps, computed and recorded, as a list or a map layer / 补链清单",
+    responses=documented(page_of(GapOut)),
+)
 def list_gaps(request: Request, session: SessionDep, user: StaffDep, q: Annotated[GapQuery, Query()]) -> Response:
     """Every link that is 缺 missing or 弱 weak in the area asked for (else in each chain's
     clusters' parks, or the province), and the gaps recorded by hand, with current coverage.
@@ -31,13 +34,23 @@ def list_gaps(request: Request, session: SessionDep, user: StaffDep, q: Annotate
 
 
 # Staff only, reads and writes alike: partner keys may write parks, not officers' gap lists.
-router.include_router(crud_router(
-    Resource(
-        name="gap_records", what=gap_records.WHAT, model=ChainGap,
-        list_output=gap_records.OUTPUT, detail_output=gap_records.OUTPUT,
-        query_model=GapRecordQuery, in_model=GapIn, out_model=GapRecordOut,
-        visible=gap_records.visible, filtered=gap_records.filtered, save=gap_records.save,
-        scope_of=gap_records.scope_of,
+router.include_router(
+    crud_router(
+        Resource(
+            name="gap_records",
+            what=gap_records.WHAT,
+            model=ChainGap,
+            list_output=gap_records.OUTPUT,
+            detail_output=gap_records.OUTPUT,
+            query_model=GapRecordQuery,
+            in_model=GapIn,
+            out_model=GapRecordOut,
+            visible=gap_records.visible,
+            filtered=gap_records.filtered,
+            save=gap_records.save,
+            scope_of=gap_records.scope_of,
+        ),
+        tag=TAG,
     ),
-    tag=TAG,
-), dependencies=[Depends(require_staff)])
+    dependencies=[Depends(require_staff)],
+)

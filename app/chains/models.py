@@ -67,8 +67,9 @@ class ChainLink(Base):
         UniqueConstraint("chain_id", "name"),
         UniqueConstraint("chain_id", "id"),
         # A parent must be a link of the same chain.
-        ForeignKeyConstraint(["chain_id", "parent_id"], ["chain_links.chain_id", "chain_links.id"],
-                             name="fk_chain_links_parent_id_same_chain"),
+        ForeignKeyConstraint(
+            ["chain_id", "parent_id"], ["chain_links.chain_id", "chain_links.id"], name="fk_chain_links_parent_id_same_chain"
+        ),
         CheckConstraint(sql_in("position", LinkPosition), name="position"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="parent_not_self"),
         CheckConstraint("length(name) BETWEEN 1 AND 100", name="name_length"),

@@ -27,8 +27,13 @@ LINK_FIELDS: dict[str, Any] = {
     "description": ChainLink.description,
     "source": ChainLink.source,
 }
-LINK_OUTPUT = OutputSpec(id=ChainLink.id, fields=LINK_FIELDS, geometry=cast(null(), Geometry),
-                         sortable={"id": ChainLink.id}, version=ChainLink.row_version)
+LINK_OUTPUT = OutputSpec(
+    id=ChainLink.id,
+    fields=LINK_FIELDS,
+    geometry=cast(null(), Geometry),
+    sortable={"id": ChainLink.id},
+    version=ChainLink.row_version,
+)
 
 # The tree as a flat list in tree order (upstream first, each parent before its children):
 # the client nests it by parent_id without sorting anything.
@@ -47,9 +52,14 @@ FIELDS: dict[str, Any] = {
     **provenance_fields(Chain),
 }
 # A chain has no place of its own: its features carry a null geometry (RFC 7946 §3.2 allows it).
-OUTPUT = OutputSpec(id=Chain.id, fields=FIELDS, geometry=cast(null(), Geometry),
-                    sortable={"id": Chain.id, "name": Chain.name, "updated_at": Chain.updated_at}, version=Chain.row_version,
-                    related=_CLUSTER_RELATED)
+OUTPUT = OutputSpec(
+    id=Chain.id,
+    fields=FIELDS,
+    geometry=cast(null(), Geometry),
+    sortable={"id": Chain.id, "name": Chain.name, "updated_at": Chain.updated_at},
+    version=Chain.row_version,
+    related=_CLUSTER_RELATED,
+)
 
 
 def visible(user: Principal) -> Select[Any]:
@@ -60,8 +70,14 @@ def visible(user: Principal) -> Select[Any]:
 def filtered(q: ChainQuery, user: Principal) -> Select[Any]:
     stmt = visible(user)
     if q.cluster is not None:
-        stmt = stmt.where(exists().where(ChainCluster.chain_id == Chain.id, ChainCluster.cluster_id == q.cluster,
-                                         Cluster.id == ChainCluster.cluster_id, cluster_visible(user)))
+        stmt = stmt.where(
+            exists().where(
+                ChainCluster.chain_id == Chain.id,
+                ChainCluster.cluster_id == q.cluster,
+                Cluster.id == ChainCluster.cluster_id,
+                cluster_visible(user),
+            )
+        )
     if q.q:
         stmt = stmt.where(Chain.name.icontains(q.q, autoescape=True))
     if q.published is not None:

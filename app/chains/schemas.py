@@ -31,11 +31,13 @@ class LinkIn(JsonIn):
     name: str = Field(min_length=1, max_length=100, description="环节名称")
     parent_id: int | None = Field(default=None, description="上级环节 id（同一产业链）")
     position: LinkPosition | None = Field(
-        default=None, description="upstream 上游 | midstream 中游 | downstream 下游; required for a top-level link, "
-        "a child takes its parent's")
+        default=None,
+        description="upstream 上游 | midstream 中游 | downstream 下游; required for a top-level link, a child takes its parent's",
+    )
     order: int = Field(default=0, ge=0, le=10_000, description="同级排序")
-    industry_codes: list[str] = Field(default_factory=list, max_length=20,
-                                      description="国民经济行业分类 GB/T 4754-2017 代码，如 C3985、3251")
+    industry_codes: list[str] = Field(
+        default_factory=list, max_length=20, description="国民经济行业分类 GB/T 4754-2017 代码，如 C3985、3251"
+    )
     keywords: list[str] = Field(default_factory=list, max_length=30, description="关键词")
     description: str | None = Field(default=None, max_length=5_000)
     source: str | None = Field(default=None, max_length=5_000, description="依据的公开资料")
@@ -44,8 +46,11 @@ class LinkIn(JsonIn):
     def _codes(self) -> Self:
         for i, code in enumerate(self.industry_codes):
             if not re.fullmatch(INDUSTRY_CODE, code):
-                raise FieldProblem(f"{code!r} is not a GB/T 4754-2017 code (e.g. C39, C3985, 3251)",
-                                   f"{code!r} 不是国民经济行业分类代码（如 C39、C3985、3251）", field=f"industry_codes.{i}")
+                raise FieldProblem(
+                    f"{code!r} is not a GB/T 4754-2017 code (e.g. C39, C3985, 3251)",
+                    f"{code!r} 不是国民经济行业分类代码（如 C39、C3985、3251）",
+                    field=f"industry_codes.{i}",
+                )
         return self
 
 
@@ -66,8 +71,9 @@ class AreaParams(BaseModel):
     def _one_area(self) -> Self:
         given = [n for n in ("region", "park", "cluster") if getattr(self, n) is not None]
         if len(given) > 1:
-            raise FieldProblem(f"give one area, not {' and '.join(given)}", f"只能指定一个区域，实际指定了 {'、'.join(given)}",
-                               field=given[1])
+            raise FieldProblem(
+                f"give one area, not {' and '.join(given)}", f"只能指定一个区域，实际指定了 {'、'.join(given)}", field=given[1]
+            )
         return self
 
     def area(self) -> tuple[AreaKind, str] | None:
@@ -107,8 +113,9 @@ class GapIn(ProvenanceIn):
     @model_validator(mode="after")
     def _checks(self) -> Self:
         if self.gap_class == GapClass.COVERED:
-            raise FieldProblem("a recorded gap is missing or weak, not covered", "记录的短板应为“缺”或“弱”，不能是“已覆盖”",
-                               field="gap_class")
+            raise FieldProblem(
+                "a recorded gap is missing or weak, not covered", "记录的短板应为“缺”或“弱”，不能是“已覆盖”", field="gap_class"
+            )
         check_one_area(self)
         return self
 
@@ -127,16 +134,16 @@ class GapQuery(ListQuery, AreaParams, Thresholds):
     chain: int | None = Field(default=None, description="产业链 id")
     link: int | None = Field(default=None, description="环节 id")
     gap_class: GapClass | None = Field(default=None, description="missing 缺 | weak 弱")
-    kind: str | None = Field(default=None, pattern="^(computed|recorded)$",
-                             description="computed 按数据计算 | recorded 人工记录")
+    kind: str | None = Field(default=None, pattern="^(computed|recorded)$", description="computed 按数据计算 | recorded 人工记录")
     priority: Priority | None = Field(default=None, description="人工记录的优先级（只列人工记录）")
 
     @field_validator("gap_class")
     @classmethod
     def _a_gap(cls, v: GapClass | None) -> GapClass | None:
         if v == GapClass.COVERED:
-            raise FieldProblem("a covered link is no gap: ask the chain's coverage for it",
-                               "已覆盖的环节不是短板：请查询产业链覆盖情况")
+            raise FieldProblem(
+                "a covered link is no gap: ask the chain's coverage for it", "已覆盖的环节不是短板：请查询产业链覆盖情况"
+            )
         return v
 
 

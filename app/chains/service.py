@@ -63,13 +63,16 @@ def _refuse_if_used(session: Session, link_ids: Any, what: str, what_zh: str) ->
         listed = ", ".join(f"{n} {k}" for k, n in uses.items())
         zh = {"enterprises": "家企业", "gaps": "条短板记录", "targets": "个招商目标"}
         listed_zh = "、".join(f"{n} {zh[k]}" for k, n in uses.items())
-        raise Conflict(f"{what} is still referred to by {listed}: reassign or delete them first",
-                       f"{what_zh}仍被 {listed_zh} 引用：请先调整或删除")
+        raise Conflict(
+            f"{what} is still referred to by {listed}: reassign or delete them first",
+            f"{what_zh}仍被 {listed_zh} 引用：请先调整或删除",
+        )
 
 
 def before_delete(session: Session, chain: Chain, request: Request) -> None:
-    _refuse_if_used(session, select(ChainLink.id).where(ChainLink.chain_id == chain.id),
-                    f"chain {chain.id}", f"产业链 {chain.id} 的环节")
+    _refuse_if_used(
+        session, select(ChainLink.id).where(ChainLink.chain_id == chain.id), f"chain {chain.id}", f"产业链 {chain.id} 的环节"
+    )
 
 
 # Recomputes the derived tree columns of one chain from the parent pointers (see ChainLink).
@@ -107,20 +110,31 @@ def _position(session: Session, chain_id: int, data: LinkIn, link: ChainLink | N
     """The position the link takes: its own at the top, its parent's below; refuses bad parents."""
     if data.parent_id is None:
         if data.position is None:
-            raise InvalidInput.one("position", "a top-level link needs its position (upstream, midstream or downstream)",
-                                   "顶层环节必须填写所处位置（上游、中游或下游）")
+            raise InvalidInput.one(
+                "position",
+                "a top-level link needs its position (upstream, midstream or downstream)",
+                "顶层环节必须填写所处位置（上游、中游或下游）",
+            )
         return data.position
     parent = session.get(ChainLink, data.parent_id)
     if parent is None or parent.chain_id != chain_id:
-        raise InvalidInput.one("parent_id", f"link {data.parent_id} is not a link of chain {chain_id}",
-                               f"环节 {data.parent_id} 不属于产业链 {chain_id}")
+        raise InvalidInput.one(
+            "parent_id",
+            f"link {data.parent_id} is not a link of chain {chain_id}",
+            f"环节 {data.parent_id} 不属于产业链 {chain_id}",
+        )
     if link is not None and link.id in parent.lineage:
-        raise InvalidInput.one("parent_id", f"link {data.parent_id} lies below link {link.id}: that would make a loop",
-                               f"环节 {data.parent_id} 是环节 {link.id} 的下级，不能作为其上级（会形成循环）")
+        raise InvalidInput.one(
+            "parent_id",
+            f"link {data.parent_id} lies below link {link.id}: that would make a loop",
+            f"环节 {data.parent_id} 是环节 {link.id} 的下级，不能作为其上级（会形成循环）",
+        )
     if data.position is not None and data.position != parent.position:
-        raise InvalidInput.one("position", f"a child link sits in its parent's position ({parent.position}): "
-                               "send that or leave position out",
-                               f"下级环节与上级环节位置相同（{parent.position}）：请填写该位置或不填")
+        raise InvalidInput.one(
+            "position",
+            f"a child link sits in its parent's position ({parent.position}): send that or leave position out",
+            f"下级环节与上级环节位置相同（{parent.position}）：请填写该位置或不填",
+        )
     return parent.position
 
 
@@ -152,8 +166,10 @@ def remove_link(session: Session, link: ChainLink) -> None:
     link_id = link.id
     children = session.execute(select(func.count()).where(ChainLink.parent_id == link_id)).scalar_one()
     if children:
-        raise Conflict(f"link {link_id} has {children} child links: delete or move them first",
-                       f"环节 {link_id} 还有 {children} 个下级环节：请先删除或移动")
+        raise Conflict(
+            f"link {link_id} has {children} child links: delete or move them first",
+            f"环节 {link_id} 还有 {children} 个下级环节：请先删除或移动",
+        )
     _refuse_if_used(session, [link_id], f"link {link_id}", f"环节 {link_id}")
     session.delete(link)
     session.flush()

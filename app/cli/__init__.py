@@ -27,6 +27,10 @@ def serve(
 
     server = settings().server
     uvicorn.run(
-        "app.main:create_app", factory=True, host=host or server.host, port=port or server.port,
-        workers=workers, proxy_headers=True,
+        "app.main:create_app",
+        factory=True,
+        host=host or server.host,
+        port=port or server.port,
+        workers=workers,
+        proxy_headers=True,
     )

@@ -125,8 +125,7 @@ def users_ensure_admin(
             return
         _, password = create_user(session, username, "Administrator 管理员", "admin", [])
         session.commit()
-    typer.echo(f"first admin created: username {username}, one-time password {password} "
-               "(to be changed at the first sign-in)")
+    typer.echo(f"first admin created: username {username}, one-time password {password} (to be changed at the first sign-in)")
 
 
 @keys.command("create")
@@ -144,8 +143,7 @@ def keys_create(
 
     expires = datetime.now(UTC) + timedelta(days=days) if days else None
     with _cli_session() as session, _refusing({"collections": "--collections", "region_adcodes": "--regions"}):
-        key, secret = create_key(session, name, _names(collections), "write" if write else "read",
-                                 _names(regions), expires, None)
+        key, secret = create_key(session, name, _names(collections), "write" if write else "read", _names(regions), expires, None)
         key_id = key.id
         session.commit()
     typer.echo(f"key {key_id} {name}: {secret}")

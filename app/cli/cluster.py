@@ -166,10 +166,20 @@ class EmbeddedCluster:
         pwfile = self.root / "initdb-password"
         _write_private(pwfile, password + "\n", owner=server_user)
         try:
-            _run([
-                str(pg_bin() / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, f"--pwfile={pwfile}",
-                "--auth-local=peer", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8",
-            ])
+            _run(
+                [
+                    str(pg_bin() / "initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    SUPERUSER,
+                    f"--pwfile={pwfile}",
+                    "--auth-local=peer",
+                    "--auth-host=scram-sha-256",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            )
         finally:
             pwfile.unlink(missing_ok=True)
         (self.data_dir / "pg_hba.conf").write_text(HBA)
@@ -190,15 +200,27 @@ class EmbeddedCluster:
                 raise ClusterError(
                     f"port {port} of the embedded cluster (kept in {self.port_file}) is taken by another program: "
                     f"stop that program, or delete {self.port_file} to let the cluster pick a new port "
-                    "(then restart the services using it)")
+                    "(then restart the services using it)"
+                )
             options = (
                 f"-p {port} -k {SOCKET_DIR} -c listen_addresses=127.0.0.1 "
                 "-c shared_buffers=512MB -c max_connections=200 -c work_mem=16MB -c jit=off"
             )
-            _run([
-                str(pg_bin() / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir),
-                "-l", str(self.log_file), "-o", options,
-            ])
+            _run(
+                [
+                    str(pg_bin() / "pg_ctl"),
+                    "start",
+                    "-w",
+                    "-t",
+                    "60",
+                    "-D",
+                    str(self.data_dir),
+                    "-l",
+                    str(self.log_file),
+                    "-o",
+                    options,
+                ]
+            )
         if not self.port_file.exists() or int(self.port_file.read_text()) != port:
             self.port_file.write_text(f"{port}\n")
         self.secure(port)
@@ -217,8 +239,9 @@ class EmbeddedCluster:
         if not self.password_file.exists():
             _write_private(self.password_file, password + "\n")
         # Still trust (or a half-done conversion: the password is set already): the TCP connection gets in.
-        with psycopg.connect(host="127.0.0.1", port=port, user=SUPERUSER, password=password, dbname="postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            host="127.0.0.1", port=port, user=SUPERUSER, password=password, dbname="postgres", autocommit=True
+        ) as conn:
             conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(SUPERUSER), sql.Literal(password)))
             hba.write_text(HBA)
             conn.execute("SELECT pg_reload_conf()")

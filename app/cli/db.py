@@ -5,10 +5,10 @@ from typing import Annotated
 
 import typer
 
+from app.cli.cluster import ClusterError, EmbeddedCluster, ensure_database
 from app.core.backup import BackupError, backup, restore
 from app.core.database import database_url
 from app.core.migrations import alembic_config
-from app.cli.cluster import ClusterError, EmbeddedCluster, ensure_database
 from app.core.settings import settings
 
 db = typer.Typer(help="the database: embedded cluster, migrations, backup and restore", no_args_is_help=True)

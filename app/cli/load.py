@@ -25,8 +25,9 @@ def load_reference(
 def load_demo(
     plots: Annotated[int, typer.Option(min=0, help="land plots to generate")] = 2000,
     factories: Annotated[int | None, typer.Option(min=0, help="factories (default plots/4)")] = None,
-    enterprises: Annotated[int, typer.Option(min=0, help="local enterprises (plus a quarter as many external ones "
-                                                       "and targets for half of those)")] = 600,
+    enterprises: Annotated[
+        int, typer.Option(min=0, help="local enterprises (plus a quarter as many external ones and targets for half of those)")
+    ] = 600,
     seed: Annotated[int, typer.Option(help="random seed: same seed, same data")] = 1,
 ) -> None:
     """Generate demo carriers, enterprises and target lists (flagged is_demo), by bulk COPY."""

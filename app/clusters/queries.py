@@ -34,15 +34,19 @@ _city_adcodes = (
 
 def _park_ids(user: Principal | None = None) -> ColumnElement[Any]:
     """The cluster's parks' ids: all of them, or those `user` may see."""
-    return (select(func.coalesce(func.array_agg(aggregate_order_by(Park.id, Park.id)), text("'{}'::int[]")))
-            .select_from(ClusterPark).join(Park, Park.id == ClusterPark.park_id)
-            .where(ClusterPark.cluster_id == Cluster.id, true() if user is None else park_visible(user))
-            .scalar_subquery())
+    return (
+        select(func.coalesce(func.array_agg(aggregate_order_by(Park.id, Park.id)), text("'{}'::int[]")))
+        .select_from(ClusterPark)
+        .join(Park, Park.id == ClusterPark.park_id)
+        .where(ClusterPark.cluster_id == Cluster.id, true() if user is None else park_visible(user))
+        .scalar_subquery()
+    )
 
 
 _CLUSTER_IDS = func.coalesce(func.array_agg(aggregate_order_by(Cluster.id, Cluster.id)), text("'{}'::int[]"))
-_CLUSTER_REFS = func.coalesce(func.json_agg(aggregate_order_by(json_object({"id": Cluster.id, "name": Cluster.name}),
-                                                               Cluster.id)), EMPTY_JSON_ARRAY)
+_CLUSTER_REFS = func.coalesce(
+    func.json_agg(aggregate_order_by(json_object({"id": Cluster.id, "name": Cluster.name}), Cluster.id)), EMPTY_JSON_ARRAY
+)
 Related = dict[str, Callable[[Principal], ColumnElement[Any]]]
 
 
@@ -52,22 +56,32 @@ def clusters_of(link_cluster_id: ColumnElement[int], owner: ColumnElement[bool])
     read them, and per caller for OutputSpec.related (only the clusters the caller may see)."""
 
     def over(aggregate: Any, user: Principal | None = None) -> ColumnElement[Any]:
-        return (select(aggregate).select_from(link_cluster_id.table).join(Cluster, Cluster.id == link_cluster_id)
-                .where(owner, true() if user is None else cluster_visible(user)).scalar_subquery())
+        return (
+            select(aggregate)
+            .select_from(link_cluster_id.table)
+            .join(Cluster, Cluster.id == link_cluster_id)
+            .where(owner, true() if user is None else cluster_visible(user))
+            .scalar_subquery()
+        )
 
     fields = {"cluster_ids": over(_CLUSTER_IDS), "clusters": over(_CLUSTER_REFS)}
     return fields, {"cluster_ids": lambda user: over(_CLUSTER_IDS, user), "clusters": lambda user: over(_CLUSTER_REFS, user)}
 
 
 _revenues = (
-    select(func.coalesce(
-        func.json_agg(aggregate_order_by(
-            json_object({"year": ClusterRevenue.year, "revenue_yi": ClusterRevenue.revenue_yi,
-                         "source": ClusterRevenue.source}),
-            ClusterRevenue.year,
-        )),
-        EMPTY_JSON_ARRAY,
-    ))
+    select(
+        func.coalesce(
+            func.json_agg(
+                aggregate_order_by(
+                    json_object(
+                        {"year": ClusterRevenue.year, "revenue_yi": ClusterRevenue.revenue_yi, "source": ClusterRevenue.source}
+                    ),
+                    ClusterRevenue.year,
+                )
+            ),
+            EMPTY_JSON_ARRAY,
+        )
+    )
     .where(ClusterRevenue.cluster_id == Cluster.id)
     .scalar_subquery()
 )
@@ -86,7 +100,9 @@ FIELDS: dict[str, Any] = {
     **provenance_fields(Cluster),
 }
 OUTPUT = OutputSpec(
-    id=Cluster.id, fields=FIELDS, geometry=_area,
+    id=Cluster.id,
+    fields=FIELDS,
+    geometry=_area,
     sortable={"id": Cluster.id, "name": Cluster.name, "tier": Cluster.tier, "updated_at": Cluster.updated_at},
     version=Cluster.row_version,
     related={"park_ids": _park_ids},
@@ -105,8 +121,14 @@ def filtered(q: ClusterQuery, user: Principal) -> Select[Any]:
         stmt = stmt.where(exists().where(ClusterCity.cluster_id == Cluster.id, ClusterCity.adcode == q.city))
     if q.park is not None:
         # A park the caller may not see is in no cluster for them.
-        stmt = stmt.where(exists().where(ClusterPark.cluster_id == Cluster.id, ClusterPark.park_id == q.park,
-                                         Park.id == ClusterPark.park_id, park_visible(user)))
+        stmt = stmt.where(
+            exists().where(
+                ClusterPark.cluster_id == Cluster.id,
+                ClusterPark.park_id == q.park,
+                Park.id == ClusterPark.park_id,
+                park_visible(user),
+            )
+        )
     if q.q:
         stmt = stmt.where(Cluster.name.icontains(q.q, autoescape=True))
     if q.published is not None:
@@ -122,13 +144,28 @@ def linked_clusters(session: Session, ids: list[int], field: str) -> list[Linked
     if not ids:
         return []
     rows = session.execute(
-        select(Cluster.id, func.array_remove(func.array_cat(func.array_agg(ClusterCity.adcode),
-                                                            func.array_agg(Cluster.lead_city_adcode)), None))
-        .outerjoin(ClusterCity, ClusterCity.cluster_id == Cluster.id).where(Cluster.id.in_(ids)).group_by(Cluster.id)
+        select(
+            Cluster.id,
+            func.array_remove(func.array_cat(func.array_agg(ClusterCity.adcode), func.array_agg(Cluster.lead_city_adcode)), None),
+        )
+        .outerjoin(ClusterCity, ClusterCity.cluster_id == Cluster.id)
+        .where(Cluster.id.in_(ids))
+        .group_by(Cluster.id)
     ).all()
     cities = {cluster_id: sorted(set(found)) for cluster_id, found in rows}
-    names = dict(session.execute(select(Region.adcode, Region.name)
-                                 .where(Region.adcode.in_({a for found in cities.values() for a in found}))).all())
-    return [Linked(field, WHAT, cluster_id, expand_to_counties(session, found), None,
-                   "、".join(f"{names[a]} {a}" for a in found) or "no city / 无设区市")
-            for cluster_id, found in sorted(cities.items())]
+    names = dict(
+        session.execute(
+            select(Region.adcode, Region.name).where(Region.adcode.in_({a for found in cities.values() for a in found}))
+        ).all()
+    )
+    return [
+        Linked(
+            field,
+            WHAT,
+            cluster_id,
+            expand_to_counties(session, found),
+            None,
+            "、".join(f"{names[a]} {a}" for a in found) or "no city / 无设区市",
+        )
+        for cluster_id, found in sorted(cities.items())
+    ]

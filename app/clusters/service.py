@@ -14,8 +14,18 @@ from app.core.links import Linked, Stored, changed
 from app.parks.models import Park, linked_parks
 from app.regions.models import Region
 
-_SCALARS = ("name", "tier", "lead_city_adcode", "target_revenue_yi", "target_year", "description",
-            "source", "as_of", "is_demo", "published")
+_SCALARS = (
+    "name",
+    "tier",
+    "lead_city_adcode",
+    "target_revenue_yi",
+    "target_year",
+    "description",
+    "source",
+    "as_of",
+    "is_demo",
+    "published",
+)
 
 
 def _check_references(session: Session, data: ClusterIn) -> None:

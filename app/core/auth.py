@@ -82,10 +82,13 @@ def expand_to_counties(session: Session, adcodes: list[str]) -> frozenset[str]:
     """County adcodes covered by a mix of province, city and county adcodes."""
     if not adcodes:
         return frozenset()
-    rows = session.execute(text(
-        "SELECT c.adcode FROM regions c LEFT JOIN regions p ON p.adcode = c.parent_adcode "
-        "WHERE c.level = 'county' AND (c.adcode = ANY(:a) OR c.parent_adcode = ANY(:a) OR p.parent_adcode = ANY(:a))"
-    ), {"a": adcodes}).scalars()
+    rows = session.execute(
+        text(
+            "SELECT c.adcode FROM regions c LEFT JOIN regions p ON p.adcode = c.parent_adcode "
+            "WHERE c.level = 'county' AND (c.adcode = ANY(:a) OR c.parent_adcode = ANY(:a) OR p.parent_adcode = ANY(:a))"
+        ),
+        {"a": adcodes},
+    ).scalars()
     return frozenset(rows)
 
 
@@ -154,8 +157,10 @@ def require_writer(request: Request, user: CurrentUser, session: SessionDep) -> 
         raise Forbidden(f"the {user.role} role cannot write", f"角色 {user.role} 没有写入权限")
     check_csrf(request, user)
     client = request.client.host if request.client else ""
-    session.execute(text("SELECT set_config('investmap.actor', :actor, true), set_config('investmap.ip', :ip, true)"),
-                    {"actor": user.name, "ip": client})
+    session.execute(
+        text("SELECT set_config('investmap.actor', :actor, true), set_config('investmap.ip', :ip, true)"),
+        {"actor": user.name, "ip": client},
+    )
     return user
 
 

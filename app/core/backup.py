@@ -85,8 +85,9 @@ def backup(url: str, file: Path) -> None:
     # The archive holds password and key hashes: created readable by its owner only, before pg_dump fills it.
     os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     file.chmod(0o600)
-    proc = subprocess.run([_tool("pg_dump"), "--format=custom", f"--file={file}", f"--dbname={conninfo}"],
-                          env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [_tool("pg_dump"), "--format=custom", f"--file={file}", f"--dbname={conninfo}"], env=env, capture_output=True, text=True
+    )
     if proc.returncode != 0:
         raise BackupError(f"pg_dump failed: {proc.stderr.strip()}")
 
@@ -100,10 +101,16 @@ def restore(url: str, file: Path) -> None:
     # damaged one ends the input without COMMIT, and psql's disconnect rolls everything back.
     # Their messages go to files: a full pipe nobody reads would stall them.
     with tempfile.TemporaryFile() as psql_err, tempfile.TemporaryFile() as reader_err:
-        psql = subprocess.Popen([_tool("psql"), "-X", "-q", f"--dbname={conninfo}", "-f", "-"], env=env,
-                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_err)
-        reader = subprocess.Popen([_tool("pg_restore"), "--no-owner", "--file=-", str(file)],
-                                  stdout=subprocess.PIPE, stderr=reader_err)
+        psql = subprocess.Popen(
+            [_tool("psql"), "-X", "-q", f"--dbname={conninfo}", "-f", "-"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=psql_err,
+        )
+        reader = subprocess.Popen(
+            [_tool("pg_restore"), "--no-owner", "--file=-", str(file)], stdout=subprocess.PIPE, stderr=reader_err
+        )
         assert psql.stdin is not None and reader.stdout is not None
         try:
             psql.stdin.write(_PRELUDE.encode())

@@ -32,8 +32,9 @@ def cache_control(max_age: int, private: bool = False) -> str:
     return f"public, max-age={max_age}" if max_age else "no-cache"
 
 
-def cached(request: Request, body: str | bytes, media_type: str, max_age: int = 0, private: bool = False,
-           vary: str | None = None) -> Response:
+def cached(
+    request: Request, body: str | bytes, media_type: str, max_age: int = 0, private: bool = False, vary: str | None = None
+) -> Response:
     """`body` with a strong ETag; an unchanged client copy gets 304 and no body.
 
     max_age=0 (no-cache) never shows a stale page after a deploy or an edit.

@@ -139,21 +139,26 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
         return obj, stored
 
     @router.get("", summary=f"List {en}s / {zh}列表", operation_id=f"list_{res.name}", responses=list_doc)
-    def list_items(request: Request, session: SessionDep, user: CurrentUser,
-                   q: Annotated[QueryModel, Query()]) -> Response:  # type: ignore[valid-type]
+    def list_items(request: Request, session: SessionDep, user: CurrentUser, q: Annotated[QueryModel, Query()]) -> Response:  # type: ignore[valid-type]
         return render_list(session, request, res.list_output.for_user(user), res.filtered(q, user), q)
 
-    @router.get("/{item_id:int}", name=get_name, summary=f"One {en} / {zh}详情", operation_id=f"get_{res.name}",
-                responses=one_doc)
-    def get_item(item_id: RecordId, request: Request, session: SessionDep, user: CurrentUser,
-                 f: FormatParam = None) -> Response:
+    @router.get(
+        "/{item_id:int}", name=get_name, summary=f"One {en} / {zh}详情", operation_id=f"get_{res.name}", responses=one_doc
+    )
+    def get_item(item_id: RecordId, request: Request, session: SessionDep, user: CurrentUser, f: FormatParam = None) -> Response:
         return one(request, session, user, item_id, f)
 
-    @router.post("", status_code=status.HTTP_201_CREATED, summary=f"Create a {en} / 新增{zh}",
-                 operation_id=f"create_{res.name}", responses={201: one_doc[200]})
+    @router.post(
+        "",
+        status_code=status.HTTP_201_CREATED,
+        summary=f"Create a {en} / 新增{zh}",
+        operation_id=f"create_{res.name}",
+        responses={201: one_doc[200]},
+    )
     # The writer is checked before the body is validated: no geometry work for callers who may not write.
-    def create_item(request: Request, session: SessionDep, user: WriterDep,
-                    body: Annotated[InModel, json_body(InModel)]) -> Response:  # type: ignore[valid-type]
+    def create_item(
+        request: Request, session: SessionDep, user: WriterDep, body: Annotated[InModel, json_body(InModel)]
+    ) -> Response:  # type: ignore[valid-type]
         fields = body.model_dump()
         require_scope(user, *res.scope_of(session, fields))
         require_links(user, res.links(session, None, fields))
@@ -163,10 +168,20 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
         response.headers["Location"] = url_of(request, get_name, item_id=item_id)
         return response
 
-    @router.patch("/{item_id:int}", summary=f"Update some fields of a {en} / 修改{zh}", operation_id=f"update_{res.name}",
-                  responses={**one_doc, **VERSION_RESPONSES})
-    def update_item(item_id: RecordId, patch: Annotated[dict[str, Any], Body()], request: Request,
-                    session: SessionDep, user: WriterDep, if_match: IfMatch = None) -> Response:
+    @router.patch(
+        "/{item_id:int}",
+        summary=f"Update some fields of a {en} / 修改{zh}",
+        operation_id=f"update_{res.name}",
+        responses={**one_doc, **VERSION_RESPONSES},
+    )
+    def update_item(
+        item_id: RecordId,
+        patch: Annotated[dict[str, Any], Body()],
+        request: Request,
+        session: SessionDep,
+        user: WriterDep,
+        if_match: IfMatch = None,
+    ) -> Response:
         obj, stored = editable(session, user, item_id, if_match)
         data = merge_patch(res.patch_base(obj, stored, patch), patch, InModel)
         # The record as it will be; its id too, which decides the scope of writers limited to some parks.
@@ -176,10 +191,14 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
         res.save(session, data, obj)
         return one(request, session, user, item_id)
 
-    @router.delete("/{item_id:int}", status_code=status.HTTP_204_NO_CONTENT, summary=f"Delete a {en} / 删除{zh}",
-                   operation_id=f"delete_{res.name}", responses=VERSION_RESPONSES)
-    def delete_item(item_id: RecordId, request: Request, session: SessionDep, user: WriterDep,
-                    if_match: IfMatch = None) -> None:
+    @router.delete(
+        "/{item_id:int}",
+        status_code=status.HTTP_204_NO_CONTENT,
+        summary=f"Delete a {en} / 删除{zh}",
+        operation_id=f"delete_{res.name}",
+        responses=VERSION_RESPONSES,
+    )
+    def delete_item(item_id: RecordId, request: Request, session: SessionDep, user: WriterDep, if_match: IfMatch = None) -> None:
         obj, _ = editable(session, user, item_id, if_match)
         res.before_delete(session, obj, request)
         session.delete(obj)

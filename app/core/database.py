@@ -44,7 +44,7 @@ def normalise_url(url: str) -> str:
     # Operators paste libpq-style URLs; SQLAlchemy needs to be told to use psycopg 3.
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -119,8 +119,12 @@ def relax_for_bulk_load(session: Session) -> None:
     """For the CLI's bulk loads, in their own transaction only: no API timeouts, and a commit that
     does not wait for the disk (a crash can lose the load, which is idempotent and simply run again;
     every other transaction stays durable)."""
-    session.execute(text("SELECT set_config('statement_timeout', '0', true), set_config('lock_timeout', '0', true), "
-                         "set_config('synchronous_commit', 'off', true)"))
+    session.execute(
+        text(
+            "SELECT set_config('statement_timeout', '0', true), set_config('lock_timeout', '0', true), "
+            "set_config('synchronous_commit', 'off', true)"
+        )
+    )
 
 
 # Commit before answering, never after: with scope="function" FastAPI runs the exit code above once the

@@ -26,8 +26,10 @@ def _date_text(value: Any) -> Any:
 def _datetime_text(value: Any) -> Any:
     if isinstance(value, datetime) or (isinstance(value, str) and _DATETIME.match(value)):
         return value
-    raise FieldProblem("give a date and time as ISO 8601 text, e.g. 2026-12-31T23:59:59+08:00",
-                       "请以 ISO 8601 文本给出日期时间，如 2026-12-31T23:59:59+08:00")
+    raise FieldProblem(
+        "give a date and time as ISO 8601 text, e.g. 2026-12-31T23:59:59+08:00",
+        "请以 ISO 8601 文本给出日期时间，如 2026-12-31T23:59:59+08:00",
+    )
 
 
 IsoDate = Annotated[date, BeforeValidator(_date_text)]

@@ -80,9 +80,7 @@ class InvalidInput(AppError):
     def __init__(self, problems: list[Problem]) -> None:
         summary = "; ".join(f"{p.field}: {p.problem}" for p in problems)
         summary_zh = "；".join(f"{p.field}：{p.problem_zh}" for p in problems)
-        super().__init__(
-            f"invalid input: {summary}", f"输入有误：{summary_zh}", problems, status=422, code="validation_failed"
-        )
+        super().__init__(f"invalid input: {summary}", f"输入有误：{summary_zh}", problems, status=422, code="validation_failed")
 
     @classmethod
     def one(cls, field_name: str, problem: str, problem_zh: str, location: Any = None) -> "InvalidInput":
@@ -101,33 +99,34 @@ class Conflict(AppError):
 
 class Unauthorized(AppError):
     def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(
-            message, message_zh, status=401, code="unauthorized", headers={"WWW-Authenticate": "Bearer"}
-        )
+        super().__init__(message, message_zh, status=401, code="unauthorized", headers={"WWW-Authenticate": "Bearer"})
 
 
 class TooManyRequests(AppError):
     def __init__(self, message: str, message_zh: str, retry_after: int) -> None:
-        super().__init__(message, message_zh, status=429, code="too_many_requests",
-                         headers={"Retry-After": str(max(1, retry_after))})
+        super().__init__(
+            message, message_zh, status=429, code="too_many_requests", headers={"Retry-After": str(max(1, retry_after))}
+        )
 
 
 class ServiceUnavailable(AppError):
     """503: the database cannot answer now (down, restarting, busy); the same request may succeed later."""
 
-    def __init__(self, message: str, message_zh: str, code: str, retry_after: int,
-                 details: list[Problem] | None = None) -> None:
-        super().__init__(message, message_zh, details or [], status=503, code=code,
-                         headers={"Retry-After": str(retry_after)})
+    def __init__(self, message: str, message_zh: str, code: str, retry_after: int, details: list[Problem] | None = None) -> None:
+        super().__init__(message, message_zh, details or [], status=503, code=code, headers={"Retry-After": str(retry_after)})
 
 
 class PreconditionFailed(AppError):
     """412: the If-Match version is not the stored one; `current` is the record as it is now."""
 
     def __init__(self, version: int, current: Any) -> None:
-        super().__init__(f"the record changed: its version is now {version}; reload and apply your change again",
-                         f"记录已被修改，当前版本为 {version}；请刷新后重新修改", status=412, code="version_mismatch",
-                         headers={"ETag": f'"{version}"'})
+        super().__init__(
+            f"the record changed: its version is now {version}; reload and apply your change again",
+            f"记录已被修改，当前版本为 {version}；请刷新后重新修改",
+            status=412,
+            code="version_mismatch",
+            headers={"ETag": f'"{version}"'},
+        )
         self.current = current
 
     def body(self) -> dict[str, Any]:
@@ -136,15 +135,23 @@ class PreconditionFailed(AppError):
 
 class PreconditionRequired(AppError):
     def __init__(self) -> None:
-        super().__init__("send If-Match with the ETag of the version you edited",
-                         "请在 If-Match 请求头中提供所修改版本的 ETag", status=428, code="if_match_required")
+        super().__init__(
+            "send If-Match with the ETag of the version you edited",
+            "请在 If-Match 请求头中提供所修改版本的 ETag",
+            status=428,
+            code="if_match_required",
+        )
 
 
 class PayloadTooLarge(AppError):
     def __init__(self, limit: int) -> None:
         size = f"{limit / 1024 / 1024:g} MB ({limit:,} bytes)"
-        super().__init__(f"the request body is larger than the {size} this address accepts",
-                         f"请求体超过此地址允许的 {size.replace('bytes', '字节')}", status=413, code="payload_too_large")
+        super().__init__(
+            f"the request body is larger than the {size} this address accepts",
+            f"请求体超过此地址允许的 {size.replace('bytes', '字节')}",
+            status=413,
+            code="payload_too_large",
+        )
 
 
 class Forbidden(AppError):
@@ -156,8 +163,12 @@ class PasswordChangeRequired(AppError):
     """403 with its own code, which the frontend answers with the change-password form."""
 
     def __init__(self) -> None:
-        super().__init__("sign-in with a one-time password: choose your own password first",
-                         "您使用的是一次性密码登录：请先设置自己的密码", status=403, code="password_change_required")
+        super().__init__(
+            "sign-in with a one-time password: choose your own password first",
+            "您使用的是一次性密码登录：请先设置自己的密码",
+            status=403,
+            code="password_change_required",
+        )
 
 
 # Chinese wording for pydantic's error types; anything unlisted falls back to a generic phrase
@@ -294,11 +305,16 @@ def allowed_methods(request: Request) -> list[str]:
     """
     methods: set[str] = set()
     for template, operations in request.app.openapi()["paths"].items():
-        integers = {p["name"] for op in operations.values() for p in op.get("parameters", [])
-                    if p.get("in") == "path" and p.get("schema", {}).get("type") == "integer"}
+        integers = {
+            p["name"]
+            for op in operations.values()
+            for p in op.get("parameters", [])
+            if p.get("in") == "path" and p.get("schema", {}).get("type") == "integer"
+        }
         pattern = "".join(
             ("[0-9]+" if part[1:-1] in integers else "[^/]+") if part.startswith("{") else re.escape(part)
-            for part in re.split(r"(\{[^}]+\})", template))
+            for part in re.split(r"(\{[^}]+\})", template)
+        )
         if re.fullmatch(pattern, request.url.path):
             methods |= {m.upper() for m in operations}
     if "GET" in methods:
@@ -321,13 +337,17 @@ def from_integrity_error(exc: IntegrityError) -> AppError:
     code = getattr(exc.orig, "sqlstate", None)
     constraint = getattr(diag, "constraint_name", None) or ""
     table = getattr(diag, "table_name", None) or ""
-    field_name = getattr(diag, "column_name", None) or constraint.removeprefix(f"ck_{table}_").removeprefix(
-        f"uq_{table}_").removeprefix(f"fk_{table}_") or "body"
+    field_name = (
+        getattr(diag, "column_name", None)
+        or constraint.removeprefix(f"ck_{table}_").removeprefix(f"uq_{table}_").removeprefix(f"fk_{table}_")
+        or "body"
+    )
     if code == _UNIQUE:
         return Conflict(f"a record with this {field_name} already exists in {table}", f"{table} 中已存在相同 {field_name} 的记录")
     if code == _FOREIGN_KEY:
-        return InvalidInput.one(field_name, "refers to a record that does not exist or is still referenced",
-                                "引用的记录不存在或仍被引用")
+        return InvalidInput.one(
+            field_name, "refers to a record that does not exist or is still referenced", "引用的记录不存在或仍被引用"
+        )
     if code == _NOT_NULL:
         return InvalidInput.one(field_name, "must not be empty", "不能为空")
     return InvalidInput.one(field_name, f"violates the rule {constraint}", f"不符合约束 {constraint}")
@@ -337,8 +357,9 @@ def commit_conflict(exc: IntegrityError) -> AppError:
     """A constraint that fired only at commit (a deferred one): the change conflicts with what is
     stored now, typically with a concurrent write. 409, and nothing of the request was stored."""
     err = from_integrity_error(exc)
-    return AppError(f"{err.message}; nothing was stored", f"{err.message_zh}；未保存任何修改", err.details,
-                    status=409, code="conflict")
+    return AppError(
+        f"{err.message}; nothing was stored", f"{err.message_zh}；未保存任何修改", err.details, status=409, code="conflict"
+    )
 
 
 # SQLSTATEs of a transaction PostgreSQL gave up on, of a lock not granted in lock_timeout, and of a
@@ -358,17 +379,30 @@ def from_operational_error(exc: Exception) -> AppError:
     orig = getattr(exc, "orig", exc)
     code = getattr(orig, "sqlstate", None)
     if code in (_SERIALIZATION, _DEADLOCK):
-        return Conflict("the change collided with a concurrent change and was not stored: send it again",
-                        "与同时进行的修改冲突，未保存；请重新提交")
+        return Conflict(
+            "the change collided with a concurrent change and was not stored: send it again",
+            "与同时进行的修改冲突，未保存；请重新提交",
+        )
     if code == _LOCK_TIMEOUT:
-        return ServiceUnavailable("the records are locked by another transaction (such as a bulk load); nothing was "
-                                  "stored: try again shortly", "记录正被其他事务（如批量导入）锁定，未作修改；请稍后重试",
-                                  "busy", RETRY_AFTER_SECONDS)
+        return ServiceUnavailable(
+            "the records are locked by another transaction (such as a bulk load); nothing was stored: try again shortly",
+            "记录正被其他事务（如批量导入）锁定，未作修改；请稍后重试",
+            "busy",
+            RETRY_AFTER_SECONDS,
+        )
     if code == _CANCELED:
-        return ServiceUnavailable("the request took too long and was stopped; nothing was stored",
-                                  "请求耗时过长，已被终止，未作修改", "timeout", RETRY_AFTER_SECONDS)
-    return ServiceUnavailable("the database is unavailable: try again in a few seconds",
-                              "数据库暂时不可用，请稍后重试", "database_unavailable", RETRY_AFTER_SECONDS)
+        return ServiceUnavailable(
+            "the request took too long and was stopped; nothing was stored",
+            "请求耗时过长，已被终止，未作修改",
+            "timeout",
+            RETRY_AFTER_SECONDS,
+        )
+    return ServiceUnavailable(
+        "the database is unavailable: try again in a few seconds",
+        "数据库暂时不可用，请稍后重试",
+        "database_unavailable",
+        RETRY_AFTER_SECONDS,
+    )
 
 
 class ProblemBody(BaseModel):
@@ -379,8 +413,10 @@ class ProblemBody(BaseModel):
 
 
 class ErrorDetail(BaseModel):
-    code: str = Field(description="validation_failed | not_found | conflict | unauthorized | forbidden | "
-                      "database_unavailable | busy | timeout | ...")
+    code: str = Field(
+        description="validation_failed | not_found | conflict | unauthorized | forbidden | "
+        "database_unavailable | busy | timeout | ..."
+    )
     message: str
     message_zh: str
     details: list[ProblemBody]

@@ -26,11 +26,26 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field
-from sqlalchemy import (Boolean, ColumnElement, Date, DateTime, Numeric, Select, String, Text, and_, case, cast, func,
-                        literal, or_, select)
-from sqlalchemy.types import Float, Integer, TypeEngine
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    Numeric,
+    Select,
+    String,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
+from sqlalchemy.types import Float, Integer, TypeEngine
 
 from app.core.codes import LabelledEnum
 from app.core.listing import OutputSpec, ordering
@@ -42,13 +57,19 @@ class ExportParams(BaseModel):
 
     format: Literal["xlsx", "csv"] = Field(default="xlsx", description="xlsx (default) or csv (UTF-8 with BOM) / 导出格式")
 
+
 BOM = "\ufeff".encode()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # OpenAPI `responses` of an export route: a file, as XLSX or CSV by the `format` parameter.
-EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"description": "the file / 文件", "content": {
-    XLSX: {"schema": {"type": "string", "format": "binary"}},
-    "text/csv": {"schema": {"type": "string", "description": "UTF-8 with BOM"}},
-}}}
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the file / 文件",
+        "content": {
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+            "text/csv": {"schema": {"type": "string", "description": "UTF-8 with BOM"}},
+        },
+    }
+}
 LOCAL_TIME_ZONE = "Asia/Shanghai"
 
 
@@ -86,8 +107,7 @@ def _csv_safe(value: ColumnElement[Any], type_: TypeEngine[Any]) -> ColumnElemen
     if isinstance(type_, _NOT_TEXT):
         return value
     text = cast(value, Text)
-    risky = or_(text.regexp_match(_FORMULA_START_SQL),
-                and_(text.startswith("-"), ~text.regexp_match(_NEGATIVE_NUMBER_SQL)))
+    risky = or_(text.regexp_match(_FORMULA_START_SQL), and_(text.startswith("-"), ~text.regexp_match(_NEGATIVE_NUMBER_SQL)))
     return case((risky, literal("'", Text) + text), else_=text)
 
 
@@ -137,8 +157,9 @@ def _xlsx(session: Session, stmt: Select[Any], sheet: str) -> bytes:
     return buffer.getvalue()
 
 
-def export_list(session: Session, filtered: Select[Any], columns: dict[str, Any], spec: OutputSpec, sort: str | None,
-                fmt: str, stem: str) -> Response:
+def export_list(
+    session: Session, filtered: Select[Any], columns: dict[str, Any], spec: OutputSpec, sort: str | None, fmt: str, stem: str
+) -> Response:
     """The rows of a filtered list, with `columns` (header: expression), sorted as the list is."""
     stmt = filtered.with_only_columns(*[v.label(k) for k, v in columns.items()]).order_by(*ordering(spec, sort))
     return export_response(session, stmt, fmt, stem)

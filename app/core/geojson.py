@@ -14,15 +14,23 @@ from app.core.listing import COORD_DECIMALS, json_object
 KEY, GEOMETRY, RN, FEATURE = "__key", "__geometry", "__rn", "__feature"
 
 
-def feature_rows(stmt: Select[Any], key: ColumnElement[Any], geometry: ColumnElement[Any],
-                 properties: Mapping[str, ColumnElement[Any]], decimals: int = COORD_DECIMALS) -> Select[Any]:
+def feature_rows(
+    stmt: Select[Any],
+    key: ColumnElement[Any],
+    geometry: ColumnElement[Any],
+    properties: Mapping[str, ColumnElement[Any]],
+    decimals: int = COORD_DECIMALS,
+) -> Select[Any]:
     """One row per record of `stmt`: key, geometry as GeoJSON text, then each property."""
     # type_coerce: GeoAlchemy2's ST_AsGeoJSON turns a bare scalar subquery (a cluster's union of
     # cities) into its whole-row "feature" form; typed as a geometry it stays a geometry.
     # Options 0: no "crs" member in the geometry (PostGIS adds one for non-4326 SRIDs by default).
     drawn = type_coerce(geometry, Geometry)
-    return stmt.with_only_columns(key.label(KEY), func.ST_AsGeoJSON(drawn, decimals, 0).label(GEOMETRY),
-                                  *[expr.label(name) for name, expr in properties.items()])
+    return stmt.with_only_columns(
+        key.label(KEY),
+        func.ST_AsGeoJSON(drawn, decimals, 0).label(GEOMETRY),
+        *[expr.label(name) for name, expr in properties.items()],
+    )
 
 
 def feature(rows: Subquery, links: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
@@ -35,7 +43,9 @@ def feature(rows: Subquery, links: ColumnElement[Any] | None = None) -> ColumnEl
     """
     props = select(*[c for c in rows.c if c.name not in (KEY, GEOMETRY, RN)]).correlate_except(None).subquery("p")
     body: dict[str, Any] = {
-        "type": literal("Feature"), "id": rows.c[KEY], "geometry": cast(rows.c[GEOMETRY], JSON),
+        "type": literal("Feature"),
+        "id": rows.c[KEY],
+        "geometry": cast(rows.c[GEOMETRY], JSON),
         "properties": select(func.to_json(props.table_valued())).scalar_subquery(),
     }
     if links is not None:

@@ -35,6 +35,8 @@ def readyz() -> dict[str, str | None]:
         raise ServiceUnavailable(
             f"the database schema is at revision {current}, not at {head}: run `investmap db migrate`",
             f"数据库结构版本为 {current}，应为 {head}：请运行 `investmap db migrate`",
-            "migrations_pending", RETRY_AFTER_SECONDS,
-            [Problem("migrations", f"at {current}, head is {head}", f"当前 {current}，最新 {head}")])
+            "migrations_pending",
+            RETRY_AFTER_SECONDS,
+            [Problem("migrations", f"at {current}, head is {head}", f"当前 {current}，最新 {head}")],
+        )
     return {"status": "ready", "database": "ok", "migrations": current}

@@ -62,6 +62,9 @@ class JsonIn(BaseModel):
             for name, info in cls.model_fields.items():
                 key = info.alias or name
                 if key in data and (given := _json_type_problem(_kinds(info.annotation), data[key])):
-                    raise FieldProblem(f"a JSON {given} is not accepted here: give the field's own type",
-                                       f"此处不接受 JSON {given}，请给出该字段的类型", field=key)
+                    raise FieldProblem(
+                        f"a JSON {given} is not accepted here: give the field's own type",
+                        f"此处不接受 JSON {given}，请给出该字段的类型",
+                        field=key,
+                    )
         return data

@@ -18,8 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (ARRAY, BigInteger, Column, ColumnElement, SmallInteger, Text, and_, bindparam, cast, func, literal,
-                        or_)
+from sqlalchemy import ARRAY, BigInteger, Column, ColumnElement, SmallInteger, Text, and_, bindparam, cast, func, literal, or_
 from sqlalchemy.types import NullType, TypeEngine
 
 from app.core.errors import InvalidInput
@@ -71,8 +70,11 @@ def cursor_sql(sort: str | None, values: list[ColumnElement[Any]]) -> ColumnElem
 
 def _refused(sort: str | None) -> InvalidInput:
     order = f"sort={sort}" if sort else "the default order"
-    return InvalidInput.one("after", f"is not a cursor of this list in {order}; follow the `next` link of the previous page",
-                            f"不是该列表（{order}）的游标；请使用上一页的 `next` 链接")
+    return InvalidInput.one(
+        "after",
+        f"is not a cursor of this list in {order}; follow the `next` link of the previous page",
+        f"不是该列表（{order}）的游标；请使用上一页的 `next` 链接",
+    )
 
 
 _INT_BITS = {SmallInteger: 16, BigInteger: 64}

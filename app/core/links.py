@@ -61,8 +61,11 @@ def require_links(user: Principal, linked: list[Linked]) -> None:
     for rec in linked:
         if not user.may_write_in(set(rec.counties), rec.park_id):
             en, zh = rec.what
-            problem = Problem(rec.field, f"{en} {rec.id} lies in {rec.place}, outside your write scope",
-                              f"{zh} {rec.id} 位于 {rec.place}，不在您的可编辑范围内")
+            problem = Problem(
+                rec.field,
+                f"{en} {rec.id} lies in {rec.place}, outside your write scope",
+                f"{zh} {rec.id} 位于 {rec.place}，不在您的可编辑范围内",
+            )
             raise Forbidden(
                 f"{rec.field}: {en} {rec.id} ({rec.place}) is outside your write scope; a link changes both "
                 "records, so both must be in your scope",

@@ -94,8 +94,9 @@ class OutputSpec:
         def view(fields: Mapping[str, Any]) -> dict[str, Any]:
             return {k: narrowed.get(k, v) for k, v in fields.items() if k not in hidden}
 
-        return replace(self, fields=view(self.fields),
-                       feature_fields=None if self.feature_fields is None else view(self.feature_fields))
+        return replace(
+            self, fields=view(self.fields), feature_fields=None if self.feature_fields is None else view(self.feature_fields)
+        )
 
     def properties(self) -> dict[str, ColumnElement[Any]]:
         """The GeoJSON properties flattened for GIS clients (OGC pages, vector tiles, stored
@@ -114,10 +115,14 @@ class OutputSpec:
     def feature(self) -> ColumnElement[Any]:
         props = {k: v for k, v in (self.feature_fields or self.fields).items() if k != "id"}
         return func.json_build_object(
-            literal("type"), literal("Feature"),
-            literal("id"), self.id,
-            literal("geometry"), geojson(self.geometry),
-            literal("properties"), json_object(props),
+            literal("type"),
+            literal("Feature"),
+            literal("id"),
+            self.id,
+            literal("geometry"),
+            geojson(self.geometry),
+            literal("properties"),
+            json_object(props),
         )
 
 
@@ -159,17 +164,27 @@ class ListQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    limit: int = Field(default=settings().api.default_limit, ge=1, le=settings().api.max_limit,
-                       description="page size / 每页条数")
-    offset: int = Field(default=0, ge=0, description="rows to skip, at most INVESTMAP_MAX_OFFSET; page further "
-                        "with the `next` link / 跳过条数（有上限，更深的页请使用 next 链接）")
-    after: str | None = Field(default=None, max_length=4_000,
-                              description="cursor from the `next` link of the previous page / 上一页 next 链接中的游标")
+    limit: int = Field(
+        default=settings().api.default_limit, ge=1, le=settings().api.max_limit, description="page size / 每页条数"
+    )
+    offset: int = Field(
+        default=0,
+        ge=0,
+        description="rows to skip, at most INVESTMAP_MAX_OFFSET; page further "
+        "with the `next` link / 跳过条数（有上限，更深的页请使用 next 链接）",
+    )
+    after: str | None = Field(
+        default=None, max_length=4_000, description="cursor from the `next` link of the previous page / 上一页 next 链接中的游标"
+    )
     count: bool = Field(default=False, description="also return the total / 是否返回总数")
     sort: str | None = Field(default=None, description="field to sort by, `-` prefix for descending / 排序字段")
     f: Literal["json", "geojson"] | None = Field(default=None, description="output format / 输出格式")
-    bbox: str | None = Field(default=None, pattern=BBOX_PATTERN, examples=["115.7,28.5,116.1,28.8"],
-                             description="minLon,minLat,maxLon,maxLat in WGS-84 / 范围")
+    bbox: str | None = Field(
+        default=None,
+        pattern=BBOX_PATTERN,
+        examples=["115.7,28.5,116.1,28.8"],
+        description="minLon,minLat,maxLon,maxLat in WGS-84 / 范围",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -187,8 +202,10 @@ class ListQuery(BaseModel):
         # OFFSET reads every skipped row: deep pages are reached by key, which costs what page 1 does.
         most = settings().api.max_offset
         if v > most:
-            raise FieldProblem(f"offset above {most:,}: page further by following the `next` link (after=)",
-                               f"offset 不能超过 {most:,}：更深的页请使用 `next` 链接（after=）")
+            raise FieldProblem(
+                f"offset above {most:,}: page further by following the `next` link (after=)",
+                f"offset 不能超过 {most:,}：更深的页请使用 `next` 链接（after=）",
+            )
         return v
 
     @model_validator(mode="after")
@@ -257,30 +274,39 @@ def render_list(session: Session, request: Request, spec: OutputSpec, stmt: Sele
     has_next = func.count() > query.limit
     media = GEOJSON if as_geojson else "application/json"
     # The cursor of the last row shown; its JSON is that of the key columns as PostgreSQL writes them.
-    last = func.max(cursor_sql(query.sort, [numbered.c[f"s{i}"] for i in range(len(keys))])).filter(
-        numbered.c.rn == query.limit)
+    last = func.max(cursor_sql(query.sort, [numbered.c[f"s{i}"] for i in range(len(keys))])).filter(numbered.c.rn == query.limit)
     prefix, suffix = _next_url(request)
     next_url = case((has_next, literal(prefix, Text) + last + literal(suffix, Text)))
     body: dict[str, Any]
     if as_geojson:
-        links = case((has_next, func.json_build_array(json_object({"rel": literal("next"), "type": literal(media),
-                                                                   "href": next_url}))), else_=EMPTY_JSON_ARRAY)
-        body = {"type": literal("FeatureCollection"), "features": items,
-                "numberReturned": func.least(func.count(), query.limit), "links": links}
+        links = case(
+            (has_next, func.json_build_array(json_object({"rel": literal("next"), "type": literal(media), "href": next_url}))),
+            else_=EMPTY_JSON_ARRAY,
+        )
+        body = {
+            "type": literal("FeatureCollection"),
+            "features": items,
+            "numberReturned": func.least(func.count(), query.limit),
+            "links": links,
+        }
     else:
         body = {"items": items, "limit": literal(query.limit), "offset": literal(query.offset), "next": next_url}
     if query.count:
         total = select(func.count()).select_from(stmt.with_only_columns(spec.id).subquery()).scalar_subquery()
         body["numberMatched" if as_geojson else "count"] = total
     document = cast(json_object(body), Text)
-    rows = (stmt.with_only_columns(document).join(numbered, numbered.c.k == spec.id) if join_back
-            else select(document).select_from(numbered))
+    rows = (
+        stmt.with_only_columns(document).join(numbered, numbered.c.k == spec.id)
+        if join_back
+        else select(document).select_from(numbered)
+    )
     text_body = session.execute(rows).scalar_one()
     return cached(request, text_body, media, vary=API_VARY, **_caching(request))
 
 
-def render_one(session: Session, request: Request, spec: OutputSpec, stmt: Select[Any], f: str | None,
-               what: tuple[str, str], key: object) -> Response:
+def render_one(
+    session: Session, request: Request, spec: OutputSpec, stmt: Select[Any], f: str | None, what: tuple[str, str], key: object
+) -> Response:
     """Answer a single record as JSON or a GeoJSON Feature, or 404."""
     as_geojson = wants_geojson(request, f)
     item = spec.feature() if as_geojson else json_object(spec.fields)
@@ -339,10 +365,15 @@ GeoJSONGeometry = Annotated[dict[str, Any], Field(description="GeoJSON geometry,
 # OpenAPI `responses` of a route that answers GeoJSON only (with response_class=Response, so
 # that FastAPI does not also announce application/json).
 GEOJSON_ONLY: dict[int | str, dict[str, Any]] = {
-    200: {"description": "RFC 7946 GeoJSON", "content": {GEOJSON: {"schema": {"type": "object"}}}}}
+    200: {"description": "RFC 7946 GeoJSON", "content": {GEOJSON: {"schema": {"type": "object"}}}}
+}
 
 
 def documented(model: type[Any]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for a body built in SQL: the JSON schema, and that GeoJSON is offered too."""
-    return {200: {"model": model, "content": {GEOJSON: {"schema": {"type": "object",
-                                                                 "description": "RFC 7946 GeoJSON with ?f=geojson"}}}}}
+    return {
+        200: {
+            "model": model,
+            "content": {GEOJSON: {"schema": {"type": "object", "description": "RFC 7946 GeoJSON with ?f=geojson"}}},
+        }
+    }

@@ -35,8 +35,10 @@ class VertexBudget:
     def spend(self, count: int) -> None:
         self.spent += count
         if self.spent > self.limit:
-            raise FieldProblem(f"the request's geometries have more than {self.limit:,} vertices in all",
-                               f"本次请求的几何顶点总数超过 {self.limit:,} 个")
+            raise FieldProblem(
+                f"the request's geometries have more than {self.limit:,} vertices in all",
+                f"本次请求的几何顶点总数超过 {self.limit:,} 个",
+            )
 
 
 def request_context(vertex_limit: int | None = None) -> dict[str, Any]:

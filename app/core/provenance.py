@@ -44,7 +44,6 @@ def provenance_fields(model: type) -> dict[str, object]:
     return {name: getattr(model, name) for name in ("source", "as_of", "updated_at", "is_demo", "published")}
 
 
-
 def published_or_own(user: Principal, published: Any, own: Any) -> ColumnElement[bool]:
     """Staff see everything; a write key also sees the unpublished records it may edit (`own`);
     everyone else sees published records only. Every read of a record, and of the names of

@@ -38,8 +38,9 @@ class DatabaseSettings(BaseSettings):
 
     model_config = _config("INVESTMAP_")
 
-    url: str | None = Field(default=None, validation_alias="DATABASE_URL",
-                            description="SQLAlchemy/libpq URL of an existing PostGIS database")
+    url: str | None = Field(
+        default=None, validation_alias="DATABASE_URL", description="SQLAlchemy/libpq URL of an existing PostGIS database"
+    )
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="state of the embedded cluster")
     db_name: str = Field(default="investmap", description="database name inside the embedded cluster")
     db_pool_size: int = Field(default=10, ge=1, description="connections each worker keeps open")
@@ -47,8 +48,10 @@ class DatabaseSettings(BaseSettings):
     # bulk loads lift both for their own transaction).
     lock_timeout_ms: int = Field(default=5_000, ge=0, description="0: wait for locks without limit")
     statement_timeout_ms: int = Field(default=30_000, ge=0, description="0: no limit")
-    pg_bin: Path = Field(default=Path("/usr/lib/postgresql/15/bin"),
-                         description="PostgreSQL server and client binaries (embedded cluster, backup, restore)")
+    pg_bin: Path = Field(
+        default=Path("/usr/lib/postgresql/15/bin"),
+        description="PostgreSQL server and client binaries (embedded cluster, backup, restore)",
+    )
 
 
 class ServerSettings(BaseSettings):
@@ -62,8 +65,9 @@ class ServerSettings(BaseSettings):
         default=None, description="external base URL used in links when behind a proxy (else taken from the request)"
     )
     allowed_hosts: str = Field(
-        default="localhost", description="comma-separated host names whose Host header links may use when no public "
-        "URL is set; other Host headers get links to the address the request came in on (app/core/urls.py)"
+        default="localhost",
+        description="comma-separated host names whose Host header links may use when no public "
+        "URL is set; other Host headers get links to the address the request came in on (app/core/urls.py)",
     )
 
 
@@ -99,15 +103,21 @@ class AccountSettings(BaseSettings):
 
     session_hours: float = Field(default=12, gt=0, description="how long a browser session lasts")
     max_failed_logins: int = Field(
-        default=5, ge=1, description="wrong passwords for one account from one address before it is locked there")
+        default=5, ge=1, description="wrong passwords for one account from one address before it is locked there"
+    )
     max_failed_logins_per_account: int = Field(
-        default=50, ge=1, description="wrong passwords for one account from all addresses before it is locked")
+        default=50, ge=1, description="wrong passwords for one account from all addresses before it is locked"
+    )
     max_failed_logins_per_ip: int = Field(
-        default=30, ge=1, description="failed sign-ins from one address, any account, before it gets 429")
+        default=30, ge=1, description="failed sign-ins from one address, any account, before it gets 429"
+    )
     lockout_minutes: float = Field(default=15, gt=0, description="how long failures count and locks last")
     min_password_length: int = Field(default=10, ge=8, le=128, description="shortest password people may choose")
-    admin_username: str = Field(default="admin", pattern=r"^[A-Za-z0-9_.-]{3,64}$",
-                                description="the first admin's name (`investmap users ensure-admin`, `make run`)")
+    admin_username: str = Field(
+        default="admin",
+        pattern=r"^[A-Za-z0-9_.-]{3,64}$",
+        description="the first admin's name (`investmap users ensure-admin`, `make run`)",
+    )
     key_rate_per_minute: int = Field(default=600, ge=1, description="requests per minute per API key (per process)")
 
 
@@ -138,14 +148,17 @@ class WebSettings(BaseSettings):
 
     model_config = _config("INVESTMAP_")
 
-    osm_tile_url: str = Field(default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                              description="OpenStreetMap tile template; empty disables it")
+    osm_tile_url: str = Field(
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png", description="OpenStreetMap tile template; empty disables it"
+    )
     amap_tile_url: str = Field(
         default="https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-        description="Amap (GCJ-02) tile template; empty disables it")
+        description="Amap (GCJ-02) tile template; empty disables it",
+    )
     tianditu_key: str | None = Field(default=None, description="天地图 browser key (tk); unset hides Tianditu")
     default_basemap: Literal["offline", "osm", "tianditu", "amap"] = Field(
-        default="offline", description="the basemap the page opens with")
+        default="offline", description="the basemap the page opens with"
+    )
 
 
 class Settings(BaseModel):

@@ -81,8 +81,15 @@ class DataVersions:
                 # The engine's URL: for the embedded cluster it names the kept port, right after a restart too.
                 url = self._engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
                 # Keepalives: a connection cut without a word is noticed in seconds, not hours.
-                with psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS, keepalives=1,
-                                     keepalives_idle=5, keepalives_interval=2, keepalives_count=3) as conn:
+                with psycopg.connect(
+                    url,
+                    autocommit=True,
+                    connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                    keepalives=1,
+                    keepalives_idle=5,
+                    keepalives_interval=2,
+                    keepalives_count=3,
+                ) as conn:
                     # LISTEN before reading, so no commit falls between the read and the first notification.
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.refresh()

@@ -22,28 +22,43 @@ from app.regions.models import Region
 
 def _over_links(aggregate: Any) -> Any:
     """`aggregate` over the links the enterprise is on (with their chains), as a scalar subquery."""
-    return (select(aggregate)
-            .select_from(EnterpriseLink)
-            .join(ChainLink, ChainLink.id == EnterpriseLink.link_id)
-            .join(Chain, Chain.id == ChainLink.chain_id)
-            .where(EnterpriseLink.enterprise_id == Enterprise.id)
-            .scalar_subquery())
+    return (
+        select(aggregate)
+        .select_from(EnterpriseLink)
+        .join(ChainLink, ChainLink.id == EnterpriseLink.link_id)
+        .join(Chain, Chain.id == ChainLink.chain_id)
+        .where(EnterpriseLink.enterprise_id == Enterprise.id)
+        .scalar_subquery()
+    )
 
 
 _TREE_ORDER = (Chain.id, ChainLink.sort_key)
 _link_ids = _over_links(func.coalesce(func.array_agg(aggregate_order_by(ChainLink.id, *_TREE_ORDER)), text("'{}'::int[]")))
-_links = _over_links(func.coalesce(func.json_agg(aggregate_order_by(json_object({
-    "id": ChainLink.id, "name": ChainLink.name, "chain_id": Chain.id, "chain_name": Chain.name,
-}), *_TREE_ORDER)), EMPTY_JSON_ARRAY))
+_links = _over_links(
+    func.coalesce(
+        func.json_agg(
+            aggregate_order_by(
+                json_object(
+                    {
+                        "id": ChainLink.id,
+                        "name": ChainLink.name,
+                        "chain_id": Chain.id,
+                        "chain_name": Chain.name,
+                    }
+                ),
+                *_TREE_ORDER,
+            )
+        ),
+        EMPTY_JSON_ARRAY,
+    )
+)
 _county = select(Region.name).where(Region.adcode == Enterprise.region_adcode).scalar_subquery()
 _city = select(Region.parent_adcode).where(Region.adcode == Enterprise.region_adcode).scalar_subquery()
 
 
 def _park(column: Any, user: Principal | None = None) -> ColumnElement[Any]:
     """`column` of the enterprise's park: always, or only when `user` may see the park."""
-    return (select(column).where(Park.id == Enterprise.park_id, true() if user is None else park_visible(user))
-            .scalar_subquery())
-
+    return select(column).where(Park.id == Enterprise.park_id, true() if user is None else park_visible(user)).scalar_subquery()
 
 
 FIELDS: dict[str, Any] = {
@@ -66,20 +81,33 @@ FIELDS: dict[str, Any] = {
     **provenance_fields(Enterprise),
 }
 OUTPUT = OutputSpec(
-    id=Enterprise.id, fields=FIELDS, geometry=Enterprise.location,
-    sortable={"id": Enterprise.id, "name": Enterprise.name, "revenue_yi": Enterprise.revenue_yi,
-              "employees": Enterprise.employees, "year": Enterprise.year, "updated_at": Enterprise.updated_at},
+    id=Enterprise.id,
+    fields=FIELDS,
+    geometry=Enterprise.location,
+    sortable={
+        "id": Enterprise.id,
+        "name": Enterprise.name,
+        "revenue_yi": Enterprise.revenue_yi,
+        "employees": Enterprise.employees,
+        "year": Enterprise.year,
+        "updated_at": Enterprise.updated_at,
+    },
     feature_fields={k: v for k, v in FIELDS.items() if k != "location"},
     version=Enterprise.row_version,
     related={"park_id": lambda user: _park(Park.id, user), "park_name": lambda user: _park(Park.name, user)},
 )
 
 _city_region = aliased(Region)
-_city_name = (select(_city_region.name).join(Region, Region.parent_adcode == _city_region.adcode)
-              .where(Region.adcode == Enterprise.region_adcode).scalar_subquery())
+_city_name = (
+    select(_city_region.name)
+    .join(Region, Region.parent_adcode == _city_region.adcode)
+    .where(Region.adcode == Enterprise.region_adcode)
+    .scalar_subquery()
+)
 # string_agg takes ORDER BY after its last argument, the separator.
-_link_names = _over_links(func.string_agg(Chain.name + "/" + ChainLink.name,
-                                          aggregate_order_by(literal("；", String), *_TREE_ORDER)))
+_link_names = _over_links(
+    func.string_agg(Chain.name + "/" + ChainLink.name, aggregate_order_by(literal("；", String), *_TREE_ORDER))
+)
 
 
 def _degrees(value: Any) -> Any:
@@ -116,25 +144,42 @@ def export_columns(user: Principal) -> dict[str, Any]:
 def visible(user: Principal) -> Select[Any]:
     """Staff see all; others see published local enterprises, and a write key also the local
     ones it may edit. External enterprises are target candidates: staff only."""
-    return select(Enterprise).where(published_or_own(
-        user, and_(Enterprise.published, Enterprise.is_local),
-        and_(Enterprise.is_local, Enterprise.region_adcode.in_(user.write_counties))))
+    return select(Enterprise).where(
+        published_or_own(
+            user,
+            and_(Enterprise.published, Enterprise.is_local),
+            and_(Enterprise.is_local, Enterprise.region_adcode.in_(user.write_counties)),
+        )
+    )
 
 
 def filtered(q: EnterpriseQuery, user: Principal) -> Select[Any]:
     stmt = visible(user)
     if q.link is not None:
         # The link and every link below it, as coverage counts them.
-        stmt = stmt.where(exists().where(EnterpriseLink.enterprise_id == Enterprise.id,
-                                         ChainLink.id == EnterpriseLink.link_id, ChainLink.lineage.any(q.link)))
+        stmt = stmt.where(
+            exists().where(
+                EnterpriseLink.enterprise_id == Enterprise.id,
+                ChainLink.id == EnterpriseLink.link_id,
+                ChainLink.lineage.any(q.link),
+            )
+        )
     if q.chain is not None:
-        stmt = stmt.where(exists().where(EnterpriseLink.enterprise_id == Enterprise.id,
-                                         ChainLink.id == EnterpriseLink.link_id, ChainLink.chain_id == q.chain))
+        stmt = stmt.where(
+            exists().where(
+                EnterpriseLink.enterprise_id == Enterprise.id,
+                ChainLink.id == EnterpriseLink.link_id,
+                ChainLink.chain_id == q.chain,
+            )
+        )
     if (area := q.area()) is not None:
         shape = select(*area_columns(area[0], key_literal(*area))).subquery("area")
         stmt = stmt.where(exists(select(shape.c.area_kind).where(in_area(shape))))
-    for column, value in ((Enterprise.is_local, q.is_local), (Enterprise.published, q.published),
-                          (Enterprise.is_demo, q.is_demo)):
+    for column, value in (
+        (Enterprise.is_local, q.is_local),
+        (Enterprise.published, q.published),
+        (Enterprise.is_demo, q.is_demo),
+    ):
         if value is not None:
             stmt = stmt.where(column == value)
     if q.tag is not None:

@@ -18,20 +18,36 @@ router = APIRouter(tags=[TAG], dependencies=[collection_guard("enterprises")])
 
 
 # Declared before the generic routes so that /enterprises/export is not read as an id.
-@router.get("/enterprises/export", summary="Export the filtered enterprise list (XLSX/CSV) / 导出企业名单",
-            response_class=Response, responses=EXPORT_RESPONSES)
+@router.get(
+    "/enterprises/export",
+    summary="Export the filtered enterprise list (XLSX/CSV) / 导出企业名单",
+    response_class=Response,
+    responses=EXPORT_RESPONSES,
+)
 def export_enterprises(session: SessionDep, user: CurrentUser, q: Annotated[EnterpriseExportQuery, Query()]) -> Response:
-    return export_list(session, queries.filtered(q, user), queries.export_columns(user), queries.OUTPUT, q.sort, q.format,
-                       "企业名单")
+    return export_list(
+        session, queries.filtered(q, user), queries.export_columns(user), queries.OUTPUT, q.sort, q.format, "企业名单"
+    )
 
 
-router.include_router(crud_router(
-    Resource(
-        name="enterprises", what=service.WHAT, model=Enterprise,
-        list_output=queries.OUTPUT, detail_output=queries.OUTPUT,
-        query_model=EnterpriseQuery, in_model=EnterpriseIn, out_model=EnterpriseOut,
-        visible=queries.visible, filtered=queries.filtered, save=service.save, scope_of=service.scope_of,
-        before_delete=service.before_delete, links=service.links,
-    ),
-    tag=TAG,
-))
+router.include_router(
+    crud_router(
+        Resource(
+            name="enterprises",
+            what=service.WHAT,
+            model=Enterprise,
+            list_output=queries.OUTPUT,
+            detail_output=queries.OUTPUT,
+            query_model=EnterpriseQuery,
+            in_model=EnterpriseIn,
+            out_model=EnterpriseOut,
+            visible=queries.visible,
+            filtered=queries.filtered,
+            save=service.save,
+            scope_of=service.scope_of,
+            before_delete=service.before_delete,
+            links=service.links,
+        ),
+        tag=TAG,
+    )
+)

@@ -36,8 +36,9 @@ class EnterpriseIn(ProvenanceIn):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.park_id is not None and not self.is_local:
-            raise FieldProblem("only a local enterprise sits in one of our parks", "只有本地企业可以填写所在园区",
-                               field="park_id")
+            raise FieldProblem(
+                "only a local enterprise sits in one of our parks", "只有本地企业可以填写所在园区", field="park_id"
+            )
         # A set, written once each, in the order given.
         self.tags = list(dict.fromkeys(self.tags))
         self.link_ids = list(dict.fromkeys(self.link_ids))
@@ -56,7 +57,6 @@ class EnterpriseQuery(ListQuery, AreaParams):
 
 class EnterpriseExportQuery(EnterpriseQuery, ExportParams):
     pass
-
 
 
 class LinkRef(BaseModel):

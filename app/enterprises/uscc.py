@@ -30,8 +30,9 @@ def validate(raw: str) -> str:
     """The normalised code, or FieldProblem saying what is wrong in both languages."""
     code = normalise(raw)
     if len(code) != LENGTH:
-        raise FieldProblem(f"the USCC must have {LENGTH} characters, got {len(code)}",
-                          f"统一社会信用代码应为 {LENGTH} 位，实际为 {len(code)} 位")
+        raise FieldProblem(
+            f"the USCC must have {LENGTH} characters, got {len(code)}", f"统一社会信用代码应为 {LENGTH} 位，实际为 {len(code)} 位"
+        )
     for position, char in enumerate(code, start=1):
         if char not in VALUE:
             raise FieldProblem(
@@ -41,10 +42,14 @@ def validate(raw: str) -> str:
                 "只能使用数字和除 I、O、S、V、Z 以外的大写字母（GB 32100-2015）",
             )
     if not code[2:8].isdigit():
-        raise FieldProblem("USCC characters 3 to 8 must be the digits of an administrative division code",
-                          "统一社会信用代码第 3 至 8 位应为数字（登记管理机关行政区划码）")
+        raise FieldProblem(
+            "USCC characters 3 to 8 must be the digits of an administrative division code",
+            "统一社会信用代码第 3 至 8 位应为数字（登记管理机关行政区划码）",
+        )
     if check_character(code[:17]) != code[17]:
         # The expected character is not given: with a typo elsewhere it would only hide the error.
-        raise FieldProblem("the USCC check character (18th) does not match the first 17 characters: the code has a typo",
-                          "统一社会信用代码校验码（第 18 位）与前 17 位不符：代码有误，请核对")
+        raise FieldProblem(
+            "the USCC check character (18th) does not match the first 17 characters: the code has a typo",
+            "统一社会信用代码校验码（第 18 位）与前 17 位不符：代码有误，请核对",
+        )
     return code

@@ -88,9 +88,7 @@ def in_china(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
     """
     x = np.asarray(lon, dtype=np.float64)
     y = np.asarray(lat, dtype=np.float64)
-    return (
-        (x >= _CHINA_LON_MIN) & (x <= _CHINA_LON_MAX) & (y >= _CHINA_LAT_MIN) & (y <= _CHINA_LAT_MAX)
-    )
+    return (x >= _CHINA_LON_MIN) & (x <= _CHINA_LON_MAX) & (y >= _CHINA_LAT_MIN) & (y <= _CHINA_LAT_MAX)
 
 
 # --------------------------------------------------------------------------- kernels
@@ -107,13 +105,23 @@ def _gcj_offset(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArra
     ripple = (20.0 * np.sin(6.0 * math.pi * x) + 20.0 * np.sin(2.0 * math.pi * x)) * 2.0 / 3.0
     sqrt_abs_x = np.sqrt(np.abs(x))
     north = (
-        -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sqrt_abs_x
+        -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * sqrt_abs_x
         + ripple
         + (20.0 * np.sin(math.pi * y) + 40.0 * np.sin(math.pi * y / 3.0)) * 2.0 / 3.0
         + (160.0 * np.sin(math.pi * y / 12.0) + 320.0 * np.sin(math.pi * y / 30.0)) * 2.0 / 3.0
     )
     east = (
-        300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sqrt_abs_x
+        300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * sqrt_abs_x
         + ripple
         + (20.0 * np.sin(math.pi * x) + 40.0 * np.sin(math.pi * x / 3.0)) * 2.0 / 3.0
         + (150.0 * np.sin(math.pi * x / 12.0) + 300.0 * np.sin(math.pi * x / 30.0)) * 2.0 / 3.0
@@ -140,9 +148,7 @@ def _gcj_to_bd(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray
     return r * np.cos(theta) + _BD_DLON, r * np.sin(theta) + _BD_DLAT
 
 
-def _invert(
-    forward: _Kernel, target_lon: FloatArray, target_lat: FloatArray
-) -> tuple[FloatArray, FloatArray]:
+def _invert(forward: _Kernel, target_lon: FloatArray, target_lat: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Solve forward(p) = target for p by fixed-point iteration.
 
     Why iterate: the offsets are sums of sines of the *unknown* true position, so there is

@@ -105,24 +105,30 @@ _REASON_ZH = {
 }
 
 
-def parse_geometry(value: Any, allowed: tuple[str, ...], bounds: Bounds = JIANGXI,
-                   budget: VertexBudget | None = None) -> BaseGeometry:
+def parse_geometry(
+    value: Any, allowed: tuple[str, ...], bounds: Bounds = JIANGXI, budget: VertexBudget | None = None
+) -> BaseGeometry:
     """Validate a GeoJSON geometry object and return it as a shapely geometry (EPSG:4326).
 
     Raises FieldProblem, which the error handler reports under the field being validated.
     """
     if not isinstance(value, dict) or "type" not in value or "coordinates" not in value:
-        raise _fail("must be a GeoJSON geometry object with type and coordinates",
-                    "应为包含 type 和 coordinates 的 GeoJSON 几何对象")
+        raise _fail(
+            "must be a GeoJSON geometry object with type and coordinates", "应为包含 type 和 coordinates 的 GeoJSON 几何对象"
+        )
     geom_type = value["type"]
     if geom_type not in allowed:
-        raise _fail(f"geometry type {geom_type!r} is not allowed here; expected {' or '.join(allowed)}",
-                    f"不允许的几何类型 {geom_type!r}，应为 {' 或 '.join(allowed)}")
+        raise _fail(
+            f"geometry type {geom_type!r} is not allowed here; expected {' or '.join(allowed)}",
+            f"不允许的几何类型 {geom_type!r}，应为 {' 或 '.join(allowed)}",
+        )
     coords = value["coordinates"]
     count, most = _vertex_count(coords, _DEPTH[geom_type]), settings().api.max_vertices
     if count > most:
-        raise _fail(f"has {count:,} vertices; one geometry may have at most {most:,}",
-                    f"有 {count:,} 个顶点，单个几何最多允许 {most:,} 个")
+        raise _fail(
+            f"has {count:,} vertices; one geometry may have at most {most:,}",
+            f"有 {count:,} 个顶点，单个几何最多允许 {most:,} 个",
+        )
     if budget is not None:
         budget.spend(count)
     positions = _positions(coords, _DEPTH[geom_type], "coordinates")
@@ -130,20 +136,28 @@ def parse_geometry(value: Any, allowed: tuple[str, ...], bounds: Bounds = JIANGX
         raise _fail("geometry is empty", "几何为空")
     for path, (lon, lat, *_) in positions:
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise _fail(f"{path} = [{lon}, {lat}] is outside longitude ±180 / latitude ±90",
-                        f"{path} = [{lon}, {lat}] 超出经度 ±180 / 纬度 ±90 范围", [lon, lat])
+            raise _fail(
+                f"{path} = [{lon}, {lat}] is outside longitude ±180 / latitude ±90",
+                f"{path} = [{lon}, {lat}] 超出经度 ±180 / 纬度 ±90 范围",
+                [lon, lat],
+            )
         if not bounds.contains(lon, lat):
-            raise _fail(f"{path} = [{lon}, {lat}] is far outside {bounds.name} (coordinates are [lon, lat] in WGS-84)",
-                        f"{path} = [{lon}, {lat}] 远在{bounds.name_zh}范围之外（坐标应为 WGS-84 [经度, 纬度]）", [lon, lat])
+            raise _fail(
+                f"{path} = [{lon}, {lat}] is far outside {bounds.name} (coordinates are [lon, lat] in WGS-84)",
+                f"{path} = [{lon}, {lat}] 远在{bounds.name_zh}范围之外（坐标应为 WGS-84 [经度, 纬度]）",
+                [lon, lat],
+            )
     for path, ring in _rings(geom_type, coords):
         if not ring:
             raise _fail(f"{path} is an empty ring", f"{path} 是空环")
         if len(ring) < 4:
-            raise _fail(f"{path} has {len(ring)} positions; a ring needs at least 4",
-                        f"{path} 只有 {len(ring)} 个点，环至少需要 4 个点", ring[0])
+            raise _fail(
+                f"{path} has {len(ring)} positions; a ring needs at least 4",
+                f"{path} 只有 {len(ring)} 个点，环至少需要 4 个点",
+                ring[0],
+            )
         if ring[0][:2] != ring[-1][:2]:
-            raise _fail(f"{path} is not closed: its first and last positions differ",
-                        f"{path} 未闭合：首尾坐标不一致", ring[0])
+            raise _fail(f"{path} is not closed: its first and last positions differ", f"{path} 未闭合：首尾坐标不一致", ring[0])
     geom = shape(value)
     if geom.is_empty:
         raise _fail("geometry is empty", "几何为空")
@@ -152,8 +166,11 @@ def parse_geometry(value: Any, allowed: tuple[str, ...], bounds: Bounds = JIANGX
         match = _REASON_AT.match(reason)
         what = match.group("reason").strip() if match else reason
         where = [float(match.group("x")), float(match.group("y"))] if match else None
-        raise _fail(f"invalid geometry: {what}" + (f" at {where}" if where else ""),
-                    f"几何无效：{_REASON_ZH.get(what, what)}" + (f"，位置 {where}" if where else ""), where)
+        raise _fail(
+            f"invalid geometry: {what}" + (f" at {where}" if where else ""),
+            f"几何无效：{_REASON_ZH.get(what, what)}" + (f"，位置 {where}" if where else ""),
+            where,
+        )
     return shapely.force_2d(geom)
 
 

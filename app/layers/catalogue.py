@@ -60,7 +60,8 @@ class Layer:
     stored: Table | None = None
     # Per audience: staff, the public, or a write key's counties (whose drafts it sees named).
     _properties: dict[tuple[bool, frozenset[str]], dict[str, ColumnElement[Any]]] = field(
-        default_factory=dict, init=False, repr=False)
+        default_factory=dict, init=False, repr=False
+    )
 
     def rows(self, user: Principal, criteria: BaseModel | None = None) -> Select[Any]:
         """The records `user` may see in this layer, narrowed by the map's criteria when given
@@ -152,80 +153,163 @@ def _cooperation(column: ColumnElement[Any]) -> ColumnElement[Any]:
 
 _PARK_TABLES = ("parks", "regions", "clusters", "cluster_parks", "cooperation_parks")
 _CARRIER_TABLES = CRITERIA_TABLES  # the map's criteria read parks, regions, clusters and cooperations
-_PARK_TILE = TileRule(fields=("name", "short_name", "level", "type", "region_adcode"), detail_zoom=12,
-                      point=Park.location, detail=func.coalesce(Park.boundary, Park.location))
+_PARK_TILE = TileRule(
+    fields=("name", "short_name", "level", "type", "region_adcode"),
+    detail_zoom=12,
+    point=Park.location,
+    detail=func.coalesce(Park.boundary, Park.location),
+)
 _CARRIER_TILE_FIELDS = ("name", "kind", "status", "park_id", "area_m2", "is_demo", "published")
-_GAP_TABLES = ("chains", "chain_links", "chain_clusters", "chain_gaps", "enterprises", "enterprise_links", "targets",
-               "parks", "regions", "clusters", "cluster_parks", "cluster_cities")
+_GAP_TABLES = (
+    "chains",
+    "chain_links",
+    "chain_clusters",
+    "chain_gaps",
+    "enterprises",
+    "enterprise_links",
+    "targets",
+    "parks",
+    "regions",
+    "clusters",
+    "cluster_parks",
+    "cluster_cities",
+)
 
 
 def _gap_layer(thresholds: GapSettings) -> Layer:
     """The whole gap layer as /api/v1/gaps draws it, with the deployment's thresholds (INVESTMAP_GAP_*)."""
     output, rows = gaps.layer(GapQuery(min_count=thresholds.min_count, min_revenue_yi=thresholds.min_revenue_yi))
     return Layer(
-        id="gaps", title="Chain gaps / 产业链短板",
+        id="gaps",
+        title="Chain gaps / 产业链短板",
         description="产业链中本地缺失（缺）或薄弱（弱）的环节，按应补链的区域绘制，含人工记录的短板；仅限工作人员。"
         "Chain links missing or weak locally, drawn where they should be filled; for officers only.",
-        output=output, visible=lambda user: gaps.visible_to(rows, user), geometry_type="Geometry", scope="gaps",
-        tables=_GAP_TABLES, officers_only=True, cheap_count=True,
-        tile=TileRule(fields=("kind", "chain_id", "chain_name", "link_id", "link_name", "area_kind", "area_name",
-                              "gap_class", "enterprise_count", "priority"), maxzoom=14),
+        output=output,
+        visible=lambda user: gaps.visible_to(rows, user),
+        geometry_type="Geometry",
+        scope="gaps",
+        tables=_GAP_TABLES,
+        officers_only=True,
+        cheap_count=True,
+        tile=TileRule(
+            fields=(
+                "kind",
+                "chain_id",
+                "chain_name",
+                "link_id",
+                "link_name",
+                "area_kind",
+                "area_name",
+                "gap_class",
+                "enterprise_count",
+                "priority",
+            ),
+            maxzoom=14,
+        ),
     )
 
 
 def build_catalogue(thresholds: GapSettings) -> Catalogue:
-    return Catalogue([
-        Layer(
-            id="parks", title="Parks / 园区（开发区）",
-            description="江西省各级开发区、高新区、综保区与产业园区的代表点。Development zones and industrial parks of Jiangxi.",
-            output=parks.OUTPUT, visible=parks.visible, geometry_type="Point", scope="parks", tables=_PARK_TABLES,
-            tile=_PARK_TILE, cheap_count=True,
-        ),
-        Layer(
-            id="cooperation_parks", title="Cooperation parks / 合作园区",
-            description="与长三角、粤港澳大湾区、海西等地共建、托管或飞地合作的园区。Parks built with a partner region.",
-            output=parks.OUTPUT, visible=parks.visible, geometry_type="Point", scope="parks", tables=_PARK_TABLES,
-            where=(Park.id.in_(select(CooperationPark.park_id)),),
-            extra={"partner_region": _cooperation(CooperationPark.partner_region),
-                   "partner_name": _cooperation(CooperationPark.partner_name),
-                   "cooperation_model": _cooperation(CooperationPark.model),
-                   "signed_date": _cooperation(CooperationPark.signed_date)},
-            tile=_PARK_TILE, cheap_count=True,
-        ),
-        Layer(
-            id="land", title="Land plots / 地块",
-            description="可供出让的工业用地地块（含标准地）的宗地范围。Industrial land plots on offer, as parcels.",
-            output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Polygon", scope="carriers",
-            tables=_CARRIER_TABLES, matching=matching_carriers,
-            # A literal, not a parameter: a prepared statement's generic plan can then still use the
-            # partial spatial index of land plots (migration 0006).
-            where=(Carrier.kind == literal_column("'land'"),), stored=CarrierFeature.__table__,
-            tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "land_use", "price_wan_per_mu", "is_standard_land"),
-                          detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
-        ),
-        Layer(
-            id="factories", title="Factories and offices / 标准厂房与楼宇",
-            description="可租售的标准厂房与楼宇的位置。Standard factories and office space for rent or sale, as points.",
-            output=carriers.OUTPUT, visible=carriers.visible, geometry_type="Point", scope="carriers",
-            tables=_CARRIER_TABLES, matching=matching_carriers,
-            where=(Carrier.kind != literal_column("'land'"),), stored=CarrierFeature.__table__,
-            tile=TileRule(fields=(*_CARRIER_TILE_FIELDS, "rent_yuan_m2_month", "floors"),
-                          detail_zoom=12, overview=Overview.GRID, point=Carrier.location),
-        ),
-        Layer(
-            id="clusters", title="Industrial clusters / 产业集群",
-            description="产业集群，范围为其所在设区市的合并范围。Industrial clusters, drawn as the union of their cities.",
-            output=clusters.OUTPUT, visible=clusters.visible, geometry_type="MultiPolygon", scope="clusters",
-            # parks: a cluster lists the ids of its published parks only.
-            tables=("clusters", "cluster_cities", "cluster_parks", "cluster_revenues", "regions", "parks"),
-            tile=TileRule(fields=("name", "tier", "lead_city_adcode", "target_revenue_yi"), maxzoom=12),
-            cheap_count=True,
-        ),
-        Layer(
-            id="regions", title="Administrative regions / 行政区",
-            description="江西省、11 个设区市与 100 个县（市、区）的行政区划范围。Province, cities and counties of Jiangxi.",
-            output=regions.OUTPUT, visible=_published, geometry_type="MultiPolygon", scope="regions",
-            tables=("regions",), tile=TileRule(fields=("name", "level", "parent_adcode"), maxzoom=12), cheap_count=True,
-        ),
-        _gap_layer(thresholds),
-    ])
+    return Catalogue(
+        [
+            Layer(
+                id="parks",
+                title="Parks / 园区（开发区）",
+                description=(
+                    "江西省各级开发区、高新区、综保区与产业园区的代表点。Development zones and industrial parks of Jiangxi."
+                ),
+                output=parks.OUTPUT,
+                visible=parks.visible,
+                geometry_type="Point",
+                scope="parks",
+                tables=_PARK_TABLES,
+                tile=_PARK_TILE,
+                cheap_count=True,
+            ),
+            Layer(
+                id="cooperation_parks",
+                title="Cooperation parks / 合作园区",
+                description="与长三角、粤港澳大湾区、海西等地共建、托管或飞地合作的园区。Parks built with a partner region.",
+                output=parks.OUTPUT,
+                visible=parks.visible,
+                geometry_type="Point",
+                scope="parks",
+                tables=_PARK_TABLES,
+                where=(Park.id.in_(select(CooperationPark.park_id)),),
+                extra={
+                    "partner_region": _cooperation(CooperationPark.partner_region),
+                    "partner_name": _cooperation(CooperationPark.partner_name),
+                    "cooperation_model": _cooperation(CooperationPark.model),
+                    "signed_date": _cooperation(CooperationPark.signed_date),
+                },
+                tile=_PARK_TILE,
+                cheap_count=True,
+            ),
+            Layer(
+                id="land",
+                title="Land plots / 地块",
+                description="可供出让的工业用地地块（含标准地）的宗地范围。Industrial land plots on offer, as parcels.",
+                output=carriers.OUTPUT,
+                visible=carriers.visible,
+                geometry_type="Polygon",
+                scope="carriers",
+                tables=_CARRIER_TABLES,
+                matching=matching_carriers,
+                # A literal, not a parameter: a prepared statement's generic plan can then still use the
+                # partial spatial index of land plots (migration 0006).
+                where=(Carrier.kind == literal_column("'land'"),),
+                stored=CarrierFeature.__table__,
+                tile=TileRule(
+                    fields=(*_CARRIER_TILE_FIELDS, "land_use", "price_wan_per_mu", "is_standard_land"),
+                    detail_zoom=12,
+                    overview=Overview.GRID,
+                    point=Carrier.location,
+                ),
+            ),
+            Layer(
+                id="factories",
+                title="Factories and offices / 标准厂房与楼宇",
+                description="可租售的标准厂房与楼宇的位置。Standard factories and office space for rent or sale, as points.",
+                output=carriers.OUTPUT,
+                visible=carriers.visible,
+                geometry_type="Point",
+                scope="carriers",
+                tables=_CARRIER_TABLES,
+                matching=matching_carriers,
+                where=(Carrier.kind != literal_column("'land'"),),
+                stored=CarrierFeature.__table__,
+                tile=TileRule(
+                    fields=(*_CARRIER_TILE_FIELDS, "rent_yuan_m2_month", "floors"),
+                    detail_zoom=12,
+                    overview=Overview.GRID,
+                    point=Carrier.location,
+                ),
+            ),
+            Layer(
+                id="clusters",
+                title="Industrial clusters / 产业集群",
+                description="产业集群，范围为其所在设区市的合并范围。Industrial clusters, drawn as the union of their cities.",
+                output=clusters.OUTPUT,
+                visible=clusters.visible,
+                geometry_type="MultiPolygon",
+                scope="clusters",
+                # parks: a cluster lists the ids of its published parks only.
+                tables=("clusters", "cluster_cities", "cluster_parks", "cluster_revenues", "regions", "parks"),
+                tile=TileRule(fields=("name", "tier", "lead_city_adcode", "target_revenue_yi"), maxzoom=12),
+                cheap_count=True,
+            ),
+            Layer(
+                id="regions",
+                title="Administrative regions / 行政区",
+                description="江西省、11 个设区市与 100 个县（市、区）的行政区划范围。Province, cities and counties of Jiangxi.",
+                output=regions.OUTPUT,
+                visible=_published,
+                geometry_type="MultiPolygon",
+                scope="regions",
+                tables=("regions",),
+                tile=TileRule(fields=("name", "level", "parent_adcode"), maxzoom=12),
+                cheap_count=True,
+            ),
+            _gap_layer(thresholds),
+        ]
+    )

@@ -23,11 +23,9 @@ from app.parks.models import Park
 from app.parks.schemas import ParkQuery
 
 # Carrier criteria the page offers; their names, types and wording are the carriers API's own.
-CARRIER_CRITERIA = ("kind", "status", "land_use", "min_area", "max_area", "area_unit", "max_price", "max_rent",
-                    "standard_land")
+CARRIER_CRITERIA = ("kind", "status", "land_use", "min_area", "max_area", "area_unit", "max_price", "max_rent", "standard_land")
 # What the public page may filter parks by (publication and demo flags are the admin's).
-PARK_CRITERIA = tuple(n for n in ParkQuery.model_fields if n not in ListQuery.model_fields
-                      and n not in ("published", "is_demo"))
+PARK_CRITERIA = tuple(n for n in ParkQuery.model_fields if n not in ListQuery.model_fields and n not in ("published", "is_demo"))
 # Tables the park criteria read, beyond parks and carriers (region, cluster, cooperation).
 CRITERIA_TABLES = ("parks", "carriers", "regions", "cluster_parks", "cooperation_parks")
 
@@ -69,8 +67,7 @@ def split(q: BaseModel, bbox_for: str) -> tuple[ParkQuery, CarrierQuery, bool]:
     if "bbox" in given:
         (park if bbox_for == "parks" else carrier)["bbox"] = given["bbox"]
     try:
-        return ParkQuery.model_validate(park), CarrierQuery.model_validate(carrier), \
-            any(k != "area_unit" for k in carrier)
+        return ParkQuery.model_validate(park), CarrierQuery.model_validate(carrier), any(k != "area_unit" for k in carrier)
     except ValidationError as exc:
         raise InvalidInput(problems_from_validation(RequestValidationError(exc.errors()))) from None
 

@@ -12,9 +12,17 @@ from pydantic import BaseModel, Field
 
 from app.core.errors import AppError, ErrorDetail, register_error_style
 
-_OGC_CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
-              405: "MethodNotAllowed", 406: "NotAcceptable", 409: "Conflict", 413: "PayloadTooLarge",
-              503: "ServiceUnavailable"}
+_OGC_CODES = {
+    400: "InvalidParameterValue",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    409: "Conflict",
+    413: "PayloadTooLarge",
+    503: "ServiceUnavailable",
+}
 
 
 def ogc_exception(err: AppError) -> tuple[int, dict[str, Any]]:
@@ -45,14 +53,17 @@ class OgcException(BaseModel):
 # 400 here), and 304 to a conditional GET whose ETag still holds.
 OGC_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     304: {"description": "not modified: the ETag sent in If-None-Match still holds"},
-    **{status: {"model": OgcException, "description": text} for status, text in (
-        (400, "an invalid parameter value: which one, what, where"),
-        (401, "missing or wrong credentials"),
-        (403, "not allowed: a collection the API key lacks, or a password to change first"),
-        (404, "no such collection, feature or tile"),
-        (406, "a format that is not offered"),
-        (413, "the request is larger than the limit"),
-        (429, "too many requests: try again after Retry-After seconds"),
-        (503, "the database is unavailable or busy: try again after Retry-After seconds"),
-    )},
+    **{
+        status: {"model": OgcException, "description": text}
+        for status, text in (
+            (400, "an invalid parameter value: which one, what, where"),
+            (401, "missing or wrong credentials"),
+            (403, "not allowed: a collection the API key lacks, or a password to change first"),
+            (404, "no such collection, feature or tile"),
+            (406, "a format that is not offered"),
+            (413, "the request is larger than the limit"),
+            (429, "too many requests: try again after Retry-After seconds"),
+            (503, "the database is unavailable or busy: try again after Retry-After seconds"),
+        )
+    },
 }

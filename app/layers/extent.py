@@ -22,12 +22,22 @@ class Extent:
 def _extent(layer: Layer, version: int, audience: Audience) -> Extent:
     """Recomputed only when the data changes (`version` is part of the key)."""
     as_of = layer.output.fields["as_of"]
-    rows = layer.rows(audience.reader).with_only_columns(
-        func.ST_Extent(layer.geometry).label("e"), func.min(as_of).label("lo"), func.max(as_of).label("hi")
-    ).subquery()
+    rows = (
+        layer.rows(audience.reader)
+        .with_only_columns(func.ST_Extent(layer.geometry).label("e"), func.min(as_of).label("lo"), func.max(as_of).label("hi"))
+        .subquery()
+    )
     with get_engine().connect() as conn:
-        row = conn.execute(select(func.ST_XMin(rows.c.e), func.ST_YMin(rows.c.e), func.ST_XMax(rows.c.e),
-                                  func.ST_YMax(rows.c.e), rows.c.lo, rows.c.hi)).one()
+        row = conn.execute(
+            select(
+                func.ST_XMin(rows.c.e),
+                func.ST_YMin(rows.c.e),
+                func.ST_XMax(rows.c.e),
+                func.ST_YMax(rows.c.e),
+                rows.c.lo,
+                rows.c.hi,
+            )
+        ).one()
     bbox = (row[0], row[1], row[2], row[3]) if row[0] is not None else None
     low, high = (d.isoformat() if d else None for d in row[4:])
     return Extent(bbox, (low, high))

@@ -24,13 +24,23 @@ def _integer(bits: int) -> Schema:
 # PostgreSQL type OIDs (pg_type) to JSON Schema.
 _BY_OID: dict[int, Schema] = {
     16: {"type": "boolean"},
-    20: _integer(64), 21: _integer(16), 23: _integer(32),
-    700: {"type": "number"}, 701: {"type": "number"}, 1700: {"type": "number"},
-    18: {"type": "string"}, 19: {"type": "string"}, 25: {"type": "string"}, 1043: {"type": "string"},
+    20: _integer(64),
+    21: _integer(16),
+    23: _integer(32),
+    700: {"type": "number"},
+    701: {"type": "number"},
+    1700: {"type": "number"},
+    18: {"type": "string"},
+    19: {"type": "string"},
+    25: {"type": "string"},
+    1043: {"type": "string"},
     1082: {"type": "string", "format": "date"},
-    1114: {"type": "string", "format": "date-time"}, 1184: {"type": "string", "format": "date-time"},
-    1009: {"type": "array", "items": {"type": "string"}}, 1015: {"type": "array", "items": {"type": "string"}},
-    1007: {"type": "array", "items": {"type": "integer"}}, 1016: {"type": "array", "items": {"type": "integer"}},
+    1114: {"type": "string", "format": "date-time"},
+    1184: {"type": "string", "format": "date-time"},
+    1009: {"type": "array", "items": {"type": "string"}},
+    1015: {"type": "array", "items": {"type": "string"}},
+    1007: {"type": "array", "items": {"type": "integer"}},
+    1016: {"type": "array", "items": {"type": "integer"}},
 }
 _STAFF = Principal("schema", role="admin")  # sees every property: the types are asked once for all
 

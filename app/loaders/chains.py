@@ -28,15 +28,31 @@ def _cite(sources: dict[str, dict[str, str]], refs: list[str], where: str) -> st
     return "; ".join(f"[{r}] {sources[r]['title']} {sources[r]['url']}" for r in refs)
 
 
-def _save_links(session: Session, chain_id: int, links: list[dict[str, Any]], parent_id: int | None,
-                sources: dict[str, dict[str, str]], where: str, kept: set[int]) -> None:
+def _save_links(
+    session: Session,
+    chain_id: int,
+    links: list[dict[str, Any]],
+    parent_id: int | None,
+    sources: dict[str, dict[str, str]],
+    where: str,
+    kept: set[int],
+) -> None:
     for order, raw in enumerate(links):
         here = f"{where} > {raw.get('name')}"
-        data = validated(LinkIn, {
-            "name": raw.get("name"), "parent_id": parent_id, "position": raw.get("position"), "order": order,
-            "industry_codes": raw.get("industry_codes", []), "keywords": raw.get("keywords", []),
-            "description": raw.get("description"), "source": _cite(sources, raw.get("refs", []), here),
-        }, here)
+        data = validated(
+            LinkIn,
+            {
+                "name": raw.get("name"),
+                "parent_id": parent_id,
+                "position": raw.get("position"),
+                "order": order,
+                "industry_codes": raw.get("industry_codes", []),
+                "keywords": raw.get("keywords", []),
+                "description": raw.get("description"),
+                "source": _cite(sources, raw.get("refs", []), here),
+            },
+            here,
+        )
         existing = session.execute(
             select(ChainLink).where(ChainLink.chain_id == chain_id, ChainLink.name == data.name)
         ).scalar_one_or_none()
@@ -49,9 +65,13 @@ def _save_links(session: Session, chain_id: int, links: list[dict[str, Any]], pa
 
 
 def _drop_missing(session: Session, chain_id: int, kept: set[int], where: str) -> None:
-    stale = session.execute(
-        select(ChainLink).where(ChainLink.chain_id == chain_id, ChainLink.id.not_in(kept)).order_by(ChainLink.depth.desc())
-    ).scalars().all()
+    stale = (
+        session.execute(
+            select(ChainLink).where(ChainLink.chain_id == chain_id, ChainLink.id.not_in(kept)).order_by(ChainLink.depth.desc())
+        )
+        .scalars()
+        .all()
+    )
     for link in stale:
         try:
             service.remove_link(session, link)
@@ -70,11 +90,18 @@ def load_chains(session: Session, path: Path) -> tuple[int, int]:
         if unknown := [c for c in raw.get("clusters", []) if c not in cluster_ids]:
             raise LoadError(f"{where}: clusters: unknown cluster {unknown}")
         cited = "; ".join(f"[{k}] {s['title']} {s['url']}" for k, s in sources.items())
-        data = validated(ChainIn, {
-            "name": raw.get("name"), "description": raw.get("description"),
-            "cluster_ids": [cluster_ids[c] for c in raw.get("clusters", [])],
-            "source": f"{COMPILED_BY}: {cited}", "as_of": raw.get("as_of"), "published": True,
-        }, where)
+        data = validated(
+            ChainIn,
+            {
+                "name": raw.get("name"),
+                "description": raw.get("description"),
+                "cluster_ids": [cluster_ids[c] for c in raw.get("clusters", [])],
+                "source": f"{COMPILED_BY}: {cited}",
+                "as_of": raw.get("as_of"),
+                "published": True,
+            },
+            where,
+        )
         existing = session.execute(select(Chain).where(Chain.name == data.name)).scalar_one_or_none()
         chain_id = service.save(session, data, existing)
         kept: set[int] = set()

@@ -56,12 +56,18 @@ def _sites(session: Session) -> ParkSite:
     counties = [to_shape(r.geom) for r in rows]
     for c in counties:
         shapely.prepare(c)
-    return ParkSite(np.array([r.id for r in rows]), np.array([p.x for p in points]), np.array([p.y for p in points]),
-                    counties, [r.short_name or r.name for r in rows])
+    return ParkSite(
+        np.array([r.id for r in rows]),
+        np.array([p.x for p in points]),
+        np.array([p.y for p in points]),
+        counties,
+        [r.short_name or r.name for r in rows],
+    )
 
 
-def _scatter(rng: np.random.Generator, sites: ParkSite, n: int,
-             park: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _scatter(
+    rng: np.random.Generator, sites: ParkSite, n: int, park: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """n points near random parks (or near the parks of the indices `park`), each inside its
     park's county (resampled until it is)."""
     if park is None:
@@ -113,49 +119,54 @@ def _plots(rng: np.random.Generator, sites: ParkSite, n: int) -> pd.DataFrame:
     geoms = _rectangles(rng, lon, lat, area_m2)
     ratio_min = _pick(rng, [0.8, 1.0, 1.2, 1.5], [2, 5, 3, 1], n)
     standard = rng.random(n) < 0.3
-    return pd.DataFrame({
-        "kind": "land",
-        "name": [f"【演示】{sites.short[p]}地块 D{i + 1:06d}" for i, p in enumerate(park)],
-        "park_id": sites.ids[park],
-        "status": _pick(rng, ["available", "reserved", "taken"], [70, 15, 15], n),
-        "geom": shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True),
-        "area_m2": area_m2.round(2),
-        "land_use": _pick(rng, ["industrial_1", "industrial_2", "industrial_3", "warehouse", "rnd", "mixed"],
-                          [40, 35, 5, 8, 7, 5], n),
-        "plot_ratio_min": ratio_min,
-        "plot_ratio_max": (ratio_min.astype(float) + _pick(rng, [1.0, 1.5, 2.0], [1, 2, 1], n).astype(float)),
-        "building_density_pct_min": _pick(rng, [30, 35, 40], [2, 1, 2], n),
-        "building_density_pct_max": _pick(rng, [55, 60, 65], [1, 2, 1], n),
-        "green_ratio_pct_min": None,
-        "green_ratio_pct_max": _pick(rng, [10, 15, 20], [1, 2, 2], n),
-        "height_limit_m_max": _pick(rng, [24, 36, 50, None], [2, 2, 1, 2], n),
-        "lease_term_years": 50,
-        "readiness": _pick(rng, ["七通一平", "五通一平", "三通一平"], [3, 4, 2], n),
-        "price_wan_per_mu": rng.uniform(12, 45, n).round(1),
-        "is_standard_land": standard,
-        "investment_intensity_wan_per_mu": np.where(standard, rng.uniform(200, 450, n).round(0), np.nan),
-        "tax_per_mu_wan": np.where(standard, rng.uniform(10, 35, n).round(1), np.nan),
-        "energy_tce_per_wan": np.where(standard, rng.uniform(0.05, 0.5, n).round(3), np.nan),
-    })
+    return pd.DataFrame(
+        {
+            "kind": "land",
+            "name": [f"【演示】{sites.short[p]}地块 D{i + 1:06d}" for i, p in enumerate(park)],
+            "park_id": sites.ids[park],
+            "status": _pick(rng, ["available", "reserved", "taken"], [70, 15, 15], n),
+            "geom": shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True),
+            "area_m2": area_m2.round(2),
+            "land_use": _pick(
+                rng, ["industrial_1", "industrial_2", "industrial_3", "warehouse", "rnd", "mixed"], [40, 35, 5, 8, 7, 5], n
+            ),
+            "plot_ratio_min": ratio_min,
+            "plot_ratio_max": (ratio_min.astype(float) + _pick(rng, [1.0, 1.5, 2.0], [1, 2, 1], n).astype(float)),
+            "building_density_pct_min": _pick(rng, [30, 35, 40], [2, 1, 2], n),
+            "building_density_pct_max": _pick(rng, [55, 60, 65], [1, 2, 1], n),
+            "green_ratio_pct_min": None,
+            "green_ratio_pct_max": _pick(rng, [10, 15, 20], [1, 2, 2], n),
+            "height_limit_m_max": _pick(rng, [24, 36, 50, None], [2, 2, 1, 2], n),
+            "lease_term_years": 50,
+            "readiness": _pick(rng, ["七通一平", "五通一平", "三通一平"], [3, 4, 2], n),
+            "price_wan_per_mu": rng.uniform(12, 45, n).round(1),
+            "is_standard_land": standard,
+            "investment_intensity_wan_per_mu": np.where(standard, rng.uniform(200, 450, n).round(0), np.nan),
+            "tax_per_mu_wan": np.where(standard, rng.uniform(10, 35, n).round(1), np.nan),
+            "energy_tce_per_wan": np.where(standard, rng.uniform(0.05, 0.5, n).round(3), np.nan),
+        }
+    )
 
 
 def _factories(rng: np.random.Generator, sites: ParkSite, n: int) -> pd.DataFrame:
     park, lon, lat = _scatter(rng, sites, n)
     points = shapely.points(lon, lat)
-    return pd.DataFrame({
-        "kind": "factory",
-        "name": [f"【演示】{sites.short[p]}标准厂房 F{i + 1:06d}" for i, p in enumerate(park)],
-        "park_id": sites.ids[park],
-        "status": _pick(rng, ["available", "reserved", "taken"], [60, 15, 25], n),
-        "geom": shapely.to_wkb(shapely.set_srid(points, 4326), hex=True, include_srid=True),
-        "area_m2": np.clip(rng.lognormal(math.log(5000), 0.6, n), 800, 40_000).round(0),
-        "rent_yuan_m2_month": rng.uniform(8, 22, n).round(1),
-        "sale_price_yuan_m2": np.where(rng.random(n) < 0.4, rng.uniform(1800, 3500, n).round(0), np.nan),
-        "floors": _pick(rng, [1, 2, 3, 4, 5], [3, 2, 3, 2, 1], n),
-        "storey_height_m": _pick(rng, [4.5, 5.4, 6.0, 8.0, 10.0, 12.0], [1, 2, 2, 2, 1, 1], n),
-        "floor_load_t_m2": _pick(rng, [0.5, 0.8, 1.0, 1.5, 2.0, 3.0], [1, 2, 3, 2, 1, 1], n),
-        "has_crane": rng.random(n) < 0.3,
-    })
+    return pd.DataFrame(
+        {
+            "kind": "factory",
+            "name": [f"【演示】{sites.short[p]}标准厂房 F{i + 1:06d}" for i, p in enumerate(park)],
+            "park_id": sites.ids[park],
+            "status": _pick(rng, ["available", "reserved", "taken"], [60, 15, 25], n),
+            "geom": shapely.to_wkb(shapely.set_srid(points, 4326), hex=True, include_srid=True),
+            "area_m2": np.clip(rng.lognormal(math.log(5000), 0.6, n), 800, 40_000).round(0),
+            "rent_yuan_m2_month": rng.uniform(8, 22, n).round(1),
+            "sale_price_yuan_m2": np.where(rng.random(n) < 0.4, rng.uniform(1800, 3500, n).round(0), np.nan),
+            "floors": _pick(rng, [1, 2, 3, 4, 5], [3, 2, 3, 2, 1], n),
+            "storey_height_m": _pick(rng, [4.5, 5.4, 6.0, 8.0, 10.0, 12.0], [1, 2, 2, 2, 1, 1], n),
+            "floor_load_t_m2": _pick(rng, [0.5, 0.8, 1.0, 1.5, 2.0, 3.0], [1, 2, 3, 2, 1, 1], n),
+            "has_crane": rng.random(n) < 0.3,
+        }
+    )
 
 
 def _copy(session: Session, frame: pd.DataFrame, table: str = "carriers") -> None:
@@ -176,8 +187,14 @@ def begin_load(session: Session, name: str, signature: str, table: str) -> bool:
     # Row-by-row audit and history of 250,000 generated rows would only bury the real trail:
     # the triggers stand down for this transaction and one summary entry is written instead.
     session.execute(text("SELECT set_config('investmap.bulk', 'on', true)"))
-    session.add(AuditEntry(actor="cli:load demo", action="load", table_name=table,
-                           changes={"demo": {"before": last.signature if last else None, "after": signature}}))
+    session.add(
+        AuditEntry(
+            actor="cli:load demo",
+            action="load",
+            table_name=table,
+            changes={"demo": {"before": last.signature if last else None, "after": signature}},
+        )
+    )
     return True
 
 

@@ -30,11 +30,21 @@ from app.targets.stages import FUNNEL
 GENERATOR = "演示数据生成器"
 # Cities outside Jiangxi where these industries are strong: (name, division code of the USCC, lon, lat).
 CITIES = [
-    ("深圳", "440300", 114.06, 22.54), ("上海", "310115", 121.54, 31.22), ("苏州", "320505", 120.58, 31.30),
-    ("合肥", "340104", 117.23, 31.82), ("宁波", "330212", 121.55, 29.87), ("厦门", "350206", 118.09, 24.48),
-    ("广州", "440106", 113.36, 23.12), ("北京", "110108", 116.30, 39.96), ("长沙", "430104", 112.94, 28.23),
-    ("武汉", "420111", 114.31, 30.59), ("杭州", "330106", 120.16, 30.27), ("成都", "510107", 104.07, 30.57),
-    ("西安", "610113", 108.94, 34.34), ("包头", "150203", 109.84, 40.66), ("宁德", "350902", 119.55, 26.67),
+    ("深圳", "440300", 114.06, 22.54),
+    ("上海", "310115", 121.54, 31.22),
+    ("苏州", "320505", 120.58, 31.30),
+    ("合肥", "340104", 117.23, 31.82),
+    ("宁波", "330212", 121.55, 29.87),
+    ("厦门", "350206", 118.09, 24.48),
+    ("广州", "440106", 113.36, 23.12),
+    ("北京", "110108", 116.30, 39.96),
+    ("长沙", "430104", 112.94, 28.23),
+    ("武汉", "420111", 114.31, 30.59),
+    ("杭州", "330106", 120.16, 30.27),
+    ("成都", "510107", 104.07, 30.57),
+    ("西安", "610113", 108.94, 34.34),
+    ("包头", "150203", 109.84, 40.66),
+    ("宁德", "350902", 119.55, 26.67),
     ("铜陵", "340705", 117.81, 30.94),
 ]
 OWNERS = ["招商一科", "招商二科", "产业链专班", "驻外招商组"]
@@ -60,8 +70,16 @@ def _uscc(rng: np.random.Generator, division: str, taken: set[str]) -> str:
 
 
 def _tags(rng: np.random.Generator, leader: bool) -> str:
-    tags = [t for t, p in ((EnterpriseTag.HIGH_TECH, 0.35), (EnterpriseTag.SRDI_SME, 0.12),
-                           (EnterpriseTag.LITTLE_GIANT, 0.03), (EnterpriseTag.SINGLE_CHAMPION, 0.01)) if rng.random() < p]
+    tags = [
+        t
+        for t, p in (
+            (EnterpriseTag.HIGH_TECH, 0.35),
+            (EnterpriseTag.SRDI_SME, 0.12),
+            (EnterpriseTag.LITTLE_GIANT, 0.03),
+            (EnterpriseTag.SINGLE_CHAMPION, 0.01),
+        )
+        if rng.random() < p
+    ]
     if leader:
         tags.append(EnterpriseTag.CHAIN_LEADER)
     return "{" + ",".join(t.value for t in tags) + "}"
@@ -73,8 +91,11 @@ def _links(session: Session, rng: np.random.Generator) -> tuple[Links, set[int]]
     if not rows:
         raise RuntimeError("no chains loaded: run `investmap load reference` first")
     links = Links(np.array([r.id for r in rows]), np.array([r.chain_id for r in rows]), [r.name for r in rows])
-    empty = {int(i) for c in np.unique(links.chain)
-             for i in rng.permutation(links.ids[links.chain == c])[: (links.chain == c).sum() // 4]}
+    empty = {
+        int(i)
+        for c in np.unique(links.chain)
+        for i in rng.permutation(links.ids[links.chain == c])[: (links.chain == c).sum() // 4]
+    }
     return links, empty
 
 
@@ -82,31 +103,44 @@ def _ewkb(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return shapely.to_wkb(shapely.set_srid(shapely.points(lon, lat), 4326), hex=True, include_srid=True)
 
 
-def _frame(names: list[str], codes: list[str], lon: np.ndarray, lat: np.ndarray, revenue: np.ndarray,
-           tags: list[str], **columns: object) -> pd.DataFrame:
-    return pd.DataFrame({
-        "name": names, "uscc": codes, "location": _ewkb(lon, lat), "tags": tags,
-        "revenue_yi": revenue.round(2), "employees": (revenue * 60 + 20).round().astype(int), "year": 2024, **columns,
-    })
+def _frame(
+    names: list[str], codes: list[str], lon: np.ndarray, lat: np.ndarray, revenue: np.ndarray, tags: list[str], **columns: object
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "name": names,
+            "uscc": codes,
+            "location": _ewkb(lon, lat),
+            "tags": tags,
+            "revenue_yi": revenue.round(2),
+            "employees": (revenue * 60 + 20).round().astype(int),
+            "year": 2024,
+            **columns,
+        }
+    )
 
 
-def _local(session: Session, rng: np.random.Generator, n: int, links: Links, empty: set[int],
-           taken: set[str]) -> tuple[pd.DataFrame, list[list[int]]]:
+def _local(
+    session: Session, rng: np.random.Generator, n: int, links: Links, empty: set[int], taken: set[str]
+) -> tuple[pd.DataFrame, list[list[int]]]:
     sites = _sites(session)
     site_of = {int(pid): i for i, pid in enumerate(sites.ids)}
     county = dict(session.execute(select(Park.id, Park.region_adcode)).tuples().all())
     cluster_sites: dict[int, list[int]] = {}
     in_clusters = select(ChainCluster.chain_id, ClusterPark.park_id).join(
-        ClusterPark, ClusterPark.cluster_id == ChainCluster.cluster_id)
+        ClusterPark, ClusterPark.cluster_id == ChainCluster.cluster_id
+    )
     for chain_id, park_id in session.execute(in_clusters):
         if park_id in site_of:
             cluster_sites.setdefault(chain_id, []).append(site_of[park_id])
     usable = np.array([i for i, link in enumerate(links.ids) if int(link) not in empty])
     first = rng.choice(usable, n)
-    park = np.array([
-        rng.choice(cluster_sites[c]) if c in cluster_sites and rng.random() < 0.7 else rng.integers(len(sites.ids))
-        for c in links.chain[first]
-    ])
+    park = np.array(
+        [
+            rng.choice(cluster_sites[c]) if c in cluster_sites and rng.random() < 0.7 else rng.integers(len(sites.ids))
+            for c in links.chain[first]
+        ]
+    )
     _, lon, lat = _scatter(rng, sites, n, park)
     leader = rng.random(n) < 0.03
     revenue = np.clip(rng.lognormal(np.log(1.5), 1.1, n) * np.where(leader, 40, 1), 0.05, 2000)
@@ -117,17 +151,26 @@ def _local(session: Session, rng: np.random.Generator, n: int, links: Links, emp
         on.append(sorted({int(links.ids[link]), int(links.ids[second])} if rng.random() < 0.25 else {int(links.ids[link])}))
     park_ids = sites.ids[park]
     frame = _frame(
-        [f"【演示】{sites.short[p]}{links.names[k]}{i + 1:04d}有限公司"
-         for i, (p, k) in enumerate(zip(park, first, strict=True))],
-        [_uscc(rng, county[int(pid)], taken) for pid in park_ids], lon, lat, revenue,
+        [
+            f"【演示】{sites.short[p]}{links.names[k]}{i + 1:04d}有限公司"
+            for i, (p, k) in enumerate(zip(park, first, strict=True))
+        ],
+        [_uscc(rng, county[int(pid)], taken) for pid in park_ids],
+        lon,
+        lat,
+        revenue,
         [_tags(rng, bool(x)) for x in leader],
-        region_adcode=[county[int(pid)] for pid in park_ids], park_id=park_ids, is_local=True, published=True,
+        region_adcode=[county[int(pid)] for pid in park_ids],
+        park_id=park_ids,
+        is_local=True,
+        published=True,
     )
     return frame, on
 
 
-def _external(rng: np.random.Generator, n: int, links: Links, empty: set[int],
-              taken: set[str]) -> tuple[pd.DataFrame, list[list[int]]]:
+def _external(
+    rng: np.random.Generator, n: int, links: Links, empty: set[int], taken: set[str]
+) -> tuple[pd.DataFrame, list[list[int]]]:
     """Candidates for the target lists, leaning to the links Jiangxi lacks."""
     gaps = np.array([i for i, link in enumerate(links.ids) if int(link) in empty])
     link = np.where(rng.random(n) < 0.6, rng.choice(gaps, n), rng.integers(len(links.ids), size=n))
@@ -138,8 +181,15 @@ def _external(rng: np.random.Generator, n: int, links: Links, empty: set[int],
     revenue = np.clip(rng.lognormal(np.log(20), 1.2, n) * np.where(leader, 10, 1), 0.5, 5000)
     frame = _frame(
         [f"【演示】{CITIES[c][0]}{links.names[k]}{i + 1:04d}有限公司" for i, (c, k) in enumerate(zip(city, link, strict=True))],
-        [_uscc(rng, CITIES[c][1], taken) for c in city], lon, lat, revenue, [_tags(rng, bool(x)) for x in leader],
-        region_adcode=None, park_id=None, is_local=False, published=False,
+        [_uscc(rng, CITIES[c][1], taken) for c in city],
+        lon,
+        lat,
+        revenue,
+        [_tags(rng, bool(x)) for x in leader],
+        region_adcode=None,
+        park_id=None,
+        is_local=False,
+        published=False,
     )
     return frame, [[int(links.ids[k])] for k in link]
 
@@ -148,8 +198,9 @@ def _targets(session: Session, rng: np.random.Generator, n: int, external: list[
     """Targets for n of the external enterprises (id, link id), each at a stage with its history."""
     chain_of = dict(session.execute(select(ChainLink.id, ChainLink.chain_id)).tuples().all())
     cluster_of: dict[int, int] = {}
-    for chain_id, cluster_id in session.execute(select(ChainCluster.chain_id, ChainCluster.cluster_id)
-                                                .order_by(ChainCluster.cluster_id)):
+    for chain_id, cluster_id in session.execute(
+        select(ChainCluster.chain_id, ChainCluster.cluster_id).order_by(ChainCluster.cluster_id)
+    ):
         cluster_of.setdefault(chain_id, cluster_id)
     parks_of: dict[int, list[int]] = {}
     for cluster_id, park_id in session.execute(select(ClusterPark.cluster_id, ClusterPark.park_id).order_by(ClusterPark.park_id)):
@@ -164,23 +215,35 @@ def _targets(session: Session, rng: np.random.Generator, n: int, external: list[
         reached = FUNNEL[: FUNNEL.index(stage) + 1] if stage != TargetStage.DROPPED else FUNNEL[: rng.integers(1, 4)]
         paths.append([*reached, stage] if stage == TargetStage.DROPPED else list(reached))
         is_open = stage in FUNNEL[:-1]
-        rows.append({
-            "enterprise_id": enterprise_id, "link_id": link_id, "cluster_id": cluster,
-            "region_adcode": None if cluster else "360000", "stage": stage.value,
-            "priority": ["high", "medium", "low"][rng.choice(3, p=[0.3, 0.5, 0.2])], "owner": OWNERS[rng.integers(len(OWNERS))],
-            "intended_park_id": int(rng.choice(parks_of[cluster])) if cluster in parks_of else None,
-            "next_action": ACTIONS[rng.integers(len(ACTIONS))] if is_open else None,
-            "next_action_date": today + timedelta(days=int(rng.integers(-20, 40))) if is_open else None,
-            "drop_reason": DROP_REASONS[rng.integers(len(DROP_REASONS))] if stage == TargetStage.DROPPED else None,
-            "signed_at": datetime.now(UTC) if stage == TargetStage.SIGNED else None,
-            "source": DEMO_SOURCE, "is_demo": True,
-        })
+        rows.append(
+            {
+                "enterprise_id": enterprise_id,
+                "link_id": link_id,
+                "cluster_id": cluster,
+                "region_adcode": None if cluster else "360000",
+                "stage": stage.value,
+                "priority": ["high", "medium", "low"][rng.choice(3, p=[0.3, 0.5, 0.2])],
+                "owner": OWNERS[rng.integers(len(OWNERS))],
+                "intended_park_id": int(rng.choice(parks_of[cluster])) if cluster in parks_of else None,
+                "next_action": ACTIONS[rng.integers(len(ACTIONS))] if is_open else None,
+                "next_action_date": today + timedelta(days=int(rng.integers(-20, 40))) if is_open else None,
+                "drop_reason": DROP_REASONS[rng.integers(len(DROP_REASONS))] if stage == TargetStage.DROPPED else None,
+                "signed_at": datetime.now(UTC) if stage == TargetStage.SIGNED else None,
+                "source": DEMO_SOURCE,
+                "is_demo": True,
+            }
+        )
     if not rows:
         return
     ids = session.execute(insert(Target).returning(Target.id, sort_by_parameter_order=True), rows).scalars().all()
     history = [
-        {"target_id": target_id, "from_stage": frm.value if frm else None, "to_stage": to.value, "changed_by": GENERATOR,
-         "reason": row["drop_reason"] if to == TargetStage.DROPPED else None}
+        {
+            "target_id": target_id,
+            "from_stage": frm.value if frm else None,
+            "to_stage": to.value,
+            "changed_by": GENERATOR,
+            "reason": row["drop_reason"] if to == TargetStage.DROPPED else None,
+        }
         for target_id, row, path in zip(ids, rows, paths, strict=True)
         for frm, to in zip([None, *path[:-1]], path, strict=True)
     ]
@@ -208,8 +271,11 @@ def load_demo_enterprises(enterprises: int, seed: int) -> None:
         if len(frame):
             _copy(session, frame, "enterprises")
         ids = dict(session.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.is_demo)).tuples().all())
-        on = [(ids[code], link)
-              for code, links_of in zip(frame["uscc"], local_links + external_links, strict=True) for link in links_of]
+        on = [
+            (ids[code], link)
+            for code, links_of in zip(frame["uscc"], local_links + external_links, strict=True)
+            for link in links_of
+        ]
         if on:
             _copy(session, pd.DataFrame(on, columns=["enterprise_id", "link_id"]), "enterprise_links")
         _targets(session, rng, targets_n, [(ids[c], lk[0]) for c, lk in zip(external["uscc"], external_links, strict=True)])

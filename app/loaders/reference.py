@@ -46,16 +46,22 @@ def load_regions(session: Session, path: Path) -> int:
     for feature in features:
         props = feature["properties"]
         values = {
-            "adcode": props["adcode"], "name": props["name"], "level": props["level"],
+            "adcode": props["adcode"],
+            "name": props["name"],
+            "level": props["level"],
             "parent_adcode": props.get("parent_adcode"),
             "geom": func.ST_Multi(func.ST_SetSRID(func.ST_GeomFromGeoJSON(json.dumps(feature["geometry"])), 4326)),
-            "source": REGIONS_SOURCE, "published": True, "is_demo": False,
+            "source": REGIONS_SOURCE,
+            "published": True,
+            "is_demo": False,
         }
         stmt = insert(Region).values(**values)
-        session.execute(stmt.on_conflict_do_update(
-            index_elements=[Region.adcode],
-            set_={k: stmt.excluded[k] for k in values if k != "adcode"} | {"updated_at": func.now()},
-        ))
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[Region.adcode],
+                set_={k: stmt.excluded[k] for k in values if k != "adcode"} | {"updated_at": func.now()},
+            )
+        )
     return len(features)
 
 
@@ -67,15 +73,26 @@ def load_clusters(session: Session, geodata: Path) -> dict[str, int]:
     revenues: dict[str, list[dict[str, str]]] = {}
     for row in _rows(geodata / "cluster_revenues.csv"):
         revenues.setdefault(row["cluster_name"], []).append(
-            {"year": row["year"], "revenue_yi": row["revenue_yi"], "source": row["source"] or None})
+            {"year": row["year"], "revenue_yi": row["revenue_yi"], "source": row["source"] or None}
+        )
     ids = {}
     for n, row in enumerate(_rows(geodata / "clusters.csv"), start=2):
-        data = validated(ClusterIn, {
-            "name": row["name"], "tier": row["tier"], "lead_city_adcode": row["lead_city_adcode"] or None,
-            "city_adcodes": _split(row["city_adcodes"]), "revenues": revenues.get(row["name"], []),
-            "target_revenue_yi": row["target_revenue_yi"] or None, "target_year": row["target_year"] or None,
-            "source": row["source"], "as_of": row["as_of"] or None, "published": True,
-        }, f"clusters.csv row {n}")
+        data = validated(
+            ClusterIn,
+            {
+                "name": row["name"],
+                "tier": row["tier"],
+                "lead_city_adcode": row["lead_city_adcode"] or None,
+                "city_adcodes": _split(row["city_adcodes"]),
+                "revenues": revenues.get(row["name"], []),
+                "target_revenue_yi": row["target_revenue_yi"] or None,
+                "target_year": row["target_year"] or None,
+                "source": row["source"],
+                "as_of": row["as_of"] or None,
+                "published": True,
+            },
+            f"clusters.csv row {n}",
+        )
         ids[data.name] = cluster_service.save(session, data, _existing(session, Cluster, data.name))
     return ids
 
@@ -101,19 +118,38 @@ def load_parks(session: Session, geodata: Path, cluster_ids: dict[str, int]) -> 
         else:
             location = _county_point(session, row["region_adcode"])
         coop = cooperation.pop(row["name"], None)
-        data = validated(ParkIn, {
-            "name": row["name"], "short_name": row["short_name"] or None, "level": row["level"], "type": row["type"],
-            "region_adcode": row["region_adcode"], "approval_date": row["approval_date"] or None,
-            "approved_area_ha": row["approved_area_ha"] or None, "leading_industries": _split(row["leading_industries"]),
-            "cluster_ids": [cluster_ids[c] for c in _split(row["clusters"])], "location": location,
-            "location_precision": row["location_precision"], "source": row["source"], "as_of": row["as_of"] or None,
-            "published": True,
-            "cooperation": coop and {
-                "partner_region": coop["partner_region"], "partner_name": coop["partner_name"],
-                "partner_location": {"type": "Point", "coordinates": [float(coop["partner_lon"]), float(coop["partner_lat"])]},
-                "model": coop["model"] or None, "signed_date": _full_date(coop["signed_date"]), "source": coop["source"],
+        data = validated(
+            ParkIn,
+            {
+                "name": row["name"],
+                "short_name": row["short_name"] or None,
+                "level": row["level"],
+                "type": row["type"],
+                "region_adcode": row["region_adcode"],
+                "approval_date": row["approval_date"] or None,
+                "approved_area_ha": row["approved_area_ha"] or None,
+                "leading_industries": _split(row["leading_industries"]),
+                "cluster_ids": [cluster_ids[c] for c in _split(row["clusters"])],
+                "location": location,
+                "location_precision": row["location_precision"],
+                "source": row["source"],
+                "as_of": row["as_of"] or None,
+                "published": True,
+                "cooperation": coop
+                and {
+                    "partner_region": coop["partner_region"],
+                    "partner_name": coop["partner_name"],
+                    "partner_location": {
+                        "type": "Point",
+                        "coordinates": [float(coop["partner_lon"]), float(coop["partner_lat"])],
+                    },
+                    "model": coop["model"] or None,
+                    "signed_date": _full_date(coop["signed_date"]),
+                    "source": coop["source"],
+                },
             },
-        }, where)
+            where,
+        )
         park_service.save(session, data, _existing(session, Park, data.name))
     if cooperation:
         raise LoadError(f"cooperation_parks.csv: parks not in parks.csv: {sorted(cooperation)}")

@@ -79,9 +79,13 @@ def collection(layer: Layer, seen: layers.Extent, base: str) -> Collection:
     """The metadata of `layer`, with the extent of what the caller sees of it."""
     here = f"{base}/ogc/collections/{layer.id}"
     return Collection(
-        id=layer.id, title=layer.title, description=layer.description,
-        extent=Extent(spatial=SpatialExtent(bbox=[list(seen.bbox)]) if seen.bbox is not None else None,
-                      temporal=TemporalExtent(interval=[list(seen.interval)])),
+        id=layer.id,
+        title=layer.title,
+        description=layer.description,
+        extent=Extent(
+            spatial=SpatialExtent(bbox=[list(seen.bbox)]) if seen.bbox is not None else None,
+            temporal=TemporalExtent(interval=[list(seen.interval)]),
+        ),
         links=[
             Link(href=here, rel="self", type=JSON, title="this collection / 本图层"),
             Link(href=f"{here}/items", rel="items", type=GEOJSON, title="features / 要素"),

@@ -32,12 +32,15 @@ class OutputCrs:
         return func.ST_FlipCoordinates(out) if self.lat_first else out
 
 
-SUPPORTED: dict[str, OutputCrs] = {c.uri: c for c in (
-    OutputCrs(CRS84, 4326, 7),
-    OutputCrs("http://www.opengis.net/def/crs/EPSG/0/4490", 4490, 7, lat_first=True),
-    OutputCrs("http://www.opengis.net/def/crs/EPSG/0/3857", 3857, 2),
-    OutputCrs(GCJ02, 4326, 7, gcj02=True),
-)}
+SUPPORTED: dict[str, OutputCrs] = {
+    c.uri: c
+    for c in (
+        OutputCrs(CRS84, 4326, 7),
+        OutputCrs("http://www.opengis.net/def/crs/EPSG/0/4490", 4490, 7, lat_first=True),
+        OutputCrs("http://www.opengis.net/def/crs/EPSG/0/3857", 3857, 2),
+        OutputCrs(GCJ02, 4326, 7, gcj02=True),
+    )
+}
 DEFAULT = SUPPORTED[CRS84]
 
 

@@ -49,8 +49,11 @@ def _rows(layer: Layer, user: Principal, stmt: Select[Any], crs: OutputCrs) -> S
 
 
 def link(rel: str, href: ColumnElement[Any] | str, media: str = GEOJSON, title: str | None = None) -> ColumnElement[Any]:
-    fields: dict[str, Any] = {"rel": literal(rel), "type": literal(media),
-                              "href": literal(href) if isinstance(href, str) else href}
+    fields: dict[str, Any] = {
+        "rel": literal(rel),
+        "type": literal(media),
+        "href": literal(href) if isinstance(href, str) else href,
+    }
     if title:
         fields["title"] = literal(title)
     return func.jsonb_build_object(*[x for k, v in fields.items() for x in (literal(k), v)])
@@ -78,9 +81,19 @@ class Shape:
     @classmethod
     def of(cls, layer: Layer, user: Principal, p: ItemsParams) -> "Shape":
         since, until = p.dates or (None, None)
-        return cls(layer, Audience.of(user), p.crs, bbox=p.bbox is not None, since=since is not None, until=until is not None,
-                   dated=p.dates is not None, after=p.after is not None, before=p.before is not None,
-                   count=p.count or layer.cheap_count, filters=tuple(sorted(p.filters)))
+        return cls(
+            layer,
+            Audience.of(user),
+            p.crs,
+            bbox=p.bbox is not None,
+            since=since is not None,
+            until=until is not None,
+            dated=p.dates is not None,
+            after=p.after is not None,
+            before=p.before is not None,
+            count=p.count or layer.cheap_count,
+            filters=tuple(sorted(p.filters)),
+        )
 
 
 def stored_features(shape: Shape) -> Table | None:
@@ -92,8 +105,14 @@ def stored_features(shape: Shape) -> Table | None:
 
 
 def parameters(p: ItemsParams, self_url: str, page_url: tuple[str, str, str, str]) -> dict[str, Any]:
-    values: dict[str, Any] = {"limit": p.limit, "look_ahead": p.limit + 1, "after": p.after, "before": p.before,
-                              "self_url": self_url, **dict(zip(_URL_PARTS, page_url, strict=True))}
+    values: dict[str, Any] = {
+        "limit": p.limit,
+        "look_ahead": p.limit + 1,
+        "after": p.after,
+        "before": p.before,
+        "self_url": self_url,
+        **dict(zip(_URL_PARTS, page_url, strict=True)),
+    }
     values.update(zip(_BBOX, p.bbox or (), strict=False))
     values["since"], values["until"] = p.dates or (None, None)
     values.update({f"filter_{name}": value for name, value in p.filters.items()})
@@ -135,14 +154,12 @@ def page_select(shape: Shape) -> Select[Any]:
         stmt = stmt.where(key < bindparam("before"))
     backwards = shape.before
     stored = stored_features(shape)
-    rows = (_rows(layer, shape.audience.reader, stmt, shape.crs) if stored is None else
-            stmt.join(stored, stored.c.id == key).with_only_columns(key.label(KEY), stored.c.feature.label(FEATURE)))
-    page = (
-        rows
-        .order_by(key.desc() if backwards else key.asc())
-        .limit(bindparam("look_ahead", type_=Integer))
-        .subquery("page")
+    rows = (
+        _rows(layer, shape.audience.reader, stmt, shape.crs)
+        if stored is None
+        else stmt.join(stored, stored.c.id == key).with_only_columns(key.label(KEY), stored.c.feature.label(FEATURE))
     )
+    page = rows.order_by(key.desc() if backwards else key.asc()).limit(bindparam("look_ahead", type_=Integer)).subquery("page")
     k = page.c[KEY]
     # Numbering at most limit+1 rows is cheap; rn > limit is the look-ahead row, never shown.
     rn = func.row_number().over(order_by=k.desc() if backwards else k.asc())
@@ -153,40 +170,53 @@ def page_select(shape: Shape) -> Select[Any]:
     n_shown = func.count().filter(shown)
     further = func.count() > limit  # rows beyond this page, in the direction of travel
     # The next/prev hrefs are the request URL with the boundary key put in by SQL.
-    next_link = link("next", bindparam("after_prefix", type_=Text) + cast(func.max(k).filter(shown), Text)
-                     + bindparam("after_suffix", type_=Text), title="next page / 下一页")
-    prev_link = link("prev", bindparam("before_prefix", type_=Text) + cast(func.min(k).filter(shown), Text)
-                     + bindparam("before_suffix", type_=Text), title="previous page / 上一页")
+    next_link = link(
+        "next",
+        bindparam("after_prefix", type_=Text) + cast(func.max(k).filter(shown), Text) + bindparam("after_suffix", type_=Text),
+        title="next page / 下一页",
+    )
+    prev_link = link(
+        "prev",
+        bindparam("before_prefix", type_=Text) + cast(func.min(k).filter(shown), Text) + bindparam("before_suffix", type_=Text),
+        title="previous page / 上一页",
+    )
     has_next = further if not backwards else n_shown > 0
     has_prev = (n_shown > 0 if shape.after else false()) if not backwards else further
-    links = func.to_jsonb(func.array_remove(
-        array([link("self", bindparam("self_url", type_=Text)), case((has_next, next_link)),
-               case((has_prev, prev_link))]),
-        literal_column("NULL::jsonb"),
-    ))
+    links = func.to_jsonb(
+        func.array_remove(
+            array([link("self", bindparam("self_url", type_=Text)), case((has_next, next_link)), case((has_prev, prev_link))]),
+            literal_column("NULL::jsonb"),
+        )
+    )
     body: dict[str, Any] = {
         "type": literal("FeatureCollection"),
         # Stored texts go into this empty array afterwards (below).
-        "features": EMPTY_JSON_ARRAY if stored is not None else func.coalesce(
-            func.json_agg(aggregate_order_by(feature(numbered), k.asc())).filter(shown), EMPTY_JSON_ARRAY),
+        "features": EMPTY_JSON_ARRAY
+        if stored is not None
+        else func.coalesce(func.json_agg(aggregate_order_by(feature(numbered), k.asc())).filter(shown), EMPTY_JSON_ARRAY),
         "numberReturned": n_shown,
         "timeStamp": func.date_trunc("second", func.now()),
         "links": links,
     }
     if shape.count:
-        body["numberMatched"] = select(func.count()).select_from(
-            filtered(shape).with_only_columns(key).subquery()).scalar_subquery()
+        body["numberMatched"] = (
+            select(func.count()).select_from(filtered(shape).with_only_columns(key).subquery()).scalar_subquery()
+        )
     envelope = cast(json_object(body), Text)
     if stored is None:
         return select(envelope).select_from(numbered)
     # The stored features are joined as text with json_agg's separator and put into the
     # envelope's "features": [] (its first "[]"): concatenated, never parsed again as json.
     texts = func.string_agg(numbered.c[FEATURE], aggregate_order_by(literal_column("', '"), k.asc()), type_=Text)
-    parts = select(envelope.label("envelope"), func.coalesce(texts.filter(shown), literal("", Text)).label("features")
-                   ).select_from(numbered).subquery("parts")
+    parts = (
+        select(envelope.label("envelope"), func.coalesce(texts.filter(shown), literal("", Text)).label("features"))
+        .select_from(numbered)
+        .subquery("parts")
+    )
     at = func.strpos(parts.c.envelope, "[]")
-    return select(func.left(parts.c.envelope, at, type_=Text) + parts.c.features
-                  + func.substr(parts.c.envelope, at + 1, type_=Text))
+    return select(
+        func.left(parts.c.envelope, at, type_=Text) + parts.c.features + func.substr(parts.c.envelope, at + 1, type_=Text)
+    )
 
 
 class _Utf8(Loader):
@@ -206,8 +236,9 @@ def _compiled(shape: Shape, dialect: Dialect) -> SQLCompiler | None:
     return None if compiled.post_compile_params or compiled.literal_execute_params else compiled
 
 
-def collection_bytes(session: Session, layer: Layer, user: Principal, p: ItemsParams,
-                     self_url: str, page_url: tuple[str, str, str, str]) -> bytes:
+def collection_bytes(
+    session: Session, layer: Layer, user: Principal, p: ItemsParams, self_url: str, page_url: tuple[str, str, str, str]
+) -> bytes:
     """The page as UTF-8 JSON. page_url: (after-prefix, suffix, before-prefix, suffix) of the next/prev links."""
     shape = Shape.of(layer, user, p)
     values = parameters(p, self_url, page_url)
@@ -226,8 +257,9 @@ def collection_bytes(session: Session, layer: Layer, user: Principal, p: ItemsPa
     return page
 
 
-def feature_text(session: Session, layer: Layer, user: Principal, feature_id: Any, crs: OutputCrs,
-                 self_url: str, collection_url: str) -> str | None:
+def feature_text(
+    session: Session, layer: Layer, user: Principal, feature_id: Any, crs: OutputCrs, self_url: str, collection_url: str
+) -> str | None:
     links = func.jsonb_build_array(link("self", self_url), link("collection", collection_url, "application/json"))
     rows = _rows(layer, user, layer.rows(user).where(layer.key == feature_id), crs).subquery("one")
     return session.execute(select(cast(feature(rows, links), Text))).scalar_one_or_none()

@@ -71,8 +71,7 @@ def _day(raw: str) -> date | None:
     try:
         return date.fromisoformat(raw) if len(raw) == 10 else datetime.fromisoformat(raw.replace("Z", "+00:00")).date()
     except ValueError:
-        raise bad("datetime", f"{raw!r} is not an RFC 3339 date or date-time",
-                  f"{raw!r} 不是 RFC 3339 日期或时间", raw) from None
+        raise bad("datetime", f"{raw!r} is not an RFC 3339 date or date-time", f"{raw!r} 不是 RFC 3339 日期或时间", raw) from None
 
 
 def _dates(raw: str | None) -> DateRange | None:
@@ -118,8 +117,12 @@ def parse_items(layer: Layer, user: Principal, query: QueryParams) -> ItemsParam
     unknown = [k for k in query if k not in RESERVED and k not in allowed]
     if unknown:
         names = ", ".join(sorted(allowed))
-        raise bad(unknown[0], f"unknown parameter; filters of {layer.id}: {names}",
-                  f"未知参数；{layer.id} 可过滤的属性：{names}", unknown)
+        raise bad(
+            unknown[0],
+            f"unknown parameter; filters of {layer.id}: {names}",
+            f"未知参数；{layer.id} 可过滤的属性：{names}",
+            unknown,
+        )
     if query.get("f") not in (None, "json", "geojson"):
         raise bad("f", "only json / geojson are offered", "仅支持 json / geojson", query.get("f"))
     if "after" in query and "before" in query:

@@ -19,11 +19,11 @@ from app.core.urls import absolute, base_url
 from app.core.versions import data_versions
 from app.layers.caching import Audience, audience, cache_headers, etag, not_modified
 from app.layers.catalogue import Layer, catalogue
+from app.layers.errors import OGC_ERROR_RESPONSES
 from app.layers.extent import extent
 from app.ogc import items as features
 from app.ogc.collections import CONFORMANCE, JSON, OPENAPI_JSON, SCHEMA_JSON, Collections, Link, collection, dump, landing
 from app.ogc.crs import parse_crs
-from app.layers.errors import OGC_ERROR_RESPONSES
 from app.ogc.gcj02 import shift_to_gcj02
 from app.ogc.openapi import openapi_document
 from app.ogc.params import feature_key, parse_items
@@ -35,6 +35,7 @@ router = APIRouter(prefix="/ogc", tags=["OGC API - Features 标准图层服务"]
 def _body_of(media: str) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` of a route answering `media` only (with response_class=Response)."""
     return {200: {"description": media, "content": {media: {"schema": {"type": "object"}}}}}
+
 
 _MARK = "__KEY__"
 
@@ -75,8 +76,7 @@ def conformance() -> dict[str, list[str]]:
     return {"conformsTo": CONFORMANCE}
 
 
-@router.get("/api", summary="OpenAPI 3.0 definition of /ogc", response_class=Response,
-            responses=_body_of(OPENAPI_JSON))
+@router.get("/api", summary="OpenAPI 3.0 definition of /ogc", response_class=Response, responses=_body_of(OPENAPI_JSON))
 def api(request: Request, user: CurrentUser) -> Response:
     layers = catalogue(request).listed(user)
     return Response(json.dumps(openapi_document(base_url(request), layers), ensure_ascii=False), media_type=OPENAPI_JSON)
@@ -85,11 +85,15 @@ def api(request: Request, user: CurrentUser) -> Response:
 @router.get("/collections", summary="Collections / 图层列表")
 def collections(request: Request, user: CurrentUser) -> dict[str, Any]:
     base, seen = base_url(request), Audience.of(user)
-    return dump(Collections(
-        collections=[collection(layer, extent(layer, seen, data_versions(request)), base)
-                     for layer in catalogue(request).readable(user)],
-        links=[Link(href=f"{base}/ogc/collections", rel="self", type=JSON)],
-    ))
+    return dump(
+        Collections(
+            collections=[
+                collection(layer, extent(layer, seen, data_versions(request)), base)
+                for layer in catalogue(request).readable(user)
+            ],
+            links=[Link(href=f"{base}/ogc/collections", rel="self", type=JSON)],
+        )
+    )
 
 
 @router.get("/collections/{collection_id}", summary="One collection / 图层说明")
@@ -98,22 +102,29 @@ def describe(collection_id: str, request: Request, user: CurrentUser) -> dict[st
     return dump(collection(layer, extent(layer, Audience.of(user), data_versions(request)), base_url(request)))
 
 
-@router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema) / 可查询属性",
-            response_class=Response, responses=_body_of(SCHEMA_JSON))
+@router.get(
+    "/collections/{collection_id}/queryables",
+    summary="Queryables (JSON Schema) / 可查询属性",
+    response_class=Response,
+    responses=_body_of(SCHEMA_JSON),
+)
 def get_queryables(collection_id: str, request: Request, user: CurrentUser) -> Response:
     layer = _layer_of(request, collection_id, user)
     doc = schema_document(layer, _url(request), queryables(layer, user))
     return JSONResponse(doc, media_type=SCHEMA_JSON)
 
 
-@router.get("/collections/{collection_id}/schema", summary="Feature schema (JSON Schema) / 要素结构",
-            response_class=Response, responses=_body_of(SCHEMA_JSON))
+@router.get(
+    "/collections/{collection_id}/schema",
+    summary="Feature schema (JSON Schema) / 要素结构",
+    response_class=Response,
+    responses=_body_of(SCHEMA_JSON),
+)
 def get_schema(collection_id: str, request: Request, user: CurrentUser) -> Response:
     return JSONResponse(feature_schema(_layer_of(request, collection_id, user), user, _url(request)), media_type=SCHEMA_JSON)
 
 
-@router.get("/collections/{collection_id}/items", summary="Features / 要素", response_class=Response,
-            responses=_body_of(GEOJSON))
+@router.get("/collections/{collection_id}/items", summary="Features / 要素", response_class=Response, responses=_body_of(GEOJSON))
 def get_items(collection_id: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
     layer = _layer_of(request, collection_id, user)
     p = parse_items(layer, user, request.query_params)
@@ -129,10 +140,15 @@ def get_items(collection_id: str, request: Request, session: SessionDep, user: C
     return Response(body, media_type=GEOJSON, headers={**cache_headers(tag, user), "Content-Crs": f"<{p.crs.uri}>"})
 
 
-@router.get("/collections/{collection_id}/items/{feature_id}", summary="One feature / 单个要素",
-            response_class=Response, responses=_body_of(GEOJSON))
-def get_item(collection_id: str, feature_id: str, request: Request, session: SessionDep, user: CurrentUser,
-             crs: str | None = None) -> Response:
+@router.get(
+    "/collections/{collection_id}/items/{feature_id}",
+    summary="One feature / 单个要素",
+    response_class=Response,
+    responses=_body_of(GEOJSON),
+)
+def get_item(
+    collection_id: str, feature_id: str, request: Request, session: SessionDep, user: CurrentUser, crs: str | None = None
+) -> Response:
     layer = _layer_of(request, collection_id, user)
     out = parse_crs(crs)
     missing = NotFound(f"feature of {layer.id}", f"{layer.id} 中的要素", feature_id)
@@ -146,8 +162,7 @@ def get_item(collection_id: str, feature_id: str, request: Request, session: Ses
     if unchanged is not None:
         return unchanged
     here = _url(request)
-    body = features.feature_text(session, layer, user, key, out, here,
-                                 f"{base_url(request)}/ogc/collections/{layer.id}")
+    body = features.feature_text(session, layer, user, key, out, here, f"{base_url(request)}/ogc/collections/{layer.id}")
     if body is None:
         raise missing
     if out.gcj02:

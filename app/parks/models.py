@@ -107,8 +107,12 @@ def linked_parks(session: Session, ids: list[int], field: str) -> list[Linked]:
     what a write of another domain linking to parks (a cluster, an enterprise, a target) checks its scope with."""
     if not ids:
         return []
-    rows = session.execute(select(Park.id, Park.region_adcode, Region.name).join(Region, Region.adcode == Park.region_adcode)
-                           .where(Park.id.in_(ids)).order_by(Park.id))
+    rows = session.execute(
+        select(Park.id, Park.region_adcode, Region.name)
+        .join(Region, Region.adcode == Park.region_adcode)
+        .where(Park.id.in_(ids))
+        .order_by(Park.id)
+    )
     return [Linked(field, WHAT, park_id, frozenset({county}), park_id, f"{name} {county}") for park_id, county, name in rows]
 
 

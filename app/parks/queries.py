@@ -22,14 +22,18 @@ from app.regions.queries import within_region
 
 _CLUSTER_FIELDS, _CLUSTER_RELATED = clusters_of(ClusterPark.cluster_id, ClusterPark.park_id == Park.id)
 _cooperation = (
-    select(json_object({
-        "partner_region": CooperationPark.partner_region,
-        "partner_name": CooperationPark.partner_name,
-        "partner_location": geojson(CooperationPark.partner_location),
-        "model": CooperationPark.model,
-        "signed_date": CooperationPark.signed_date,
-        "source": CooperationPark.source,
-    }))
+    select(
+        json_object(
+            {
+                "partner_region": CooperationPark.partner_region,
+                "partner_name": CooperationPark.partner_name,
+                "partner_location": geojson(CooperationPark.partner_location),
+                "model": CooperationPark.model,
+                "signed_date": CooperationPark.signed_date,
+                "source": CooperationPark.source,
+            }
+        )
+    )
     .where(CooperationPark.park_id == Park.id)
     .scalar_subquery()
 )
@@ -68,16 +72,30 @@ FIELDS: dict[str, Any] = {
     "chemical_status_date": Park.chemical_status_date,
     **provenance_fields(Park),
 }
-SORTABLE = {"id": Park.id, "name": Park.name, "level": Park.level, "type": Park.type,
-            "approved_area_ha": Park.approved_area_ha, "approval_date": Park.approval_date,
-            "updated_at": Park.updated_at}
+SORTABLE = {
+    "id": Park.id,
+    "name": Park.name,
+    "level": Park.level,
+    "type": Park.type,
+    "approved_area_ha": Park.approved_area_ha,
+    "approval_date": Park.approval_date,
+    "updated_at": Park.updated_at,
+}
 
 # A park feature's geometry is its representative point; the outline stays in the JSON form.
 _FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("location", "boundary")}
 # Contact people are officers: their phones are not for the public.
 INTERNAL = frozenset({"contacts"})
-OUTPUT = OutputSpec(id=Park.id, fields=FIELDS, geometry=Park.location, sortable=SORTABLE,
-                    feature_fields=_FEATURE_FIELDS, internal=INTERNAL, version=Park.row_version, related=_CLUSTER_RELATED)
+OUTPUT = OutputSpec(
+    id=Park.id,
+    fields=FIELDS,
+    geometry=Park.location,
+    sortable=SORTABLE,
+    feature_fields=_FEATURE_FIELDS,
+    internal=INTERNAL,
+    version=Park.row_version,
+    related=_CLUSTER_RELATED,
+)
 # A single park also says how many carriers are on offer: the detail drawer shows it.
 OUTPUT_DETAIL = OutputSpec(
     id=Park.id,
@@ -108,8 +126,14 @@ def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
         stmt = stmt.where(func.array_to_string(Park.leading_industries, " ").icontains(q.industry, autoescape=True))
     if q.cluster is not None:
         # A cluster the caller may not see has no parks for them (its membership is a draft too).
-        stmt = stmt.where(exists().where(ClusterPark.park_id == Park.id, ClusterPark.cluster_id == q.cluster,
-                                         Cluster.id == ClusterPark.cluster_id, cluster_visible(user)))
+        stmt = stmt.where(
+            exists().where(
+                ClusterPark.park_id == Park.id,
+                ClusterPark.cluster_id == q.cluster,
+                Cluster.id == ClusterPark.cluster_id,
+                cluster_visible(user),
+            )
+        )
     if q.q:
         stmt = stmt.where(Park.name.icontains(q.q, autoescape=True) | Park.short_name.icontains(q.q, autoescape=True))
     if q.cooperation is not None:
@@ -122,4 +146,3 @@ def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
     if (bbox := q.bbox_tuple) is not None:
         stmt = stmt.where(bbox_filter(Park.location, bbox))
     return stmt
-

@@ -13,11 +13,20 @@ def _before_delete(session: Session, park: Park, request: Request) -> None:
 
 router = crud_router(
     Resource(
-        name="parks", what=WHAT, model=Park,
-        list_output=queries.OUTPUT, detail_output=queries.OUTPUT_DETAIL,
-        query_model=ParkQuery, in_model=ParkIn, out_model=ParkOut,
-        visible=queries.visible, filtered=queries.filtered, save=service.save, scope_of=service.scope_of,
-        before_delete=_before_delete, links=service.links,
+        name="parks",
+        what=WHAT,
+        model=Park,
+        list_output=queries.OUTPUT,
+        detail_output=queries.OUTPUT_DETAIL,
+        query_model=ParkQuery,
+        in_model=ParkIn,
+        out_model=ParkOut,
+        visible=queries.visible,
+        filtered=queries.filtered,
+        save=service.save,
+        scope_of=service.scope_of,
+        before_delete=_before_delete,
+        links=service.links,
     ),
     tag="parks 园区",
 )

@@ -49,7 +49,9 @@ class ParkIn(ProvenanceIn):
     name: str = Field(min_length=1, max_length=200, description="园区全称")
     short_name: str | None = Field(default=None, max_length=100, description="简称")
     level: ParkLevel = Field(description="national 国家级 | provincial 省级 | municipal 市级")
-    type: ParkType = Field(description="etdz 经开区 | hitech 高新区 | bonded 综保区 | industrial | featured | chemical | future | other")
+    type: ParkType = Field(
+        description="etdz 经开区 | hitech 高新区 | bonded 综保区 | industrial | featured | chemical | future | other"
+    )
     region_adcode: str = Field(pattern=ADCODE, description="所在县（市、区）行政区划代码")
     approval_date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="批准时间 YYYY[-MM[-DD]]")
     approved_area_ha: float | None = Field(default=None, gt=0, description="核准面积（公顷）")

@@ -24,22 +24,42 @@ from app.regions.queries import require_region
 # boundaries simplified for display and parks on a border, tight enough to catch a wrong county.
 REGION_TOLERANCE_M = 2000
 
-_SCALARS = ("name", "short_name", "level", "type", "region_adcode", "approval_date", "approved_area_ha",
-            "leading_industries", "location_precision", "profile", "chemical_status", "chemical_status_date",
-            "source", "as_of", "is_demo", "published")
+_SCALARS = (
+    "name",
+    "short_name",
+    "level",
+    "type",
+    "region_adcode",
+    "approval_date",
+    "approved_area_ha",
+    "leading_industries",
+    "location_precision",
+    "profile",
+    "chemical_status",
+    "chemical_status_date",
+    "source",
+    "as_of",
+    "is_demo",
+    "published",
+)
 
 
 def _check_references(session: Session, data: ParkIn) -> None:
     require_region(session, data.region_adcode, "region_adcode", level="county")
     point = sql_geometry(data.location)
     inside = session.execute(
-        select(func.ST_DWithin(func.geography(Region.geom), func.geography(point), REGION_TOLERANCE_M))
-        .where(Region.adcode == data.region_adcode)
+        select(func.ST_DWithin(func.geography(Region.geom), func.geography(point), REGION_TOLERANCE_M)).where(
+            Region.adcode == data.region_adcode
+        )
     ).scalar_one()
     if not inside:
         lon, lat = data.location.x, data.location.y
-        raise InvalidInput.one("location", f"[{lon}, {lat}] is not in region {data.region_adcode}",
-                               f"[{lon}, {lat}] 不在行政区 {data.region_adcode} 内", [lon, lat])
+        raise InvalidInput.one(
+            "location",
+            f"[{lon}, {lat}] is not in region {data.region_adcode}",
+            f"[{lon}, {lat}] 不在行政区 {data.region_adcode} 内",
+            [lon, lat],
+        )
     if data.cluster_ids:
         known = set(session.execute(select(Cluster.id).where(Cluster.id.in_(data.cluster_ids))).scalars())
         missing = sorted(set(data.cluster_ids) - known)
@@ -63,11 +83,17 @@ def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
         session.execute(insert(ClusterPark), [{"park_id": park.id, "cluster_id": c} for c in set(data.cluster_ids)])
     session.execute(delete(CooperationPark).where(CooperationPark.park_id == park.id))
     if (coop := data.cooperation) is not None:
-        session.add(CooperationPark(
-            park_id=park.id, partner_region=coop.partner_region, partner_name=coop.partner_name,
-            partner_location=from_shape(coop.partner_location, srid=4326), model=coop.model,
-            signed_date=coop.signed_date, source=coop.source,
-        ))
+        session.add(
+            CooperationPark(
+                park_id=park.id,
+                partner_region=coop.partner_region,
+                partner_name=coop.partner_name,
+                partner_location=from_shape(coop.partner_location, srid=4326),
+                model=coop.model,
+                signed_date=coop.signed_date,
+                source=coop.source,
+            )
+        )
     session.flush()
     # The park's name is a property of its carriers' stored Features.
     refresh_carrier_features(session, Carrier.park_id == park.id)
@@ -87,5 +113,7 @@ def before_delete(session: Session, park: Park, cascade: bool) -> None:
     """A park with carriers goes only with cascade (?cascade=true), which deletes them too."""
     carriers = session.execute(select(func.count()).where(Carrier.park_id == park.id)).scalar_one()
     if carriers and not cascade:
-        raise Conflict(f"park {park.id} has {carriers} carriers: delete them first or pass cascade=true",
-                       f"园区 {park.id} 下还有 {carriers} 个载体：请先删除，或使用 cascade=true")
+        raise Conflict(
+            f"park {park.id} has {carriers} carriers: delete them first or pass cascade=true",
+            f"园区 {park.id} 下还有 {carriers} 个载体：请先删除，或使用 cascade=true",
+        )

@@ -54,8 +54,9 @@ def require_region(session: Session, adcode: str, field: str, level: str | None 
     if found is None:
         raise InvalidInput.one(field, f"unknown region adcode {adcode!r}", f"未知的行政区划代码 {adcode!r}")
     if level is not None and found != level:
-        raise InvalidInput.one(field, f"adcode {adcode} is a {found}, expected a {level}",
-                               f"行政区划代码 {adcode} 的级别是 {found}，应为 {level}")
+        raise InvalidInput.one(
+            field, f"adcode {adcode} is a {found}, expected a {level}", f"行政区划代码 {adcode} 的级别是 {found}，应为 {level}"
+        )
 
 
 def containing(lon: float, lat: float) -> Select[Any]:

@@ -41,10 +41,14 @@ def _matches(q: str, *names: SQLColumnExpression[Any]) -> ColumnElement[bool]:
     return or_(*[n.icontains(q, autoescape=True) for n in names])
 
 
-@router.get("/search", summary="Search suggestions: parks, cities, counties / 搜索建议：园区、设区市、县区",
-            dependencies=[collection_guard("parks")])
+@router.get(
+    "/search",
+    summary="Search suggestions: parks, cities, counties / 搜索建议：园区、设区市、县区",
+    dependencies=[collection_guard("parks")],
+)
 def search(
-    session: SessionDep, user: CurrentUser,
+    session: SessionDep,
+    user: CurrentUser,
     q: Annotated[str, Query(min_length=1, max_length=50, description="text typed so far / 已输入的文字")],
     limit: Annotated[int, Query(ge=1, le=MAX_SUGGESTIONS, description="suggestions / 建议条数")] = 8,
 ) -> Response:
@@ -60,13 +64,22 @@ def search(
         .outerjoin(city, city.adcode == county.parent_adcode)
         .where(_matches(q, Park.name, Park.short_name))
         .with_only_columns(
-            park_rank.label("rank"), level_order.label("tier"), func.length(Park.name).label("len"),
-            json_object({
-                "kind": literal("park"), "id": Park.id, "name": Park.name, "short_name": Park.short_name,
-                "level": Park.level, "type": Park.type, "region_adcode": Park.region_adcode,
-                "context": func.concat_ws(" · ", city.name, county.name),
-                "location": geojson(Park.location).op("->")(literal("coordinates")),
-            }).label("j"),
+            park_rank.label("rank"),
+            level_order.label("tier"),
+            func.length(Park.name).label("len"),
+            json_object(
+                {
+                    "kind": literal("park"),
+                    "id": Park.id,
+                    "name": Park.name,
+                    "short_name": Park.short_name,
+                    "level": Park.level,
+                    "type": Park.type,
+                    "region_adcode": Park.region_adcode,
+                    "context": func.concat_ws(" · ", city.name, county.name),
+                    "location": geojson(Park.location).op("->")(literal("coordinates")),
+                }
+            ).label("j"),
         )
     )
     parent = aliased(Region)
@@ -76,20 +89,29 @@ def search(
             # Cities (tier 0/1 like national parks) rank with the parks; counties after them.
             case((Region.level == "city", 0), (Region.level == "county", 2), else_=1).label("tier"),
             func.length(Region.name).label("len"),
-            json_object({
-                "kind": literal("region"), "adcode": Region.adcode, "name": Region.name, "level": Region.level,
-                "context": parent.name,
-                "bbox": func.json_build_array(*[func.round(cast(f(Region.geom), Numeric), 4)
-                                                for f in (func.ST_XMin, func.ST_YMin, func.ST_XMax, func.ST_YMax)]),
-            }).label("j"),
+            json_object(
+                {
+                    "kind": literal("region"),
+                    "adcode": Region.adcode,
+                    "name": Region.name,
+                    "level": Region.level,
+                    "context": parent.name,
+                    "bbox": func.json_build_array(
+                        *[
+                            func.round(cast(f(Region.geom), Numeric), 4)
+                            for f in (func.ST_XMin, func.ST_YMin, func.ST_XMax, func.ST_YMax)
+                        ]
+                    ),
+                }
+            ).label("j"),
         )
         .outerjoin(parent, parent.adcode == Region.parent_adcode)
         .where(Region.level != "province", _matches(q, Region.name))
     )
     both = union_all(parks, regions).subquery("s")
-    top = select(both.c.j, func.row_number().over(
-        order_by=(both.c.rank, both.c.tier, both.c.len, cast(both.c.j, Text))).label("n")).subquery("top")
-    items = func.coalesce(func.json_agg(aggregate_order_by(top.c.j, top.c.n)).filter(top.c.n <= limit),
-                          EMPTY_JSON_ARRAY)
+    top = select(
+        both.c.j, func.row_number().over(order_by=(both.c.rank, both.c.tier, both.c.len, cast(both.c.j, Text))).label("n")
+    ).subquery("top")
+    items = func.coalesce(func.json_agg(aggregate_order_by(top.c.j, top.c.n)).filter(top.c.n <= limit), EMPTY_JSON_ARRAY)
     body = session.execute(select(cast(json_object({"query": literal(q, Text), "items": items}), Text))).scalar_one()
     return Response(content=body, media_type="application/json")

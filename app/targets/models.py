@@ -31,8 +31,9 @@ class Target(AreaColumns, ProvenanceColumns, Base):
         CheckConstraint("stage <> 'dropped' OR drop_reason IS NOT NULL", name="dropped_has_reason"),
         CheckConstraint("(stage = 'signed') = (signed_at IS NOT NULL)", name="signed_at"),
         # One enterprise appears once on the list of a link and area.
-        UniqueConstraint("enterprise_id", "link_id", "region_adcode", "park_id", "cluster_id",
-                         postgresql_nulls_not_distinct=True),
+        UniqueConstraint(
+            "enterprise_id", "link_id", "region_adcode", "park_id", "cluster_id", postgresql_nulls_not_distinct=True
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

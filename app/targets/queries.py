@@ -35,8 +35,9 @@ def _enterprise(column: Any) -> Any:
 
 _link_name = select(ChainLink.name).where(ChainLink.id == Target.link_id).scalar_subquery()
 _chain_id = select(ChainLink.chain_id).where(ChainLink.id == Target.link_id).scalar_subquery()
-_chain_name = (select(Chain.name).join(ChainLink, ChainLink.chain_id == Chain.id)
-               .where(ChainLink.id == Target.link_id).scalar_subquery())
+_chain_name = (
+    select(Chain.name).join(ChainLink, ChainLink.chain_id == Chain.id).where(ChainLink.id == Target.link_id).scalar_subquery()
+)
 _enterprise_name = _enterprise(Enterprise.name)
 # The cast keeps GeoAlchemy's ST_AsGeoJSON from reading the subquery as a table to turn into features.
 _location = cast(_enterprise(Enterprise.location), Geometry)
@@ -78,26 +79,53 @@ FIELDS: dict[str, Any] = {
     "notes": Target.notes,
     **provenance_fields(Target),
 }
-SORTABLE = {"id": Target.id, "enterprise_name": _enterprise_name, "priority": sql_rank(Target.priority, Priority),
-            "stage": sql_rank(Target.stage, TargetStage), "owner": Target.owner,
-            "next_action_date": Target.next_action_date, "stage_changed_at": Target.stage_changed_at,
-            "updated_at": Target.updated_at}
+SORTABLE = {
+    "id": Target.id,
+    "enterprise_name": _enterprise_name,
+    "priority": sql_rank(Target.priority, Priority),
+    "stage": sql_rank(Target.stage, TargetStage),
+    "owner": Target.owner,
+    "next_action_date": Target.next_action_date,
+    "stage_changed_at": Target.stage_changed_at,
+    "updated_at": Target.updated_at,
+}
 _FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k != "location"}
-OUTPUT = OutputSpec(id=Target.id, fields=FIELDS, geometry=_location, sortable=SORTABLE,
-                    feature_fields=_FEATURE_FIELDS, version=Target.row_version)
+OUTPUT = OutputSpec(
+    id=Target.id, fields=FIELDS, geometry=_location, sortable=SORTABLE, feature_fields=_FEATURE_FIELDS, version=Target.row_version
+)
 
 _history = (
-    select(func.coalesce(func.json_agg(aggregate_order_by(json_object({
-        "from_stage": TargetStageChange.from_stage, "to_stage": TargetStageChange.to_stage,
-        "reason": TargetStageChange.reason, "changed_by": TargetStageChange.changed_by,
-        "changed_at": TargetStageChange.changed_at,
-    }), TargetStageChange.changed_at, TargetStageChange.id)), EMPTY_JSON_ARRAY))
+    select(
+        func.coalesce(
+            func.json_agg(
+                aggregate_order_by(
+                    json_object(
+                        {
+                            "from_stage": TargetStageChange.from_stage,
+                            "to_stage": TargetStageChange.to_stage,
+                            "reason": TargetStageChange.reason,
+                            "changed_by": TargetStageChange.changed_by,
+                            "changed_at": TargetStageChange.changed_at,
+                        }
+                    ),
+                    TargetStageChange.changed_at,
+                    TargetStageChange.id,
+                )
+            ),
+            EMPTY_JSON_ARRAY,
+        )
+    )
     .where(TargetStageChange.target_id == Target.id)
     .scalar_subquery()
 )
-DETAIL = OutputSpec(id=Target.id, fields={**FIELDS, "history": _history}, geometry=_location,
-                    sortable=SORTABLE, feature_fields={**_FEATURE_FIELDS, "history": _history},
-                    version=Target.row_version)
+DETAIL = OutputSpec(
+    id=Target.id,
+    fields={**FIELDS, "history": _history},
+    geometry=_location,
+    sortable=SORTABLE,
+    feature_fields={**_FEATURE_FIELDS, "history": _history},
+    version=Target.row_version,
+)
 
 EXPORT: dict[str, Any] = {
     "目标企业": _enterprise_name,
@@ -129,8 +157,7 @@ def _in_area(q: TargetQuery) -> Any:
     """The target's area, or its intended park, lies in the area asked for."""
     if q.region is not None:
         parks = select(Park.id).where(within_region(Park.region_adcode, q.region))
-        return or_(within_region(Target.region_adcode, q.region), Target.park_id.in_(parks),
-                   Target.intended_park_id.in_(parks))
+        return or_(within_region(Target.region_adcode, q.region), Target.park_id.in_(parks), Target.intended_park_id.in_(parks))
     if q.park is not None:
         return or_(Target.park_id == q.park, Target.intended_park_id == q.park)
     parks = select(ClusterPark.park_id).where(ClusterPark.cluster_id == q.cluster)
@@ -139,9 +166,15 @@ def _in_area(q: TargetQuery) -> Any:
 
 def filtered(q: TargetQuery, user: Principal) -> Select[Any]:
     stmt = visible(user)
-    for column, value in ((Target.gap_id, q.gap), (_chain_id, q.chain), (Target.stage, q.stage),
-                          (Target.owner, q.owner), (Target.priority, q.priority),
-                          (Target.intended_park_id, q.intended_park), (Target.is_demo, q.is_demo)):
+    for column, value in (
+        (Target.gap_id, q.gap),
+        (_chain_id, q.chain),
+        (Target.stage, q.stage),
+        (Target.owner, q.owner),
+        (Target.priority, q.priority),
+        (Target.intended_park_id, q.intended_park),
+        (Target.is_demo, q.is_demo),
+    ):
         if value is not None:
             stmt = stmt.where(column == value)
     if q.link is not None:
@@ -152,9 +185,7 @@ def filtered(q: TargetQuery, user: Principal) -> Select[Any]:
     if q.overdue is not None:
         stmt = stmt.where(overdue if q.overdue else ~overdue)
     if q.q:
-        stmt = stmt.where(Target.enterprise_id.in_(
-            select(Enterprise.id).where(Enterprise.name.icontains(q.q, autoescape=True))))
+        stmt = stmt.where(Target.enterprise_id.in_(select(Enterprise.id).where(Enterprise.name.icontains(q.q, autoescape=True))))
     if (bbox := q.bbox_tuple) is not None:
-        stmt = stmt.where(Target.enterprise_id.in_(
-            select(Enterprise.id).where(bbox_filter(Enterprise.location, bbox))))
+        stmt = stmt.where(Target.enterprise_id.in_(select(Enterprise.id).where(bbox_filter(Enterprise.location, bbox))))
     return stmt

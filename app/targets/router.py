@@ -19,17 +19,31 @@ TAG = "targets 招商目标"
 # Every route: reads and writes alike are for officers, leaders and admins, never partner keys.
 router = APIRouter(tags=[TAG], dependencies=[Depends(require_staff)])
 RESOURCE = Resource(
-    name="targets", what=service.WHAT, model=Target,
-    list_output=queries.OUTPUT, detail_output=queries.DETAIL,
-    query_model=TargetQuery, in_model=TargetIn, out_model=TargetOut,
-    visible=queries.visible, filtered=queries.filtered, save=service.save, scope_of=service.scope_of,
-    patch_base=service.patch_base, before_delete=service.before_delete, links=service.links,
+    name="targets",
+    what=service.WHAT,
+    model=Target,
+    list_output=queries.OUTPUT,
+    detail_output=queries.DETAIL,
+    query_model=TargetQuery,
+    in_model=TargetIn,
+    out_model=TargetOut,
+    visible=queries.visible,
+    filtered=queries.filtered,
+    save=service.save,
+    scope_of=service.scope_of,
+    patch_base=service.patch_base,
+    before_delete=service.before_delete,
+    links=service.links,
 )
 
 
 # Declared before the generic routes so that /targets/export is not read as an id.
-@router.get("/targets/export", summary="Export the filtered target list (XLSX/CSV) / 导出目标清单",
-            response_class=Response, responses=EXPORT_RESPONSES)
+@router.get(
+    "/targets/export",
+    summary="Export the filtered target list (XLSX/CSV) / 导出目标清单",
+    response_class=Response,
+    responses=EXPORT_RESPONSES,
+)
 def export_targets(session: SessionDep, user: CurrentUser, q: Annotated[TargetExportQuery, Query()]) -> Response:
     return export_list(session, queries.filtered(q, user), queries.EXPORT, queries.OUTPUT, q.sort, q.format, "招商目标清单")
 
@@ -37,14 +51,20 @@ def export_targets(session: SessionDep, user: CurrentUser, q: Annotated[TargetEx
 router.include_router(crud_router(RESOURCE, tag=TAG))
 
 
-@router.post("/targets/{item_id:int}/transitions", summary="Move a target to another stage / 变更目标阶段",
-             responses={200: {"model": TargetOut}})
-def move_target(item_id: RecordId, body: Annotated[MoveIn, json_body(MoveIn)], request: Request, session: SessionDep, user: WriterDep) -> Response:
+@router.post(
+    "/targets/{item_id:int}/transitions",
+    summary="Move a target to another stage / 变更目标阶段",
+    responses={200: {"model": TargetOut}},
+)
+def move_target(
+    item_id: RecordId, body: Annotated[MoveIn, json_body(MoveIn)], request: Request, session: SessionDep, user: WriterDep
+) -> Response:
     """Refuses illegal moves (e.g. 签约 → 线索) with 409 and says why; dropping needs a reason.
     The row is locked, so of two officers moving the same target at once the second sees the
     first's stage. Signing runs the signing hooks (the project pipeline) in the same transaction."""
     target, stored = RESOURCE.stored(session, item_id)
     require_scope(user, *service.scope_of(session, stored))
     service.move(session, target, body)
-    return render_one(session, request, queries.DETAIL, queries.visible(user).where(Target.id == item_id), "json",
-                      service.WHAT, item_id)
+    return render_one(
+        session, request, queries.DETAIL, queries.visible(user).where(Target.id == item_id), "json", service.WHAT, item_id
+    )

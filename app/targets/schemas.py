@@ -39,8 +39,9 @@ class TargetIn(ProvenanceIn):
     def _list(self) -> Self:
         if self.gap_id is None:
             if self.link_id is None:
-                raise FieldProblem("give gap_id, or link_id with an area", "请填写 gap_id，或填写 link_id 及招商区域",
-                                   field="link_id")
+                raise FieldProblem(
+                    "give gap_id, or link_id with an area", "请填写 gap_id，或填写 link_id 及招商区域", field="link_id"
+                )
             check_one_area(self)
         return self
 

@@ -19,8 +19,22 @@ from app.targets.schemas import MoveIn, TargetIn
 from app.targets.stages import check_move
 
 AREA = ("region_adcode", "park_id", "cluster_id")
-_SCALARS = ("enterprise_id", "gap_id", "link_id", *AREA, "priority", "owner", "intended_park_id", "next_action",
-            "next_action_date", "notes", "source", "as_of", "is_demo", "published")
+_SCALARS = (
+    "enterprise_id",
+    "gap_id",
+    "link_id",
+    *AREA,
+    "priority",
+    "owner",
+    "intended_park_id",
+    "next_action",
+    "next_action_date",
+    "notes",
+    "source",
+    "as_of",
+    "is_demo",
+    "published",
+)
 
 
 def _from_gap(session: Session, data: TargetIn) -> None:
@@ -31,8 +45,9 @@ def _from_gap(session: Session, data: TargetIn) -> None:
     for name in ("link_id", *AREA):
         given, own = getattr(data, name), getattr(gap, name)
         if given is not None and given != own:
-            raise InvalidInput.one(name, f"gap {gap.id} has {name} {own}, not {given}",
-                                   f"短板 {gap.id} 的 {name} 为 {own}，而非 {given}")
+            raise InvalidInput.one(
+                name, f"gap {gap.id} has {name} {own}, not {given}", f"短板 {gap.id} 的 {name} 为 {own}，而非 {given}"
+            )
         setattr(data, name, own)
 
 
@@ -41,8 +56,11 @@ def _check(session: Session, data: TargetIn) -> None:
     if enterprise is None:
         raise InvalidInput.one("enterprise_id", f"unknown enterprise {data.enterprise_id}", f"未知的企业 {data.enterprise_id}")
     if enterprise.is_local:
-        raise InvalidInput.one("enterprise_id", f"enterprise {enterprise.id} is local: targets are external enterprises",
-                               f"企业 {enterprise.id} 是本地企业：招商目标应为外地企业")
+        raise InvalidInput.one(
+            "enterprise_id",
+            f"enterprise {enterprise.id} is local: targets are external enterprises",
+            f"企业 {enterprise.id} 是本地企业：招商目标应为外地企业",
+        )
     if data.gap_id is not None:
         _from_gap(session, data)
     if session.get(ChainLink, data.link_id) is None:
@@ -59,11 +77,16 @@ def _record(session: Session, target_id: int, frm: str | None, to: str, reason: 
 
 def save(session: Session, data: TargetIn, target: Target | None = None) -> int:
     _check(session, data)
-    same = select(Target.id).where(Target.enterprise_id == data.enterprise_id, Target.link_id == data.link_id,
-                                   *[getattr(Target, k).is_not_distinct_from(getattr(data, k)) for k in AREA])
+    same = select(Target.id).where(
+        Target.enterprise_id == data.enterprise_id,
+        Target.link_id == data.link_id,
+        *[getattr(Target, k).is_not_distinct_from(getattr(data, k)) for k in AREA],
+    )
     if (taken := other_holder(session, same, target)) is not None:
-        raise Conflict(f"enterprise {data.enterprise_id} is already on the list of this link and area (target {taken})",
-                       f"企业 {data.enterprise_id} 已在该环节与区域的目标清单中（目标 {taken}）")
+        raise Conflict(
+            f"enterprise {data.enterprise_id} is already on the list of this link and area (target {taken})",
+            f"企业 {data.enterprise_id} 已在该环节与区域的目标清单中（目标 {taken}）",
+        )
     new = target is None
     target = assign(session, target or Target(stage=TargetStage.LEAD.value), data, _SCALARS)
     session.flush()
@@ -92,8 +115,11 @@ def links(session: Session, before: Stored | None, after: Stored) -> list[Linked
 
 def patch_base(target: Target, stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     if "stage" in patch:
-        raise InvalidInput.one("stage", "the stage changes through POST /targets/{id}/transitions, which keeps its history",
-                               "阶段须通过 POST /targets/{id}/transitions 变更（以保留变更记录）")
+        raise InvalidInput.one(
+            "stage",
+            "the stage changes through POST /targets/{id}/transitions, which keeps its history",
+            "阶段须通过 POST /targets/{id}/transitions 变更（以保留变更记录）",
+        )
     if stored["gap_id"] is not None:
         # Copied from the gap: a patch that moves the target to another gap takes that gap's.
         return {k: v for k, v in stored.items() if k not in ("link_id", *AREA)}
@@ -116,5 +142,7 @@ def move(session: Session, target: Target, data: MoveIn) -> None:
 
 def before_delete(session: Session, target: Target, request: Request) -> None:
     if target.stage == TargetStage.SIGNED.value:
-        raise Conflict(f"target {target.id} is signed: it is the origin of a project and stays on record",
-                       f"目标 {target.id} 已签约，是项目的来源，须保留")
+        raise Conflict(
+            f"target {target.id} is signed: it is the origin of a project and stays on record",
+            f"目标 {target.id} 已签约，是项目的来源，须保留",
+        )

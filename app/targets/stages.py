@@ -22,15 +22,19 @@ def check_move(current: S, to: S) -> None:
     if to == current:
         raise Conflict(f"{move}: the target is already at this stage", f"{move_zh}：该目标已处于此阶段")
     if current == S.SIGNED:
-        raise Conflict(f"{move}: signing is final, the target has become a project",
-                       f"{move_zh}：已签约，目标已转为项目，不能再变更阶段")
+        raise Conflict(
+            f"{move}: signing is final, the target has become a project", f"{move_zh}：已签约，目标已转为项目，不能再变更阶段"
+        )
     if current == S.DROPPED:
         if to != S.LEAD:
-            raise Conflict(f"{move}: a dropped target can only be reopened as a lead",
-                           f"{move_zh}：已放弃的目标只能重新作为线索开启")
+            raise Conflict(
+                f"{move}: a dropped target can only be reopened as a lead", f"{move_zh}：已放弃的目标只能重新作为线索开启"
+            )
         return
     if to == S.DROPPED:
         return
     if FUNNEL.index(to) < FUNNEL.index(current):
-        raise Conflict(f"{move}: stages only move forward (线索 → 接洽 → 考察 → 洽谈 → 签约)",
-                       f"{move_zh}：阶段只能向前推进（线索 → 接洽 → 考察 → 洽谈 → 签约）")
+        raise Conflict(
+            f"{move}: stages only move forward (线索 → 接洽 → 考察 → 洽谈 → 签约)",
+            f"{move_zh}：阶段只能向前推进（线索 → 接洽 → 考察 → 洽谈 → 签约）",
+        )

@@ -66,14 +66,17 @@ def _criteria(q: BaseModel, layers: list[Layer], catalogued: Catalogue) -> BaseM
     if (other := next((la for la in layers if la.matching is None), None)) is not None:
         name = next(iter(given))
         filtered = ", ".join(la.id for la in catalogued.values() if la.matching is not None)
-        raise BadRequest(f"{name}: layer {other.id} takes no filters (only {filtered} do)",
-                         f"{name}：图层 {other.id} 不支持筛选（仅 {filtered} 支持）",
-                         [Problem(name, f"no filters on {other.id}", f"{other.id} 不支持筛选", given[name])])
+        raise BadRequest(
+            f"{name}: layer {other.id} takes no filters (only {filtered} do)",
+            f"{name}：图层 {other.id} 不支持筛选（仅 {filtered} 支持）",
+            [Problem(name, f"no filters on {other.id}", f"{other.id} 不支持筛选", given[name])],
+        )
     return MapCriteria.model_validate(given)
 
 
-def _layer_tile(request: Request, layer: Layer, z: int, x: int, y: int, seen: Audience, criteria: BaseModel | None,
-                clip: bool) -> bytes:
+def _layer_tile(
+    request: Request, layer: Layer, z: int, x: int, y: int, seen: Audience, criteria: BaseModel | None, clip: bool
+) -> bytes:
     # The version is read before the query: a write landing in between is cached under the
     # older key, which the next request no longer asks for.
     key = (layer.id, z, x, y, data_versions(request).version(layer.tables), seen.key, criteria, clip)
@@ -81,16 +84,22 @@ def _layer_tile(request: Request, layer: Layer, z: int, x: int, y: int, seen: Au
     tile = cache.get(key)
     if tile is None:
         with get_engine().connect() as conn:
-            tile = bytes(conn.execute(statement(layer, seen, criteria), {"z": z, "x": x, "y": y, "clip": clip})
-                         .scalar_one() or b"")
+            tile = bytes(
+                conn.execute(statement(layer, seen, criteria), {"z": z, "x": x, "y": y, "clip": clip}).scalar_one() or b""
+            )
         cache.put(key, tile)
     return tile
 
 
-@router.get("/{layer_id}/{z}/{x}/{y}.mvt", summary="Vector tile / 矢量切片",
-            response_class=Response, responses={200: {"content": {MVT: {}}}})
-def tile(layer_id: str, z: int, x: int, y: int, request: Request, user: CurrentUser,
-         q: Annotated[TileQuery, Query()]) -> Response:  # type: ignore[valid-type]
+@router.get(
+    "/{layer_id}/{z}/{x}/{y}.mvt",
+    summary="Vector tile / 矢量切片",
+    response_class=Response,
+    responses={200: {"content": {MVT: {}}}},
+)
+def tile(
+    layer_id: str, z: int, x: int, y: int, request: Request, user: CurrentUser, q: Annotated[TileQuery, Query()]
+) -> Response:  # type: ignore[valid-type]
     catalogued = catalogue(request)
     layers = _layers(catalogued, layer_id, user)
     if not layers:
@@ -99,13 +108,17 @@ def tile(layer_id: str, z: int, x: int, y: int, request: Request, user: CurrentU
     seen = Audience.of(user)
     lo, hi = min(la.tile.minzoom for la in layers), max(la.tile.maxzoom for la in layers)
     if not lo <= z <= hi or not (0 <= x < 1 << z and 0 <= y < 1 << z):
-        raise NotFound(f"tile (zoom {lo}-{hi}, x and y from 0 to 2^z-1) of {layer_id}",
-                       f"{layer_id} 的切片（级别 {lo}-{hi}，x、y 取 0 到 2^z-1）", f"{z}/{x}/{y}")
+        raise NotFound(
+            f"tile (zoom {lo}-{hi}, x and y from 0 to 2^z-1) of {layer_id}",
+            f"{layer_id} 的切片（级别 {lo}-{hi}，x、y 取 0 到 2^z-1）",
+            f"{z}/{x}/{y}",
+        )
     drawn = [la for la in layers if la.tile.minzoom <= z <= la.tile.maxzoom]
     for la in drawn:
         statement(la, seen, criteria)  # checks the criteria (min ≤ max area) before any 304
-    tag = etag(request.url.path, data_versions(request).version({t for la in drawn for t in la.tables}), seen.key,
-               criteria, q.clip)
+    tag = etag(
+        request.url.path, data_versions(request).version({t for la in drawn for t in la.tables}), seen.key, criteria, q.clip
+    )
     if (unchanged := not_modified(request, tag, user)) is not None:
         return unchanged
     # Concatenated tiles are one tile: an MVT is a protobuf whose layers are a repeated field.
@@ -123,8 +136,7 @@ def _fields(layer: Layer) -> dict[str, str]:
 
 
 @router.get("/{layer_id}.json", summary="TileJSON 3.0 / 切片说明")
-def tilejson(layer_id: str, request: Request, user: CurrentUser,
-             q: Annotated[TileQuery, Query()]) -> dict[str, Any]:  # type: ignore[valid-type]
+def tilejson(layer_id: str, request: Request, user: CurrentUser, q: Annotated[TileQuery, Query()]) -> dict[str, Any]:  # type: ignore[valid-type]
     catalogued = catalogue(request)
     layers = _layers(catalogued, layer_id, user)
     if not layers:
@@ -134,8 +146,11 @@ def tilejson(layer_id: str, request: Request, user: CurrentUser,
     query = f"?{request.url.query}" if request.url.query else ""  # the tiles keep the filters asked for
     seen, versions = Audience.of(user), data_versions(request)
     boxes = [b for la in layers if (b := extent(la, seen, versions).bbox) is not None]
-    bounds = ([min(b[0] for b in boxes), min(b[1] for b in boxes),
-               max(b[2] for b in boxes), max(b[3] for b in boxes)] if boxes else [-180, -85, 180, 85])
+    bounds = (
+        [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+        if boxes
+        else [-180, -85, 180, 85]
+    )
     center = [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 7] if boxes else JIANGXI_CENTER
     return {
         "tilejson": "3.0.0",
@@ -149,6 +164,8 @@ def tilejson(layer_id: str, request: Request, user: CurrentUser,
         "maxzoom": max(la.tile.maxzoom for la in layers),
         "bounds": bounds,
         "center": center,
-        "vector_layers": [{"id": la.id, "description": la.title, "minzoom": la.tile.minzoom,
-                           "maxzoom": la.tile.maxzoom, "fields": _fields(la)} for la in layers],
+        "vector_layers": [
+            {"id": la.id, "description": la.title, "minzoom": la.tile.minzoom, "maxzoom": la.tile.maxzoom, "fields": _fields(la)}
+            for la in layers
+        ],
     }

@@ -58,8 +58,16 @@ def _value(expr: ColumnElement[Any]) -> ColumnElement[Any]:
 
 def _typed_null(expr: ColumnElement[Any]) -> ColumnElement[Any]:
     kind = expr.type
-    return cast(null(), Float if isinstance(kind, Numeric) else Boolean if isinstance(kind, Boolean)
-                else kind if isinstance(kind, Integer) else Text)
+    return cast(
+        null(),
+        Float
+        if isinstance(kind, Numeric)
+        else Boolean
+        if isinstance(kind, Boolean)
+        else kind
+        if isinstance(kind, Integer)
+        else Text,
+    )
 
 
 def _geom(expr: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -75,12 +83,17 @@ def layer_tile(layer: Layer, user: Principal, criteria: BaseModel | None = None)
 
     def drawn(geometry: ColumnElement[Any], zooms: ColumnElement[bool]) -> Select[Any]:
         geom = _geom(geometry)
-        return layer.rows(user, criteria).join(bounds, geom.op("&&")(bounds.c.g)).with_only_columns(
-            *([layer.key.label("id")] if with_id else []),
-            *[_value(e).label(n) for n, e in props.items()],
-            cast(null(), Integer).label("count"),
-            func.ST_AsMVTGeom(func.ST_Transform(geom, WEB_MERCATOR), bounds.c.m, EXTENT, BUFFER, CLIP).label("geom"),
-        ).where(zooms, func.ST_Intersects(geom, bounds.c.g))
+        return (
+            layer.rows(user, criteria)
+            .join(bounds, geom.op("&&")(bounds.c.g))
+            .with_only_columns(
+                *([layer.key.label("id")] if with_id else []),
+                *[_value(e).label(n) for n, e in props.items()],
+                cast(null(), Integer).label("count"),
+                func.ST_AsMVTGeom(func.ST_Transform(geom, WEB_MERCATOR), bounds.c.m, EXTENT, BUFFER, CLIP).label("geom"),
+            )
+            .where(zooms, func.ST_Intersects(geom, bounds.c.g))
+        )
 
     detail_geometry = rule.detail if rule.detail is not None else layer.geometry
     branches = [drawn(detail_geometry, Z >= rule.detail_zoom)]
@@ -92,18 +105,29 @@ def layer_tile(layer: Layer, user: Principal, criteria: BaseModel | None = None)
     return select(func.ST_AsMVT(rows.table_valued(), layer.id, EXTENT, "geom", *(["id"] if with_id else [])))
 
 
-def _grid(rows: Select[Any], detail_zoom: int, point: ColumnElement[Any], bounds: Any, with_id: bool,
-          props: dict[str, ColumnElement[Any]]) -> Select[Any]:
+def _grid(
+    rows: Select[Any],
+    detail_zoom: int,
+    point: ColumnElement[Any],
+    bounds: Any,
+    with_id: bool,
+    props: dict[str, ColumnElement[Any]],
+) -> Select[Any]:
     """Features counted per cell of a GRID x GRID lattice over the tile, drawn at their mean point:
     a z8 tile of 50,000 plots becomes at most 4,096 points, and the counts add up to the plots
     whose point lies in the tile."""
     merc = func.ST_Transform(point, WEB_MERCATOR)
     cell = (func.ST_XMax(bounds.c.m) - func.ST_XMin(bounds.c.m)) / GRID
-    members = rows.join(bounds, point.op("&&")(bounds.c.g)).with_only_columns(
-        merc.label("p"),
-        func.floor((func.ST_X(merc) - func.ST_XMin(bounds.c.m)) / cell).label("ix"),
-        func.floor((func.ST_Y(merc) - func.ST_YMin(bounds.c.m)) / cell).label("iy"),
-    ).where(Z < detail_zoom, func.ST_Intersects(point, bounds.c.g)).subquery()
+    members = (
+        rows.join(bounds, point.op("&&")(bounds.c.g))
+        .with_only_columns(
+            merc.label("p"),
+            func.floor((func.ST_X(merc) - func.ST_XMin(bounds.c.m)) / cell).label("ix"),
+            func.floor((func.ST_Y(merc) - func.ST_YMin(bounds.c.m)) / cell).label("iy"),
+        )
+        .where(Z < detail_zoom, func.ST_Intersects(point, bounds.c.g))
+        .subquery()
+    )
     cells = (
         select(func.count().label("n"), func.ST_Centroid(func.ST_Collect(members.c.p)).label("c"))
         .group_by(members.c.ix, members.c.iy)

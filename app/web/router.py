@@ -38,15 +38,21 @@ def _parks_output(carriers: Select[Any], user: Principal) -> OutputSpec:
     """The parks' list output plus how many of the matching carriers each park offers."""
     inner = carriers.where(Carrier.park_id == Park.id).with_only_columns(func.count()).scalar_subquery()
     base = park_queries.OUTPUT
-    return replace(base, fields={**base.fields, "matching_carriers": inner},
-                   sortable={**base.sortable, "matching_carriers": inner},
-                   feature_fields={**(base.feature_fields or {}), "matching_carriers": inner}).for_user(user)
+    return replace(
+        base,
+        fields={**base.fields, "matching_carriers": inner},
+        sortable={**base.sortable, "matching_carriers": inner},
+        feature_fields={**(base.feature_fields or {}), "matching_carriers": inner},
+    ).for_user(user)
 
 
-@router.get("/map/parks", summary="Parks matching the map's park and carrier filters / 地图筛选的园区",
-            dependencies=[collection_guard("parks"), collection_guard("carriers")], responses=documented(page_of(ParkOut)))
-def map_parks(request: Request, session: SessionDep, user: CurrentUser,
-              q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
+@router.get(
+    "/map/parks",
+    summary="Parks matching the map's park and carrier filters / 地图筛选的园区",
+    dependencies=[collection_guard("parks"), collection_guard("carriers")],
+    responses=documented(page_of(ParkOut)),
+)
+def map_parks(request: Request, session: SessionDep, user: CurrentUser, q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
     pq, cq, by_carrier = split(q, "parks")
     carriers = carrier_queries.filtered(cq, user)
     stmt = park_queries.filtered(pq, user)
@@ -55,10 +61,13 @@ def map_parks(request: Request, session: SessionDep, user: CurrentUser,
     return render_list(session, request, _parks_output(carriers, user), stmt, q)
 
 
-@router.get("/map/carriers", summary="Carriers matching the map's park and carrier filters / 地图筛选的载体",
-            dependencies=[collection_guard("parks"), collection_guard("carriers")], responses=documented(page_of(CarrierOut)))
-def map_carriers(request: Request, session: SessionDep, user: CurrentUser,
-                 q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
+@router.get(
+    "/map/carriers",
+    summary="Carriers matching the map's park and carrier filters / 地图筛选的载体",
+    dependencies=[collection_guard("parks"), collection_guard("carriers")],
+    responses=documented(page_of(CarrierOut)),
+)
+def map_carriers(request: Request, session: SessionDep, user: CurrentUser, q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
     return render_list(session, request, carrier_queries.OUTPUT.for_user(user), matching_carriers(q, user), q)
 
 
@@ -80,12 +89,19 @@ SIMPLIFY_DEG = 0.001
 REGION_DECIMALS = 4
 
 
-@router.get("/map/regions", summary="Generalised boundaries with label points / 行政区简化边界与注记点",
-            dependencies=[collection_guard("regions")], response_class=Response, responses=GEOJSON_ONLY)
-def map_regions(request: Request, session: SessionDep,
-                level: Annotated[RegionLevel, Query(description="province | city | county / 级别")]) -> Response:
-    body = session.execute(_REGIONS_SQL, {"level": level.value, "tolerance": SIMPLIFY_DEG,
-                                          "decimals": REGION_DECIMALS}).scalar_one()
+@router.get(
+    "/map/regions",
+    summary="Generalised boundaries with label points / 行政区简化边界与注记点",
+    dependencies=[collection_guard("regions")],
+    response_class=Response,
+    responses=GEOJSON_ONLY,
+)
+def map_regions(
+    request: Request, session: SessionDep, level: Annotated[RegionLevel, Query(description="province | city | county / 级别")]
+) -> Response:
+    body = session.execute(
+        _REGIONS_SQL, {"level": level.value, "tolerance": SIMPLIFY_DEG, "decimals": REGION_DECIMALS}
+    ).scalar_one()
     return cached(request, body, GEOJSON, max_age=3600)
 
 

@@ -35,7 +35,7 @@ def tile_source(template: str) -> str:
     parts = urlsplit(template)
     labels = parts.hostname.split(".") if parts.hostname else []
     templated = [i for i, label in enumerate(labels) if "{" in label]
-    host = ".".join(["*", *labels[templated[-1] + 1:]]) if templated else ".".join(labels)
+    host = ".".join(["*", *labels[templated[-1] + 1 :]]) if templated else ".".join(labels)
     port = f":{parts.port}" if parts.port else ""
     return f"{parts.scheme}://{host}{port}"
 

@@ -14,9 +14,9 @@ from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from app.core.caching import cached
 from app.core.errors import NotFound
 from app.core.settings import PROJECT_ROOT
-from app.core.caching import cached
 
 DIST = PROJECT_ROOT / "app" / "static" / "dist"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -25,8 +25,12 @@ TOP_LEVEL_FILES = {"favicon.svg": "image/svg+xml"}
 # Pages Vite builds (frontend/index.html, frontend/api-docs/), by the address they are served at.
 # The documentation replaces FastAPI's own pages, which load Swagger UI and ReDoc from a CDN
 # with an inline script: that fails offline and under the Content-Security-Policy.
-PAGES = {"/": "index.html", "/docs": "api-docs/swagger.html", "/redoc": "api-docs/redoc.html",
-         "/docs/oauth2-redirect": "api-docs/oauth2-redirect.html"}
+PAGES = {
+    "/": "index.html",
+    "/docs": "api-docs/swagger.html",
+    "/redoc": "api-docs/redoc.html",
+    "/docs/oauth2-redirect": "api-docs/oauth2-redirect.html",
+}
 
 _NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>InvestMap 招商一张图</title>
 <body>

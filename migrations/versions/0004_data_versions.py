@@ -7,6 +7,7 @@ update per statement, not per row, so a 200,000-row COPY bumps the counter once.
 Revision ID: 0004
 Revises: 0003
 """
+
 from collections.abc import Sequence
 
 from alembic import op
@@ -16,8 +17,7 @@ down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TABLES = ("regions", "parks", "cooperation_parks", "carriers", "clusters", "cluster_cities", "cluster_parks",
-          "cluster_revenues")
+TABLES = ("regions", "parks", "cooperation_parks", "carriers", "clusters", "cluster_cities", "cluster_parks", "cluster_revenues")
 
 
 def upgrade() -> None:

@@ -10,6 +10,7 @@ index per kind lets a bbox query of one layer skip the other's rows altogether.
 Revision ID: 0006
 Revises: 0005
 """
+
 from collections.abc import Sequence
 
 from alembic import op
@@ -21,8 +22,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.execute("CREATE INDEX ix_carriers_park_cover ON carriers (park_id) "
-               "INCLUDE (published, status, kind, area_m2, price_wan_per_mu)")
+    op.execute(
+        "CREATE INDEX ix_carriers_park_cover ON carriers (park_id) INCLUDE (published, status, kind, area_m2, price_wan_per_mu)"
+    )
     op.execute("CREATE INDEX ix_carriers_land_geom ON carriers USING gist (geom) WHERE kind = 'land'")
     op.execute("CREATE INDEX ix_carriers_building_geom ON carriers USING gist (geom) WHERE kind <> 'land'")
 

@@ -7,6 +7,7 @@ layer, so each bumps a version, with the trigger function of 0004.
 Revision ID: 0007
 Revises: 0006
 """
+
 from collections.abc import Sequence
 
 from alembic import op

@@ -7,6 +7,7 @@ of the carriers' output comes with a migration of its own that rewrites the text
 Revision ID: 0008
 Revises: 0007
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa

@@ -11,6 +11,7 @@ as a view, so readers and migrations registering a table (0007) are unchanged.
 Revision ID: 0009
 Revises: 0008
 """
+
 from collections.abc import Sequence
 
 from alembic import op
@@ -85,6 +86,8 @@ def downgrade() -> None:
     """)
     op.execute("INSERT INTO data_versions SELECT table_name, sum(bumps) FROM data_version_log GROUP BY table_name")
     # Sums may be past the sequence: move it on, so the old trigger's next version is still a new one.
-    op.execute("SELECT setval('data_version_seq', greatest((SELECT last_value FROM data_version_seq), "
-               "(SELECT max(version) FROM data_versions)))")
+    op.execute(
+        "SELECT setval('data_version_seq', greatest((SELECT last_value FROM data_version_seq), "
+        "(SELECT max(version) FROM data_versions)))"
+    )
     op.execute("DROP TABLE data_version_log")

@@ -7,6 +7,7 @@ attempt; they move to login_throttle (not audited), counted before the password 
 Revision ID: 0010
 Revises: 0009
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa

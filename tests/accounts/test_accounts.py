@@ -47,8 +47,12 @@ def test_wrong_password_then_lockout(client, db) -> None:
     # Locked: even the right password gets the answer of a wrong one (tests/security/test_f13_login.py).
     r = client.post("/api/v1/auth/login", json={"username": "mallory", "password": PASSWORD})
     assert r.status_code == 401 and r.json() == wrong
-    db.execute(text("UPDATE login_throttle SET until = now() - interval '1 second' WHERE scope LIKE 'account%' "
-                    "AND split_part(key, ' ', 1) = (SELECT id::text FROM users WHERE username = 'mallory')"))
+    db.execute(
+        text(
+            "UPDATE login_throttle SET until = now() - interval '1 second' WHERE scope LIKE 'account%' "
+            "AND split_part(key, ' ', 1) = (SELECT id::text FROM users WHERE username = 'mallory')"
+        )
+    )
     db.commit()
     assert client.post("/api/v1/auth/login", json={"username": "mallory", "password": PASSWORD}).status_code == 200
     client.cookies.clear()
@@ -94,8 +98,9 @@ def test_key_scope_expiry_and_revocation(client, admin, db) -> None:
     auth = {"Authorization": f"Bearer {secret}"}
     assert client.get("/api/v1/carriers", headers=auth).status_code == 403  # not one of its collections
     assert client.get("/api/v1/parks", headers=auth).status_code == 200
-    db.execute(text("UPDATE api_keys SET expires_at = :t WHERE id = :i"),
-               {"t": datetime.now(UTC) - timedelta(seconds=1), "i": key_id})
+    db.execute(
+        text("UPDATE api_keys SET expires_at = :t WHERE id = :i"), {"t": datetime.now(UTC) - timedelta(seconds=1), "i": key_id}
+    )
     db.commit()
     r = client.get("/api/v1/parks", headers=auth)
     assert r.status_code == 401 and "过期" in r.json()["error"]["message_zh"]

@@ -18,7 +18,9 @@ from tests.support.principals import create_user
 
 OFFICER, PASSWORD = "chains-ui-officer", "chains-ui-officer-password"
 TEST_OWNER = "浏览器测试组"
-BOXES_JS = "els => els.map(e => ({id: +e.dataset.linkId, count: +e.querySelector('[data-count]').textContent, gap: e.dataset.gap}))"
+BOXES_JS = (
+    "els => els.map(e => ({id: +e.dataset.linkId, count: +e.querySelector('[data-count]').textContent, gap: e.dataset.gap}))"
+)
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +77,9 @@ def link_boxes(page: Page) -> list[dict[str, Any]]:
     return page.locator(".link-box").evaluate_all(BOXES_JS)
 
 
-def test_the_chain_view_shows_the_coverage_of_the_chosen_area(staff_page: Callable[..., UserPage], staff_api: httpx.Client,
-                                                             shots: Callable[[Page, str], None]) -> None:
+def test_the_chain_view_shows_the_coverage_of_the_chosen_area(
+    staff_page: Callable[..., UserPage], staff_api: httpx.Client, shots: Callable[[Page, str], None]
+) -> None:
     chain = next(c for c in get(staff_api, "/chains", limit=100)["items"] if c["name"].startswith("稀土"))
     park = get(staff_api, "/parks", q="赣州经开区")["items"][0]
     user = staff_page()
@@ -96,8 +99,11 @@ def test_the_chain_view_shows_the_coverage_of_the_chosen_area(staff_page: Callab
 
     # A parent link (it counts its sub-links' enterprises too): the list and the map show exactly those.
     choose_area(page, "city", "360700", "赣州市")
-    link = next(x for x in city["links"] if x["depth"] == 0 and x["enterprise_count"] > 0
-                and any(y["parent_id"] == x["id"] for y in city["links"]))
+    link = next(
+        x
+        for x in city["links"]
+        if x["depth"] == 0 and x["enterprise_count"] > 0 and any(y["parent_id"] == x["id"] for y in city["links"])
+    )
     page.locator(f".link-box[data-link-id='{link['id']}']").click()
     enterprises = get(staff_api, "/enterprises", link=link["id"], region="360700", is_local="true", limit=1000)["items"]
     assert len(enterprises) == link["enterprise_count"]
@@ -123,8 +129,12 @@ def severity(missing: int) -> str:
     return "missing7" if missing >= 7 else "missing4" if missing >= 4 else "missing1" if missing else "weak"
 
 
-def test_gap_and_target_layers_are_for_staff_only(new_page: Callable[..., UserPage], staff_page: Callable[..., UserPage],
-                                                  staff_api: httpx.Client, shots: Callable[[Page, str], None]) -> None:
+def test_gap_and_target_layers_are_for_staff_only(
+    new_page: Callable[..., UserPage],
+    staff_page: Callable[..., UserPage],
+    staff_api: httpx.Client,
+    shots: Callable[[Page, str], None],
+) -> None:
     wanted = "?layers=regions,parks,gaps,targets"
     anonymous = new_page()
     asked: list[str] = []
@@ -163,8 +173,9 @@ def test_gap_and_target_layers_are_for_staff_only(new_page: Callable[..., UserPa
     page.locator("input[data-layer=targets]").check()
     page.evaluate("() => window.moved.then(() => true)")
     assert page.evaluate("() => window.investmap.map.getZoom()") < 6
-    west, south, east, north = (float(v) for v in page.evaluate(
-        "() => window.investmap.map.getBounds().toBBoxString()").split(","))
+    west, south, east, north = (
+        float(v) for v in page.evaluate("() => window.investmap.map.getBounds().toBBoxString()").split(",")
+    )
     lons = [f["geometry"]["coordinates"][0] for f in targets]
     lats = [f["geometry"]["coordinates"][1] for f in targets]
     assert west <= min(lons) and max(lons) <= east and south <= min(lats) and max(lats) <= north
@@ -183,10 +194,19 @@ def test_gap_and_target_layers_are_for_staff_only(new_page: Callable[..., UserPa
 def target_record(staff_api: httpx.Client) -> Iterator[dict[str, Any]]:
     """An overdue lead of the test's own owner, removed afterwards."""
     enterprise = get(staff_api, "/enterprises", is_local="false", limit=1)["items"][0]
-    r = staff_api.post("/targets", json={
-        "enterprise_id": enterprise["id"], "link_id": enterprise["link_ids"][0], "region_adcode": "360100",
-        "priority": "high", "owner": TEST_OWNER, "next_action": "电话回访",
-        "next_action_date": (date.today() - timedelta(days=3)).isoformat(), "source": "browser test"})
+    r = staff_api.post(
+        "/targets",
+        json={
+            "enterprise_id": enterprise["id"],
+            "link_id": enterprise["link_ids"][0],
+            "region_adcode": "360100",
+            "priority": "high",
+            "owner": TEST_OWNER,
+            "next_action": "电话回访",
+            "next_action_date": (date.today() - timedelta(days=3)).isoformat(),
+            "source": "browser test",
+        },
+    )
     assert r.status_code == 201, r.text
     target = r.json()
     yield target
@@ -194,9 +214,12 @@ def target_record(staff_api: httpx.Client) -> Iterator[dict[str, Any]]:
     staff_api.delete(f"/targets/{target['id']}", headers={"If-Match": current.headers["etag"]}).raise_for_status()
 
 
-def test_the_target_list_moves_a_stage_and_shows_the_refusal(staff_page: Callable[..., UserPage], staff_api: httpx.Client,
-                                                             target_record: dict[str, Any],
-                                                             shots: Callable[[Page, str], None]) -> None:
+def test_the_target_list_moves_a_stage_and_shows_the_refusal(
+    staff_page: Callable[..., UserPage],
+    staff_api: httpx.Client,
+    target_record: dict[str, Any],
+    shots: Callable[[Page, str], None],
+) -> None:
     user = staff_page()
     page = user.open()
     open_workbench(page, "targets")
@@ -220,13 +243,16 @@ def test_the_target_list_moves_a_stage_and_shows_the_refusal(staff_page: Callabl
     assert get(staff_api, f"/targets/{target_record['id']}")["stage"] == "contacted"
     shots(page, "chains-target-refused")
     # The refusal is the one answer the page got that was not a success, and the browser logs it.
-    assert user.problems == [f"HTTP 409: {user.base}/api/v1/targets/{target_record['id']}/transitions",
-                             "console: Failed to load resource: the server responded with a status of 409 (Conflict)"]
+    assert user.problems == [
+        f"HTTP 409: {user.base}/api/v1/targets/{target_record['id']}/transitions",
+        "console: Failed to load resource: the server responded with a status of 409 (Conflict)",
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_the_export_buttons_download_the_filtered_rows(staff_page: Callable[..., UserPage], staff_api: httpx.Client,
-                                                       shots: Callable[[Page, str], None], fmt: str) -> None:
+def test_the_export_buttons_download_the_filtered_rows(
+    staff_page: Callable[..., UserPage], staff_api: httpx.Client, shots: Callable[[Page, str], None], fmt: str
+) -> None:
     user = staff_page()
     page = user.open()
     open_workbench(page, "targets")
@@ -251,14 +277,14 @@ def test_the_export_buttons_download_the_filtered_rows(staff_page: Callable[...,
     user.assert_clean()
 
 
-def test_the_chain_view_works_on_a_phone(staff_page: Callable[..., UserPage], staff_api: httpx.Client,
-                                         shots: Callable[[Page, str], None]) -> None:
+def test_the_chain_view_works_on_a_phone(
+    staff_page: Callable[..., UserPage], staff_api: httpx.Client, shots: Callable[[Page, str], None]
+) -> None:
     user = staff_page(viewport=PHONE, has_touch=True)
     page = user.open()
     open_workbench(page)
     coverage = get(staff_api, f"/chains/{page.locator('[data-pick=chain]').input_value()}/coverage")
-    assert link_boxes(page) == [{"id": x["id"], "count": x["enterprise_count"], "gap": x["gap_class"]}
-                                for x in coverage["links"]]
+    assert link_boxes(page) == [{"id": x["id"], "count": x["enterprise_count"], "gap": x["gap_class"]} for x in coverage["links"]]
     sheet = page.locator("#workbench").bounding_box()
     assert sheet is not None and sheet["width"] == PHONE["width"] and PHONE["height"] * 0.3 < sheet["y"] < PHONE["height"] * 0.6
     # The columns stack: nothing is wider than the phone.

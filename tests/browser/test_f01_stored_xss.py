@@ -44,10 +44,18 @@ def long_payload(tag: str) -> str:
     return f"{payload(tag)}</textarea></title><script src=/xss/{tag}.js></script><script>__xss.push('{tag}')</script>"
 
 
-PARK = {"name": f"XSS园区{payload('pn')}", "short_name": payload("ps"), "profile": long_payload("pp"),
-        "source": long_payload("psrc"), "industry": payload("pi"), "partner": payload("cp"),
-        "contact": payload("cn"), "role": payload("cr"), "phone": "javascript:__xss.push('tel')",
-        "email": "javascript:__xss.push('mail')"}
+PARK = {
+    "name": f"XSS园区{payload('pn')}",
+    "short_name": payload("ps"),
+    "profile": long_payload("pp"),
+    "source": long_payload("psrc"),
+    "industry": payload("pi"),
+    "partner": payload("cp"),
+    "contact": payload("cn"),
+    "role": payload("cr"),
+    "phone": "javascript:__xss.push('tel')",
+    "email": "javascript:__xss.push('mail')",
+}
 CARRIER = {"name": payload("cn2"), "readiness": payload("cre"), "description": long_payload("cd")}
 CLUSTER = payload("cl")
 CHAIN, LINK = payload("ch"), payload("li")
@@ -74,10 +82,12 @@ class Planted:
 def planted(client: TestClient, admin: dict[str, str], engine: Engine, live_server: str) -> Iterator[Planted]:
     with Session(engine) as db:
         x, y = point_in(db, "360121")
+
     def remove(record: str) -> None:
         assert delete(client, admin, record).status_code == 204, record
 
     with ExitStack() as undo:
+
         def post(path: str, body: dict[str, Any], headers: dict[str, str] = admin) -> int:
             """Create a record, deleted again (newest first) when the module ends, however it ends."""
             r = client.post(path, json=body, headers=headers)
@@ -85,24 +95,52 @@ def planted(client: TestClient, admin: dict[str, str], engine: Engine, live_serv
             undo.callback(remove, f"{path}/{r.json()['id']}")
             return int(r.json()["id"])
 
-        cluster = post("/api/v1/clusters", {"name": CLUSTER, "tier": "provincial", "city_adcodes": ["360100"],
-                                            "source": "xss test", "published": True})
-        park = post("/api/v1/parks", {
-            "name": PARK["name"], "short_name": PARK["short_name"], "level": "provincial", "type": "industrial",
-            "region_adcode": "360121", "location": {"type": "Point", "coordinates": [x, y]}, "published": True,
-            "profile": PARK["profile"], "source": PARK["source"], "leading_industries": [PARK["industry"]],
-            "cluster_ids": [cluster],
-            "contacts": [{"name": PARK["contact"], "role": PARK["role"], "phone": PARK["phone"], "email": PARK["email"]}],
-            "cooperation": {"partner_region": "yrd", "partner_name": PARK["partner"],
-                            "partner_location": {"type": "Point", "coordinates": SHANGHAI}}})
+        cluster = post(
+            "/api/v1/clusters",
+            {"name": CLUSTER, "tier": "provincial", "city_adcodes": ["360100"], "source": "xss test", "published": True},
+        )
+        park = post(
+            "/api/v1/parks",
+            {
+                "name": PARK["name"],
+                "short_name": PARK["short_name"],
+                "level": "provincial",
+                "type": "industrial",
+                "region_adcode": "360121",
+                "location": {"type": "Point", "coordinates": [x, y]},
+                "published": True,
+                "profile": PARK["profile"],
+                "source": PARK["source"],
+                "leading_industries": [PARK["industry"]],
+                "cluster_ids": [cluster],
+                "contacts": [{"name": PARK["contact"], "role": PARK["role"], "phone": PARK["phone"], "email": PARK["email"]}],
+                "cooperation": {
+                    "partner_region": "yrd",
+                    "partner_name": PARK["partner"],
+                    "partner_location": {"type": "Point", "coordinates": SHANGHAI},
+                },
+            },
+        )
         ring = [[x + dx, y + dy] for dx, dy in ((0.001, 0.001), (0.003, 0.001), (0.003, 0.003), (0.001, 0.003), (0.001, 0.001))]
-        carrier = post("/api/v1/carriers", {
-            "kind": "land", "park_id": park, "name": CARRIER["name"], "readiness": CARRIER["readiness"],
-            "description": CARRIER["description"], "source": "xss test", "published": True,
-            "geometry": {"type": "Polygon", "coordinates": [ring]}})
+        carrier = post(
+            "/api/v1/carriers",
+            {
+                "kind": "land",
+                "park_id": park,
+                "name": CARRIER["name"],
+                "readiness": CARRIER["readiness"],
+                "description": CARRIER["description"],
+                "source": "xss test",
+                "published": True,
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            },
+        )
         # A partner's write key with a hostile name edits the park: the history and the audit trail name it.
-        key = client.post("/api/v1/admin/keys", headers=admin, json={
-            "name": KEY_NAME, "collections": ["*"], "access": "write", "region_adcodes": ["360100"]})
+        key = client.post(
+            "/api/v1/admin/keys",
+            headers=admin,
+            json={"name": KEY_NAME, "collections": ["*"], "access": "write", "region_adcodes": ["360100"]},
+        )
         assert key.status_code == 201, key.text
         undo.callback(lambda: client.delete(f"/api/v1/admin/keys/{key.json()['id']}", headers=admin))
         bearer = {"Authorization": f"Bearer {key.json()['key']}"}
@@ -116,20 +154,43 @@ def planted(client: TestClient, admin: dict[str, str], engine: Engine, live_serv
 
         chain = post("/api/v1/chains", {"name": CHAIN, "source": "xss test", "published": True})
         link = post(f"/api/v1/chains/{chain}/links", {"name": LINK, "position": "upstream"})
-        local = post("/api/v1/enterprises", enterprise_body(
-            [x + 0.002, y + 0.002], name=LOCAL, park_id=park, link_ids=[link], published=True))
-        external = post("/api/v1/enterprises", enterprise_body(
-            SHANGHAI, name=EXTERNAL, is_local=False, link_ids=[link], published=True))
-        target = post("/api/v1/targets", {
-            "enterprise_id": external, "link_id": link, "region_adcode": "360100", "owner": TARGET["owner"],
-            "next_action": TARGET["next_action"], "notes": TARGET["notes"], "intended_park_id": park, "source": "xss test"})
-        r = client.post(f"/api/v1/targets/{target}/transitions", json={"to": "dropped", "reason": TARGET["reason"]},
-                        headers=admin)
+        local = post(
+            "/api/v1/enterprises",
+            enterprise_body([x + 0.002, y + 0.002], name=LOCAL, park_id=park, link_ids=[link], published=True),
+        )
+        external = post(
+            "/api/v1/enterprises", enterprise_body(SHANGHAI, name=EXTERNAL, is_local=False, link_ids=[link], published=True)
+        )
+        target = post(
+            "/api/v1/targets",
+            {
+                "enterprise_id": external,
+                "link_id": link,
+                "region_adcode": "360100",
+                "owner": TARGET["owner"],
+                "next_action": TARGET["next_action"],
+                "notes": TARGET["notes"],
+                "intended_park_id": park,
+                "source": "xss test",
+            },
+        )
+        r = client.post(
+            f"/api/v1/targets/{target}/transitions", json={"to": "dropped", "reason": TARGET["reason"]}, headers=admin
+        )
         assert r.status_code == 200, r.text
-        post("/api/v1/gap_records", {"link_id": link, "gap_class": "weak", "reason": GAP_REASON, "park_id": park,
-                                     "source": "xss test"})
-        yield Planted(location=(x, y), park=park, carrier=carrier, cluster=cluster, chain=chain, link=link,
-                      ids={"local": local, "external": external, "target": target})
+        post(
+            "/api/v1/gap_records",
+            {"link_id": link, "gap_class": "weak", "reason": GAP_REASON, "park_id": park, "source": "xss test"},
+        )
+        yield Planted(
+            location=(x, y),
+            park=park,
+            carrier=carrier,
+            cluster=cluster,
+            chain=chain,
+            link=link,
+            ids={"local": local, "external": external, "target": target},
+        )
 
 
 @dataclass
@@ -161,8 +222,7 @@ def watched(new_page: Callable[..., UserPage], live_server: str) -> Callable[...
         user.page.on("request", lambda r: seen.requests.append(r.url))
         user.page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
         if signed_in:
-            r = user.page.request.post(f"{live_server}/api/v1/auth/login",
-                                       data={"username": ADMIN, "password": ADMIN_PASSWORD})
+            r = user.page.request.post(f"{live_server}/api/v1/auth/login", data={"username": ADMIN, "password": ADMIN_PASSWORD})
             assert r.ok, r.text()
         return seen
 
@@ -191,8 +251,18 @@ def check_public_views(seen: Watched, planted: Planted, layers: str) -> None:
     page = seen.user.open(map_url(planted, layers, open=f"park:{planted.park}"))
     open_all_tooltips(page, PARK["short_name"], PARK["partner"], CLUSTER, CARRIER["name"])
     assert_reads(page, ".partner-name", PARK["partner"])
-    assert_reads(page, "#detail", PARK["name"], PARK["short_name"], PARK["profile"], PARK["source"], PARK["industry"],
-                 PARK["partner"], CLUSTER, CARRIER["name"])
+    assert_reads(
+        page,
+        "#detail",
+        PARK["name"],
+        PARK["short_name"],
+        PARK["profile"],
+        PARK["source"],
+        PARK["industry"],
+        PARK["partner"],
+        CLUSTER,
+        CARRIER["name"],
+    )
     assert_reads(page, "#results", PARK["name"], PARK["industry"])
     assert_reads(page, "#filters .chips", CLUSTER)
     page.locator(".tabs [data-tab=carriers]").click()
@@ -271,7 +341,16 @@ def test_an_admin_sees_every_planted_text_as_text(watched: Callable[..., Watched
     assert_reads(page, "[data-link-targets]", EXTERNAL, TARGET["owner"], PARK["name"])
     page.locator("[data-show-targets]").click()
     page.wait_for_selector("[data-targets-table]")
-    assert_reads(page, "[data-targets-table]", EXTERNAL, CHAIN, LINK, TARGET["owner"], TARGET["next_action"],
-                 TARGET["reason"], PARK["name"])
+    assert_reads(
+        page,
+        "[data-targets-table]",
+        EXTERNAL,
+        CHAIN,
+        LINK,
+        TARGET["owner"],
+        TARGET["next_action"],
+        TARGET["reason"],
+        PARK["name"],
+    )
     assert_reads(page, "[data-clear-scope]", LINK)
     seen.assert_nothing_ran()

@@ -23,7 +23,8 @@ ARGON = 30_000  # ms: a change runs Argon2 twice (the current password, the new 
 
 
 def test_a_one_time_password_must_be_replaced_then_the_menu_changes_it_and_a_reset_starts_over(
-        new_page: Callable[..., UserPage], admin: dict[str, str], shots: Callable[[Page, str], None]) -> None:
+    new_page: Callable[..., UserPage], admin: dict[str, str], shots: Callable[[Page, str], None]
+) -> None:
     admin_user = new_page()
     admin_page = admin_user.open()
     sign_in(admin_page, "admin", ADMIN_PASSWORD)

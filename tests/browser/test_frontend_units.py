@@ -13,21 +13,30 @@ SRC = PROJECT_ROOT / "frontend" / "src"
 
 
 def node(script: str, payload: object) -> object:
-    out = subprocess.run(["node", "--input-type=module", "-e", script, json.dumps(payload)],
-                         capture_output=True, text=True, check=True, cwd=SRC)
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", script, json.dumps(payload)], capture_output=True, text=True, check=True, cwd=SRC
+    )
     return json.loads(out.stdout)
 
 
 def test_js_gcj02_matches_python() -> None:
     # A grid over Jiangxi plus points across China and one outside (passed through unchanged).
     lon, lat = np.meshgrid(np.linspace(113.5, 118.5, 15), np.linspace(24.5, 30.1, 15))
-    points = [*zip(lon.ravel().tolist(), lat.ravel().tolist(), strict=True),
-              (121.4737, 31.2304), (87.6168, 43.8256), (126.6425, 45.7567), (139.69, 35.68)]
-    js = node(f"""
+    points = [
+        *zip(lon.ravel().tolist(), lat.ravel().tolist(), strict=True),
+        (121.4737, 31.2304),
+        (87.6168, 43.8256),
+        (126.6425, 45.7567),
+        (139.69, 35.68),
+    ]
+    js = node(
+        f"""
         import {{ wgs84ToGcj02, gcj02ToWgs84 }} from '{SRC / "coords.js"}';
         const pts = JSON.parse(process.argv[1]);
         console.log(JSON.stringify(pts.map(([x, y]) => [...wgs84ToGcj02(x, y), ...gcj02ToWgs84(x, y)])));
-    """, points)
+    """,
+        points,
+    )
     got = np.array(js)
     x, y = np.array(points).T
     fx, fy = wgs84_to_gcj02(x, y)
@@ -40,10 +49,13 @@ def test_js_gcj02_matches_python() -> None:
 
 
 def test_every_string_exists_in_both_languages_and_every_used_key_is_defined() -> None:
-    keys = node(f"""
+    keys = node(
+        f"""
         import {{ STRINGS }} from '{SRC / "i18n.js"}';
         console.log(JSON.stringify(Object.fromEntries(Object.entries(STRINGS).map(([l, s]) => [l, Object.keys(s)]))));
-    """, None)
+    """,
+        None,
+    )
     assert isinstance(keys, dict)
     assert set(keys["zh"]) == set(keys["en"])
     # A t('...') with a typo would show the raw key to users.

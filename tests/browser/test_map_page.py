@@ -44,8 +44,9 @@ def open_filters(page: Page) -> None:
         page.locator("#filters summary").click()
 
 
-def test_parks_are_on_the_map_and_in_the_list(new_page: Callable[..., UserPage], live_server: str,
-                                              shots: Callable[[Page, str], None]) -> None:
+def test_parks_are_on_the_map_and_in_the_list(
+    new_page: Callable[..., UserPage], live_server: str, shots: Callable[[Page, str], None]
+) -> None:
     user = new_page()
     page = user.open()
     parks = api(live_server, "parks", limit=1000)["items"]
@@ -58,8 +59,9 @@ def test_parks_are_on_the_map_and_in_the_list(new_page: Callable[..., UserPage],
     user.assert_clean()
 
 
-def test_a_filter_changes_map_and_list_to_the_api_set(new_page: Callable[..., UserPage], live_server: str,
-                                                      shots: Callable[[Page, str], None]) -> None:
+def test_a_filter_changes_map_and_list_to_the_api_set(
+    new_page: Callable[..., UserPage], live_server: str, shots: Callable[[Page, str], None]
+) -> None:
     user = new_page()
     page = user.open()
     open_filters(page)
@@ -92,8 +94,9 @@ def test_a_filter_changes_map_and_list_to_the_api_set(new_page: Callable[..., Us
     user.assert_clean()
 
 
-def test_clicking_a_park_opens_its_drawer(new_page: Callable[..., UserPage], live_server: str,
-                                          shots: Callable[[Page, str], None]) -> None:
+def test_clicking_a_park_opens_its_drawer(
+    new_page: Callable[..., UserPage], live_server: str, shots: Callable[[Page, str], None]
+) -> None:
     park = api(live_server, "parks", q="小蓝经开区")["items"][0]
     detail = api(live_server, f"parks/{park['id']}")
     lon, lat = park["location"]["coordinates"]
@@ -111,7 +114,8 @@ def test_clicking_a_park_opens_its_drawer(new_page: Callable[..., UserPage], liv
     expect(drawer.locator("[data-as-of]")).to_have_text(park["as_of"])
     counts = detail["available_carriers"]
     expect(drawer.locator("[data-carrier-counts]")).to_have_text(
-        f"可供地块 {counts['land']} · 厂房 {counts['factory']} · 楼宇 {counts['office']}")
+        f"可供地块 {counts['land']} · 厂房 {counts['factory']} · 楼宇 {counts['office']}"
+    )
     assert url_state(page)["open"] == f"park:{park['id']}"
     shots(page, "desktop-park-drawer")
 
@@ -125,14 +129,16 @@ def test_clicking_a_park_opens_its_drawer(new_page: Callable[..., UserPage], liv
     expect(drawer.locator("[data-area]")).to_have_text(f"{mu} 亩（{carrier['area_m2']:,.0f} m²）")
     ratio = carrier["plot_ratio"]
     expect(drawer.locator("[data-plot-ratio]")).to_have_text(
-        f"{ratio['min']:g}–{ratio['max']:g}" if ratio["max"] is not None else f"≥ {ratio['min']:g}")
+        f"{ratio['min']:g}–{ratio['max']:g}" if ratio["max"] is not None else f"≥ {ratio['min']:g}"
+    )
     expect(drawer.locator(".kv", has_text="所在园区")).to_contain_text(park["name"])
     shots(page, "desktop-carrier-drawer")
     user.assert_clean()
 
 
-def test_language_switch_changes_the_labels(new_page: Callable[..., UserPage], live_server: str,
-                                            shots: Callable[[Page, str], None]) -> None:
+def test_language_switch_changes_the_labels(
+    new_page: Callable[..., UserPage], live_server: str, shots: Callable[[Page, str], None]
+) -> None:
     user = new_page()
     page = user.open()
     total = len(api(live_server, "parks", limit=1000)["items"])
@@ -157,7 +163,8 @@ def test_a_shared_url_restores_view_filters_and_open_item(new_page: Callable[...
     open_filters(page)
     page.select_option("#f-type", "hitech")
     expect(page.locator(".result[data-park-id]")).to_have_count(
-        len(api(live_server, "parks", type="hitech", limit=1000)["items"]))
+        len(api(live_server, "parks", type="hitech", limit=1000)["items"])
+    )
     page.locator(".result[data-park-id]").nth(2).click()  # zooms to it and opens it
     page.wait_for_function("() => window.investmap.map.getZoom() >= 12")
     page.wait_for_timeout(800)  # the end of the fly animation
@@ -182,8 +189,9 @@ def test_a_shared_url_restores_view_filters_and_open_item(new_page: Callable[...
     other.assert_clean()
 
 
-def test_phone_shows_a_bottom_sheet_over_a_usable_map(new_page: Callable[..., UserPage], live_server: str,
-                                                      shots: Callable[[Page, str], None]) -> None:
+def test_phone_shows_a_bottom_sheet_over_a_usable_map(
+    new_page: Callable[..., UserPage], live_server: str, shots: Callable[[Page, str], None]
+) -> None:
     user = new_page(viewport=PHONE, has_touch=True)
     page = user.open()
     sheet = page.locator("#panel").bounding_box()
@@ -226,8 +234,7 @@ def world_pixel(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     return (lon + 180) / 360 * scale, (1 - y / math.pi) / 2 * scale
 
 
-def basemap_pixel(page: Page, tile_xyz: Callable[[str], tuple[int, int, int]], lon: float,
-                  lat: float) -> tuple[float, float]:
+def basemap_pixel(page: Page, tile_xyz: Callable[[str], tuple[int, int, int]], lon: float, lat: float) -> tuple[float, float]:
     """Where (lon, lat), in the basemap's own datum, lies on the page: read off a drawn basemap tile."""
     tile = page.locator("img.leaflet-tile-loaded").first
     x, y, z = tile_xyz(tile.get_attribute("src") or "")
@@ -237,8 +244,7 @@ def basemap_pixel(page: Page, tile_xyz: Callable[[str], tuple[int, int, int]], l
     return box["x"] + px - x * 256, box["y"] + py - y * 256
 
 
-def drawn_offset(page: Page, park_id: int, tile_xyz: Callable[[str], tuple[int, int, int]],
-                 lon: float, lat: float) -> float:
+def drawn_offset(page: Page, park_id: int, tile_xyz: Callable[[str], tuple[int, int, int]], lon: float, lat: float) -> float:
     """Distance in px between the park's marker and where (lon, lat) lies on the basemap tiles."""
     dot = page.locator(f".park-dot[data-park-id='{park_id}']").bounding_box()
     assert dot is not None
@@ -255,13 +261,22 @@ def osm_tile(src: str) -> tuple[int, int, int]:
     return int(x), int(y), int(z)
 
 
-@pytest.mark.parametrize(("basemap", "stub", "tile_xyz", "shifted"), [
-    ("amap", "autonavi.com", amap_tile, True),
-    ("osm", "tile.openstreetmap.org", osm_tile, False),
-])
-def test_overlays_line_up_with_the_basemap_datum(new_page: Callable[..., UserPage], live_server: str,
-                                                 shots: Callable[[Page, str], None], basemap: str, stub: str,
-                                                 tile_xyz: Callable[[str], tuple[int, int, int]], shifted: bool) -> None:
+@pytest.mark.parametrize(
+    ("basemap", "stub", "tile_xyz", "shifted"),
+    [
+        ("amap", "autonavi.com", amap_tile, True),
+        ("osm", "tile.openstreetmap.org", osm_tile, False),
+    ],
+)
+def test_overlays_line_up_with_the_basemap_datum(
+    new_page: Callable[..., UserPage],
+    live_server: str,
+    shots: Callable[[Page, str], None],
+    basemap: str,
+    stub: str,
+    tile_xyz: Callable[[str], tuple[int, int, int]],
+    shifted: bool,
+) -> None:
     park = api(live_server, "parks", q="南昌经开区")["items"][0]
     lon, lat = park["location"]["coordinates"]
     gcj_lon, gcj_lat = wgs84_to_gcj02(lon, lat)
@@ -281,8 +296,7 @@ def test_overlays_line_up_with_the_basemap_datum(new_page: Callable[..., UserPag
     user.assert_clean()
 
 
-def test_search_suggests_as_one_types_and_a_choice_filters_or_opens(new_page: Callable[..., UserPage],
-                                                                     live_server: str) -> None:
+def test_search_suggests_as_one_types_and_a_choice_filters_or_opens(new_page: Callable[..., UserPage], live_server: str) -> None:
     user = new_page()
     page = user.open()
     page.locator("#search-input").press_sequentially("赣州", delay=30)
@@ -331,9 +345,9 @@ def tiles_content(urls: list[str]) -> dict[str, list[dict]]:
     return content
 
 
-def test_carriers_are_drawn_from_tiles_with_the_filters_the_list_has(new_page: Callable[..., UserPage],
-                                                                    live_server: str,
-                                                                    shots: Callable[[Page, str], None]) -> None:
+def test_carriers_are_drawn_from_tiles_with_the_filters_the_list_has(
+    new_page: Callable[..., UserPage], live_server: str, shots: Callable[[Page, str], None]
+) -> None:
     park = api(live_server, "parks", q="赣州经开区")["items"][0]
     lon, lat = park["location"]["coordinates"]
     user = new_page()
@@ -397,14 +411,21 @@ def test_clicking_a_plot_on_the_map_opens_its_drawer(new_page: Callable[..., Use
     user.assert_clean()
 
 
-@pytest.mark.parametrize(("basemap", "stub", "tile_xyz", "shifted"), [
-    ("amap", "autonavi.com", amap_tile, True),
-    ("osm", "tile.openstreetmap.org", osm_tile, False),
-])
-def test_carrier_tiles_line_up_with_the_basemap_datum(new_page: Callable[..., UserPage], live_server: str,
-                                                      basemap: str, stub: str,
-                                                      tile_xyz: Callable[[str], tuple[int, int, int]],
-                                                      shifted: bool) -> None:
+@pytest.mark.parametrize(
+    ("basemap", "stub", "tile_xyz", "shifted"),
+    [
+        ("amap", "autonavi.com", amap_tile, True),
+        ("osm", "tile.openstreetmap.org", osm_tile, False),
+    ],
+)
+def test_carrier_tiles_line_up_with_the_basemap_datum(
+    new_page: Callable[..., UserPage],
+    live_server: str,
+    basemap: str,
+    stub: str,
+    tile_xyz: Callable[[str], tuple[int, int, int]],
+    shifted: bool,
+) -> None:
     """The tiles are WGS-84: on Amap each feature is drawn shifted to GCJ-02, like every overlay.
     A factory opens where it lies on the basemap, not where its raw coordinates would put it."""
     factory = api(live_server, "carriers", kind="factory", limit=1)["items"][0]

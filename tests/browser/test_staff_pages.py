@@ -24,22 +24,44 @@ PARK_AT = [115.93, 28.52]
 
 
 def _park_body(name: str, **extra: Any) -> dict[str, Any]:
-    return {"name": name, "level": "provincial", "type": "industrial", "source": "browser test",
-            "region_adcode": "360121", "location": {"type": "Point", "coordinates": PARK_AT}, "published": False, **extra}
+    return {
+        "name": name,
+        "level": "provincial",
+        "type": "industrial",
+        "source": "browser test",
+        "region_adcode": "360121",
+        "location": {"type": "Point", "coordinates": PARK_AT},
+        "published": False,
+        **extra,
+    }
 
 
 def _plot_body(park_id: int, name: str, **extra: Any) -> dict[str, Any]:
     x, y = PARK_AT
     ring = [[x + dx, y + dy] for dx, dy in ((0.001, 0.001), (0.003, 0.001), (0.003, 0.003), (0.001, 0.003), (0.001, 0.001))]
-    return {"kind": "land", "name": name, "park_id": park_id, "source": "browser test",
-            "geometry": {"type": "Polygon", "coordinates": [ring]}, "published": False, **extra}
+    return {
+        "kind": "land",
+        "name": name,
+        "park_id": park_id,
+        "source": "browser test",
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+        "published": False,
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")
 def officer(client: TestClient, admin: dict[str, str]) -> dict[str, str]:
-    r = client.post("/api/v1/admin/users", headers=admin, json={
-        "username": OFFICER["username"], "display_name": OFFICER["display_name"], "role": "officer",
-        "region_adcodes": [NANCHANG_CITY]})
+    r = client.post(
+        "/api/v1/admin/users",
+        headers=admin,
+        json={
+            "username": OFFICER["username"],
+            "display_name": OFFICER["display_name"],
+            "role": "officer",
+            "region_adcodes": [NANCHANG_CITY],
+        },
+    )
     assert r.status_code == 201, r.text
     replace_one_time_password(client, OFFICER["username"], r.json()["password"], OFFICER["password"])
     return OFFICER
@@ -134,7 +156,8 @@ def click_map(page: Page, dx: float, dy: float) -> list[float]:
     box = map_box(page)
     x, y = box["width"] / 2 + dx, box["height"] / 2 + dy
     lonlat = page.evaluate(
-        "([x, y]) => { const p = window.investmap.map.containerPointToLatLng([x, y]); return [p.lng, p.lat]; }", [x, y])
+        "([x, y]) => { const p = window.investmap.map.containerPointToLatLng([x, y]); return [p.lng, p.lat]; }", [x, y]
+    )
     page.mouse.click(box["x"] + x, box["y"] + y)
     return lonlat
 
@@ -145,8 +168,8 @@ def without(problems: list[str], *expected: str) -> list[str]:
 
 
 def test_sign_in_shows_who_and_the_staff_views_and_sign_out_hides_them(
-        new_page: Callable[..., UserPage], officer: dict[str, str], records: dict[str, int],
-        shots: Callable[[Page, str], None]) -> None:
+    new_page: Callable[..., UserPage], officer: dict[str, str], records: dict[str, int], shots: Callable[[Page, str], None]
+) -> None:
     user = new_page()
     page = user.open(f"?c={PARK_AT[1]},{PARK_AT[0]},13")
     park_row = page.locator(f".result[data-park-id='{records['park']}']")
@@ -187,8 +210,13 @@ def test_sign_in_shows_who_and_the_staff_views_and_sign_out_hides_them(
 
 
 def test_edit_a_park_field_saves_it_audits_it_and_lists_it_in_history(
-        new_page: Callable[..., UserPage], client: TestClient, admin: dict[str, str], officer: dict[str, str],
-        records: dict[str, int], shots: Callable[[Page, str], None]) -> None:
+    new_page: Callable[..., UserPage],
+    client: TestClient,
+    admin: dict[str, str],
+    officer: dict[str, str],
+    records: dict[str, int],
+    shots: Callable[[Page, str], None],
+) -> None:
     user = new_page()
     page = editing(user, officer, f"?open=park:{records['park']}")
     form = page.locator("#editor form")
@@ -217,8 +245,13 @@ def test_edit_a_park_field_saves_it_audits_it_and_lists_it_in_history(
 
 
 def test_server_validation_errors_are_shown_next_to_their_field_and_on_the_map(
-        new_page: Callable[..., UserPage], client: TestClient, admin: dict[str, str], officer: dict[str, str],
-        records: dict[str, int], shots: Callable[[Page, str], None]) -> None:
+    new_page: Callable[..., UserPage],
+    client: TestClient,
+    admin: dict[str, str],
+    officer: dict[str, str],
+    records: dict[str, int],
+    shots: Callable[[Page, str], None],
+) -> None:
     user = new_page()
     page = editing(user, officer, f"?open=carrier:{records['plot']}")
     page.fill("#e-plot_ratio-min", "3")
@@ -244,12 +277,18 @@ def test_server_validation_errors_are_shown_next_to_their_field_and_on_the_map(
     assert without(user.problems, rf"HTTP 422: .*/api/v1/carriers/{records['plot']}$", "console: .* 422 ") == []
 
 
-def test_draw_a_new_land_plot_and_save_it(new_page: Callable[..., UserPage], client: TestClient, admin: dict[str, str],
-                                          officer: dict[str, str], records: dict[str, int],
-                                          shots: Callable[[Page, str], None]) -> None:
+def test_draw_a_new_land_plot_and_save_it(
+    new_page: Callable[..., UserPage],
+    client: TestClient,
+    admin: dict[str, str],
+    officer: dict[str, str],
+    records: dict[str, int],
+    shots: Callable[[Page, str], None],
+) -> None:
     user = new_page()
-    page = signed_in(user, officer["username"], officer["password"],
-                     f"?open=park:{records['park']}&c={PARK_AT[1]},{PARK_AT[0]},16")
+    page = signed_in(
+        user, officer["username"], officer["password"], f"?open=park:{records['park']}&c={PARK_AT[1]},{PARK_AT[0]},16"
+    )
     page.click("#detail [data-staff=new-carrier]")
     expect(page.locator("#editor h2")).to_have_text("新增载体")
     expect(page.locator("#e-park_id")).to_have_value(str(records["park"]))
@@ -263,8 +302,11 @@ def test_draw_a_new_land_plot_and_save_it(new_page: Callable[..., UserPage], cli
     expect(page.locator("#editor")).to_be_hidden()
     expect(page.locator("#detail h2")).to_have_text("新绘地块 B-7")
 
-    made = [c for c in api_get(client, f"/api/v1/carriers?park={records['park']}&limit=100", admin)["items"]
-            if c["name"] == "新绘地块 B-7"]
+    made = [
+        c
+        for c in api_get(client, f"/api/v1/carriers?park={records['park']}&limit=100", admin)["items"]
+        if c["name"] == "新绘地块 B-7"
+    ]
     assert len(made) == 1
     ring = made[0]["geometry"]["coordinates"][0]
     assert made[0]["geometry"]["type"] == "Polygon" and made[0]["published"] is False
@@ -275,8 +317,9 @@ def test_draw_a_new_land_plot_and_save_it(new_page: Callable[..., UserPage], cli
     user.assert_clean()
 
 
-def test_the_publish_switch_flips_published(new_page: Callable[..., UserPage], client: TestClient,
-                                           admin: dict[str, str], officer: dict[str, str], records: dict[str, int]) -> None:
+def test_the_publish_switch_flips_published(
+    new_page: Callable[..., UserPage], client: TestClient, admin: dict[str, str], officer: dict[str, str], records: dict[str, int]
+) -> None:
     plot = client.post("/api/v1/carriers", json=_plot_body(records["park"], "待公开地块 C-2"), headers=admin).json()
     user = new_page()
     page = editing(user, officer, f"?open=carrier:{plot['id']}")
@@ -298,8 +341,13 @@ def test_the_publish_switch_flips_published(new_page: Callable[..., UserPage], c
 
 
 def test_a_record_changed_behind_the_page_gives_the_conflict_message_and_a_reload(
-        new_page: Callable[..., UserPage], client: TestClient, admin: dict[str, str], officer: dict[str, str],
-        records: dict[str, int], shots: Callable[[Page, str], None]) -> None:
+    new_page: Callable[..., UserPage],
+    client: TestClient,
+    admin: dict[str, str],
+    officer: dict[str, str],
+    records: dict[str, int],
+    shots: Callable[[Page, str], None],
+) -> None:
     user = new_page()
     page = editing(user, officer, f"?open=park:{records['park']}")
     expect(page.locator("#e-short_name")).to_be_visible()
@@ -326,8 +374,12 @@ def test_a_record_changed_behind_the_page_gives_the_conflict_message_and_a_reloa
 
 
 def test_admin_creates_a_key_sees_its_secret_once_and_revokes_it(
-        new_page: Callable[..., UserPage], live_server: str, admin: dict[str, str], officer: dict[str, str],
-        shots: Callable[[Page, str], None]) -> None:
+    new_page: Callable[..., UserPage],
+    live_server: str,
+    admin: dict[str, str],
+    officer: dict[str, str],
+    shots: Callable[[Page, str], None],
+) -> None:
     user = new_page()
     page = user.open()
     sign_in(page, "admin", ADMIN_PASSWORD)
@@ -391,8 +443,9 @@ def test_admin_creates_an_officer_who_can_then_sign_in(new_page: Callable[..., U
     user.assert_clean()
 
 
-def test_the_editor_works_on_a_phone(new_page: Callable[..., UserPage], officer: dict[str, str],
-                                     records: dict[str, int], shots: Callable[[Page, str], None]) -> None:
+def test_the_editor_works_on_a_phone(
+    new_page: Callable[..., UserPage], officer: dict[str, str], records: dict[str, int], shots: Callable[[Page, str], None]
+) -> None:
     user = new_page(viewport=PHONE, has_touch=True)
     page = editing(user, officer, f"?open=carrier:{records['plot']}")
     editor = page.locator("#editor").bounding_box()

@@ -31,19 +31,24 @@ _WRITE_KEY = Principal("partner key", role="partner", key_id=1, write_counties=f
 
 
 @pytest.mark.parametrize("user", [ANONYMOUS, _WRITE_KEY], ids=["anonymous", "write-key"])
-@pytest.mark.parametrize("layer, query", [
-    ("land", "limit=1000"),
-    ("land", "limit=7&bbox=113,24,119,31"),
-    ("land", "limit=7&count=true&status=available"),
-    ("factories", "limit=1000"),
-    ("factories", "limit=3&after=5"),
-    ("land", "limit=4&before=100000"),
-    ("land", "limit=5&bbox=0,0,1,1"),  # no features: "features" : []
-])
+@pytest.mark.parametrize(
+    "layer, query",
+    [
+        ("land", "limit=1000"),
+        ("land", "limit=7&bbox=113,24,119,31"),
+        ("land", "limit=7&count=true&status=available"),
+        ("factories", "limit=1000"),
+        ("factories", "limit=3&after=5"),
+        ("land", "limit=4&before=100000"),
+        ("land", "limit=5&bbox=0,0,1,1"),  # no features: "features" : []
+    ],
+)
 def test_stored_pages_equal_the_dynamic_ones_byte_for_byte(db, monkeypatch, layer, query, user):
     stored = _page(db, layer, query, user)
-    assert items.stored_features(items.Shape.of(LAYERS[layer], user,
-                                                parse_items(LAYERS[layer], user, QueryParams(query)))) is not None
+    assert (
+        items.stored_features(items.Shape.of(LAYERS[layer], user, parse_items(LAYERS[layer], user, QueryParams(query))))
+        is not None
+    )
     monkeypatch.setattr(items, "stored_features", lambda shape: None)
     items.page_select.cache_clear()
     items._compiled.cache_clear()
@@ -56,8 +61,7 @@ def test_stored_pages_equal_the_dynamic_ones_byte_for_byte(db, monkeypatch, laye
 
 
 def test_every_carrier_has_its_stored_feature(db):
-    assert db.scalar(select(func.count()).select_from(CarrierFeature)) == db.scalar(
-        select(func.count()).select_from(Carrier))
+    assert db.scalar(select(func.count()).select_from(CarrierFeature)) == db.scalar(select(func.count()).select_from(Carrier))
 
 
 def test_edits_of_a_carrier_and_of_its_park_show_on_the_next_page(client: TestClient, admin, db):
@@ -82,6 +86,5 @@ def test_edits_of_a_carrier_and_of_its_park_show_on_the_next_page(client: TestCl
 
 def _around(db: Session, carrier_id: int) -> tuple[float, ...]:
     """A bbox of the carrier alone (its point on surface, slightly widened)."""
-    x, y = db.execute(select(func.ST_X(Carrier.location), func.ST_Y(Carrier.location))
-                      .where(Carrier.id == carrier_id)).one()
+    x, y = db.execute(select(func.ST_X(Carrier.location), func.ST_Y(Carrier.location)).where(Carrier.id == carrier_id)).one()
     return (x - 1e-6, y - 1e-6, x + 1e-6, y + 1e-6)

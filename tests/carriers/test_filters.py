@@ -38,8 +38,11 @@ def test_area_range_in_m2(client, everything) -> None:
 
 def test_max_price_and_land_use(client, everything) -> None:
     got = _ids(client, max_price=20, land_use="industrial_2")
-    expected = {c["id"] for c in everything
-                if c["price_wan_per_mu"] is not None and c["price_wan_per_mu"] <= 20 and c["land_use"] == "industrial_2"}
+    expected = {
+        c["id"]
+        for c in everything
+        if c["price_wan_per_mu"] is not None and c["price_wan_per_mu"] <= 20 and c["land_use"] == "industrial_2"
+    }
     assert got == expected and got
 
 

@@ -25,8 +25,7 @@ def rows(engine) -> dict:
 def _read(conn) -> dict:
     q = lambda sql: conn.execute(text(sql)).mappings().all()  # noqa: E731
     return {
-        "enterprises": q("SELECT id, is_local, ST_X(location) x, ST_Y(location) y, park_id, revenue_yi, tags "
-                         "FROM enterprises"),
+        "enterprises": q("SELECT id, is_local, ST_X(location) x, ST_Y(location) y, park_id, revenue_yi, tags FROM enterprises"),
         "on": q("SELECT enterprise_id, link_id FROM enterprise_links"),
         "links": q("SELECT id, parent_id, chain_id FROM chain_links"),
         "cluster_parks": q("SELECT cluster_id, park_id FROM cluster_parks"),
@@ -77,16 +76,24 @@ def _expected(rows: dict, chain_id: int, members: set[int], min_count: int, min_
 
 
 def _area(rows: dict, kind: str, name: str) -> str:
-    return {"region": lambda: name, "park": lambda: str(rows["parks"][name]),
-            "cluster": lambda: str(rows["clusters"][name])}[kind]()
+    return {"region": lambda: name, "park": lambda: str(rows["parks"][name]), "cluster": lambda: str(rows["clusters"][name])}[
+        kind
+    ]()
 
 
-AREAS = [("region", "360000"), ("region", "360700"), ("region", "360783"), ("park", LONGNAN_ETDZ),
-         ("cluster", "赣州市稀土新材料及应用集群"), ("cluster", "新余市锂电新材料及应用集群")]
+AREAS = [
+    ("region", "360000"),
+    ("region", "360700"),
+    ("region", "360783"),
+    ("park", LONGNAN_ETDZ),
+    ("cluster", "赣州市稀土新材料及应用集群"),
+    ("cluster", "新余市锂电新材料及应用集群"),
+]
 
 
-@pytest.mark.parametrize(("kind", "name"), AREAS,
-                         ids=["province", "ganzhou", "longnan", "longnan-etdz", "ganzhou-rare-earth", "xinyu-lithium"])
+@pytest.mark.parametrize(
+    ("kind", "name"), AREAS, ids=["province", "ganzhou", "longnan", "longnan-etdz", "ganzhou-rare-earth", "xinyu-lithium"]
+)
 def test_coverage_equals_an_independent_count(client, admin, rows, kind: str, name: str) -> None:
     key = _area(rows, kind, name)
     members = _members(rows, kind, key)
@@ -96,8 +103,10 @@ def test_coverage_equals_an_independent_count(client, admin, rows, kind: str, na
         body = client.get(f"/api/v1/chains/{chain_id}/coverage", params={kind: key}, headers=admin).json()
         assert body["area"]["kind"] == kind
         expected = _expected(rows, chain_id, members, gaps.min_count, gaps.min_revenue_yi)
-        got = {lk["id"]: (lk["enterprise_count"], float(lk["revenue_yi"]), lk["has_chain_leader"], lk["gap_class"])
-               for lk in body["links"]}
+        got = {
+            lk["id"]: (lk["enterprise_count"], float(lk["revenue_yi"]), lk["has_chain_leader"], lk["gap_class"])
+            for lk in body["links"]
+        }
         assert got == expected
         assert body["summary"] == {c: sum(1 for v in expected.values() if v[3] == c) for c in ("missing", "weak", "covered")}
         seen |= {v[3] for v in expected.values()}
@@ -113,8 +122,7 @@ def test_the_cluster_without_parks_falls_back_to_its_cities(rows) -> None:
 
 def test_tree_order_and_default_area(client, admin) -> None:
     body = client.get("/api/v1/chains/1/coverage", headers=admin).json()
-    assert body["area"] == {"kind": "region", "region_adcode": "360000", "park_id": None, "cluster_id": None,
-                            "name": "江西省"}
+    assert body["area"] == {"kind": "region", "region_adcode": "360000", "park_id": None, "cluster_id": None, "name": "江西省"}
     links = body["links"]
     order = {"upstream": 0, "midstream": 1, "downstream": 2}
     assert [order[lk["position"]] for lk in links] == sorted(order[lk["position"]] for lk in links)
@@ -138,10 +146,17 @@ def test_thresholds_come_from_the_environment(admin, monkeypatch) -> None:
     assert body["thresholds"]["min_count"] == 5000 and body["summary"]["covered"] == 0
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"region": "369999"}, "region"), ({"park": 99999}, "park"), ({"cluster": 99999}, "cluster"),
-    ({"region": "360700", "park": 1}, "park"), ({"min_count": 0}, "min_count"), ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"region": "369999"}, "region"),
+        ({"park": 99999}, "park"),
+        ({"cluster": 99999}, "cluster"),
+        ({"region": "360700", "park": 1}, "park"),
+        ({"min_count": 0}, "min_count"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_bad_areas_are_named(client, admin, params: dict, field: str) -> None:
     r = client.get("/api/v1/chains/1/coverage", params=params, headers=admin)
     assert r.status_code == 422, r.text
@@ -156,6 +171,9 @@ def test_the_link_filter_lists_what_coverage_counts(client, admin) -> None:
     """Click a link in the chain view: the enterprise list shows the enterprises its count is of."""
     body = client.get("/api/v1/chains/1/coverage", params={"region": "360700"}, headers=admin).json()
     for link in body["links"]:
-        listed = client.get("/api/v1/enterprises", headers=admin, params={
-            "link": link["id"], "region": "360700", "is_local": "true", "limit": 10_000, "count": "true"}).json()
+        listed = client.get(
+            "/api/v1/enterprises",
+            headers=admin,
+            params={"link": link["id"], "region": "360700", "is_local": "true", "limit": 10_000, "count": "true"},
+        ).json()
         assert listed["count"] == link["enterprise_count"]

@@ -60,12 +60,15 @@ def test_loading_twice_changes_nothing(engine, chains) -> None:
     assert {(lk["id"], lk["name"]) for c in chains for lk in c["links"]} <= set(ids)
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda d: d["chains"][0]["clusters"].append("不存在的集群"), "unknown cluster"),
-    (lambda d: d["chains"][0]["links"][0]["industry_codes"].append("C39851"), "industry_codes"),
-    (lambda d: d["chains"][0]["links"][0].update(refs=["Z9"]), "unknown sources"),
-    (lambda d: d["chains"][0]["links"][0].pop("position"), "position"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["chains"][0]["clusters"].append("不存在的集群"), "unknown cluster"),
+        (lambda d: d["chains"][0]["links"][0]["industry_codes"].append("C39851"), "industry_codes"),
+        (lambda d: d["chains"][0]["links"][0].update(refs=["Z9"]), "unknown sources"),
+        (lambda d: d["chains"][0]["links"][0].pop("position"), "position"),
+    ],
+)
 def test_a_bad_chain_file_names_the_place(tmp_path: Path, edit, message: str) -> None:
     document = json.loads((GEODATA / "chains.json").read_text(encoding="utf-8"))
     edit(document)
@@ -99,7 +102,10 @@ def test_editing_the_tree(client, admin, chain) -> None:
     patch(client, admin, f"/api/v1/chains/{chain['id']}/links/{down['id']}", {"position": "midstream"})
     tree = client.get(f"/api/v1/chains/{chain['id']}", headers=admin).json()["links"]
     assert [(lk["name"], lk["position"], lk["depth"]) for lk in tree] == [
-        ("上游甲", "upstream", 0), ("下游乙", "midstream", 0), ("子环节", "midstream", 1)]
+        ("上游甲", "upstream", 0),
+        ("下游乙", "midstream", 0),
+        ("子环节", "midstream", 1),
+    ]
     # Deleting: not while it has children, nor while an enterprise is on it.
     r = delete(client, admin, f"/api/v1/chains/{chain['id']}/links/{down['id']}")
     assert r.status_code == 409 and "child" in r.json()["error"]["message"]
@@ -111,13 +117,16 @@ def test_editing_the_tree(client, admin, chain) -> None:
         assert delete(client, admin, f"/api/v1/chains/{chain['id']}/links/{link['id']}").status_code == 204
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"name": "无位置"}, "position"),
-    ({"name": "坏代码", "position": "upstream", "industry_codes": ["39-85"]}, "industry_codes.0"),
-    ({"name": "坏位置", "position": "sideways"}, "position"),
-    ({"name": "别链上级", "parent_id": 1}, "parent_id"),
-    ({"name": "", "position": "upstream"}, "name"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "无位置"}, "position"),
+        ({"name": "坏代码", "position": "upstream", "industry_codes": ["39-85"]}, "industry_codes.0"),
+        ({"name": "坏位置", "position": "sideways"}, "position"),
+        ({"name": "别链上级", "parent_id": 1}, "parent_id"),
+        ({"name": "", "position": "upstream"}, "name"),
+    ],
+)
 def test_bad_links_are_named(client, admin, chain, body: dict, field: str) -> None:
     r = _link(client, admin, chain, **body)
     assert r.status_code == 422, r.text
@@ -146,8 +155,16 @@ def test_unpublished_chains_stay_hidden(client, admin, chain) -> None:
 def test_migration_0002_goes_down_to_0003_and_up(database_url: str) -> None:
     url = fresh_database("investmap_test_migrations_0002")
     migrate(url)
-    mine = {"chains", "chain_links", "chain_clusters", "chain_gaps", "enterprises", "enterprise_links", "targets",
-            "target_stage_changes"}
+    mine = {
+        "chains",
+        "chain_links",
+        "chain_clusters",
+        "chain_gaps",
+        "enterprises",
+        "enterprise_links",
+        "targets",
+        "target_stage_changes",
+    }
     engine = create_engine(url)
     try:
         assert mine <= set(inspect(engine).get_table_names())

@@ -36,8 +36,14 @@ def test_filter_by_city_and_tier(client) -> None:
 
 
 def test_create_and_refuse_bad_cluster(client, admin) -> None:
-    body = {"name": "测试集群", "tier": "municipal", "lead_city_adcode": "360100", "city_adcodes": ["360100"],
-            "revenues": [{"year": 2024, "revenue_yi": 12.5}], "source": "test suite"}
+    body = {
+        "name": "测试集群",
+        "tier": "municipal",
+        "lead_city_adcode": "360100",
+        "city_adcodes": ["360100"],
+        "revenues": [{"year": 2024, "revenue_yi": 12.5}],
+        "source": "test suite",
+    }
     r = client.post("/api/v1/clusters", json=body, headers=admin)
     assert r.status_code == 201, r.text
     cid = r.json()["id"]
@@ -45,8 +51,11 @@ def test_create_and_refuse_bad_cluster(client, admin) -> None:
         bad = client.post("/api/v1/clusters", json={**body, "name": "另一个", "city_adcodes": ["360121"]}, headers=admin)
         assert bad.status_code == 422 and bad.json()["error"]["details"][0]["field"] == "city_adcodes"
         path = f"/api/v1/clusters/{cid}"
-        r = client.patch(path, json={"revenues": [{"year": 2024, "revenue_yi": 1}, {"year": 2024, "revenue_yi": 2}]},
-                         headers=if_match(client, path, admin))
+        r = client.patch(
+            path,
+            json={"revenues": [{"year": 2024, "revenue_yi": 1}, {"year": 2024, "revenue_yi": 2}]},
+            headers=if_match(client, path, admin),
+        )
         assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "revenues"
         assert client.get(f"/api/v1/clusters/{cid}", headers=admin).json()["revenues"][0]["revenue_yi"] == 12.5
     finally:

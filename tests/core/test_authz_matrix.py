@@ -26,13 +26,25 @@ STAFF_WRITE = (401, "ok", 403, 403, "ok", 403, 403)
 
 
 def _park_body() -> dict:
-    return {"name": f"矩阵测试园区 {next(_n)}", "level": "provincial", "type": "industrial", "region_adcode": "360121",
-            "location": {"type": "Point", "coordinates": [115.93, 28.52]}, "source": "authz matrix"}
+    return {
+        "name": f"矩阵测试园区 {next(_n)}",
+        "level": "provincial",
+        "type": "industrial",
+        "region_adcode": "360121",
+        "location": {"type": "Point", "coordinates": [115.93, 28.52]},
+        "source": "authz matrix",
+    }
 
 
 def _carrier_body(park_id: int) -> dict:
-    return {"kind": "factory", "name": f"矩阵厂房 {next(_n)}", "park_id": park_id, "area_m2": 1000,
-            "geometry": {"type": "Point", "coordinates": [115.931, 28.521]}, "source": "authz matrix"}
+    return {
+        "kind": "factory",
+        "name": f"矩阵厂房 {next(_n)}",
+        "park_id": park_id,
+        "area_m2": 1000,
+        "geometry": {"type": "Point", "coordinates": [115.931, 28.521]},
+        "source": "authz matrix",
+    }
 
 
 def _cluster_body() -> dict:
@@ -54,8 +66,7 @@ NANCHANG_COUNTIES = ["360102", "360103", "360104", "360111", "360112", "360113",
 
 def _gap_body() -> dict:
     n = next(_n)  # one record per link and area: spread them over links and Nanchang's counties
-    return {"link_id": n % 80 + 1, "region_adcode": NANCHANG_COUNTIES[n // 80 % 9], "reason": "矩阵",
-            "source": "authz matrix"}
+    return {"link_id": n % 80 + 1, "region_adcode": NANCHANG_COUNTIES[n // 80 % 9], "reason": "矩阵", "source": "authz matrix"}
 
 
 class World:
@@ -69,8 +80,10 @@ class World:
         self.cluster = client.get("/api/v1/clusters", params={"limit": 1}).json()["items"][0]["id"]
         self.chain = client.get("/api/v1/chains", params={"limit": 1}).json()["items"][0]
         self.enterprise = client.get("/api/v1/enterprises", params={"limit": 1}).json()["items"][0]["id"]
-        self.external = [e["id"] for e in client.get("/api/v1/enterprises", headers=admin,
-                                                     params={"is_local": "false", "limit": 100}).json()["items"]]
+        self.external = [
+            e["id"]
+            for e in client.get("/api/v1/enterprises", headers=admin, params={"is_local": "false", "limit": 100}).json()["items"]
+        ]
         self.target = client.get("/api/v1/targets", params={"limit": 1}, headers=admin).json()["items"][0]["id"]
 
     def new(self, path: str, body: dict) -> str:
@@ -87,8 +100,12 @@ class World:
 
     def target_body(self) -> dict:
         n = next(_n)
-        return {"enterprise_id": self.external[n % len(self.external)], "link_id": n % 80 + 1,
-                "region_adcode": "360121", "source": "authz matrix"}
+        return {
+            "enterprise_id": self.external[n % len(self.external)],
+            "link_id": n % 80 + 1,
+            "region_adcode": "360121",
+            "source": "authz matrix",
+        }
 
     def new_target(self) -> str:
         return self.new("/api/v1/targets", self.target_body())
@@ -102,29 +119,54 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /api/v1/auth/me": (OPEN, lambda w: ("GET", "/api/v1/auth/me", None, {})),
     "POST /api/v1/auth/login": ((422,) * 7, lambda w: ("POST", "/api/v1/auth/login", {}, {})),
     # Signs out a throwaway session, not the caller's own (which the other cases still need).
-    "POST /api/v1/auth/logout": ((204,) * 7, lambda w: ("POST", "/api/v1/auth/logout", None, {
-        "Cookie": login(w.client, "leader", PASSWORD)["Cookie"]})),
+    "POST /api/v1/auth/logout": (
+        (204,) * 7,
+        lambda w: ("POST", "/api/v1/auth/logout", None, {"Cookie": login(w.client, "leader", PASSWORD)["Cookie"]}),
+    ),
     # A wrong current password: nobody's password changes here (tests/security/test_f14_accounts.py does).
-    "POST /api/v1/auth/password": ((401, 422, 422, 422, 422, 403, 403), lambda w: (
-        "POST", "/api/v1/auth/password", {"current_password": "not it", "new_password": "a long new passphrase"}, {})),
+    "POST /api/v1/auth/password": (
+        (401, 422, 422, 422, 422, 403, 403),
+        lambda w: ("POST", "/api/v1/auth/password", {"current_password": "not it", "new_password": "a long new passphrase"}, {}),
+    ),
     "GET /api/v1/admin/users": (ADMIN_ONLY, lambda w: ("GET", "/api/v1/admin/users", None, {})),
-    "POST /api/v1/admin/users/{user_id}/password": (ADMIN_ONLY, lambda w: (
-        "POST", w.new("/api/v1/admin/users", {"username": f"matrix{next(_n)}", "display_name": "m", "role": "leader"})
-        + "/password", None, {})),
-    "POST /api/v1/admin/users": (ADMIN_ONLY, lambda w: ("POST", "/api/v1/admin/users",
-                                                        {"username": f"matrix{next(_n)}", "display_name": "m",
-                                                         "role": "leader"}, {})),
-    "PATCH /api/v1/admin/users/{user_id}": (ADMIN_ONLY, lambda w: ("PATCH", "/api/v1/admin/users/1",
-                                                                   {"display_name": "Administrator"}, {})),
+    "POST /api/v1/admin/users/{user_id}/password": (
+        ADMIN_ONLY,
+        lambda w: (
+            "POST",
+            w.new("/api/v1/admin/users", {"username": f"matrix{next(_n)}", "display_name": "m", "role": "leader"}) + "/password",
+            None,
+            {},
+        ),
+    ),
+    "POST /api/v1/admin/users": (
+        ADMIN_ONLY,
+        lambda w: ("POST", "/api/v1/admin/users", {"username": f"matrix{next(_n)}", "display_name": "m", "role": "leader"}, {}),
+    ),
+    "PATCH /api/v1/admin/users/{user_id}": (
+        ADMIN_ONLY,
+        lambda w: ("PATCH", "/api/v1/admin/users/1", {"display_name": "Administrator"}, {}),
+    ),
     "GET /api/v1/admin/keys": (ADMIN_ONLY, lambda w: ("GET", "/api/v1/admin/keys", None, {})),
-    "POST /api/v1/admin/keys": (ADMIN_ONLY, lambda w: ("POST", "/api/v1/admin/keys",
-                                                       {"name": f"matrix-key-{next(_n)}", "collections": ["parks"]}, {})),
-    "DELETE /api/v1/admin/keys/{key_id}": (ADMIN_ONLY, lambda w: (
-        "DELETE", "/api/v1/admin/keys/" + str(w.client.post("/api/v1/admin/keys", headers=w.admin, json={
-            "name": f"doomed-{next(_n)}", "collections": ["parks"]}).json()["id"]), None, {})),
+    "POST /api/v1/admin/keys": (
+        ADMIN_ONLY,
+        lambda w: ("POST", "/api/v1/admin/keys", {"name": f"matrix-key-{next(_n)}", "collections": ["parks"]}, {}),
+    ),
+    "DELETE /api/v1/admin/keys/{key_id}": (
+        ADMIN_ONLY,
+        lambda w: (
+            "DELETE",
+            "/api/v1/admin/keys/"
+            + str(
+                w.client.post(
+                    "/api/v1/admin/keys", headers=w.admin, json={"name": f"doomed-{next(_n)}", "collections": ["parks"]}
+                ).json()["id"]
+            ),
+            None,
+            {},
+        ),
+    ),
     "GET /api/v1/audit": (AUDITORS, lambda w: ("GET", "/api/v1/audit?limit=5", None, {})),
-    "GET /api/v1/{collection}/{item_id}/history": (STAFF_READ, lambda w: (
-        "GET", f"{w.new_park()}/history", None, {})),
+    "GET /api/v1/{collection}/{item_id}/history": (STAFF_READ, lambda w: ("GET", f"{w.new_park()}/history", None, {})),
     "GET /api/v1/regions": (OPEN, lambda w: ("GET", "/api/v1/regions?level=city", None, {})),
     "GET /api/v1/regions/lookup": (OPEN, lambda w: ("GET", "/api/v1/regions/lookup?lon=115.9&lat=28.6", None, {})),
     "GET /api/v1/regions/{adcode}": (OPEN, lambda w: ("GET", "/api/v1/regions/360100", None, {})),
@@ -136,17 +178,22 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /api/v1/carriers": (PUBLIC_READ, lambda w: ("GET", "/api/v1/carriers?limit=3", None, {})),
     "GET /api/v1/carriers/{item_id}": (PUBLIC_READ, lambda w: ("GET", f"/api/v1/carriers/{w.carrier}", None, {})),
     "POST /api/v1/carriers": (WRITE, lambda w: ("POST", "/api/v1/carriers", _carrier_body(w.xiaolan), {})),
-    "PATCH /api/v1/carriers/{item_id}": (WRITE, lambda w: _edit(
-        w, "PATCH", w.new("/api/v1/carriers", _carrier_body(w.xiaolan)), {"status": "reserved"})),
-    "DELETE /api/v1/carriers/{item_id}": (WRITE, lambda w: _edit(
-        w, "DELETE", w.new("/api/v1/carriers", _carrier_body(w.xiaolan)), None)),
+    "PATCH /api/v1/carriers/{item_id}": (
+        WRITE,
+        lambda w: _edit(w, "PATCH", w.new("/api/v1/carriers", _carrier_body(w.xiaolan)), {"status": "reserved"}),
+    ),
+    "DELETE /api/v1/carriers/{item_id}": (
+        WRITE,
+        lambda w: _edit(w, "DELETE", w.new("/api/v1/carriers", _carrier_body(w.xiaolan)), None),
+    ),
     "GET /api/v1/clusters": (PUBLIC_READ, lambda w: ("GET", "/api/v1/clusters", None, {})),
     "GET /api/v1/clusters/{item_id}": (PUBLIC_READ, lambda w: ("GET", f"/api/v1/clusters/{w.cluster}", None, {})),
     "POST /api/v1/clusters": (WRITE, lambda w: ("POST", "/api/v1/clusters", _cluster_body(), {})),
-    "PATCH /api/v1/clusters/{item_id}": (WRITE, lambda w: _edit(
-        w, "PATCH", w.new("/api/v1/clusters", _cluster_body()), {"description": "改"})),
-    "DELETE /api/v1/clusters/{item_id}": (WRITE, lambda w: _edit(
-        w, "DELETE", w.new("/api/v1/clusters", _cluster_body()), None)),
+    "PATCH /api/v1/clusters/{item_id}": (
+        WRITE,
+        lambda w: _edit(w, "PATCH", w.new("/api/v1/clusters", _cluster_body()), {"description": "改"}),
+    ),
+    "DELETE /api/v1/clusters/{item_id}": (WRITE, lambda w: _edit(w, "DELETE", w.new("/api/v1/clusters", _cluster_body()), None)),
     # The map page's own reads (app/web, app/search): parks and carriers data, guarded like them.
     "GET /api/v1/map/parks": (PUBLIC_READ, lambda w: ("GET", "/api/v1/map/parks?level=national", None, {})),
     "GET /api/v1/map/carriers": (PUBLIC_READ, lambda w: ("GET", "/api/v1/map/carriers?limit=3", None, {})),
@@ -164,58 +211,80 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /ogc/api": (OPEN, lambda w: ("GET", "/ogc/api", None, {})),
     "GET /ogc/collections": (OPEN, lambda w: ("GET", "/ogc/collections", None, {})),
     "GET /ogc/collections/{collection_id}": (PUBLIC_READ, lambda w: ("GET", "/ogc/collections/land", None, {})),
-    "GET /ogc/collections/{collection_id}/queryables": (PUBLIC_READ, lambda w: (
-        "GET", "/ogc/collections/land/queryables", None, {})),
-    "GET /ogc/collections/{collection_id}/schema": (PUBLIC_READ, lambda w: (
-        "GET", "/ogc/collections/land/schema", None, {})),
-    "GET /ogc/collections/{collection_id}/items": (PUBLIC_READ, lambda w: (
-        "GET", "/ogc/collections/land/items?limit=2", None, {})),
-    "GET /ogc/collections/{collection_id}/items/{feature_id}": (PUBLIC_READ, lambda w: (
-        "GET", f"/ogc/collections/land/items/{w.carrier}", None, {})),
+    "GET /ogc/collections/{collection_id}/queryables": (
+        PUBLIC_READ,
+        lambda w: ("GET", "/ogc/collections/land/queryables", None, {}),
+    ),
+    "GET /ogc/collections/{collection_id}/schema": (PUBLIC_READ, lambda w: ("GET", "/ogc/collections/land/schema", None, {})),
+    "GET /ogc/collections/{collection_id}/items": (
+        PUBLIC_READ,
+        lambda w: ("GET", "/ogc/collections/land/items?limit=2", None, {}),
+    ),
+    "GET /ogc/collections/{collection_id}/items/{feature_id}": (
+        PUBLIC_READ,
+        lambda w: ("GET", f"/ogc/collections/land/items/{w.carrier}", None, {}),
+    ),
     "GET /tiles/{layer_id}/{z}/{x}/{y}.mvt": (PUBLIC_READ, lambda w: ("GET", "/tiles/land/8/210/106.mvt", None, {})),
     "GET /tiles/{layer_id}.json": (PUBLIC_READ, lambda w: ("GET", "/tiles/land.json", None, {})),
     "GET /api/v1/chains": (PUBLIC_READ, lambda w: ("GET", "/api/v1/chains", None, {})),
     "GET /api/v1/chains/{item_id}": (PUBLIC_READ, lambda w: ("GET", f"/api/v1/chains/{w.chain['id']}", None, {})),
     "POST /api/v1/chains": (ADMIN_ONLY, lambda w: ("POST", "/api/v1/chains", _chain_body(), {})),
-    "PATCH /api/v1/chains/{item_id}": (ADMIN_ONLY, lambda w: _edit(
-        w, "PATCH", w.new("/api/v1/chains", _chain_body()), {"description": "改"})),
-    "DELETE /api/v1/chains/{item_id}": (ADMIN_ONLY, lambda w: _edit(
-        w, "DELETE", w.new("/api/v1/chains", _chain_body()), None)),
-    "GET /api/v1/chains/{chain_id}/links/{link_id}": (PUBLIC_READ, lambda w: (
-        "GET", f"/api/v1/chains/{w.chain['id']}/links/{w.chain['links'][0]['id']}", None, {})),
-    "POST /api/v1/chains/{chain_id}/links": (ADMIN_ONLY, lambda w: (
-        "POST", w.new("/api/v1/chains", _chain_body()) + "/links", {"name": "矩阵", "position": "upstream"}, {})),
-    "PATCH /api/v1/chains/{chain_id}/links/{link_id}": (ADMIN_ONLY, lambda w: _edit(
-        w, "PATCH", w.new_link(), {"keywords": ["改"]})),
+    "PATCH /api/v1/chains/{item_id}": (
+        ADMIN_ONLY,
+        lambda w: _edit(w, "PATCH", w.new("/api/v1/chains", _chain_body()), {"description": "改"}),
+    ),
+    "DELETE /api/v1/chains/{item_id}": (ADMIN_ONLY, lambda w: _edit(w, "DELETE", w.new("/api/v1/chains", _chain_body()), None)),
+    "GET /api/v1/chains/{chain_id}/links/{link_id}": (
+        PUBLIC_READ,
+        lambda w: ("GET", f"/api/v1/chains/{w.chain['id']}/links/{w.chain['links'][0]['id']}", None, {}),
+    ),
+    "POST /api/v1/chains/{chain_id}/links": (
+        ADMIN_ONLY,
+        lambda w: ("POST", w.new("/api/v1/chains", _chain_body()) + "/links", {"name": "矩阵", "position": "upstream"}, {}),
+    ),
+    "PATCH /api/v1/chains/{chain_id}/links/{link_id}": (
+        ADMIN_ONLY,
+        lambda w: _edit(w, "PATCH", w.new_link(), {"keywords": ["改"]}),
+    ),
     "DELETE /api/v1/chains/{chain_id}/links/{link_id}": (ADMIN_ONLY, lambda w: _edit(w, "DELETE", w.new_link(), None)),
-    "GET /api/v1/chains/{chain_id}/coverage": (STAFF_READ, lambda w: (
-        "GET", f"/api/v1/chains/{w.chain['id']}/coverage?region=360100", None, {})),
+    "GET /api/v1/chains/{chain_id}/coverage": (
+        STAFF_READ,
+        lambda w: ("GET", f"/api/v1/chains/{w.chain['id']}/coverage?region=360100", None, {}),
+    ),
     "GET /api/v1/gaps": (STAFF_READ, lambda w: ("GET", "/api/v1/gaps?limit=5", None, {})),
     "GET /api/v1/gap_records": (STAFF_READ, lambda w: ("GET", "/api/v1/gap_records", None, {})),
-    "GET /api/v1/gap_records/{item_id}": (STAFF_READ, lambda w: (
-        "GET", w.new("/api/v1/gap_records", _gap_body()), None, {})),
+    "GET /api/v1/gap_records/{item_id}": (STAFF_READ, lambda w: ("GET", w.new("/api/v1/gap_records", _gap_body()), None, {})),
     "POST /api/v1/gap_records": (STAFF_WRITE, lambda w: ("POST", "/api/v1/gap_records", _gap_body(), {})),
-    "PATCH /api/v1/gap_records/{item_id}": (STAFF_WRITE, lambda w: _edit(
-        w, "PATCH", w.new("/api/v1/gap_records", _gap_body()), {"priority": "high"})),
-    "DELETE /api/v1/gap_records/{item_id}": (STAFF_WRITE, lambda w: _edit(
-        w, "DELETE", w.new("/api/v1/gap_records", _gap_body()), None)),
+    "PATCH /api/v1/gap_records/{item_id}": (
+        STAFF_WRITE,
+        lambda w: _edit(w, "PATCH", w.new("/api/v1/gap_records", _gap_body()), {"priority": "high"}),
+    ),
+    "DELETE /api/v1/gap_records/{item_id}": (
+        STAFF_WRITE,
+        lambda w: _edit(w, "DELETE", w.new("/api/v1/gap_records", _gap_body()), None),
+    ),
     "GET /api/v1/enterprises": (PUBLIC_READ, lambda w: ("GET", "/api/v1/enterprises?limit=3", None, {})),
     "GET /api/v1/enterprises/export": (PUBLIC_READ, lambda w: ("GET", "/api/v1/enterprises/export?chain=1", None, {})),
-    "GET /api/v1/enterprises/{item_id}": (PUBLIC_READ, lambda w: (
-        "GET", f"/api/v1/enterprises/{w.enterprise}", None, {})),
+    "GET /api/v1/enterprises/{item_id}": (PUBLIC_READ, lambda w: ("GET", f"/api/v1/enterprises/{w.enterprise}", None, {})),
     "POST /api/v1/enterprises": (WRITE, lambda w: ("POST", "/api/v1/enterprises", _enterprise_body(), {})),
-    "PATCH /api/v1/enterprises/{item_id}": (WRITE, lambda w: _edit(
-        w, "PATCH", w.new("/api/v1/enterprises", _enterprise_body()), {"employees": 12})),
-    "DELETE /api/v1/enterprises/{item_id}": (WRITE, lambda w: _edit(
-        w, "DELETE", w.new("/api/v1/enterprises", _enterprise_body()), None)),
+    "PATCH /api/v1/enterprises/{item_id}": (
+        WRITE,
+        lambda w: _edit(w, "PATCH", w.new("/api/v1/enterprises", _enterprise_body()), {"employees": 12}),
+    ),
+    "DELETE /api/v1/enterprises/{item_id}": (
+        WRITE,
+        lambda w: _edit(w, "DELETE", w.new("/api/v1/enterprises", _enterprise_body()), None),
+    ),
     "GET /api/v1/targets": (STAFF_READ, lambda w: ("GET", "/api/v1/targets?limit=3", None, {})),
     "GET /api/v1/targets/export": (STAFF_READ, lambda w: ("GET", "/api/v1/targets/export?format=csv", None, {})),
     "GET /api/v1/targets/{item_id}": (STAFF_READ, lambda w: ("GET", f"/api/v1/targets/{w.target}", None, {})),
     "POST /api/v1/targets": (STAFF_WRITE, lambda w: ("POST", "/api/v1/targets", w.target_body(), {})),
     "PATCH /api/v1/targets/{item_id}": (STAFF_WRITE, lambda w: _edit(w, "PATCH", w.new_target(), {"owner": "矩阵"})),
     "DELETE /api/v1/targets/{item_id}": (STAFF_WRITE, lambda w: _edit(w, "DELETE", w.new_target(), None)),
-    "POST /api/v1/targets/{item_id}/transitions": (STAFF_WRITE, lambda w: (
-        "POST", f"{w.new_target()}/transitions", {"to": "contacted"}, {})),
+    "POST /api/v1/targets/{item_id}/transitions": (
+        STAFF_WRITE,
+        lambda w: ("POST", f"{w.new_target()}/transitions", {"to": "contacted"}, {}),
+    ),
 }
 
 
@@ -238,8 +307,7 @@ def _walk(routes: list, prefix: str = "") -> list[tuple[str, set[str]]]:
 def _app_routes() -> set[str]:
     app = create_app()
     docs = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
-    return {f"{m} {path}" for path, methods in _walk(app.router.routes) if path not in docs
-            for m in methods - {"HEAD"}}
+    return {f"{m} {path}" for path, methods in _walk(app.router.routes) if path not in docs for m in methods - {"HEAD"}}
 
 
 def test_every_route_is_in_the_matrix() -> None:

@@ -8,12 +8,15 @@ from app.parks.schemas import ParkOut
 from app.regions.schemas import RegionOut
 
 
-@pytest.mark.parametrize(("path", "model", "detail_only"), [
-    ("/api/v1/parks", ParkOut, {"available_carriers", "contacts"}),  # contacts: staff only
-    ("/api/v1/carriers", CarrierOut, set()),
-    ("/api/v1/clusters", ClusterOut, set()),
-    ("/api/v1/regions", RegionOut, {"boundary"}),
-])
+@pytest.mark.parametrize(
+    ("path", "model", "detail_only"),
+    [
+        ("/api/v1/parks", ParkOut, {"available_carriers", "contacts"}),  # contacts: staff only
+        ("/api/v1/carriers", CarrierOut, set()),
+        ("/api/v1/clusters", ClusterOut, set()),
+        ("/api/v1/regions", RegionOut, {"boundary"}),
+    ],
+)
 def test_list_items_match_the_documented_model(client, path: str, model, detail_only: set[str]) -> None:
     item = client.get(path, params={"limit": 1}).json()["items"][0]
     assert set(item) == set(model.model_fields) - detail_only

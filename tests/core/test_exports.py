@@ -7,11 +7,44 @@ import io
 import openpyxl
 import pytest
 
-TARGET_HEADERS = ["目标企业", "统一社会信用代码", "产业链", "产业链环节", "招商区域", "优先级", "责任人", "意向园区", "阶段",
-                  "阶段更新时间", "放弃原因", "下一步行动", "计划日期", "是否逾期", "备注", "数据来源", "演示数据"]
-ENTERPRISE_HEADERS = ["企业名称", "统一社会信用代码", "本地/外地", "所在设区市", "所在县（市、区）", "所在园区", "产业链/环节",
-                      "企业标签", "营业收入（亿元）", "从业人数", "数据年份", "经度", "纬度", "数据来源", "数据时点", "演示数据",
-                      "更新时间"]
+TARGET_HEADERS = [
+    "目标企业",
+    "统一社会信用代码",
+    "产业链",
+    "产业链环节",
+    "招商区域",
+    "优先级",
+    "责任人",
+    "意向园区",
+    "阶段",
+    "阶段更新时间",
+    "放弃原因",
+    "下一步行动",
+    "计划日期",
+    "是否逾期",
+    "备注",
+    "数据来源",
+    "演示数据",
+]
+ENTERPRISE_HEADERS = [
+    "企业名称",
+    "统一社会信用代码",
+    "本地/外地",
+    "所在设区市",
+    "所在县（市、区）",
+    "所在园区",
+    "产业链/环节",
+    "企业标签",
+    "营业收入（亿元）",
+    "从业人数",
+    "数据年份",
+    "经度",
+    "纬度",
+    "数据来源",
+    "数据时点",
+    "演示数据",
+    "更新时间",
+]
 
 
 def _sheet(response) -> list[tuple]:
@@ -30,8 +63,13 @@ def _listed(client, admin, path: str, params: dict) -> list[dict]:
     return client.get(path, params={**params, "limit": 10_000}, headers=admin).json()["items"]
 
 
-TARGET_FILTERS = [{}, {"stage": "negotiating"}, {"chain": 2, "priority": "high"}, {"overdue": "true"},
-                  {"owner": "招商二科", "sort": "-next_action_date"}]
+TARGET_FILTERS = [
+    {},
+    {"stage": "negotiating"},
+    {"chain": 2, "priority": "high"},
+    {"overdue": "true"},
+    {"owner": "招商二科", "sort": "-next_action_date"},
+]
 
 
 @pytest.mark.parametrize("params", TARGET_FILTERS)
@@ -58,8 +96,13 @@ def test_target_cells_read_as_people_expect(client, admin) -> None:
         assert cells["阶段更新时间"].tzinfo is None  # spreadsheets have no time zones: China time
 
 
-ENTERPRISE_FILTERS = [{"chain": 1}, {"tag": "high_tech", "region": "360700"}, {"is_local": "false"},
-                      {"q": "吉安", "sort": "-revenue_yi"}, {"link": 5, "cluster": 1}]
+ENTERPRISE_FILTERS = [
+    {"chain": 1},
+    {"tag": "high_tech", "region": "360700"},
+    {"is_local": "false"},
+    {"q": "吉安", "sort": "-revenue_yi"},
+    {"link": 5, "cluster": 1},
+]
 
 
 @pytest.mark.parametrize("params", ENTERPRISE_FILTERS)
@@ -75,8 +118,7 @@ def test_enterprise_list_exports(client, admin, params: dict) -> None:
 
 def test_enterprise_cells(client, admin) -> None:
     listed = _listed(client, admin, "/api/v1/enterprises", {"tag": "chain_leader", "is_local": "true"})
-    sheet = _sheet(client.get("/api/v1/enterprises/export", params={"tag": "chain_leader", "is_local": "true"},
-                              headers=admin))
+    sheet = _sheet(client.get("/api/v1/enterprises/export", params={"tag": "chain_leader", "is_local": "true"}, headers=admin))
     for row, e in zip(sheet[1:], listed, strict=True):
         cells = dict(zip(ENTERPRISE_HEADERS, row, strict=True))
         assert "链主" in cells["企业标签"] and cells["本地/外地"] == "本地" and cells["所在县（市、区）"] == e["region_name"]

@@ -15,8 +15,15 @@ ZHANGGONG = {"region_adcode": "360702", "location": {"type": "Point", "coordinat
 
 
 def _park(name: str, **extra) -> dict:
-    return {"name": name, "level": "provincial", "type": "industrial", "source": "test scopes",
-            "contacts": [{"name": "王专员", "phone": "0791-00000000"}], **NANCHANG_COUNTY, **extra}
+    return {
+        "name": name,
+        "level": "provincial",
+        "type": "industrial",
+        "source": "test scopes",
+        "contacts": [{"name": "王专员", "phone": "0791-00000000"}],
+        **NANCHANG_COUNTY,
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -75,8 +82,12 @@ def test_contacts_are_for_staff_only(client, callers, admin, nanchang_park) -> N
 
 
 HOSTILE = ["' OR 1=1 --", "%", "_", "\\", "'; DROP TABLE parks; --", "\u0000", "x" * 5000]
-TEXT_FILTERS = {"/api/v1/parks": ["q", "industry", "region", "sort"], "/api/v1/carriers": ["q", "region", "sort"],
-                "/api/v1/clusters": ["q", "city", "sort"], "/api/v1/regions": ["parent", "sort"]}
+TEXT_FILTERS = {
+    "/api/v1/parks": ["q", "industry", "region", "sort"],
+    "/api/v1/carriers": ["q", "region", "sort"],
+    "/api/v1/clusters": ["q", "city", "sort"],
+    "/api/v1/regions": ["parent", "sort"],
+}
 
 
 @pytest.mark.parametrize("path", sorted(TEXT_FILTERS))
@@ -130,14 +141,18 @@ def test_the_audit_log_cannot_be_edited(db) -> None:
 
 
 def test_history_answers_what_a_park_looked_like(client, admin) -> None:
-    created = client.post("/api/v1/parks", json=_park("历史测试园区", chemical_status="recognised",
-                                                      chemical_status_date="2021-04-16"), headers=admin).json()
+    created = client.post(
+        "/api/v1/parks",
+        json=_park("历史测试园区", chemical_status="recognised", chemical_status_date="2021-04-16"),
+        headers=admin,
+    ).json()
     path = f"/api/v1/parks/{created['id']}"
     time.sleep(0.05)
     between = datetime.now(UTC).isoformat()
     time.sleep(0.05)
-    client.patch(path, json={"chemical_status": "revoked", "chemical_status_date": "2026-06-30"},
-                 headers=if_match(client, path, admin))
+    client.patch(
+        path, json={"chemical_status": "revoked", "chemical_status_date": "2026-06-30"}, headers=if_match(client, path, admin)
+    )
     versions = client.get(f"{path}/history", headers=admin).json()
     assert [v["data"]["chemical_status"] for v in versions] == ["recognised", "revoked"]
     assert versions[0]["valid_to"] == versions[1]["valid_from"] and versions[1]["valid_to"] is None

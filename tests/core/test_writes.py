@@ -80,22 +80,50 @@ def _polygon_park(coords) -> dict:
 
 
 BAD_PARKS = [
-    pytest.param(_polygon_park([[[115.93, 28.52], [115.94, 28.53], [115.94, 28.52], [115.93, 28.53], [115.93, 28.52]]]),
-                 "boundary", "Self-intersection", "自相交", id="self-intersecting"),
-    pytest.param(_polygon_park([[[115.93, 28.52], [115.94, 28.52], [115.94, 28.53], [115.93, 28.53]]]),
-                 "boundary", "not closed", "未闭合", id="unclosed-ring"),
-    pytest.param({**PARK, "boundary": {"type": "LineString", "coordinates": [[115.9, 28.5], [116, 28.6]]}},
-                 "boundary", "not allowed", "不允许", id="wrong-type"),
-    pytest.param({**PARK, "location": {"type": "Point", "coordinates": [215.9, 28.5]}},
-                 "location", "±180", "±180", id="out-of-range"),
-    pytest.param({**PARK, "location": {"type": "Point", "coordinates": [28.52, 115.93]}},
-                 "location", "±180 / latitude ±90", "纬度", id="swapped-lat-lon"),
-    pytest.param({**PARK, "location": {"type": "Point", "coordinates": [121.47, 31.23]}},
-                 "location", "far outside Jiangxi", "远在江西省", id="far-outside-jiangxi"),
+    pytest.param(
+        _polygon_park([[[115.93, 28.52], [115.94, 28.53], [115.94, 28.52], [115.93, 28.53], [115.93, 28.52]]]),
+        "boundary",
+        "Self-intersection",
+        "自相交",
+        id="self-intersecting",
+    ),
+    pytest.param(
+        _polygon_park([[[115.93, 28.52], [115.94, 28.52], [115.94, 28.53], [115.93, 28.53]]]),
+        "boundary",
+        "not closed",
+        "未闭合",
+        id="unclosed-ring",
+    ),
+    pytest.param(
+        {**PARK, "boundary": {"type": "LineString", "coordinates": [[115.9, 28.5], [116, 28.6]]}},
+        "boundary",
+        "not allowed",
+        "不允许",
+        id="wrong-type",
+    ),
+    pytest.param(
+        {**PARK, "location": {"type": "Point", "coordinates": [215.9, 28.5]}}, "location", "±180", "±180", id="out-of-range"
+    ),
+    pytest.param(
+        {**PARK, "location": {"type": "Point", "coordinates": [28.52, 115.93]}},
+        "location",
+        "±180 / latitude ±90",
+        "纬度",
+        id="swapped-lat-lon",
+    ),
+    pytest.param(
+        {**PARK, "location": {"type": "Point", "coordinates": [121.47, 31.23]}},
+        "location",
+        "far outside Jiangxi",
+        "远在江西省",
+        id="far-outside-jiangxi",
+    ),
     pytest.param(_polygon_park([]), "boundary", "empty", "为空", id="empty"),
     pytest.param({**PARK, "colour": "red"}, "colour", "Extra inputs", "未知字段", id="unknown-field"),
     pytest.param({**PARK, "approved_area_ha": -5}, "approved_area_ha", "greater than 0", "数值过小", id="negative-area"),
-    pytest.param({**PARK, "region_adcode": "369999"}, "region_adcode", "unknown region", "未知的行政区划代码", id="unknown-adcode"),
+    pytest.param(
+        {**PARK, "region_adcode": "369999"}, "region_adcode", "unknown region", "未知的行政区划代码", id="unknown-adcode"
+    ),
     pytest.param({**PARK, "region_adcode": "360100"}, "region_adcode", "expected a county", "应为 county", id="city-not-county"),
     pytest.param({**PARK, "region_adcode": "360702"}, "location", "is not in region 360702", "不在行政区", id="wrong-county"),
     pytest.param({**PARK, "cluster_ids": [99999]}, "cluster_ids", "unknown cluster", "未知的产业集群", id="unknown-cluster"),
@@ -135,8 +163,13 @@ def test_patch_is_validated_as_a_whole(client, admin, park) -> None:
 
 
 def _plot(park_id: int, **extra) -> dict:
-    return {"kind": "land", "name": "测试地块", "park_id": park_id, "source": "test suite",
-            "geometry": {"type": "Polygon", "coordinates": [PLOT]}} | extra
+    return {
+        "kind": "land",
+        "name": "测试地块",
+        "park_id": park_id,
+        "source": "test suite",
+        "geometry": {"type": "Polygon", "coordinates": [PLOT]},
+    } | extra
 
 
 def test_carrier_area_is_measured_or_converted(client, admin, park) -> None:
@@ -144,8 +177,7 @@ def test_carrier_area_is_measured_or_converted(client, admin, park) -> None:
     # 0.004° × 0.003° at 28.5° N ≈ 391.3 m × 332.5 m
     assert measured["area_m2"] == pytest.approx(130_000, rel=0.01)
     assert measured["area_mu"] == pytest.approx(measured["area_m2"] / 666.6667, abs=0.01)
-    stated = client.post("/api/v1/carriers", json=_plot(park["id"], area_mu=150, plot_ratio={"min": 1.0}),
-                         headers=admin).json()
+    stated = client.post("/api/v1/carriers", json=_plot(park["id"], area_mu=150, plot_ratio={"min": 1.0}), headers=admin).json()
     assert stated["area_m2"] == pytest.approx(100_000, abs=0.01) and stated["area_ha"] == 10
     assert stated["plot_ratio"] == {"min": 1.0, "max": None}
     path = f"/api/v1/carriers/{stated['id']}"
@@ -158,8 +190,13 @@ BAD_CARRIERS = [
     pytest.param({"plot_ratio": {"min": 3, "max": 1}}, "plot_ratio", "above max", "大于最大值", id="min-above-max"),
     pytest.param({"area_m2": -1}, "area_m2", "greater than 0", "数值过小", id="negative-area"),
     pytest.param({"area_m2": 1000, "area_mu": 2}, "area_mu", "one unit", "一种单位", id="two-units"),
-    pytest.param({"geometry": {"type": "Point", "coordinates": [115.93, 28.52]}}, "geometry", "needs a Polygon", "应为 Polygon",
-                 id="plot-as-point"),
+    pytest.param(
+        {"geometry": {"type": "Point", "coordinates": [115.93, 28.52]}},
+        "geometry",
+        "needs a Polygon",
+        "应为 Polygon",
+        id="plot-as-point",
+    ),
     pytest.param({"park_id": 987654}, "park_id", "unknown park", "未知的园区", id="unknown-park"),
     pytest.param({"status": "sold"}, "status", "Input should be", "取值不在允许范围内", id="bad-status"),
 ]

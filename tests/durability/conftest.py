@@ -57,11 +57,21 @@ def free_port() -> int:
 def service_on(env: dict[str, str], log: Path) -> Iterator[str]:
     """The service in its own process with `env`; its base URL."""
     port = free_port()
-    cmd = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1", "--port",
-           str(port), "--log-level", "warning"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     # A generous start-up time: on a loaded machine importing the app alone can take half a minute.
-    with log.open("wb") as out, serving(cmd, env, f"http://127.0.0.1:{port}/healthz", log=out, cwd=PROJECT_ROOT,
-                                        timeout=120):
+    with log.open("wb") as out, serving(cmd, env, f"http://127.0.0.1:{port}/healthz", log=out, cwd=PROJECT_ROOT, timeout=120):
         yield f"http://127.0.0.1:{port}"
 
 

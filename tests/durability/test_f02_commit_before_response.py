@@ -23,7 +23,8 @@ def commit_trap(engine: Engine) -> Iterator[None]:
     """A deferred constraint trigger on clusters: a cluster named `commit-trap:<how>:...` fails at
     COMMIT, with the SQLSTATE <how>, or by killing its own connection when <how> is `terminate`."""
     with engine.begin() as conn:
-        conn.execute(text(f"""
+        conn.execute(
+            text(f"""
             CREATE FUNCTION test_commit_trap() RETURNS trigger LANGUAGE plpgsql AS $$
             DECLARE how text := split_part(NEW.name, ':', 2);
             BEGIN
@@ -36,9 +37,14 @@ def commit_trap(engine: Engine) -> Iterator[None]:
                 END IF;
                 RETURN NULL;
             END $$
-        """))
-        conn.execute(text("CREATE CONSTRAINT TRIGGER test_commit_trap AFTER INSERT ON clusters "
-                          "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_commit_trap()"))
+        """)
+        )
+        conn.execute(
+            text(
+                "CREATE CONSTRAINT TRIGGER test_commit_trap AFTER INSERT ON clusters "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_commit_trap()"
+            )
+        )
     try:
         yield
     finally:
@@ -47,15 +53,17 @@ def commit_trap(engine: Engine) -> Iterator[None]:
             conn.execute(text("DROP FUNCTION test_commit_trap()"))
 
 
-@pytest.mark.parametrize(("how", "status", "code"), [
-    ("23505", 409, "conflict"),  # a deferred unique constraint
-    ("23514", 409, "conflict"),  # a deferred check
-    ("40001", 409, "conflict"),  # serialization failure
-    ("40P01", 409, "conflict"),  # deadlock
-    ("terminate", 503, "database_unavailable"),  # the connection dies at commit
-])
-def test_a_write_whose_commit_fails_is_refused_and_not_stored(live_server, admin, engine, commit_trap, how, status,
-                                                              code) -> None:
+@pytest.mark.parametrize(
+    ("how", "status", "code"),
+    [
+        ("23505", 409, "conflict"),  # a deferred unique constraint
+        ("23514", 409, "conflict"),  # a deferred check
+        ("40001", 409, "conflict"),  # serialization failure
+        ("40P01", 409, "conflict"),  # deadlock
+        ("terminate", 503, "database_unavailable"),  # the connection dies at commit
+    ],
+)
+def test_a_write_whose_commit_fails_is_refused_and_not_stored(live_server, admin, engine, commit_trap, how, status, code) -> None:
     name = f"{TRAP}:{how}:x"
     with httpx.Client(base_url=live_server, timeout=30) as http:
         r = http.post("/api/v1/clusters", json={"name": name, "tier": "provincial", "source": "test"}, headers=admin)

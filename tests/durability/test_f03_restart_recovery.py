@@ -49,9 +49,11 @@ class Traffic:
                 n += 1
                 try:
                     if kind == "write":
-                        r = http.post("/api/v1/clusters", headers=self.headers,
-                                      json={"name": f"restart-{n}-{time.monotonic_ns()}", "tier": "provincial",
-                                            "source": "restart test"})
+                        r = http.post(
+                            "/api/v1/clusters",
+                            headers=self.headers,
+                            json={"name": f"restart-{n}-{time.monotonic_ns()}", "tier": "provincial", "source": "restart test"},
+                        )
                     else:
                         r = http.get(READS[kind])
                 except httpx.TransportError:
@@ -127,8 +129,10 @@ def test_outage_answers_503_and_the_service_recovers_by_itself(own_cluster: Embe
         outage = traffic.between(down + 0.5, time.monotonic())
         assert own_cluster.start() == port, "the cluster came back on another port"
         up = time.monotonic()
-        recovered = wait_until(lambda: {a.kind for a in traffic.between(up, time.monotonic()) if a.status in (200, 201)}
-                               == {"write", *READS}, RECOVERY_SECONDS)
+        recovered = wait_until(
+            lambda: {a.kind for a in traffic.between(up, time.monotonic()) if a.status in (200, 201)} == {"write", *READS},
+            RECOVERY_SECONDS,
+        )
         time.sleep(1)
     assert {a.kind for a in outage} == {"write", *READS}
     for answer in outage:
@@ -166,8 +170,11 @@ def test_acknowledged_writes_survive_a_crash(own_cluster: EmbeddedCluster, servi
     acknowledged = set()
     with httpx.Client(base_url=service, timeout=30) as http:
         for n in range(20):
-            r = http.post("/api/v1/clusters", headers=headers,
-                          json={"name": f"crash-{n}-{time.monotonic_ns()}", "tier": "provincial", "source": "crash test"})
+            r = http.post(
+                "/api/v1/clusters",
+                headers=headers,
+                json={"name": f"crash-{n}-{time.monotonic_ns()}", "tier": "provincial", "source": "crash test"},
+            )
             assert r.status_code == 201, r.text
             acknowledged.add(r.json()["id"])
     own_cluster.stop("immediate")  # a crash: no checkpoint, the WAL is all there is
@@ -199,8 +206,19 @@ def test_a_cluster_running_without_durability_is_restarted_durable(own_cluster: 
 
     port = own_cluster.port()
     own_cluster.stop()
-    _run([str(pg_bin() / "pg_ctl"), "start", "-w", "-D", str(own_cluster.data_dir), "-l", str(own_cluster.log_file),
-          "-o", f"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c synchronous_commit=off"])
+    _run(
+        [
+            str(pg_bin() / "pg_ctl"),
+            "start",
+            "-w",
+            "-D",
+            str(own_cluster.data_dir),
+            "-l",
+            str(own_cluster.log_file),
+            "-o",
+            f"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c synchronous_commit=off",
+        ]
+    )
     assert own_cluster.start() == port
     engine = create_engine(own_cluster.url(DB_NAME))
     try:

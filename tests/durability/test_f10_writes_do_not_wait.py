@@ -21,8 +21,14 @@ def bulk_write(engine: Engine) -> Iterator[tuple[Connection, list[int]]]:
     BULK_SECONDS, then rolls back; yields the ids it holds."""
     conn = engine.connect()
     trans = conn.begin()
-    held = list(conn.execute(text("UPDATE carriers SET description = coalesce(description, '') "
-                                  "WHERE id IN (SELECT id FROM carriers ORDER BY id LIMIT 50) RETURNING id")).scalars())
+    held = list(
+        conn.execute(
+            text(
+                "UPDATE carriers SET description = coalesce(description, '') "
+                "WHERE id IN (SELECT id FROM carriers ORDER BY id LIMIT 50) RETURNING id"
+            )
+        ).scalars()
+    )
     ender = threading.Timer(BULK_SECONDS, trans.rollback)
     ender.start()
     try:
@@ -71,6 +77,7 @@ def test_api_connections_carry_the_timeouts(database_url) -> None:
 def test_versions_change_with_every_commit_even_out_of_order(engine: Engine) -> None:
     """A transaction that wrote a table first but commits last still changes the table's version
     (a largest-number-wins version would keep the other commit's number and miss this one)."""
+
     def version(conn: Connection) -> int:
         return conn.execute(text("SELECT version FROM data_versions WHERE table_name = 'clusters'")).scalar_one()
 

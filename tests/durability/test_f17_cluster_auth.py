@@ -23,8 +23,9 @@ host all all ::1/128 trust
 
 def connects(cluster: EmbeddedCluster, password: str | None) -> bool:
     try:
-        psycopg.connect(host="127.0.0.1", port=cluster.port(), user="postgres", dbname=DB_NAME,
-                        password=password or "", connect_timeout=5).close()
+        psycopg.connect(
+            host="127.0.0.1", port=cluster.port(), user="postgres", dbname=DB_NAME, password=password or "", connect_timeout=5
+        ).close()
     except psycopg.OperationalError as exc:
         assert "password" in str(exc)
         return False
@@ -43,8 +44,9 @@ def test_tcp_connections_need_the_generated_password(own_cluster: EmbeddedCluste
 
 def test_db_url_prints_a_url_that_gets_in(own_cluster: EmbeddedCluster) -> None:
     cli = str(Path(sys.executable).parent / "investmap")
-    url = subprocess.run([cli, "db", "url"], env=embedded_env(own_cluster), capture_output=True, text=True,
-                         check=True).stdout.strip()
+    url = subprocess.run(
+        [cli, "db", "url"], env=embedded_env(own_cluster), capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert url == libpq_url(own_cluster.url(DB_NAME))
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT current_user").fetchone() == ("postgres",)
@@ -81,6 +83,7 @@ def test_the_socket_admits_only_the_postgres_system_user(own_cluster: EmbeddedCl
     args = ["-h", "/tmp", "-p", str(own_cluster.port()), "-U", "postgres", "-d", DB_NAME, "-Atc", "SELECT 1"]
     as_postgres = subprocess.run(["runuser", "-u", "postgres", "--", psql, *args], capture_output=True, text=True)
     assert as_postgres.stdout.strip() == "1", as_postgres.stderr
-    as_root = subprocess.run([psql, "-w", *args], capture_output=True, text=True,
-                             env={k: v for k, v in os.environ.items() if k != "PGPASSWORD"})
+    as_root = subprocess.run(
+        [psql, "-w", *args], capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k != "PGPASSWORD"}
+    )
     assert as_root.returncode != 0 and "Peer authentication failed" in as_root.stderr

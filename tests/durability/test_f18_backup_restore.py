@@ -30,10 +30,22 @@ def snapshot(url: str) -> dict[str, str]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                                       "AND tablename NOT IN ('spatial_ref_sys', 'data_version_log') ORDER BY 1")).scalars().all()
-            digest = {t: conn.execute(text(f"SELECT count(*) || ':' || coalesce(md5(string_agg(r::text, '|' "
-                                           f"ORDER BY r::text)), '') FROM {t} r")).scalar_one() for t in tables}
+            tables = (
+                conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "AND tablename NOT IN ('spatial_ref_sys', 'data_version_log') ORDER BY 1"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            digest = {
+                t: conn.execute(
+                    text(f"SELECT count(*) || ':' || coalesce(md5(string_agg(r::text, '|' ORDER BY r::text)), '') FROM {t} r")
+                ).scalar_one()
+                for t in tables
+            }
             digest["postgis"] = conn.execute(text("SELECT postgis_lib_version()")).scalar_one()
             return digest
     finally:
@@ -69,8 +81,7 @@ def target() -> str:
     return url
 
 
-def test_backup_restore_round_trip_under_a_running_server(database_url: str, archive: Path, target: str,
-                                                          tmp_path: Path) -> None:
+def test_backup_restore_round_trip_under_a_running_server(database_url: str, archive: Path, target: str, tmp_path: Path) -> None:
     source = snapshot(database_url)
     env = {**os.environ, "DATABASE_URL": target}
     with service_on(env, tmp_path / "service.log") as base, httpx.Client(base_url=base, timeout=30) as http:
@@ -95,8 +106,7 @@ def test_backup_restore_round_trip_under_a_running_server(database_url: str, arc
             # Between the rounds, an edit in the restored database.
             engine = create_engine(target)
             with engine.begin() as conn:
-                conn.execute(text("UPDATE parks SET profile = 'edited after the restore' WHERE id = "
-                                  "(SELECT min(id) FROM parks)"))
+                conn.execute(text("UPDATE parks SET profile = 'edited after the restore' WHERE id = (SELECT min(id) FROM parks)"))
             engine.dispose()
 
 

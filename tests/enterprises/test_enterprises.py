@@ -13,8 +13,16 @@ SHENZHEN = [114.06, 22.54]
 
 def test_the_county_is_derived_from_the_point(client, admin, db) -> None:
     point = point_in(db, "360783")
-    body = enterprise_body(point, name="龙南测试企业", tags=["high_tech", "chain_leader", "high_tech"], link_ids=[1, 2],
-                           revenue_yi=12.5, employees=300, year=2024, uscc=" " + new_uscc().lower())
+    body = enterprise_body(
+        point,
+        name="龙南测试企业",
+        tags=["high_tech", "chain_leader", "high_tech"],
+        link_ids=[1, 2],
+        revenue_yi=12.5,
+        employees=300,
+        year=2024,
+        uscc=" " + new_uscc().lower(),
+    )
     with created(client, admin, "/api/v1/enterprises", body) as made:
         assert made["region_adcode"] == "360783" and made["region_name"] == "龙南市" and made["city_adcode"] == "360700"
         assert made["uscc"] == body["uscc"].strip().upper()
@@ -24,8 +32,12 @@ def test_the_county_is_derived_from_the_point(client, admin, db) -> None:
         assert made["location"] == {"type": "Point", "coordinates": point}
         assert made["published"] is False and made["is_demo"] is False
         # Moving it moves its county.
-        moved = patch(client, admin, f"/api/v1/enterprises/{made['id']}", {"location": {
-            "type": "Point", "coordinates": point_in(db, "361102")}}).json()
+        moved = patch(
+            client,
+            admin,
+            f"/api/v1/enterprises/{made['id']}",
+            {"location": {"type": "Point", "coordinates": point_in(db, "361102")}},
+        ).json()
         assert moved["region_adcode"] == "361102" and moved["tags"] == ["high_tech", "chain_leader"]
 
 
@@ -34,19 +46,22 @@ def test_an_external_enterprise_may_be_anywhere_in_china(client, admin) -> None:
         assert made["is_local"] is False and made["region_adcode"] is None
 
 
-@pytest.mark.parametrize(("change", "field", "problem_zh"), [
-    ({"location": {"type": "Point", "coordinates": SHENZHEN}}, "location", "不在江西省内"),
-    ({"location": {"type": "Point", "coordinates": [2.35, 48.85]}, "is_local": False}, "location", "远在中国范围之外"),
-    ({"location": {"type": "Point", "coordinates": [28.5, 115.9]}}, "location", "纬度"),
-    ({"park_id": 1, "is_local": False, "location": {"type": "Point", "coordinates": SHENZHEN}}, "park_id", "本地企业"),
-    ({"park_id": 99999}, "park_id", "未知的园区"),
-    ({"link_ids": [1, 99999]}, "link_ids", "未知的产业链环节"),
-    ({"tags": ["famous"]}, "tags.0", "取值不在允许范围内"),
-    ({"revenue_yi": -1}, "revenue_yi", "数值过小"),
-    ({"year": 1900}, "year", "数值过小"),
-    ({"name": ""}, "name", "文本过短"),
-    ({"homepage": "x"}, "homepage", "未知字段"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "problem_zh"),
+    [
+        ({"location": {"type": "Point", "coordinates": SHENZHEN}}, "location", "不在江西省内"),
+        ({"location": {"type": "Point", "coordinates": [2.35, 48.85]}, "is_local": False}, "location", "远在中国范围之外"),
+        ({"location": {"type": "Point", "coordinates": [28.5, 115.9]}}, "location", "纬度"),
+        ({"park_id": 1, "is_local": False, "location": {"type": "Point", "coordinates": SHENZHEN}}, "park_id", "本地企业"),
+        ({"park_id": 99999}, "park_id", "未知的园区"),
+        ({"link_ids": [1, 99999]}, "link_ids", "未知的产业链环节"),
+        ({"tags": ["famous"]}, "tags.0", "取值不在允许范围内"),
+        ({"revenue_yi": -1}, "revenue_yi", "数值过小"),
+        ({"year": 1900}, "year", "数值过小"),
+        ({"name": ""}, "name", "文本过短"),
+        ({"homepage": "x"}, "homepage", "未知字段"),
+    ],
+)
 def test_bad_input_is_named(client, admin, change: dict, field: str, problem_zh: str) -> None:
     r = client.post("/api/v1/enterprises", json={**enterprise_body([115.93, 28.52]), **change}, headers=admin)
     assert r.status_code == 422, r.text
@@ -59,8 +74,9 @@ def test_a_park_in_another_city_is_refused(client, admin, db) -> None:
     in_nanchang = enterprise_body(point_in(db, "360121"), park_id=ganzhou_park["id"])
     r = client.post("/api/v1/enterprises", json=in_nanchang, headers=admin)
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "park_id"
-    with created(client, admin, "/api/v1/enterprises",
-                 enterprise_body(point_in(db, "360783"), park_id=ganzhou_park["id"])) as made:
+    with created(
+        client, admin, "/api/v1/enterprises", enterprise_body(point_in(db, "360783"), park_id=ganzhou_park["id"])
+    ) as made:
         assert made["park_name"] == "龙南经济技术开发区"
 
 
@@ -106,12 +122,16 @@ def test_filters_match_an_independent_reading(client, admin, everything, db) -> 
     assert _ids(client, admin, is_local="false") == {e["id"] for e in everything if not e["is_local"]}
     assert _ids(client, admin, q="演示】深圳") == {e["id"] for e in everything if "演示】深圳" in e["name"]}
     counties = {a for a, r in regions().items() if r["parent_adcode"] == "360900"}
-    in_yichun = {e["id"] for e in everything if e["is_local"] and any(
-        regions()[c]["geom"].covers(shapely.Point(e["location"]["coordinates"])) for c in counties)}
+    in_yichun = {
+        e["id"]
+        for e in everything
+        if e["is_local"] and any(regions()[c]["geom"].covers(shapely.Point(e["location"]["coordinates"])) for c in counties)
+    }
     assert _ids(client, admin, region="360900") == in_yichun and in_yichun
     box = (115.5, 28.3, 116.2, 28.9)
     assert _ids(client, admin, bbox=",".join(map(str, box))) == {
-        e["id"] for e in everything if shapely.box(*box).covers(shape(e["location"]))}
+        e["id"] for e in everything if shapely.box(*box).covers(shape(e["location"]))
+    }
 
 
 def test_sorting_by_revenue(client, admin) -> None:

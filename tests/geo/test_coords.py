@@ -92,9 +92,7 @@ def test_wgs84_to_gcj02_matches_eviltransform(wlon: float, wlat: float, glon: fl
 
 
 @pytest.mark.parametrize(("wlon", "wlat", "glon", "glat"), EVILTRANSFORM_PAIRS)
-def test_gcj02_to_wgs84_recovers_eviltransform_input(
-    wlon: float, wlat: float, glon: float, glat: float
-) -> None:
+def test_gcj02_to_wgs84_recovers_eviltransform_input(wlon: float, wlat: float, glon: float, glat: float) -> None:
     # The published pair gives the exact WGS-84 point, so the iterative inverse must land
     # on it far closer than the 1-2 m of the usual one-step approximation.
     lon, lat = gcj02_to_wgs84(glon, glat)
@@ -204,9 +202,7 @@ def test_result_does_not_depend_on_the_batch() -> None:
 # ------------------------------------------------------------------ outside China
 
 
-@pytest.mark.parametrize(
-    "func", [wgs84_to_gcj02, gcj02_to_wgs84, gcj02_to_bd09, bd09_to_gcj02, wgs84_to_bd09, bd09_to_wgs84]
-)
+@pytest.mark.parametrize("func", [wgs84_to_gcj02, gcj02_to_wgs84, gcj02_to_bd09, bd09_to_gcj02, wgs84_to_bd09, bd09_to_wgs84])
 def test_points_outside_china_pass_through(func: coords.CoordConverter) -> None:
     # London, Sydney, New York, Null Island, and just outside each edge of the rectangle.
     lon = np.array([-0.1276, 151.2093, -74.006, 0.0, 71.9, 137.9, 116.0, 116.0])
@@ -278,9 +274,7 @@ def test_lists_and_broadcasting() -> None:
 def test_transform_geometry_polygon_matches_point_conversion() -> None:
     ring = [(115.8, 28.6), (116.0, 28.6), (116.0, 28.8), (115.8, 28.8), (115.8, 28.6)]
     hole = [(115.85, 28.65), (115.9, 28.65), (115.9, 28.7), (115.85, 28.65)]
-    poly = shapely.MultiPolygon(
-        [shapely.Polygon(ring, [hole]), shapely.Polygon([(117, 29), (117.1, 29), (117.1, 29.1)])]
-    )
+    poly = shapely.MultiPolygon([shapely.Polygon(ring, [hole]), shapely.Polygon([(117, 29), (117.1, 29), (117.1, 29.1)])])
     out = transform_geometry(poly, gcj02_to_wgs84)
     assert isinstance(out, shapely.MultiPolygon)
     src = shapely.get_coordinates(poly)

@@ -13,9 +13,15 @@ from tests.support.apps import state
 from tests.support.chains import created, enterprise_body, point_in
 from tests.support.tiles import tile_box, tile_of
 
-GAP_URLS = ("/ogc/collections/{c}", "/ogc/collections/{c}/items", "/ogc/collections/{c}/queryables",
-            "/ogc/collections/{c}/schema", "/ogc/collections/{c}/items/computed-1-region-360000",
-            "/tiles/{c}/8/210/106.mvt", "/tiles/{c}.json")
+GAP_URLS = (
+    "/ogc/collections/{c}",
+    "/ogc/collections/{c}/items",
+    "/ogc/collections/{c}/queryables",
+    "/ogc/collections/{c}/schema",
+    "/ogc/collections/{c}/items/computed-1-region-360000",
+    "/tiles/{c}/8/210/106.mvt",
+    "/tiles/{c}.json",
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +65,16 @@ def test_staff_and_a_gaps_key_read_the_same_gaps_as_the_gap_api(client, callers,
             want = expected[f["id"]]
             assert f["properties"]["gap_class"] == want["properties"]["gap_class"]
             assert f["properties"]["enterprise_count"] == want["properties"]["enterprise_count"]
-            assert shapely.equals_exact(shapely.from_geojson(json.dumps(f["geometry"])),
-                                        shapely.from_geojson(json.dumps(want["geometry"])), 1e-6)
+            assert shapely.equals_exact(
+                shapely.from_geojson(json.dumps(f["geometry"])), shapely.from_geojson(json.dumps(want["geometry"])), 1e-6
+            )
     first = next(iter(expected))
     one = client.get(f"/ogc/collections/gaps/items/{first}", headers=gaps_key)
     assert one.status_code == 200 and one.json()["id"] == first
     missing = client.get("/ogc/collections/gaps/items", params={"gap_class": "missing", "limit": 1000}, headers=admin)
-    assert {f["id"] for f in missing.json()["features"]} == \
-        {i for i, f in expected.items() if f["properties"]["gap_class"] == "missing"}
+    assert {f["id"] for f in missing.json()["features"]} == {
+        i for i, f in expected.items() if f["properties"]["gap_class"] == "missing"
+    }
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "key_write", "key_regions_only"])
@@ -90,8 +98,11 @@ def test_gap_tiles_for_staff_hold_the_gaps_meeting_the_tile(client, admin, gaps_
     api = client.get("/api/v1/gaps", params={"f": "geojson", "limit": 1000}, headers=admin).json()["features"]
     z, (x, y) = 8, tile_of(115.9, 28.6, 8)  # Nanchang
     box = tile_box(z, x, y)
-    expected = sorted((f["properties"]["link_id"], f["properties"]["area_name"]) for f in api
-                      if shapely.intersects(shapely.from_geojson(json.dumps(f["geometry"])), box))
+    expected = sorted(
+        (f["properties"]["link_id"], f["properties"]["area_name"])
+        for f in api
+        if shapely.intersects(shapely.from_geojson(json.dumps(f["geometry"])), box)
+    )
     assert expected
     for headers in (admin, gaps_key):
         r = client.get(f"/tiles/gaps/{z}/{x}/{y}.mvt", headers=headers)
@@ -100,8 +111,9 @@ def test_gap_tiles_for_staff_hold_the_gaps_meeting_the_tile(client, admin, gaps_
         assert sorted((f["properties"]["link_id"], f["properties"]["area_name"]) for f in got) == expected
         assert {f["properties"]["gap_class"] for f in got} <= {"missing", "weak"}
     # Staff's multi-layer tile has the gaps beside the public layers.
-    assert {"gaps", "land", "parks"} <= set(mapbox_vector_tile.decode(
-        client.get(f"/tiles/all/{z}/{x}/{y}.mvt", headers=admin).content))
+    assert {"gaps", "land", "parks"} <= set(
+        mapbox_vector_tile.decode(client.get(f"/tiles/all/{z}/{x}/{y}.mvt", headers=admin).content)
+    )
     doc = client.get("/tiles/gaps.json", headers=admin).json()
     assert doc["vector_layers"][0]["fields"]["gap_class"] == "String"
 
@@ -112,8 +124,7 @@ def test_a_recorded_gap_shows_at_once_in_items_and_tiles(client, admin, db):
     x, y = tile_of(*point_in(db, county), 8)
     items, tile = "/ogc/collections/gaps/items?limit=1000", f"/tiles/gaps/8/{x}/{y}.mvt"
     before = {u: client.get(u, headers=admin) for u in (items, tile)}
-    body = {"link_id": 3, "region_adcode": county, "reason": "OGC 测试", "source": "test suite",
-            "gap_class": "missing"}
+    body = {"link_id": 3, "region_adcode": county, "reason": "OGC 测试", "source": "test suite", "gap_class": "missing"}
     with created(client, admin, "/api/v1/gap_records", body) as gap:
         for url, old in before.items():
             now = client.get(url, headers={**admin, "If-None-Match": old.headers["etag"]})

@@ -14,10 +14,12 @@ from app.loaders.reference import LoadError, load_all
 from tests.support.reference_files import GEODATA, parks_csv
 
 # Other tests add their own records; the reference ones are those whose source the files give.
-SNAPSHOT = "SELECT (SELECT count(*) FROM regions), (SELECT count(*) FROM parks WHERE source NOT LIKE 'test%' " \
-           "AND source <> 'authz matrix'), (SELECT count(*) FROM clusters WHERE source NOT LIKE 'test%' " \
-           "AND source <> 'authz matrix'), (SELECT count(*) FROM cooperation_parks), " \
-           "(SELECT count(*) FROM cluster_parks), (SELECT string_agg(id::text, ',' ORDER BY id) FROM parks)"
+SNAPSHOT = (
+    "SELECT (SELECT count(*) FROM regions), (SELECT count(*) FROM parks WHERE source NOT LIKE 'test%' "
+    "AND source <> 'authz matrix'), (SELECT count(*) FROM clusters WHERE source NOT LIKE 'test%' "
+    "AND source <> 'authz matrix'), (SELECT count(*) FROM cooperation_parks), "
+    "(SELECT count(*) FROM cluster_parks), (SELECT string_agg(id::text, ',' ORDER BY id) FROM parks)"
+)
 
 
 def _snapshot(db) -> tuple:
@@ -46,9 +48,13 @@ def test_a_bad_row_names_itself_and_writes_nothing(db, tmp_path: Path) -> None:
 
 def _demo(db) -> tuple:
     db.rollback()
-    return tuple(db.execute(text(
-        "SELECT count(*), count(*) FILTER (WHERE kind = 'land'), min(id), round(sum(area_m2)) FROM carriers WHERE is_demo"
-    )).one())
+    return tuple(
+        db.execute(
+            text(
+                "SELECT count(*), count(*) FILTER (WHERE kind = 'land'), min(id), round(sum(area_m2)) FROM carriers WHERE is_demo"
+            )
+        ).one()
+    )
 
 
 def test_demo_load_is_deterministic_and_replaces_itself(db) -> None:
@@ -70,29 +76,42 @@ def test_demo_load_is_deterministic_and_replaces_itself(db) -> None:
 
 def test_demo_carriers_lie_in_their_parks_county(db) -> None:
     db.rollback()
-    outside = db.execute(text(
-        "SELECT count(*) FROM carriers c JOIN parks p ON p.id = c.park_id JOIN regions r ON r.adcode = p.region_adcode "
-        "WHERE c.is_demo AND NOT ST_Covers(r.geom, c.location)"
-    )).scalar_one()
+    outside = db.execute(
+        text(
+            "SELECT count(*) FROM carriers c JOIN parks p ON p.id = c.park_id JOIN regions r ON r.adcode = p.region_adcode "
+            "WHERE c.is_demo AND NOT ST_Covers(r.geom, c.location)"
+        )
+    ).scalar_one()
     assert outside == 0
 
 
 def test_cli_prints_the_database_url(database_url: str) -> None:
-    out = subprocess.run([str(Path(sys.executable).parent / "investmap"), "db", "url"], capture_output=True, text=True,
-                         env={**os.environ, "DATABASE_URL": database_url}, check=True).stdout.strip()
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "investmap"), "db", "url"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": database_url},
+        check=True,
+    ).stdout.strip()
     assert out == database_url.replace("postgresql+psycopg://", "postgresql://")
 
 
 def test_cli_creates_users_and_keys(database_url: str) -> None:
     cli = str(Path(sys.executable).parent / "investmap")
     env = {**os.environ, "DATABASE_URL": database_url}
-    out = subprocess.run([cli, "users", "create", "cli_officer", "--role", "officer", "--regions", "360100"],
-                         capture_output=True, text=True, env=env, check=True).stdout
+    out = subprocess.run(
+        [cli, "users", "create", "cli_officer", "--role", "officer", "--regions", "360100"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
     assert "created officer cli_officer" in out and "one-time password" in out
     listed = subprocess.run([cli, "users", "list"], capture_output=True, text=True, env=env, check=True).stdout
     assert any(line.split("\t")[1:4] == ["cli_officer", "officer", "360100"] for line in listed.splitlines())
-    out = subprocess.run([cli, "keys", "create", "cli-key", "--collections", "parks"],
-                         capture_output=True, text=True, env=env, check=True).stdout
+    out = subprocess.run(
+        [cli, "keys", "create", "cli-key", "--collections", "parks"], capture_output=True, text=True, env=env, check=True
+    ).stdout
     key_id, secret = out.split()[1], out.split()[-1]
     assert secret.startswith("imk_")
     subprocess.run([cli, "keys", "revoke", key_id], capture_output=True, text=True, env=env, check=True)

@@ -10,8 +10,17 @@ from tests.support.database import fresh_database, migrate
 
 VERSIONS = PROJECT_ROOT / "migrations" / "versions"
 
-APP_TABLES = {"regions", "parks", "cooperation_parks", "carriers", "clusters", "cluster_cities", "cluster_parks",
-              "cluster_revenues", "load_runs"}
+APP_TABLES = {
+    "regions",
+    "parks",
+    "cooperation_parks",
+    "carriers",
+    "clusters",
+    "cluster_cities",
+    "cluster_parks",
+    "cluster_revenues",
+    "load_runs",
+}
 
 
 def _tables(url: str) -> set[str]:
@@ -43,8 +52,13 @@ def test_no_migration_imports_the_application() -> None:
     found = []
     for path in sorted(VERSIONS.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             found += [f"{path.name}: {n}" for n in names if n == "app" or n.startswith("app.")]
     assert found == []
 
@@ -59,7 +73,11 @@ def test_the_stored_features_migration_writes_what_the_carriers_write(db) -> Non
     spec.loader.exec_module(m0008)
     db.execute(text("CREATE TEMP TABLE frozen (id int PRIMARY KEY, feature text) ON COMMIT DROP"))
     db.execute(text(m0008._FILL.replace("INSERT INTO carrier_features", "INSERT INTO frozen")))
-    carriers, same = db.execute(text("SELECT (SELECT count(*) FROM carriers), count(*) FILTER (WHERE f.feature = c.feature) "
-                                     "FROM frozen f JOIN carrier_features c USING (id)")).one()
+    carriers, same = db.execute(
+        text(
+            "SELECT (SELECT count(*) FROM carriers), count(*) FILTER (WHERE f.feature = c.feature) "
+            "FROM frozen f JOIN carrier_features c USING (id)"
+        )
+    ).one()
     db.rollback()
     assert carriers >= 500 and same == carriers

@@ -80,13 +80,18 @@ def test_collections_list_every_layer_with_extent_in_jiangxi(client):
 
 
 def test_paging_by_key_returns_every_visible_plot_once(client, db):
-    expected = _ids(db, "SELECT c.id FROM carriers c JOIN parks p ON p.id = c.park_id "
-                        "WHERE c.kind = 'land' AND c.published AND p.published ORDER BY c.id")
+    expected = _ids(
+        db,
+        "SELECT c.id FROM carriers c JOIN parks p ON p.id = c.park_id "
+        "WHERE c.kind = 'land' AND c.published AND p.published ORDER BY c.id",
+    )
     ids, pages = _walk(client, "/ogc/collections/land/items", {"limit": 37})
     assert ids == expected
     assert len(pages) == math.ceil(len(expected) / 37)
     assert all("numberMatched" not in p for p in pages)  # land is large: counted only on request
-    assert client.get("/ogc/collections/land/items", params={"limit": 1, "count": "true"}).json()["numberMatched"] == len(expected)
+    assert client.get("/ogc/collections/land/items", params={"limit": 1, "count": "true"}).json()["numberMatched"] == len(
+        expected
+    )
 
 
 def test_prev_link_leads_back_to_the_previous_page(client):
@@ -99,9 +104,16 @@ def test_prev_link_leads_back_to_the_previous_page(client):
 
 def test_bbox_returns_exactly_the_plots_meeting_it(client, db):
     bbox = (115.7, 28.5, 116.1, 28.9)
-    expected = _ids(db, "SELECT c.id FROM carriers c JOIN parks p ON p.id = c.park_id WHERE c.kind = 'land' "
-                        "AND c.published AND p.published AND ST_Intersects(c.geom, ST_MakeEnvelope(:w, :s, :e, :n, 4326)) "
-                        "ORDER BY c.id", w=bbox[0], s=bbox[1], e=bbox[2], n=bbox[3])
+    expected = _ids(
+        db,
+        "SELECT c.id FROM carriers c JOIN parks p ON p.id = c.park_id WHERE c.kind = 'land' "
+        "AND c.published AND p.published AND ST_Intersects(c.geom, ST_MakeEnvelope(:w, :s, :e, :n, 4326)) "
+        "ORDER BY c.id",
+        w=bbox[0],
+        s=bbox[1],
+        e=bbox[2],
+        n=bbox[3],
+    )
     assert expected, "the demo data should have plots near Nanchang"
     ids, _ = _walk(client, "/ogc/collections/land/items", {"bbox": ",".join(map(str, bbox)), "limit": 1000})
     assert ids == expected
@@ -109,15 +121,20 @@ def test_bbox_returns_exactly_the_plots_meeting_it(client, db):
 
 def test_property_and_datetime_filters(client, db):
     national = client.get("/ogc/collections/parks/items", params={"level": "national", "limit": 1000}).json()
-    assert national["numberMatched"] == len(national["features"]) == db.execute(
-        text("SELECT count(*) FROM parks WHERE level = 'national' AND published")).scalar()
+    assert (
+        national["numberMatched"]
+        == len(national["features"])
+        == db.execute(text("SELECT count(*) FROM parks WHERE level = 'national' AND published")).scalar()
+    )
     assert {f["properties"]["level"] for f in national["features"]} == {"national"}
     standard = client.get("/ogc/collections/land/items", params={"is_standard_land": "true", "limit": 1000}).json()
     assert standard["features"] and all(f["properties"]["is_standard_land"] for f in standard["features"])
     day = db.execute(text("SELECT as_of FROM parks WHERE as_of IS NOT NULL AND published LIMIT 1")).scalar()
     dated = client.get("/ogc/collections/parks/items", params={"datetime": day.isoformat(), "limit": 1000}).json()
-    assert dated["numberMatched"] == db.execute(text("SELECT count(*) FROM parks WHERE as_of = :d AND published"),
-                                                {"d": day}).scalar()
+    assert (
+        dated["numberMatched"]
+        == db.execute(text("SELECT count(*) FROM parks WHERE as_of = :d AND published"), {"d": day}).scalar()
+    )
     after = client.get("/ogc/collections/parks/items", params={"datetime": f"{day.isoformat()}/..", "limit": 1000}).json()
     assert all(f["properties"]["as_of"] >= day.isoformat() for f in after["features"])
 
@@ -167,23 +184,26 @@ def test_single_feature_and_its_links(client):
     assert region["properties"]["name"] == "南昌市" and region["geometry"]["type"] == "MultiPolygon"
 
 
-@pytest.mark.parametrize(("url", "status", "field"), [
-    ("/ogc/collections/land/items?bbox=115,28,116", 400, "bbox"),
-    ("/ogc/collections/land/items?bbox=116,28,115,29", 400, "bbox"),
-    ("/ogc/collections/land/items?limit=0", 400, "limit"),
-    (f"/ogc/collections/land/items?limit={settings().api.max_limit + 1}", 400, "limit"),
-    ("/ogc/collections/land/items?limit=ten", 400, "limit"),
-    ("/ogc/collections/land/items?colour=red", 400, "colour"),
-    ("/ogc/collections/land/items?lease_term_years=abc", 400, "lease_term_years"),
-    ("/ogc/collections/land/items?datetime=2024-13-01", 400, "datetime"),
-    ("/ogc/collections/land/items?crs=EPSG:9999", 400, "crs"),
-    ("/ogc/collections/land/items?after=x", 400, "after"),
-    ("/ogc/collections/nowhere/items", 404, None),
-    ("/ogc/collections/nowhere", 404, None),
-    ("/ogc/collections/land/items/999999999", 404, None),
-    ("/ogc/collections/land/items/abc", 404, None),
-    ("/ogc/collections/regions/items/999999", 404, None),
-])
+@pytest.mark.parametrize(
+    ("url", "status", "field"),
+    [
+        ("/ogc/collections/land/items?bbox=115,28,116", 400, "bbox"),
+        ("/ogc/collections/land/items?bbox=116,28,115,29", 400, "bbox"),
+        ("/ogc/collections/land/items?limit=0", 400, "limit"),
+        (f"/ogc/collections/land/items?limit={settings().api.max_limit + 1}", 400, "limit"),
+        ("/ogc/collections/land/items?limit=ten", 400, "limit"),
+        ("/ogc/collections/land/items?colour=red", 400, "colour"),
+        ("/ogc/collections/land/items?lease_term_years=abc", 400, "lease_term_years"),
+        ("/ogc/collections/land/items?datetime=2024-13-01", 400, "datetime"),
+        ("/ogc/collections/land/items?crs=EPSG:9999", 400, "crs"),
+        ("/ogc/collections/land/items?after=x", 400, "after"),
+        ("/ogc/collections/nowhere/items", 404, None),
+        ("/ogc/collections/nowhere", 404, None),
+        ("/ogc/collections/land/items/999999999", 404, None),
+        ("/ogc/collections/land/items/abc", 404, None),
+        ("/ogc/collections/regions/items/999999", 404, None),
+    ],
+)
 def test_bad_input_gets_an_ogc_exception(client, url, status, field):
     r = client.get(url)
     assert r.status_code == status, r.text
@@ -222,8 +242,20 @@ def test_an_api_key_reads_only_its_collections(client, callers, live_server):
     assert client.get("/tiles/land/8/210/106.mvt", headers=key).status_code == 403
     assert set(mapbox_vector_tile.decode(client.get("/tiles/all/8/210/106.mvt", headers=key).content)) == {"regions"}
     # GDAL sends the key too, and then sees the one layer it was given.
-    out = subprocess.run(["ogrinfo", "-ro", "-q", f"OAPIF:{live_server}/ogc", "--config", "GDAL_HTTP_HEADERS",
-                          f"Authorization: {key['Authorization']}"], capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [
+            "ogrinfo",
+            "-ro",
+            "-q",
+            f"OAPIF:{live_server}/ogc",
+            "--config",
+            "GDAL_HTTP_HEADERS",
+            f"Authorization: {key['Authorization']}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert re.findall(r"^\d+: (\w+) ", out.stdout, re.MULTILINE) == ["regions"], out.stderr
 
 
@@ -234,5 +266,7 @@ def test_internal_fields_only_for_staff(client, admin):
     assert all("contacts" not in f["properties"] for f in public)
     assert all("contacts" in f["properties"] for f in staff)
     assert "contacts" not in client.get("/ogc/collections/parks/schema").json()["properties"]["properties"]["properties"]
-    assert client.get("/ogc/collections/parks/items", params={"limit": 3}).headers["etag"] != \
-        client.get("/ogc/collections/parks/items", params={"limit": 3}, headers=admin).headers["etag"]
+    assert (
+        client.get("/ogc/collections/parks/items", params={"limit": 3}).headers["etag"]
+        != client.get("/ogc/collections/parks/items", params={"limit": 3}, headers=admin).headers["etag"]
+    )

@@ -72,8 +72,17 @@ def _same(stored: object, copied: object) -> bool:
 def test_ogr2ogr_copies_each_collection_whole(live_server, db, tmp_path, layer_id):
     layer = LAYERS[layer_id]
     target = tmp_path / f"{layer_id}.gpkg"
-    gdal("ogr2ogr", "-f", "GPKG", "-preserve_fid", str(target), f"OAPIF:{live_server}/ogc", layer_id,
-         "-oo", f"PAGE_SIZE={PAGE_SIZE[layer_id]}")
+    gdal(
+        "ogr2ogr",
+        "-f",
+        "GPKG",
+        "-preserve_fid",
+        str(target),
+        f"OAPIF:{live_server}/ogc",
+        layer_id,
+        "-oo",
+        f"PAGE_SIZE={PAGE_SIZE[layer_id]}",
+    )
     copied = pyogrio.read_dataframe(target, fid_as_index=True)
     stored = _table_rows(db, layer)
     assert len(stored) > PAGE_SIZE[layer_id]

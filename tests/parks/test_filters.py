@@ -130,16 +130,19 @@ def test_detail_has_counts_and_provenance(client) -> None:
     assert body["source"] and body["as_of"] and body["published"] is True and body["is_demo"] is False
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"bbox": "1,2,3"}, "bbox"),
-    ({"bbox": "116,29,115,28"}, "bbox"),
-    ({"bbox": "a,b,c,d"}, "bbox"),
-    ({"limit": 0}, "limit"),
-    ({"limit": 10001}, "limit"),
-    ({"level": "galactic"}, "level"),
-    ({"region": "36"}, "region"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"bbox": "116,29,115,28"}, "bbox"),
+        ({"bbox": "a,b,c,d"}, "bbox"),
+        ({"limit": 0}, "limit"),
+        ({"limit": 10001}, "limit"),
+        ({"level": "galactic"}, "level"),
+        ({"region": "36"}, "region"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_bad_query_parameters(client, params: dict, field: str) -> None:
     r = client.get("/api/v1/parks", params=params)
     assert r.status_code == 422, r.text
@@ -151,8 +154,14 @@ def test_bad_query_parameters(client, params: dict, field: str) -> None:
 def test_every_park_lies_in_its_county(db) -> None:
     from sqlalchemy import text
 
-    outside = db.execute(text(
-        "SELECT p.name FROM parks p JOIN regions r ON r.adcode = p.region_adcode "
-        "WHERE NOT ST_DWithin(r.geom::geography, p.location::geography, 2000)"
-    )).scalars().all()
+    outside = (
+        db.execute(
+            text(
+                "SELECT p.name FROM parks p JOIN regions r ON r.adcode = p.region_adcode "
+                "WHERE NOT ST_DWithin(r.geom::geography, p.location::geography, 2000)"
+            )
+        )
+        .scalars()
+        .all()
+    )
     assert outside == []

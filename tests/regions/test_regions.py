@@ -30,12 +30,15 @@ def test_unknown_region_is_404(client) -> None:
     assert r.json()["error"]["code"] == "not_found" and "999999" in r.json()["error"]["message_zh"]
 
 
-@pytest.mark.parametrize(("lon", "lat", "city"), [
-    (115.8922, 28.6765, "360100"),  # 南昌八一广场
-    (114.9330, 25.8310, "360700"),  # 赣州市区
-    (117.0700, 28.2600, "360600"),  # 鹰潭市区
-    (116.3580, 27.9480, "361000"),  # 抚州市区
-])
+@pytest.mark.parametrize(
+    ("lon", "lat", "city"),
+    [
+        (115.8922, 28.6765, "360100"),  # 南昌八一广场
+        (114.9330, 25.8310, "360700"),  # 赣州市区
+        (117.0700, 28.2600, "360600"),  # 鹰潭市区
+        (116.3580, 27.9480, "361000"),  # 抚州市区
+    ],
+)
 def test_lookup(client, lon: float, lat: float, city: str) -> None:
     body = client.get("/api/v1/regions/lookup", params={"lon": lon, "lat": lat}).json()
     point = Point(lon, lat)

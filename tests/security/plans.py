@@ -23,8 +23,12 @@ def statements(needle: str) -> Iterator[list[tuple[str, Any]]]:
         event.remove(Engine, "before_cursor_execute", capture)
 
 
-def plan(statement: str, parameters: Any, options: str = "FORMAT JSON", before: Callable[[Any], None] | None = None,
-         ) -> dict[str, Any]:
+def plan(
+    statement: str,
+    parameters: Any,
+    options: str = "FORMAT JSON",
+    before: Callable[[Any], None] | None = None,
+) -> dict[str, Any]:
     """The top plan node of EXPLAIN (`options`) of a captured statement."""
     from app.core.database import get_engine
 

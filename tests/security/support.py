@@ -12,24 +12,47 @@ ZHANGGONG_POINT = [114.93, 25.83]  # 章贡区, 赣州 (360702)
 
 
 def park_body(region: str = "360121", point: list[float] = NANCHANG_POINT, **fields) -> dict:
-    return {"name": f"第九号问题园区 {next(_n)}", "level": "provincial", "type": "industrial", "region_adcode": region,
-            "location": {"type": "Point", "coordinates": point}, "source": "issue 9 tests", **fields}
+    return {
+        "name": f"第九号问题园区 {next(_n)}",
+        "level": "provincial",
+        "type": "industrial",
+        "region_adcode": region,
+        "location": {"type": "Point", "coordinates": point},
+        "source": "issue 9 tests",
+        **fields,
+    }
 
 
 def cluster_body(cities: list[str], **fields) -> dict:
-    return {"name": f"第九号问题集群 {next(_n)}", "tier": "municipal", "city_adcodes": cities, "source": "issue 9 tests",
-            **fields}
+    return {
+        "name": f"第九号问题集群 {next(_n)}",
+        "tier": "municipal",
+        "city_adcodes": cities,
+        "source": "issue 9 tests",
+        **fields,
+    }
 
 
 def plot_body(park_id: int, ring: list[list[float]], **fields) -> dict:
-    return {"kind": "land", "name": f"第九号问题地块 {next(_n)}", "park_id": park_id, "source": "issue 9 tests",
-            "geometry": {"type": "Polygon", "coordinates": [ring]}, **fields}
+    return {
+        "kind": "land",
+        "name": f"第九号问题地块 {next(_n)}",
+        "park_id": park_id,
+        "source": "issue 9 tests",
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+        **fields,
+    }
 
 
 def square(lon: float, lat: float, half: float = 0.002) -> list[list[float]]:
     """A closed square ring of about 2·half degrees a side around a point."""
-    return [[lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half], [lon - half, lat + half],
-            [lon - half, lat - half]]
+    return [
+        [lon - half, lat - half],
+        [lon + half, lat - half],
+        [lon + half, lat + half],
+        [lon - half, lat + half],
+        [lon - half, lat - half],
+    ]
 
 
 class Records:

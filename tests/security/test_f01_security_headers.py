@@ -8,12 +8,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.web.security import RELAXED_PAGES, content_security_policy, tile_source
 from app.web.basemaps import WebSettings, web_config
+from app.web.security import RELAXED_PAGES, content_security_policy, tile_source
 from app.web.static import DIST, PAGES
 
-HEADERS = {"x-content-type-options": "nosniff", "x-frame-options": "DENY",
-           "referrer-policy": "strict-origin-when-cross-origin"}
+HEADERS = {"x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "strict-origin-when-cross-origin"}
 
 
 def policy(response: httpx.Response) -> dict[str, list[str]]:
@@ -27,9 +26,23 @@ def _asset(client: TestClient) -> str:
     return found.group(1)
 
 
-@pytest.mark.parametrize("path", ["/", "/api/v1/parks?limit=1", "/api/v1/parks/999999999", "/tiles/parks/5/26/13.mvt",
-                                  "/ogc/collections", "/openapi.json", "/favicon.svg", "asset", "/docs", "/redoc",
-                                  "/docs/oauth2-redirect", "/healthz"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/api/v1/parks?limit=1",
+        "/api/v1/parks/999999999",
+        "/tiles/parks/5/26/13.mvt",
+        "/ogc/collections",
+        "/openapi.json",
+        "/favicon.svg",
+        "asset",
+        "/docs",
+        "/redoc",
+        "/docs/oauth2-redirect",
+        "/healthz",
+    ],
+)
 def test_every_response_carries_the_headers(client: TestClient, path: str) -> None:
     r = client.get(_asset(client) if path == "asset" else path)
     assert r.status_code == (404 if path == "/api/v1/parks/999999999" else 200), r.text[:200]

@@ -80,8 +80,9 @@ def test_a_target_cannot_aim_at_a_park_outside_scope(client, admin, callers) -> 
         body = {"enterprise_id": external[0]["id"], "link_id": 3, "region_adcode": "360121", "source": "issue 9 tests"}
         r = client.post("/api/v1/targets", json={**body, "intended_park_id": ganzhou["id"]}, headers=callers["officer_in"])
         _refused(r, "intended_park_id", "park", ganzhou["id"], "章贡区 360702")
-        made = rec.adopt(client.post("/api/v1/targets", json={**body, "intended_park_id": nanchang["id"]},
-                                     headers=callers["officer_in"]))
+        made = rec.adopt(
+            client.post("/api/v1/targets", json={**body, "intended_park_id": nanchang["id"]}, headers=callers["officer_in"])
+        )
         target = f"/api/v1/targets/{made['id']}"
         r = patch(client, callers["officer_in"], target, {"intended_park_id": ganzhou["id"]})
         _refused(r, "intended_park_id", "park", ganzhou["id"], "章贡区 360702")

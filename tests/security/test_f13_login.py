@@ -38,9 +38,12 @@ def _address() -> str:
 
 @pytest.fixture(scope="module")
 def small_limits(database_url: str) -> Iterator[str]:
-    with serve_app(database_url, INVESTMAP_MAX_FAILED_LOGINS=str(PER_PAIR),
-                   INVESTMAP_MAX_FAILED_LOGINS_PER_ACCOUNT=str(PER_ACCOUNT),
-                   INVESTMAP_MAX_FAILED_LOGINS_PER_IP=str(PER_ADDRESS)) as url:
+    with serve_app(
+        database_url,
+        INVESTMAP_MAX_FAILED_LOGINS=str(PER_PAIR),
+        INVESTMAP_MAX_FAILED_LOGINS_PER_ACCOUNT=str(PER_ACCOUNT),
+        INVESTMAP_MAX_FAILED_LOGINS_PER_IP=str(PER_ADDRESS),
+    ) as url:
         yield url
 
 
@@ -51,8 +54,9 @@ def http(small_limits: str) -> Iterator[httpx.Client]:
 
 
 def _login(http: httpx.Client, username: str, password: str, address: str) -> httpx.Response:
-    return http.post("/api/v1/auth/login", json={"username": username, "password": password},
-                     headers={"X-Forwarded-For": address})
+    return http.post(
+        "/api/v1/auth/login", json={"username": username, "password": password}, headers={"X-Forwarded-For": address}
+    )
 
 
 def _user(name: str, engine: Engine, disabled: bool = False) -> str:
@@ -94,8 +98,9 @@ def test_unknown_locked_disabled_and_wrong_get_one_answer_in_comparable_time(htt
     assert status == 401 and httpx.Response(401, content=body).json()["error"]["message_zh"] == GENERIC_ZH
     # The same Argon2 work on every path: a refused attempt is not visibly faster than a check.
     wrong = cases["wrong password"][1]
-    assert all(0.4 * wrong < seconds < 2.5 * wrong for _, seconds in cases.values()), \
-        {kind: round(seconds, 3) for kind, (_, seconds) in cases.items()}
+    assert all(0.4 * wrong < seconds < 2.5 * wrong for _, seconds in cases.values()), {
+        kind: round(seconds, 3) for kind, (_, seconds) in cases.items()
+    }
     assert _login(http, known, PASSWORD, _address()).status_code == 200
 
 
@@ -145,8 +150,9 @@ def test_one_address_cannot_lock_an_account_for_everyone(http: httpx.Client, eng
     assert _login(http, username, PASSWORD, _address()).status_code == 200  # not for the user's
 
 
-def test_guessing_from_many_addresses_locks_the_account(http: httpx.Client, engine: Engine, client: TestClient,
-                                                        admin: dict[str, str]) -> None:
+def test_guessing_from_many_addresses_locks_the_account(
+    http: httpx.Client, engine: Engine, client: TestClient, admin: dict[str, str]
+) -> None:
     username = _user("f13_spread", engine)
     for _ in range(PER_ACCOUNT // PER_PAIR):
         address = _address()

@@ -32,8 +32,11 @@ def _session(client: TestClient, username: str, password: str) -> tuple[dict[str
 
 
 def _create(client: TestClient, admin: dict[str, str], username: str, **body: object) -> dict:
-    r = client.post("/api/v1/admin/users", headers=admin, json={
-        "username": username, "display_name": username, "role": "officer", "region_adcodes": ["360100"], **body})
+    r = client.post(
+        "/api/v1/admin/users",
+        headers=admin,
+        json={"username": username, "display_name": username, "role": "officer", "region_adcodes": ["360100"], **body},
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -55,9 +58,13 @@ def test_a_one_time_password_allows_nothing_but_the_change(client: TestClient, a
     headers, me = _session(client, "f14_fresh_user", created["password"])
     assert me["must_change_password"] is True and me["role"] == "officer"
 
-    for method, path, body in (("GET", "/api/v1/parks", None), ("GET", "/api/v1/targets", None),
-                               ("GET", "/ogc/collections/parks/items", None), ("GET", "/tiles/parks.json", None),
-                               ("POST", "/api/v1/clusters", {"name": "x", "tier": "municipal", "source": "t"})):
+    for method, path, body in (
+        ("GET", "/api/v1/parks", None),
+        ("GET", "/api/v1/targets", None),
+        ("GET", "/ogc/collections/parks/items", None),
+        ("GET", "/tiles/parks.json", None),
+        ("POST", "/api/v1/clusters", {"name": "x", "tier": "municipal", "source": "t"}),
+    ):
         r = client.request(method, path, headers=headers, json=body)
         assert r.status_code == 403, (path, r.status_code, r.text[:200])
         if path.startswith("/api/"):
@@ -87,8 +94,11 @@ def test_a_one_time_password_allows_nothing_but_the_change(client: TestClient, a
 
 def test_an_admin_chosen_password_is_one_time_too_and_must_keep_the_rules(client: TestClient, admin: dict[str, str]) -> None:
     for password, zh in (("short", "密码过短"), ("qwertyuiop", "过于常见"), ("f14_chosen", "与用户名相同")):
-        r = client.post("/api/v1/admin/users", headers=admin, json={
-            "username": "f14_chosen", "display_name": "c", "role": "leader", "password": password})
+        r = client.post(
+            "/api/v1/admin/users",
+            headers=admin,
+            json={"username": "f14_chosen", "display_name": "c", "role": "leader", "password": password},
+        )
         _refused(r, "password", zh)
     created = _create(client, admin, "f14_chosen", password="chosen by the admin")
     assert created["password"] == "chosen by the admin" and created["must_change_password"] is True
@@ -107,8 +117,11 @@ def test_users_change_their_own_password_any_time(client: TestClient, admin: dic
     assert client.get("/api/v1/auth/me", headers=other_device).json()["role"] == "public"  # signed out elsewhere
     # API keys have no password to change; the public cannot change one.
     key = client.post("/api/v1/admin/keys", headers=admin, json={"name": "f14-key", "collections": ["parks"]}).json()["key"]
-    r = client.post("/api/v1/auth/password", headers={"Authorization": f"Bearer {key}"},
-                    json={"current_password": "x", "new_password": "yet another passphrase 2"})
+    r = client.post(
+        "/api/v1/auth/password",
+        headers={"Authorization": f"Bearer {key}"},
+        json={"current_password": "x", "new_password": "yet another passphrase 2"},
+    )
     assert r.status_code == 403
     assert client.post("/api/v1/auth/password", json={"current_password": "x", "new_password": "y"}).status_code == 401
 
@@ -136,8 +149,7 @@ def test_disabling_ends_the_sessions_for_good(client: TestClient, admin: dict[st
 
     create_user("f14_disabled", "officer", ["360100"], OWN)
     session = login(client, "f14_disabled", OWN)
-    user_id = next(u["id"] for u in client.get("/api/v1/admin/users", headers=admin).json()
-                   if u["username"] == "f14_disabled")
+    user_id = next(u["id"] for u in client.get("/api/v1/admin/users", headers=admin).json() if u["username"] == "f14_disabled")
     path = f"/api/v1/admin/users/{user_id}"
     assert client.patch(path, json={"disabled": True}, headers=admin).status_code == 200
     assert client.patch(path, json={"disabled": False}, headers=admin).status_code == 200

@@ -30,8 +30,9 @@ def test_the_officer_writes_their_own_park(client, admin, parks, park_officer) -
 
 def test_the_officer_writes_carriers_of_their_park(client, admin, parks, park_officer) -> None:
     with Records(client, admin) as rec:
-        plot = rec.adopt(client.post("/api/v1/carriers", json=plot_body(parks[0]["id"], square(115.93, 28.52)),
-                                     headers=park_officer))
+        plot = rec.adopt(
+            client.post("/api/v1/carriers", json=plot_body(parks[0]["id"], square(115.93, 28.52)), headers=park_officer)
+        )
         path = f"/api/v1/carriers/{plot['id']}"
         r = patch(client, park_officer, path, {"status": "reserved"})
         assert r.status_code == 200 and r.json()["status"] == "reserved"

@@ -30,24 +30,28 @@ def _refused(r: Any, field: str) -> None:
     assert error["details"][0]["problem"] and error["details"][0]["problem_zh"]
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"collections": ["parks", "nonsense"]}, "collections"),
-    ({"collections": ["targets"]}, "collections"),  # staff only: no key can read it
-    ({"collections": []}, "collections"),
-    ({"collections": "parks"}, "collections"),
-    ({"expires_at": "2020-01-01T00:00:00+08:00"}, "expires_at"),  # already expired
-    ({"expires_at": "2024-99-99"}, "expires_at"),
-    ({"expires_at": "2031-02-30T00:00:00+08:00"}, "expires_at"),
-    ({"expires_at": "2031-01-01T00:00:00"}, "expires_at"),  # no time zone: which midnight?
-    ({"expires_at": 1924992000}, "expires_at"),  # a number is not a date
-    ({"access": "admin"}, "access"),
-    ({"access": 1}, "access"),
-    ({"region_adcodes": ["999999"]}, "region_adcodes"),
-    ({"region_adcodes": [360100]}, "region_adcodes.0"),
-    ({"name": 7}, "name"),
-])
-def test_bad_keys_are_refused(client: TestClient, admin: dict[str, str], engine: Engine, change: dict, field: str,
-                             request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"collections": ["parks", "nonsense"]}, "collections"),
+        ({"collections": ["targets"]}, "collections"),  # staff only: no key can read it
+        ({"collections": []}, "collections"),
+        ({"collections": "parks"}, "collections"),
+        ({"expires_at": "2020-01-01T00:00:00+08:00"}, "expires_at"),  # already expired
+        ({"expires_at": "2024-99-99"}, "expires_at"),
+        ({"expires_at": "2031-02-30T00:00:00+08:00"}, "expires_at"),
+        ({"expires_at": "2031-01-01T00:00:00"}, "expires_at"),  # no time zone: which midnight?
+        ({"expires_at": 1924992000}, "expires_at"),  # a number is not a date
+        ({"access": "admin"}, "access"),
+        ({"access": 1}, "access"),
+        ({"region_adcodes": ["999999"]}, "region_adcodes"),
+        ({"region_adcodes": [360100]}, "region_adcodes.0"),
+        ({"name": 7}, "name"),
+    ],
+)
+def test_bad_keys_are_refused(
+    client: TestClient, admin: dict[str, str], engine: Engine, change: dict, field: str, request: pytest.FixtureRequest
+) -> None:
     name = f"f16-{request.node.callspec.id}"
     _refused(client.post("/api/v1/admin/keys", json={**KEY, "name": name, **change}, headers=admin), field)
     with engine.connect() as conn:
@@ -55,24 +59,30 @@ def test_bad_keys_are_refused(client: TestClient, admin: dict[str, str], engine:
 
 
 def test_a_good_key_is_still_taken(client: TestClient, admin: dict[str, str]) -> None:
-    r = client.post("/api/v1/admin/keys", headers=admin, json={
-        "name": "f16-good", "collections": ["gaps", "parks", "parks"], "expires_at": "2099-12-31T23:59:59+08:00"})
+    r = client.post(
+        "/api/v1/admin/keys",
+        headers=admin,
+        json={"name": "f16-good", "collections": ["gaps", "parks", "parks"], "expires_at": "2099-12-31T23:59:59+08:00"},
+    )
     assert r.status_code == 201, r.text
     assert r.json()["collections"] == ["gaps", "parks"]
     assert datetime.fromisoformat(r.json()["expires_at"]) == datetime(2099, 12, 31, 15, 59, 59, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"disabled": 0}, "disabled"),
-    ({"disabled": "false"}, "disabled"),
-    ({"park_ids": ["1"]}, "park_ids.0"),
-    ({"park_ids": [999999]}, "park_ids"),
-    ({"region_adcodes": ["999999"]}, "region_adcodes"),
-    ({"region_adcodes": ["36010"]}, "region_adcodes.0"),
-    ({"role": "superuser"}, "role"),
-    ({"display_name": 5}, "display_name"),
-    ({"locked_until": None}, "locked_until"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"disabled": 0}, "disabled"),
+        ({"disabled": "false"}, "disabled"),
+        ({"park_ids": ["1"]}, "park_ids.0"),
+        ({"park_ids": [999999]}, "park_ids"),
+        ({"region_adcodes": ["999999"]}, "region_adcodes"),
+        ({"region_adcodes": ["36010"]}, "region_adcodes.0"),
+        ({"role": "superuser"}, "role"),
+        ({"display_name": 5}, "display_name"),
+        ({"locked_until": None}, "locked_until"),
+    ],
+)
 def test_bad_user_changes_are_refused(client: TestClient, admin: dict[str, str], change: dict, field: str) -> None:
     from tests.support.principals import create_user
 
@@ -84,13 +94,16 @@ def test_bad_user_changes_are_refused(client: TestClient, admin: dict[str, str],
     assert after == user
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"region_adcodes": ["999999"]}, "region_adcodes"),
-    ({"park_ids": [999999]}, "park_ids"),
-    ({"park_ids": [True]}, "park_ids.0"),
-    ({"role": "root"}, "role"),
-    ({"password": 1234567890123}, "password"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"region_adcodes": ["999999"]}, "region_adcodes"),
+        ({"park_ids": [999999]}, "park_ids"),
+        ({"park_ids": [True]}, "park_ids.0"),
+        ({"role": "root"}, "role"),
+        ({"password": 1234567890123}, "password"),
+    ],
+)
 def test_bad_new_users_are_refused(client: TestClient, admin: dict[str, str], change: dict, field: str) -> None:
     body = {"username": "f16_new", "display_name": "n", "role": "officer", **change}
     _refused(client.post("/api/v1/admin/users", json=body, headers=admin), field)
@@ -133,19 +146,23 @@ def test_the_key_collections_are_what_the_app_guards(client: TestClient, admin: 
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CLI, *args], capture_output=True, text=True, env={**os.environ, "DATABASE_URL": suite_url(), "COLUMNS": "300"})
+    return subprocess.run(
+        [CLI, *args], capture_output=True, text=True, env={**os.environ, "DATABASE_URL": suite_url(), "COLUMNS": "300"}
+    )
 
 
-@pytest.mark.parametrize(("args", "option", "says"), [
-    (["keys", "create", "f16-cli", "--collections", "parks,nonsense"], "--collections", "unknown collections"),
-    (["keys", "create", "f16-cli", "--collections", ","], "--collections", "at least one collection"),
-    (["keys", "create", "f16-cli", "--write", "--regions", "999999"], "--regions", "unknown region adcodes"),
-    (["keys", "create", "f16-cli", "--days", "0"], "--days", "greater than or equal to 1"),
-    (["users", "create", "f16_cli", "--regions", "360100,999999"], "--regions", "unknown region adcodes"),
-    (["users", "create", "f16_cli", "--role", "superuser"], "--role", "unknown role"),
-])
-def test_the_command_line_refuses_the_same(database_url: str, engine: Engine, args: list[str], option: str,
-                                           says: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "option", "says"),
+    [
+        (["keys", "create", "f16-cli", "--collections", "parks,nonsense"], "--collections", "unknown collections"),
+        (["keys", "create", "f16-cli", "--collections", ","], "--collections", "at least one collection"),
+        (["keys", "create", "f16-cli", "--write", "--regions", "999999"], "--regions", "unknown region adcodes"),
+        (["keys", "create", "f16-cli", "--days", "0"], "--days", "greater than or equal to 1"),
+        (["users", "create", "f16_cli", "--regions", "360100,999999"], "--regions", "unknown region adcodes"),
+        (["users", "create", "f16_cli", "--role", "superuser"], "--role", "unknown role"),
+    ],
+)
+def test_the_command_line_refuses_the_same(database_url: str, engine: Engine, args: list[str], option: str, says: str) -> None:
     done = _cli(*args)
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert option in done.stderr and says in done.stderr, done.stderr

@@ -19,23 +19,32 @@ PUBLIC = "https://map.example.gov.cn/investmap"
 def _links(client: TestClient, headers: dict[str, str], admin: dict[str, str]) -> list[str]:
     """Every kind of link the service writes, as answered to a request with `headers`."""
     links = [client.get("/api/v1/parks", params={"limit": 2}, headers=headers).json()["next"]]
-    links += [lk["href"] for lk in client.get("/api/v1/parks", params={"limit": 2, "f": "geojson"},
-                                              headers=headers).json()["links"]]
-    links += [lk["href"] for lk in client.get("/ogc/collections/land/items", params={"limit": 2},
-                                              headers=headers).json()["links"]]
+    links += [
+        lk["href"] for lk in client.get("/api/v1/parks", params={"limit": 2, "f": "geojson"}, headers=headers).json()["links"]
+    ]
+    links += [
+        lk["href"] for lk in client.get("/ogc/collections/land/items", params={"limit": 2}, headers=headers).json()["links"]
+    ]
     links += [lk["href"] for lk in client.get("/ogc", headers=headers).json()["links"]]
     links += client.get("/tiles/land.json", headers=headers).json()["tiles"]
     park = client.get("/api/v1/parks", params={"limit": 1}).json()["items"][0]
     x, y = park["location"]["coordinates"]  # a small plot at the park, inside its county
     square = [[x, y], [x + 0.002, y], [x + 0.002, y + 0.002], [x, y + 0.002], [x, y]]
-    body = {"name": "测试链接地块", "kind": "land", "park_id": park["id"], "source": "test suite",
-            "geometry": {"type": "Polygon", "coordinates": [square]}}
+    body = {
+        "name": "测试链接地块",
+        "kind": "land",
+        "park_id": park["id"],
+        "source": "test suite",
+        "geometry": {"type": "Polygon", "coordinates": [square]},
+    }
     created = client.post("/api/v1/carriers", json=body, headers={**admin, **headers})
     assert created.status_code == 201, created.text
     location = created.headers["location"]
     item = client.get(f"/api/v1/carriers/{created.json()['id']}", headers=admin)
-    assert client.delete(f"/api/v1/carriers/{created.json()['id']}",
-                         headers={**admin, "If-Match": item.headers["etag"]}).status_code == 204
+    assert (
+        client.delete(f"/api/v1/carriers/{created.json()['id']}", headers={**admin, "If-Match": item.headers["etag"]}).status_code
+        == 204
+    )
     return [*links, location]
 
 

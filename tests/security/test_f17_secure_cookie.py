@@ -40,9 +40,11 @@ def test_behind_a_proxy_with_an_https_public_url_the_cookie_is_secure(proxied: T
     # The cookie of a password change (a new session) too.
     r = proxied.post("/api/v1/auth/login", json={"username": "f17_proxy", "password": PASSWORD})
     proxied.cookies.clear()
-    changed = proxied.post("/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": PASSWORD + "!"},
-                           headers={"Cookie": f"investmap_session={r.cookies['investmap_session']}",
-                                    "X-CSRF-Token": r.json()["csrf_token"]})
+    changed = proxied.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": PASSWORD + "!"},
+        headers={"Cookie": f"investmap_session={r.cookies['investmap_session']}", "X-CSRF-Token": r.json()["csrf_token"]},
+    )
     proxied.cookies.clear()
     assert changed.status_code == 200 and "Secure" in changed.headers["set-cookie"]
 

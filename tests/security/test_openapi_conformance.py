@@ -16,8 +16,7 @@ def _refused(r: Any, field: str) -> None:
     assert [d["field"] for d in error["details"]] == [field], error
 
 
-@pytest.mark.parametrize("path", ["/api/v1/audit?until=0.5", "/api/v1/audit?since=1700000000",
-                                  "/api/v1/parks/1/history?at=0.5"])
+@pytest.mark.parametrize("path", ["/api/v1/audit?until=0.5", "/api/v1/audit?since=1700000000", "/api/v1/parks/1/history?at=0.5"])
 def test_a_number_is_not_a_time(client: TestClient, admin: dict[str, str], path: str) -> None:
     # pydantic read 0.5 as seconds after 1970; history then failed with a 500.
     r = client.get(path, headers=admin)
@@ -25,8 +24,7 @@ def test_a_number_is_not_a_time(client: TestClient, admin: dict[str, str], path:
 
 
 @pytest.mark.parametrize(("field", "value"), [("published", 0), ("is_demo", "false"), ("as_of", 0)])
-def test_a_json_value_of_another_type_is_refused(client: TestClient, admin: dict[str, str], field: str,
-                                                 value: object) -> None:
+def test_a_json_value_of_another_type_is_refused(client: TestClient, admin: dict[str, str], field: str, value: object) -> None:
     body = {"name": f"fuzz-typed-{field}", "tier": "provincial", "source": "test", field: value}
     r = client.post("/api/v1/clusters", json=body, headers=admin)
     _refused(r, field)

@@ -41,14 +41,18 @@ def scratch_service() -> Iterator[str]:
     cli = str(Path(sys.executable).with_name("investmap"))
     for args in (["load", "reference"], ["load", "demo", "--plots", "200", "--factories", "40", "--enterprises", "60"]):
         subprocess.run([cli, *args], env=env, check=True, cwd=PROJECT_ROOT, capture_output=True)
-    created = subprocess.run([cli, "users", "create", ADMIN, "--role", "admin"], env=env, check=True,
-                             cwd=PROJECT_ROOT, capture_output=True, text=True).stdout
+    created = subprocess.run(
+        [cli, "users", "create", ADMIN, "--role", "admin"], env=env, check=True, cwd=PROJECT_ROOT, capture_output=True, text=True
+    ).stdout
     one_time = created.rsplit("one-time password:", 1)[1].split()[0]
     with serve_app(url) as base:
         signed_in = httpx.post(f"{base}/api/v1/auth/login", json={"username": ADMIN, "password": one_time})
-        changed = httpx.post(f"{base}/api/v1/auth/password", cookies=signed_in.cookies,
-                             headers={"X-CSRF-Token": signed_in.json()["csrf_token"]},
-                             json={"current_password": one_time, "new_password": PASSWORD})
+        changed = httpx.post(
+            f"{base}/api/v1/auth/password",
+            cookies=signed_in.cookies,
+            headers={"X-CSRF-Token": signed_in.json()["csrf_token"]},
+            json={"current_password": one_time, "new_password": PASSWORD},
+        )
         assert changed.status_code == 200, changed.text
         yield base
 
@@ -60,13 +64,14 @@ def admin_headers(scratch_service: str) -> list[str]:
     base = scratch_service
     r = httpx.post(f"{base}/api/v1/auth/login", json={"username": ADMIN, "password": PASSWORD})
     assert r.status_code == 200, r.text
-    return ["-H", f"Cookie: investmap_session={r.cookies['investmap_session']}",
-            "-H", f"X-CSRF-Token: {r.json()['csrf_token']}"]
+    return ["-H", f"Cookie: investmap_session={r.cookies['investmap_session']}", "-H", f"X-CSRF-Token: {r.json()['csrf_token']}"]
 
 
 RUNS = {
-    "rest-anonymous": ("/openapi.json", False), "rest-admin": ("/openapi.json", True),
-    "ogc-anonymous": ("/ogc/api", False), "ogc-admin": ("/ogc/api", True),
+    "rest-anonymous": ("/openapi.json", False),
+    "rest-admin": ("/openapi.json", True),
+    "ogc-anonymous": ("/ogc/api", False),
+    "ogc-admin": ("/ogc/api", True),
 }
 
 
@@ -74,9 +79,16 @@ RUNS = {
 def fuzz_runs(scratch_service: str, admin_headers: list[str]) -> Iterator[dict[str, subprocess.Popen[str]]]:
     """The four runs, started together: each is mostly waiting on the service, so side by side
     they take about as long as the longest alone."""
-    runs = {name: subprocess.Popen(_command(scratch_service + path, admin_headers if admin else []),
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=PROJECT_ROOT)
-            for name, (path, admin) in RUNS.items()}
+    runs = {
+        name: subprocess.Popen(
+            _command(scratch_service + path, admin_headers if admin else []),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=PROJECT_ROOT,
+        )
+        for name, (path, admin) in RUNS.items()
+    }
     yield runs
     for proc in runs.values():
         proc.kill()
@@ -84,11 +96,28 @@ def fuzz_runs(scratch_service: str, admin_headers: list[str]) -> Iterator[dict[s
 
 def _command(schema_url: str, headers: list[str]) -> list[str]:
     exclude = ["--exclude-path-regex", SESSION_ENDING] if headers else []
-    return [str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(CONFIG), "run", schema_url,
-            "--checks", "all", "--max-examples", EXAMPLES, "--seed", SEED,
-            # One worker: Python 3.11.7's ast.parse is not thread-safe (CPython gh-106905), and
-            # Hypothesis parses sources while describing strategies; two workers crashed there.
-            "--workers", "1", "--request-timeout", "30", "--no-color", *headers, *exclude]
+    return [
+        str(Path(sys.executable).with_name("schemathesis")),
+        "--config-file",
+        str(CONFIG),
+        "run",
+        schema_url,
+        "--checks",
+        "all",
+        "--max-examples",
+        EXAMPLES,
+        "--seed",
+        SEED,
+        # One worker: Python 3.11.7's ast.parse is not thread-safe (CPython gh-106905), and
+        # Hypothesis parses sources while describing strategies; two workers crashed there.
+        "--workers",
+        "1",
+        "--request-timeout",
+        "30",
+        "--no-color",
+        *headers,
+        *exclude,
+    ]
 
 
 @pytest.mark.parametrize("run", list(RUNS))

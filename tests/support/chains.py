@@ -20,14 +20,21 @@ def new_uscc(division: str = "360121") -> str:
 
 def point_in(db, adcode: str) -> list[float]:
     db.rollback()
-    x, y = db.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM regions "
-                           "WHERE adcode = :a) s"), {"a": adcode}).one()
+    x, y = db.execute(
+        text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM regions WHERE adcode = :a) s"), {"a": adcode}
+    ).one()
     return [round(x, 6), round(y, 6)]
 
 
 def enterprise_body(location: list[float], **fields) -> dict:
-    return {"name": "测试企业", "uscc": new_uscc(), "location": {"type": "Point", "coordinates": location},
-            "is_local": True, "source": "test suite", **fields}
+    return {
+        "name": "测试企业",
+        "uscc": new_uscc(),
+        "location": {"type": "Point", "coordinates": location},
+        "is_local": True,
+        "source": "test suite",
+        **fields,
+    }
 
 
 @contextmanager

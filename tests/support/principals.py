@@ -15,8 +15,9 @@ PASSWORD = "a-long-test-password"
 ADMIN_PASSWORD = "admin-password-for-tests"
 
 
-def create_user(username: str, role: str, regions: list[str], password: str, park_ids: list[int] | None = None,
-                one_time: bool = False) -> None:
+def create_user(
+    username: str, role: str, regions: list[str], password: str, park_ids: list[int] | None = None, one_time: bool = False
+) -> None:
     """A user as after its first sign-in: the password is its own (not one-time) unless said."""
     with Session(get_engine(suite_settings().database)) as session, session.begin():
         create(session, username, username, role, regions, park_ids, password, one_time=one_time)
@@ -35,8 +36,11 @@ def replace_one_time_password(client: TestClient, username: str, one_time: str, 
     """What a user does at the first sign-in with a one-time password: choose their own."""
     r = client.post("/api/v1/auth/login", json={"username": username, "password": one_time})
     assert r.status_code == 200 and r.json()["must_change_password"], r.text
-    r = client.post("/api/v1/auth/password", json={"current_password": one_time, "new_password": password},
-                    headers={"X-CSRF-Token": r.json()["csrf_token"]})
+    r = client.post(
+        "/api/v1/auth/password",
+        json={"current_password": one_time, "new_password": password},
+        headers={"X-CSRF-Token": r.json()["csrf_token"]},
+    )
     assert r.status_code == 200, r.text
     client.cookies.clear()
 
@@ -59,12 +63,14 @@ def make_callers(client: TestClient, admin: dict[str, str]) -> Callers:
     create_user("officer_nc", "officer", ["360100"], PASSWORD)  # Nanchang city: all its counties
     create_user("officer_gz", "officer", ["360700"], PASSWORD)  # Ganzhou
     create_user("leader", "leader", [], PASSWORD)
-    return Callers({
-        "anonymous": {},
-        "officer_in": login(client, "officer_nc", PASSWORD),
-        "officer_out": login(client, "officer_gz", PASSWORD),
-        "leader": login(client, "leader", PASSWORD),
-        "admin": admin,
-        "key_write": _key("partner-nanchang", ["*"], "write", ["360100"]),
-        "key_regions_only": _key("partner-regions", ["regions"], "read", []),
-    })
+    return Callers(
+        {
+            "anonymous": {},
+            "officer_in": login(client, "officer_nc", PASSWORD),
+            "officer_out": login(client, "officer_gz", PASSWORD),
+            "leader": login(client, "leader", PASSWORD),
+            "admin": admin,
+            "key_write": _key("partner-nanchang", ["*"], "write", ["360100"]),
+            "key_regions_only": _key("partner-regions", ["regions"], "read", []),
+        }
+    )

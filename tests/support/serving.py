@@ -11,8 +11,15 @@ import httpx
 
 
 @contextmanager
-def serving(cmd: list[str], env: dict[str, str], ready_url: str, *, timeout: float = 30,
-            log: IO[bytes] | None = None, cwd: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def serving(
+    cmd: list[str],
+    env: dict[str, str],
+    ready_url: str,
+    *,
+    timeout: float = 30,
+    log: IO[bytes] | None = None,
+    cwd: Path | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
     """Start `cmd`, return once `ready_url` answers 200, stop the process when the block ends."""
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT if log else None)
     try:

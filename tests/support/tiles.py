@@ -6,8 +6,10 @@ import math
 import shapely
 from sqlalchemy import text
 
-VISIBLE_CARRIERS = ("SELECT c.id, ST_AsBinary(c.geom), ST_AsBinary(c.location) FROM carriers c "
-                    "JOIN parks p ON p.id = c.park_id WHERE c.published AND p.published AND {kind}")
+VISIBLE_CARRIERS = (
+    "SELECT c.id, ST_AsBinary(c.geom), ST_AsBinary(c.location) FROM carriers c "
+    "JOIN parks p ON p.id = c.park_id WHERE c.published AND p.published AND {kind}"
+)
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
@@ -27,5 +29,8 @@ def tile_box(z: int, x: int, y: int) -> shapely.Geometry:
 
 def carriers(db, kind_sql: str) -> tuple[list[int], list[shapely.Geometry], list[shapely.Geometry]]:
     rows = db.execute(text(VISIBLE_CARRIERS.format(kind=kind_sql))).all()
-    return ([r[0] for r in rows], list(shapely.from_wkb([bytes(r[1]) for r in rows])),
-            list(shapely.from_wkb([bytes(r[2]) for r in rows])))
+    return (
+        [r[0] for r in rows],
+        list(shapely.from_wkb([bytes(r[1]) for r in rows])),
+        list(shapely.from_wkb([bytes(r[2]) for r in rows])),
+    )

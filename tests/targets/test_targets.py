@@ -16,10 +16,20 @@ from tests.support.chains import created, delete, enterprise_body, patch
 STAGES = ["lead", "contacted", "visit", "negotiating", "signed", "dropped"]
 # Every legal move, written out: forward in the funnel (skipping allowed), drop while open, reopen as lead.
 LEGAL = {
-    ("lead", "contacted"), ("lead", "visit"), ("lead", "negotiating"), ("lead", "signed"), ("lead", "dropped"),
-    ("contacted", "visit"), ("contacted", "negotiating"), ("contacted", "signed"), ("contacted", "dropped"),
-    ("visit", "negotiating"), ("visit", "signed"), ("visit", "dropped"),
-    ("negotiating", "signed"), ("negotiating", "dropped"),
+    ("lead", "contacted"),
+    ("lead", "visit"),
+    ("lead", "negotiating"),
+    ("lead", "signed"),
+    ("lead", "dropped"),
+    ("contacted", "visit"),
+    ("contacted", "negotiating"),
+    ("contacted", "signed"),
+    ("contacted", "dropped"),
+    ("visit", "negotiating"),
+    ("visit", "signed"),
+    ("visit", "dropped"),
+    ("negotiating", "signed"),
+    ("negotiating", "dropped"),
     ("dropped", "lead"),
 }
 REASON = "测试原因"
@@ -28,8 +38,9 @@ REASON = "测试原因"
 @pytest.fixture(scope="module")
 def hq(client, admin) -> Iterator[dict]:
     """An external enterprise in Shenzhen to put on lists."""
-    with created(client, admin, "/api/v1/enterprises", enterprise_body([114.06, 22.54], is_local=False,
-                                                                      name="测试目标企业")) as made:
+    with created(
+        client, admin, "/api/v1/enterprises", enterprise_body([114.06, 22.54], is_local=False, name="测试目标企业")
+    ) as made:
         yield made
 
 
@@ -48,8 +59,14 @@ def targets(engine, hq) -> Iterator[list[int]]:
 
 
 def _target(client, admin, hq: dict, targets: list[int], link_id: int, **fields) -> dict:
-    body = {"enterprise_id": hq["id"], "link_id": link_id, "region_adcode": "360700", "source": "test suite",
-            "owner": "测试科", **fields}
+    body = {
+        "enterprise_id": hq["id"],
+        "link_id": link_id,
+        "region_adcode": "360700",
+        "source": "test suite",
+        "owner": "测试科",
+        **fields,
+    }
     r = client.post("/api/v1/targets", json=body, headers=admin)
     assert r.status_code == 201, r.text
     targets.append(r.json()["id"])
@@ -95,7 +112,12 @@ def test_history_keeps_who_and_when(client, admin, hq, targets) -> None:
         assert _move(client, admin, target["id"], to).status_code == 200
     history = client.get(f"/api/v1/targets/{target['id']}", headers=admin).json()["history"]
     assert [(h["from_stage"], h["to_stage"]) for h in history] == [
-        (None, "lead"), ("lead", "contacted"), ("contacted", "visit"), ("visit", "dropped"), ("dropped", "lead")]
+        (None, "lead"),
+        ("lead", "contacted"),
+        ("contacted", "visit"),
+        ("visit", "dropped"),
+        ("dropped", "lead"),
+    ]
     assert {h["changed_by"] for h in history} == {"user:admin"}
     assert [h["reason"] for h in history][3] == REASON
     times = [h["changed_at"] for h in history]
@@ -150,17 +172,20 @@ def test_a_signed_target_is_kept(client, admin, hq, targets) -> None:
     assert delete(client, admin, f"/api/v1/targets/{target['id']}").status_code == 409
 
 
-@pytest.mark.parametrize(("change", "field", "status"), [
-    ({"enterprise_id": 99_999}, "enterprise_id", 422),
-    ({"link_id": 99_999}, "link_id", 422),
-    ({"link_id": None}, "link_id", 422),
-    ({"region_adcode": None}, "region_adcode", 422),
-    ({"park_id": 1}, "park_id", 422),
-    ({"region_adcode": "369999"}, "region_adcode", 422),
-    ({"intended_park_id": 99_999}, "intended_park_id", 422),
-    ({"gap_id": 99_999}, "gap_id", 422),
-    ({"next_action_date": "next week"}, "next_action_date", 422),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "status"),
+    [
+        ({"enterprise_id": 99_999}, "enterprise_id", 422),
+        ({"link_id": 99_999}, "link_id", 422),
+        ({"link_id": None}, "link_id", 422),
+        ({"region_adcode": None}, "region_adcode", 422),
+        ({"park_id": 1}, "park_id", 422),
+        ({"region_adcode": "369999"}, "region_adcode", 422),
+        ({"intended_park_id": 99_999}, "intended_park_id", 422),
+        ({"gap_id": 99_999}, "gap_id", 422),
+        ({"next_action_date": "next week"}, "next_action_date", 422),
+    ],
+)
 def test_bad_targets_are_named(client, admin, hq, change: dict, field: str, status: int) -> None:
     body = {"enterprise_id": hq["id"], "link_id": 47, "region_adcode": "360700", "source": "test suite", **change}
     r = client.post("/api/v1/targets", json=body, headers=admin)
@@ -170,8 +195,11 @@ def test_bad_targets_are_named(client, admin, hq, change: dict, field: str, stat
 
 def test_a_local_enterprise_is_not_a_target(client, admin) -> None:
     local = client.get("/api/v1/enterprises", params={"is_local": "true", "limit": 1}).json()["items"][0]
-    r = client.post("/api/v1/targets", json={"enterprise_id": local["id"], "link_id": 1, "region_adcode": "360700",
-                                             "source": "test suite"}, headers=admin)
+    r = client.post(
+        "/api/v1/targets",
+        json={"enterprise_id": local["id"], "link_id": 1, "region_adcode": "360700", "source": "test suite"},
+        headers=admin,
+    )
     assert r.status_code == 422 and "外地企业" in r.json()["error"]["details"][0]["problem_zh"]
 
 
@@ -189,8 +217,9 @@ def test_a_target_on_a_recorded_gap_takes_its_link_and_area(client, admin, hq, t
         assert (target["link_id"], target["cluster_id"], target["region_adcode"]) == (49, 1, None)
         assert target["area_name"] == "赣州市稀土新材料及应用集群"
         assert client.get("/api/v1/gap_records/" + str(record["id"]), headers=admin).json()["target_count"] == 1
-        assert [t["id"] for t in client.get("/api/v1/targets", params={"gap": record["id"]}, headers=admin)
-                .json()["items"]] == [target["id"]]
+        assert [t["id"] for t in client.get("/api/v1/targets", params={"gap": record["id"]}, headers=admin).json()["items"]] == [
+            target["id"]
+        ]
         conflicting = {"enterprise_id": hq["id"], "gap_id": record["id"], "link_id": 50, "source": "test suite"}
         r = client.post("/api/v1/targets", json=conflicting, headers=admin)
         assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "link_id"
@@ -198,8 +227,7 @@ def test_a_target_on_a_recorded_gap_takes_its_link_and_area(client, admin, hq, t
 
 @pytest.fixture(scope="module")
 def demo_targets(client, admin) -> list[dict]:
-    return [t for t in client.get("/api/v1/targets", params={"limit": 10_000}, headers=admin).json()["items"]
-            if t["is_demo"]]
+    return [t for t in client.get("/api/v1/targets", params={"limit": 10_000}, headers=admin).json()["items"] if t["is_demo"]]
 
 
 def _ids(client, admin, **params) -> set[int]:
@@ -217,8 +245,13 @@ def test_filters(client, admin, demo_targets) -> None:
     assert _ids(client, admin, chain=3) == expect(lambda t: t["chain_id"] == 3)
     assert _ids(client, admin, owner="招商一科") == expect(lambda t: t["owner"] == "招商一科")
     assert _ids(client, admin, priority="high") == expect(lambda t: t["priority"] == "high")
-    overdue = expect(lambda t: t["next_action_date"] is not None and date.fromisoformat(t["next_action_date"]) < today
-                     and t["stage"] not in ("signed", "dropped"))
+    overdue = expect(
+        lambda t: (
+            t["next_action_date"] is not None
+            and date.fromisoformat(t["next_action_date"]) < today
+            and t["stage"] not in ("signed", "dropped")
+        )
+    )
     assert _ids(client, admin, overdue="true") == overdue and overdue
     assert _ids(client, admin, overdue="false") == expect(lambda t: True) - overdue
     assert all(t["overdue"] == (t["id"] in overdue) for t in demo_targets)
@@ -234,8 +267,7 @@ def test_sorting_by_stage_and_date(client, admin) -> None:
 
 
 def test_the_target_layer(client, admin) -> None:
-    layer = client.get("/api/v1/targets", params={"f": "geojson", "limit": 10_000, "is_demo": "true"},
-                       headers=admin).json()
+    layer = client.get("/api/v1/targets", params={"f": "geojson", "limit": 10_000, "is_demo": "true"}, headers=admin).json()
     assert len(layer["features"]) == 50
     for feature in layer["features"]:
         lon, lat = feature["geometry"]["coordinates"]
@@ -245,11 +277,18 @@ def test_the_target_layer(client, admin) -> None:
 
 
 OFFICER_ONLY = [
-    ("get", "/api/v1/targets", {}), ("get", "/api/v1/targets", {"f": "geojson"}), ("get", "/api/v1/targets/1", {}),
-    ("get", "/api/v1/targets/1", {"f": "geojson"}), ("get", "/api/v1/targets/export", {"format": "xlsx"}),
-    ("get", "/api/v1/targets/export", {"format": "csv"}), ("get", "/api/v1/gaps", {}),
-    ("get", "/api/v1/gaps", {"f": "geojson"}), ("get", "/api/v1/gap_records", {}), ("get", "/api/v1/gap_records/1", {}),
-    ("get", "/api/v1/chains/1/coverage", {}), ("post", "/api/v1/targets/1/transitions", {}),
+    ("get", "/api/v1/targets", {}),
+    ("get", "/api/v1/targets", {"f": "geojson"}),
+    ("get", "/api/v1/targets/1", {}),
+    ("get", "/api/v1/targets/1", {"f": "geojson"}),
+    ("get", "/api/v1/targets/export", {"format": "xlsx"}),
+    ("get", "/api/v1/targets/export", {"format": "csv"}),
+    ("get", "/api/v1/gaps", {}),
+    ("get", "/api/v1/gaps", {"f": "geojson"}),
+    ("get", "/api/v1/gap_records", {}),
+    ("get", "/api/v1/gap_records/1", {}),
+    ("get", "/api/v1/chains/1/coverage", {}),
+    ("post", "/api/v1/targets/1/transitions", {}),
 ]
 
 
@@ -270,8 +309,9 @@ def test_public_lists_do_not_leak_targets(client, demo_targets) -> None:
     for fmt in ("xlsx", "csv"):
         r = client.get("/api/v1/enterprises/export", params={"format": fmt})
         assert r.status_code == 200
-    rows = list(csv.reader(io.StringIO(client.get("/api/v1/enterprises/export", params={"format": "csv"})
-                                       .content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/api/v1/enterprises/export", params={"format": "csv"}).content.decode("utf-8-sig")))
+    )
     assert rows[1:] and not any(row[0] in names for row in rows[1:]) and {row[2] for row in rows[1:]} == {"本地"}
 
 

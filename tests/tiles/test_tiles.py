@@ -22,21 +22,34 @@ TILEJSON_3 = {
     "properties": {
         "tilejson": {"type": "string", "pattern": r"^3\.0\.\d+$"},
         "tiles": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": r"^https?://.*\{z\}.*\{x\}.*\{y\}"}},
-        "vector_layers": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "required": ["id", "fields"],
-            "properties": {"id": {"type": "string"}, "description": {"type": "string"},
-                           "minzoom": {"type": "integer", "minimum": 0, "maximum": 30},
-                           "maxzoom": {"type": "integer", "minimum": 0, "maximum": 30},
-                           "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "vector_layers": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["id", "fields"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "description": {"type": "string"},
+                    "minzoom": {"type": "integer", "minimum": 0, "maximum": 30},
+                    "maxzoom": {"type": "integer", "minimum": 0, "maximum": 30},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            },
+        },
         "bounds": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
         "center": {"type": "array", "minItems": 3, "maxItems": 3, "items": {"type": "number"}},
         "minzoom": {"type": "integer", "minimum": 0, "maximum": 30},
         "maxzoom": {"type": "integer", "minimum": 0, "maximum": 30},
         "scheme": {"enum": ["xyz", "tms"]},
-        "name": {"type": "string"}, "description": {"type": "string"}, "attribution": {"type": "string"},
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "attribution": {"type": "string"},
         "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+"},
     },
 }
+
+
 def decode(client, url: str, **kw) -> dict:
     r = client.get(url, **kw)
     assert r.status_code == 200, r.text
@@ -44,8 +57,10 @@ def decode(client, url: str, **kw) -> dict:
     return mapbox_vector_tile.decode(r.content)
 
 
-@pytest.mark.parametrize(("layer", "kind_sql", "z"), [("land", "c.kind = 'land'", 13), ("land", "c.kind = 'land'", 12),
-                                                      ("factories", "c.kind <> 'land'", 14)])
+@pytest.mark.parametrize(
+    ("layer", "kind_sql", "z"),
+    [("land", "c.kind = 'land'", 13), ("land", "c.kind = 'land'", 12), ("factories", "c.kind <> 'land'", 14)],
+)
 def test_detail_tile_holds_exactly_the_features_meeting_it(client, db, layer, kind_sql, z):
     ids, geoms, _ = carriers(db, kind_sql)
     # The tile holding the most feature centres: a dense one, with features crossing its edges.
@@ -107,11 +122,20 @@ def test_land_fields_are_typed():
     assert _fields(LAYERS["land"])["name"] == "String"
 
 
-@pytest.mark.parametrize(("url", "status"), [
-    ("/tiles/land/23/0/0.mvt", 404), ("/tiles/land/-1/0/0.mvt", 404), ("/tiles/land/3/8/0.mvt", 404),
-    ("/tiles/land/3/0/8.mvt", 404), ("/tiles/land/3/-1/0.mvt", 404), ("/tiles/clusters/14/0/0.mvt", 404),
-    ("/tiles/nowhere/3/0/0.mvt", 404), ("/tiles/land/a/0/0.mvt", 400), ("/tiles/nowhere.json", 404),
-])
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/tiles/land/23/0/0.mvt", 404),
+        ("/tiles/land/-1/0/0.mvt", 404),
+        ("/tiles/land/3/8/0.mvt", 404),
+        ("/tiles/land/3/0/8.mvt", 404),
+        ("/tiles/land/3/-1/0.mvt", 404),
+        ("/tiles/clusters/14/0/0.mvt", 404),
+        ("/tiles/nowhere/3/0/0.mvt", 404),
+        ("/tiles/land/a/0/0.mvt", 400),
+        ("/tiles/nowhere.json", 404),
+    ],
+)
 def test_bad_tile_addresses_get_an_ogc_exception(client, url, status):
     r = client.get(url)
     assert r.status_code == status
@@ -134,12 +158,19 @@ def test_an_edit_is_in_the_next_tile_and_never_served_stale(client, db, admin):
     assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
     assert first.headers["cache-control"] == "public, no-cache"
     new = "reserved" if before != "reserved" else "available"
-    assert client.patch(f"/api/v1/carriers/{plot_id}", json={"status": new}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin)).status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/carriers/{plot_id}", json={"status": new}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin)
+        ).status_code
+        == 200
+    )
     try:
         assert status_of_plot() == new
         assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 200
     finally:
-        client.patch(f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin))
+        client.patch(
+            f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin)
+        )
     assert status_of_plot() == before
 
 
@@ -160,14 +191,21 @@ def test_an_edit_in_one_process_reaches_the_cache_of_another(client, db, admin, 
 
     before = status_there()  # now cached by the live server
     new = "taken" if before != "taken" else "available"
-    assert client.patch(f"/api/v1/carriers/{plot_id}", json={"status": new}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin)).status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/carriers/{plot_id}", json={"status": new}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin)
+        ).status_code
+        == 200
+    )
     try:
         deadline = time.monotonic() + 5
         while status_there() != new:
             assert time.monotonic() < deadline, "the other process kept serving the old tile"
             time.sleep(0.05)
     finally:
-        client.patch(f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin))
+        client.patch(
+            f"/api/v1/carriers/{plot_id}", json={"status": before}, headers=if_match(client, f"/api/v1/carriers/{plot_id}", admin)
+        )
 
 
 # The map page's filters: park criteria (level) and carrier criteria (status, area in 亩, price).
@@ -202,8 +240,7 @@ def test_filtered_tiles_hold_what_the_map_list_holds(client, db):
                 inside = sum(1 for f in mine if shapely.intersects(point_of[f["id"]], box))
                 assert sum(f["properties"]["count"] for f in got) == inside
     unfiltered = decode(client, f"/tiles/land/{z}/{x}/{y}.mvt")["land"]["features"]
-    assert sum(f["properties"]["count"] for f in tile["land"]["features"]) < \
-        sum(f["properties"]["count"] for f in unfiltered)
+    assert sum(f["properties"]["count"] for f in tile["land"]["features"]) < sum(f["properties"]["count"] for f in unfiltered)
 
 
 def test_filters_are_in_cache_keys_and_etags(client):
@@ -214,8 +251,9 @@ def test_filters_are_in_cache_keys_and_etags(client):
     again = client.get(url, params={"status": "taken"}, headers={"If-None-Match": filtered.headers["etag"]})
     assert again.status_code == 304
     assert client.get(url, params={"status": "taken"}).content == filtered.content
-    statuses = {f["properties"]["status"] for f in mapbox_vector_tile.decode(filtered.content).get("land", {}).get(
-        "features", [])}
+    statuses = {
+        f["properties"]["status"] for f in mapbox_vector_tile.decode(filtered.content).get("land", {}).get("features", [])
+    }
     assert statuses <= {"taken"}
 
 
@@ -223,7 +261,7 @@ def test_unclipped_tiles_carry_whole_features(client, db):
     ids, geoms, _ = carriers(db, "c.kind = 'land'")
     z = 15
     # A plot crossing a tile's edge: its clipped form stops at the buffer, its whole form does not.
-    for plot_id, geom in zip(ids, geoms, strict=True):
+    for plot_id, geom in zip(ids, geoms, strict=True):  # noqa: B007 - the plot found is used after the loop
         x0, y0, x1, y1 = geom.bounds
         (ax, ay), (bx, by) = tile_of(x0, y1, z), tile_of(x1, y0, z)
         if (ax, ay) != (bx, by):
@@ -241,15 +279,18 @@ def test_unclipped_tiles_carry_whole_features(client, db):
     assert shapely.box(*clipped).within(shapely.box(*whole))
 
 
-@pytest.mark.parametrize(("url", "param"), [
-    ("/tiles/parks/8/210/106.mvt?status=available", "status"),
-    ("/tiles/all/8/210/106.mvt?level=national", "level"),
-    ("/tiles/land/8/210/106.mvt?status=sold", "status"),
-    ("/tiles/land/8/210/106.mvt?min_area=5&max_area=1", "min_area"),
-    ("/tiles/land/8/210/106.mvt?colour=red", "colour"),
-    ("/tiles/land,factories/8/210/106.mvt?clip=maybe", "clip"),
-    ("/tiles/land.json?max_price=-1", "max_price"),
-])
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        ("/tiles/parks/8/210/106.mvt?status=available", "status"),
+        ("/tiles/all/8/210/106.mvt?level=national", "level"),
+        ("/tiles/land/8/210/106.mvt?status=sold", "status"),
+        ("/tiles/land/8/210/106.mvt?min_area=5&max_area=1", "min_area"),
+        ("/tiles/land/8/210/106.mvt?colour=red", "colour"),
+        ("/tiles/land,factories/8/210/106.mvt?clip=maybe", "clip"),
+        ("/tiles/land.json?max_price=-1", "max_price"),
+    ],
+)
 def test_bad_filters_get_an_ogc_exception_naming_the_parameter(client, url, param):
     r = client.get(url)
     assert r.status_code == 400, r.text

@@ -38,8 +38,9 @@ def test_map_parks_with_carrier_criteria_keep_parks_that_offer_a_match(client: T
 
 def test_map_carriers_follow_both_park_and_carrier_criteria(client: TestClient) -> None:
     national = {p["id"] for p in client.get("/api/v1/parks", params={"level": "national", "limit": 1000}).json()["items"]}
-    fc = client.get("/api/v1/map/carriers", params={"level": "national", "kind": "factory", "f": "geojson",
-                                                   "limit": 10_000, "count": "true"}).json()
+    fc = client.get(
+        "/api/v1/map/carriers", params={"level": "national", "kind": "factory", "f": "geojson", "limit": 10_000, "count": "true"}
+    ).json()
     everything = client.get("/api/v1/carriers", params={"kind": "factory", "limit": 10_000}).json()["items"]
     expected = sorted(c["id"] for c in everything if c["park_id"] in national)
     assert sorted(f["id"] for f in fc["features"]) == expected
@@ -51,15 +52,17 @@ def test_map_carriers_follow_both_park_and_carrier_criteria(client: TestClient) 
     assert sorted(f["id"] for f in boxed["features"]) == sorted(f["id"] for f in direct["features"]) != []
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"min_area": 50, "max_area": 10}, "min_area"),
-    ({"level": "galactic"}, "level"),
-    ({"kind": "castle"}, "kind"),
-    ({"bbox": "1,2,3"}, "bbox"),
-    ({"published": "true"}, "published"),  # the page is public: no admin filters here
-])
-def test_map_endpoints_refuse_bad_input_in_both_languages(client: TestClient, params: dict[str, Any],
-                                                          field: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"min_area": 50, "max_area": 10}, "min_area"),
+        ({"level": "galactic"}, "level"),
+        ({"kind": "castle"}, "kind"),
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"published": "true"}, "published"),  # the page is public: no admin filters here
+    ],
+)
+def test_map_endpoints_refuse_bad_input_in_both_languages(client: TestClient, params: dict[str, Any], field: str) -> None:
     for path in ("/api/v1/map/parks", "/api/v1/map/carriers"):
         r = client.get(path, params=params)
         assert r.status_code == 422, (path, r.text)
@@ -117,8 +120,9 @@ def test_search_shows_the_public_published_parks_only(client: TestClient, admin:
         client.patch(path, json={"published": True}, headers=if_match(client, path, admin))
 
 
-@pytest.mark.parametrize("params", [{"q": "   "}, {"q": ""}, {}, {"q": "x" * 51}, {"q": "南", "limit": 0},
-                                    {"q": "南", "limit": 21}])
+@pytest.mark.parametrize(
+    "params", [{"q": "   "}, {"q": ""}, {}, {"q": "x" * 51}, {"q": "南", "limit": 0}, {"q": "南", "limit": 21}]
+)
 def test_search_refuses_bad_input_in_both_languages(client: TestClient, params: dict[str, Any]) -> None:
     r = client.get("/api/v1/search", params=params)
     assert r.status_code == 422
@@ -181,7 +185,7 @@ def test_an_unbuilt_page_says_how_to_build_it(tmp_path: Path) -> None:
 
 def test_the_real_build_is_served(client: TestClient) -> None:
     page = client.get("/")
-    assert page.status_code == 200 and "id=\"map\"" in page.text
+    assert page.status_code == 200 and 'id="map"' in page.text
     scripts = [part.split('"')[0] for part in page.text.split('src="')[1:] if part.startswith("/assets/")]
     assert scripts, "the built page names its hashed script"
     js = client.get(scripts[0], headers={"Accept-Encoding": "gzip"})
