@@ -43,6 +43,12 @@ $(FRONTEND_DIST): $(shell find frontend -type f -not -path 'frontend/node_module
 db-up: deps
 	$(INVESTMAP) db up
 
+# Style and types: ruff (lint and format) over the tree, mypy strict over app/ (CI runs it before the tests).
+lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
 bench: deps
 	$(BIN)/python bench/run.py
 
