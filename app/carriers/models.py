@@ -75,11 +75,14 @@ class Carrier(ProvenanceColumns, Base):
         CheckConstraint("floors >= 1", name="floors_positive"),
         CheckConstraint("storey_height_m > 0", name="storey_height_positive"),
         CheckConstraint("floor_load_t_m2 > 0", name="floor_load_positive"),
+        CheckConstraint("length(code) BETWEEN 1 AND 100", name="code_length"),
         *_range_checks(),
         # Counting a park's matching carriers reads only this index (see migration 0006).
         Index(
             "ix_carriers_park_cover", "park_id", postgresql_include=["published", "status", "kind", "area_m2", "price_wan_per_mu"]
         ),
+        # A plot's 宗地编号 names it within its park: what a re-import updates by (app/exchange/).
+        Index("uq_carriers_park_code", "park_id", "code", unique=True, postgresql_where=text("code IS NOT NULL")),
         # The land and factory layers (OGC, tiles) each use their own spatial index.
         Index("ix_carriers_land_geom", "geom", postgresql_using="gist", postgresql_where=text("kind = 'land'")),
         Index("ix_carriers_building_geom", "geom", postgresql_using="gist", postgresql_where=text("kind <> 'land'")),
@@ -88,6 +91,7 @@ class Carrier(ProvenanceColumns, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(Text, nullable=False)
     name: Mapped[str] = mapped_column(Text, nullable=False)
+    code: Mapped[str | None] = mapped_column(Text)  # 宗地编号 or the source file's id, unique within the park
     park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"), nullable=False, index=True)
     status: Mapped[str] = mapped_column(Text, nullable=False, server_default="available")
     geom: Mapped[object] = mapped_column(Geometry("GEOMETRY", srid=4326, spatial_index=True), nullable=False)

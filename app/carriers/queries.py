@@ -26,6 +26,7 @@ FIELDS: dict[str, Any] = {
     "id": Carrier.id,
     "kind": Carrier.kind,
     "name": Carrier.name,
+    "code": Carrier.code,
     "park_id": Carrier.park_id,
     "park_name": _park_name,
     "status": Carrier.status,
@@ -55,8 +56,10 @@ FIELDS: dict[str, Any] = {
     "description": Carrier.description,
     **provenance_fields(Carrier),
 }
-# The GeoJSON feature already carries the parcel as its geometry: don't send it twice.
-_FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("geometry", "location")}
+# The GeoJSON feature already carries the parcel as its geometry: don't send it twice. The plot
+# code (宗地编号, migration 0011) is in the JSON reads only: the stored Features (features.py,
+# filled by migration 0008) keep the shape they had.
+_FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("geometry", "location", "code")}
 
 OUTPUT = OutputSpec(
     id=Carrier.id,

@@ -33,6 +33,7 @@ class CarrierIn(ProvenanceIn):
 
     kind: CarrierKind = Field(description="land 地块 | factory 标准厂房 | office 楼宇")
     name: str = Field(min_length=1, max_length=200, description="名称或编号")
+    code: str | None = Field(default=None, min_length=1, max_length=100, description="宗地编号, unique within the park")
     park_id: int = Field(description="所在园区 id")
     status: CarrierStatus = Field(default=CarrierStatus.AVAILABLE, description="available | reserved | taken")
     geometry: GeometryIn = Field(description="land: GeoJSON Polygon of the parcel; factory/office: Point (WGS-84)")
@@ -137,6 +138,7 @@ class CarrierOut(ProvenanceOut):
     id: int
     kind: CarrierKind
     name: str
+    code: str | None
     park_id: int
     park_name: str
     status: CarrierStatus

@@ -18,6 +18,7 @@ from app.parks.models import Park
 _SCALARS = (
     "kind",
     "name",
+    "code",
     "park_id",
     "status",
     "land_use",

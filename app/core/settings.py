@@ -131,6 +131,15 @@ class CarrierSettings(BaseSettings):
     max_plot_ha: float = Field(default=1000, gt=0, description="the largest land plot accepted, in hectares")
 
 
+class ImportSettings(BaseSettings):
+    """Bounds of one file import (app/exchange/); the upload itself is bounded by INVESTMAP_MAX_UPLOAD_MB."""
+
+    model_config = _config("INVESTMAP_IMPORT_")
+
+    max_rows: int = Field(default=50_000, ge=1, description="features or rows one import may hold")
+    max_unpacked_mb: float = Field(default=1000, gt=0, description="what an uploaded zip or KMZ may unpack to")
+
+
 class GapSettings(BaseSettings):
     """When a link with local enterprises still counts as a gap (弱 weak). Set per deployment, since
     what is "few" or "small" differs between a county and the province; a request may override them."""
@@ -173,6 +182,7 @@ class Settings(BaseModel):
     caches: CacheSettings = Field(default_factory=CacheSettings)
     accounts: AccountSettings = Field(default_factory=AccountSettings)
     carriers: CarrierSettings = Field(default_factory=CarrierSettings)
+    imports: ImportSettings = Field(default_factory=ImportSettings)
     gaps: GapSettings = Field(default_factory=GapSettings)
     web: WebSettings = Field(default_factory=WebSettings)
 

@@ -1,0 +1,87 @@
+"""Which column of a file holds which field: Chinese and English headers mapped automatically,
+and the user's own mapping on top (header → field, or header → "" to ignore a column)."""
+
+import re
+
+from app.carriers.models import HA_M2, MU_M2
+from app.core.errors import InvalidInput, Problem
+
+# field → the headers that mean it, normalised (see `normalise`). A header naming an area's unit
+# maps to an area field of its own, so that `面积(亩)` reads 12.5 as 12.5 亩.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "code": ("宗地编号", "宗地号", "地块编号", "地块编码", "宗地代码", "编号", "code", "plotcode", "parcelid"),
+    "name": ("地块名称", "宗地名称", "名称", "载体名称", "厂房名称", "楼宇名称", "name"),
+    "kind": ("载体类型", "类型", "kind"),
+    "status": ("状态", "供地状态", "出让状态", "招商状态", "status"),
+    "area": ("面积", "用地面积", "宗地面积", "土地面积", "出让面积", "建筑面积", "area"),
+    "area_mu": ("面积亩", "用地面积亩", "宗地面积亩", "土地面积亩", "出让面积亩", "areamu"),
+    "area_ha": ("面积公顷", "用地面积公顷", "宗地面积公顷", "土地面积公顷", "出让面积公顷", "areaha"),
+    "area_m2": (
+        "面积平方米",
+        "面积㎡",
+        "面积m2",
+        "用地面积平方米",
+        "宗地面积平方米",
+        "土地面积平方米",
+        "建筑面积平方米",
+        "建筑面积㎡",
+        "aream2",
+    ),  # fmt: skip
+    "land_use": ("用地性质", "用途", "土地用途", "规划用途", "landuse"),
+    "plot_ratio": ("容积率", "plotratio", "far"),
+    "building_density_pct": ("建筑密度", "建筑密度%", "buildingdensity"),
+    "green_ratio_pct": ("绿地率", "绿地率%", "greenratio"),
+    "height_limit_m": ("限高", "建筑限高", "建筑高度", "限高米", "heightlimit"),
+    "lease_term_years": ("出让年限", "使用年限", "年限", "leaseterm"),
+    "readiness": ("开发程度", "土地开发程度", "readiness"),
+    "price_wan_per_mu": ("起始价", "出让价", "挂牌价", "基准地价", "起始价万元亩", "出让价万元亩", "地价万元亩", "price"),
+    "rent_yuan_m2_month": ("租金", "租金元㎡月", "租金元平方米月", "月租金", "rent"),
+    "sale_price_yuan_m2": ("售价", "销售价格", "售价元㎡", "saleprice"),
+    "floors": ("层数", "楼层数", "floors"),
+    "storey_height_m": ("层高", "层高米", "storeyheight"),
+    "floor_load_t_m2": ("荷载", "承重", "楼面荷载", "荷载吨㎡", "floorload"),
+    "has_crane": ("行车", "是否有行车", "crane"),
+    "description": ("备注", "说明", "描述", "description", "remark"),
+    "lon": ("经度", "lon", "lng", "longitude"),
+    "lat": ("纬度", "lat", "latitude"),
+    "wkt": ("wkt", "几何", "geometry", "geom", "the_geom", "坐标串"),
+}
+FIELDS = tuple(SYNONYMS)
+AREA_UNITS = {"area": None, "area_mu": MU_M2, "area_ha": HA_M2, "area_m2": 1.0}
+_BY_HEADER = {header: field for field, headers in SYNONYMS.items() for header in headers}
+
+
+def normalise(header: str) -> str:
+    """Headers compared without case, spaces, brackets, slashes and the words 万元/元 around units."""
+    folded = header.strip().lower().replace("（", "(").replace("）", ")")
+    return re.sub(r"[\s()\[\]/·_\-:：,，]|（|）", "", folded)
+
+
+def map_columns(headers: list[str], overrides: dict[str, str]) -> dict[str, str]:
+    """field → header of the file. `overrides` maps a header to a field (or to "" to ignore it);
+    422 naming the header when an override names an unknown field or header, or two columns are
+    mapped to one field by the user. Of two columns a field's synonyms both match, the first counts
+    (the preview shows the mapping, and an override changes it)."""
+    problems = []
+    for header, field in overrides.items():
+        if header not in headers:
+            problems.append((header, f"the file has no column {header!r}", f"文件中没有列 {header!r}"))
+        elif field and field not in FIELDS:
+            problems.append((header, f"unknown field {field!r}; fields: {', '.join(FIELDS)}", f"未知字段 {field!r}"))
+    if problems:
+        raise InvalidInput([Problem(f"mapping.{header}", en, zh) for header, en, zh in problems])
+    mapping: dict[str, str] = {}
+    for header in headers:
+        field = overrides[header] if header in overrides else _BY_HEADER.get(normalise(header), "")
+        if not field:
+            continue
+        if field in mapping and header not in overrides:
+            continue
+        if field in mapping:
+            raise InvalidInput.one(
+                f"mapping.{header}",
+                f"columns {mapping[field]!r} and {header!r} both map to {field}; map one of them to another field or to ''",
+                f"列 {mapping[field]!r} 与 {header!r} 都对应字段 {field}；请将其中一列改为其他字段或忽略（''）",
+            )
+        mapping[field] = header
+    return mapping

@@ -1,0 +1,82 @@
+"""`/api/v1/imports/...`: file imports for staff who may write, over the pipeline of carriers.py.
+
+The file is the request body itself (what `fetch(url, {body: file})` sends), written to the
+import's own folder while it arrives; INVESTMAP_MAX_UPLOAD_MB bounds it (app/core/limits.py).
+"""
+
+import json
+import tempfile
+from datetime import date
+from pathlib import Path, PurePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from app.core.auth import Principal, WriterDep
+from app.core.database import SessionDep
+from app.core.errors import Forbidden, InvalidInput
+from app.core.limits import upload_limit
+from app.exchange.carriers import ImportOptions, run_import
+from app.exchange.crs import SYSTEMS
+
+router = APIRouter(prefix="/imports", tags=["imports 导入"])
+
+FILE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "the file itself / 文件本身: GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, DXF, CSV, XLSX",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+def _mapping(text: str | None) -> dict[str, str]:
+    if not text:
+        return {}
+    try:
+        mapping = json.loads(text)
+    except ValueError:
+        mapping = None
+    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        raise InvalidInput.one(
+            "mapping",
+            'mapping must be a JSON object of column → field, e.g. {"地块号": "code"}',
+            'mapping 应为 JSON 对象：{"列名": "字段"}',
+        )
+    return mapping
+
+
+def _staff(user: Principal) -> None:
+    if not user.is_staff:
+        raise Forbidden("imports are for officers and admins", "文件导入仅限招商专员和管理员")
+
+
+@router.post(
+    "/carriers",
+    summary="Import carriers from a file (dry run by default) / 从文件导入载体（默认仅预览）",
+    operation_id="import_carriers",
+    openapi_extra={**upload_limit(), **FILE_BODY},
+)
+async def import_carriers(
+    request: Request,
+    session: SessionDep,
+    user: WriterDep,
+    park: Annotated[int, Query(ge=1, description="the park the carriers belong to / 所属园区 id")],
+    name: Annotated[str, Query(min_length=1, max_length=200, description="the file's name, e.g. 地块.zip / 文件名")],
+    commit: Annotated[bool, Query(description="false: preview only, nothing written / 是否写入")] = False,
+    crs: Annotated[str | None, Query(description=f"one of {', '.join(SYSTEMS)}; default: the file's, else proposed")] = None,
+    encoding: Annotated[str | None, Query(description="UTF-8 or GBK; default: detected / 文本编码")] = None,
+    mapping: Annotated[str | None, Query(max_length=5000, description='JSON {"column": "field"} / 列对应')] = None,
+    as_of: Annotated[date | None, Query(description="date the file describes; default today / 数据时点")] = None,
+) -> dict[str, Any]:
+    _staff(user)
+    options = ImportOptions(
+        park_id=park, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
+    )
+    with tempfile.TemporaryDirectory(prefix="investmap-import-") as folder:
+        upload = Path(folder) / f"upload{PurePath(options.file_name).suffix.lower()}"
+        with upload.open("wb") as out:
+            async for chunk in request.stream():
+                out.write(chunk)
+        return await run_in_threadpool(run_import, session, user, upload, options, commit)
