@@ -225,13 +225,16 @@ def _validate(row: Row, body: dict[str, Any]) -> CarrierIn | None:
         return None
 
 
-def run_import(session: Session, user: Principal, upload: Path, options: ImportOptions, commit: bool) -> dict[str, Any]:
-    """Preview (commit=False) or import the carriers of `upload` into the park; the report."""
+def run_import(
+    session: Session, user: Principal, upload: Path, workdir: Path, options: ImportOptions, commit: bool
+) -> dict[str, Any]:
+    """Preview (commit=False) or import the carriers of `upload` into the park; the report. Archives
+    unpack under `workdir`. A commit is flushed, and committed by the caller's transaction."""
     park = session.get(Park, options.park_id)
     if park is None:
         raise InvalidInput.one("park", f"unknown park {options.park_id}", f"未知的园区 {options.park_id}")
     require_scope(user, *service.scope_of(session, {"park_id": options.park_id}))
-    source = read(upload, upload.parent, options.encoding)
+    source = read(upload, workdir, options.encoding)
     if source.frame.empty:
         raise InvalidInput.one("file", "the file holds no features or rows", "文件中没有要素或数据行")
     columns = map_columns(source.headers, options.mapping)

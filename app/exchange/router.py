@@ -79,4 +79,4 @@ async def import_carriers(
         with upload.open("wb") as out:
             async for chunk in request.stream():
                 out.write(chunk)
-        return await run_in_threadpool(run_import, session, user, upload, options, commit)
+        return await run_in_threadpool(run_import, session, user, upload, Path(folder), options, commit)

@@ -327,3 +327,24 @@ def test_only_writers_of_the_park_may_import(client, callers, nanchang) -> None:
     assert post(client, no_csrf, upload, "x.geojson", nanchang.park_id).status_code == 403
     r = post(client, callers["officer_in"], upload, "x.geojson", nanchang.park_id)
     assert r.status_code == 200, r.text
+
+
+def test_the_cli_runs_the_same_pipeline(db, nanchang, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    truth = squares(nanchang, 2)
+    gpkg = tmp_path / "地块.gpkg"
+    frame(truth, "gk39", 地块号=["CLI-1", "CLI-2"], 面积=["3亩", "x"]).to_file(gpkg, engine="pyogrio")
+    args = ["import", "carriers", str(gpkg), "--park", str(nanchang.park_id), "--map", "地块号=code"]
+    dry = CliRunner().invoke(app, args)
+    assert dry.exit_code == 0, dry.output
+    assert "row 2 area: 'x' is not an area such as 12.5, 12.5亩, 3公顷, 8000㎡" in dry.output
+    assert "2 rows: 1 new, 0 changed, 0 unchanged, 1 with problems; nothing written" in dry.output
+    refused = CliRunner().invoke(app, [*args, "--commit"])
+    assert refused.exit_code == 1 and stored(db, nanchang.park_id, "CLI-") == {}
+    done = CliRunner().invoke(app, [*args, "--commit", "--map", "面积="])
+    assert done.exit_code == 0, done.output
+    assert "2 rows: 2 new, 0 changed, 0 unchanged, 0 with problems; imported" in done.output
+    assert_same_plots(db, nanchang.park_id, "CLI-", truth)

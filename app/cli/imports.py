@@ -1,0 +1,88 @@
+"""`investmap import ...`: the file imports of the page and the REST API, from the command line."""
+
+import getpass
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+imports = typer.Typer(help="import GIS files and spreadsheets (dry run unless --commit)", no_args_is_help=True)
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        column, sep, field = pair.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"{pair!r}: write column=field, e.g. 地块号=code (column= ignores it)")
+        mapping[column] = field
+    return mapping
+
+
+def _print(report: dict[str, Any]) -> None:
+    crs = report["crs"]
+    typer.echo(f"{report['format']}, encoding {report['encoding'] or 'as the format says'}, {crs['name']} ({crs['how']})")
+    typer.echo(f"columns: {json.dumps(report['mapping'], ensure_ascii=False)}")
+    for note in report["notes"]:
+        typer.echo(f"note: {note['problem']} / {note['problem_zh']}")
+    for row in report["rows"]:
+        for p in row["problems"]:
+            where = f" at {p['location']}" if p.get("location") else ""
+            typer.echo(f"row {p['row']} {p['field']}: {p['problem']}{where} / {p['problem_zh']}")
+    counts = report["counts"]
+    typer.echo(
+        f"{counts['rows']} rows: {counts['create']} new, {counts['update']} changed, {counts['unchanged']} unchanged, "
+        f"{counts['error']} with problems; {'imported' if report['committed'] else 'nothing written'}"
+    )
+
+
+@imports.command("carriers")
+def import_carriers(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="GeoJSON, GeoPackage, Shapefile (.shp or .zip), KML/KMZ, DXF, CSV, XLSX"
+        ),
+    ],
+    park: Annotated[int, typer.Option(help="the park the carriers belong to")],
+    commit: Annotated[bool, typer.Option(help="write (default: a dry run that writes nothing)")] = False,
+    crs: Annotated[str | None, typer.Option(help="wgs84, cgcs2000, gk38, gk39, gk114, gk117, webmercator, gcj02, bd09")] = None,
+    encoding: Annotated[str | None, typer.Option(help="UTF-8 or GBK (default: detected)")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="column=field, repeatable")] = None,
+    as_of: Annotated[str | None, typer.Option(help="date the file describes, YYYY-MM-DD (default today)")] = None,
+) -> None:
+    """Import land plots, factories and offices into a park: the same checks and report as the page."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from app.core.auth import Principal
+    from app.core.database import get_engine
+    from app.core.errors import AppError
+    from app.exchange.carriers import ImportOptions, ImportRefused, run_import
+
+    user = Principal(f"cli:{getpass.getuser()}", role="admin")
+    options = ImportOptions(
+        park_id=park,
+        file_name=file.name,
+        crs=crs,
+        encoding=encoding,
+        mapping=_mapping(map_ or []),
+        as_of=date.fromisoformat(as_of) if as_of else None,
+    )
+    with Session(get_engine()) as session, tempfile.TemporaryDirectory(prefix="investmap-import-") as folder:
+        session.execute(text("SELECT set_config('investmap.actor', :actor, true)"), {"actor": user.name})
+        try:
+            report = run_import(session, user, file.resolve(), Path(folder), options, commit)
+        except ImportRefused as refused:
+            _print(refused.report)
+            raise typer.Exit(1) from None
+        except AppError as err:
+            typer.echo(f"{err.message} / {err.message_zh}", err=True)
+            for p in err.details:
+                typer.echo(f"{p.field}: {p.problem} / {p.problem_zh}", err=True)
+            raise typer.Exit(2) from None
+        session.commit()
+    _print(report)
