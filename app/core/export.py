@@ -172,6 +172,10 @@ def export_response(session: Session, stmt: Select[Any], fmt: str, stem: str) ->
     else:
         content, media = _xlsx(session, stmt, stem), XLSX
     name = f"{stem}-{date.today().isoformat()}.{fmt}"
+    return Response(content=content, media_type=media, headers={"Content-Disposition": attachment(name, fmt)})
+
+
+def attachment(name: str, suffix: str) -> str:
+    """Content-Disposition of a download named `name` (may be Chinese), of type `suffix`."""
     # RFC 6266/5987: an ASCII fallback for old clients, the UTF-8 name for the rest.
-    disposition = f"attachment; filename=\"export.{fmt}\"; filename*=UTF-8''{quote(name)}"
-    return Response(content=content, media_type=media, headers={"Content-Disposition": disposition})
+    return f"attachment; filename=\"export.{suffix}\"; filename*=UTF-8''{quote(name)}"

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.carriers import service
-from app.carriers.models import Carrier
+from app.carriers.models import RANGES, Carrier
 from app.carriers.schemas import CarrierIn
 from app.core.auth import Principal, require_scope
 from app.core.errors import AppError, InvalidInput, Problem, problems_from_validation
@@ -162,6 +162,15 @@ def _body(row: Row, cells: dict[str, Any], columns: dict[str, str], geom: Any, b
                     body[name] = value
             except CellProblem as exc:
                 row.problems.append(RowProblem(row.row, name, columns[name], exc.problem, exc.problem_zh))
+    for name in RANGES:  # bounds given as two columns, e.g. 容积率下限 / 容积率上限 of an export
+        for end in ("min", "max"):
+            if (column := columns.get(f"{name}_{end}")) is None:
+                continue
+            try:
+                if (bound := values.number(cells[column])) is not None:
+                    body[name] = {**(body.get(name) or {}), end: bound}
+            except CellProblem as exc:
+                row.problems.append(RowProblem(row.row, f"{name}.{end}", column, exc.problem, exc.problem_zh))
     for name, unit in AREA_UNITS.items():
         if name in columns:
             try:

@@ -42,13 +42,49 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "floor_load_t_m2": ("荷载", "承重", "楼面荷载", "荷载吨㎡", "floorload"),
     "has_crane": ("行车", "是否有行车", "crane"),
     "description": ("备注", "说明", "描述", "description", "remark"),
+    **{
+        f"{name}_{end}": (f"{zh}{end_zh}", f"{name}{end}".replace("_", ""))
+        for name, zh in (
+            ("plot_ratio", "容积率"),
+            ("building_density_pct", "建筑密度"),
+            ("green_ratio_pct", "绿地率"),
+            ("height_limit_m", "限高"),
+        )  # fmt: skip
+        for end, end_zh in (("min", "下限"), ("max", "上限"))
+    },
     "lon": ("经度", "lon", "lng", "longitude"),
     "lat": ("纬度", "lat", "latitude"),
     "wkt": ("wkt", "几何", "geometry", "geom", "the_geom", "坐标串"),
 }
 FIELDS = tuple(SYNONYMS)
+# Shapefile field names are at most 10 bytes: the names a Shapefile export writes, read back by SYNONYMS.
+SHAPEFILE_NAMES = {
+    "plot_ratio_min": "far_min", "plot_ratio_max": "far_max", "building_density_pct_min": "dens_min",
+    "building_density_pct_max": "dens_max", "green_ratio_pct_min": "green_min", "green_ratio_pct_max": "green_max",
+    "height_limit_m_min": "hgt_min", "height_limit_m_max": "hgt_max", "lease_term_years": "lease_yrs",
+    "price_wan_per_mu": "price", "rent_yuan_m2_month": "rent", "sale_price_yuan_m2": "sale_price",
+    "storey_height_m": "storey_h", "floor_load_t_m2": "floor_load", "investment_intensity_wan_per_mu": "invest_int",
+    "tax_per_mu_wan": "tax_per_mu", "energy_tce_per_wan": "energy_tce", "is_standard_land": "std_land",
+    "description": "descr",
+}  # fmt: skip
+# The Chinese names exports write (names=zh): each reads back through SYNONYMS.
+ZH_NAMES = {
+    "code": "宗地编号", "name": "名称", "kind": "载体类型", "status": "状态", "area_m2": "面积（平方米）",
+    "area_mu": "面积（亩）", "area_ha": "面积（公顷）", "land_use": "用地性质", "lease_term_years": "出让年限",
+    "readiness": "开发程度", "price_wan_per_mu": "起始价（万元/亩）", "rent_yuan_m2_month": "租金（元/㎡·月）",
+    "sale_price_yuan_m2": "售价（元/㎡）", "floors": "层数", "storey_height_m": "层高（米）", "floor_load_t_m2": "荷载（吨/㎡）",
+    "has_crane": "是否有行车", "description": "备注", "park_id": "园区编号", "park_name": "所在园区",
+    "is_standard_land": "标准地", "investment_intensity_wan_per_mu": "投资强度（万元/亩）", "tax_per_mu_wan": "亩均税收（万元）",
+    "energy_tce_per_wan": "单位能耗（吨标煤/万元）", "source": "数据来源", "as_of": "数据时点", "updated_at": "更新时间",
+    "is_demo": "演示数据", "published": "已公开",
+    **{f"{name}_{end}": f"{zh}{end_zh}" for name, zh in (("plot_ratio", "容积率"), ("building_density_pct", "建筑密度"),
+                                                          ("green_ratio_pct", "绿地率"), ("height_limit_m", "限高"))
+       for end, end_zh in (("min", "下限"), ("max", "上限"))},
+}  # fmt: skip
 AREA_UNITS = {"area": None, "area_mu": MU_M2, "area_ha": HA_M2, "area_m2": 1.0}
-_BY_HEADER = {header: field for field, headers in SYNONYMS.items() for header in headers}
+_BY_HEADER = {header: field for field, headers in SYNONYMS.items() for header in headers} | {
+    short.replace("_", ""): field for field, short in SHAPEFILE_NAMES.items()
+}
 
 
 def normalise(header: str) -> str:

@@ -1,7 +1,8 @@
-"""`/api/v1/imports/...`: file imports for staff who may write, over the pipeline of carriers.py.
+"""`/api/v1/imports/...`: file imports for staff who may write, over the pipeline of carriers.py;
+`/api/v1/exports/...`: what the caller may see, as GIS files and spreadsheets (export.py).
 
-The file is the request body itself (what `fetch(url, {body: file})` sends), written to the
-import's own folder while it arrives; INVESTMAP_MAX_UPLOAD_MB bounds it (app/core/limits.py).
+The imported file is the request body itself (what `fetch(url, {body: file})` sends), written to
+the import's own folder while it arrives; INVESTMAP_MAX_UPLOAD_MB bounds it (app/core/limits.py).
 """
 
 import json
@@ -11,16 +12,27 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse
+from sqlalchemy import func
 from starlette.concurrency import run_in_threadpool
 
-from app.core.auth import Principal, WriterDep
+from app.carriers import queries as carrier_queries
+from app.carriers.models import Carrier
+from app.carriers.schemas import CarrierQuery
+from app.core.auth import CurrentUser, Principal, WriterDep
+from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.errors import Forbidden, InvalidInput
 from app.core.limits import upload_limit
 from app.exchange.carriers import ImportOptions, run_import
+from app.exchange.columns import ZH_NAMES
 from app.exchange.crs import SYSTEMS
+from app.exchange.export import DRIVERS, Exportable, GisExportParams, export_file
+from app.parks import queries as park_queries
+from app.parks.models import Park
+from app.parks.schemas import ParkQuery
 
-router = APIRouter(prefix="/imports", tags=["imports 导入"])
+router = APIRouter(tags=["exchange 导入导出"])
 
 FILE_BODY: dict[str, Any] = {
     "requestBody": {
@@ -53,7 +65,7 @@ def _staff(user: Principal) -> None:
 
 
 @router.post(
-    "/carriers",
+    "/imports/carriers",
     summary="Import carriers from a file (dry run by default) / 从文件导入载体（默认仅预览）",
     operation_id="import_carriers",
     openapi_extra={**upload_limit(), **FILE_BODY},
@@ -80,3 +92,46 @@ async def import_carriers(
             async for chunk in request.stream():
                 out.write(chunk)
         return await run_in_threadpool(run_import, session, user, upload, Path(folder), options, commit)
+
+
+class CarrierFileQuery(CarrierQuery, GisExportParams):
+    pass
+
+
+class ParkFileQuery(ParkQuery, GisExportParams):
+    pass
+
+
+CARRIERS = Exportable("载体", carrier_queries.OUTPUT, Carrier.geom, {"id": Carrier.id, "code": Carrier.code}, ZH_NAMES)
+# A park is drawn by its boundary where one is known, else by its point.
+PARKS = Exportable("园区", park_queries.OUTPUT, func.coalesce(Park.boundary, Park.location), {"id": Park.id})
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the file / 文件",
+        "content": {media: {"schema": {"type": "string", "format": "binary"}} for _, _, media, _ in DRIVERS.values()},
+    }
+}
+
+
+@router.get(
+    "/exports/carriers",
+    summary="Carriers as a GIS file or spreadsheet / 导出载体",
+    operation_id="export_carriers_file",
+    response_class=FileResponse,
+    responses=FILE_RESPONSES,
+    dependencies=[collection_guard("carriers")],
+)
+def export_carriers(session: SessionDep, user: CurrentUser, q: Annotated[CarrierFileQuery, Query()]) -> FileResponse:
+    return export_file(session, user, CARRIERS, carrier_queries.filtered(q, user), Carrier.id, q)
+
+
+@router.get(
+    "/exports/parks",
+    summary="Parks as a GIS file or spreadsheet / 导出园区",
+    operation_id="export_parks_file",
+    response_class=FileResponse,
+    responses=FILE_RESPONSES,
+    dependencies=[collection_guard("parks")],
+)
+def export_parks(session: SessionDep, user: CurrentUser, q: Annotated[ParkFileQuery, Query()]) -> FileResponse:
+    return export_file(session, user, PARKS, park_queries.filtered(q, user), Park.id, q)
