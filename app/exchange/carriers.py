@@ -35,7 +35,7 @@ from app.carriers.schemas import CarrierIn
 from app.core.auth import Principal, require_scope
 from app.core.errors import AppError, InvalidInput, Problem, problems_from_validation
 from app.exchange import values
-from app.exchange.columns import AREA_UNITS, map_columns
+from app.exchange.columns import AREA_UNITS, FIELDS, map_columns
 from app.exchange.crs import GEOGRAPHIC, System, declared, propose, system, to_wgs84
 from app.exchange.formats import Source, read
 from app.exchange.geometry import carrier_shape, has_z
@@ -345,6 +345,7 @@ def _report(
         "crs": {"code": chosen.code, "name": chosen.name, "name_zh": chosen.name_zh, "how": how, "candidates": fits},
         "columns": source.headers,
         "mapping": columns,
+        "fields": list(FIELDS),  # what a column may be mapped to
         "counts": {"rows": len(rows), **counts},
         "notes": notes,
         "rows": [

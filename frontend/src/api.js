@@ -56,7 +56,9 @@ export async function request(method, path, { body, headers = {}, signal, onSlow
   const timer = setTimeout(() => { timedOut = true; controller.abort(); }, TIMEOUT_MS);
   const slowTimer = setTimeout(() => { onSlow?.(); notify(true); }, SLOW_MS);
   const sent = { Accept: 'application/json', ...headers };
-  if (body !== undefined) sent['Content-Type'] = 'application/json';
+  // A file (Blob) is sent as it is: the import endpoints take the file as the request body.
+  const isFile = body instanceof Blob;
+  if (body !== undefined) sent['Content-Type'] = isFile ? 'application/octet-stream' : 'application/json';
   if (method !== 'GET' && csrfToken) sent['X-CSRF-Token'] = csrfToken;
   pending += 1;
   notify();
@@ -64,7 +66,7 @@ export async function request(method, path, { body, headers = {}, signal, onSlow
     let response;
     try {
       response = await fetch(path, { method, signal: controller.signal, headers: sent,
-        body: body === undefined ? undefined : JSON.stringify(body) });
+        body: body === undefined || isFile ? body : JSON.stringify(body) });
     } catch (err) {
       if (timedOut) throw new ApiError(t('error.timeout'));
       if (signal?.aborted) throw err;

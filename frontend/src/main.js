@@ -29,6 +29,7 @@ import { initScope } from './layers/scope.js';
 import { closeEditor, initEditor } from './edit/editor.js';
 import { initStaffTools } from './edit/tools.js';
 import { initAdmin } from './admin.js';
+import { initImports } from './imports.js';
 import { initPassword } from './password.js';
 import { initWorkbench } from './chains/workbench.js';
 
@@ -124,6 +125,7 @@ async function start() {
   initEditor();
   initStaffTools(map);
   initAdmin();
+  initImports();
   initPassword();
   initWorkbench(map);
   refreshCarriers();
