@@ -29,7 +29,7 @@ import pyogrio
 import shapely
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, func
+from sqlalchemy import Select, func
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
@@ -64,8 +64,8 @@ class GisExportParams(BaseModel):
 class Exportable:
     stem: str  # the file's name, e.g. 载体
     output: OutputSpec
-    geometry: ColumnElement[Any]
-    extra: dict[str, ColumnElement[Any]] = field(default_factory=dict)  # columns beyond the map's properties
+    geometry: Any  # a column or SQL expression
+    extra: dict[str, Any] = field(default_factory=dict)  # columns beyond the map's properties
     zh: dict[str, str] = field(default_factory=dict)  # field code → Chinese name
 
 
@@ -116,7 +116,7 @@ def write_file(session: Session, stmt: Select[Any], names: list[str], fmt: str, 
     written: dict[str, Path] = {}
     for rows in _rows(session, stmt):
         gdf = _chunk(rows, names, fmt, crs)
-        parts = gdf.groupby(gdf.geom_type.str.replace("Multi", ""), sort=False) if fmt == "shp" else [("", gdf)]  # type: ignore[attr-defined]
+        parts = gdf.groupby(gdf.geom_type.str.replace("Multi", ""), sort=False) if fmt == "shp" else [("", gdf)]
         for kind, part in parts:
             path = folder / (f"{stem}_{kind.lower()}{suffix}" if kind else f"{stem}{suffix}")
             pyogrio.write_dataframe(
@@ -145,7 +145,7 @@ def write_file(session: Session, stmt: Select[Any], names: list[str], fmt: str, 
 
 
 def export_file(
-    session: Session, user: Principal, what: Exportable, filtered: Select[Any], order: ColumnElement[Any], params: GisExportParams
+    session: Session, user: Principal, what: Exportable, filtered: Select[Any], order: Any, params: GisExportParams
 ) -> FileResponse:
     """The rows of `filtered` as a download in the format and system of `params`."""
     properties = {**what.extra, **what.output.for_user(user).properties()}
