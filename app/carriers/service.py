@@ -109,8 +109,10 @@ def _measured_in_place(session: Session, data: CarrierIn) -> float:
     return float(area_m2)
 
 
-def save(session: Session, data: CarrierIn, carrier: Carrier | None = None) -> int:
-    """Create (carrier=None) or overwrite a carrier with `data`; returns its id."""
+def save(session: Session, data: CarrierIn, carrier: Carrier | None = None, *, refresh_features: bool = True) -> int:
+    """Create (carrier=None) or overwrite a carrier with `data`; returns its id. A caller writing
+    many carriers (a file import) passes refresh_features=False and refreshes them all at once,
+    in the same transaction."""
     if session.get(Park, data.park_id) is None:
         raise InvalidInput.one("park_id", f"unknown park {data.park_id}", f"未知的园区 {data.park_id}")
     measured_m2 = _measured_in_place(session, data)
@@ -123,7 +125,8 @@ def save(session: Session, data: CarrierIn, carrier: Carrier | None = None) -> i
     # Without a stated area, a parcel's area is measured on the ellipsoid, not in degrees².
     carrier.area_m2 = data.area_in_m2() or measured_m2
     session.flush()
-    refresh_carrier_features(session, Carrier.id == carrier.id)
+    if refresh_features:
+        refresh_carrier_features(session, Carrier.id == carrier.id)
     return carrier.id
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.carriers import service
+from app.carriers.features import refresh_carrier_features
 from app.carriers.models import RANGES, Carrier
 from app.carriers.schemas import CarrierIn
 from app.core.auth import Principal, require_scope
@@ -208,7 +209,7 @@ def _write(session: Session, row: Row, data: CarrierIn) -> None:
     before = session.execute(_SNAPSHOT, {"id": existing.id}).scalar_one() if existing else None
     savepoint = session.begin_nested()
     try:
-        row.id = service.save(session, data, existing)
+        row.id = service.save(session, data, existing, refresh_features=False)
     except AppError as exc:
         savepoint.rollback()
         details = exc.details or [Problem("body", exc.message, exc.message_zh)]
@@ -286,6 +287,8 @@ def run_import(
     report = _report(source, columns, chosen, how, fits, rows, dropped_z)
     report["committed"] = commit and not report["counts"]["error"]
     if report["committed"]:
+        written = [r.id for r in rows if r.action in ("create", "update")]
+        refresh_carrier_features(session, Carrier.id.in_(written))
         session.add(
             AuditEntry(
                 actor=user.name,

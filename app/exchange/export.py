@@ -144,10 +144,10 @@ def write_file(session: Session, stmt: Select[Any], names: list[str], fmt: str, 
     return archive
 
 
-def export_file(
-    session: Session, user: Principal, what: Exportable, filtered: Select[Any], order: Any, params: GisExportParams
-) -> FileResponse:
-    """The rows of `filtered` as a download in the format and system of `params`."""
+def export_query(
+    user: Principal, what: Exportable, filtered: Select[Any], order: Any, params: GisExportParams
+) -> tuple[Select[Any], list[str]]:
+    """The statement of an export (its last column the geometry as WKB) and the file's field names."""
     properties = {**what.extra, **what.output.for_user(user).properties()}
     # Shapefiles keep 10 bytes of a field name: short ASCII names there, which imports read back.
     names = [
@@ -157,6 +157,14 @@ def export_file(
     stmt = filtered.with_only_columns(
         *[v.label(f"c{i}") for i, v in enumerate(properties.values())], func.ST_AsBinary(what.geometry)
     ).order_by(order)
+    return stmt, names
+
+
+def export_file(
+    session: Session, user: Principal, what: Exportable, filtered: Select[Any], order: Any, params: GisExportParams
+) -> FileResponse:
+    """The rows of `filtered` as a download in the format and system of `params`."""
+    stmt, names = export_query(user, what, filtered, order, params)
     folder = Path(tempfile.mkdtemp(prefix="investmap-export-"))
     try:
         path = write_file(session, stmt, names, params.format, params.crs, folder, "export")

@@ -48,12 +48,12 @@ export function query(params) {
  * an aborted request rejects with an AbortError that callers ignore. Errors are ApiErrors
  * with a message for the user and the server's error body.
  */
-export async function request(method, path, { body, headers = {}, signal, onSlow } = {}) {
+export async function request(method, path, { body, headers = {}, signal, onSlow, timeout = TIMEOUT_MS } = {}) {
   const controller = new AbortController();
   const abort = () => controller.abort();
   signal?.addEventListener('abort', abort);
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, TIMEOUT_MS);
+  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeout);
   const slowTimer = setTimeout(() => { onSlow?.(); notify(true); }, SLOW_MS);
   const sent = { Accept: 'application/json', ...headers };
   // A file (Blob) is sent as it is: the import endpoints take the file as the request body.

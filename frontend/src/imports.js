@@ -10,6 +10,8 @@ import { addMenuAction, onAuthChange } from './auth.js';
 
 const SYSTEMS = ['wgs84', 'cgcs2000', 'gk38', 'gk39', 'gk114', 'gk117', 'webmercator', 'gcj02', 'bd09'];
 const ROWS_SHOWN = 500;
+// A file of thousands of rows is checked row by row against the database: minutes, not seconds.
+const IMPORT_TIMEOUT_MS = 15 * 60 * 1000;
 
 let root = null;
 let parks = [];
@@ -97,7 +99,7 @@ async function send(commit) {
   const out = root.querySelector('[data-import-report]');
   setHtml(out, html`<div class="list-state is-loading"><span class="spinner"></span><p>${t('list.loading')}</p></div>`);
   try {
-    report = (await request('POST', `/api/v1/imports/carriers?${params}`, { body: file })).body;
+    report = (await request('POST', `/api/v1/imports/carriers?${params}`, { body: file, timeout: IMPORT_TIMEOUT_MS })).body;
   } catch (err) {
     report = err.body?.report ?? null; // a refused commit still says which rows
     message(err.body?.error?.details?.length

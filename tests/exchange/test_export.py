@@ -13,12 +13,12 @@ import numpy as np
 import openpyxl
 import pyogrio
 import pytest
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.geo.coords import wgs84_to_gcj02
 from tests.exchange.test_import_carriers import assert_same_plots, post, stored
 from tests.support.gisfiles import Place, frame, park_place, squares
+from tests.support.records import if_match
 
 EXPORT = "/api/v1/exports/carriers"
 NAME = "往返地块"
@@ -100,15 +100,19 @@ def test_csv_and_xlsx_never_carry_a_formula(client, admin, truth, tmp_path) -> N
     assert all(c.data_type == "s" for c in cells)
 
 
-def test_the_public_gets_published_records_only(client, admin, db, truth, tmp_path) -> None:
+def test_the_public_gets_published_records_only(client, admin, db, place, truth, tmp_path) -> None:
     assert "Feature Count: 0" in ogrinfo(str(download(client, {}, tmp_path, format="gpkg")))
-    db.execute(text("UPDATE carriers SET published = true WHERE code = 'RT-1'"))
-    db.commit()
+    path = f"/api/v1/carriers/{stored(db, place.park_id, 'RT-')['RT-1'].id}"
+
+    def publish(flag: bool) -> None:
+        r = client.patch(path, json={"published": flag}, headers=if_match(client, path, admin))
+        assert r.status_code == 200, r.text
+
+    publish(True)
     try:
         assert "Feature Count: 1" in ogrinfo(str(download(client, {}, tmp_path, format="gpkg")))
     finally:
-        db.execute(text("UPDATE carriers SET published = false WHERE code = 'RT-1'"))
-        db.commit()
+        publish(False)
 
 
 def test_parks_export_as_the_public_lists_them(client, tmp_path) -> None:
