@@ -127,7 +127,17 @@ def read(upload: Path, folder: Path, encoding: str | None = None) -> Source:
             )
         options = {"HEADERS": "FORCE"} if fmt == "XLSX" else {}
         frame = pyogrio.read_dataframe(path, layer=layer, encoding=chosen, read_geometry=fmt not in TABLES, **options)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
+    # Whatever GDAL makes of a damaged or mislabelled file, and text that is not in the encoding
+    # given, is the file's problem: a 422 with GDAL's words.
+    except (
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        pyogrio.errors.FieldError,
+        pyogrio.errors.FeatureError,
+        pyogrio.errors.GeometryError,
+        pyogrio.errors.CRSError,
+        UnicodeDecodeError,
+    ) as exc:
         raise _refuse(f"GDAL cannot read {path.name!r} as {fmt}: {exc}", f"GDAL 无法按 {fmt} 读取 {path.name!r}：{exc}") from None
     if not isinstance(frame, gpd.GeoDataFrame):
         frame = gpd.GeoDataFrame(frame)

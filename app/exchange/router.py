@@ -28,6 +28,7 @@ from app.exchange.carriers import ImportOptions, run_import
 from app.exchange.columns import ZH_NAMES
 from app.exchange.crs import SYSTEMS
 from app.exchange.export import DRIVERS, Exportable, GisExportParams, export_file
+from app.exchange.formats import ARCHIVES, FORMATS
 from app.parks import queries as park_queries
 from app.parks.models import Park
 from app.parks.schemas import ParkQuery
@@ -86,8 +87,12 @@ async def import_carriers(
     options = ImportOptions(
         park_id=park, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
     )
+    suffix = PurePath(options.file_name).suffix.lower()
+    if suffix not in FORMATS and suffix not in ARCHIVES:
+        known = ", ".join((*FORMATS, *ARCHIVES))
+        raise InvalidInput.one("name", f"{name!r} is not a file the import reads: {known}", f"{name!r} 不是可导入的文件：{known}")
     with tempfile.TemporaryDirectory(prefix="investmap-import-") as folder:
-        upload = Path(folder) / f"upload{PurePath(options.file_name).suffix.lower()}"
+        upload = Path(folder) / f"upload{suffix}"
         with upload.open("wb") as out:
             async for chunk in request.stream():
                 out.write(chunk)

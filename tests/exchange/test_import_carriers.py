@@ -287,7 +287,7 @@ def test_hostile_and_broken_uploads(client, admin, nanchang) -> None:
         "the Shapefile 'plots.shp' comes without its .dbf: zip all its files together"
     )
     r = post(client, admin, b"hello", "notes.txt", nanchang.park_id)
-    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "file"
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "name"
     empty = json.dumps({"type": "FeatureCollection", "features": []}).encode()
     r = post(client, admin, empty, "empty.geojson", nanchang.park_id)
     assert r.json()["error"]["details"][0]["problem"] == "the file holds no features or rows"
