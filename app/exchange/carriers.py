@@ -111,14 +111,12 @@ def _raw_geometries(source: Source, columns: dict[str, str]) -> gpd.GeoSeries:
         return frame.geometry
     if "wkt" in columns or ("lon" in columns and "lat" in columns):
         # A row's WKT when it has one, else the point of its 经度/纬度.
-        geoms = gpd.GeoSeries([None] * len(frame), index=frame.index)
+        points: list[Any] = [None] * len(frame)
         if "lon" in columns and "lat" in columns:
             xs = [_coordinate(v) for v in frame[columns["lon"]]]
             ys = [_coordinate(v) for v in frame[columns["lat"]]]
-            geoms = gpd.GeoSeries(
-                [Point(x, y) if x is not None and y is not None else None for x, y in zip(xs, ys, strict=True)],
-                index=frame.index,
-            )
+            points = [Point(x, y) if x is not None and y is not None else None for x, y in zip(xs, ys, strict=True)]
+        geoms = gpd.GeoSeries(np.array(points, dtype=object), index=frame.index)
         if "wkt" in columns:
             texts = frame[columns["wkt"]].astype(object).where(frame[columns["wkt"]].notna(), None)
             shapes = gpd.GeoSeries(shapely.from_wkt(texts.to_numpy(), on_invalid="ignore"), index=frame.index)
@@ -144,7 +142,7 @@ def choose_system(session: Session, source: Source, raw: gpd.GeoSeries, options:
     if options.crs:
         return system(options.crs), "given", []
     named = declared(source.crs)
-    bounds = raw[raw.notna() & ~raw.is_empty].total_bounds if raw.notna().any() else np.array([np.nan] * 4)
+    bounds = np.asarray(raw[raw.notna() & ~raw.is_empty].total_bounds if raw.notna().any() else [np.nan] * 4)
     degrees = bool(np.all(np.abs(bounds[[0, 2]]) <= 180) and np.all(np.abs(bounds[[1, 3]]) <= 90))
     # GeoJSON and KML always "declare" WGS-84: believed only when the numbers are degrees.
     if named is not None and (named.epsg not in GEOGRAPHIC or degrees):
@@ -261,7 +259,9 @@ def run_import(
     }
     rows: list[Row] = []
     seen: dict[str, int] = {}
-    records = source.frame.drop(columns="geometry", errors="ignore").to_dict("records")
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in source.frame.drop(columns="geometry", errors="ignore").to_dict("records")
+    ]
     dropped_z = False
     for i, (cells, geom, original) in enumerate(zip(records, geoms, raw, strict=True)):
         row = Row(first_row + i)

@@ -142,8 +142,8 @@ def _fit(session: Session, park_id: int, geoms: gpd.GeoSeries, candidate: System
 def propose(session: Session, park_id: int, geoms: gpd.GeoSeries) -> tuple[System, list[Fit]]:
     """The first candidate under which most features lie in (or near) the park's county, with how
     every candidate fits; 422 saying where the features landed under each when none does."""
-    sample = geoms[~geoms.is_empty & geoms.notna()]
-    sample = sample.sample(SAMPLE, random_state=0) if len(sample) > SAMPLE else sample
+    present = gpd.GeoSeries(geoms[~geoms.is_empty & geoms.notna()])
+    sample = gpd.GeoSeries(present.sample(SAMPLE, random_state=0)) if len(present) > SAMPLE else present
     fits = [_fit(session, park_id, sample, candidate) for candidate in SYSTEMS.values()]
     best = max(fits, key=lambda f: f.inside)  # max keeps the first of equals: the candidates' order
     if best.inside >= 0.5:

@@ -130,17 +130,17 @@ def write_file(session: Session, stmt: Select[Any], names: list[str], fmt: str, 
             )
             written[kind] = path
     if not written:  # an empty list is still a file with its fields
-        path = folder / f"{stem}{suffix}"
+        nothing = folder / f"{stem}{suffix}"
         empty = gpd.GeoDataFrame({n: pd.Series(dtype=object) for n in names}, geometry=[], crs=SYSTEMS[crs].epsg)
-        pyogrio.write_dataframe(empty, path, driver=driver, layer=stem, layer_options=options or None)
-        written[""] = path
+        pyogrio.write_dataframe(empty, nothing, driver=driver, layer=stem, layer_options=options or None)
+        written[""] = nothing
     if fmt != "shp":
         return written.popitem()[1]
     archive = folder / f"{stem}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for shp in written.values():
-            for part in sorted(folder.glob(f"{shp.stem}.*")):
-                zf.write(part, part.name)
+            for member in sorted(folder.glob(f"{shp.stem}.*")):
+                zf.write(member, member.name)
     return archive
 
 
