@@ -118,25 +118,22 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get(
-    "/exports/carriers",
-    summary="Carriers as a GIS file or spreadsheet / 导出载体",
-    operation_id="export_carriers_file",
-    response_class=FileResponse,
-    responses=FILE_RESPONSES,
-    dependencies=[collection_guard("carriers")],
-)
-def export_carriers(session: SessionDep, user: CurrentUser, q: Annotated[CarrierFileQuery, Query()]) -> FileResponse:
-    return export_file(session, user, CARRIERS, carrier_queries.filtered(q, user), Carrier.id, q)
+def _export_route(
+    name: str, what: tuple[str, str], query_model: type[Any], exportable: Exportable, filtered: Any, order: Any
+) -> None:
+    """GET /exports/<name>: the list `name` with its filters, as a file (readers need the collection)."""
+
+    @router.get(
+        f"/exports/{name}",
+        summary=f"{what[0]} as a GIS file or spreadsheet / 导出{what[1]}",
+        operation_id=f"export_{name}_file",
+        response_class=FileResponse,
+        responses=FILE_RESPONSES,
+        dependencies=[collection_guard(name)],
+    )
+    def export(session: SessionDep, user: CurrentUser, q: Annotated[query_model, Query()]) -> FileResponse:  # type: ignore[valid-type]
+        return export_file(session, user, exportable, filtered(q, user), order, q)
 
 
-@router.get(
-    "/exports/parks",
-    summary="Parks as a GIS file or spreadsheet / 导出园区",
-    operation_id="export_parks_file",
-    response_class=FileResponse,
-    responses=FILE_RESPONSES,
-    dependencies=[collection_guard("parks")],
-)
-def export_parks(session: SessionDep, user: CurrentUser, q: Annotated[ParkFileQuery, Query()]) -> FileResponse:
-    return export_file(session, user, PARKS, park_queries.filtered(q, user), Park.id, q)
+_export_route("carriers", ("Carriers", "载体"), CarrierFileQuery, CARRIERS, carrier_queries.filtered, Carrier.id)
+_export_route("parks", ("Parks", "园区"), ParkFileQuery, PARKS, park_queries.filtered, Park.id)
