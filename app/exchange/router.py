@@ -113,7 +113,9 @@ PARKS = Exportable("园区", park_queries.OUTPUT, func.coalesce(Park.boundary, P
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "the file / 文件",
-        "content": {media: {"schema": {"type": "string", "format": "binary"}} for _, _, media, _ in DRIVERS.values()},
+        "content": {media: {"schema": {"type": "string", "format": "binary"}} for _, _, media, _ in DRIVERS.values()}
+        # GeoJSON is JSON: a FeatureCollection object, not an opaque string.
+        | {"application/geo+json": {"schema": {"type": "object", "description": "GeoJSON FeatureCollection"}}},
     }
 }
 
