@@ -8,8 +8,19 @@ from sqlalchemy import Boolean, ColumnElement, Date, DateTime, Integer, Text, fu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.auth import Principal
+from app.core.codes import LabelledEnum, register
 from app.core.dates import IsoDate
 from app.core.inputs import JsonIn
+
+
+@register("source_kind")
+class SourceKind(LabelledEnum):
+    """How close a cited source is to the one who issued it; a repost is shown as 转载."""
+
+    PRIMARY = ("primary", "原始发布", "issuing government page")
+    OFFICIAL_MEDIA = ("official_media", "官方媒体", "official media")
+    REPOST = ("repost", "转载", "repost")
+    DOCUMENT = ("document", "文件", "document reference")
 
 
 class ProvenanceColumns:
