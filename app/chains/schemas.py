@@ -197,6 +197,8 @@ class LinkCoverageOut(LinkOut):
     enterprise_count: int = Field(description="local enterprises on the link or below it, in the area")
     revenue_yi: float = Field(description="their revenue (亿元)")
     has_chain_leader: bool
+    demo_enterprise_count: int = Field(description="how many of them are demo records / 其中演示数据")
+    demo_revenue_yi: float = Field(description="the demo records' share of the revenue (亿元)")
     gap_class: GapClass
 
 
@@ -244,6 +246,8 @@ class GapOut(AreaFieldsOut):
     enterprise_count: int
     revenue_yi: float
     has_chain_leader: bool
+    demo_enterprise_count: int = Field(description="how many of the enterprises are demo records / 其中演示数据")
+    demo_revenue_yi: float
     priority: Priority | None
     reason: str | None
     target_count: int

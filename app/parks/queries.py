@@ -84,10 +84,16 @@ def _visible_other(user: Principal) -> ColumnElement[bool]:
     return published_or_own(user, _other.published, _other.region_adcode.in_(user.write_counties))
 
 
-def _available(kind: str) -> ColumnElement[Any]:
+def _available(kind: str, demo_only: bool = False) -> ColumnElement[Any]:
     return (
         select(func.count())
-        .where(Carrier.park_id == Park.id, Carrier.kind == kind, Carrier.status == "available", Carrier.published)
+        .where(
+            Carrier.park_id == Park.id,
+            Carrier.kind == kind,
+            Carrier.status == "available",
+            Carrier.published,
+            Carrier.is_demo if demo_only else true(),
+        )
         .scalar_subquery()
     )
 
@@ -157,10 +163,16 @@ OUTPUT = OutputSpec(
     version=Park.row_version,
     related=_RELATED,
 )
+_KINDS = ("land", "factory", "office")
 # A single park also says how many carriers are on offer: the detail drawer shows it.
 OUTPUT_DETAIL = OutputSpec(
     id=Park.id,
-    fields={**FIELDS, "available_carriers": {k: _available(k) for k in ("land", "factory", "office")}},
+    fields={
+        **FIELDS,
+        "available_carriers": {k: _available(k) for k in _KINDS},
+        # A real park may show demo plots: the drawer says how many of them are demo (issue 16).
+        "available_carriers_demo": {k: _available(k, demo_only=True) for k in _KINDS},
+    },
     geometry=Park.location,
     sortable=SORTABLE,
     feature_fields=_FEATURE_FIELDS,

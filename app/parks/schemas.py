@@ -188,3 +188,6 @@ class ParkOut(ProvenanceOut):
     contacts: list[Contact] | None = Field(default=None, description="staff only / 仅内部可见")
     profile: str | None
     available_carriers: AvailableCarriers | None = Field(default=None, description="single park only / 仅详情")
+    available_carriers_demo: AvailableCarriers | None = Field(
+        default=None, description="how many of the available carriers are demo records; single park only / 其中演示数据"
+    )
