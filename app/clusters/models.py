@@ -61,7 +61,7 @@ class ClusterMetric(LabelledEnum):
 
 @register("figure_qualifier")
 class FigureQualifier(LabelledEnum):
-    EXACT = ("exact", "", "")
+    EXACT = ("exact", "确数", "exact")
     MORE_THAN = ("more_than", "超", "more than")
     ABOUT = ("about", "约", "about")
 

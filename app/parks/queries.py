@@ -193,8 +193,8 @@ def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
         stmt = stmt.where(Park.level == q.level)
     if q.type:
         stmt = stmt.where(Park.type == q.type)
-    if q.kind:
-        stmt = stmt.where(Park.kind == q.kind)
+    if q.park_kind:
+        stmt = stmt.where(Park.kind == q.park_kind)
     if q.parent is not None:
         stmt = stmt.where(Park.parent_id == q.parent)
     if q.top_level is not None:

@@ -116,7 +116,8 @@ class ParkIn(ProvenanceIn):
 class ParkQuery(ListQuery):
     level: ParkLevel | None = Field(default=None, description="级别")
     type: ParkType | None = Field(default=None, description="类型")
-    kind: ParkKind | None = Field(default=None, description="细分类型")
+    # Not `kind`: the map page's query also takes the carriers' `kind` (land, factory, office).
+    park_kind: ParkKind | None = Field(default=None, description="细分类型（国家级新区、园中园、省级开发区…）")
     parent: int | None = Field(default=None, description="该园区的下属园区（园中园、新区组团）")
     top_level: bool | None = Field(default=None, description="true: 仅独立园区（不含园中园、组团）, 计数用")
     region: str | None = Field(default=None, pattern=ADCODE, description="行政区代码（市级含下辖县区）")

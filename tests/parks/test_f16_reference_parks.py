@@ -36,7 +36,7 @@ def test_national_zones_are_counted_without_their_parts(client) -> None:
 @pytest.mark.parametrize("kind", sorted({r["kind"] for r in parks_csv()}))
 def test_count_per_kind_is_the_files(client, kind: str) -> None:
     expected = Counter(r["kind"] for r in parks_csv() if not r["parent_name"])[kind]
-    assert len(_parks(client, kind=kind, top_level="true")) == expected
+    assert len(_parks(client, park_kind=kind, top_level="true")) == expected
 
 
 def test_the_new_area_lists_its_parts(client) -> None:
