@@ -107,7 +107,10 @@ def test_clicking_a_park_opens_its_drawer(
     expect(drawer.locator("h2")).to_have_text(park["name"])
     expect(drawer.locator(".badges")).to_contain_text("国家级")
     expect(drawer.locator(".badges")).to_contain_text("经济技术开发区")
-    expect(drawer.locator(".kv", has_text="核准面积")).to_contain_text("1,800 公顷")
+    # Issue 16: 18 km² is the planned area (国办函〔2012〕113号), not a catalogue 核准面积.
+    expect(drawer.locator(".kv[data-area-kind='planned']")).to_contain_text("规划面积")
+    expect(drawer.locator(".kv[data-area-kind='planned']")).to_contain_text("1,800 公顷")
+    expect(drawer.locator(".kv", has_text="核准面积")).to_have_count(0)
     expect(drawer.locator(".kv", has_text="批准时间")).to_contain_text(park["approval_date"])
     assert drawer.locator(".tag").all_inner_texts() == park["leading_industries"]
     expect(drawer.locator("[data-approx]")).to_contain_text("大致位置")  # its point is town-level
@@ -115,6 +118,10 @@ def test_clicking_a_park_opens_its_drawer(
     counts = detail["available_carriers"]
     expect(drawer.locator("[data-carrier-counts]")).to_have_text(
         f"可供地块 {counts['land']} · 厂房 {counts['factory']} · 楼宇 {counts['office']}"
+    )
+    demo = detail["available_carriers_demo"]  # the plots here are generated: the drawer says how many
+    expect(drawer.locator("[data-demo-counts]")).to_have_text(
+        f"其中演示数据：地块 {demo['land']} · 厂房 {demo['factory']} · 楼宇 {demo['office']}"
     )
     assert url_state(page)["open"] == f"park:{park['id']}"
     shots(page, "desktop-park-drawer")
