@@ -179,4 +179,4 @@ def cluster_visible(user: Principal) -> ColumnElement[bool]:
     A cluster spans cities: a write key sees an unpublished one when one of its cities is in scope."""
     scope_cities = select(Region.parent_adcode).where(Region.adcode.in_(user.write_counties))
     own = exists().where(ClusterCity.cluster_id == Cluster.id, ClusterCity.adcode.in_(scope_cities))
-    return published_or_own(user, Cluster.published, own)
+    return published_or_own(user, Cluster.published, own, Cluster.is_demo)

@@ -182,7 +182,7 @@ class ParkCounty(Base):
 
 def park_visible(user: Principal) -> ColumnElement[bool]:
     """Whether `user` may see a park (a row of `Park`): its own reads and every record naming it."""
-    return published_or_own(user, Park.published, Park.region_adcode.in_(user.write_counties))
+    return published_or_own(user, Park.published, Park.region_adcode.in_(user.write_counties), Park.is_demo)
 
 
 def linked_parks(session: Session, ids: list[int], field: str) -> list[Linked]:

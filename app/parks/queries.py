@@ -81,7 +81,7 @@ def _parts(user: Principal | None = None) -> ColumnElement[Any]:
 
 
 def _visible_other(user: Principal) -> ColumnElement[bool]:
-    return published_or_own(user, _other.published, _other.region_adcode.in_(user.write_counties))
+    return published_or_own(user, _other.published, _other.region_adcode.in_(user.write_counties), _other.is_demo)
 
 
 def _available(kind: str, demo_only: bool = False) -> ColumnElement[Any]:

@@ -1,14 +1,16 @@
 """Issue 16: demo data can never pass for real. Demo credit codes are valid but use the division
 999999, which no registry issues (and only demo records may use it); no demo record leads a chain;
-a chain's demo revenue stays under the real cluster figure beside it; and coverage says how much
-of what it counts is demo."""
+a chain's demo revenue stays under the real cluster figure beside it; coverage says how much of
+what it counts is demo; and the public sees demo records only where the deployment asks."""
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from app.core.settings import DemoSettings
 from app.enterprises.uscc import DEMO_DIVISION, demo_code, validate
 from app.loaders.demo_enterprises import DEMO_CHAIN_REVENUE_YI, DEMO_REVENUE_SHARE
+from tests.support.apps import client_with
 from tests.support.chains import enterprise_body, new_uscc, point_in
 
 RARE_EARTH_FIGURE_YI = 410.9  # the real 赣州 cluster's revenue (cluster_figures.csv, 2021)
@@ -82,3 +84,17 @@ def test_coverage_says_how_much_is_demo(client, admin, db) -> None:
         assert 0 <= lk["demo_enterprise_count"] <= lk["enterprise_count"]
         assert 0 <= lk["demo_revenue_yi"] <= lk["revenue_yi"] + 1e-9
         assert lk["has_chain_leader"] is False or lk["demo_enterprise_count"] < lk["enterprise_count"]
+
+
+def test_the_public_sees_no_demo_record_unless_the_deployment_asks(client, admin) -> None:
+    # The suite's app shows demo records to the public, as `make run` does; this one is left at the default.
+    shown = client.get("/api/v1/carriers", params={"is_demo": "true", "limit": 1, "count": "true"}).json()["count"]
+    assert shown > 0
+    with client_with(demo=DemoSettings()) as hidden:
+        assert hidden.get("/api/v1/carriers", params={"is_demo": "true", "limit": 1, "count": "true"}).json()["count"] == 0
+        assert hidden.get("/api/v1/enterprises", params={"is_demo": "true", "limit": 1, "count": "true"}).json()["count"] == 0
+        features = hidden.get("/ogc/collections/land/items", params={"limit": 1000}).json()["features"]
+        assert not any(f["properties"]["is_demo"] for f in features)
+        # Staff still see them, flagged.
+        staff = hidden.get("/api/v1/carriers", params={"is_demo": "true", "limit": 1, "count": "true"}, headers=admin)
+        assert staff.json()["count"] == shown
