@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.auth import Principal
 from app.core.codes import LabelledEnum, register
 from app.core.dates import IsoDate
-from app.core.settings import settings
 from app.core.inputs import JsonIn
+from app.core.settings import settings
 
 
 @register("source_kind")
