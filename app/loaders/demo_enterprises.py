@@ -107,7 +107,8 @@ def _capped(revenue: np.ndarray, chain: np.ndarray, caps: dict[int, float]) -> n
         budget = caps[int(c)] - 0.01 * here.sum()
         if out[here].sum() > budget:
             out[here] *= max(budget, 0) / out[here].sum()
-    return np.maximum(np.floor(out * 100) / 100, 0.01)
+    capped: np.ndarray = np.maximum(np.floor(out * 100) / 100, 0.01)
+    return capped
 
 
 def _links(session: Session, rng: np.random.Generator) -> tuple[Links, set[int]]:
@@ -125,7 +126,9 @@ def _links(session: Session, rng: np.random.Generator) -> tuple[Links, set[int]]
 
 
 def _ewkb(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    return shapely.to_wkb(shapely.set_srid(shapely.points(lon, lat), 4326), hex=True, include_srid=True)
+    wkb = shapely.to_wkb(shapely.set_srid(shapely.points(lon, lat), 4326), hex=True, include_srid=True)
+    assert isinstance(wkb, np.ndarray)  # one text per point of the arrays, not a single one
+    return wkb
 
 
 def _frame(

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.clusters import service as cluster_service
-from app.clusters.models import Cluster, ClusterMetric, ClusterPark, ClusterTier, FigureQualifier
+from app.clusters.models import Cluster, ClusterMetric, ClusterPark, FigureQualifier
 from app.clusters.schemas import ClusterIn, Figure, ListEntry
 from app.core.database import get_engine, relax_for_bulk_load
 from app.core.errors import AppError
@@ -82,6 +82,7 @@ def _cited(row: dict[str, str]) -> dict[str, Any]:
 
 # Names the reference data no longer uses, renamed in place so links to the record survive.
 RENAMED_CLUSTERS = {"江西航空集群": "长三角(含江西)大飞机集群"}
+UNITS = {m.value: m.unit for m in ClusterMetric}
 
 
 def load_clusters(session: Session, geodata: Path) -> dict[str, int]:
@@ -116,7 +117,7 @@ def load_clusters(session: Session, geodata: Path) -> dict[str, int]:
                     "metric": row["metric"],
                     "value": row["value"],
                     # An unknown metric is left to the validation, which names it.
-                    "unit": ClusterMetric(row["metric"]).unit if row["metric"] in ClusterMetric.values() else "",
+                    "unit": UNITS.get(row["metric"], ""),
                     "qualifier": row["qualifier"],
                     "scope": row["scope"] or None,
                     "list_name": row["list_name"] or None,
@@ -130,7 +131,7 @@ def load_clusters(session: Session, geodata: Path) -> dict[str, int]:
             stale.name = new
     ids = {}
     for name, listed in entries.items():
-        n, row, top = min(listed, key=lambda e: ClusterTier(e[2].tier).rank)
+        n, row, top = min(listed, key=lambda e: e[2].tier.rank)
         cities = list(dict.fromkeys(a for _, r, _ in listed for a in _split(r["city_adcodes"])))
         lead = next((r["lead_city_adcode"] for _, r, _ in listed if r["lead_city_adcode"]), None)
         data = validated(
@@ -171,7 +172,7 @@ def _park_data(
     if unknown:
         raise LoadError(f"{where}: list_clusters: unknown cluster {unknown}")
     catalogue = row["area_kind"] == "catalogue_approved"
-    return validated(
+    data: ParkIn = validated(
         ParkIn,
         {
             "name": row["name"],
@@ -219,6 +220,7 @@ def _park_data(
         },
         where,
     )
+    return data
 
 
 def load_parks(session: Session, geodata: Path, cluster_ids: dict[str, int]) -> int:
