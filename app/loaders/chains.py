@@ -47,6 +47,7 @@ def _save_links(
                 "position": raw.get("position"),
                 "order": order,
                 "industry_codes": raw.get("industry_codes", []),
+                "industry_classes": raw.get("industry_classes", {}),
                 "keywords": raw.get("keywords", []),
                 "description": raw.get("description"),
                 "source": _cite(sources, raw.get("refs", []), here),

@@ -10,6 +10,7 @@ that cannot collide with real ones
 - clusters: the tiers of the star-rated, 培育 and 特色 lists and plan targets; `cross_provincial`;
   `cluster_list_entries` (one row per list a cluster is on) and `cluster_figures` (one sourced
   figure per cluster, year and metric).
+- chain_links: `industry_classes`, the GB/T 4754-2017 class title of each industry code.
 - enterprises: a demo record's credit code uses the division 999999, which no registry issues,
   and only a demo record may; no demo record is tagged 链主. NOT VALID: demo rows generated before this revision keep their
   codes until the next `investmap load demo` replaces them (its signature changed with it).
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0016"
 down_revision: str | None = "0010"
@@ -178,6 +180,10 @@ def _cluster_tables() -> None:
 
 
 def upgrade() -> None:
+    op.add_column(
+        "chain_links",
+        sa.Column("industry_classes", postgresql.JSONB(), server_default=sa.text("'{}'::jsonb"), nullable=False),
+    )
     _park_columns()
     _cluster_tables()
     op.execute(
@@ -196,6 +202,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("chain_links", "industry_classes")
     for name in DEMO_RULES:
         op.drop_constraint(f"ck_enterprises_{name}", "enterprises")
     for table in NEW_TABLES:
