@@ -278,14 +278,6 @@ for i, g in load("cluster_figures.csv"):
     if not g["as_of"] or not date_ok(g["as_of"]):
         err(f, i, "bad as_of")
     check_source(f, i, g)
-# Legacy files, still read by the loader until it switches (see SCHEMA-CHANGES.md).
-legacy = {c["name"]: c for _, c in load("clusters.csv")}
-for i, c in load("clusters.csv"):
-    check_text("clusters.csv", i, c["source"])
-for i, r in load("cluster_revenues.csv"):
-    if r["cluster_name"] not in legacy:
-        err("cluster_revenues.csv", i, f"unknown cluster {r['cluster_name']}")
-    check_text("cluster_revenues.csv", i, r["source"])
 
 # --- parks ----------------------------------------------------------------------------------------
 parks = load("parks.csv")
@@ -319,10 +311,6 @@ for i, p in parks:
         err(f, i, "area_ha and area_kind go together")
     if p["area_kind"] and p["area_kind"] not in AREA_KINDS:
         err(f, i, f"bad area_kind {p['area_kind']!r}")
-    # approved_area_ha is the legacy column today's page labels 核准面积: kept only as a mirror of area_ha
-    # for the rows that had it, until the loader reads area_ha + area_kind (SCHEMA-CHANGES.md).
-    if p["approved_area_ha"] and (area is None or float(p["approved_area_ha"]) != area):
-        err(f, i, "approved_area_ha may only mirror area_ha (whose area_kind says what the figure is)")
     parent = by_name.get(p["parent_name"]) if p["parent_name"] else None
     if p["parent_name"] and parent is None:
         err(f, i, f"parent {p['parent_name']} not in parks.csv")
@@ -338,9 +326,6 @@ for i, p in parks:
     for cl in filter(None, p["list_clusters"].split(";")):
         if cl not in listed:
             err(f, i, f"list_clusters: {cl} not in cluster_lists.csv")
-    for cl in filter(None, p["clusters"].split(";")):
-        if cl not in legacy:
-            err(f, i, f"clusters: {cl} not in clusters.csv")
     if p["location_precision"] not in PRECISIONS:
         err(f, i, f"bad location_precision {p['location_precision']}")
     if p["point_basis"] not in POINT_BASES:
