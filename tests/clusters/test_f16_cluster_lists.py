@@ -1,7 +1,10 @@
 """Issue 16: clusters carry the names and tiers the official lists give (the highest list a cluster
 is on), every list entry with its status and source, and only figures a source states, by year."""
 
-from tests.support.reference_files import cluster_figures_csv, cluster_lists_csv
+from sqlalchemy import text
+
+from app.loaders.reference import load_all
+from tests.support.reference_files import GEODATA, cluster_figures_csv, cluster_lists_csv
 
 TIER_ORDER = [
     "national_advanced",
@@ -77,3 +80,17 @@ def test_filter_by_tier_and_by_list_status(client) -> None:
     }
     in_publicity = _clusters(client, list_status="publicity")
     assert set(in_publicity) == {r["name"] for r in cluster_lists_csv() if r["status"] == "publicity"}
+
+
+def test_a_database_with_the_old_name_gets_the_official_one_on_reload(db) -> None:
+    """A database loaded from the legacy files has 江西航空集群: the next load renames it, keeping its id
+    (and with it every chain, park and target linked to it)."""
+    db.rollback()
+    official = "长三角(含江西)大飞机集群"
+    cluster_id = db.execute(text("SELECT id FROM clusters WHERE name = :n"), {"n": official}).scalar_one()
+    db.execute(text("UPDATE clusters SET name = '江西航空集群' WHERE id = :i"), {"i": cluster_id})
+    db.commit()
+    list(load_all(GEODATA))
+    db.rollback()
+    assert db.execute(text("SELECT name FROM clusters WHERE id = :i"), {"i": cluster_id}).scalar_one() == official
+    assert db.execute(text("SELECT count(*) FROM clusters WHERE name = '江西航空集群'")).scalar_one() == 0
