@@ -141,6 +141,15 @@ class GapSettings(BaseSettings):
     min_revenue_yi: float = Field(default=10.0, ge=0, description="their revenue below this (亿元): weak")
 
 
+class DemoSettings(BaseSettings):
+    """Whether the public sees generated demo records (issue 16): never unless the deployment asks
+    (`make run` does). Staff always see them, flagged; a write key its own."""
+
+    model_config = _config("INVESTMAP_DEMO_")
+
+    public: bool = Field(default=False, description="show demo records to the public (anonymous and read-only callers)")
+
+
 class WebSettings(BaseSettings):
     """Basemaps the map page offers (app/web/basemaps.py). Online basemaps are configuration, not
     code: a government intranet usually mirrors tiles on its own server, so every template can be
@@ -174,6 +183,7 @@ class Settings(BaseModel):
     accounts: AccountSettings = Field(default_factory=AccountSettings)
     carriers: CarrierSettings = Field(default_factory=CarrierSettings)
     gaps: GapSettings = Field(default_factory=GapSettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)
     web: WebSettings = Field(default_factory=WebSettings)
 
 
