@@ -15,7 +15,7 @@ that cannot collide with real ones
   and only a demo record may; no demo record is tagged 链主. NOT VALID: demo rows generated before this revision keep their
   codes until the next `investmap load demo` replaces them (its signature changed with it).
 
-Revision ID: 0016
+Revision ID: 0011
 Revises: 0010
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0016"
+revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
