@@ -139,10 +139,10 @@ def _png(draw: Any, extent: gpd.GeoSeries) -> bytes:
     ax.set_aspect("equal")
     draw(ax, crs)
     minx, miny, maxx, maxy = extent.to_crs(crs).total_bounds
-    # A margin, and at least 2 km across: a single park point still shows its surroundings.
-    pad = max((maxx - minx) * 0.08, (maxy - miny) * 0.08, 1000)
+    # A margin, and at least 1 km across: a single park point still shows its surroundings.
+    pad = max((maxx - minx) * 0.08, (maxy - miny) * 0.08, 100)
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-    half_w = max((maxx - minx) / 2 + pad, ((maxy - miny) / 2 + pad) * WIDTH_PX / HEIGHT_PX)
+    half_w = max((maxx - minx) / 2 + pad, ((maxy - miny) / 2 + pad) * WIDTH_PX / HEIGHT_PX, 500)
     half_h = half_w * HEIGHT_PX / WIDTH_PX
     ax.set_xlim(cx - half_w, cx + half_w)
     ax.set_ylim(cy - half_h, cy + half_h)

@@ -31,7 +31,7 @@ def sections(html: str) -> set[str]:
 
 def figure(html: str, key: str) -> str:
     """The value cell of a key figure, without its unit."""
-    found = re.search(rf'<tr data-figure="{key}">\s*<td>[^<]*</td>\s*<td class="num">([^<]*)</td>', html)
+    found = re.search(rf'<tr data-figure="{key}">\s*<td>[^<]*</td>\s*<td[^>]*>([^<]*)</td>', html)
     assert found, key
     return found.group(1).split(" ")[0].replace(",", "")
 

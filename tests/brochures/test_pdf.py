@@ -1,0 +1,66 @@
+"""The printed 招商册 (issue 15): the PDF read back with poppler (pdftotext, pdffonts, pdftoppm),
+its cache reused until the data changes. Few tests: each print takes seconds."""
+
+import subprocess
+import time
+from pathlib import Path
+
+from tests.brochures.conftest import HOSTILE, SECRET_PHONE
+from tests.support.records import if_match
+
+
+def pages(pdf: bytes, tmp_path: Path) -> list[str]:
+    path = tmp_path / "b.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    count = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+def fonts(pdf: bytes, tmp_path: Path) -> list[list[str]]:
+    path = tmp_path / "f.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in out.splitlines()[2:]]
+
+
+def test_the_internal_pdf_names_the_park_and_is_marked_on_every_page(client, admin, hostile_park, tmp_path, artifacts) -> None:
+    r = client.get(f"/api/v1/brochures/park/{hostile_park['id']}.pdf", params={"edition": "internal"}, headers=admin)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/pdf" and r.headers["cache-control"] == "private, no-store"
+    (artifacts / "brochure-park-internal.pdf").write_bytes(r.content)
+    text = pages(r.content, tmp_path)
+    assert len(text) >= 3  # cover, figures and profile, maps, land ...
+    assert all("内部资料" in page for page in text)
+    # The hostile name is printed as text, in the cover and in every page's running header.
+    assert HOSTILE in text[0] and all(HOSTILE in page for page in text[1:])
+    assert SECRET_PHONE in "".join(text)
+    assert "321.5" in "".join(text) and "大地块" in "".join(text)
+    # One CJK font, embedded (a subset), no Type 3 stand-ins.
+    found = fonts(r.content, tmp_path)
+    assert found and all("WenQuanYiMicroHei" in row[0] and "yes" == row[-5] for row in found), found
+
+
+def test_the_public_pdf_is_cached_until_its_data_changes(client, admin, hostile_park, tmp_path) -> None:
+    path = f"/api/v1/brochures/park/{hostile_park['id']}.pdf"
+    started = time.perf_counter()
+    first = client.get(path, params={"lang": "en"})
+    cold = time.perf_counter() - started
+    assert first.status_code == 200 and first.headers["cache-control"] == "public, max-age=300"
+    text = "".join(pages(first.content, tmp_path))
+    assert "Park investment brochure" in text and "内部资料" not in text and SECRET_PHONE not in text
+    started = time.perf_counter()
+    again = client.get(path, params={"lang": "en"})
+    warm = time.perf_counter() - started
+    assert again.content == first.content and warm < cold / 5
+    assert client.get(path, params={"lang": "en"}, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    park = f"/api/v1/parks/{hostile_park['id']}"
+    assert client.patch(park, json={"approved_area_ha": 400}, headers=if_match(client, park, admin)).status_code == 200
+    edited = client.get(path, params={"lang": "en"})
+    assert edited.content != first.content and "400" in "".join(pages(edited.content, tmp_path))
+    client.patch(park, json={"approved_area_ha": 321.5}, headers=if_match(client, park, admin))
