@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import ColumnElement, Select, Text, any_, case, cast, column, distinct, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, Text, any_, case, cast, column, distinct, func, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
@@ -70,7 +70,7 @@ def _rows(
     text = session.execute(
         select(cast(func.coalesce(func.json_agg(aggregate_order_by(doc, inner.c.n)), EMPTY_JSON_ARRAY), Text))
     ).scalar_one()
-    return TypeAdapter(list[row]).validate_json(text)
+    return TypeAdapter(list[row]).validate_json(text)  # type: ignore[valid-type]
 
 
 def _provenance(model: Any) -> list[ColumnElement[Any]]:
@@ -139,7 +139,7 @@ def _figures(session: Session, a: Area, lang: Lang) -> list[Figure]:
     n, *prov = session.execute(
         a.visible_enterprises()
         .with_only_columns(func.count(), *_provenance(Enterprise))
-        .where(Enterprise.tags.any(EnterpriseTag.HIGH_TECH.value))
+        .where(literal(EnterpriseTag.HIGH_TECH.value) == any_(Enterprise.tags))
     ).one()
     add("high_tech", n, None, *prov)
     for kind, kinds in (("land", [CarrierKind.LAND.value]), ("factory", [CarrierKind.FACTORY.value, CarrierKind.OFFICE.value])):
@@ -299,7 +299,7 @@ def _enterprises(session: Session, a: Area) -> list[EnterpriseRow]:
         "as_of": Enterprise.as_of,
         "is_demo": Enterprise.is_demo,
     }
-    leader = Enterprise.tags.any(EnterpriseTag.CHAIN_LEADER.value)
+    leader = literal(EnterpriseTag.CHAIN_LEADER.value) == any_(Enterprise.tags)
     stmt = a.visible_enterprises().where(func.cardinality(Enterprise.tags) > 0)
     order = [leader.desc(), func.cardinality(Enterprise.tags).desc(), Enterprise.name, Enterprise.id]
     return _rows(session, EnterpriseRow, fields, stmt, order, settings().brochures.max_rows)
@@ -343,7 +343,7 @@ def _gaps(session: Session, a: Area) -> list[GapRow]:
         .join(chain, chain.id == link.chain_id)
         .where(_in_scope(ChainGap, a))
     )
-    order = [sql_rank(ChainGap.priority, Priority), chain.name, link.sort_key, ChainGap.id]
+    order = [sql_rank(ChainGap.priority.expression, Priority), chain.name, link.sort_key, ChainGap.id]
     return _rows(session, GapRow, fields, stmt, order, settings().brochures.max_rows)
 
 
@@ -366,7 +366,7 @@ def _targets(session: Session, a: Area) -> list[TargetRow]:
         .join(chain, chain.id == link.chain_id)
         .where(or_(_in_scope(Target, a), Target.intended_park_id.in_(a.parks)))
     )
-    order = [sql_rank(Target.priority, Priority), Target.stage_changed_at.desc(), Target.id]
+    order = [sql_rank(Target.priority.expression, Priority), Target.stage_changed_at.desc(), Target.id]
     return _rows(session, TargetRow, fields, stmt, order, settings().brochures.max_rows)
 
 

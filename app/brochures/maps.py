@@ -12,12 +12,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import geopandas as gpd
+import geopandas as gpd  # type: ignore[import-untyped]
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
-from shapely import wkb
+from shapely import wkb  # type: ignore[import-untyped]
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
@@ -85,8 +85,8 @@ def map_data(session: Session, a: Area) -> MapData:
     return MapData(
         cities=_series(session, func.ST_SimplifyPreserveTopology(Region.geom, SIMPLIFY_DEG), Region.level == "city"),
         counties=_series(session, func.ST_SimplifyPreserveTopology(Region.geom, SIMPLIFY_DEG / 4), in_scope),
-        park_outlines=_series(session, Park.boundary, parks, Park.boundary.is_not(None)),
-        park_points=_series(session, Park.location, parks),
+        park_outlines=_series(session, Park.boundary.expression, parks, Park.boundary.is_not(None)),
+        park_points=_series(session, Park.location.expression, parks),
         plots=plots,
         factories=gpd.GeoSeries([wkb.loads(bytes(b)) for b in factory_rows], crs=4326),
     )

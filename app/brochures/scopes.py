@@ -11,12 +11,12 @@ local enterprises count in it, each as the reader may see them.
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, null, or_, select, true, union
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, null, or_, select, true, union
 from sqlalchemy.orm import Session, aliased
 
 from app.chains import queries as chain_queries
 from app.chains.models import Chain, ChainCluster, ChainLink
-from app.clusters.models import Cluster, ClusterPark, ClusterTier, cluster_visible
+from app.clusters.models import Cluster, ClusterPark, cluster_visible
 from app.core.auth import Principal
 from app.core.codes import sql_rank
 from app.core.errors import NotFound
@@ -27,6 +27,7 @@ from app.regions.models import Region
 from app.regions.queries import descendants
 
 from .model import Scope, Sourced
+from .texts import code_label
 
 _WHAT = {
     Scope.PARK: ("park", "园区"),
@@ -107,7 +108,7 @@ def head(session: Session, scope: Scope, key: str, user: Principal, lang: str) -
         raise NotFound(*_WHAT[scope], key)
     name, subtitle, profile, source, as_of, is_demo = row
     if scope is Scope.CLUSTER:
-        subtitle = getattr(ClusterTier(subtitle), lang)
+        subtitle = code_label("cluster_tier", subtitle, lang)
     return Head(name=name, subtitle=subtitle, profile=profile, source=source, as_of=as_of, is_demo=is_demo)
 
 
@@ -136,7 +137,7 @@ def area(scope: Scope, key: str, user: Principal) -> Area:
             .join(ChainLink, and_(ChainLink.id == EnterpriseLink.link_id, ChainLink.chain_id == chain_id))
             .where(Enterprise.park_id.is_not(None))
         )
-        hosts = union(of_clusters.where(ChainCluster.chain_id == chain_id), on_links)
+        hosts: CompoundSelect = union(of_clusters.where(ChainCluster.chain_id == chain_id), on_links)
         parks = select(Park.id).where(Park.id.in_(hosts), shown)
         in_area = true()
     return Area(scope, key, user, parks, in_area, _chains(scope, key, parks, in_area, user))
@@ -162,4 +163,4 @@ def _chains(scope: Scope, key: str, parks: Select[Any], in_area: ColumnElement[b
 
 def park_order() -> list[ColumnElement[Any]]:
     """National parks first, then the largest."""
-    return [sql_rank(Park.level, ParkLevel), Park.approved_area_ha.desc().nulls_last(), Park.id]
+    return [sql_rank(Park.level.expression, ParkLevel), Park.approved_area_ha.desc().nulls_last(), Park.id.expression]

@@ -205,6 +205,6 @@ def code_label(registry: str, code: str | None, lang: str) -> str:
         return ""
     enum = REGISTRY[registry]
     try:
-        return str(getattr(enum(code), lang))
+        return str(getattr(enum(code), lang))  # type: ignore[call-arg]  # a lookup by value, not a new member
     except ValueError:
         return code

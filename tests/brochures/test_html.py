@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.brochures.conftest import GAP_REASON, HOSTILE, SECRET_NAME, SECRET_PHONE
+from tests.support.chains import created, delete
 
 SECTIONS = (
     "profile",
@@ -85,6 +86,12 @@ def test_a_city_lists_its_published_parks_as_the_database_does(client, db, hosti
     assert sorted(n.replace("&lt;", "<").replace("&gt;", ">") for n in listed) == expected
     assert figure(html, "parks") == str(len(expected))
     assert "City investment guide" in html and 'lang="en"' in html
+    # The city's plots are generated demo data: the cover says so; the test park's are not.
+    assert db.execute(
+        text("SELECT bool_or(c.is_demo) FROM carriers c JOIN parks p ON p.id = c.park_id WHERE p.region_adcode LIKE '3601%'")
+    ).scalar_one()
+    assert 'id="demo-notice"' in html and "generated demo data" in html
+    assert 'id="demo-notice"' not in get(client, f"park/{hostile_park['id']}.html").text
 
 
 def test_the_public_edition_shows_no_contact_gap_or_draft(client, admin, db, hostile_park) -> None:
@@ -98,6 +105,13 @@ def test_the_public_edition_shows_no_contact_gap_or_draft(client, admin, db, hos
     }
     r = client.post("/api/v1/gap_records", json=gap, headers=admin)
     assert r.status_code == 201, r.text
+    try:
+        _public_and_internal(client, admin, hostile_park)
+    finally:
+        delete(client, admin, f"/api/v1/gap_records/{r.json()['id']}")
+
+
+def _public_and_internal(client, admin, hostile_park) -> None:
     public = get(client, f"park/{hostile_park['id']}.html", headers=admin).text
     for secret in (SECRET_NAME, SECRET_PHONE, GAP_REASON, "内部资料"):
         assert secret not in public
@@ -117,10 +131,10 @@ def test_an_unpublished_park_is_no_public_brochure(client, admin) -> None:
         "location": {"type": "Point", "coordinates": [115.93, 28.52]},
         "source": "test suite",
     }
-    park = client.post("/api/v1/parks", json=body, headers=admin).json()
-    assert get(client, f"park/{park['id']}.html").status_code == 404
-    assert get(client, f"park/{park['id']}.html", headers=admin).status_code == 404
-    assert get(client, f"park/{park['id']}.html", headers=admin, edition="internal").status_code == 200
+    with created(client, admin, "/api/v1/parks", body) as park:
+        assert get(client, f"park/{park['id']}.html").status_code == 404
+        assert get(client, f"park/{park['id']}.html", headers=admin).status_code == 404
+        assert get(client, f"park/{park['id']}.html", headers=admin, edition="internal").status_code == 200
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "key_write"])
