@@ -87,6 +87,14 @@ def _page(
     return brochure, render_html(brochure, ask.lang, extras, date.today())
 
 
+def build_pdf(session: Session, ask: Ask, staff: Principal | None, base: str, version: int) -> bytes:
+    """The brochure printed, uncached (the CLI's; the app's go through `Brochures`)."""
+    config = settings().brochures
+    brochure, page = _page(session, ask, staff, base, version, ".", running=True)
+    texts = {"running.css": running_css(brochure, ask.lang)}
+    return print_pdf(page, ASSETS, texts, config.chromium, config.pdf_timeout_s, int(config.max_pdf_mb * 1024 * 1024))
+
+
 class Brochures:
     """The brochures of one app, cached by data version (app.state.brochures)."""
 
@@ -110,11 +118,5 @@ class Brochures:
 
     def pdf(self, session: Session, ask: Ask, staff: Principal | None, base: str) -> bytes:
         version = self.versions.version(TABLES)
-        config = settings().brochures
 
-        def build() -> bytes:
-            brochure, page = _page(session, ask, staff, base, version, ".", running=True)
-            texts = {"running.css": running_css(brochure, ask.lang)}
-            return print_pdf(page, ASSETS, texts, config.chromium, config.pdf_timeout_s, int(config.max_pdf_mb * 1024 * 1024))
-
-        return self._cached(("pdf", ask, base, version), build)
+        return self._cached(("pdf", ask, base, version), lambda: build_pdf(session, ask, staff, base, version))
