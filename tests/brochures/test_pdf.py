@@ -5,6 +5,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from sqlalchemy import text as text_sql
+
 from tests.brochures.conftest import HOSTILE, SECRET_PHONE
 from tests.support.records import if_match
 
@@ -34,6 +36,10 @@ def test_the_internal_pdf_names_the_park_and_is_marked_on_every_page(client, adm
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/pdf" and r.headers["cache-control"] == "private, no-store"
     (artifacts / "brochure-park-internal.pdf").write_bytes(r.content)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", str(artifacts / "brochure-park-internal.pdf"), str(artifacts / "park-internal")],
+        check=True,
+    )
     text = pages(r.content, tmp_path)
     assert len(text) >= 3  # cover, figures and profile, maps, land ...
     assert all("内部资料" in page for page in text)
@@ -46,21 +52,36 @@ def test_the_internal_pdf_names_the_park_and_is_marked_on_every_page(client, adm
     assert found and all("WenQuanYiMicroHei" in row[0] and "yes" == row[-5] for row in found), found
 
 
-def test_the_public_pdf_is_cached_until_its_data_changes(client, admin, hostile_park, tmp_path) -> None:
-    path = f"/api/v1/brochures/park/{hostile_park['id']}.pdf"
+def test_a_city_pdf_is_cached_until_its_data_changes(client, admin, db, hostile_park, tmp_path, artifacts) -> None:
+    path = "/api/v1/brochures/city/360100.pdf"
     started = time.perf_counter()
     first = client.get(path, params={"lang": "en"})
     cold = time.perf_counter() - started
     assert first.status_code == 200 and first.headers["cache-control"] == "public, max-age=300"
+    (artifacts / "brochure-city-360100-en.pdf").write_bytes(first.content)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", str(artifacts / "brochure-city-360100-en.pdf"), str(artifacts / "city-en")], check=True
+    )
     text = "".join(pages(first.content, tmp_path))
-    assert "Park investment brochure" in text and "内部资料" not in text and SECRET_PHONE not in text
+    total = db.execute(
+        text_sql(
+            "SELECT sum(approved_area_ha) FROM parks p JOIN regions r ON r.adcode = p.region_adcode "
+            "WHERE p.published AND r.parent_adcode = '360100'"
+        )
+    ).scalar_one()
+    assert "City investment guide" in text and "南昌市" in text and "2026-01-15" in text and "test suite" in text
+    assert f"{float(total):,.2f}".rstrip("0").rstrip(".") + " ha" in text
+    assert "内部资料" not in text and SECRET_PHONE not in text
     started = time.perf_counter()
     again = client.get(path, params={"lang": "en"})
     warm = time.perf_counter() - started
     assert again.content == first.content and warm < cold / 5
     assert client.get(path, params={"lang": "en"}, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
     park = f"/api/v1/parks/{hostile_park['id']}"
-    assert client.patch(park, json={"approved_area_ha": 400}, headers=if_match(client, park, admin)).status_code == 200
-    edited = client.get(path, params={"lang": "en"})
-    assert edited.content != first.content and "400" in "".join(pages(edited.content, tmp_path))
-    client.patch(park, json={"approved_area_ha": 321.5}, headers=if_match(client, park, admin))
+    assert client.patch(park, json={"approved_area_ha": 421.5}, headers=if_match(client, park, admin)).status_code == 200
+    try:
+        edited = client.get(path, params={"lang": "en"})
+        assert edited.content != first.content
+        assert f"{float(total) + 100:,.2f}".rstrip("0").rstrip(".") + " ha" in "".join(pages(edited.content, tmp_path))
+    finally:
+        client.patch(park, json={"approved_area_ha": 321.5}, headers=if_match(client, park, admin))
