@@ -172,3 +172,23 @@ def test_cluster_and_chain_brochures(client, db) -> None:
     links = db.execute(text("SELECT count(*) FROM chain_links WHERE chain_id = :c"), {"c": chain_id}).scalar_one()
     table = html.split('<section id="chains"', 1)[1].split("</section>", 1)[0]
     assert table.count("<tr class=") == links
+
+
+def test_target_lists_are_in_the_internal_edition_only(client, admin, db) -> None:
+    cluster_id = db.execute(text("SELECT cluster_id FROM targets GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")).scalar_one()
+    names = set(
+        db.execute(
+            text(
+                "SELECT e.name FROM targets t JOIN enterprises e ON e.id = t.enterprise_id WHERE t.cluster_id = :c "
+                "AND NOT EXISTS (SELECT 1 FROM enterprises l WHERE l.is_local AND l.name = e.name)"
+            ),
+            {"c": cluster_id},
+        ).scalars()
+    )
+    assert names
+    public = get(client, f"cluster/{cluster_id}.html", headers=admin).text
+    internal = get(client, f"cluster/{cluster_id}.html", headers=admin, edition="internal").text
+    assert "targets" not in sections(public) and not any(escape(n) in public for n in names)
+    assert "targets" in sections(internal) and all(escape(n) in internal for n in names)
+    # The gap analysis (缺/弱 per link) is the internal edition's; the public one only says what is sought.
+    assert "缺链分析" in internal and "缺链分析" not in public and "重点招引" in public
