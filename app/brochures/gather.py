@@ -324,9 +324,15 @@ def _in_scope(model: Any, a: Area) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-def _gaps(session: Session, a: Area) -> list[GapRow]:
+def _on_links(model: Any) -> tuple[Select[Any], Any, Any]:
+    """Rows of `model` (a gap or a target) joined to their link and its chain."""
     link = aliased(ChainLink)
     chain = aliased(Chain)
+    return select(model).join(link, link.id == model.link_id).join(chain, chain.id == link.chain_id), link, chain
+
+
+def _gaps(session: Session, a: Area) -> list[GapRow]:
+    stmt, link, chain = _on_links(ChainGap)
     fields = {
         "chain_name": chain.name,
         "link_name": link.name,
@@ -337,19 +343,13 @@ def _gaps(session: Session, a: Area) -> list[GapRow]:
         "as_of": ChainGap.as_of,
         "is_demo": ChainGap.is_demo,
     }
-    stmt = (
-        select(ChainGap)
-        .join(link, link.id == ChainGap.link_id)
-        .join(chain, chain.id == link.chain_id)
-        .where(_in_scope(ChainGap, a))
-    )
+    stmt = stmt.where(_in_scope(ChainGap, a))
     order = [sql_rank(ChainGap.priority.expression, Priority), chain.name, link.sort_key, ChainGap.id]
     return _rows(session, GapRow, fields, stmt, order, settings().brochures.max_rows)
 
 
 def _targets(session: Session, a: Area) -> list[TargetRow]:
-    link = aliased(ChainLink)
-    chain = aliased(Chain)
+    stmt, link, chain = _on_links(Target)
     fields = {
         "enterprise": Enterprise.name,
         "chain_name": chain.name,
@@ -359,12 +359,8 @@ def _targets(session: Session, a: Area) -> list[TargetRow]:
         "owner": Target.owner,
         "next_action": Target.next_action,
     }
-    stmt = (
-        select(Target)
-        .join(Enterprise, Enterprise.id == Target.enterprise_id)
-        .join(link, link.id == Target.link_id)
-        .join(chain, chain.id == link.chain_id)
-        .where(or_(_in_scope(Target, a), Target.intended_park_id.in_(a.parks)))
+    stmt = stmt.join(Enterprise, Enterprise.id == Target.enterprise_id).where(
+        or_(_in_scope(Target, a), Target.intended_park_id.in_(a.parks))
     )
     order = [sql_rank(Target.priority.expression, Priority), Target.stage_changed_at.desc(), Target.id]
     return _rows(session, TargetRow, fields, stmt, order, settings().brochures.max_rows)

@@ -10,9 +10,9 @@ is for staff only (403 to anyone else) and is never kept by a shared cache.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.core.auth import CurrentUser, Principal
+from app.core.auth import CurrentUser
 from app.core.caching import cached
 from app.core.database import SessionDep
 from app.core.errors import Forbidden, NotFound
@@ -27,17 +27,26 @@ ASSET_TYPES = {".css": "text/css; charset=utf-8", ".ttc": "font/collection"}
 MAX_AGE = 300
 
 
-def _ask(
+LangQ = Annotated[Lang, Query(description="zh | en / 语言")]
+EditionQ = Annotated[Edition, Query(description="public | internal (staff only) / 版本")]
+SortQ = Annotated[LandSort, Query(description="land and factories: area (largest first) | price (cheapest first) / 排序")]
+
+
+def asked(
+    user: CurrentUser,
     scope: Scope,
     key: str,
-    lang: Lang,
-    edition: Edition,
-    sort: LandSort,
-    user: Principal,
+    lang: LangQ = Lang.ZH,
+    edition: EditionQ = Edition.PUBLIC,
+    sort: SortQ = LandSort.AREA,
 ) -> Ask:
+    """Which brochure the address asks for; the internal edition only for staff."""
     if edition is Edition.INTERNAL and not user.is_staff:
         raise Forbidden("the internal edition is for staff only", "内部版招商册仅限工作人员查看")
     return Ask(scope, key, edition, lang, sort)
+
+
+AskDep = Annotated[Ask, Depends(asked)]
 
 
 def _brochures(request: Request) -> Brochures:
@@ -50,11 +59,6 @@ def _answer(request: Request, body: bytes, media_type: str, ask: Ask) -> Respons
     return cached(request, body, media_type, max_age=MAX_AGE, private=internal, vary="Cookie, Authorization")
 
 
-LangQ = Annotated[Lang, Query(description="zh | en / 语言")]
-EditionQ = Annotated[Edition, Query(description="public | internal (staff only) / 版本")]
-SortQ = Annotated[LandSort, Query(description="land and factories: area (largest first) | price (cheapest first) / 排序")]
-
-
 @router.get("/assets/{name}", include_in_schema=False)
 def asset(request: Request, name: str) -> Response:
     path = ASSETS.get(name)
@@ -63,36 +67,29 @@ def asset(request: Request, name: str) -> Response:
     return cached(request, path.read_bytes(), ASSET_TYPES[path.suffix], max_age=86400)
 
 
-@router.get("/{scope}/{key}.html", summary="A brochure's web edition / 招商册网页版", response_class=Response)
-def brochure_html(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    scope: Scope,
-    key: str,
-    lang: LangQ = Lang.ZH,
-    edition: EditionQ = Edition.PUBLIC,
-    sort: SortQ = LandSort.AREA,
-) -> Response:
-    ask = _ask(scope, key, lang, edition, sort, user)
+@router.get(
+    "/{scope}/{key}.html",
+    summary="A brochure's web edition / 招商册网页版",
+    response_class=Response,
+    responses={200: {"description": "HTML with a print stylesheet", "content": {"text/html": {"schema": {"type": "string"}}}}},
+)
+def brochure_html(request: Request, session: SessionDep, user: CurrentUser, ask: AskDep) -> Response:
     assets = request.url_for("asset", name="x").path.removesuffix("/x")
     body = _brochures(request).html(session, ask, user, base_url(request), assets)
     return _answer(request, body, "text/html; charset=utf-8", ask)
 
 
-@router.get("/{scope}/{key}.pdf", summary="A brochure as PDF (A4) / 招商册 PDF", response_class=Response)
-def brochure_pdf(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    scope: Scope,
-    key: str,
-    lang: LangQ = Lang.ZH,
-    edition: EditionQ = Edition.PUBLIC,
-    sort: SortQ = LandSort.AREA,
-) -> Response:
-    ask = _ask(scope, key, lang, edition, sort, user)
+@router.get(
+    "/{scope}/{key}.pdf",
+    summary="A brochure as PDF (A4) / 招商册 PDF",
+    response_class=Response,
+    responses={
+        200: {"description": "A4 PDF, the CJK font embedded", "content": {"application/pdf": {"schema": {"type": "string"}}}}
+    },
+)
+def brochure_pdf(request: Request, session: SessionDep, user: CurrentUser, ask: AskDep) -> Response:
     body = _brochures(request).pdf(session, ask, user, base_url(request))
     response = _answer(request, body, "application/pdf", ask)
-    response.headers["Content-Disposition"] = f'inline; filename="brochure-{scope.value}-{ask.key}-{lang.value}.pdf"'
+    name = f"brochure-{ask.scope.value}-{ask.key}-{ask.lang.value}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return response
