@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -58,12 +59,15 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def running_css(b: Brochure, lang: Lang) -> str:
-    """The PDF's running header: the scope's name and the brochure's kind in the top margin of
+def running_css(header: str) -> str:
+    """The PDF's running header (the scope's name and the brochure's kind) in the top margin of
     every page. A margin box takes its text from CSS only, so it is written per brochure."""
-    title = TEXTS[lang.value][f"guide_{b.scope.value}"]
     font = '8pt "WenQuanYi Micro Hei", "Brochure CJK", sans-serif'
-    return f"@page {{ @top-left {{ content: {_css_string(f'{b.name} · {title}')}; font: {font}; color: #777; }} }}\n"
+    return f"@page {{ @top-left {{ content: {_css_string(header)}; font: {font}; color: #777; }} }}\n"
+
+
+def header_of(b: Brochure, lang: Lang) -> str:
+    return f"{b.name} · {TEXTS[lang.value][f'guide_{b.scope.value}']}"
 
 
 def _number(value: object) -> str:
@@ -84,7 +88,8 @@ def _range(low: float | None, high: float | None) -> str:
     return _number(low) if low == high else f"{_number(low)}–{_number(high)}"
 
 
-def render_html(b: Brochure, lang: Lang, extras: Extras, today: date) -> str:
+def _helpers(lang: Lang) -> dict[str, Any]:
+    """What every template of one language uses: its texts and how it writes codes and numbers."""
     t = TEXTS[lang.value]
 
     def label(registry: str, code: str | None) -> str:
@@ -96,25 +101,50 @@ def render_html(b: Brochure, lang: Lang, extras: Extras, today: date) -> str:
     def figure_value(key: str, value: object) -> str:
         return label(CODED_FIGURES[key], str(value)) if key in CODED_FIGURES else _number(value)
 
+    return {
+        "t": t,
+        "lang": lang.value,
+        "label": label,
+        "figure_label": figure_label,
+        "figure_value": figure_value,
+        "number": _number,
+        "range": _range,
+    }
+
+
+def _part(b: Brochure, lang: Lang, extras: Extras) -> dict[str, Any]:
+    """What body.html.j2 shows of one brochure."""
+    t = TEXTS[lang.value]
     sources = b.sources()
-    template = _ENV.get_template("brochure.html.j2")
-    return template.render(
-        b=b,
-        t=t,
-        lang=lang.value,
-        internal=b.edition is Edition.INTERNAL,
-        title=t[f"guide_{b.scope.value}"],
-        label=label,
-        figure_label=figure_label,
-        figure_value=figure_value,
-        number=_number,
-        range=_range,
-        source_no={s: i + 1 for i, s in enumerate(sources)},
-        sources=sources,
-        today=today.isoformat(),
-        extras=extras,
-        location_map=_data_uri(extras.location_png),
-        detail_map=_data_uri(extras.detail_png),
-        qr=_data_uri(qr_png(extras.live_url)),
-        sorted_note=t[f"sorted_{extras.sort.value}"],
+    return {
+        "b": b,
+        "internal": b.edition is Edition.INTERNAL,
+        "title": t[f"guide_{b.scope.value}"],
+        "source_no": {s: i + 1 for i, s in enumerate(sources)},
+        "sources": sources,
+        "extras": extras,
+        "location_map": _data_uri(extras.location_png),
+        "detail_map": _data_uri(extras.detail_png),
+        "qr": _data_uri(qr_png(extras.live_url)),
+        "sorted_note": t[f"sorted_{extras.sort.value}"],
+    }
+
+
+def render_html(b: Brochure, lang: Lang, extras: Extras, today: date) -> str:
+    context = _helpers(lang) | _part(b, lang, extras) | {"today": today.isoformat()}
+    return _ENV.get_template("brochure.html.j2").render(context)
+
+
+def render_booklet(city: str, parts: list[tuple[Brochure, Extras]], lang: Lang, version: int, assets: str, today: date) -> str:
+    """A city's booklet: a cover, the contents, then the brochure of each of its parks."""
+    return _ENV.get_template("booklet.html.j2").render(
+        _helpers(lang)
+        | {
+            "city": city,
+            "parts": [_part(b, lang, extras) for b, extras in parts],
+            "has_demo": any(b.has_demo for b, _ in parts),
+            "version": version,
+            "assets": assets,
+            "today": today.isoformat(),
+        }
     )

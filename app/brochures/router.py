@@ -2,6 +2,7 @@
 
     GET /api/v1/brochures/{scope}/{key}.html?lang=zh|en&edition=public|internal&sort=area|price
     GET /api/v1/brochures/{scope}/{key}.pdf?...
+    GET /api/v1/brochures/booklet/{city adcode}.pdf?lang=zh|en   (staff: every park of a city)
 
 `scope` is park, county, city, cluster or chain; `key` a park's, cluster's or chain's id or a
 region's adcode. The public edition is anyone's and shows what the public sees; the internal one
@@ -12,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.core.auth import CurrentUser
+from app.core.auth import CurrentUser, StaffDep
 from app.core.caching import cached
 from app.core.database import SessionDep
 from app.core.errors import Forbidden, NotFound
@@ -65,6 +66,21 @@ def asset(request: Request, name: str) -> Response:
     if path is None or not path.is_file():
         raise NotFound("file", "文件", name)
     return cached(request, path.read_bytes(), ASSET_TYPES[path.suffix], max_age=86400)
+
+
+@router.get(
+    "/booklet/{adcode}.pdf",
+    summary="Every park of a city in one PDF, with contents (staff) / 设区市园区招商册汇编",
+    response_class=Response,
+    responses={200: {"description": "A4 PDF", "content": {"application/pdf": {"schema": {"type": "string"}}}}},
+)
+def booklet_pdf(request: Request, session: SessionDep, user: StaffDep, adcode: str, lang: LangQ = Lang.ZH) -> Response:
+    """The public brochures of a city's parks, one after another. Staff only: it prints many parks
+    at once (the public prints them one by one)."""
+    body = _brochures(request).booklet(session, adcode, lang, base_url(request))
+    response = cached(request, body, "application/pdf", private=True)
+    response.headers["Content-Disposition"] = f'inline; filename="booklet-{adcode}-{lang.value}.pdf"'
+    return response
 
 
 @router.get(

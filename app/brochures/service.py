@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.core.auth import Principal
+from app.core.auth import ANONYMOUS, Principal
 from app.core.lru import ByteLRU
 from app.core.settings import settings
 from app.core.versions import DataVersions
@@ -19,8 +19,9 @@ from .gather import gather, reader
 from .maps import detail_map, location_map, map_data
 from .model import Brochure, Edition, LandSort, Lang, Scope
 from .pdf import print_pdf
-from .render import STATIC, Extras, render_html, running_css
-from .scopes import area
+from .render import STATIC, Extras, header_of, render_booklet, render_html, running_css
+from .scopes import area, head, park_order
+from .texts import TEXTS
 
 # What a brochure reads: its cache key carries the sum of their versions.
 TABLES = (
@@ -69,10 +70,10 @@ def live_url(base: str, ask: Ask) -> str:
     return f"{base}/api/v1/brochures/chain/{ask.key}.html?lang={ask.lang.value}"
 
 
-def _page(
+def _parts(
     session: Session, ask: Ask, staff: Principal | None, base: str, version: int, assets: str, running: bool
-) -> tuple[Brochure, str]:
-    """The brochure and its HTML; `running`: for printing (links running.css)."""
+) -> tuple[Brochure, Extras]:
+    """The brochure and what its page shows beside it; `running`: for printing (links running.css)."""
     brochure = gather(session, ask.scope, ask.key, ask.edition, ask.lang, ask.sort, staff)
     data = map_data(session, area(ask.scope, ask.key, reader(ask.edition, staff)))
     extras = Extras(
@@ -84,15 +85,34 @@ def _page(
         sort=ask.sort,
         running=running,
     )
-    return brochure, render_html(brochure, ask.lang, extras, date.today())
+    return brochure, extras
+
+
+def _print(page: str, header: str) -> bytes:
+    config = settings().brochures
+    texts = {"running.css": running_css(header)}
+    return print_pdf(page, ASSETS, texts, config.chromium, config.pdf_timeout_s, int(config.max_pdf_mb * 1024 * 1024))
 
 
 def build_pdf(session: Session, ask: Ask, staff: Principal | None, base: str, version: int) -> bytes:
     """The brochure printed, uncached (the CLI's; the app's go through `Brochures`)."""
-    config = settings().brochures
-    brochure, page = _page(session, ask, staff, base, version, ".", running=True)
-    texts = {"running.css": running_css(brochure, ask.lang)}
-    return print_pdf(page, ASSETS, texts, config.chromium, config.pdf_timeout_s, int(config.max_pdf_mb * 1024 * 1024))
+    brochure, extras = _parts(session, ask, staff, base, version, ".", running=True)
+    return _print(render_html(brochure, ask.lang, extras, date.today()), header_of(brochure, ask.lang))
+
+
+def build_booklet(session: Session, adcode: str, lang: Lang, base: str, version: int) -> bytes:
+    """Every public park of a city (national ones first, at most INVESTMAP_BROCHURE_MAX_PARKS) in
+    one PDF: a cover, the contents, then each park's public brochure."""
+    city = head(session, Scope.CITY, adcode, ANONYMOUS, lang.value)
+    parks = area(Scope.CITY, adcode, ANONYMOUS).parks.order_by(*park_order()).limit(settings().brochures.max_parks)
+    parts = [
+        _parts(
+            session, Ask(Scope.PARK, str(park_id), Edition.PUBLIC, lang, LandSort.AREA), None, base, version, ".", running=True
+        )
+        for park_id in session.execute(parks).scalars()
+    ]
+    page = render_booklet(city.name, parts, lang, version, ".", date.today())
+    return _print(page, f"{city.name} · {TEXTS[lang.value]['booklet']}")
 
 
 class Brochures:
@@ -111,12 +131,18 @@ class Brochures:
 
     def html(self, session: Session, ask: Ask, staff: Principal | None, base: str, assets: str) -> bytes:
         version = self.versions.version(TABLES)
-        return self._cached(
-            ("html", ask, base, assets, version),
-            lambda: _page(session, ask, staff, base, version, assets, running=False)[1].encode(),
-        )
+
+        def build() -> bytes:
+            brochure, extras = _parts(session, ask, staff, base, version, assets, running=False)
+            return render_html(brochure, ask.lang, extras, date.today()).encode()
+
+        return self._cached(("html", ask, base, assets, version), build)
 
     def pdf(self, session: Session, ask: Ask, staff: Principal | None, base: str) -> bytes:
         version = self.versions.version(TABLES)
 
         return self._cached(("pdf", ask, base, version), lambda: build_pdf(session, ask, staff, base, version))
+
+    def booklet(self, session: Session, adcode: str, lang: Lang, base: str) -> bytes:
+        version = self.versions.version(TABLES)
+        return self._cached(("booklet", adcode, lang, base, version), lambda: build_booklet(session, adcode, lang, base, version))

@@ -6,6 +6,8 @@ from app.core.codes import REGISTRY
 TEXTS: dict[str, dict[str, str]] = {
     "zh": {
         "brochure": "招商册",
+        "booklet": "园区招商册汇编",
+        "contents": "目录",
         "guide_park": "园区招商册",
         "guide_county": "县（市、区）招商指南",
         "guide_city": "设区市招商指南",
@@ -100,6 +102,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "brochure": "Investment brochure",
+        "booklet": "Parks investment booklet",
+        "contents": "Contents",
         "guide_park": "Park investment brochure",
         "guide_county": "County investment guide",
         "guide_city": "City investment guide",

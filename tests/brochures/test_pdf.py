@@ -85,3 +85,22 @@ def test_a_city_pdf_is_cached_until_its_data_changes(client, admin, db, hostile_
         assert f"{float(total) + 100:,.2f}".rstrip("0").rstrip(".") + " ha" in "".join(pages(edited.content, tmp_path))
     finally:
         client.patch(park, json={"approved_area_ha": 321.5}, headers=if_match(client, park, admin))
+
+
+def test_a_city_booklet_has_contents_and_every_park(client, admin, callers, db, tmp_path, artifacts) -> None:
+    city, names = db.execute(
+        text_sql(
+            "SELECT r.parent_adcode, array_agg(p.name) FROM parks p JOIN regions r ON r.adcode = p.region_adcode "
+            "WHERE p.published GROUP BY 1 HAVING count(*) >= 2 ORDER BY count(*), 1 LIMIT 1"
+        )
+    ).one()
+    path = f"/api/v1/brochures/booklet/{city}.pdf"
+    assert client.get(path).status_code == 401 and client.get(path, headers=callers["key_write"]).status_code == 403
+    r = client.get(path, headers=admin)
+    assert r.status_code == 200, r.text
+    (artifacts / f"booklet-{city}.pdf").write_bytes(r.content)
+    text = pages(r.content, tmp_path)
+    assert "园区招商册汇编" in text[0] and "目录" in text[1]
+    assert all(name in text[1] for name in names)  # the contents name every park
+    covers = [n for n, page in enumerate(text) if "园区招商册" in page and "在线查看最新信息" in page]
+    assert len(covers) == len(names)
