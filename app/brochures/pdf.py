@@ -4,6 +4,8 @@ a network (host resolution is disabled too). Bounded in time and in size."""
 
 import subprocess
 import tempfile
+import threading
+from functools import cache
 from pathlib import Path
 
 from app.core.errors import ServiceUnavailable
@@ -22,11 +24,33 @@ _FLAGS = (
 )
 
 
+@cache
+def _printers(n: int) -> threading.BoundedSemaphore:
+    """At most `n` Chromiums printing at once in this process, whatever the number of requests."""
+    return threading.BoundedSemaphore(n)
+
+
 def print_pdf(
-    html: str, assets: dict[str, Path], texts: dict[str, str], chromium: Path, timeout_s: float, max_bytes: int
+    html: str, assets: dict[str, Path], texts: dict[str, str], chromium: Path, timeout_s: float, max_bytes: int, max_prints: int
 ) -> bytes:
-    """`html` (whose links name `assets` and `texts` by file name) as a PDF; 503 when Chromium
-    fails, takes longer than `timeout_s` or prints more than `max_bytes`."""
+    """`html` (whose links name `assets` and `texts` by file name) as a PDF; 503 when `max_prints`
+    others are printing for longer than `timeout_s`, or Chromium fails, takes longer than
+    `timeout_s` or prints more than `max_bytes`."""
+    printers = _printers(max_prints)
+    if not printers.acquire(timeout=timeout_s):
+        raise ServiceUnavailable(
+            f"{max_prints} brochures are being printed; try again shortly",
+            f"正在生成 {max_prints} 份招商册，请稍后再试",
+            "brochure_busy",
+            10,
+        )
+    try:
+        return _print(html, assets, texts, chromium, timeout_s, max_bytes)
+    finally:
+        printers.release()
+
+
+def _print(html: str, assets: dict[str, Path], texts: dict[str, str], chromium: Path, timeout_s: float, max_bytes: int) -> bytes:
     with tempfile.TemporaryDirectory(prefix="investmap-brochure-") as tmp:
         folder = Path(tmp)
         page = folder / "brochure.html"

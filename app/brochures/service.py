@@ -91,7 +91,8 @@ def _parts(
 def _print(page: str, header: str) -> bytes:
     config = settings().brochures
     texts = {"running.css": running_css(header)}
-    return print_pdf(page, ASSETS, texts, config.chromium, config.pdf_timeout_s, int(config.max_pdf_mb * 1024 * 1024))
+    max_bytes = int(config.max_pdf_mb * 1024 * 1024)
+    return print_pdf(page, ASSETS, texts, config.chromium, config.pdf_timeout_s, max_bytes, config.max_prints)
 
 
 def build_pdf(session: Session, ask: Ask, staff: Principal | None, base: str, version: int) -> bytes:
