@@ -78,12 +78,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.versions = DataVersions(get_engine(settings.database))
         app.state.ogc_pages = ByteLRU(settings.caches.ogc_cache_mb)
         app.state.tile_cache = ByteLRU(settings.caches.tile_cache_mb)
-        app.state.brochures = Brochures(app.state.versions, settings.brochures.cache_mb)
+        app.state.brochures = Brochures(app.state.versions, settings)
     app.state.versions.start()
     try:
         yield
     finally:
         app.state.versions.stop()
+        app.state.brochures.stop()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from app.core.auth import ANONYMOUS, Principal
 from app.core.lru import ByteLRU
-from app.core.settings import settings
+from app.core.settings import Settings, settings
 from app.core.versions import DataVersions
 
+from .booklets import Booklets
 from .gather import gather, reader
 from .maps import detail_map, location_map, map_data
 from .model import Brochure, Edition, LandSort, Lang, Scope
@@ -101,17 +102,21 @@ def build_pdf(session: Session, ask: Ask, staff: Principal | None, base: str, ve
     return _print(render_html(brochure, ask.lang, extras, date.today()), header_of(brochure, ask.lang))
 
 
-def build_booklet(session: Session, adcode: str, lang: Lang, base: str, version: int) -> bytes:
+def build_booklet(
+    session: Session, adcode: str, lang: Lang, base: str, version: int, progress: Callable[[int, int], None] | None = None
+) -> bytes:
     """Every public park of a city (national ones first, at most INVESTMAP_BROCHURE_MAX_PARKS) in
-    one PDF: a cover, the contents, then each park's public brochure."""
+    one PDF: a cover, the contents, then each park's public brochure. `progress(done, total)` is
+    told after each park."""
     city = head(session, Scope.CITY, adcode, ANONYMOUS, lang.value)
     parks = area(Scope.CITY, adcode, ANONYMOUS).parks.order_by(*park_order()).limit(settings().brochures.max_parks)
-    parts = [
-        _parts(
-            session, Ask(Scope.PARK, str(park_id), Edition.PUBLIC, lang, LandSort.AREA), None, base, version, ".", running=True
-        )
-        for park_id in session.execute(parks).scalars()
-    ]
+    ids = list(session.execute(parks).scalars())
+    parts = []
+    for done, park_id in enumerate(ids, start=1):
+        ask = Ask(Scope.PARK, str(park_id), Edition.PUBLIC, lang, LandSort.AREA)
+        parts.append(_parts(session, ask, None, base, version, ".", running=True))
+        if progress is not None:
+            progress(done, len(ids))
     page = render_booklet(city.name, parts, lang, version, ".", date.today())
     return _print(page, f"{city.name} · {TEXTS[lang.value]['booklet']}")
 
@@ -119,9 +124,13 @@ def build_booklet(session: Session, adcode: str, lang: Lang, base: str, version:
 class Brochures:
     """The brochures of one app, cached by data version (app.state.brochures)."""
 
-    def __init__(self, versions: DataVersions, cache_mb: int) -> None:
+    def __init__(self, versions: DataVersions, settings: Settings) -> None:
         self.versions = versions
-        self.cache = ByteLRU(cache_mb)
+        self.cache = ByteLRU(settings.brochures.cache_mb)
+        self.booklets = Booklets(settings.database.var_dir / "booklets", settings, build_booklet)
+
+    def stop(self) -> None:
+        self.booklets.stop()
 
     def _cached(self, key: tuple[object, ...], build: Callable[[], bytes]) -> bytes:
         found = self.cache.get(key)
@@ -143,7 +152,3 @@ class Brochures:
         version = self.versions.version(TABLES)
 
         return self._cached(("pdf", ask, base, version), lambda: build_pdf(session, ask, staff, base, version))
-
-    def booklet(self, session: Session, adcode: str, lang: Lang, base: str) -> bytes:
-        version = self.versions.version(TABLES)
-        return self._cached(("booklet", adcode, lang, base, version), lambda: build_booklet(session, adcode, lang, base, version))

@@ -87,20 +87,38 @@ def test_a_city_pdf_is_cached_until_its_data_changes(client, admin, db, hostile_
         client.patch(park, json={"approved_area_ha": 321.5}, headers=if_match(client, park, admin))
 
 
-def test_a_city_booklet_has_contents_and_every_park(client, admin, callers, db, tmp_path, artifacts) -> None:
+def test_a_city_booklet_is_a_background_job_with_contents_and_every_park(client, admin, callers, db, tmp_path, artifacts) -> None:
     city, names = db.execute(
         text_sql(
             "SELECT r.parent_adcode, array_agg(p.name) FROM parks p JOIN regions r ON r.adcode = p.region_adcode "
             "WHERE p.published GROUP BY 1 HAVING count(*) >= 2 ORDER BY count(*), 1 LIMIT 1"
         )
     ).one()
-    path = f"/api/v1/brochures/booklet/{city}.pdf"
-    assert client.get(path).status_code == 401 and client.get(path, headers=callers["key_write"]).status_code == 403
-    r = client.get(path, headers=admin)
-    assert r.status_code == 200, r.text
-    (artifacts / f"booklet-{city}.pdf").write_bytes(r.content)
-    text = pages(r.content, tmp_path)
+    start = "/api/v1/brochures/booklets"
+    assert client.post(start, params={"city": city}).status_code == 401
+    assert client.post(start, params={"city": city}, headers=callers["key_write"]).status_code == 403
+    assert client.post(start, params={"city": "360121"}, headers=admin).status_code == 404  # a county
+    r = client.post(start, params={"city": city}, headers=admin)
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert job["status"] in ("queued", "running", "done") and job["total"] == len(names)
+    assert client.post(start, params={"city": city}, headers=admin).json()["id"] == job["id"]  # the same job
+    seen = []
+    deadline = time.monotonic() + 120
+    while job["status"] not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        job = client.get(r.headers["location"], headers=admin).json()
+        seen.append(job["done"])
+    assert job["status"] == "done", job
+    assert seen == sorted(seen) and job["done"] == len(names)
+    assert client.get(job["pdf_url"]).status_code == 401
+    pdf = client.get(job["pdf_url"], headers=admin)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    (artifacts / f"booklet-{city}.pdf").write_bytes(pdf.content)
+    text = pages(pdf.content, tmp_path)
     assert "园区招商册汇编" in text[0] and "目录" in text[1]
     assert all(name in text[1] for name in names)  # the contents name every park
     covers = [n for n, page in enumerate(text) if "园区招商册" in page and "在线查看最新信息" in page]
     assert len(covers) == len(names)
+    assert client.get(f"{start}/{city}-zh-1.pdf", headers=admin).status_code == 404
+    assert client.get(f"{start}/..%2F..%2Fetc", headers=admin).status_code == 404
