@@ -17,7 +17,6 @@ from app.core.versions import DataVersions
 
 from .booklets import Booklets
 from .gather import gather, reader
-from .maps import detail_map, location_map, map_data
 from .model import Brochure, Edition, LandSort, Lang, Scope
 from .pdf import print_pdf
 from .render import STATIC, Extras, header_of, render_booklet, render_html, running_css
@@ -75,6 +74,9 @@ def _parts(
     session: Session, ask: Ask, staff: Principal | None, base: str, version: int, assets: str, running: bool
 ) -> tuple[Brochure, Extras]:
     """The brochure and what its page shows beside it; `running`: for printing (links running.css)."""
+    # Imported when a brochure is first drawn: geopandas and matplotlib would double the app's start-up.
+    from .maps import detail_map, location_map, map_data
+
     brochure = gather(session, ask.scope, ask.key, ask.edition, ask.lang, ask.sort, staff)
     data = map_data(session, area(ask.scope, ask.key, reader(ask.edition, staff)))
     extras = Extras(

@@ -4,6 +4,8 @@ import { codeLabel, codeList, t } from './i18n.js';
 import * as state from './state.js';
 import { clusters, regionName, regionTree } from './data.js';
 import { brochureLinks, regionScope } from './views/brochure.js';
+import { bookletButton, initBooklets } from './booklet.js';
+import { isStaff } from './auth.js';
 import { html, setHtml } from './html.js';
 
 let root;
@@ -65,7 +67,8 @@ function guides(filters) {
     filters.cluster ? ['cluster', filters.cluster, chipText('cluster', filters.cluster)] : null,
   ].filter(Boolean);
   return scopes.map(([scope, key, name]) => html`<div class="guide" data-guide="${scope}">
-    <span>${t('brochure.guide')}：${name}</span>${brochureLinks(scope, key)}</div>`);
+    <span>${t('brochure.guide')}：${name}</span>${brochureLinks(scope, key)}
+    ${scope === 'city' && isStaff() ? bookletButton(key) : ''}</div>`);
 }
 
 function render() {
@@ -124,6 +127,7 @@ export function initFilters(element) {
   root = element;
   root.addEventListener('change', onChange);
   root.addEventListener('submit', (e) => e.preventDefault());
+  initBooklets(root);
   root.addEventListener('click', (e) => {
     const chip = e.target.closest('[data-remove]');
     if (chip) state.setFilters({ [chip.dataset.remove]: '' });

@@ -8,6 +8,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.browser_page import UserPage
 from tests.browser.test_map_page import api
+from tests.browser.test_staff_pages import signed_in
+from tests.support.principals import ADMIN_PASSWORD
 
 
 def test_the_park_drawer_leads_to_its_brochure(
@@ -30,4 +32,25 @@ def test_the_park_drawer_leads_to_its_brochure(
     expect(maps).to_have_count(2)
     assert all(m.evaluate("e => e.complete && e.naturalWidth > 0") for m in maps.all())
     shots(page, "brochure-park-web")
+    user.assert_clean()
+
+
+def test_a_city_filter_offers_its_guide(new_page: Callable[..., UserPage]) -> None:
+    user = new_page()
+    page = user.open("?region=360100")
+    links = page.locator("[data-guide='city'] [data-brochure='city'] a")
+    expect(links).to_have_count(2)
+    assert links.nth(0).get_attribute("href") == "/api/v1/brochures/city/360100.pdf?lang=zh"
+    expect(page.locator("[data-start-booklet]")).to_have_count(0)  # the booklet is for staff
+    user.assert_clean()
+
+
+def test_staff_build_a_city_booklet_and_watch_it_progress(new_page: Callable[..., UserPage], admin: dict[str, str]) -> None:
+    user = new_page()
+    page = signed_in(user, "admin", ADMIN_PASSWORD, "?region=360200")  # 景德镇: two parks
+    page.click("[data-start-booklet='360200']")
+    ready = page.locator("[data-booklet-pdf]")
+    expect(ready).to_be_visible(timeout=120_000)
+    assert (ready.get_attribute("href") or "").startswith("/api/v1/brochures/booklets/360200-zh-")
+    assert page.request.get(ready.get_attribute("href") or "").headers["content-type"] == "application/pdf"
     user.assert_clean()
