@@ -52,5 +52,5 @@ def test_staff_build_a_city_booklet_and_watch_it_progress(new_page: Callable[...
     ready = page.locator("[data-booklet-pdf]")
     expect(ready).to_be_visible(timeout=120_000)
     assert (ready.get_attribute("href") or "").startswith("/api/v1/brochures/booklets/360200-zh-")
-    assert page.request.get(ready.get_attribute("href") or "").headers["content-type"] == "application/pdf"
+    assert page.request.get(user.base + (ready.get_attribute("href") or "")).headers["content-type"] == "application/pdf"
     user.assert_clean()
