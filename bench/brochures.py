@@ -9,6 +9,7 @@ booklet of a city under 60 s. Results on stdout and in bench/results/brochures-<
 """
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -19,8 +20,11 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.run import INVESTMAP, RESULTS, prepare_database, psql_rows  # noqa: E402
 from tests.support.serving import serving  # noqa: E402
+
+# The benchmarks' own database and helpers (bench/run.py), a module of this tree, not a package.
+_run = importlib.import_module("bench.run")
+INVESTMAP, RESULTS, prepare_database, psql_rows = _run.INVESTMAP, _run.RESULTS, _run.prepare_database, _run.psql_rows
 
 PORT = 8765
 

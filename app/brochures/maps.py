@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
-from shapely import wkb  # type: ignore[import-untyped]
+from shapely import wkb
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
@@ -100,7 +100,7 @@ def _local_crs(frame: gpd.GeoSeries) -> str:
 def _nice_length(width_m: float) -> float:
     """A round scale-bar length near a fifth of the map's width: 1, 2 or 5 times a power of ten."""
     target = width_m / 5
-    power = 10 ** math.floor(math.log10(target))
+    power = 10.0 ** math.floor(math.log10(target))
     return max(m * power for m in (1, 2, 5) if m * power <= target)
 
 

@@ -137,7 +137,7 @@ def area(scope: Scope, key: str, user: Principal) -> Area:
             .join(ChainLink, and_(ChainLink.id == EnterpriseLink.link_id, ChainLink.chain_id == chain_id))
             .where(Enterprise.park_id.is_not(None))
         )
-        hosts: CompoundSelect = union(of_clusters.where(ChainCluster.chain_id == chain_id), on_links)
+        hosts: CompoundSelect[Any] = union(of_clusters.where(ChainCluster.chain_id == chain_id), on_links)
         parks = select(Park.id).where(Park.id.in_(hosts), shown)
         in_area = true()
     return Area(scope, key, user, parks, in_area, _chains(scope, key, parks, in_area, user))
