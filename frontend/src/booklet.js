@@ -11,17 +11,17 @@ export function bookletButton(city) {
     <span class="booklet-status" role="status" data-booklet-status></span></span>`;
 }
 
-async function follow(job, status) {
+async function follow(job, show) {
   let current = job;
   while (current.status === 'queued' || current.status === 'running') {
-    setHtml(status, html`${t('brochure.bookletProgress', { done: current.done, total: current.total })}`);
+    show(html`${t('brochure.bookletProgress', { done: current.done, total: current.total })}`);
     await new Promise((resolve) => { setTimeout(resolve, POLL_MS); });
     current = await getJSON(current.status_url);
   }
   if (current.status === 'done') {
-    setHtml(status, html`<a href="${current.pdf_url}" target="_blank" rel="noopener" data-booklet-pdf>${t('brochure.bookletReady')}</a>`);
+    show(html`<a href="${current.pdf_url}" target="_blank" rel="noopener" data-booklet-pdf>${t('brochure.bookletReady')}</a>`);
   } else {
-    setHtml(status, html`${current.error || t('brochure.bookletFailed')}`);
+    show(html`${current.error || t('brochure.bookletFailed')}`);
   }
 }
 
@@ -30,13 +30,18 @@ export function initBooklets(root) {
   root.addEventListener('click', async (e) => {
     const button = e.target.closest('[data-start-booklet]');
     if (!button) return;
-    const status = button.parentElement.querySelector('[data-booklet-status]');
+    const city = button.dataset.startBooklet;
+    // The filter panel may be drawn anew while the job runs: the status is looked up each time.
+    const show = (markup) => {
+      const status = root.querySelector(`[data-start-booklet="${CSS.escape(city)}"] ~ [data-booklet-status]`);
+      if (status) setHtml(status, markup);
+    };
     button.disabled = true;
     try {
-      const path = `/api/v1/brochures/booklets?${query({ city: button.dataset.startBooklet, lang: getLang() })}`;
-      await follow((await request('POST', path)).body, status);
+      const path = `/api/v1/brochures/booklets?${query({ city, lang: getLang() })}`;
+      await follow((await request('POST', path)).body, show);
     } catch (err) {
-      setHtml(status, html`${err.message}`);
+      show(html`${err.message}`);
     } finally {
       button.disabled = false;
     }
