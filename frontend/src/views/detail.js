@@ -6,6 +6,7 @@ import { area, date, num, range, withUnit } from '../format.js';
 import { html } from '../html.js';
 import { regionName } from '../data.js';
 import { draftBadge, staffBar } from './staff.js';
+import { brochureLinks } from './brochure.js';
 
 function row(label, value) {
   return html`<div class="kv"><dt>${label}</dt><dd>${value}</dd></div>`;
@@ -137,6 +138,7 @@ export function parkHtml(p, carrierPage) {
     <section class="detail-section"><h3>${t('detail.contacts')}</h3>${contactsHtml(p.contacts)}</section>
     ${p.profile ? html`<section class="detail-section"><h3>${t('detail.profile')}</h3><p class="profile">${p.profile}</p></section>` : ''}
     <button type="button" class="btn btn-primary" data-zoom-to>${t('detail.zoomTo')}</button>
+    ${brochureLinks('park', p.id, p.published)}
   </div>`;
 }
 
