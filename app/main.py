@@ -25,6 +25,8 @@ from app.core.lru import ByteLRU
 from app.core.settings import ActiveSettings, Settings, from_environment, using
 from app.core.versions import DataVersions
 from app.enterprises.router import router as enterprises_router
+from app.inquiries.limiter import WindowLimiter
+from app.inquiries.router import router as inquiries_router
 from app.layers import errors as ogc_errors
 from app.layers.catalogue import build_catalogue
 from app.ogc.router import router as ogc_router
@@ -54,6 +56,7 @@ def _api() -> APIRouter:
         gaps_router,
         enterprises_router,
         targets_router,
+        inquiries_router,
     ):
         api.include_router(router)
 
@@ -75,6 +78,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.versions = DataVersions(get_engine(settings.database))
         app.state.ogc_pages = ByteLRU(settings.caches.ogc_cache_mb)
         app.state.tile_cache = ByteLRU(settings.caches.tile_cache_mb)
+        app.state.inquiry_limiter = WindowLimiter()
     app.state.versions.start()
     try:
         yield
