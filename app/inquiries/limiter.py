@@ -8,6 +8,8 @@ import threading
 import time
 from collections import deque
 
+MAX_ADDRESSES = 10_000
+
 
 class WindowLimiter:
     def __init__(self, window_seconds: float = 3600) -> None:
@@ -25,7 +27,8 @@ class WindowLimiter:
             if len(sent) >= limit:
                 return max(1, math.ceil(sent[0] + self.window - now))
             sent.append(now)
-            # Addresses that fell silent are forgotten, so the map stays as small as the active senders.
-            for stale in [k for k, v in self._sent.items() if not v or v[-1] <= now - self.window]:
-                del self._sent[stale]
+            if len(self._sent) > MAX_ADDRESSES:
+                # Addresses that fell silent are forgotten, so the map stays as small as the active senders.
+                for stale in [k for k, v in self._sent.items() if not v or v[-1] <= now - self.window]:
+                    del self._sent[stale]
             return 0
