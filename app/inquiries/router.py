@@ -152,7 +152,7 @@ def move(
     _visible_or_404(session, user, item_id)
     inquiry = service.stored(session, item_id, lock=True)
     before = inquiry.status
-    service.move(session, inquiry, body)
+    service.move(session, user, inquiry, body)
     service.audit(session, user, _ip(request), "stage", item_id, {"status": {"before": before, "after": body.to}})
     return _json(_visible_or_404(session, user, item_id))
 

@@ -109,14 +109,12 @@ class MoveIn(JsonIn):
     to: Literal["assigned", "contacted", "closed"] = Field(
         description="assigned 已分派 | contacted 已联系 | closed 关闭 (转为目标: POST /inquiries/{id}/conversion)"
     )
-    assignee_id: int | None = Field(default=None, description="分派给的专员 id（分派时必填）")
+    assignee_id: int | None = Field(default=None, description="分派给的专员 id（分派时不填：分派给自己）")
     reason: str | None = Field(default=None, min_length=1, max_length=500, description="关闭原因（关闭时必填）")
     note: str | None = Field(default=None, max_length=2_000, description="备注")
 
     @model_validator(mode="after")
     def _needs(self) -> Self:
-        if self.to == "assigned" and self.assignee_id is None:
-            raise FieldProblem("assigning needs assignee_id", "分派须填写 assignee_id", field="assignee_id")
         if self.to == "closed" and self.reason is None:
             raise FieldProblem("closing needs a reason", "关闭须填写原因", field="reason")
         return self

@@ -150,16 +150,16 @@ def _assignee(session: Session, user_id: int) -> User:
     return user
 
 
-def move(session: Session, inquiry: Inquiry, data: MoveIn) -> None:
+def move(session: Session, user: Principal, inquiry: Inquiry, data: MoveIn) -> None:
     """新 → 已分派 → 已联系, or 关闭 from any open status; an assigned inquiry may be reassigned.
-    Converted and closed inquiries are final. The inquiry is locked by the caller."""
+    Converted and closed inquiries are final. Without an assignee the caller takes it. The
+    inquiry is locked by the caller."""
     if inquiry.status not in OPEN:
         raise _refuse(inquiry, data.to, "the inquiry is finished", "该意向已办结，不能再变更")
     if data.to == InquiryStatus.ASSIGNED.value:
         if inquiry.status == InquiryStatus.CONTACTED.value:
             raise _refuse(inquiry, data.to, "the enterprise was already contacted", "已联系企业，不能退回分派")
-        assert data.assignee_id is not None
-        assignee = _assignee(session, data.assignee_id)
+        assignee = _assignee(session, data.assignee_id or user.user_id or 0)
         if assignee.id == inquiry.assignee_id:
             raise _refuse(inquiry, data.to, f"already assigned to {assignee.username}", f"已分派给 {assignee.username}")
         inquiry.assignee_id = assignee.id

@@ -4,6 +4,7 @@
 import './styles/main.css';
 import './styles/staff.css';
 import './styles/chains.css';
+import './styles/inquiry.css';
 import { getJSON, onActivity } from './api.js';
 import { applyStatic, setCodes, setLang, t } from './i18n.js';
 import { html, setHtml } from './html.js';
@@ -31,6 +32,8 @@ import { initStaffTools } from './edit/tools.js';
 import { initAdmin } from './admin.js';
 import { initPassword } from './password.js';
 import { initWorkbench } from './chains/workbench.js';
+import { initInquiry } from './inquiry.js';
+import { initInbox } from './inbox.js';
 
 const $ = (sel) => document.querySelector(sel);
 const MOVE_DEBOUNCE_MS = 250;
@@ -126,6 +129,8 @@ async function start() {
   initAdmin();
   initPassword();
   initWorkbench(map);
+  initInquiry();
+  initInbox();
   refreshCarriers();
   // Signing in or out changes what may be seen (unpublished records, staff layers): reload all.
   onAuthChange(() => {

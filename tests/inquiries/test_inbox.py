@@ -82,13 +82,14 @@ def test_status_moves_and_their_errors(
 ) -> None:
     officer, i = callers["officer_in"], inquiry["id"]
     officer_id = db.execute(text("SELECT id FROM users WHERE username = 'officer_nc'")).scalar_one()
-    r = _move(inquiries_client, officer, i, to="assigned")
+    leader_id = db.execute(text("SELECT id FROM users WHERE username = 'leader'")).scalar_one()
+    r = _move(inquiries_client, officer, i, to="assigned", assignee_id=leader_id)
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "assignee_id"
     assert _move(inquiries_client, officer, i, to="closed").json()["error"]["details"][0]["field"] == "reason"
     assert _move(inquiries_client, callers["leader"], i, to="contacted").status_code == 403  # leaders read only
     assert _move(inquiries_client, callers["officer_out"], i, to="contacted").status_code == 404
-    r = _move(inquiries_client, officer, i, to="assigned", assignee_id=officer_id)
-    assert r.status_code == 200 and (r.json()["status"], r.json()["assignee_name"]) == ("assigned", "officer_nc")
+    r = _move(inquiries_client, officer, i, to="assigned")  # no assignee: the caller takes it
+    assert r.status_code == 200 and (r.json()["status"], r.json()["assignee_id"]) == ("assigned", officer_id)
     r = _move(inquiries_client, officer, i, to="contacted", note="电话已联系")
     assert r.status_code == 200 and r.json()["first_response_at"] is not None
     r = _move(inquiries_client, officer, i, to="assigned", assignee_id=officer_id)

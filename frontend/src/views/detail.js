@@ -97,6 +97,7 @@ export function parkHtml(p, carrierPage) {
       ${carriersBlock(carrierPage)}</section>
     <section class="detail-section"><h3>${t('detail.contacts')}</h3>${contactsHtml(p.contacts)}</section>
     ${p.profile ? html`<section class="detail-section"><h3>${t('detail.profile')}</h3><p class="profile">${p.profile}</p></section>` : ''}
+    <button type="button" class="btn btn-inquire" data-inquire="park:${p.id}" data-inquire-name="${p.name}">${t('inquiry.button')}</button>
     <button type="button" class="btn btn-primary" data-zoom-to>${t('detail.zoomTo')}</button>
   </div>`;
 }
@@ -143,6 +144,7 @@ export function carrierHtml(c) {
       ${!isLand ? row(t('detail.salePrice'), withUnit(c.sale_price_yuan_m2, 'unit.yuanM2', 0)) : ''}</dl></section>
     ${building}${standard}
     ${c.description ? html`<section class="detail-section"><p class="profile">${c.description}</p></section>` : ''}
+    <button type="button" class="btn btn-inquire" data-inquire="carrier:${c.id}" data-inquire-name="${c.name}">${t('inquiry.button')}</button>
     <button type="button" class="btn btn-primary" data-zoom-to>${t('detail.zoomTo')}</button>
   </div>`;
 }
