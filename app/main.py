@@ -35,6 +35,7 @@ from app.regions.router import router as regions_router
 from app.search.router import router as search_router
 from app.targets.router import router as targets_router
 from app.tiles.router import router as tiles_router
+from app.web.item_pages import router as item_pages_router
 from app.web.router import router as web_router
 from app.web.security import SecurityHeaders
 from app.web.static import install_frontend
@@ -112,5 +113,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tiles_router)
 
     app.include_router(health_router)
+    app.include_router(item_pages_router)
     install_frontend(app)
     return app

@@ -26,6 +26,10 @@ def test_inquiry_from_a_park_drawer_on_a_phone(
     create_user(OFFICER, "officer", [str(park["region_adcode"])], PASSWORD)
     user = new_page(viewport=PHONE, has_touch=True)
     page = user.open(f"?open=park:{park['id']}")
+    # Sharing an open park offers its own page, whose link previews with a title and summary.
+    page.locator("#share-btn").click()
+    expect(page.locator("[data-share-item-url]")).to_have_value(f"{live_server}/p/{park['id']}")
+    page.keyboard.press("Escape")
     page.locator("#detail [data-inquire]").click()
     dialog = page.locator("#inquiry-dialog")
     expect(dialog.locator("[data-inquiry-about]")).to_contain_text(str(park["name"]))
