@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
 from app.accounts.router import admin as admin_router
@@ -27,6 +28,7 @@ from app.core.versions import DataVersions
 from app.enterprises.router import router as enterprises_router
 from app.inquiries.limiter import WindowLimiter
 from app.inquiries.router import router as inquiries_router
+from app.inquiries.worker import InquiryChores
 from app.layers import errors as ogc_errors
 from app.layers.catalogue import build_catalogue
 from app.ogc.router import router as ogc_router
@@ -80,10 +82,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.ogc_pages = ByteLRU(settings.caches.ogc_cache_mb)
         app.state.tile_cache = ByteLRU(settings.caches.tile_cache_mb)
         app.state.inquiry_limiter = WindowLimiter()
+        app.state.inquiry_chores = InquiryChores(settings)
     app.state.versions.start()
+    app.state.inquiry_chores.start()
     try:
         yield
     finally:
+        app.state.inquiry_chores.stop()
         app.state.versions.stop()
 
 
@@ -105,6 +110,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RequestSizeLimit)  # outside all but the headers: before anything reads the body
     app.add_middleware(SecurityHeaders, web=settings.web)  # every answer carries them, a 413 too
+    if origins := [o.strip() for o in settings.server.cors_origins.split(",") if o.strip()]:
+        # Partner web apps call with their API key: no cookies cross origins, so no CSRF to fear.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+            expose_headers=["ETag", "Location", "Retry-After"],
+            max_age=600,
+        )
     app.add_middleware(ActiveSettings, active=settings)  # outermost: everything below reads these settings
     install_error_handlers(app)
     ogc_errors.install()

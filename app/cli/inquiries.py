@@ -1,5 +1,5 @@
 """`investmap inquiries ...`: the daily chores of the inquiries, for cron or a systemd timer
-(run them daily, e.g. from cron)."""
+(the running service does them too: app/inquiries/worker.py)."""
 
 from typing import Annotated
 

@@ -69,6 +69,11 @@ class ServerSettings(BaseSettings):
         description="comma-separated host names whose Host header links may use when no public "
         "URL is set; other Host headers get links to the address the request came in on (app/core/urls.py)",
     )
+    cors_origins: str = Field(
+        default="",
+        description="comma-separated origins of partner web apps allowed to call the API from a browser "
+        "(with an API key, not cookies); empty: none",
+    )
 
 
 class ApiSettings(BaseSettings):

@@ -91,6 +91,11 @@ class Park(ProvenanceColumns, Base):
     location_precision: Mapped[str] = mapped_column(Text, nullable=False, server_default="county")
     contacts: Mapped[list[dict[str, str]]] = mapped_column(JSONB, nullable=False, server_default=text("'[]'::jsonb"))
     profile: Mapped[str | None] = mapped_column(Text)
+    # What the public may call or visit (招商热线, website, the investment service centre), apart
+    # from `contacts`, the officers' own numbers, which stay internal.
+    hotline: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(Text)
+    service_address: Mapped[str | None] = mapped_column(Text)
     # A chemical park is recognised, re-checked and may be revoked: the status and its date are
     # versioned with the park (record_versions), so its history is kept.
     chemical_status: Mapped[str | None] = mapped_column(Text)

@@ -62,6 +62,11 @@ class ParkIn(ProvenanceIn):
     location_precision: LocationPrecision = Field(default=LocationPrecision.EXACT, description="位置精度")
     contacts: list[Contact] = Field(default_factory=list, max_length=20, description="联系人")
     profile: str | None = Field(default=None, max_length=20_000, description="园区简介")
+    hotline: str | None = Field(default=None, pattern=r"^[0-9+()\- ]{5,30}$", description="招商热线（公开），如 0791-88888888")
+    website: str | None = Field(
+        default=None, max_length=300, pattern=r"^https?://[^\s<>\"']+$", description="网站（公开，http/https）"
+    )
+    service_address: str | None = Field(default=None, max_length=300, description="投资服务中心地址（公开）")
     cooperation: CooperationIn | None = Field(default=None, description="合作园区信息")
     chemical_status: ChemicalStatus | None = Field(default=None, description="化工园区认定状态")
     chemical_status_date: IsoDate | None = Field(default=None, description="认定 / 复核 / 撤销日期")
@@ -118,4 +123,7 @@ class ParkOut(ProvenanceOut):
     chemical_status_date: date | None
     contacts: list[Contact] | None = Field(default=None, description="staff only / 仅内部可见")
     profile: str | None
+    hotline: str | None
+    website: str | None
+    service_address: str | None
     available_carriers: AvailableCarriers | None = Field(default=None, description="single park only / 仅详情")

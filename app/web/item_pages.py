@@ -42,6 +42,8 @@ def _park_text(p: dict[str, Any], en: bool) -> tuple[str, str]:
         if p["leading_industries"]:
             facts.append("leading industries: " + ", ".join(p["leading_industries"]))
         facts.append(f"available: {counts['land']} land plots, {counts['factory']} factories, {counts['office']} offices")
+        if p["hotline"]:
+            facts.append(f"investment hotline {p['hotline']}")
         return p["name"], "; ".join(facts) + "."
     facts = [f"江西省{p['region_name']}的{level.zh}{kind.zh}"]
     if p["approved_area_ha"] is not None:
@@ -49,6 +51,8 @@ def _park_text(p: dict[str, Any], en: bool) -> tuple[str, str]:
     if p["leading_industries"]:
         facts.append("主导产业：" + "、".join(p["leading_industries"]))
     facts.append(f"可供地块 {counts['land']} 宗、标准厂房 {counts['factory']} 处、楼宇 {counts['office']} 处")
+    if p["hotline"]:
+        facts.append(f"招商热线 {p['hotline']}")
     return p["name"], "，".join(facts) + "。"
 
 

@@ -1,4 +1,4 @@
-"""investment inquiries: the inquiries, their routed officers, status moves, park receivers,
+"""investment inquiries and parks' public contact fields (hotline, website, service centre): the inquiries, their routed officers, status moves, park receivers,
 officers' notification addresses and the notification outbox
 
 Not under the audit trigger (contact details must not be copied into the append-only log).
@@ -26,8 +26,13 @@ def _fk(column: str, table: str, ondelete: str | None = None, **kw: bool) -> sa.
     return sa.Column(column, sa.Integer(), sa.ForeignKey(f"{table}.id", ondelete=ondelete), **kw)
 
 
+PARK_PUBLIC_CONTACT = ("hotline", "website", "service_address")
+
+
 def upgrade() -> None:
     ts = sa.DateTime(timezone=True)
+    for column in PARK_PUBLIC_CONTACT:
+        op.add_column("parks", sa.Column(column, sa.Text(), nullable=True))
     op.create_table(
         "inquiries",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -123,3 +128,5 @@ def downgrade() -> None:
         "inquiries",
     ):
         op.drop_table(table)
+    for column in PARK_PUBLIC_CONTACT:
+        op.drop_column("parks", column)

@@ -8,8 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.core.settings import InquirySettings
-from tests.inquiries.conftest import form, published_park
 from tests.support.apps import client_with
+from tests.support.inquiries import form, published_park
 
 NANCHANG = "360100"
 

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.enterprises.uscc import check_character
 from app.inquiries import service
-from tests.inquiries.conftest import form, published_park
+from app.inquiries.worker import InquiryChores
+from tests.support.database import suite_settings
+from tests.support.inquiries import form, published_park
 from tests.support.principals import Callers
 
 NANCHANG = "360100"
@@ -173,3 +175,11 @@ def test_anonymisation_after_the_retention(
     assert (body["phone"], body["email"], body["message"]) == (None, None, None)
     assert body["contact_person"] == service.ANONYMOUS_CONTACT and body["anonymised_at"] is not None
     assert body["company"] == inquiry_company(db, inquiry["id"])
+
+
+def test_the_daily_chore_anonymises(inquiries_client: TestClient, callers: Callers, inquiry: dict[str, Any], db: Session) -> None:
+    _move(inquiries_client, callers["officer_in"], inquiry["id"], to="closed", reason="已在他处落户")
+    db.execute(text("UPDATE inquiries SET status_changed_at = now() - interval '400 days' WHERE id = :i"), {"i": inquiry["id"]})
+    db.commit()
+    InquiryChores(suite_settings()).tick()  # the default retention: 365 days
+    assert db.execute(text("SELECT phone FROM inquiries WHERE id = :i"), {"i": inquiry["id"]}).scalar_one() is None

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.core.settings import InquirySettings
 from app.inquiries import notify
-from tests.inquiries.conftest import form, published_park
 from tests.support.apps import client_with, state
+from tests.support.inquiries import form, published_park
 from tests.support.principals import Callers
 
 SECRET = "shared-webhook-secret"
@@ -99,6 +99,8 @@ def notifying(servers: tuple[Any, Any], settings: Any) -> Iterator[TestClient]:
         webhook_secret=SECRET,
     )
     with client_with(inquiries=config) as client:
+        # The deliveries in these tests are the request's and the test's own, not the app's minutely round.
+        state(client).inquiry_chores.stop()
         yield client
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.inquiries.models import Inquiry, InquiryRecipient
-from tests.inquiries.conftest import form, published_park
+from tests.support.inquiries import form, published_park
 from tests.support.principals import PASSWORD, create_user, login
 
 JIUJIANG, PINGXIANG = "360400", "360300"

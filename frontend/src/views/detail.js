@@ -50,6 +50,18 @@ function contactsHtml(contacts) {
     ${c.email ? html`<br><a href="mailto:${c.email}">${c.email}</a>` : ''}</li>`)}</ul>`;
 }
 
+/** The park's public contact (hotline, website, service centre): for every visitor. */
+function serviceHtml(p) {
+  if (!p.hotline && !p.website && !p.service_address) return '';
+  // The server only stores http(s) websites; checked again so no other scheme becomes a link.
+  const site = p.website && /^https?:\/\//.test(p.website)
+    ? html`<a href="${p.website}" target="_blank" rel="noopener noreferrer">${p.website}</a>` : '';
+  return html`<section class="detail-section" data-service><h3>${t('detail.service')}</h3><dl class="kvs">
+    ${p.hotline ? row(t('field.hotline'), html`<a href="tel:${p.hotline.replace(/[^0-9+]/g, '')}">${p.hotline}</a>`) : ''}
+    ${site ? row(t('field.website'), site) : ''}
+    ${p.service_address ? row(t('field.serviceAddress'), p.service_address) : ''}</dl></section>`;
+}
+
 function carriersBlock(page) {
   if (page === null) return html`<p class="muted"><span class="spinner"></span>${t('detail.loading')}</p>`;
   if (!page.items.length) return html`<p class="muted">${t('detail.noCarriers')}</p>`;
@@ -95,6 +107,7 @@ export function parkHtml(p, carrierPage) {
     <section class="detail-section"><h3>${t('detail.availableCarriers')}</h3>
       <p class="carrier-counts" data-carrier-counts>${t('detail.carrierCounts', { land: num(counts.land ?? 0, 0), factory: num(counts.factory ?? 0, 0), office: num(counts.office ?? 0, 0) })}</p>
       ${carriersBlock(carrierPage)}</section>
+    ${serviceHtml(p)}
     <section class="detail-section"><h3>${t('detail.contacts')}</h3>${contactsHtml(p.contacts)}</section>
     ${p.profile ? html`<section class="detail-section"><h3>${t('detail.profile')}</h3><p class="profile">${p.profile}</p></section>` : ''}
     <button type="button" class="btn btn-inquire" data-inquire="park:${p.id}" data-inquire-name="${p.name}">${t('inquiry.button')}</button>
