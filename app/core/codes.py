@@ -5,7 +5,7 @@ member means a new code cannot be added without its labels.
 """
 
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import ColumnElement, Text, func, literal
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -32,6 +32,7 @@ class LabelledEnum(StrEnum):
 
 
 REGISTRY: dict[str, type[LabelledEnum]] = {}
+_E = TypeVar("_E", bound=LabelledEnum)
 
 
 def register(name: str):  # type: ignore[no-untyped-def]
@@ -42,6 +43,12 @@ def register(name: str):  # type: ignore[no-untyped-def]
         return cls
 
     return wrap
+
+
+def member(enum: type[_E], code: str) -> _E:
+    """The member of `enum` with the code `code` (KeyError if none): `enum(code)` without the
+    type checker reading the three-argument __new__ as the call."""
+    return {m.value: m for m in enum}[code]
 
 
 def sql_in(column: str, enum: type[LabelledEnum]) -> str:

@@ -4,7 +4,7 @@ item's county; else those of its city; else the province's officers and the admi
 An officer limited to some parks (users.park_ids) receives only their inquiries. Disabled
 accounts receive nothing."""
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -14,12 +14,12 @@ from app.regions.models import Region
 
 def _active_officers(park_id: int | None) -> ColumnElement[bool]:
     unlimited = func.cardinality(User.park_ids) == 0
-    in_parks = or_(unlimited, User.park_ids.any(park_id)) if park_id is not None else unlimited
+    in_parks = or_(unlimited, User.park_ids.contains([park_id])) if park_id is not None else unlimited
     return and_(User.role == "officer", ~User.disabled, in_parks)
 
 
 def _covering(session: Session, adcode: str, park_id: int | None) -> list[int]:
-    rows = select(User.id).where(_active_officers(park_id), User.region_adcodes.any(adcode)).order_by(User.id)
+    rows = select(User.id).where(_active_officers(park_id), User.region_adcodes.contains([adcode])).order_by(User.id)
     return list(session.execute(rows).scalars())
 
 
@@ -33,9 +33,8 @@ def receivers(session: Session, county: str, park_id: int | None) -> list[int]:
     city = session.execute(select(Region.parent_adcode).where(Region.adcode == county)).scalar_one()
     province = session.execute(select(Region.parent_adcode).where(Region.adcode == city)).scalar_one()
     for adcode in (county, city):
-        if found := _covering(session, adcode, park_id):
+        if adcode is not None and (found := _covering(session, adcode, park_id)):
             return found
-    fallback = select(User.id).where(
-        ~User.disabled, or_(User.role == "admin", and_(_active_officers(park_id), User.region_adcodes.any(province)))
-    )
+    by_province = User.region_adcodes.contains([province]) if province is not None else false()
+    fallback = select(User.id).where(~User.disabled, or_(User.role == "admin", and_(_active_officers(park_id), by_province)))
     return list(session.execute(fallback.order_by(User.id)).scalars())

@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.carriers.models import Carrier
 from app.core.auth import Principal, require_scope
+from app.core.codes import member
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.settings import settings
 from app.enterprises import service as enterprises
@@ -132,7 +133,7 @@ def _event(session: Session, inquiry: Inquiry, to: str, note: str | None) -> Non
 
 
 def _label(status: str) -> str:
-    s = InquiryStatus(status)
+    s = member(InquiryStatus, status)
     return f"{s.zh} {s.value}"
 
 

@@ -17,6 +17,7 @@ from app.carriers import queries as carrier_queries
 from app.carriers.models import Carrier, CarrierKind, CarrierStatus
 from app.core.auth import ANONYMOUS
 from app.core.caching import cached
+from app.core.codes import member
 from app.core.database import SessionDep
 from app.core.listing import RecordId, record_json
 from app.core.urls import absolute
@@ -33,7 +34,7 @@ def _num(value: float, digits: int = 1) -> str:
 
 
 def _park_text(p: dict[str, Any], en: bool) -> tuple[str, str]:
-    level, kind = ParkLevel(p["level"]), ParkType(p["type"])
+    level, kind = member(ParkLevel, p["level"]), member(ParkType, p["type"])
     counts = p["available_carriers"]
     if en:
         facts = [f"{level.en} {kind.en} in {p['region_name']}, Jiangxi"]
@@ -57,7 +58,7 @@ def _park_text(p: dict[str, Any], en: bool) -> tuple[str, str]:
 
 
 def _carrier_text(c: dict[str, Any], en: bool) -> tuple[str, str]:
-    kind, status = CarrierKind(c["kind"]), CarrierStatus(c["status"])
+    kind, status = member(CarrierKind, c["kind"]), member(CarrierStatus, c["status"])
     mu = _num(float(c["area_m2"]) / MU_M2)
     if en:
         facts = [f"{kind.en} in {c['park_name']}, {status.en}", f"{mu} mu ({_num(c['area_m2'], 0)} m²)"]
