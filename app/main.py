@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
 from app.accounts.router import admin as admin_router
@@ -27,6 +28,9 @@ from app.core.lru import ByteLRU
 from app.core.settings import ActiveSettings, Settings, from_environment, using
 from app.core.versions import DataVersions
 from app.enterprises.router import router as enterprises_router
+from app.inquiries.limiter import WindowLimiter
+from app.inquiries.router import router as inquiries_router
+from app.inquiries.worker import InquiryChores
 from app.layers import errors as ogc_errors
 from app.layers.catalogue import build_catalogue
 from app.ogc.router import router as ogc_router
@@ -35,6 +39,7 @@ from app.regions.router import router as regions_router
 from app.search.router import router as search_router
 from app.targets.router import router as targets_router
 from app.tiles.router import router as tiles_router
+from app.web.item_pages import router as item_pages_router
 from app.web.router import router as web_router
 from app.web.security import SecurityHeaders
 from app.web.static import install_frontend
@@ -57,6 +62,7 @@ def _api() -> APIRouter:
         enterprises_router,
         targets_router,
         brochures_router,
+        inquiries_router,
     ):
         api.include_router(router)
 
@@ -79,10 +85,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.ogc_pages = ByteLRU(settings.caches.ogc_cache_mb)
         app.state.tile_cache = ByteLRU(settings.caches.tile_cache_mb)
         app.state.brochures = Brochures(app.state.versions, settings)
+        app.state.inquiry_limiter = WindowLimiter()
+        app.state.inquiry_chores = InquiryChores(settings)
     app.state.versions.start()
+    app.state.inquiry_chores.start()
     try:
         yield
     finally:
+        app.state.inquiry_chores.stop()
         app.state.versions.stop()
         app.state.brochures.stop()
 
@@ -105,6 +115,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RequestSizeLimit)  # outside all but the headers: before anything reads the body
     app.add_middleware(SecurityHeaders, web=settings.web)  # every answer carries them, a 413 too
+    if origins := [o.strip() for o in settings.server.cors_origins.split(",") if o.strip()]:
+        # Partner web apps call with their API key: no cookies cross origins, so no CSRF to fear.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+            expose_headers=["ETag", "Location", "Retry-After"],
+            max_age=600,
+        )
     app.add_middleware(ActiveSettings, active=settings)  # outermost: everything below reads these settings
     install_error_handlers(app)
     ogc_errors.install()
@@ -113,5 +133,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tiles_router)
 
     app.include_router(health_router)
+    app.include_router(item_pages_router)
     install_frontend(app)
     return app

@@ -7,6 +7,7 @@ import typer
 from app.cli.accounts import keys, users
 from app.cli.brochure import brochure
 from app.cli.db import db
+from app.cli.inquiries import inquiries
 from app.cli.load import load
 from app.core.settings import settings
 
@@ -16,6 +17,7 @@ app.add_typer(load, name="load")
 app.add_typer(users, name="users")
 app.add_typer(keys, name="keys")
 app.command("brochure")(brochure)
+app.add_typer(inquiries, name="inquiries")
 
 
 @app.command("serve")

@@ -51,6 +51,12 @@ def register(name: str) -> Callable[[type[E]], type[E]]:
     return wrap
 
 
+def member(enum: type[E], code: str) -> E:
+    """The member of `enum` with the code `code` (KeyError if none): `enum(code)` without the
+    type checker reading the three-argument __new__ as the call."""
+    return {m.value: m for m in enum}[code]
+
+
 def sql_in(column: str, enum: type[LabelledEnum]) -> str:
     """A CHECK constraint body keeping `column` to the enum's codes."""
     return f"{column} IN ({', '.join(repr(v) for v in enum.values())})"

@@ -69,6 +69,11 @@ class ServerSettings(BaseSettings):
         description="comma-separated host names whose Host header links may use when no public "
         "URL is set; other Host headers get links to the address the request came in on (app/core/urls.py)",
     )
+    cors_origins: str = Field(
+        default="",
+        description="comma-separated origins of partner web apps allowed to call the API from a browser "
+        "(with an API key, not cookies); empty: none",
+    )
 
 
 class ApiSettings(BaseSettings):
@@ -184,6 +189,26 @@ class BrochureSettings(BaseSettings):
     max_parks: int = Field(default=60, ge=1, le=500, description="parks listed and drawn in a region, cluster or chain brochure")
 
 
+class InquirySettings(BaseSettings):
+    """Investment inquiries (app/inquiries): how fast officers should answer, how long contact
+    details are kept, how many a visitor may send, and where notifications go (unset: in the app only)."""
+
+    model_config = _config("INVESTMAP_INQUIRY_")
+
+    first_response_hours: float = Field(default=48, gt=0, description="an inquiry not contacted within this is overdue")
+    retention_days: int = Field(default=365, ge=1, description="closed and converted inquiries are anonymised after this")
+    per_ip_per_hour: int = Field(default=5, ge=1, description="inquiries one address may send in an hour (per process)")
+    duplicate_hours: float = Field(default=24, ge=0, description="an identical inquiry within this folds into the first")
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail notifications; unset: no e-mail")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_starttls: bool = Field(default=False, description="upgrade the SMTP connection with STARTTLS")
+    smtp_user: str | None = Field(default=None, description="SMTP login, if the server wants one")
+    smtp_password: str | None = Field(default=None)
+    mail_from: str = Field(default="investmap@localhost", description="sender address of notification e-mails")
+    webhook_url: str | None = Field(default=None, description="URL receiving a signed JSON POST per new inquiry")
+    webhook_secret: str | None = Field(default=None, description="shared secret of the webhook's HMAC-SHA256 signature")
+
+
 class Settings(BaseModel):
     """All settings of one running service; each block reads its variables from the environment
     unless given."""
@@ -200,6 +225,7 @@ class Settings(BaseModel):
     demo: DemoSettings = Field(default_factory=DemoSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     brochures: BrochureSettings = Field(default_factory=BrochureSettings)
+    inquiries: InquirySettings = Field(default_factory=InquirySettings)
 
 
 _ACTIVE: ContextVar[Settings | None] = ContextVar("investmap_settings", default=None)

@@ -152,8 +152,6 @@ class Park(ProvenanceColumns, Base):
     area_kind: Mapped[str | None] = mapped_column(Text)
     name_en: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(Text)
-    hotline: Mapped[str | None] = mapped_column(Text)
-    website: Mapped[str | None] = mapped_column(Text)
     leading_industries: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
     boundary: Mapped[object | None] = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True))
     location: Mapped[object] = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
@@ -161,6 +159,11 @@ class Park(ProvenanceColumns, Base):
     point_basis: Mapped[str | None] = mapped_column(Text)
     contacts: Mapped[list[dict[str, str]]] = mapped_column(JSONB, nullable=False, server_default=text("'[]'::jsonb"))
     profile: Mapped[str | None] = mapped_column(Text)
+    # What the public may call or visit (招商热线, website, the investment service centre), apart
+    # from `contacts`, the officers' own numbers, which stay internal.
+    hotline: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(Text)
+    service_address: Mapped[str | None] = mapped_column(Text)
     # A chemical park is recognised, re-checked and may be revoked: the status and its date are
     # versioned with the park (record_versions), so its history is kept.
     chemical_status: Mapped[str | None] = mapped_column(Text)

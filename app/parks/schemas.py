@@ -76,8 +76,6 @@ class ParkIn(ProvenanceIn):
     )
     name_en: str | None = Field(default=None, max_length=300, description="英文名称")
     address: str | None = Field(default=None, max_length=300, description="管委会地址")
-    hotline: str | None = Field(default=None, max_length=40, description="招商热线")
-    website: str | None = Field(default=None, max_length=500, pattern=URL, description="官方网站")
     leading_industries: list[str] = Field(default_factory=list, max_length=30, description="主导产业")
     cluster_ids: list[int] = Field(default_factory=list, description="所属产业集群 id")
     boundary: MultiPolygonIn | None = Field(default=None, description="边界 (GeoJSON MultiPolygon)")
@@ -86,6 +84,11 @@ class ParkIn(ProvenanceIn):
     point_basis: PointBasis | None = Field(default=None, description="代表点依据: address | road | town | county_spread")
     contacts: list[Contact] = Field(default_factory=list, max_length=20, description="联系人")
     profile: str | None = Field(default=None, max_length=20_000, description="园区简介")
+    hotline: str | None = Field(default=None, pattern=r"^[0-9+()\- ]{5,30}$", description="招商热线（公开），如 0791-88888888")
+    website: str | None = Field(
+        default=None, max_length=300, pattern=r"^https?://[^\s<>\"']+$", description="网站（公开，http/https）"
+    )
+    service_address: str | None = Field(default=None, max_length=300, description="投资服务中心地址（公开）")
     cooperation: CooperationIn | None = Field(default=None, description="合作园区信息")
     chemical_status: ChemicalStatus | None = Field(default=None, description="化工园区认定状态")
     chemical_status_date: IsoDate | None = Field(default=None, description="认定 / 复核 / 撤销日期")
@@ -171,8 +174,6 @@ class ParkOut(ProvenanceOut):
     area_kind: AreaKind | None
     name_en: str | None
     address: str | None
-    hotline: str | None
-    website: str | None
     leading_industries: list[str]
     cluster_ids: list[int]
     clusters: list[ClusterRef]
@@ -188,6 +189,9 @@ class ParkOut(ProvenanceOut):
     evidence: str | None
     contacts: list[Contact] | None = Field(default=None, description="staff only / 仅内部可见")
     profile: str | None
+    hotline: str | None
+    website: str | None
+    service_address: str | None
     available_carriers: AvailableCarriers | None = Field(default=None, description="single park only / 仅详情")
     available_carriers_demo: AvailableCarriers | None = Field(
         default=None, description="how many of the available carriers are demo records; single park only / 其中演示数据"

@@ -8,6 +8,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from app.main import create_app
+from tests.support.inquiries import matrix_rows as inquiry_rows
 from tests.support.principals import PASSWORD, login
 
 CALLERS = ["anonymous", "officer_in", "officer_out", "leader", "admin", "key_write", "key_regions_only"]
@@ -286,6 +287,7 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
         lambda w: ("POST", f"{w.new_target()}/transitions", {"to": "contacted"}, {}),
     ),
 }
+ROUTES.update(inquiry_rows(OPEN, STAFF_READ, WRITE))
 
 
 def _edit(w: World, method: str, path: str, body: dict | None) -> Request:

@@ -59,6 +59,15 @@ function contactsHtml(contacts) {
     ${c.email ? html`<br><a href="mailto:${c.email}">${c.email}</a>` : ''}</li>`)}</ul>`;
 }
 
+/** The park's public contact (hotline, website, service centre): for every visitor. */
+function serviceHtml(p) {
+  if (!p.hotline && !p.website && !p.service_address) return '';
+  return html`<section class="detail-section" data-service><h3>${t('detail.service')}</h3><dl class="kvs">
+    ${p.hotline ? row(t('field.hotline'), html`<a href="tel:${p.hotline.replace(/[^0-9+]/g, '')}">${p.hotline}</a>`) : ''}
+    ${p.website ? row(t('field.website'), webLink(p.website)) : ''}
+    ${p.service_address ? row(t('field.serviceAddress'), p.service_address) : ''}</dl></section>`;
+}
+
 function carriersBlock(page) {
   if (page === null) return html`<p class="muted"><span class="spinner"></span>${t('detail.loading')}</p>`;
   if (!page.items.length) return html`<p class="muted">${t('detail.noCarriers')}</p>`;
@@ -123,8 +132,6 @@ export function parkHtml(p, carrierPage) {
     p.chemical_status_date ? `（${date(p.chemical_status_date)}）` : ''}`) : ''}
       ${p.name_en ? row(t('detail.nameEn'), p.name_en) : ''}
       ${row(t('detail.address'), p.address || notReported)}
-      ${row(t('detail.hotline'), p.hotline ? html`<a href="tel:${p.hotline}">${p.hotline}</a>` : notReported)}
-      ${row(t('detail.website'), p.website ? webLink(p.website) : notReported)}
     </dl>
     ${coop ? html`<section class="detail-section"><h3>${t('detail.cooperation')}</h3><dl class="kvs">
       ${row(t('detail.partner'), coop.partner_name)}
@@ -135,8 +142,10 @@ export function parkHtml(p, carrierPage) {
       <p class="carrier-counts" data-carrier-counts>${t('detail.carrierCounts', { land: num(counts.land ?? 0, 0), factory: num(counts.factory ?? 0, 0), office: num(counts.office ?? 0, 0) })}</p>
       ${demoCount ? html`<p class="demo-counts" data-demo-counts>${t('detail.demoCarriers', { land: num(demo.land ?? 0, 0), factory: num(demo.factory ?? 0, 0), office: num(demo.office ?? 0, 0) })}</p>` : ''}
       ${carriersBlock(carrierPage)}</section>
+    ${serviceHtml(p)}
     <section class="detail-section"><h3>${t('detail.contacts')}</h3>${contactsHtml(p.contacts)}</section>
     ${p.profile ? html`<section class="detail-section"><h3>${t('detail.profile')}</h3><p class="profile">${p.profile}</p></section>` : ''}
+    <button type="button" class="btn btn-inquire" data-inquire="park:${p.id}" data-inquire-name="${p.name}">${t('inquiry.button')}</button>
     <button type="button" class="btn btn-primary" data-zoom-to>${t('detail.zoomTo')}</button>
     ${brochureLinks('park', p.id, p.published)}
   </div>`;
@@ -184,6 +193,7 @@ export function carrierHtml(c) {
       ${!isLand ? row(t('detail.salePrice'), withUnit(c.sale_price_yuan_m2, 'unit.yuanM2', 0)) : ''}</dl></section>
     ${building}${standard}
     ${c.description ? html`<section class="detail-section"><p class="profile">${c.description}</p></section>` : ''}
+    <button type="button" class="btn btn-inquire" data-inquire="carrier:${c.id}" data-inquire-name="${c.name}">${t('inquiry.button')}</button>
     <button type="button" class="btn btn-primary" data-zoom-to>${t('detail.zoomTo')}</button>
   </div>`;
 }
