@@ -29,6 +29,7 @@ from app.layers import errors as ogc_errors
 from app.layers.catalogue import build_catalogue
 from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
+from app.projects.router import router as projects_router
 from app.regions.router import router as regions_router
 from app.search.router import router as search_router
 from app.targets.router import router as targets_router
@@ -54,6 +55,7 @@ def _api() -> APIRouter:
         gaps_router,
         enterprises_router,
         targets_router,
+        projects_router,
     ):
         api.include_router(router)
 
