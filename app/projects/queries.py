@@ -3,7 +3,7 @@ only: `visible` refuses everyone else (lists, items, exports, the layer, the beh
 
 from typing import Any
 
-from sqlalchemy import Date, Select, case, func, literal, select
+from sqlalchemy import Date, Select, case, false, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.chains.models import ChainLink
@@ -172,6 +172,12 @@ EXPORT: dict[str, Any] = {
 def visible(user: Principal) -> Select[Any]:
     require_staff(user)
     return select(Project)
+
+
+def layer_rows(user: Principal) -> Select[Any]:
+    """The project layer's rows: every project for staff, none for others (the catalogue hides the
+    layer from them; its property types are read as an anonymous caller)."""
+    return select(Project) if user.is_staff else select(Project).where(false())
 
 
 def _in_area(q: ProjectQuery) -> Any:
