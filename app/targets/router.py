@@ -85,7 +85,7 @@ def _detail(request: Request, session: SessionDep, user: CurrentUser, item_id: i
 
 
 @router.get(
-    "/targets/{item_id:int}/history",
+    "/targets/{item_id:int}/stages",
     summary="Stage history of a target / 目标阶段变更记录",
     responses={200: {"model": list[StageChangeOut]}},
 )
