@@ -24,6 +24,7 @@ from app.core.limits import RequestSizeLimit
 from app.core.lru import ByteLRU
 from app.core.settings import ActiveSettings, Settings, from_environment, using
 from app.core.versions import DataVersions
+from app.dashboard.router import router as dashboard_router
 from app.enterprises.router import router as enterprises_router
 from app.layers import errors as ogc_errors
 from app.layers.catalogue import build_catalogue
@@ -56,6 +57,7 @@ def _api() -> APIRouter:
         enterprises_router,
         targets_router,
         projects_router,
+        dashboard_router,
     ):
         api.include_router(router)
 
