@@ -1,0 +1,113 @@
+"""The officer's story from target to project in headless Chromium (sign with the signing data,
+the project in the project list, its first monthly report) and the leader's dashboard, on a
+desktop and on a phone."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import Engine, text
+
+from tests.browser.browser_page import PHONE, UserPage
+from tests.browser.test_chain_views import get, officer, open_workbench, staff_api, staff_page  # noqa: F401 - fixtures
+
+OWNER = "浏览器签约组"
+
+
+@pytest.fixture
+def negotiating(staff_api: httpx.Client, engine: Engine) -> Iterator[dict[str, Any]]:  # noqa: F811
+    """A target at 洽谈 with an intended park in its area; it and its project removed afterwards."""
+    enterprise = get(staff_api, "/enterprises", is_local="false", limit=1)["items"][0]
+    park = get(staff_api, "/parks", region="360100", limit=1)["items"][0]
+    r = staff_api.post(
+        "/targets",
+        json={
+            "enterprise_id": enterprise["id"],
+            "link_id": enterprise["link_ids"][0],
+            "region_adcode": "360100",
+            "intended_park_id": park["id"],
+            "owner": OWNER,
+            "source": "browser test",
+        },
+    )
+    assert r.status_code == 201, r.text
+    target = r.json()
+    for to in ("contacted", "visit", "negotiating"):
+        staff_api.post(f"/targets/{target['id']}/transitions", json={"to": to}).raise_for_status()
+    yield target
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM projects WHERE target_id = :t"), {"t": target["id"]})
+        conn.execute(text("DELETE FROM targets WHERE id = :t"), {"t": target["id"]})
+
+
+def test_sign_a_target_and_file_the_first_report(
+    staff_page: Callable[..., UserPage],  # noqa: F811
+    staff_api: httpx.Client,  # noqa: F811
+    negotiating: dict[str, Any],
+    shots: Callable[[Page, str], None],
+) -> None:
+    user = staff_page()
+    page = user.open()
+    open_workbench(page, "targets")
+    page.locator("[data-filter=owner]").fill(OWNER)
+    page.locator("[data-filter=owner]").press("Enter")
+    row = page.locator(f"tr[data-target-id='{negotiating['id']}']")
+    row.locator("select[data-stage-for]").select_option("signed")
+    dialog = page.locator("dialog.wb-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("select[name=park_id]")).to_have_value(str(negotiating["intended_park_id"]))
+    dialog.locator("input[name=name]").fill("浏览器测试签约项目")
+    dialog.locator("input[name=investment_wan]").fill("26000")
+    shots(page, "projects-signing-dialog")
+    dialog.locator("[data-ok]").click()
+    expect(page.locator("[data-tt-message]")).to_contain_text("浏览器测试签约项目")
+    signed = get(staff_api, f"/targets/{negotiating['id']}")
+    assert signed["stage"] == "signed"
+    projects = get(staff_api, "/projects", q="浏览器测试签约项目")["items"]
+    assert [(p["target_id"], p["investment_wan"], p["park_id"]) for p in projects] == [
+        (negotiating["id"], 26000, negotiating["intended_park_id"])
+    ]
+
+    page.locator("[data-wb-tab=projects]").click()
+    project_row = page.locator(f"tr[data-project-id='{projects[0]['id']}']")
+    expect(project_row).to_contain_text("浏览器测试签约项目")
+    project_row.locator("[data-report-for]").click()
+    dialog = page.locator("dialog.wb-dialog")
+    month = projects[0]["signed_on"][:7]
+    dialog.locator("input[name=month]").fill(month)
+    dialog.locator("input[name=investment_month_wan]").fill("1200")
+    dialog.locator("input[name=investment_total_wan]").fill("1200")
+    dialog.locator("textarea[name=problems]").fill("施工用电待协调")
+    dialog.locator("[data-ok]").click()
+    expect(page.locator("[data-pt-message].is-ok")).to_contain_text(month)
+    reports = get(staff_api, f"/projects/{projects[0]['id']}/reports")
+    assert [(r["month"][:7], r["investment_total_wan"], r["problems"]) for r in reports] == [(month, 1200, "施工用电待协调")]
+    user.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_leaders_dashboard(
+    staff_page: Callable[..., UserPage],  # noqa: F811
+    staff_api: httpx.Client,  # noqa: F811
+    shots: Callable[[Page, str], None],
+    viewport: dict[str, int] | None,
+) -> None:
+    user = staff_page(**({"viewport": viewport} if viewport else {}))
+    page = user.open()
+    page.locator("#workbench-btn").click()
+    page.locator("[data-wb-tab=dashboard]").click()
+    page.wait_for_selector("[data-dashboard]")
+    board = get(staff_api, "/dashboard")
+    expect(page.locator("[data-goal]")).to_have_count(6)
+    revenue = page.locator("[data-goal=revenue_total_yi]")
+    expect(revenue).to_contain_text("全省集群营业收入")
+    expect(revenue).to_contain_text("50,000")
+    expect(page.locator("[data-dash-clusters] tbody tr")).to_have_count(len(board["clusters"]))
+    missing = [c for c in board["clusters"] if c["revenue"] is None]
+    for c in missing[:3]:
+        expect(page.locator(f"tr[data-cluster-id='{c['id']}']")).to_contain_text("未填报")
+    expect(page.locator("[data-dash-behind] tbody tr")).to_have_count(len(board["behind"]))
+    shots(page, f"projects-dashboard-{'phone' if viewport else 'desktop'}")
+    user.assert_clean()
