@@ -151,8 +151,12 @@ def dashboard(user: Principal, as_of: date | None) -> Select[Any]:
     ).scalar_subquery()
 
     latest_year = select(func.max(latest.c.year)).scalar_subquery()
-    in_year = select(figures.c.value).select_from(shown).where(figures.c.metric == REVENUE, figures.c.year == latest_year)
-    in_year = in_year.subquery("in_year")
+    in_year = (
+        select(figures.c.value)
+        .select_from(shown)
+        .where(figures.c.metric == REVENUE, figures.c.year == latest_year)
+        .subquery("in_year")
+    )
     achieved = {
         "revenue_total_yi": select(func.sum(in_year.c.value)).scalar_subquery(),
         "clusters_over_1000_yi": _count_if_any(latest, latest.c.value >= 1000),

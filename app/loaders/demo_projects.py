@@ -3,7 +3,9 @@ by hand, spread over the clusters' parks, with planned and actual milestones (so
 suspended or terminated) and up to 12 months of schedule reports (some months missing, some
 investment behind plan), so that every status of app/projects/status.py shows out of the box."""
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 from geoalchemy2 import WKTElement
@@ -36,9 +38,9 @@ def _month_starts(first: date, last: date) -> list[date]:
 
 
 def _project(
-    rng: np.random.Generator, today: date, sites: list[tuple], investors: list[int], links: dict[int, list[int]]
-) -> dict:
-    cluster_id, park_id, county, wkt = sites[rng.integers(len(sites))]
+    rng: np.random.Generator, today: date, sites: Sequence[Any], investors: list[int], links: dict[int, list[int]]
+) -> dict[str, Any]:
+    cluster_id, park_id, county, wkt = sites[int(rng.integers(len(sites)))]
     signed = today - timedelta(days=int(rng.integers(20, 720)))
     start = signed + timedelta(days=int(rng.integers(45, 150)))
     production = start + timedelta(days=int(rng.integers(180, 540)))
@@ -66,7 +68,7 @@ def _project(
     }
 
 
-def _progress(rng: np.random.Generator, row: dict, today: date) -> list[tuple[S, date]]:
+def _progress(rng: np.random.Generator, row: dict[str, Any], today: date) -> list[tuple[S, date]]:
     """Reach each milestone some days after (or before) its plan, while that day is past; a few
     projects stop (停缓建) or end (终止). Returns the moves after signing."""
     moves: list[tuple[S, date]] = []
@@ -90,7 +92,7 @@ def _progress(rng: np.random.Generator, row: dict, today: date) -> list[tuple[S,
     return moves
 
 
-def _reports(rng: np.random.Generator, project_id: int, row: dict, today: date) -> list[dict]:
+def _reports(rng: np.random.Generator, project_id: int, row: dict[str, Any], today: date) -> list[dict[str, Any]]:
     """Monthly reports from the signing month to last month (12 at most), cumulative investment on
     a path the project keeps up with more or less; a tenth of the projects skip last month."""
     last = today.replace(day=1) - timedelta(days=1)

@@ -68,7 +68,7 @@ FIELDS: dict[str, Any] = {
     **STATUS,
     **provenance_fields(Project),
 }
-SORTABLE = {
+SORTABLE: dict[str, Any] = {
     "id": Project.id,
     "name": Project.name,
     "stage": sql_rank(Project.stage, ProjectStage),

@@ -35,7 +35,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, array
+from sqlalchemy.dialects.postgresql import array
 
 from app.core.export import local_time
 from app.core.settings import settings
@@ -84,18 +84,16 @@ def columns(as_of: Any = TODAY) -> dict[str, Any]:
         (or_(and_(scheduled, days_late > _AMBER_DAYS), short), literal(ProjectStatus.AMBER.value)),
         else_=literal(ProjectStatus.GREEN.value),
     )
-    reasons = func.array_remove(
-        array(
-            [
-                case((Project.stage == S.SUSPENDED.value, literal("suspended"))),
-                case((and_(scheduled, days_late > _AMBER_DAYS), literal("stage_late"))),
-                case((missing, literal("no_report"))),
-                case((short, literal("investment_short"))),
-            ],
-            type_=ARRAY(Text),
-        ),
-        null(),
+    flags: Any = array(
+        [
+            case((Project.stage == S.SUSPENDED.value, literal("suspended"))),
+            case((and_(scheduled, days_late > _AMBER_DAYS), literal("stage_late"))),
+            case((missing, literal("no_report"))),
+            case((short, literal("investment_short"))),
+        ],
+        type_=Text,
     )
+    reasons = func.array_remove(flags, null())
     return {
         "status": status,
         "next_planned_on": case((scheduled, next_planned)),
