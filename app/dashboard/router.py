@@ -8,12 +8,14 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.auth import CurrentUser
+from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.dates import IsoDate
 from app.core.listing import json_answer
 from app.dashboard import queries
 
-router = APIRouter(tags=["dashboard 产业集群看板"])
+# Its figures are the clusters': an API key reads it when it may read the clusters.
+router = APIRouter(tags=["dashboard 产业集群看板"], dependencies=[collection_guard("clusters")])
 
 
 class DashboardQuery(BaseModel):

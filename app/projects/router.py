@@ -17,6 +17,7 @@ from app.core.urls import url_of
 from app.projects import queries, service, signing
 from app.projects.models import Project
 from app.projects.schemas import (
+    BehindOut,
     BehindQuery,
     ProjectExportQuery,
     ProjectIn,
@@ -82,7 +83,7 @@ def export_projects(session: SessionDep, user: CurrentUser, q: Annotated[Project
 @router.get(
     "/projects/behind",
     summary="Projects behind schedule; status=red: the escalation list / 滞后项目与提级调度清单",
-    responses={200: {"model": list[ProjectOut]}},
+    responses={200: {"model": list[BehindOut]}},
 )
 def behind_schedule(session: SessionDep, user: CurrentUser, q: Annotated[BehindQuery, Query()]) -> Response:
     """Amber and red projects as of `as_of` (today by default), red first, then the latest; each

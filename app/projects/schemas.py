@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from app.chains.schemas import ADCODE, AreaParams
 from app.core.dates import IsoDate
@@ -29,7 +29,11 @@ def _month_text(value: Any) -> Any:
     raise FieldProblem("give the month as YYYY-MM, e.g. 2026-03", "请以 YYYY-MM 给出月份，如 2026-03")
 
 
-Month = Annotated[date, BeforeValidator(_month_text)]
+Month = Annotated[
+    date,
+    BeforeValidator(_month_text),
+    WithJsonSchema({"type": "string", "pattern": _MONTH.pattern, "description": "调度月份 YYYY-MM", "example": "2026-03"}),
+]
 
 _PLANNED = ("signed_on", "planned_start_on", "planned_production_on", "planned_full_on")
 
@@ -113,7 +117,7 @@ class ReportIn(JsonIn):
 
     model_config = ConfigDict(extra="forbid")
 
-    month: Month = Field(description="调度月份 YYYY-MM", json_schema_extra={"type": "string", "pattern": _MONTH.pattern})
+    month: Month
     investment_month_wan: Wan = Field(description="当月完成投资（万元）")
     investment_total_wan: Wan = Field(description="累计完成投资（万元）")
     funds_arrived_wan: Wan | None = Field(default=None, description="累计到资（万元）")
@@ -154,6 +158,31 @@ class BehindQuery(BaseModel):
     status: ProjectStatus | None = Field(default=None, description="red: 提级调度清单；缺省为 amber 与 red")
     cluster: int | None = Field(default=None, description="产业集群 id")
     region: str | None = Field(default=None, pattern=ADCODE, description="行政区代码")
+
+
+class BehindOut(BaseModel):
+    """A project of the behind-schedule list, with what its status is made of."""
+
+    id: int
+    name: str
+    cluster_id: int | None
+    cluster_name: str | None
+    park_name: str | None
+    region_adcode: str
+    region_name: str
+    level: ProjectLevel
+    stage: ProjectStage
+    investment_wan: float
+    officer: str | None
+    leader: str | None
+    status: ProjectStatus
+    next_planned_on: date | None
+    days_late: int | None
+    report_due_month: date | None
+    report_missing: bool
+    investment_reported_wan: float | None
+    investment_planned_to_date_wan: float | None
+    status_reasons: list[str] = Field(description="stage_late | no_report | investment_short | suspended")
 
 
 class StageChangeOut(BaseModel):

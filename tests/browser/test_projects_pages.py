@@ -54,6 +54,21 @@ def test_sign_a_target_and_file_the_first_report(
     page.locator("[data-filter=owner]").fill(OWNER)
     page.locator("[data-filter=owner]").press("Enter")
     row = page.locator(f"tr[data-target-id='{negotiating['id']}']")
+    # The target's own view: its stage history, and a visit recorded with its attachments' names.
+    row.locator("[data-open-target]").click()
+    view = page.locator("dialog.tv-dialog")
+    expect(view.locator("[data-tv-history] li")).to_have_count(4)
+    view.locator("select[name=kind]").select_option("visit")
+    view.locator("textarea[name=summary]").fill("拜访总部，介绍园区用地条件")
+    view.locator("input[name=attachments]").fill("拜访纪要.docx，园区推介.pdf")
+    view.locator("button[type=submit]").click()
+    expect(view.locator("[data-tv-activities] li")).to_have_count(1)
+    shots(page, "projects-target-view")
+    view.locator("[data-tv-close]").click()
+    log = get(staff_api, f"/targets/{negotiating['id']}/activities")
+    assert [(a["kind"], a["summary"], a["attachments"]) for a in log] == [
+        ("visit", "拜访总部，介绍园区用地条件", ["拜访纪要.docx", "园区推介.pdf"])
+    ]
     row.locator("select[data-stage-for]").select_option("signed")
     dialog = page.locator("dialog.wb-dialog")
     expect(dialog).to_be_visible()

@@ -25,6 +25,9 @@ def test_staff_read_the_project_layer(client, admin, callers, investor, ganzhou_
     assert tile.status_code == 200
     names = [f["properties"]["name"] for f in mapbox_vector_tile.decode(tile.content)["projects"]["features"]]
     assert "测试图层项目" in names
+    queryables = client.get("/ogc/collections/projects/queryables", headers=admin)
+    assert queryables.status_code == 200 and "status" in queryables.json()["properties"]
+    assert "/collections/projects/items" in "".join(client.get("/ogc/api", headers=admin).json()["paths"])
     for who in ("anonymous", "key_write"):
         assert client.get("/ogc/collections/projects", headers=callers[who]).status_code == 404
         listed = [c["id"] for c in client.get("/ogc/collections", headers=callers[who]).json()["collections"]]

@@ -6,6 +6,7 @@
 import { getJSON, isAbort, query, request } from '../api.js';
 import { codeLabel, t } from '../i18n.js';
 import { signTarget, withSkip } from './signing.js';
+import { showTarget } from './target-view.js';
 import { num } from '../format.js';
 import { html, setHtml } from '../html.js';
 import { codes, targetRow } from '../views/targets.js';
@@ -170,6 +171,11 @@ export async function initTargetsTable(element) {
     else if (el.dataset.filter) setFilter(el.dataset.filter, el.type === 'checkbox' ? el.checked : el.value.trim());
   });
   root.addEventListener('click', (e) => {
+    const opened = e.target.closest('[data-open-target]');
+    if (opened) {
+      const row = list.rows.find((r) => r.id === Number(opened.dataset.openTarget));
+      if (row) showTarget(row).catch((err) => { message = { kind: 'error', text: err.message }; renderTable(); });
+    }
     const header = e.target.closest('[data-sort]');
     if (header) {
       sort = sort === header.dataset.sort ? `-${header.dataset.sort}` : header.dataset.sort;
