@@ -11,9 +11,17 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import Engine, text
 
 from tests.browser.browser_page import PHONE, UserPage
-from tests.browser.test_chain_views import get, officer, open_workbench, staff_api, staff_page  # noqa: F401 - fixtures
+from tests.browser.test_chain_views import PASSWORD, get, open_workbench, staff_api, staff_page  # noqa: F401 - fixtures
+from tests.support.principals import create_user
 
 OWNER = "浏览器签约组"
+
+
+@pytest.fixture(scope="module")
+def officer(live_server: str) -> str:
+    """The province's officer of these tests (staff_api and staff_page sign in as `officer`)."""
+    create_user("projects-ui-officer", "officer", ["360000"], PASSWORD)
+    return "projects-ui-officer"
 
 
 @pytest.fixture
