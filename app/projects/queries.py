@@ -200,7 +200,8 @@ def filtered(q: ProjectQuery, user: Principal) -> Select[Any]:
         if value is not None:
             stmt = stmt.where(column == value)
     if q.link is not None:
-        stmt = stmt.where(Project.link_id.in_(select(ChainLink.id).where(ChainLink.lineage.any(q.link))))
+        # ARRAY's any(value) at run time; SQLAlchemy types a Mapped[list] attribute's .any() as a relationship's.
+        stmt = stmt.where(Project.link_id.in_(select(ChainLink.id).where(ChainLink.lineage.any(q.link))))  # type: ignore[arg-type]
     if q.area() is not None:
         stmt = stmt.where(_in_area(q))
     if q.q:

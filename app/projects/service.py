@@ -137,7 +137,7 @@ def move(session: Session, project: Project, data: ProjectMoveIn, today: date) -
         raise InvalidInput.one(
             "on", f"{on} is before the signing ({project.signed_on})", f"{on} 早于签约日期 {project.signed_on}"
         )
-    frm = ProjectStage(project.stage)
+    frm = ProjectStage.of(project.stage)
     check_move(frm, reached(project), data.to, data.confirm_skip, data.reason)
     if data.to in FUNNEL:
         for stage in FUNNEL[1 : FUNNEL.index(data.to) + 1]:

@@ -7,7 +7,7 @@ from app.core.errors import Conflict
 from app.projects.models import ProjectStage as S
 from app.targets.stages import arrow, check_forward
 
-FUNNEL = (S.SIGNED, S.STARTED, S.PRODUCING, S.FULL)
+FUNNEL: tuple[S, ...] = (S.SIGNED, S.STARTED, S.PRODUCING, S.FULL)
 FINAL = (S.FULL, S.TERMINATED)
 
 

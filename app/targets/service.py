@@ -156,13 +156,13 @@ def _set_stage(session: Session, target: Target, to: TargetStage, reason: str | 
 
 def move(session: Session, target: Target, data: MoveIn) -> None:
     """Move the target (locked by the caller) to `data.to`, or 409/422 saying why not."""
-    check_move(TargetStage(target.stage), data.to, data.confirm_skip, data.reason)
+    check_move(TargetStage.of(target.stage), data.to, data.confirm_skip, data.reason)
     _set_stage(session, target, data.to, data.reason)
 
 
 def sign(session: Session, target: Target, confirm_skip: bool, reason: str | None) -> None:
     """Mark the target (locked by the caller) signed; its project is made by the caller in the same transaction."""
-    check_move(TargetStage(target.stage), TargetStage.SIGNED, confirm_skip, reason)
+    check_move(TargetStage.of(target.stage), TargetStage.SIGNED, confirm_skip, reason)
     _set_stage(session, target, TargetStage.SIGNED, reason)
 
 
@@ -174,7 +174,7 @@ def unsign(session: Session, target: Target, reason: str) -> TargetStage:
         .order_by(TargetStageChange.changed_at.desc(), TargetStageChange.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-    back = TargetStage(before or TargetStage.NEGOTIATING.value)
+    back = TargetStage.of(before or TargetStage.NEGOTIATING.value)
     _set_stage(session, target, back, reason)
     return back
 
