@@ -87,7 +87,7 @@ class ClusterMetric(LabelledEnum):
 
 @register("figure_qualifier")
 class FigureQualifier(LabelledEnum):
-    EXACT = ("exact", "", "exactly")
+    EXACT = ("exact", "准确值", "exactly")
     MORE_THAN = ("more_than", "超过", "more than")
     ABOUT = ("about", "约", "about")
     LESS_THAN = ("less_than", "不足", "less than")
