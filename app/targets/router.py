@@ -12,6 +12,7 @@ from app.core.export import EXPORT_RESPONSES, export_list
 from app.core.listing import RecordId, json_answer, render_one
 from app.core.patching import json_body
 from app.targets import queries, service
+from app.targets.candidates import CandidateQuery, candidates
 from app.targets.models import Target
 from app.targets.schemas import (
     ActivityIn,
@@ -55,6 +56,14 @@ RESOURCE = Resource(
 )
 def export_targets(session: SessionDep, user: CurrentUser, q: Annotated[TargetExportQuery, Query()]) -> Response:
     return export_list(session, queries.filtered(q, user), queries.EXPORT, queries.OUTPUT, q.sort, q.format, "招商目标清单")
+
+
+@router.get("/targets/candidates", summary="Candidates for a gap: enterprises outside the area on a link / 招商候选企业")
+def target_candidates(session: SessionDep, q: Annotated[CandidateQuery, Query()]) -> Response:
+    """The enterprises that work in `link` outside the area (elsewhere in the province, or
+    outside it), ranked: 链主 first, then revenue, employees, distance to the area; `target_id`
+    when one is already on the list of that link and area."""
+    return json_answer(session, candidates(session, q))
 
 
 router.include_router(crud_router(RESOURCE, tag=TAG))

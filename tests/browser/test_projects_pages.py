@@ -11,7 +11,14 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import Engine, text
 
 from tests.browser.browser_page import PHONE, UserPage
-from tests.browser.test_chain_views import PASSWORD, get, open_workbench, staff_api, staff_page  # noqa: F401 - fixtures
+from tests.browser.test_chain_views import (  # noqa: F401 - fixtures
+    PASSWORD,
+    choose_area,
+    get,
+    open_workbench,
+    staff_api,
+    staff_page,
+)
 from tests.support.principals import create_user
 
 OWNER = "浏览器签约组"
@@ -133,4 +140,35 @@ def test_the_leaders_dashboard(
         expect(page.locator(f"tr[data-cluster-id='{c['id']}']")).to_contain_text("未填报")
     expect(page.locator("[data-dash-behind] tbody tr")).to_have_count(len(board["behind"]))
     shots(page, f"projects-dashboard-{'phone' if viewport else 'desktop'}")
+    user.assert_clean()
+
+
+def test_candidates_for_a_gap_become_targets(
+    staff_page: Callable[..., UserPage],  # noqa: F811
+    staff_api: httpx.Client,  # noqa: F811
+    engine: Engine,
+    shots: Callable[[Page, str], None],
+) -> None:
+    user = staff_page()
+    page = user.open()
+    open_workbench(page)
+    chain = get(staff_api, "/chains", limit=1)["items"][0]
+    choose_area(page, "city", "360700", "赣州市")
+    link = chain["links"][0]
+    found = get(staff_api, "/targets/candidates", link=link["id"], region="360700")
+    fresh = next(c for c in found if c["target_id"] is None)
+    page.locator(f".link-box[data-link-id='{link['id']}']").click()
+    page.locator("[data-show-candidates]").click()
+    listed = page.locator("[data-candidates] [data-candidate-id]")
+    expect(listed).to_have_count(len(found))
+    assert listed.evaluate_all("els => els.map(e => +e.dataset.candidateId)") == [c["id"] for c in found]
+    button = page.locator(f"[data-add-candidate='{fresh['id']}']")
+    button.click()
+    expect(button).to_be_disabled()
+    shots(page, "projects-candidates")
+    made = get(staff_api, "/targets", link=link["id"], region="360700", limit=1000)["items"]
+    mine = [t for t in made if t["enterprise_id"] == fresh["id"] and t["region_adcode"] == "360700"]
+    assert len(mine) == 1
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM targets WHERE id = :t"), {"t": mine[0]["id"]})
     user.assert_clean()

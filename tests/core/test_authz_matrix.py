@@ -315,6 +315,10 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
         STAFF_WRITE,
         lambda w: ("POST", f"{w.new_target()}/transitions", {"to": "contacted"}, {}),
     ),
+    "GET /api/v1/targets/candidates": (
+        STAFF_READ,
+        lambda w: ("GET", "/api/v1/targets/candidates?link=3&region=360700", None, {}),
+    ),
     "GET /api/v1/targets/{item_id}/stages": (STAFF_READ, lambda w: ("GET", f"/api/v1/targets/{w.target}/stages", None, {})),
     "GET /api/v1/targets/{item_id}/activities": (
         STAFF_READ,
