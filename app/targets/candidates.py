@@ -5,7 +5,7 @@ the nearest to the area; each says whether it is already on the list of that lin
 from typing import Any, Self
 
 from pydantic import Field, model_validator
-from sqlalchemy import Float, Select, and_, any_, cast, func, literal, select
+from sqlalchemy import Numeric, Select, and_, any_, cast, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
@@ -48,11 +48,8 @@ def candidates(session: Session, q: CandidateQuery) -> Select[Any]:
         (Enterprise.region_adcode == any_(area.c.counties)) | (Enterprise.park_id == any_(area.c.parks)),
     )
     leader = Enterprise.tags.any(LEADER)  # type: ignore[arg-type]  # ARRAY's any(value) at run time
-    distance_km = func.round(
-        cast(func.ST_Distance(func.geography(Enterprise.location), func.geography(func.ST_PointOnSurface(area.c.geom))), Float)
-        / 1000,
-        1,
-    )
+    metres = func.ST_Distance(func.geography(Enterprise.location), func.geography(func.ST_PointOnSurface(area.c.geom)))
+    distance_km = func.round(cast(metres / 1000, Numeric), 1)
     same_list = (
         select(Target.id)
         .where(
