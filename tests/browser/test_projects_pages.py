@@ -154,9 +154,14 @@ def test_candidates_for_a_gap_become_targets(
     open_workbench(page)
     chain = get(staff_api, "/chains", limit=1)["items"][0]
     choose_area(page, "city", "360700", "赣州市")
-    link = chain["links"][0]
-    found = get(staff_api, "/targets/candidates", link=link["id"], region="360700")
-    fresh = next(c for c in found if c["target_id"] is None)
+    # The first link with an enterprise from outside the province not yet on 赣州's list.
+    link, found, fresh = next(
+        (link, found, fresh[0])
+        for link in chain["links"]
+        for found in [get(staff_api, "/targets/candidates", link=link["id"], region="360700")]
+        for fresh in [[c for c in found if c["target_id"] is None and not c["is_local"]]]
+        if fresh
+    )
     page.locator(f".link-box[data-link-id='{link['id']}']").click()
     page.locator("[data-show-candidates]").click()
     listed = page.locator("[data-candidates] [data-candidate-id]")

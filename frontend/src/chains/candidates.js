@@ -9,13 +9,14 @@ import { html, setHtml } from '../html.js';
 const AREA_FIELD = { region: 'region_adcode', park: 'park_id', cluster: 'cluster_id' };
 
 function itemHtml(c) {
-  const added = c.target_id !== null;
+  // A target is an enterprise from outside the province (the API refuses local ones): others are listed to know them.
+  const added = c.target_id !== null || c.is_local;
   return html`<li data-candidate-id="${c.id}"><b>${c.name}</b>
     ${c.chain_leader ? html`<span class="prio prio-high">${t('cand.leader')}</span>` : ''}
     <small class="muted">${c.is_local ? c.region_name : t('cand.outside')} · ${t('cand.revenue')} ${c.revenue_yi === null ? '—' : num(c.revenue_yi, 1)}
       · ${t('cand.employees')} ${c.employees === null ? '—' : num(c.employees, 0)} · ${num(c.distance_km, 0)} km</small>
     <button type="button" class="btn btn-small" data-add-candidate="${c.id}" ${added ? 'disabled' : ''}>
-      ${added ? t('cand.added') : t('cand.add')}</button></li>`;
+      ${c.is_local ? t('cand.local') : added ? t('cand.added') : t('cand.add')}</button></li>`;
 }
 
 /** Show the candidates of `link` in `area` ({region}|{park}|{cluster}) in a dialog. */
