@@ -48,6 +48,9 @@ def register(name: str) -> Callable[[type[E]], type[E]]:
     """Class decorator listing an enum under `name` in /api/v1/codes."""
 
     def wrap(cls: type[E]) -> type[E]:
+        # Two enums under one name would silently hide one of them from /api/v1/codes.
+        if REGISTRY.get(name, cls) is not cls:
+            raise ValueError(f"code list {name!r} is registered twice")
         REGISTRY[name] = cls
         return cls
 

@@ -12,19 +12,14 @@ from typing import Any
 
 from sqlalchemy import (
     Date,
-    Numeric,
     Select,
     Subquery,
     case,
-    cast,
-    exists,
-    false,
     func,
     literal,
     null,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
@@ -33,7 +28,6 @@ from app.clusters.models import (
     ClusterFigure,
     ClusterMetric,
     ClusterPark,
-    ClusterRevenue,
     ClusterTier,
     cluster_visible,
 )
@@ -52,10 +46,11 @@ _FIGURE_COLUMNS = (
     "year",
     "metric",
     "value",
+    "unit",
     "qualifier",
     "scope",
     "list_name",
-    "source_doc",
+    "source",
     "source_url",
     "source_kind",
     "as_of",
@@ -63,30 +58,12 @@ _FIGURE_COLUMNS = (
 
 
 def _figures() -> Subquery:
-    """cluster_figures, with the legacy cluster_revenues rows that name a source and that no
-    figure of the same cluster and year replaces."""
     f = ClusterFigure
-    replaced = exists().where(f.cluster_id == ClusterRevenue.cluster_id, f.year == ClusterRevenue.year, f.metric == REVENUE)
-    legacy = select(
-        ClusterRevenue.cluster_id,
-        ClusterRevenue.year,
-        literal(REVENUE).label("metric"),
-        cast(ClusterRevenue.revenue_yi, Numeric(16, 2)).label("value"),
-        literal("exact").label("qualifier"),
-        null().label("scope"),
-        null().label("list_name"),
-        ClusterRevenue.source.label("source_doc"),
-        null().label("source_url"),
-        null().label("source_kind"),
-        cast(null(), Date).label("as_of"),
-        false().label("is_demo"),
-    ).where(ClusterRevenue.source.is_not(None), ~replaced)
-    current = select(f.cluster_id, *[getattr(f, c) for c in _FIGURE_COLUMNS], f.is_demo)
-    return union_all(current, legacy).subquery("figures")
+    return select(f.cluster_id, *[getattr(f, c) for c in _FIGURE_COLUMNS]).subquery("figures")
 
 
 def _figure_json(fig: Any) -> Any:
-    return json_object({**{c: fig.c[c] for c in _FIGURE_COLUMNS}, "is_demo": fig.c.is_demo})
+    return json_object({c: fig.c[c] for c in _FIGURE_COLUMNS})
 
 
 def _counts(column: Any, codes: list[str]) -> Any:

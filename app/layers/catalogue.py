@@ -153,7 +153,7 @@ def _cooperation(column: ColumnExpr[Any]) -> ColumnElement[Any]:
     return select(column).where(CooperationPark.park_id == Park.id).scalar_subquery()
 
 
-_PARK_TABLES = ("parks", "regions", "clusters", "cluster_parks", "cooperation_parks")
+_PARK_TABLES = ("parks", "park_counties", "regions", "clusters", "cluster_parks", "cooperation_parks")
 _CARRIER_TABLES = CRITERIA_TABLES  # the map's criteria read parks, regions, clusters and cooperations
 _PARK_TILE = TileRule(
     fields=("name", "short_name", "level", "type", "region_adcode"),
@@ -296,7 +296,16 @@ def build_catalogue(thresholds: GapSettings) -> Catalogue:
                 geometry_type="MultiPolygon",
                 scope="clusters",
                 # parks: a cluster lists the ids of its published parks only.
-                tables=("clusters", "cluster_cities", "cluster_parks", "cluster_revenues", "regions", "parks"),
+                tables=(
+                    "clusters",
+                    "cluster_cities",
+                    "cluster_parks",
+                    "cluster_revenues",
+                    "cluster_list_entries",
+                    "cluster_figures",
+                    "regions",
+                    "parks",
+                ),
                 tile=TileRule(fields=("name", "tier", "lead_city_adcode", "target_revenue_yi"), maxzoom=12),
                 cheap_count=True,
             ),

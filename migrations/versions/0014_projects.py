@@ -1,13 +1,12 @@
-"""key projects and their monthly schedule reports, target activity logs, cluster figures
+"""key projects and their monthly schedule reports, target activity logs
 
 A signed target becomes a project (projects.target_id, one per signing); projects move through
 签约 → 开工 → 投产 → 达产 (or 停缓建, 终止) with each move kept, and get one schedule report
-(月度调度) per month. Targets get a dated activity log. Clusters get their published figures by
-year and metric, each with its source (the shape of geodata/cluster_figures.csv). Every table is
-audited; projects and reports bump data versions (the project layer reads them).
+(月度调度) per month. Targets get a dated activity log. Every table is audited; projects and
+reports bump data versions (the project layer reads them).
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0011
 """
 
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0014"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -27,7 +26,6 @@ AUDITED = [
     ("project_stage_changes", "id"),
     ("project_reports", "id"),
     ("target_activities", "id"),
-    ("cluster_figures", "cluster_id"),
 ]
 VERSIONED = ["projects"]
 DATA_VERSIONED = ["projects", "project_reports"]
@@ -168,36 +166,6 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_target_activities_target_id"), "target_activities", ["target_id"], unique=False)
 
-    op.create_table(
-        "cluster_figures",
-        sa.Column("cluster_id", sa.Integer(), nullable=False),
-        sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("metric", sa.Text(), nullable=False),
-        sa.Column("value", sa.Numeric(16, 2), nullable=False),
-        sa.Column("qualifier", sa.Text(), server_default="exact", nullable=False),
-        sa.Column("scope", sa.Text(), nullable=True),
-        sa.Column("list_name", sa.Text(), nullable=True),
-        sa.Column("source_doc", sa.Text(), nullable=False),
-        sa.Column("source_url", sa.Text(), nullable=True),
-        sa.Column("source_kind", sa.Text(), nullable=True),
-        sa.Column("as_of", sa.Date(), nullable=True),
-        sa.Column("is_demo", sa.Boolean(), server_default="false", nullable=False),
-        sa.CheckConstraint(
-            "metric IN ('revenue_yi', 'output_value_yi', 'investment_yi', 'enterprises', 'above_scale_enterprises', "
-            "'high_tech_enterprises', 'zjtx_enterprises')",
-            name=op.f("ck_cluster_figures_metric"),
-        ),
-        sa.CheckConstraint(
-            "qualifier IN ('exact', 'more_than', 'about', 'less_than')", name=op.f("ck_cluster_figures_qualifier")
-        ),
-        sa.CheckConstraint("value >= 0", name=op.f("ck_cluster_figures_value_nonnegative")),
-        sa.CheckConstraint("year BETWEEN 2000 AND 2100", name=op.f("ck_cluster_figures_year")),
-        sa.ForeignKeyConstraint(
-            ["cluster_id"], ["clusters.id"], name=op.f("fk_cluster_figures_cluster_id_clusters"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("cluster_id", "year", "metric", name=op.f("pk_cluster_figures")),
-    )
-
     for table, key in AUDITED:
         op.execute(
             f"CREATE TRIGGER {table}_audit AFTER INSERT OR UPDATE OR DELETE ON {table} "
@@ -218,7 +186,6 @@ def downgrade() -> None:
     for table in DATA_VERSIONED:
         op.execute(f"DROP TRIGGER trg_{table}_data_version ON {table}")
     op.execute(f"DELETE FROM data_version_log WHERE table_name IN ({', '.join(repr(t) for t in DATA_VERSIONED)})")
-    op.drop_table("cluster_figures")
     op.drop_index(op.f("ix_target_activities_target_id"), table_name="target_activities")
     op.drop_table("target_activities")
     op.drop_index(op.f("ix_project_reports_project_id"), table_name="project_reports")

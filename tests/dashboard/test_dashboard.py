@@ -22,14 +22,14 @@ def figures(engine) -> Iterator[None]:
         for cluster, year, value in FIGURES:
             conn.execute(
                 text(
-                    "INSERT INTO cluster_figures (cluster_id, year, metric, value, source_doc, is_demo) "
-                    "VALUES (:c, :y, 'revenue_yi', :v, '测试来源', true)"
+                    "INSERT INTO cluster_figures (cluster_id, year, metric, value, unit, qualifier, source) "
+                    "VALUES (:c, :y, 'revenue_yi', :v, '亿元', 'exact', '测试来源')"
                 ),
                 {"c": cluster, "y": year, "v": value},
             )
     yield
     with engine.begin() as conn:
-        conn.execute(text("DELETE FROM cluster_figures WHERE source_doc = '测试来源'"))
+        conn.execute(text("DELETE FROM cluster_figures WHERE source = '测试来源'"))
 
 
 @pytest.fixture(scope="module")
@@ -92,12 +92,17 @@ def test_the_dashboard_equals_independent_sums(client, admin, figures, some_proj
 def test_revenue_goals_count_only_sourced_figures(client, admin, figures) -> None:
     board = client.get("/api/v1/dashboard", headers=admin).json()
     by_id = {c["id"]: c for c in board["clusters"]}
-    # The latest figure of each cluster, with its source; none: 未填报 (null), not 0.
-    latest = {1: (2021, 410.9), 2: (2024, 1200), 3: (2024, 600), 5: (2023, 300)}
+    # The latest figure of each cluster, with its source; none: 未填报 (null), not 0. The loaded
+    # reference figures count too.
+    latest = {}
+    for c in board["clusters"]:
+        if c["revenue"] and c["revenue"]["source"] != "测试来源":
+            latest[c["id"]] = (c["revenue"]["year"], c["revenue"]["value"])
+    latest |= {cluster: (year, value) for cluster, year, value in FIGURES}
     for cluster_id, shown in by_id.items():
         revenue = shown["revenue"]
         if cluster_id in latest:
-            assert (revenue["year"], revenue["value"]) == latest[cluster_id] and revenue["source_doc"]
+            assert (revenue["year"], revenue["value"]) == latest[cluster_id] and revenue["source"]
         else:
             assert revenue is None and shown["figures"] == []
     goals = {g["key"]: g for g in board["plan"]["goals"]}

@@ -31,7 +31,7 @@ function revenue(c) {
   if (!c.revenue) return missing();
   const r = c.revenue;
   const bound = r.qualifier === 'exact' ? '' : codeLabel('figure_qualifier', r.qualifier);
-  return html`${bound}${num(r.value, 1)}<small class="muted">${r.year} · ${r.scope ?? ''} ${r.source_doc}</small>`;
+  return html`${bound}${num(r.value, 1)}<small class="muted">${r.year} · ${r.scope ?? ''} ${r.source}</small>`;
 }
 
 function clusterRow(c) {
