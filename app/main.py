@@ -27,6 +27,7 @@ from app.core.limits import RequestSizeLimit
 from app.core.lru import ByteLRU
 from app.core.settings import ActiveSettings, Settings, from_environment, using
 from app.core.versions import DataVersions
+from app.dashboard.router import router as dashboard_router
 from app.enterprises.router import router as enterprises_router
 from app.inquiries.limiter import WindowLimiter
 from app.inquiries.router import router as inquiries_router
@@ -35,6 +36,7 @@ from app.layers import errors as ogc_errors
 from app.layers.catalogue import build_catalogue
 from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
+from app.projects.router import router as projects_router
 from app.regions.router import router as regions_router
 from app.search.router import router as search_router
 from app.targets.router import router as targets_router
@@ -61,6 +63,8 @@ def _api() -> APIRouter:
         gaps_router,
         enterprises_router,
         targets_router,
+        projects_router,
+        dashboard_router,
         brochures_router,
         inquiries_router,
     ):

@@ -30,6 +30,12 @@ class LabelledEnum(StrEnum):
         return [m.value for m in cls]
 
     @classmethod
+    def of(cls, code: str) -> Self:
+        """The member whose code is `code` (ValueError if none)."""
+        # Looks the member up by value; mypy reads __new__(value, zh, en) as the call's signature.
+        return cls(code)  # type: ignore[call-arg]
+
+    @classmethod
     def labels(cls) -> list[dict[str, Any]]:
         return [{"code": m.value, "zh": m.zh, "en": m.en} for m in cls]
 

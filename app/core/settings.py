@@ -146,6 +146,20 @@ class GapSettings(BaseSettings):
     min_revenue_yi: float = Field(default=10.0, ge=0, description="their revenue below this (亿元): weak")
 
 
+class ProjectSettings(BaseSettings):
+    """When a key project counts as behind (app/projects/status.py), and how long an admin may
+    undo a signing. Offices set their own tolerance of lateness."""
+
+    model_config = _config("INVESTMAP_PROJECT_")
+
+    amber_days: int = Field(default=30, ge=0, description="a stage later than this many days: amber")
+    red_days: int = Field(default=90, ge=1, description="a stage later than this many days: red")
+    investment_shortfall: float = Field(
+        default=0.2, gt=0, lt=1, description="cumulative investment below the planned path by this share: amber"
+    )
+    undo_signing_hours: float = Field(default=72, ge=0, description="how long after signing an admin may undo it")
+
+
 class DemoSettings(BaseSettings):
     """Whether the public sees generated demo records (issue 16): never unless the deployment asks
     (`make run` does). Staff always see them, flagged; a write key its own."""
@@ -222,6 +236,7 @@ class Settings(BaseModel):
     accounts: AccountSettings = Field(default_factory=AccountSettings)
     carriers: CarrierSettings = Field(default_factory=CarrierSettings)
     gaps: GapSettings = Field(default_factory=GapSettings)
+    projects: ProjectSettings = Field(default_factory=ProjectSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     brochures: BrochureSettings = Field(default_factory=BrochureSettings)

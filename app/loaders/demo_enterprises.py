@@ -30,6 +30,7 @@ from app.enterprises.models import Enterprise, EnterpriseTag
 from app.enterprises.uscc import ALPHABET, demo_code
 from app.loaders.demo import DEMO_PREFIX, DEMO_SOURCE, _copy, _scatter, _sites, begin_load, end_load
 from app.parks.models import Park
+from app.projects.models import Project
 from app.targets.models import Target, TargetStage, TargetStageChange
 from app.targets.stages import FUNNEL
 
@@ -288,6 +289,8 @@ def load_demo_enterprises(enterprises: int, seed: int) -> None:
         if not begin_load(session, "demo_enterprises", signature, "enterprises"):
             return
         rng = np.random.default_rng(seed)
+        # Demo projects come from demo targets (loaders/demo_projects.py): they go first.
+        session.execute(delete(Project).where(Project.is_demo))
         session.execute(delete(Target).where(Target.is_demo))
         session.execute(delete(Enterprise).where(Enterprise.is_demo))
         links, empty = _links(session, rng)

@@ -91,5 +91,6 @@ export function linkDetailHtml(link, detail) {
     <section><h4>${t('chain.targets', { n: targets.total })}</h4>
       ${targets.items.length ? html`<ol class="target-mini" data-link-targets>${targets.items.map(targetItem)}</ol>`
     : html`<p class="muted">${t('chain.noTargets')}</p>`}
-      <button type="button" class="btn btn-small" data-show-targets>${t('chain.openTargets')}</button></section>`;
+      <button type="button" class="btn btn-small" data-show-targets>${t('chain.openTargets')}</button>
+      <button type="button" class="btn btn-small" data-show-candidates>${t('cand.open')}</button></section>`;
 }
