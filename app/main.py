@@ -5,12 +5,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
 from app.accounts.router import admin as admin_router
 from app.accounts.router import auth as auth_router
 from app.accounts.service import principal_from_key, principal_from_session
 from app.audit.router import router as audit_router
+from app.brochures.router import router as brochures_router
+from app.brochures.service import Brochures
 from app.carriers.router import router as carriers_router
 from app.chains.gaps_router import router as gaps_router
 from app.chains.router import router as chains_router
@@ -24,16 +27,22 @@ from app.core.limits import RequestSizeLimit
 from app.core.lru import ByteLRU
 from app.core.settings import ActiveSettings, Settings, from_environment, using
 from app.core.versions import DataVersions
+from app.dashboard.router import router as dashboard_router
 from app.enterprises.router import router as enterprises_router
 from app.exchange.router import router as exchange_router
+from app.inquiries.limiter import WindowLimiter
+from app.inquiries.router import router as inquiries_router
+from app.inquiries.worker import InquiryChores
 from app.layers import errors as ogc_errors
 from app.layers.catalogue import build_catalogue
 from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
+from app.projects.router import router as projects_router
 from app.regions.router import router as regions_router
 from app.search.router import router as search_router
 from app.targets.router import router as targets_router
 from app.tiles.router import router as tiles_router
+from app.web.item_pages import router as item_pages_router
 from app.web.router import router as web_router
 from app.web.security import SecurityHeaders
 from app.web.static import install_frontend
@@ -55,6 +64,10 @@ def _api() -> APIRouter:
         gaps_router,
         enterprises_router,
         targets_router,
+        projects_router,
+        dashboard_router,
+        brochures_router,
+        inquiries_router,
         exchange_router,
     ):
         api.include_router(router)
@@ -77,11 +90,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.versions = DataVersions(get_engine(settings.database))
         app.state.ogc_pages = ByteLRU(settings.caches.ogc_cache_mb)
         app.state.tile_cache = ByteLRU(settings.caches.tile_cache_mb)
+        app.state.brochures = Brochures(app.state.versions, settings)
+        app.state.inquiry_limiter = WindowLimiter()
+        app.state.inquiry_chores = InquiryChores(settings)
     app.state.versions.start()
+    app.state.inquiry_chores.start()
     try:
         yield
     finally:
+        app.state.inquiry_chores.stop()
         app.state.versions.stop()
+        app.state.brochures.stop()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -102,6 +121,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RequestSizeLimit)  # outside all but the headers: before anything reads the body
     app.add_middleware(SecurityHeaders, web=settings.web)  # every answer carries them, a 413 too
+    if origins := [o.strip() for o in settings.server.cors_origins.split(",") if o.strip()]:
+        # Partner web apps call with their API key: no cookies cross origins, so no CSRF to fear.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+            expose_headers=["ETag", "Location", "Retry-After"],
+            max_age=600,
+        )
     app.add_middleware(ActiveSettings, active=settings)  # outermost: everything below reads these settings
     install_error_handlers(app)
     ogc_errors.install()
@@ -110,5 +139,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tiles_router)
 
     app.include_router(health_router)
+    app.include_router(item_pages_router)
     install_frontend(app)
     return app

@@ -4,13 +4,15 @@ from app.accounts.models import ApiKey, LoginSession, User
 from app.audit.models import AuditEntry, RecordVersion
 from app.carriers.models import Carrier
 from app.chains.models import Chain, ChainCluster, ChainGap, ChainLink
-from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
+from app.clusters.models import Cluster, ClusterCity, ClusterFigure, ClusterPark, ClusterRevenue
 from app.core.database import Base
 from app.enterprises.models import Enterprise, EnterpriseLink
+from app.inquiries.models import Inquiry, InquiryEvent, InquiryRecipient, Notification, NotifyAddress, ParkReceiver
 from app.loaders.models import LoadRun
 from app.parks.models import CooperationPark, Park
+from app.projects.models import Project, ProjectReport, ProjectStageChange
 from app.regions.models import Region
-from app.targets.models import Target, TargetStageChange
+from app.targets.models import Target, TargetActivity, TargetStageChange
 
 metadata = Base.metadata
 
@@ -27,15 +29,26 @@ __all__ = [
     "ChainLink",
     "Cluster",
     "ClusterCity",
+    "ClusterFigure",
     "ClusterPark",
     "ClusterRevenue",
     "CooperationPark",
     "Enterprise",
     "EnterpriseLink",
+    "Inquiry",
+    "InquiryEvent",
+    "InquiryRecipient",
     "LoadRun",
+    "Notification",
+    "NotifyAddress",
+    "ParkReceiver",
     "Park",
+    "Project",
+    "ProjectReport",
+    "ProjectStageChange",
     "Region",
     "Target",
+    "TargetActivity",
     "TargetStageChange",
     "metadata",
 ]

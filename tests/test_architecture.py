@@ -16,7 +16,20 @@ from app.core.settings import PROJECT_ROOT
 APP = PROJECT_ROOT / "app"
 CORE, GEO, DOMAINS, LAYERS, FRONT, ENTRY = range(6)
 # The domains, bottom first: each may use any domain below it.
-DOMAIN_ORDER = ("regions", "carriers", "clusters", "parks", "chains", "enterprises", "targets", "audit", "accounts")
+DOMAIN_ORDER = (
+    "regions",
+    "carriers",
+    "clusters",
+    "parks",
+    "chains",
+    "enterprises",
+    "targets",
+    "projects",
+    "dashboard",
+    "audit",
+    "accounts",
+    "inquiries",
+)
 # Reads of the models of a domain above: (reader, read) -> why. ARCHITECTURE.md names each as `reader → read.models`.
 MODEL_READS = {
     ("carriers", "parks"): "a carrier is visible only with its park, and shows its name",
@@ -25,7 +38,7 @@ MODEL_READS = {
     ("chains", "targets"): "a gap's target list; a link with targets is not deleted",
     ("enterprises", "targets"): "an enterprise that targets court is not deleted",
 }
-FRONT_DOORS = ("ogc", "tiles", "web", "search", "loaders", "exchange")
+FRONT_DOORS = ("ogc", "tiles", "web", "search", "loaders", "brochures", "exchange")
 ENTRY_POINTS = ("main", "cli", "models")
 ROUTERS = ("router", "gaps_router")  # the REST routers of the domains: front doors too
 

@@ -25,7 +25,7 @@ class AuditQuery(ListQuery):
     table: str | None = Field(default=None, max_length=64, description="表名，如 parks")
     record_id: str | None = Field(default=None, max_length=64, description="记录 id")
     actor: str | None = Field(default=None, max_length=200, description="操作者，如 user:alice 或 key:qgis")
-    action: Literal["create", "update", "delete", "stage", "publish", "unpublish", "load"] | None = None
+    action: Literal["create", "update", "delete", "stage", "publish", "unpublish", "load", "read"] | None = None
     since: IsoDateTime | None = Field(default=None, description="起始时间（含）")
     until: IsoDateTime | None = Field(default=None, description="截止时间（不含）")
 

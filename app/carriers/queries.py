@@ -57,7 +57,7 @@ FIELDS: dict[str, Any] = {
     **provenance_fields(Carrier),
 }
 # The GeoJSON feature already carries the parcel as its geometry: don't send it twice. The plot
-# code (宗地编号, migration 0011) is in the JSON reads only: the stored Features (features.py,
+# code (宗地编号, migration 0014) is in the JSON reads only: the stored Features (features.py,
 # filled by migration 0008) keep the shape they had.
 _FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("geometry", "location", "code")}
 
@@ -83,7 +83,7 @@ def visible(user: Principal) -> Select[Any]:
     """Published carriers of visible parks (and, for write keys, their own unpublished ones)."""
     county = select(Park.region_adcode).where(Park.id == Carrier.park_id).scalar_subquery()
     return select(Carrier).where(
-        published_or_own(user, Carrier.published, county.in_(user.write_counties)),
+        published_or_own(user, Carrier.published, county.in_(user.write_counties), Carrier.is_demo),
         Carrier.park_id.in_(select(Park.id).where(park_visible(user))),
     )
 

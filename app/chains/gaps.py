@@ -156,6 +156,8 @@ def layer(q: GapQuery) -> tuple[OutputSpec, Select[Any]]:
         "enterprise_count": m.c.enterprise_count,
         "revenue_yi": m.c.revenue_yi,
         "has_chain_leader": m.c.has_chain_leader,
+        "demo_enterprise_count": m.c.demo_enterprise_count,
+        "demo_revenue_yi": m.c.demo_revenue_yi,
         "priority": m.c.priority,
         "reason": m.c.reason,
         "target_count": select(func.count()).where(same_list(m.c)).scalar_subquery(),

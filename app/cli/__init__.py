@@ -5,8 +5,10 @@ from typing import Annotated
 import typer
 
 from app.cli.accounts import keys, users
+from app.cli.brochure import brochure
 from app.cli.db import db
 from app.cli.imports import imports
+from app.cli.inquiries import inquiries
 from app.cli.load import load
 from app.core.settings import settings
 
@@ -15,6 +17,8 @@ app.add_typer(db, name="db")
 app.add_typer(load, name="load")
 app.add_typer(users, name="users")
 app.add_typer(keys, name="keys")
+app.command("brochure")(brochure)
+app.add_typer(inquiries, name="inquiries")
 app.add_typer(imports, name="import")
 
 

@@ -28,11 +28,14 @@ def load_demo(
     enterprises: Annotated[
         int, typer.Option(min=0, help="local enterprises (plus a quarter as many external ones and targets for half of those)")
     ] = 600,
+    projects: Annotated[int, typer.Option(min=0, help="key projects, with up to 12 months of reports each")] = 150,
     seed: Annotated[int, typer.Option(help="random seed: same seed, same data")] = 1,
 ) -> None:
-    """Generate demo carriers, enterprises and target lists (flagged is_demo), by bulk COPY."""
+    """Generate demo carriers, enterprises, target lists and key projects (flagged is_demo), in bulk."""
     from app.loaders.demo import load_demo_carriers
     from app.loaders.demo_enterprises import load_demo_enterprises
+    from app.loaders.demo_projects import load_demo_projects
 
     load_demo_carriers(plots=plots, factories=plots // 4 if factories is None else factories, seed=seed)
     load_demo_enterprises(enterprises=enterprises, seed=seed)
+    load_demo_projects(projects=projects, seed=seed)

@@ -30,6 +30,12 @@ class LabelledEnum(StrEnum):
         return [m.value for m in cls]
 
     @classmethod
+    def of(cls, code: str) -> Self:
+        """The member whose code is `code` (ValueError if none)."""
+        # Looks the member up by value; mypy reads __new__(value, zh, en) as the call's signature.
+        return cls(code)  # type: ignore[call-arg]
+
+    @classmethod
     def labels(cls) -> list[dict[str, Any]]:
         return [{"code": m.value, "zh": m.zh, "en": m.en} for m in cls]
 
@@ -42,10 +48,19 @@ def register(name: str) -> Callable[[type[E]], type[E]]:
     """Class decorator listing an enum under `name` in /api/v1/codes."""
 
     def wrap(cls: type[E]) -> type[E]:
+        # Two enums under one name would silently hide one of them from /api/v1/codes.
+        if REGISTRY.get(name, cls) is not cls:
+            raise ValueError(f"code list {name!r} is registered twice")
         REGISTRY[name] = cls
         return cls
 
     return wrap
+
+
+def member(enum: type[E], code: str) -> E:
+    """The member of `enum` with the code `code` (KeyError if none): `enum(code)` without the
+    type checker reading the three-argument __new__ as the call."""
+    return {m.value: m for m in enum}[code]
 
 
 def sql_in(column: str, enum: type[LabelledEnum]) -> str:

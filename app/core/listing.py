@@ -380,3 +380,11 @@ def documented(model: type[Any]) -> dict[int | str, dict[str, Any]]:
             "content": {GEOJSON: {"schema": {"type": "object", "description": "RFC 7946 GeoJSON with ?f=geojson"}}},
         }
     }
+
+
+def json_answer(session: Session, stmt: Select[Any], status_code: int = 200) -> Response:
+    """The one JSON value `stmt` selects (built in PostgreSQL), sent as it is: staff reads that
+    are not lists (a dashboard, a log), so no caching headers beyond the defaults."""
+    expr = stmt.selected_columns[0]
+    body = session.execute(stmt.with_only_columns(cast(expr, Text))).scalar_one()
+    return Response(content=body, media_type="application/json", status_code=status_code)

@@ -69,6 +69,11 @@ class ServerSettings(BaseSettings):
         description="comma-separated host names whose Host header links may use when no public "
         "URL is set; other Host headers get links to the address the request came in on (app/core/urls.py)",
     )
+    cors_origins: str = Field(
+        default="",
+        description="comma-separated origins of partner web apps allowed to call the API from a browser "
+        "(with an API key, not cookies); empty: none",
+    )
 
 
 class ApiSettings(BaseSettings):
@@ -150,6 +155,29 @@ class GapSettings(BaseSettings):
     min_revenue_yi: float = Field(default=10.0, ge=0, description="their revenue below this (亿元): weak")
 
 
+class ProjectSettings(BaseSettings):
+    """When a key project counts as behind (app/projects/status.py), and how long an admin may
+    undo a signing. Offices set their own tolerance of lateness."""
+
+    model_config = _config("INVESTMAP_PROJECT_")
+
+    amber_days: int = Field(default=30, ge=0, description="a stage later than this many days: amber")
+    red_days: int = Field(default=90, ge=1, description="a stage later than this many days: red")
+    investment_shortfall: float = Field(
+        default=0.2, gt=0, lt=1, description="cumulative investment below the planned path by this share: amber"
+    )
+    undo_signing_hours: float = Field(default=72, ge=0, description="how long after signing an admin may undo it")
+
+
+class DemoSettings(BaseSettings):
+    """Whether the public sees generated demo records (issue 16): never unless the deployment asks
+    (`make run` does). Staff always see them, flagged; a write key its own."""
+
+    model_config = _config("INVESTMAP_DEMO_")
+
+    public: bool = Field(default=False, description="show demo records to the public (anonymous and read-only callers)")
+
+
 class WebSettings(BaseSettings):
     """Basemaps the map page offers (app/web/basemaps.py). Online basemaps are configuration, not
     code: a government intranet usually mirrors tiles on its own server, so every template can be
@@ -170,6 +198,40 @@ class WebSettings(BaseSettings):
     )
 
 
+class BrochureSettings(BaseSettings):
+    """招商册: how the brochures are printed and how many rows a table of one holds (app/brochures)."""
+
+    model_config = _config("INVESTMAP_BROCHURE_")
+
+    chromium: Path = Field(default=Path("/usr/bin/chromium"), description="the headless Chromium that prints the PDFs")
+    pdf_timeout_s: float = Field(default=60, gt=0, description="seconds one PDF may take before the request answers 503")
+    max_pdf_mb: float = Field(default=20, gt=0, description="a PDF larger than this is refused (503), not served")
+    max_prints: int = Field(default=2, ge=1, le=16, description="PDFs printed at once per worker; more wait, then 503")
+    cache_mb: int = Field(default=64, ge=0, description="printed brochures kept per worker, by data version; 0 turns it off")
+    max_rows: int = Field(default=20, ge=1, le=200, description="rows of each table (land, factories, enterprises, targets)")
+    max_parks: int = Field(default=60, ge=1, le=500, description="parks listed and drawn in a region, cluster or chain brochure")
+
+
+class InquirySettings(BaseSettings):
+    """Investment inquiries (app/inquiries): how fast officers should answer, how long contact
+    details are kept, how many a visitor may send, and where notifications go (unset: in the app only)."""
+
+    model_config = _config("INVESTMAP_INQUIRY_")
+
+    first_response_hours: float = Field(default=48, gt=0, description="an inquiry not contacted within this is overdue")
+    retention_days: int = Field(default=365, ge=1, description="closed and converted inquiries are anonymised after this")
+    per_ip_per_hour: int = Field(default=5, ge=1, description="inquiries one address may send in an hour (per process)")
+    duplicate_hours: float = Field(default=24, ge=0, description="an identical inquiry within this folds into the first")
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail notifications; unset: no e-mail")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_starttls: bool = Field(default=False, description="upgrade the SMTP connection with STARTTLS")
+    smtp_user: str | None = Field(default=None, description="SMTP login, if the server wants one")
+    smtp_password: str | None = Field(default=None)
+    mail_from: str = Field(default="investmap@localhost", description="sender address of notification e-mails")
+    webhook_url: str | None = Field(default=None, description="URL receiving a signed JSON POST per new inquiry")
+    webhook_secret: str | None = Field(default=None, description="shared secret of the webhook's HMAC-SHA256 signature")
+
+
 class Settings(BaseModel):
     """All settings of one running service; each block reads its variables from the environment
     unless given."""
@@ -184,7 +246,11 @@ class Settings(BaseModel):
     carriers: CarrierSettings = Field(default_factory=CarrierSettings)
     imports: ImportSettings = Field(default_factory=ImportSettings)
     gaps: GapSettings = Field(default_factory=GapSettings)
+    projects: ProjectSettings = Field(default_factory=ProjectSettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    brochures: BrochureSettings = Field(default_factory=BrochureSettings)
+    inquiries: InquirySettings = Field(default_factory=InquirySettings)
 
 
 _ACTIVE: ContextVar[Settings | None] = ContextVar("investmap_settings", default=None)

@@ -149,6 +149,7 @@ def visible(user: Principal) -> Select[Any]:
             user,
             and_(Enterprise.published, Enterprise.is_local),
             and_(Enterprise.is_local, Enterprise.region_adcode.in_(user.write_counties)),
+            Enterprise.is_demo,
         )
     )
 

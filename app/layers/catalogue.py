@@ -35,6 +35,7 @@ from app.layers.criteria import CRITERIA_TABLES, matching_carriers
 from app.layers.tiling import Overview, TileRule
 from app.parks import queries as parks
 from app.parks.models import CooperationPark, Park
+from app.projects import queries as projects
 from app.regions import queries as regions
 from app.regions.models import Region
 
@@ -152,7 +153,7 @@ def _cooperation(column: ColumnExpr[Any]) -> ColumnElement[Any]:
     return select(column).where(CooperationPark.park_id == Park.id).scalar_subquery()
 
 
-_PARK_TABLES = ("parks", "regions", "clusters", "cluster_parks", "cooperation_parks")
+_PARK_TABLES = ("parks", "park_counties", "regions", "clusters", "cluster_parks", "cooperation_parks")
 _CARRIER_TABLES = CRITERIA_TABLES  # the map's criteria read parks, regions, clusters and cooperations
 _PARK_TILE = TileRule(
     fields=("name", "short_name", "level", "type", "region_adcode"),
@@ -295,7 +296,16 @@ def build_catalogue(thresholds: GapSettings) -> Catalogue:
                 geometry_type="MultiPolygon",
                 scope="clusters",
                 # parks: a cluster lists the ids of its published parks only.
-                tables=("clusters", "cluster_cities", "cluster_parks", "cluster_revenues", "regions", "parks"),
+                tables=(
+                    "clusters",
+                    "cluster_cities",
+                    "cluster_parks",
+                    "cluster_revenues",
+                    "cluster_list_entries",
+                    "cluster_figures",
+                    "regions",
+                    "parks",
+                ),
                 tile=TileRule(fields=("name", "tier", "lead_city_adcode", "target_revenue_yi"), maxzoom=12),
                 cheap_count=True,
             ),
@@ -312,5 +322,19 @@ def build_catalogue(thresholds: GapSettings) -> Catalogue:
                 cheap_count=True,
             ),
             _gap_layer(thresholds),
+            Layer(
+                id="projects",
+                title="Key projects / 重点项目",
+                description="重点项目的位置、阶段与调度状态（绿：正常；黄：滞后；红：严重滞后，提级调度）；仅限工作人员。"
+                "Key projects with their stage and schedule status (as of today); for officers only.",
+                output=projects.OUTPUT,
+                visible=projects.layer_rows,
+                geometry_type="Point",
+                scope="projects",
+                tables=("projects", "project_reports", "enterprises", "clusters", "chain_links", "parks", "regions"),
+                officers_only=True,
+                cheap_count=True,
+                tile=TileRule(fields=("name", "stage", "status", "level", "cluster_id", "investment_wan", "days_late")),
+            ),
         ]
     )

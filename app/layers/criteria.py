@@ -27,7 +27,7 @@ CARRIER_CRITERIA = ("kind", "status", "land_use", "min_area", "max_area", "area_
 # What the public page may filter parks by (publication and demo flags are the admin's).
 PARK_CRITERIA = tuple(n for n in ParkQuery.model_fields if n not in ListQuery.model_fields and n not in ("published", "is_demo"))
 # Tables the park criteria read, beyond parks and carriers (region, cluster, cooperation).
-CRITERIA_TABLES = ("parks", "carriers", "regions", "cluster_parks", "cooperation_parks")
+CRITERIA_TABLES = ("parks", "park_counties", "carriers", "regions", "cluster_parks", "cooperation_parks")
 
 _FIELDS: dict[str, Any] = {
     **{n: (ParkQuery.model_fields[n].annotation, ParkQuery.model_fields[n]) for n in PARK_CRITERIA},

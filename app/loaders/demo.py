@@ -30,6 +30,8 @@ from app.parks.models import Park
 from app.regions.models import Region
 
 DEMO_SOURCE = "InvestMap demo generator: not a real listing / 演示数据，非真实挂牌"
+# Every demo name says so, in Chinese and in English.
+DEMO_PREFIX = "【演示 DEMO】"
 M_PER_DEG_LAT = 111_320.0
 SPREAD_DEG = 0.03  # ~3 km: plots cluster around the park's point as real parks do
 
@@ -125,7 +127,7 @@ def _plots(rng: np.random.Generator, sites: ParkSite, n: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "kind": "land",
-            "name": [f"【演示】{sites.short[p]}地块 D{i + 1:06d}" for i, p in enumerate(park)],
+            "name": [f"{DEMO_PREFIX}{sites.short[p]}地块 D{i + 1:06d}" for i, p in enumerate(park)],
             "park_id": sites.ids[park],
             "status": _pick(rng, ["available", "reserved", "taken"], [70, 15, 15], n),
             "geom": shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True),
@@ -157,7 +159,7 @@ def _factories(rng: np.random.Generator, sites: ParkSite, n: int) -> pd.DataFram
     return pd.DataFrame(
         {
             "kind": "factory",
-            "name": [f"【演示】{sites.short[p]}标准厂房 F{i + 1:06d}" for i, p in enumerate(park)],
+            "name": [f"{DEMO_PREFIX}{sites.short[p]}标准厂房 F{i + 1:06d}" for i, p in enumerate(park)],
             "park_id": sites.ids[park],
             "status": _pick(rng, ["available", "reserved", "taken"], [60, 15, 25], n),
             "geom": shapely.to_wkb(shapely.set_srid(points, 4326), hex=True, include_srid=True),

@@ -4,6 +4,7 @@ an area, moving through the stages of courting; every stage change is kept."""
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, Text, UniqueConstraint, func, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.chains.models import ONE_AREA, AreaColumns, Priority
@@ -70,3 +71,34 @@ class TargetStageChange(Base):
     # Who: the writer the request named for the audit trail (investmap_actor(), migration 0003).
     changed_by: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("investmap_actor()"))
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+@register("activity_kind")
+class ActivityKind(LabelledEnum):
+    CALL = ("call", "电话", "phone call")
+    VISIT = ("visit", "拜访", "visit")
+    MEETING = ("meeting", "会谈", "meeting")
+    SITE_VISIT = ("site_visit", "来赣考察", "site visit by the enterprise")
+    MESSAGE = ("message", "函件", "letter or message")
+    OTHER = ("other", "其他", "other")
+
+
+class TargetActivity(Base):
+    """One dated contact with a target (call, visit, meeting), with the names of its attachments
+    (the files themselves live where the office keeps them)."""
+
+    __tablename__ = "target_activities"
+    __table_args__ = (
+        CheckConstraint(sql_in("kind", ActivityKind), name="kind"),
+        CheckConstraint("length(summary) BETWEEN 1 AND 5000", name="summary_length"),
+        CheckConstraint("cardinality(attachments) <= 20", name="attachments_count"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(Text, nullable=False)
+    happened_on: Mapped[date] = mapped_column(Date, nullable=False)
+    summary: Mapped[str] = mapped_column(Text, nullable=False)
+    attachments: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
+    recorded_by: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("investmap_actor()"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())

@@ -19,7 +19,7 @@ from app.core.provenance import provenance_fields
 from app.enterprises.models import Enterprise
 from app.parks.models import Park
 from app.regions.queries import within_region
-from app.targets.models import Target, TargetStage, TargetStageChange
+from app.targets.models import Target, TargetActivity, TargetStage, TargetStageChange
 from app.targets.schemas import TargetQuery
 from app.targets.stages import OPEN
 
@@ -94,7 +94,7 @@ OUTPUT = OutputSpec(
     id=Target.id, fields=FIELDS, geometry=_location, sortable=SORTABLE, feature_fields=_FEATURE_FIELDS, version=Target.row_version
 )
 
-_history = (
+HISTORY = (
     select(
         func.coalesce(
             func.json_agg(
@@ -118,12 +118,31 @@ _history = (
     .where(TargetStageChange.target_id == Target.id)
     .scalar_subquery()
 )
+
+
+def activities(target_id: int) -> Select[Any]:
+    """The target's activity log as one JSON array, newest first."""
+    entry = json_object(
+        {
+            "id": TargetActivity.id,
+            "kind": TargetActivity.kind,
+            "happened_on": TargetActivity.happened_on,
+            "summary": TargetActivity.summary,
+            "attachments": TargetActivity.attachments,
+            "recorded_by": TargetActivity.recorded_by,
+            "recorded_at": TargetActivity.recorded_at,
+        }
+    )
+    order = aggregate_order_by(entry, TargetActivity.happened_on.desc(), TargetActivity.id.desc())
+    return select(func.coalesce(func.json_agg(order), EMPTY_JSON_ARRAY)).where(TargetActivity.target_id == target_id)
+
+
 DETAIL = OutputSpec(
     id=Target.id,
-    fields={**FIELDS, "history": _history},
+    fields={**FIELDS, "history": HISTORY},
     geometry=_location,
     sortable=SORTABLE,
-    feature_fields={**_FEATURE_FIELDS, "history": _history},
+    feature_fields={**_FEATURE_FIELDS, "history": HISTORY},
     version=Target.row_version,
 )
 

@@ -1,7 +1,7 @@
 """What a writer sends for a target and a stage move, and the filters of target lists and exports."""
 
 from datetime import date, datetime
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -13,7 +13,7 @@ from app.core.export import ExportParams
 from app.core.inputs import JsonIn
 from app.core.listing import GeoJSONGeometry, ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut
-from app.targets.models import TargetStage
+from app.targets.models import ActivityKind, TargetStage
 
 
 class TargetIn(ProvenanceIn):
@@ -49,14 +49,49 @@ class TargetIn(ProvenanceIn):
 class MoveIn(JsonIn):
     model_config = ConfigDict(extra="forbid")
 
-    to: TargetStage = Field(description="lead 线索 | contacted 接洽 | visit 考察 | negotiating 洽谈 | signed 签约 | dropped 放弃")
-    reason: str | None = Field(default=None, min_length=1, max_length=2_000, description="原因（放弃时必填）")
+    to: TargetStage = Field(
+        description="lead 线索 | contacted 接洽 | visit 考察 | negotiating 洽谈 | dropped 放弃 "
+        "(签约: POST /targets/{id}/signing, with the signing data)"
+    )
+    confirm_skip: bool = Field(default=False, description="确认跳过阶段（跳过时必填 true，并填写原因）")
+    reason: str | None = Field(default=None, min_length=1, max_length=2_000, description="原因（放弃、跳过阶段时必填）")
 
     @model_validator(mode="after")
     def _reason(self) -> Self:
+        if self.to == TargetStage.SIGNED:
+            raise FieldProblem(
+                "signing creates the project: POST /targets/{id}/signing with the signing data (date, investment, project name)",
+                "签约将生成项目：请通过 POST /targets/{id}/signing 填写签约信息（日期、投资额、项目名称）",
+                field="to",
+            )
         if self.to == TargetStage.DROPPED and self.reason is None:
             raise FieldProblem("dropping a target needs a reason", "放弃目标须填写原因", field="reason")
         return self
+
+
+class ActivityIn(JsonIn):
+    """A dated contact with the target; attachments are the names of files the office keeps."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ActivityKind = Field(
+        description="call 电话 | visit 拜访 | meeting 会谈 | site_visit 来赣考察 | message 函件 | other 其他"
+    )
+    happened_on: IsoDate = Field(description="日期")
+    summary: str = Field(min_length=1, max_length=5_000, description="内容摘要")
+    attachments: list[Annotated[str, Field(min_length=1, max_length=255)]] = Field(
+        default_factory=list, max_length=20, description="附件名称"
+    )
+
+
+class ActivityOut(BaseModel):
+    id: int
+    kind: ActivityKind
+    happened_on: date
+    summary: str
+    attachments: list[str]
+    recorded_by: str
+    recorded_at: datetime
 
 
 class TargetQuery(ListQuery, AreaParams):

@@ -3,19 +3,18 @@
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import func, select
+from sqlalchemy import any_, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from app.chains.areas import area_scope, require_area, stored_area
+from app.chains.areas import area_columns, area_scope, key_literal, require_area, stored_area
 from app.chains.models import AreaKind, ChainGap, ChainLink
 from app.core.crud import assign, other_holder
 from app.core.errors import Conflict, InvalidInput
 from app.core.links import Linked, Stored, changed
 from app.enterprises.models import Enterprise
-from app.parks.models import linked_parks
-from app.targets import hooks
-from app.targets.models import Target, TargetStage, TargetStageChange
-from app.targets.schemas import MoveIn, TargetIn
+from app.parks.models import Park, linked_parks
+from app.targets.models import Target, TargetActivity, TargetStage, TargetStageChange
+from app.targets.schemas import ActivityIn, MoveIn, TargetIn
 from app.targets.stages import check_move
 
 AREA = ("region_adcode", "park_id", "cluster_id")
@@ -68,6 +67,25 @@ def _check(session: Session, data: TargetIn) -> None:
     require_area(session, *stored_area(data))
     if data.intended_park_id is not None:
         require_area(session, AreaKind.PARK, str(data.intended_park_id), "intended_park_id")
+        _park_in_area(session, data)
+
+
+def _park_in_area(session: Session, data: TargetIn) -> None:
+    """The intended park lies in the target's area: in its region, is its park, or is one of its
+    cluster's parks (in the cluster's cities when it has no park recorded)."""
+    kind, key, _ = stored_area(data)
+    area = select(*area_columns(kind, key_literal(kind, key))).subquery()
+    inside = session.execute(
+        select(or_(Park.id == any_(area.c.parks), Park.region_adcode == any_(area.c.counties)), area.c.area_name)
+        .join(area, true())
+        .where(Park.id == data.intended_park_id)
+    ).one()
+    if not inside[0]:
+        raise InvalidInput.one(
+            "intended_park_id",
+            f"park {data.intended_park_id} does not lie in the target's area ({inside[1]})",
+            f"园区 {data.intended_park_id} 不在该目标的招商区域（{inside[1]}）内",
+        )
 
 
 def _record(session: Session, target_id: int, frm: str | None, to: str, reason: str | None) -> None:
@@ -126,19 +144,46 @@ def patch_base(target: Target, stored: dict[str, Any], patch: dict[str, Any]) ->
     return stored
 
 
-def move(session: Session, target: Target, data: MoveIn) -> None:
-    """Move the target (locked by the caller) to `data.to`, or 409 saying why not."""
-    # Looks the member up by value; mypy reads LabelledEnum.__new__(value, zh, en) as the call's signature.
-    frm = TargetStage(target.stage)  # type: ignore[call-arg]
-    check_move(frm, data.to)
-    target.stage = data.to.value
+def _set_stage(session: Session, target: Target, to: TargetStage, reason: str | None) -> None:
+    frm = target.stage
+    target.stage = to.value
     target.stage_changed_at = func.now()
-    target.drop_reason = data.reason if data.to == TargetStage.DROPPED else None
-    target.signed_at = func.now() if data.to == TargetStage.SIGNED else None
-    _record(session, target.id, frm.value, data.to.value, data.reason)
+    target.drop_reason = reason if to == TargetStage.DROPPED else None
+    target.signed_at = func.now() if to == TargetStage.SIGNED else None
+    _record(session, target.id, frm, to.value, reason)
     session.flush()
-    if data.to == TargetStage.SIGNED:
-        hooks.signed(session, target.id)
+
+
+def move(session: Session, target: Target, data: MoveIn) -> None:
+    """Move the target (locked by the caller) to `data.to`, or 409/422 saying why not."""
+    check_move(TargetStage.of(target.stage), data.to, data.confirm_skip, data.reason)
+    _set_stage(session, target, data.to, data.reason)
+
+
+def sign(session: Session, target: Target, confirm_skip: bool, reason: str | None) -> None:
+    """Mark the target (locked by the caller) signed; its project is made by the caller in the same transaction."""
+    check_move(TargetStage.of(target.stage), TargetStage.SIGNED, confirm_skip, reason)
+    _set_stage(session, target, TargetStage.SIGNED, reason)
+
+
+def unsign(session: Session, target: Target, reason: str) -> TargetStage:
+    """Take back a signing: the target returns to the stage it was signed from. Returns that stage."""
+    before = session.execute(
+        select(TargetStageChange.from_stage)
+        .where(TargetStageChange.target_id == target.id, TargetStageChange.to_stage == TargetStage.SIGNED.value)
+        .order_by(TargetStageChange.changed_at.desc(), TargetStageChange.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    back = TargetStage.of(before or TargetStage.NEGOTIATING.value)
+    _set_stage(session, target, back, reason)
+    return back
+
+
+def add_activity(session: Session, target_id: int, data: ActivityIn) -> int:
+    activity = TargetActivity(target_id=target_id, **data.model_dump())
+    session.add(activity)
+    session.flush()
+    return activity.id
 
 
 def before_delete(session: Session, target: Target, request: Request) -> None:

@@ -6,6 +6,7 @@
 // The list's carriers come as bbox-limited GeoJSON built in SQL; the map draws them from
 // vector tiles (layers/carriers.js), asked for with the same filter parameters (filterParams).
 import { getJSON, isAbort, query } from './api.js';
+import { areaRangeInverted } from './urlcheck.js';
 
 export const CARRIER_MIN_ZOOM = 12;
 const CARRIER_PAGE = 1500;
@@ -47,6 +48,11 @@ export const carriers = source({ status: 'idle', features: [], total: 0, truncat
 /** The filters as the API's query parameters: the list's requests and the carrier tiles use them. */
 export function filterParams(filters) {
   const p = { ...filters };
+  // An inverted range is flagged beside its fields (filters.js) and not sent: the lists still load.
+  if (areaRangeInverted(p)) {
+    delete p.min_area;
+    delete p.max_area;
+  }
   if ('min_area' in p || 'max_area' in p) p.area_unit = 'mu';
   return p;
 }

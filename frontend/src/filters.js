@@ -3,7 +3,11 @@
 import { codeLabel, codeList, t } from './i18n.js';
 import * as state from './state.js';
 import { clusters, regionName, regionTree } from './data.js';
+import { brochureLinks, regionScope } from './views/brochure.js';
+import { bookletButton, initBooklets } from './booklet.js';
+import { isStaff } from './auth.js';
 import { html, setHtml } from './html.js';
+import { areaRangeInverted } from './urlcheck.js';
 
 let root;
 let cityOptions = [];
@@ -57,14 +61,45 @@ function chipText(key, value) {
   }
 }
 
-function render() {
+/** The 招商指南 of the region and the cluster the list is filtered on. */
+function guides(filters) {
+  const scopes = [
+    filters.region && filters.region !== '360000' ? [regionScope(filters.region), filters.region, chipText('region', filters.region)] : null,
+    filters.cluster ? ['cluster', filters.cluster, chipText('cluster', filters.cluster)] : null,
+  ].filter(Boolean);
+  return scopes.map(([scope, key, name]) => html`<div class="guide" data-guide="${scope}">
+    <span>${t('brochure.guide')}：${name}</span>${brochureLinks(scope, key)}
+    ${scope === 'city' && isStaff() ? bookletButton(key) : ''}</div>`);
+}
+
+/** The count in the summary, the chips of the active filters and the area range's flag: what a
+ * change made in the form updates, leaving the form itself (its focus, what is typed) alone. */
+function renderStatus() {
   const { filters } = state.get();
   const n = state.activeFilterCount(filters);
+  setHtml(root.querySelector('[data-filter-pill]'),
+    n ? html`<span class="pill" data-filter-count="${n}">${t('filters.active', { n })}</span>` : html``);
+  setHtml(root.querySelector('[data-chips]'), html`${n ? html`<div class="chips">${Object.entries(filters).map(([k, v]) => html`<button
+      type="button" class="chip" data-remove="${k}" title="×">${chipText(k, v)}<span aria-hidden="true">×</span></button>`)}
+    <button type="button" class="chip chip-clear" data-clear>${t('filters.clear')}</button></div>` : ''}
+    ${guides(filters)}`);
+  const inverted = areaRangeInverted(filters);
+  const flag = root.querySelector('[data-area-error]');
+  flag.hidden = !inverted;
+  ['min_area', 'max_area'].forEach((key) => {
+    const field = root.querySelector(`#f-${key}`);
+    if (inverted) field.setAttribute('aria-invalid', 'true');
+    else field.removeAttribute('aria-invalid');
+  });
+}
+
+function render() {
   const open = root.querySelector('details')?.open ?? false;
+  const active = document.activeElement;
+  const had = root.contains(active) ? { id: active.id, value: active.tagName === 'INPUT' ? active.value : null } : null;
   setHtml(root, html`
     <details ${open ? 'open' : ''}>
-      <summary><span>${t('filters.title')}</span>
-        ${n ? html`<span class="pill" data-filter-count="${n}">${t('filters.active', { n })}</span>` : ''}</summary>
+      <summary><span>${t('filters.title')}</span> <span data-filter-pill></span></summary>
       <form class="filter-form" autocomplete="off">
         <fieldset><legend>${t('filters.parks')}</legend>
           <label><span>${t('filters.region')}</span>${regionSelect()}</label>
@@ -83,25 +118,43 @@ function render() {
             <label><span>${t('filters.status')}</span>${select('status', codeOptions('carrier_status'))}</label>
           </div>
           <div class="row2">
-            <label><span>${t('filters.area')} ${t('filters.areaMin')}</span>${input('min_area', 'number', NUMBER)}</label>
-            <label><span>${t('filters.area')} ${t('filters.areaMax')}</span>${input('max_area', 'number', NUMBER)}</label>
+            <label><span>${t('filters.area')} ${t('filters.areaMin')}</span>${input('min_area', 'number',
+              html`${NUMBER} aria-describedby="f-area-error"`)}</label>
+            <label><span>${t('filters.area')} ${t('filters.areaMax')}</span>${input('max_area', 'number',
+              html`${NUMBER} aria-describedby="f-area-error"`)}</label>
           </div>
+          <p class="field-error" id="f-area-error" role="alert" data-area-error hidden>${t('filters.areaInverted')}</p>
           <label><span>${t('filters.maxPrice')}</span>${input('max_price', 'number', NUMBER)}</label>
           <p class="hint">${t('filters.carrierNote')}</p>
         </fieldset>
       </form>
     </details>
-    ${n ? html`<div class="chips">${Object.entries(filters).map(([k, v]) => html`<button type="button" class="chip"
-        data-remove="${k}" title="×">${chipText(k, v)}<span aria-hidden="true">×</span></button>`)}
-      <button type="button" class="chip chip-clear" data-clear>${t('filters.clear')}</button></div>` : ''}`);
+    <div data-chips></div>`);
+  renderStatus();
+  // Rebuilt for a change made elsewhere (a chip, the URL, the language, the lists of options
+  // arriving): focus and what is typed stay in their field, or focus goes back to the form's
+  // head when what had it is gone (a chip).
+  if (!had) return;
+  const back = had.id ? root.querySelector(`#${CSS.escape(had.id)}`) : null;
+  if (back && had.value !== null) back.value = had.value;
+  (back ?? root.querySelector('summary')).focus();
 }
+
+let changingInForm = false;
 
 function onChange(e) {
   const el = e.target;
   if (!el.name) return;
   const value = el.value.trim();
   if (el.type === 'number' && value !== '' && !(Number(value) >= 0)) return; // the browser marks it invalid
-  state.setFilters({ [el.name]: value });
+  // The form already shows this value: only what depends on it is redrawn, so the field the
+  // keyboard moved to (min → Tab → max) keeps its focus and what is typed there.
+  changingInForm = true;
+  try {
+    state.setFilters({ [el.name]: value });
+  } finally {
+    changingInForm = false;
+  }
 }
 
 export function clearFilters() {
@@ -112,6 +165,7 @@ export function initFilters(element) {
   root = element;
   root.addEventListener('change', onChange);
   root.addEventListener('submit', (e) => e.preventDefault());
+  initBooklets(root);
   root.addEventListener('click', (e) => {
     const chip = e.target.closest('[data-remove]');
     if (chip) state.setFilters({ [chip.dataset.remove]: '' });
@@ -122,7 +176,10 @@ export function initFilters(element) {
     render();
   }).catch(() => { /* the select keeps "whole province"; the regions layer reports the failure */ });
   clusters().then((list) => { clusterList = list; render(); }).catch(() => {});
-  state.subscribe((s, changed) => { if (changed.has('filters') || changed.has('lang')) render(); });
+  state.subscribe((s, changed) => {
+    if (changed.has('lang') || (changed.has('filters') && !changingInForm)) render();
+    else if (changed.has('filters')) renderStatus();
+  });
   render();
 }
 

@@ -4,8 +4,10 @@
 import './styles/main.css';
 import './styles/staff.css';
 import './styles/chains.css';
+import './styles/inquiry.css';
+import './styles/access.css';
 import { getJSON, onActivity } from './api.js';
-import { applyStatic, setCodes, setLang, t } from './i18n.js';
+import { applyStatic, codeList, setCodes, setLang, t } from './i18n.js';
 import { html, setHtml } from './html.js';
 import * as state from './state.js';
 import { loadCarriers, loadParks, markStale, onStale, parks, regions } from './data.js';
@@ -32,6 +34,9 @@ import { initAdmin } from './admin.js';
 import { initImports } from './imports.js';
 import { initPassword } from './password.js';
 import { initWorkbench } from './chains/workbench.js';
+import { initInquiry } from './inquiry.js';
+import { initInbox } from './inbox.js';
+import { hasCodedFilters, unusableFilters } from './urlcheck.js';
 
 const $ = (sel) => document.querySelector(sel);
 const MOVE_DEBOUNCE_MS = 250;
@@ -66,12 +71,25 @@ async function start() {
       applyStatic();
     }
   });
-  loadParks(initial.filters);
+  // A link cut short or edited by hand: what cannot be used is dropped before any request.
+  const raw = new URLSearchParams(window.location.search);
+  const dropped = ['open', 'c'].filter((k) => raw.has(k) && !initial[k === 'c' ? 'view' : 'open']);
+  const drop = (keys) => {
+    if (keys.length) state.setFilters(Object.fromEntries(keys.map((k) => [k, ''])));
+    dropped.push(...keys);
+  };
+  drop(unusableFilters(initial.filters, null));
+  const waitForCodes = hasCodedFilters(state.get().filters);
+  if (!waitForCodes) loadParks(state.get().filters);
   regions('city').catch(() => {}); // wanted by the province view's counts; errors surface where it is used
   // Who is signed in decides what the page offers; the data loads carry the session cookie anyway.
   const [config, codes] = await Promise.all([getJSON('/api/v1/config'), getJSON('/api/v1/codes'),
     initAuth($('#user-area'))]);
   setCodes(codes);
+  if (waitForCodes) {
+    drop(unusableFilters(state.get().filters, (group) => codeList(group).map((c) => c.code)));
+    loadParks(state.get().filters);
+  }
 
   const map = createMap($('#map'), config);
   initRegions(map);
@@ -95,6 +113,7 @@ async function start() {
       : { paddingTopLeft: [16, 16], paddingBottomRight: [side, 16] });
   }
   applyVisibility(state.get().layers);
+  if (dropped.length) showNotice(t('url.dropped', { keys: dropped.join(', ') }));
 
   const refreshCarriers = () => {
     const s = state.get();
@@ -128,6 +147,8 @@ async function start() {
   initImports();
   initPassword();
   initWorkbench(map);
+  initInquiry();
+  initInbox();
   refreshCarriers();
   // Signing in or out changes what may be seen (unpublished records, staff layers): reload all.
   onAuthChange(() => {

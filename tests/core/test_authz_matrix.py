@@ -8,6 +8,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from app.main import create_app
+from tests.support.inquiries import matrix_rows as inquiry_rows
 from tests.support.principals import PASSWORD, login
 
 CALLERS = ["anonymous", "officer_in", "officer_out", "leader", "admin", "key_write", "key_regions_only"]
@@ -109,6 +110,36 @@ class World:
 
     def new_target(self) -> str:
         return self.new("/api/v1/targets", self.target_body())
+
+    def new_project(self) -> str:
+        return self.new("/api/v1/projects", _project_body(self.enterprise))
+
+    def signed_target(self) -> str:
+        target = self.new_target()
+        r = self.client.post(f"{target}/signing", json=_signing_body(), headers=self.admin)
+        assert r.status_code == 201, r.text
+        return target
+
+
+MATRIX_POINT = {"type": "Point", "coordinates": [115.93, 28.52]}
+
+
+def _project_body(enterprise: int) -> dict:
+    return {
+        "name": f"矩阵项目 {next(_n)}",
+        "enterprise_id": enterprise,
+        "region_adcode": "360121",
+        "location": MATRIX_POINT,
+        "investment_wan": 100,
+        "signed_on": "2025-01-10",
+        "source": "authz matrix",
+    }
+
+
+def _signing_body() -> dict:
+    # From 线索 straight to 签约: a skip, confirmed; the target's county and this point place the project.
+    body = {"name": "矩阵签约", "signed_on": "2025-01-10", "investment_wan": 100, "location": MATRIX_POINT}
+    return {**body, "confirm_skip": True, "reason": "矩阵"}
 
 
 Request = tuple[str, str, dict | None, dict[str, str]]  # method, url, json, extra headers
@@ -292,7 +323,52 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
         STAFF_WRITE,
         lambda w: ("POST", f"{w.new_target()}/transitions", {"to": "contacted"}, {}),
     ),
+    "GET /api/v1/targets/candidates": (
+        STAFF_READ,
+        lambda w: ("GET", "/api/v1/targets/candidates?link=3&region=360700", None, {}),
+    ),
+    "GET /api/v1/targets/{item_id}/stages": (STAFF_READ, lambda w: ("GET", f"/api/v1/targets/{w.target}/stages", None, {})),
+    "GET /api/v1/targets/{item_id}/activities": (
+        STAFF_READ,
+        lambda w: ("GET", f"/api/v1/targets/{w.target}/activities", None, {}),
+    ),
+    "POST /api/v1/targets/{item_id}/activities": (
+        STAFF_WRITE,
+        lambda w: ("POST", f"{w.new_target()}/activities", {"kind": "call", "happened_on": "2026-11-02", "summary": "矩阵"}, {}),
+    ),
+    "POST /api/v1/targets/{item_id}/signing": (
+        STAFF_WRITE,
+        lambda w: ("POST", f"{w.new_target()}/signing", _signing_body(), {}),
+    ),
+    "POST /api/v1/targets/{item_id}/signing/undo": (
+        ADMIN_ONLY,
+        lambda w: ("POST", f"{w.signed_target()}/signing/undo", {"reason": "矩阵"}, {}),
+    ),
+    "GET /api/v1/projects": (STAFF_READ, lambda w: ("GET", "/api/v1/projects?limit=3", None, {})),
+    "GET /api/v1/projects/export": (STAFF_READ, lambda w: ("GET", "/api/v1/projects/export?format=csv", None, {})),
+    "GET /api/v1/projects/behind": (STAFF_READ, lambda w: ("GET", "/api/v1/projects/behind?status=red", None, {})),
+    "GET /api/v1/projects/{item_id}": (STAFF_READ, lambda w: ("GET", w.new_project(), None, {})),
+    "POST /api/v1/projects": (STAFF_WRITE, lambda w: ("POST", "/api/v1/projects", _project_body(w.enterprise), {})),
+    "PATCH /api/v1/projects/{item_id}": (STAFF_WRITE, lambda w: _edit(w, "PATCH", w.new_project(), {"officer": "矩阵"})),
+    "DELETE /api/v1/projects/{item_id}": (STAFF_WRITE, lambda w: _edit(w, "DELETE", w.new_project(), None)),
+    "POST /api/v1/projects/{item_id}/transitions": (
+        STAFF_WRITE,
+        lambda w: ("POST", f"{w.new_project()}/transitions", {"to": "started", "on": "2025-03-01"}, {}),
+    ),
+    "GET /api/v1/projects/{item_id}/reports": (STAFF_READ, lambda w: ("GET", f"{w.new_project()}/reports", None, {})),
+    "POST /api/v1/projects/{item_id}/reports": (
+        STAFF_WRITE,
+        lambda w: (
+            "POST",
+            f"{w.new_project()}/reports",
+            {"month": "2025-02", "investment_month_wan": 1, "investment_total_wan": 1},
+            {},
+        ),
+    ),
+    # The public version: published clusters and their sourced figures, guarded like the clusters.
+    "GET /api/v1/dashboard": (PUBLIC_READ, lambda w: ("GET", "/api/v1/dashboard", None, {})),
 }
+ROUTES.update(inquiry_rows(OPEN, STAFF_READ, WRITE))
 
 
 def _edit(w: World, method: str, path: str, body: dict | None) -> Request:

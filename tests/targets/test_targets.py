@@ -1,5 +1,5 @@
-"""Target lists: the stage machine move by move, the history it keeps, the signing hook, filters,
-and that nobody without the officer token sees any of it."""
+"""Target lists: the stage machine move by move, the history it keeps, filters, and that nobody
+without the officer token sees any of it. Signing itself (it creates a project): tests/projects/."""
 
 import csv
 import io
@@ -10,11 +10,11 @@ from itertools import product
 import pytest
 from sqlalchemy import text
 
-from app.targets import hooks
 from tests.support.chains import created, delete, enterprise_body, patch
 
 STAGES = ["lead", "contacted", "visit", "negotiating", "signed", "dropped"]
-# Every legal move, written out: forward in the funnel (skipping allowed), drop while open, reopen as lead.
+# Every legal move, written out: forward in the funnel (a skip confirmed, with a reason), drop while
+# open, reopen as lead. Signing goes through POST /targets/{id}/signing, with the signing data.
 LEGAL = {
     ("lead", "contacted"),
     ("lead", "visit"),
@@ -44,8 +44,20 @@ def hq(client, admin) -> Iterator[dict]:
         yield made
 
 
-def _move(client, admin, target_id: int, to: str):
-    body = {"to": to, **({"reason": REASON} if to == "dropped" else {})}
+@pytest.fixture(scope="module")
+def ganzhou_park(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT min(id) FROM parks WHERE region_adcode LIKE '3607%'")).scalar_one()
+
+
+def _move(client, admin, target_id: int, to: str, park_id: int | None = None):
+    """The move, confirmed and with a reason (a skip needs both); signing with its data."""
+    if to == "signed":
+        body = {"name": "测试签约项目", "signed_on": date.today().isoformat(), "investment_wan": 5000, "park_id": park_id}
+        return client.post(
+            f"/api/v1/targets/{target_id}/signing", json={**body, "confirm_skip": True, "reason": REASON}, headers=admin
+        )
+    body = {"to": to, "confirm_skip": True, "reason": REASON}
     return client.post(f"/api/v1/targets/{target_id}/transitions", json=body, headers=admin)
 
 
@@ -53,8 +65,9 @@ def _move(client, admin, target_id: int, to: str):
 def targets(engine, hq) -> Iterator[list[int]]:
     made: list[int] = []
     yield made
-    # Signed targets cannot be deleted through the API, by design: clean up behind its back.
+    # Signed targets and their projects cannot be deleted through the API, by design: clean up behind its back.
     with engine.begin() as conn:
+        conn.execute(text("DELETE FROM projects WHERE enterprise_id = :e"), {"e": hq["id"]})
         conn.execute(text("DELETE FROM targets WHERE enterprise_id = :e"), {"e": hq["id"]})
 
 
@@ -77,20 +90,21 @@ PAIRS = list(product(STAGES, STAGES))
 
 
 @pytest.mark.parametrize(("frm", "to"), PAIRS, ids=[f"{a}-{b}" for a, b in PAIRS])
-def test_every_move(client, admin, hq, targets, frm: str, to: str) -> None:
+def test_every_move(client, admin, hq, targets, ganzhou_park, frm: str, to: str) -> None:
     link_id = PAIRS.index((frm, to)) + 1  # a link of its own: one enterprise per link and area
     target = _target(client, admin, hq, targets, link_id)
     assert target["stage"] == "lead"
     if frm != "lead":
-        assert _move(client, admin, target["id"], frm).status_code == 200
-    r = _move(client, admin, target["id"], to)
+        assert _move(client, admin, target["id"], frm, ganzhou_park).status_code in (200, 201)
+    r = _move(client, admin, target["id"], to, ganzhou_park)
     if (frm, to) in LEGAL:
-        assert r.status_code == 200, r.text
-        body = r.json()
+        assert r.status_code == (201 if to == "signed" else 200), r.text
+        body = client.get(f"/api/v1/targets/{target['id']}", headers=admin).json()
         assert body["stage"] == to
         assert [(h["from_stage"], h["to_stage"]) for h in body["history"]][-1] == (frm, to)
         assert (body["signed_at"] is not None) == (to == "signed")
         assert body["drop_reason"] == (REASON if to == "dropped" else None)
+        assert body["history"][-1]["reason"] == REASON
     else:
         assert r.status_code == 409, r.text
         error = r.json()["error"]
@@ -98,9 +112,9 @@ def test_every_move(client, admin, hq, targets, frm: str, to: str) -> None:
         assert client.get(f"/api/v1/targets/{target['id']}", headers=admin).json()["stage"] == frm
 
 
-def test_signed_back_to_lead_says_why(client, admin, hq, targets) -> None:
+def test_signed_back_to_lead_says_why(client, admin, hq, targets, ganzhou_park) -> None:
     target = _target(client, admin, hq, targets, 40)
-    _move(client, admin, target["id"], "signed")
+    assert _move(client, admin, target["id"], "signed", ganzhou_park).status_code == 201
     error = _move(client, admin, target["id"], "lead").json()["error"]
     assert "签约 signed → 线索 lead" in error["message"] and "final" in error["message"]
     assert "签约 → 线索" in error["message_zh"]
@@ -119,7 +133,7 @@ def test_history_keeps_who_and_when(client, admin, hq, targets) -> None:
         ("dropped", "lead"),
     ]
     assert {h["changed_by"] for h in history} == {"user:admin"}
-    assert [h["reason"] for h in history][3] == REASON
+    assert [h["reason"] for h in history][1:] == [REASON] * 4
     times = [h["changed_at"] for h in history]
     assert times == sorted(times)
 
@@ -140,35 +154,26 @@ def test_the_stage_is_not_patched(client, admin, hq, targets) -> None:
     assert r.status_code == 200 and (r.json()["owner"], r.json()["priority"], r.json()["stage"]) == ("招商二科", "high", "lead")
 
 
-def test_signing_runs_the_hooks_in_its_transaction(client, admin, hq, targets) -> None:
-    signed: list[int] = []
-    hooks.SIGNING_HOOKS.append(lambda session, target_id: signed.append(target_id))
-    try:
-        target = _target(client, admin, hq, targets, 44)
-        _move(client, admin, target["id"], "negotiating")
-        assert signed == []
-        assert _move(client, admin, target["id"], "signed").status_code == 200
-        assert signed == [target["id"]]
-    finally:
-        hooks.SIGNING_HOOKS.pop()
-
-    def failing(session, target_id: int) -> None:
-        raise RuntimeError("project pipeline down")
-
-    hooks.SIGNING_HOOKS.append(failing)
-    try:
-        other = _target(client, admin, hq, targets, 45)
-        with pytest.raises(RuntimeError):
-            _move(client, admin, other["id"], "signed")
-    finally:
-        hooks.SIGNING_HOOKS.pop()
-    after = client.get(f"/api/v1/targets/{other['id']}", headers=admin).json()
-    assert after["stage"] == "lead" and after["signed_at"] is None and len(after["history"]) == 1
+def test_one_stage_at_a_time_unless_a_skip_is_confirmed(client, admin, hq, targets) -> None:
+    target = _target(client, admin, hq, targets, 44)
+    path = f"/api/v1/targets/{target['id']}/transitions"
+    r = client.post(path, json={"to": "visit"}, headers=admin)
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "confirm_skip"
+    assert "接洽" in r.json()["error"]["details"][0]["problem_zh"]
+    r = client.post(path, json={"to": "visit", "confirm_skip": True}, headers=admin)
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "reason"
+    assert client.get(f"/api/v1/targets/{target['id']}", headers=admin).json()["stage"] == "lead"
+    assert client.post(path, json={"to": "contacted"}, headers=admin).status_code == 200
+    r = client.post(path, json={"to": "negotiating", "confirm_skip": True, "reason": "一次会谈即进入洽谈"}, headers=admin)
+    assert r.status_code == 200 and r.json()["history"][-1]["reason"] == "一次会谈即进入洽谈"
+    r = client.post(path, json={"to": "signed"}, headers=admin)
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "to"
+    assert "/signing" in r.json()["error"]["details"][0]["problem"]
 
 
-def test_a_signed_target_is_kept(client, admin, hq, targets) -> None:
+def test_a_signed_target_is_kept(client, admin, hq, targets, ganzhou_park) -> None:
     target = _target(client, admin, hq, targets, 46)
-    _move(client, admin, target["id"], "signed")
+    assert _move(client, admin, target["id"], "signed", ganzhou_park).status_code == 201
     assert delete(client, admin, f"/api/v1/targets/{target['id']}").status_code == 409
 
 

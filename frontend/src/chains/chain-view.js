@@ -8,6 +8,7 @@ import { clusters, regions } from '../data.js';
 import { html, setHtml } from '../html.js';
 import { isPhone } from '../panel.js';
 import { clearEnterprises, focusEnterprise, showEnterprises } from './link-map.js';
+import { showCandidates } from './candidates.js';
 import { flowHtml, groupedOptions, linkDetailHtml, summaryHtml } from '../views/chain.js';
 
 const AREA_KINDS = ['province', 'city', 'county', 'park', 'cluster'];
@@ -148,6 +149,13 @@ function onClick(e) {
   }
   const enterprise = e.target.closest('[data-enterprise-id]');
   if (enterprise) focusEnterprise(Number(enterprise.dataset.enterpriseId));
+  if (e.target.closest('[data-show-candidates]')) {
+    const link = coverage.data.links.find((l) => l.id === chosen.linkId);
+    showCandidates(link, coverage.data.area.name, areaParams()).catch((err) => {
+      detail = { status: 'error', error: err.message };
+      render();
+    });
+  }
   if (e.target.closest('[data-show-targets]')) {
     const link = coverage.data.links.find((l) => l.id === chosen.linkId);
     showTargets({ chain: chosen.chainId, link: link.id, linkName: link.name, areaName: coverage.data.area.name, ...areaParams() });

@@ -1,9 +1,12 @@
 // The target list (目标清单): external enterprises the province is courting, in a table sorted
 // and filtered by the server (so that the export buttons give exactly the rows on screen, in
 // the same order). A stage is changed from the table; the server decides which moves are
-// allowed and its refusal (409) is shown as it words it.
+// allowed and its refusal (409) is shown as it words it. A skip is confirmed with a reason when
+// the server asks for one; 签约 asks for the signing data and creates the project (signing.js).
 import { getJSON, isAbort, query, request } from '../api.js';
 import { codeLabel, t } from '../i18n.js';
+import { signTarget, withSkip } from './signing.js';
+import { showTarget } from './target-view.js';
 import { num } from '../format.js';
 import { html, setHtml } from '../html.js';
 import { codes, targetRow } from '../views/targets.js';
@@ -116,7 +119,7 @@ function render() {
   renderTable();
 }
 
-/** Move a target to `to` through the transitions endpoint; the server words any refusal. */
+/** Move a target to `to` through the transitions endpoint (signing: its own); the server words any refusal. */
 async function move(id, to) {
   const row = list.rows.find((r) => r.id === id);
   let reason;
@@ -128,8 +131,23 @@ async function move(id, to) {
     }
   }
   try {
-    const { body } = await request('POST', `/api/v1/targets/${id}/transitions`, { body: reason ? { to, reason } : { to } });
-    list.rows = list.rows.map((r) => (r.id === id ? body : r));
+    if (to === 'signed') {
+      const project = await signTarget(row);
+      if (project) {
+        const updated = await getJSON(`/api/v1/targets/${id}`);
+        list.rows = list.rows.map((r) => (r.id === id ? updated : r));
+        message = { kind: 'ok', text: t('sign.done', { name: project.name }) };
+      }
+      renderTable();
+      return;
+    }
+    const answer = await withSkip((extra) => request('POST', `/api/v1/targets/${id}/transitions`,
+      { body: { to, ...(reason ? { reason } : {}), ...extra } }));
+    if (!answer) {
+      renderTable();
+      return;
+    }
+    list.rows = list.rows.map((r) => (r.id === id ? answer.body : r));
     message = { kind: 'ok', text: t('targets.moved', { name: row.enterprise_name, stage: codeLabel('target_stage', to) }) };
   } catch (err) {
     message = { kind: 'error', text: t('targets.moveFailed', { name: row.enterprise_name, msg: err.message }) };
@@ -153,6 +171,11 @@ export async function initTargetsTable(element) {
     else if (el.dataset.filter) setFilter(el.dataset.filter, el.type === 'checkbox' ? el.checked : el.value.trim());
   });
   root.addEventListener('click', (e) => {
+    const opened = e.target.closest('[data-open-target]');
+    if (opened) {
+      const row = list.rows.find((r) => r.id === Number(opened.dataset.openTarget));
+      if (row) showTarget(row).catch((err) => { message = { kind: 'error', text: err.message }; renderTable(); });
+    }
     const header = e.target.closest('[data-sort]');
     if (header) {
       sort = sort === header.dataset.sort ? `-${header.dataset.sort}` : header.dataset.sort;

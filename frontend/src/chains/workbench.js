@@ -1,4 +1,5 @@
-// The officers' workbench (招商工作台): the chain view and the target list, under the map on a
+// The officers' workbench (招商工作台): the chain view, the target list, the key projects and the
+// cluster dashboard, under the map on a
 // desktop and as a sheet over it on a phone. Only signed-in staff get its button; for anyone
 // else this module adds nothing to the page, and signing out takes it all away again.
 import L from '../leaflet.js';
@@ -8,9 +9,12 @@ import { isStaff, onAuthChange } from '../auth.js';
 import { hideChainView, initChainView, renderChainView, resetChainView, showChainView } from './chain-view.js';
 import { initTargetsTable, renderTargetsTable, resetTargetsTable, showTargetsFor } from './targets-table.js';
 import { initLinkMap } from './link-map.js';
+import { initProjectsTable, renderProjectsTable, resetProjectsTable } from './projects-table.js';
+import { initDashboard, renderDashboard, resetDashboard } from './dashboard.js';
 import { html, setHtml } from '../html.js';
 
-const TABS = ['chain', 'targets'];
+const TABS = ['chain', 'targets', 'projects', 'dashboard'];
+const INIT = { targets: initTargetsTable, projects: initProjectsTable, dashboard: initDashboard };
 let map;
 let root;
 let control; // the map control holding the button
@@ -23,7 +27,7 @@ function start(which) {
   started.add(which);
   const pane = root.querySelector(`[data-pane="${which}"]`);
   if (which === 'chain') initChainView(pane, (filters) => { showTargetsFor(filters); select('targets'); });
-  else initTargetsTable(pane);
+  else INIT[which](pane);
 }
 
 function select(which) {
@@ -89,6 +93,8 @@ function tearDown() {
   tab = 'chain';
   resetChainView();
   resetTargetsTable();
+  resetProjectsTable();
+  resetDashboard();
 }
 
 /** Build the workbench for staff, take it down for anyone else. */
@@ -106,5 +112,7 @@ export function initWorkbench(theMap) {
     if (!changed.has('lang')) return;
     renderChainView();
     renderTargetsTable();
+    renderProjectsTable();
+    renderDashboard();
   });
 }

@@ -20,6 +20,9 @@ const PARK_FIELDS = [
   { name: 'approved_area_ha', type: 'number', label: 'field.approvedArea', half: true },
   { name: 'leading_industries', type: 'list', label: 'field.industries', hint: 'field.listHint' },
   { name: 'profile', type: 'textarea', label: 'field.profile' },
+  { name: 'hotline', type: 'text', label: 'field.hotline', placeholder: '0791-88888888', half: true },
+  { name: 'website', type: 'text', label: 'field.website', placeholder: 'https://', half: true },
+  { name: 'service_address', type: 'text', label: 'field.serviceAddress' },
   { name: 'source', type: 'text', label: 'field.source', required: true },
   { name: 'as_of', type: 'date', label: 'field.asOf' },
 ];

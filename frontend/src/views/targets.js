@@ -21,7 +21,7 @@ export function targetRow(row) {
       ${row.overdue ? html`<em class="overdue-mark">${t('targets.overdue')}</em>` : ''}</small>` : html`<span class="muted">${t('detail.none')}</span>`;
   const dropped = row.stage === 'dropped' && row.drop_reason ? html`<small class="muted">${row.drop_reason}</small>` : '';
   return html`<tr data-target-id="${row.id}" class="${row.overdue ? 'is-overdue' : ''}">
-    <td data-label="${t('targets.col.enterprise')}"><b>${row.enterprise_name}</b>
+    <td data-label="${t('targets.col.enterprise')}"><button type="button" class="link-button" data-open-target="${row.id}"><b>${row.enterprise_name}</b></button>
       <small class="muted">${row.chain_name} · ${row.link_name} · ${row.area_name}</small></td>
     <td data-label="${t('targets.col.priority')}"><span class="prio prio-${row.priority}">${codeLabel('priority', row.priority)}</span></td>
     <td data-label="${t('targets.col.stage')}">${stageSelect(row)}${dropped}</td>

@@ -1,0 +1,55 @@
+// Candidates for a gap (招商候选): the enterprises that work in the chosen link outside the area,
+// ranked by the server (链主, revenue, employees, distance), each added to the area's target list
+// with one click; those already on it say so.
+import { getJSON, query, request } from '../api.js';
+import { t } from '../i18n.js';
+import { num } from '../format.js';
+import { html, setHtml } from '../html.js';
+
+const AREA_FIELD = { region: 'region_adcode', park: 'park_id', cluster: 'cluster_id' };
+
+function itemHtml(c) {
+  // A target is an enterprise from outside the province (the API refuses local ones): others are listed to know them.
+  const added = c.target_id !== null || c.is_local;
+  return html`<li data-candidate-id="${c.id}"><b>${c.name}</b>
+    ${c.chain_leader ? html`<span class="prio prio-high">${t('cand.leader')}</span>` : ''}
+    <small class="muted">${c.is_local ? c.region_name : t('cand.outside')} · ${t('cand.revenue')} ${c.revenue_yi === null ? '—' : num(c.revenue_yi, 1)}
+      · ${t('cand.employees')} ${c.employees === null ? '—' : num(c.employees, 0)} · ${num(c.distance_km, 0)} km</small>
+    <button type="button" class="btn btn-small" data-add-candidate="${c.id}" ${added ? 'disabled' : ''}>
+      ${c.is_local ? t('cand.local') : added ? t('cand.added') : t('cand.add')}</button></li>`;
+}
+
+/** Show the candidates of `link` in `area` ({region}|{park}|{cluster}) in a dialog. */
+export async function showCandidates(link, areaName, area) {
+  const found = await getJSON(`/api/v1/targets/candidates?${query({ link: link.id, ...area, limit: 50 })}`);
+  const dialog = document.createElement('dialog');
+  dialog.className = 'wb-dialog tv-dialog';
+  document.body.append(dialog);
+  const render = (note = '') => setHtml(dialog, html`<div class="wb-dialog-form" data-candidates>
+    <h3>${t('cand.title', { link: link.name, area: areaName })}</h3>
+    <p class="muted">${t('cand.hint')}</p>
+    ${note ? html`<p class="tt-message is-error">${note}</p>` : ''}
+    ${found.length ? html`<ol class="tv-list">${found.map(itemHtml)}</ol>` : html`<p class="muted">${t('list.empty')}</p>`}
+    <div class="wb-dialog-actions"><button type="button" class="btn" data-close>${t('share.close')}</button></div></div>`);
+  render();
+  dialog.addEventListener('click', async (e) => {
+    if (e.target.closest('[data-close]')) {
+      dialog.close();
+      dialog.remove();
+      return;
+    }
+    const add = e.target.closest('[data-add-candidate]');
+    if (!add) return;
+    const [kind, key] = Object.entries(area)[0];
+    const body = { enterprise_id: Number(add.dataset.addCandidate), link_id: link.id, source: t('cand.source'),
+      [AREA_FIELD[kind]]: kind === 'region' ? key : Number(key) };
+    try {
+      const { body: target } = await request('POST', '/api/v1/targets', { body });
+      found.forEach((c) => { if (c.id === body.enterprise_id) c.target_id = target.id; });
+      render();
+    } catch (err) {
+      render(err.message);
+    }
+  });
+  dialog.showModal();
+}

@@ -1,0 +1,57 @@
+"""The map page for every visitor (issue 13): the filters keep focus and typed values when one
+changes (keyboard only), and a link cut short or edited by hand never breaks the page: what
+cannot be used is dropped with a notice, an inverted range is flagged beside its fields, and the
+list still loads."""
+
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.browser_page import UserPage
+
+
+def _state(page: Page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def test_keyboard_min_tab_max_tab_keeps_both(new_page: Callable[..., UserPage]) -> None:
+    user = new_page()
+    page = user.open()
+    # The first Tab reaches the skip links; the second one leads to the list.
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-links a").first).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#results")).to_be_focused()
+    page.locator("#filters summary").focus()
+    page.keyboard.press("Enter")  # opens the filter form
+    page.locator("#f-min_area").focus()
+    page.keyboard.type("10")
+    page.keyboard.press("Tab")
+    expect(page.locator("#f-max_area")).to_be_focused()
+    page.keyboard.type("50")
+    page.keyboard.press("Tab")
+    expect(page.locator("#f-max_price")).to_be_focused()
+    expect(page.locator("#f-min_area")).to_have_value("10")
+    expect(page.locator("#f-max_area")).to_have_value("50")
+    state = _state(page)
+    assert (state["min_area"], state["max_area"]) == ("10", "50")
+    user.assert_clean()
+
+
+def test_a_cut_or_edited_link_still_loads(new_page: Callable[..., UserPage]) -> None:
+    user = new_page()
+    page = user.open("?level=nati&region=3601&min_area=50&max_area=20&open=park:&type=etdz")
+    notice = page.locator("#notice")
+    expect(notice).to_contain_text("level")
+    expect(notice).to_contain_text("region")
+    expect(notice).to_contain_text("open")
+    state = _state(page)
+    assert "level" not in state and "region" not in state and state["type"] == "etdz"
+    # The list loaded with what could be used: the economic-development zones.
+    expect(page.locator("#list-count")).to_contain_text("共")
+    page.locator("#filters summary").click()
+    expect(page.locator("[data-area-error]")).to_contain_text("最小面积大于最大面积")
+    expect(page.locator("#f-min_area")).to_have_attribute("aria-invalid", "true")
+    user.assert_clean()

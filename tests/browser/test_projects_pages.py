@@ -1,0 +1,179 @@
+"""The officer's story from target to project in headless Chromium (sign with the signing data,
+the project in the project list, its first monthly report) and the leader's dashboard, on a
+desktop and on a phone."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import Engine, text
+
+from tests.browser.browser_page import PHONE, UserPage
+from tests.browser.test_chain_views import (  # noqa: F401 - fixtures
+    PASSWORD,
+    choose_area,
+    get,
+    open_workbench,
+    staff_api,
+    staff_page,
+)
+from tests.support.principals import create_user
+
+OWNER = "浏览器签约组"
+
+
+@pytest.fixture(scope="module")
+def officer(live_server: str) -> str:
+    """The province's officer of these tests (staff_api and staff_page sign in as `officer`)."""
+    create_user("projects-ui-officer", "officer", ["360000"], PASSWORD)
+    return "projects-ui-officer"
+
+
+@pytest.fixture
+def negotiating(staff_api: httpx.Client, engine: Engine) -> Iterator[dict[str, Any]]:  # noqa: F811
+    """A target at 洽谈 with an intended park in its area; it and its project removed afterwards."""
+    enterprise = get(staff_api, "/enterprises", is_local="false", limit=1)["items"][0]
+    park = get(staff_api, "/parks", region="360100", limit=1)["items"][0]
+    r = staff_api.post(
+        "/targets",
+        json={
+            "enterprise_id": enterprise["id"],
+            "link_id": enterprise["link_ids"][0],
+            "region_adcode": "360100",
+            "intended_park_id": park["id"],
+            "owner": OWNER,
+            "source": "browser test",
+        },
+    )
+    assert r.status_code == 201, r.text
+    target = r.json()
+    for to in ("contacted", "visit", "negotiating"):
+        staff_api.post(f"/targets/{target['id']}/transitions", json={"to": to}).raise_for_status()
+    yield target
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM projects WHERE target_id = :t"), {"t": target["id"]})
+        conn.execute(text("DELETE FROM targets WHERE id = :t"), {"t": target["id"]})
+
+
+def test_sign_a_target_and_file_the_first_report(
+    staff_page: Callable[..., UserPage],  # noqa: F811
+    staff_api: httpx.Client,  # noqa: F811
+    negotiating: dict[str, Any],
+    shots: Callable[[Page, str], None],
+) -> None:
+    user = staff_page()
+    page = user.open()
+    open_workbench(page, "targets")
+    page.locator("[data-filter=owner]").fill(OWNER)
+    page.locator("[data-filter=owner]").press("Enter")
+    row = page.locator(f"tr[data-target-id='{negotiating['id']}']")
+    # The target's own view: its stage history, and a visit recorded with its attachments' names.
+    row.locator("[data-open-target]").click()
+    view = page.locator("dialog.tv-dialog")
+    expect(view.locator("[data-tv-history] li")).to_have_count(4)
+    view.locator("select[name=kind]").select_option("visit")
+    view.locator("textarea[name=summary]").fill("拜访总部，介绍园区用地条件")
+    view.locator("input[name=attachments]").fill("拜访纪要.docx，园区推介.pdf")
+    view.locator("button[type=submit]").click()
+    expect(view.locator("[data-tv-activities] li")).to_have_count(1)
+    shots(page, "projects-target-view")
+    view.locator("[data-tv-close]").click()
+    log = get(staff_api, f"/targets/{negotiating['id']}/activities")
+    assert [(a["kind"], a["summary"], a["attachments"]) for a in log] == [
+        ("visit", "拜访总部，介绍园区用地条件", ["拜访纪要.docx", "园区推介.pdf"])
+    ]
+    row.locator("select[data-stage-for]").select_option("signed")
+    dialog = page.locator("dialog.wb-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("select[name=park_id]")).to_have_value(str(negotiating["intended_park_id"]))
+    dialog.locator("input[name=name]").fill("浏览器测试签约项目")
+    dialog.locator("input[name=investment_wan]").fill("26000")
+    shots(page, "projects-signing-dialog")
+    dialog.locator("[data-ok]").click()
+    expect(page.locator("[data-tt-message]")).to_contain_text("浏览器测试签约项目")
+    signed = get(staff_api, f"/targets/{negotiating['id']}")
+    assert signed["stage"] == "signed"
+    projects = get(staff_api, "/projects", q="浏览器测试签约项目")["items"]
+    assert [(p["target_id"], p["investment_wan"], p["park_id"]) for p in projects] == [
+        (negotiating["id"], 26000, negotiating["intended_park_id"])
+    ]
+
+    page.locator("[data-wb-tab=projects]").click()
+    project_row = page.locator(f"tr[data-project-id='{projects[0]['id']}']")
+    expect(project_row).to_contain_text("浏览器测试签约项目")
+    project_row.locator("[data-report-for]").click()
+    dialog = page.locator("dialog.wb-dialog")
+    month = projects[0]["signed_on"][:7]
+    dialog.locator("input[name=month]").fill(month)
+    dialog.locator("input[name=investment_month_wan]").fill("1200")
+    dialog.locator("input[name=investment_total_wan]").fill("1200")
+    dialog.locator("textarea[name=problems]").fill("施工用电待协调")
+    dialog.locator("[data-ok]").click()
+    expect(page.locator("[data-pt-message].is-ok")).to_contain_text(month)
+    reports = get(staff_api, f"/projects/{projects[0]['id']}/reports")
+    assert [(r["month"][:7], r["investment_total_wan"], r["problems"]) for r in reports] == [(month, 1200, "施工用电待协调")]
+    user.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_leaders_dashboard(
+    staff_page: Callable[..., UserPage],  # noqa: F811
+    staff_api: httpx.Client,  # noqa: F811
+    shots: Callable[[Page, str], None],
+    viewport: dict[str, int] | None,
+) -> None:
+    user = staff_page(**({"viewport": viewport} if viewport else {}))
+    page = user.open()
+    page.locator("#workbench-btn").click()
+    page.locator("[data-wb-tab=dashboard]").click()
+    page.wait_for_selector("[data-dashboard]")
+    board = get(staff_api, "/dashboard")
+    expect(page.locator("[data-goal]")).to_have_count(6)
+    revenue = page.locator("[data-goal=revenue_total_yi]")
+    expect(revenue).to_contain_text("全省集群营业收入")
+    expect(revenue).to_contain_text("50,000")
+    expect(page.locator("[data-dash-clusters] tbody tr")).to_have_count(len(board["clusters"]))
+    missing = [c for c in board["clusters"] if c["revenue"] is None]
+    for c in missing[:3]:
+        expect(page.locator(f"tr[data-cluster-id='{c['id']}']")).to_contain_text("未填报")
+    expect(page.locator("[data-dash-behind] tbody tr")).to_have_count(len(board["behind"]))
+    shots(page, f"projects-dashboard-{'phone' if viewport else 'desktop'}")
+    user.assert_clean()
+
+
+def test_candidates_for_a_gap_become_targets(
+    staff_page: Callable[..., UserPage],  # noqa: F811
+    staff_api: httpx.Client,  # noqa: F811
+    engine: Engine,
+    shots: Callable[[Page, str], None],
+) -> None:
+    user = staff_page()
+    page = user.open()
+    open_workbench(page)
+    chain = get(staff_api, "/chains", limit=1)["items"][0]
+    choose_area(page, "city", "360700", "赣州市")
+    # The first link with an enterprise from outside the province not yet on 赣州's list.
+    link, found, fresh = next(
+        (link, found, fresh[0])
+        for link in chain["links"]
+        for found in [get(staff_api, "/targets/candidates", link=link["id"], region="360700")]
+        for fresh in [[c for c in found if c["target_id"] is None and not c["is_local"]]]
+        if fresh
+    )
+    page.locator(f".link-box[data-link-id='{link['id']}']").click()
+    page.locator("[data-show-candidates]").click()
+    listed = page.locator("[data-candidates] [data-candidate-id]")
+    expect(listed).to_have_count(len(found))
+    assert listed.evaluate_all("els => els.map(e => +e.dataset.candidateId)") == [c["id"] for c in found]
+    button = page.locator(f"[data-add-candidate='{fresh['id']}']")
+    button.click()
+    expect(button).to_be_disabled()
+    shots(page, "projects-candidates")
+    made = get(staff_api, "/targets", link=link["id"], region="360700", limit=1000)["items"]
+    mine = [t for t in made if t["enterprise_id"] == fresh["id"] and t["region_adcode"] == "360700"]
+    assert len(mine) == 1
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM targets WHERE id = :t"), {"t": mine[0]["id"]})
+    user.assert_clean()

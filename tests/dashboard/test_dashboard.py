@@ -1,0 +1,129 @@
+"""The cluster dashboard: its figures equal independent sums over the same rows; figures without
+a source are missing (null), never zero; the public sees no project or target."""
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from tests.support.chains import created, enterprise_body
+
+FIGURES = [  # cluster, year, revenue (亿元)
+    (2, 2024, 1200),
+    (3, 2024, 600),
+    (5, 2023, 300),
+]
+
+
+@pytest.fixture(scope="module")
+def figures(engine) -> Iterator[None]:
+    with engine.begin() as conn:
+        for cluster, year, value in FIGURES:
+            conn.execute(
+                text(
+                    "INSERT INTO cluster_figures (cluster_id, year, metric, value, unit, qualifier, source) "
+                    "VALUES (:c, :y, 'revenue_yi', :v, '亿元', 'exact', '测试来源')"
+                ),
+                {"c": cluster, "y": year, "v": value},
+            )
+    yield
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM cluster_figures WHERE source = '测试来源'"))
+
+
+@pytest.fixture(scope="module")
+def some_projects(client, admin, engine) -> Iterator[None]:
+    """Projects in three clusters and one without, at several stages."""
+    with created(
+        client, admin, "/api/v1/enterprises", enterprise_body([113.26, 23.13], is_local=False, name="测试看板企业")
+    ) as made:
+        for cluster, investment, start in ((1, 12345.67, None), (1, 20000, "2025-03-01"), (2, 5000, None), (None, 800, None)):
+            body = {
+                "name": f"测试看板项目{investment}",
+                "enterprise_id": made["id"],
+                "cluster_id": cluster,
+                "park_id": 9,
+                "investment_wan": investment,
+                "signed_on": "2025-01-10",
+                "source": "test suite",
+            }
+            project = client.post("/api/v1/projects", json=body, headers=admin).json()
+            if start:
+                r = client.post(
+                    f"/api/v1/projects/{project['id']}/transitions", json={"to": "started", "on": start}, headers=admin
+                )
+                assert r.status_code == 200, r.text
+        yield
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM projects WHERE enterprise_id = :e"), {"e": made["id"]})
+
+
+def _all(client, admin, path: str) -> list[dict]:
+    r = client.get(path, params={"limit": 10_000}, headers=admin)
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
+def test_the_dashboard_equals_independent_sums(client, admin, figures, some_projects) -> None:
+    r = client.get("/api/v1/dashboard", headers=admin)
+    assert r.status_code == 200, r.text
+    board = r.json()
+    projects = _all(client, admin, "/api/v1/projects")
+    targets = _all(client, admin, "/api/v1/targets")
+    clusters = {c["id"]: c for c in _all(client, admin, "/api/v1/clusters")}
+    assert [c["id"] for c in board["clusters"]] == sorted(clusters)
+    for shown in board["clusters"]:
+        mine = [p for p in projects if p["cluster_id"] == shown["id"]]
+        block = shown["projects"]
+        assert block["count"] == len(mine), shown["name"]
+        assert block["investment_yi"] == round(sum(p["investment_wan"] for p in mine) / 10_000, 2)
+        assert {k: v for k, v in block["by_stage"].items() if v} == dict(Counter(p["stage"] for p in mine))
+        assert {k: v for k, v in block["by_status"].items() if v} == dict(Counter(p["status"] for p in mine))
+        parks = set(clusters[shown["id"]]["park_ids"])
+        courted = [t for t in targets if t["cluster_id"] == shown["id"] or t["intended_park_id"] in parks]
+        assert {k: v for k, v in shown["targets"].items() if v} == dict(Counter(t["stage"] for t in courted))
+    assert board["projects"]["count"] == len(projects)
+    assert board["projects"]["investment_yi"] == round(sum(p["investment_wan"] for p in projects) / 10_000, 2)
+    assert board["projects_without_cluster"]["count"] == len([p for p in projects if p["cluster_id"] is None])
+    assert {p["id"] for p in board["behind"]} == {p["id"] for p in projects if p["status"] in ("amber", "red")}
+
+
+def test_revenue_goals_count_only_sourced_figures(client, admin, figures) -> None:
+    board = client.get("/api/v1/dashboard", headers=admin).json()
+    by_id = {c["id"]: c for c in board["clusters"]}
+    # The latest figure of each cluster, with its source; none: 未填报 (null), not 0. The loaded
+    # reference figures count too.
+    latest = {}
+    for c in board["clusters"]:
+        if c["revenue"] and c["revenue"]["source"] != "测试来源":
+            latest[c["id"]] = (c["revenue"]["year"], c["revenue"]["value"])
+    latest |= {cluster: (year, value) for cluster, year, value in FIGURES}
+    for cluster_id, shown in by_id.items():
+        revenue = shown["revenue"]
+        if cluster_id in latest:
+            assert (revenue["year"], revenue["value"]) == latest[cluster_id] and revenue["source"]
+        else:
+            assert revenue is None and shown["figures"] == []
+    goals = {g["key"]: g for g in board["plan"]["goals"]}
+    year = max(y for y, _ in latest.values())
+    in_year = [v for y, v in latest.values() if y == year]
+    assert (board["revenue_year"], board["clusters_reporting_revenue"]) == (year, len(in_year))
+    assert goals["revenue_total_yi"]["achieved"] == sum(in_year)
+    assert goals["revenue_total_yi"]["gap"] == 50_000 - sum(in_year)
+    assert goals["clusters_over_1000_yi"]["achieved"] == sum(v >= 1000 for _, v in latest.values())
+    assert goals["clusters_over_500_yi"]["achieved"] == sum(v >= 500 for _, v in latest.values())
+    tiers = [c["tier"] for c in _all(client, admin, "/api/v1/clusters")]
+    assert goals["advanced_clusters"]["achieved"] == sum(t in ("national_advanced", "provincial_advanced") for t in tiers)
+    assert goals["high_tech_enterprises"]["achieved"] is None and goals["high_tech_enterprises"]["gap"] is None
+    assert (goals["zjtx_enterprises"]["target"], goals["high_tech_enterprises"]["target"]) == (7000, 9000)
+    assert "提能升级" in board["plan"]["source"] and board["plan"]["year"] == 2028
+
+
+def test_the_public_sees_published_figures_only(client, admin, figures, some_projects) -> None:
+    board = client.get("/api/v1/dashboard").json()
+    assert "projects" not in board and "behind" not in board
+    published = {c["id"] for c in client.get("/api/v1/clusters", params={"limit": 1000}).json()["items"]}
+    assert {c["id"] for c in board["clusters"]} == published
+    assert all(c["projects"] is None and c["targets"] is None for c in board["clusters"])
+    assert client.get("/api/v1/dashboard", params={"as_of": "soon"}).status_code == 422
