@@ -362,6 +362,26 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /api/v1/dashboard": (PUBLIC_READ, lambda w: ("GET", "/api/v1/dashboard", None, {})),
 }
 ROUTES.update(inquiry_rows(OPEN, STAFF_READ, WRITE))
+# Brochures: the public edition for everyone (it is read as an anonymous visitor whoever asks);
+# booklets for staff only, checked before the city or the job is looked up (a county and an
+# unknown job are 404 to staff and refused to others), so that no booklet is printed here.
+STAFF_LOOKUP = (401, 404, 404, 404, 404, 403, 403)
+ROUTES.update(
+    {
+        "GET /api/v1/brochures/{scope}/{key}.html": (
+            OPEN,
+            lambda w: ("GET", f"/api/v1/brochures/park/{w.xiaolan}.html", None, {}),
+        ),
+        "GET /api/v1/brochures/{scope}/{key}.pdf": (OPEN, lambda w: ("GET", f"/api/v1/brochures/park/{w.xiaolan}.pdf", None, {})),
+        "GET /api/v1/brochures/assets/{name}": (OPEN, lambda w: ("GET", "/api/v1/brochures/assets/brochure.css", None, {})),
+        "POST /api/v1/brochures/booklets": (STAFF_LOOKUP, lambda w: ("POST", "/api/v1/brochures/booklets?city=360121", None, {})),
+        "GET /api/v1/brochures/booklets/{job_id}": (STAFF_LOOKUP, lambda w: ("GET", "/api/v1/brochures/booklets/none", None, {})),
+        "GET /api/v1/brochures/booklets/{job_id}.pdf": (
+            STAFF_LOOKUP,
+            lambda w: ("GET", "/api/v1/brochures/booklets/none.pdf", None, {}),
+        ),
+    }
+)
 
 
 def _edit(w: World, method: str, path: str, body: dict | None) -> Request:
