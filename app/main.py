@@ -25,6 +25,7 @@ from app.core.lru import ByteLRU
 from app.core.settings import ActiveSettings, Settings, from_environment, using
 from app.core.versions import DataVersions
 from app.enterprises.router import router as enterprises_router
+from app.infrastructure.router import router as facilities_router
 from app.layers import errors as ogc_errors
 from app.layers.catalogue import build_catalogue
 from app.ogc.router import router as ogc_router
@@ -54,6 +55,7 @@ def _api() -> APIRouter:
         gaps_router,
         enterprises_router,
         targets_router,
+        facilities_router,
     ):
         api.include_router(router)
 

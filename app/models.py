@@ -7,6 +7,7 @@ from app.chains.models import Chain, ChainCluster, ChainGap, ChainLink
 from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
 from app.core.database import Base
 from app.enterprises.models import Enterprise, EnterpriseLink
+from app.infrastructure.models import Facility, FacilityDistance
 from app.loaders.models import LoadRun
 from app.parks.models import CooperationPark, Park
 from app.regions.models import Region
@@ -32,6 +33,8 @@ __all__ = [
     "CooperationPark",
     "Enterprise",
     "EnterpriseLink",
+    "Facility",
+    "FacilityDistance",
     "LoadRun",
     "Park",
     "Region",

@@ -16,7 +16,18 @@ from app.core.settings import PROJECT_ROOT
 APP = PROJECT_ROOT / "app"
 CORE, GEO, DOMAINS, LAYERS, FRONT, ENTRY = range(6)
 # The domains, bottom first: each may use any domain below it.
-DOMAIN_ORDER = ("regions", "carriers", "clusters", "parks", "chains", "enterprises", "targets", "audit", "accounts")
+DOMAIN_ORDER = (
+    "regions",
+    "infrastructure",
+    "carriers",
+    "clusters",
+    "parks",
+    "chains",
+    "enterprises",
+    "targets",
+    "audit",
+    "accounts",
+)
 # Reads of the models of a domain above: (reader, read) -> why. ARCHITECTURE.md names each as `reader → read.models`.
 MODEL_READS = {
     ("carriers", "parks"): "a carrier is visible only with its park, and shows its name",

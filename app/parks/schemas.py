@@ -9,6 +9,7 @@ from app.core.inputs import JsonIn
 from app.core.listing import GeoJSONGeometry, ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut
 from app.geo.validate import ChinaPointIn, MultiPolygonIn, PointIn
+from app.infrastructure.schemas import DistanceFilters, DistancesOut
 from app.parks.models import (
     ChemicalStatus,
     CooperationModel,
@@ -67,7 +68,7 @@ class ParkIn(ProvenanceIn):
     chemical_status_date: IsoDate | None = Field(default=None, description="认定 / 复核 / 撤销日期")
 
 
-class ParkQuery(ListQuery):
+class ParkQuery(ListQuery, DistanceFilters):
     level: ParkLevel | None = Field(default=None, description="级别")
     type: ParkType | None = Field(default=None, description="类型")
     region: str | None = Field(default=None, pattern=ADCODE, description="行政区代码（市级含下辖县区）")
@@ -119,3 +120,4 @@ class ParkOut(ProvenanceOut):
     contacts: list[Contact] | None = Field(default=None, description="staff only / 仅内部可见")
     profile: str | None
     available_carriers: AvailableCarriers | None = Field(default=None, description="single park only / 仅详情")
+    distances: DistancesOut = Field(description="nearest facility of each kind, straight-line km / 最近基础设施（直线距离）")
