@@ -66,10 +66,12 @@ def test_the_layer_is_an_ogc_collection_and_a_tile_layer(client) -> None:
 
 OSM = """<?xml version="1.0" encoding="UTF-8"?>
 <osm version="0.6" generator="test">
-  <node id="1" lat="28.70" lon="115.85" version="1"><tag k="aeroway" v="aerodrome"/><tag k="name" v="测试机场"/><tag k="iata" v="TST"/></node>
+  <node id="1" lat="28.70" lon="115.85" version="1">
+    <tag k="aeroway" v="aerodrome"/><tag k="name" v="测试机场"/><tag k="iata" v="TST"/></node>
   <node id="2" lat="28.71" lon="115.86" version="1"><tag k="railway" v="station"/></node>
   <node id="3" lat="31.23" lon="121.47" version="1"><tag k="railway" v="station"/><tag k="name" v="上海站"/></node>
-  <node id="4" lat="28.72" lon="115.87" version="1"><tag k="highway" v="motorway_junction"/><tag k="name" v="测试出口"/><tag k="ref" v="12"/></node>
+  <node id="4" lat="28.72" lon="115.87" version="1">
+    <tag k="highway" v="motorway_junction"/><tag k="name" v="测试出口"/><tag k="ref" v="12"/></node>
   <node id="10" lat="28.600" lon="115.800" version="1"/>
   <node id="11" lat="28.600" lon="115.810" version="1"/>
   <node id="12" lat="28.610" lon="115.810" version="1"/>
