@@ -54,7 +54,8 @@ def test_distances_follow_every_write_in_the_same_transaction(db) -> None:
     def port() -> tuple[int, float]:
         return db.execute(
             text(
-                "SELECT facility_id, distance_m FROM facility_distances WHERE subject = 'carrier' AND subject_id = :i AND kind = 'port'"
+                "SELECT facility_id, distance_m FROM facility_distances "
+                "WHERE subject = 'carrier' AND subject_id = :i AND kind = 'port'"
             ),
             {"i": carrier_id},
         ).one()
