@@ -32,6 +32,7 @@ from app.ogc.router import router as ogc_router
 from app.parks.router import router as parks_router
 from app.regions.router import router as regions_router
 from app.search.router import router as search_router
+from app.sites.router import router as sites_router
 from app.targets.router import router as targets_router
 from app.tiles.router import router as tiles_router
 from app.web.router import router as web_router
@@ -56,6 +57,7 @@ def _api() -> APIRouter:
         enterprises_router,
         targets_router,
         facilities_router,
+        sites_router,
     ):
         api.include_router(router)
 

@@ -22,6 +22,7 @@ DOMAIN_ORDER = (
     "carriers",
     "clusters",
     "parks",
+    "sites",
     "chains",
     "enterprises",
     "targets",

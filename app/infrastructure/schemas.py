@@ -82,7 +82,7 @@ class DistancesOut(BaseModel):
     university: NearestOut | None = None
 
 
-def _inside_jiangxi(lon: float, lat: float, field: str) -> None:
+def _inside_jiangxi(lon: float, lat: float, field: str | None = None) -> None:
     if not JIANGXI.contains(lon, lat):
         raise FieldProblem(
             f"[{lon}, {lat}] is outside Jiangxi ([lon, lat], WGS-84)",
@@ -103,7 +103,7 @@ class Near(BaseModel):
 
     @model_validator(mode="after")
     def _inside(self) -> Self:
-        _inside_jiangxi(self.lon, self.lat, "lon")
+        _inside_jiangxi(self.lon, self.lat)
         return self
 
 
