@@ -31,6 +31,7 @@ import { initStaffTools } from './edit/tools.js';
 import { initAdmin } from './admin.js';
 import { initPassword } from './password.js';
 import { initWorkbench } from './chains/workbench.js';
+import { initSites } from './sites/panel.js';
 
 const $ = (sel) => document.querySelector(sel);
 const MOVE_DEBOUNCE_MS = 250;
@@ -126,6 +127,7 @@ async function start() {
   initAdmin();
   initPassword();
   initWorkbench(map);
+  initSites(map);
   refreshCarriers();
   // Signing in or out changes what may be seen (unpublished records, staff layers): reload all.
   onAuthChange(() => {
