@@ -102,6 +102,7 @@ def _best(values: list[Any], better: Better) -> list[int]:
 
 
 def compare(session: Session, user: Principal, what: Literal["carriers", "parks"], ids: list[int]) -> dict[str, Any]:
+    rows: tuple[Row, ...]
     if what == "carriers":
         spec, stmt, key, rows = carriers.OUTPUT.for_user(user), carriers.visible(user), Carrier.id, CARRIER_ROWS
     else:

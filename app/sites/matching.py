@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Float,
     Integer,
     Numeric,
@@ -145,7 +146,7 @@ def _area(req: MatchRequest) -> Scored | None:
         return None
     factor, zh_unit, en_unit = AREA_UNITS[a.unit]
     v = cast(Carrier.area_m2, Float) / factor
-    parts = [(literal(a.min) - v) / a.min] if a.min is not None else []
+    parts: list[Any] = [(literal(a.min) - v) / a.min] if a.min is not None else []
     parts += [(v - literal(a.max)) / a.max] if a.max is not None else []
     miss = func.greatest(0.0, *parts)
     small = v < a.min if a.min is not None else false()
@@ -309,7 +310,7 @@ def _candidates(req: MatchRequest, user: Principal, scored: list[Scored]) -> Sel
 
 def _excluded_as(name: str) -> tuple[str, str]:
     if name.startswith("distance_"):
-        kind = FacilityKind(name.removeprefix("distance_"))
+        kind = next(k for k in FacilityKind if k.value == name.removeprefix("distance_"))
         return f"距{kind.zh}过远或无数据", f"too far from any {kind.en} (or none known)"
     return _EXCLUDED_AS[name]
 
@@ -326,6 +327,7 @@ def statement(req: MatchRequest, user: Principal) -> Select[Any]:
     scored = criteria(req)
     hard = [s for s in scored if s.criterion.hard]
     total_weight = sum(s.criterion.weight for s in scored)
+    score: ColumnElement[Any]
     if total_weight > 0:
         weighted = sum((s.score * s.criterion.weight for s in scored), start=literal(0.0))
         score = cast(func.round(cast(weighted * (100.0 / total_weight), Numeric)), Integer)
@@ -434,4 +436,4 @@ def statement(req: MatchRequest, user: Principal) -> Select[Any]:
     )
 
 
-_EMPTY = literal_column("'[]'::json")
+_EMPTY: ColumnElement[Any] = literal_column("'[]'::json")
