@@ -298,13 +298,18 @@ def criteria(req: MatchRequest) -> list[Scored]:
 
 
 def _candidates(req: MatchRequest, user: Principal, scored: list[Scored]) -> Select[Any]:
-    """Every carrier `user` may see of the asked kind, available, within the radius if given."""
-    stmt = carriers.visible(user).join(Park, Park.id == Carrier.park_id)
+    """Every carrier `user` may see of the asked kind, available, within the radius if given,
+    with what the expressions of `scored` read."""
+    return _joined(carriers.visible(user).join(Park, Park.id == Carrier.park_id), scored).where(
+        Carrier.kind == req.kind.value,
+        Carrier.status == "available",
+        *([within(Carrier.location, req.near)] if req.near is not None else []),
+    )
+
+
+def _joined(stmt: Select[Any], scored: list[Scored]) -> Select[Any]:
     for lateral in (j for s in scored for j in s.joins):
         stmt = stmt.join(lateral, true(), isouter=True)
-    stmt = stmt.where(Carrier.kind == req.kind.value, Carrier.status == "available")
-    if req.near is not None:
-        stmt = stmt.where(within(Carrier.location, req.near))
     return stmt
 
 
@@ -333,21 +338,23 @@ def statement(req: MatchRequest, user: Principal) -> Select[Any]:
         score = cast(func.round(cast(weighted * (100.0 / total_weight), Numeric)), Integer)
     else:
         score = literal(100)
-    ok = and_(true(), *[s.verdict == "met" for s in hard])
-    base = (
-        _candidates(req, user, scored)
-        .with_only_columns(
-            Carrier.id.label("id"),
-            Carrier.park_id.label("park_id"),
-            score.label("score"),
-            ok.label("ok"),
-            *[(s.verdict != "met").label(f"fail_{s.name}") for s in hard],
-            func.json_build_array(*[s.explained() for s in scored]).label("verdicts"),
-        )
-        .cte("scored")
+    # Every candidate is only checked against the hard criteria (what the exclusion counts need);
+    # the score, and the reasons below, are worked out for the sites that pass.
+    checked = (
+        _candidates(req, user, hard)
+        .with_only_columns(Carrier.id.label("id"), *[(s.verdict != "met").label(f"fail_{s.name}") for s in hard])
+        .cte("checked")
     )
+    ok = and_(true(), *[~checked.c[f"fail_{s.name}"] for s in hard])
+    passing = select(checked.c.id).where(ok).subquery("passing")
+    base = _joined(
+        select(Carrier.id.label("id"), Carrier.park_id.label("park_id"), score.label("score"))
+        .join_from(passing, Carrier, Carrier.id == passing.c.id)
+        .join(Park, Park.id == Carrier.park_id),
+        scored,
+    ).cte("scored")
     rank = func.row_number().over(order_by=[base.c.score.desc(), base.c.id])
-    ranked = select(base, rank.label("rank")).where(base.c.ok).order_by(rank).limit(req.limit).cte("ranked")
+    ranked = select(base, rank.label("rank")).order_by(rank).limit(req.limit).cte("ranked")
     item = json_object(
         {
             "rank": ranked.c.rank,
@@ -362,18 +369,18 @@ def statement(req: MatchRequest, user: Principal) -> Select[Any]:
             "price_wan_per_mu": Carrier.price_wan_per_mu,
             "rent_yuan_m2_month": Carrier.rent_yuan_m2_month,
             "location": geojson(Carrier.location),
-            "verdicts": ranked.c.verdicts,
+            # Explained for the page of ranked sites only, not for every candidate.
+            "verdicts": func.json_build_array(*[s.explained() for s in scored]),
             "source": Carrier.source,
             "is_demo": Carrier.is_demo,
         }
     )
-    items = (
-        select(item.label("item"), ranked.c.rank.label("rank"))
-        .join_from(ranked, Carrier, Carrier.id == ranked.c.id)
-        .join(Park, Park.id == Carrier.park_id)
-        .subquery()
-    )
-    results = select(func.coalesce(func.json_agg(aggregate_order_by(items.c.item, items.c.rank)), _EMPTY)).scalar_subquery()
+    items = select(item.label("item"), ranked.c.rank.label("rank")).join_from(ranked, Carrier, Carrier.id == ranked.c.id)
+    items = items.join(Park, Park.id == Carrier.park_id)
+    for lateral in (j for s in scored for j in s.joins):
+        items = items.join(lateral, true(), isouter=True)
+    listed = items.subquery()
+    results = select(func.coalesce(func.json_agg(aggregate_order_by(listed.c.item, listed.c.rank)), _EMPTY)).scalar_subquery()
     by_park = (
         select(
             ranked.c.park_id,
@@ -393,8 +400,8 @@ def statement(req: MatchRequest, user: Principal) -> Select[Any]:
         }
     )
     parks = select(func.coalesce(func.json_agg(aggregate_order_by(park_item, by_park.c.first)), _EMPTY)).scalar_subquery()
-    counts = {s.name: select(func.count()).where(base.c[f"fail_{s.name}"]).scalar_subquery() for s in hard}
-    excluded_total = select(func.count()).where(~base.c.ok).scalar_subquery()
+    counts = {s.name: select(func.count()).where(checked.c[f"fail_{s.name}"]).scalar_subquery() for s in hard}
+    excluded_total = select(func.count()).where(~ok).scalar_subquery()
     parts_zh = [
         func.nullif(_fmt(f"{_excluded_as(n)[0]} %s 个", c), literal(f"{_excluded_as(n)[0]} 0 个")) for n, c in counts.items()
     ]
@@ -424,8 +431,8 @@ def statement(req: MatchRequest, user: Principal) -> Select[Any]:
             json_object(
                 {
                     "scoring": json_object({"zh": literal(SCORING["zh"]), "en": literal(SCORING["en"])}),
-                    "candidates": select(func.count()).select_from(base).scalar_subquery(),
-                    "matched": select(func.count()).where(base.c.ok).scalar_subquery(),
+                    "candidates": select(func.count()).select_from(checked).scalar_subquery(),
+                    "matched": select(func.count()).select_from(base).scalar_subquery(),
                     "excluded": excluded,
                     "results": results,
                     "parks": parks,

@@ -28,8 +28,9 @@ class Criterion(BaseModel):
 
 
 class AreaCriterion(Criterion):
-    min: float | None = Field(default=None, gt=0, description="最小面积")
-    max: float | None = Field(default=None, gt=0, description="最大面积")
+    # Bounded so that a miss, measured relative to them, stays a plain number.
+    min: float | None = Field(default=None, ge=0.01, le=1e7, description="最小面积")
+    max: float | None = Field(default=None, ge=0.01, le=1e7, description="最大面积")
     unit: Literal["mu", "ha", "m2"] = Field(default="mu", description="mu 亩 | ha 公顷 | m2 平方米")
     hard: bool = True
 
@@ -55,11 +56,11 @@ class LandUseCriterion(Criterion):
 
 
 class PriceCriterion(Criterion):
-    max: float = Field(gt=0, description="land: 万元/亩; factory / office: 租金 元/平方米/月")
+    max: float = Field(ge=0.01, le=1e6, description="land: 万元/亩; factory / office: 租金 元/平方米/月")
 
 
 class DistanceCriterion(Criterion):
-    km: float = Field(gt=0, le=1000, description="距最近设施的直线距离上限（公里）")
+    km: float = Field(ge=0.1, le=1000, description="距最近设施的直线距离上限（公里）")
 
 
 class IndustryCriterion(Criterion):
