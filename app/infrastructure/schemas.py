@@ -6,6 +6,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.errors import FieldProblem
+from app.core.inputs import JsonIn
 from app.core.listing import GeoJSONGeometry, ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut
 from app.geo.validate import JIANGXI, PointIn
@@ -92,7 +93,7 @@ def _inside_jiangxi(lon: float, lat: float, field: str | None = None) -> None:
         )
 
 
-class Near(BaseModel):
+class Near(JsonIn):
     """A point and a radius: what "within N km of" means everywhere (lists, matching)."""
 
     model_config = ConfigDict(extra="forbid")

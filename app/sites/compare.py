@@ -86,7 +86,10 @@ def _source(record: dict[str, Any], field: str) -> str:
         near = _value(record, field)
         if not near:
             return ""
-        return f"直线距离，至{near['facility']}（{near['location_precision']}）；设施来源：{near['source']}"
+        return (
+            f"直线距离 straight line → {near['facility']} ({near['location_precision']}); "
+            f"设施来源 facility source: {near['source']}"
+        )
     as_of = f"（{record['as_of']}）" if record.get("as_of") else ""
     return f"{record['source']}{as_of}"
 

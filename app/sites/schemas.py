@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.carriers.models import HA_M2, MU_M2, CarrierKind, LandUse
 from app.core.errors import FieldProblem
+from app.core.inputs import JsonIn
 from app.infrastructure.models import FacilityKind
 from app.infrastructure.schemas import Near
 
@@ -18,7 +19,7 @@ AREA_UNITS: dict[str, tuple[float, str, str]] = {
 }
 
 
-class Criterion(BaseModel):
+class Criterion(JsonIn):
     """A hard limit (sites failing it are excluded and counted) or a weighted preference."""
 
     model_config = ConfigDict(extra="forbid")
@@ -67,7 +68,7 @@ class IndustryCriterion(Criterion):
     keyword: str = Field(min_length=1, max_length=50, description="产业关键词，与园区主导产业比对")
 
 
-class MatchRequest(BaseModel):
+class MatchRequest(JsonIn):
     """What an enterprise needs. Every criterion is optional; each is hard or weighted."""
 
     model_config = ConfigDict(extra="forbid")

@@ -23,7 +23,7 @@ def test_three_plots_side_by_side(client) -> None:
     kms = [c["distances"]["airport"]["km"] for c in plots]
     assert [v["value"]["km"] for v in airport["values"]] == kms
     assert airport["best"] == [i for i, k in enumerate(kms) if k == min(kms)]
-    assert all(v["source"].startswith("直线距离，至") for v in airport["values"])
+    assert all(v["source"].startswith("直线距离 straight line → ") for v in airport["values"])
     assert airport["zh"].endswith("（直线）")
 
 

@@ -170,3 +170,14 @@ def test_the_shared_link_answers_as_the_post(client) -> None:
     assert posted.json() == linked.json()
     assert posted.json()["results"]
     assert client.get("/api/v1/sites/match", params={"r": "{not json"}).json()["error"]["details"][0]["field"] == "r"
+
+
+def test_a_requirement_is_read_as_json_means_it(client) -> None:
+    # "20" is text, not a number of results; true is not a weight.
+    for body, field in (
+        ({"kind": "land", "limit": "20"}, "limit"),
+        ({"kind": "land", "price": {"max": 10, "weight": True}}, "price.weight"),
+    ):
+        r = client.post("/api/v1/sites/match", json=body)
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["details"][0]["field"] == field

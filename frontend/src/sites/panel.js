@@ -6,7 +6,7 @@ import '../styles/sites.css';
 import { ApiError, getJSON, request } from '../api.js';
 import { html, markup, setHtml } from '../html.js';
 import { regions } from '../data.js';
-import { toMap } from '../map.js';
+import { fromMap, toMap } from '../map.js';
 import * as state from '../state.js';
 import { requirementOf } from './request.js';
 import { compareView, formView, resultsView } from './views.js';
@@ -25,8 +25,11 @@ function errorText(err) {
   return [err.message, ...details.map((d) => `${d.field}: ${d.message_zh ?? ''} ${d.message ?? ''}`)].join('\n');
 }
 
+let ring = null; // the radius asked for, drawn with the pins
+
 function drawPins() {
   pins.clearLayers();
+  if (ring) L.circle(toMap(ring.lat, ring.lon), { radius: ring.km * 1000, className: 'site-ring', fill: false }).addTo(pins);
   (result?.results ?? []).forEach((r) => {
     const [lng, lat] = r.location.coordinates;
     const icon = L.divIcon({ className: 'site-pin', html: markup(html`<span>${r.rank}</span>`), iconSize: [26, 26] });
@@ -44,10 +47,12 @@ async function submit(form) {
   const error = form.querySelector('.sites-error');
   error.hidden = true;
   try {
-    result = (await request('POST', '/api/v1/sites/match', { body: requirementOf(form) })).body;
+    const req = requirementOf(form, fromMap(map.getCenter()));
+    result = (await request('POST', '/api/v1/sites/match', { body: req })).body;
+    ring = req.near ?? null;
     chosen.clear();
     renderResults();
-    if (pins.getLayers().length) map.fitBounds(L.featureGroup(pins.getLayers()).getBounds().pad(0.2), { maxZoom: 12 });
+    if (result.results.length) map.fitBounds(L.featureGroup(pins.getLayers()).getBounds().pad(0.2), { maxZoom: 12 });
     root.querySelector('[data-out]').scrollIntoView({ block: 'start' });
   } catch (err) {
     error.textContent = errorText(err);

@@ -10,7 +10,8 @@ const values = (form, name) => [...form.querySelectorAll(`input[name="${name}"]:
 
 export const DISTANCE_FIELDS = [['airport', 'airport'], ['rail_station', 'rail'], ['port', 'port']];
 
-export function requirementOf(form) {
+/** The requirement of the form; `centre` ({lat, lng}, WGS-84) is where a radius is measured from. */
+export function requirementOf(form, centre) {
   const kind = form.elements.kind.value;
   const req = { kind, limit: 30 };
   const min = number(form, 'area_min');
@@ -35,5 +36,7 @@ export function requirementOf(form) {
   });
   const keyword = form.elements.industry.value.trim();
   if (keyword) req.industry = { keyword };
+  const km = number(form, 'radius_km');
+  if (km !== null) req.near = { lon: centre.lng, lat: centre.lat, km };
   return req;
 }

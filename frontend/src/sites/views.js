@@ -30,6 +30,7 @@ export function formView(cities) {
       <legend>${s(label)} ${check(`${field}_hard`, s('hard'))}</legend>
       <input name="${field}_km" type="number" min="0" step="any" inputmode="decimal" aria-label="${s(label)}"></fieldset>`)}
     <label>${s('industry')}<input name="industry" type="text" maxlength="50"></label>
+    <label>${s('radius')}<input name="radius_km" type="number" min="0.1" max="600" step="any" inputmode="decimal"></label>
     <button type="submit" class="btn btn-primary">${s('submit')}</button>
     <p class="sites-error" role="alert" hidden></p>
   </form>`;
