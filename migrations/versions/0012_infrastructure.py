@@ -7,8 +7,9 @@ never a drive distance). Statement-level triggers rewrite the rows of what a sta
 moved or deleted (parks, carriers) and, when facilities change, of every park and carrier for the
 kinds the statement touched, in the same transaction: the API, the loaders' COPY and plain SQL
 alike can never leave a distance stale. The nearest one is found by KNN (`<->` on geography,
-through the partial GiST index (kind, point) of published facilities) among five candidates by sphere
-distance, then ranked by the ellipsoidal distance.
+through the partial GiST index (kind, point) of published facilities) among three candidates by sphere
+distance, then ranked by the ellipsoidal distance (the sphere and the ellipsoid differ by under
+0.5%: only near-ties can swap, and three candidates hold them).
 
 Revision ID: 0012
 Revises: 0010
@@ -50,7 +51,7 @@ BEGIN
   CROSS JOIN LATERAL (
     SELECT near.id, ST_Distance(near.geog, s.g, true) AS m
     FROM (SELECT fc.id, fc.geog FROM facilities fc WHERE fc.published AND fc.kind = k.kind
-          ORDER BY fc.geog <-> s.g LIMIT 5) near
+          ORDER BY fc.geog <-> s.g LIMIT 3) near
     ORDER BY 2, 1 LIMIT 1) f;
 END $$;
 
