@@ -15,7 +15,7 @@ run: deps frontend
 	$(INVESTMAP) load reference
 	$(INVESTMAP) load demo --plots $(PLOTS)
 	$(INVESTMAP) users ensure-admin
-	$(INVESTMAP) serve
+	INVESTMAP_DEMO_PUBLIC=$${INVESTMAP_DEMO_PUBLIC:-true} $(INVESTMAP) serve
 
 test: deps frontend
 	cd frontend && npm test

@@ -11,6 +11,8 @@ from app.accounts.router import admin as admin_router
 from app.accounts.router import auth as auth_router
 from app.accounts.service import principal_from_key, principal_from_session
 from app.audit.router import router as audit_router
+from app.brochures.router import router as brochures_router
+from app.brochures.service import Brochures
 from app.carriers.router import router as carriers_router
 from app.chains.gaps_router import router as gaps_router
 from app.chains.router import router as chains_router
@@ -58,6 +60,7 @@ def _api() -> APIRouter:
         targets_router,
         facilities_router,
         sites_router,
+        brochures_router,
     ):
         api.include_router(router)
 
@@ -79,11 +82,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.versions = DataVersions(get_engine(settings.database))
         app.state.ogc_pages = ByteLRU(settings.caches.ogc_cache_mb)
         app.state.tile_cache = ByteLRU(settings.caches.tile_cache_mb)
+        app.state.brochures = Brochures(app.state.versions, settings)
     app.state.versions.start()
     try:
         yield
     finally:
         app.state.versions.stop()
+        app.state.brochures.stop()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -2,8 +2,9 @@
 # Install the Debian packages InvestMap needs, only those missing (run as root on Debian 12).
 set -euo pipefail
 
-# fonts-wqy-microhei: CJK glyphs, so that headless Chromium's screenshots of the map page are legible.
-packages=(postgresql-15-postgis-3 postgresql-15-postgis-3-scripts gdal-bin chromium fonts-wqy-microhei nodejs npm wrk)
+# fonts-wqy-microhei: CJK glyphs, so that headless Chromium's screenshots of the map page are legible
+# and the brochures' PDFs embed a CJK font; poppler-utils: pdftotext/pdffonts read the PDFs back in tests.
+packages=(postgresql-15-postgis-3 postgresql-15-postgis-3-scripts gdal-bin chromium fonts-wqy-microhei poppler-utils nodejs npm wrk)
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 command -v node >/dev/null && command -v npm >/dev/null && packages=("${packages[@]/nodejs}") && packages=("${packages[@]/npm}")
 

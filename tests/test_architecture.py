@@ -37,7 +37,7 @@ MODEL_READS = {
     ("chains", "targets"): "a gap's target list; a link with targets is not deleted",
     ("enterprises", "targets"): "an enterprise that targets court is not deleted",
 }
-FRONT_DOORS = ("ogc", "tiles", "web", "search", "loaders")
+FRONT_DOORS = ("ogc", "tiles", "web", "search", "loaders", "brochures")
 ENTRY_POINTS = ("main", "cli", "models")
 ROUTERS = ("router", "gaps_router")  # the REST routers of the domains: front doors too
 

@@ -85,7 +85,7 @@ def visible(user: Principal) -> Select[Any]:
     """Published carriers of visible parks (and, for write keys, their own unpublished ones)."""
     county = select(Park.region_adcode).where(Park.id == Carrier.park_id).scalar_subquery()
     return select(Carrier).where(
-        published_or_own(user, Carrier.published, county.in_(user.write_counties)),
+        published_or_own(user, Carrier.published, county.in_(user.write_counties), Carrier.is_demo),
         Carrier.park_id.in_(select(Park.id).where(park_visible(user))),
     )
 

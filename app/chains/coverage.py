@@ -47,7 +47,9 @@ def measured(pairs: Subquery, limits: tuple[int, float]) -> Select[Any]:
             pairs.c.link_id,
             Enterprise.id.label("enterprise_id"),
             Enterprise.revenue_yi,
-            (literal(EnterpriseTag.CHAIN_LEADER.value) == any_(Enterprise.tags)).label("leader"),
+            Enterprise.is_demo,
+            # A demo record never makes a link look led (issue 16); the loader gives none the tag either.
+            and_(literal(EnterpriseTag.CHAIN_LEADER.value) == any_(Enterprise.tags), ~Enterprise.is_demo).label("leader"),
         )
         .join(on_link, pairs.c.link_id == any_(on_link.lineage))
         .join(EnterpriseLink, EnterpriseLink.link_id == on_link.id)
@@ -62,6 +64,8 @@ def measured(pairs: Subquery, limits: tuple[int, float]) -> Select[Any]:
             func.count().label("n"),
             func.coalesce(func.sum(members.c.revenue_yi), 0).label("revenue"),
             func.bool_or(members.c.leader).label("leader"),
+            func.count().filter(members.c.is_demo).label("demo_n"),
+            func.coalesce(func.sum(members.c.revenue_yi).filter(members.c.is_demo), 0).label("demo_revenue"),
         )
         .group_by(*keys)
         .subquery("per_pair")
@@ -84,6 +88,9 @@ def measured(pairs: Subquery, limits: tuple[int, float]) -> Select[Any]:
         n.label("enterprise_count"),
         revenue.label("revenue_yi"),
         func.coalesce(per_pair.c.leader, False).label("has_chain_leader"),
+        # How much of the count and revenue is demo data: the page and exports say so.
+        func.coalesce(per_pair.c.demo_n, 0).label("demo_enterprise_count"),
+        func.coalesce(per_pair.c.demo_revenue, 0).label("demo_revenue_yi"),
         gap_class.label("gap_class"),
     ).outerjoin(per_pair, same_pair)
 
@@ -103,6 +110,8 @@ def chain_coverage(chain_id: int, kind: AreaKind, key: str, limits: tuple[int, f
         "enterprise_count": m.c.enterprise_count,
         "revenue_yi": m.c.revenue_yi,
         "has_chain_leader": m.c.has_chain_leader,
+        "demo_enterprise_count": m.c.demo_enterprise_count,
+        "demo_revenue_yi": m.c.demo_revenue_yi,
         "gap_class": m.c.gap_class,
     }
     links = (

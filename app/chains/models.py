@@ -3,8 +3,19 @@ gaps officers record by hand. Coverage and computed gaps are queries (coverage.p
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, ForeignKeyConstraint, Integer, String, Text, UniqueConstraint, func
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.codes import LabelledEnum, register, sql_in
@@ -83,6 +94,8 @@ class ChainLink(Base):
     ord: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     industry_codes: Mapped[list[str]] = mapped_column(ARRAY(String(5)), nullable=False, server_default="{}")
     keywords: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
+    # The GB/T 4754-2017 class title of each code, so a reader sees what the code is.
+    industry_classes: Mapped[dict[str, str]] = mapped_column(JSONB, nullable=False, server_default=text("'{}'::jsonb"))
     description: Mapped[str | None] = mapped_column(Text)
     # The public descriptions the link is drawn from (the chain's own provenance covers the rest).
     source: Mapped[str | None] = mapped_column(Text)

@@ -23,6 +23,7 @@ LINK_FIELDS: dict[str, Any] = {
     "order": ChainLink.ord,
     "depth": ChainLink.depth,
     "industry_codes": ChainLink.industry_codes,
+    "industry_classes": ChainLink.industry_classes,
     "keywords": ChainLink.keywords,
     "description": ChainLink.description,
     "source": ChainLink.source,

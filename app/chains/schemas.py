@@ -2,7 +2,7 @@
 
 import re
 from datetime import date, datetime
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -38,6 +38,9 @@ class LinkIn(JsonIn):
     industry_codes: list[str] = Field(
         default_factory=list, max_length=20, description="国民经济行业分类 GB/T 4754-2017 代码，如 C3985、3251"
     )
+    industry_classes: dict[str, Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=dict, max_length=20, description='各代码的 GB/T 4754-2017 类别名称，如 {"C3482": "紧固件制造"}'
+    )
     keywords: list[str] = Field(default_factory=list, max_length=30, description="关键词")
     description: str | None = Field(default=None, max_length=5_000)
     source: str | None = Field(default=None, max_length=5_000, description="依据的公开资料")
@@ -51,6 +54,12 @@ class LinkIn(JsonIn):
                     f"{code!r} 不是国民经济行业分类代码（如 C39、C3985、3251）",
                     field=f"industry_codes.{i}",
                 )
+        if unknown := sorted(set(self.industry_classes) - set(self.industry_codes)):
+            raise FieldProblem(
+                f"industry_classes names codes not in industry_codes: {unknown}",
+                f"industry_classes 中的代码不在 industry_codes 中：{unknown}",
+                field="industry_classes",
+            )
         return self
 
 
@@ -166,6 +175,7 @@ class LinkOut(BaseModel):
     order: int
     depth: int = Field(description="0 for a top-level link")
     industry_codes: list[str]
+    industry_classes: dict[str, str] = Field(description="code → GB/T 4754-2017 class title / 行业类别名称")
     keywords: list[str]
     description: str | None
     source: str | None
@@ -197,6 +207,8 @@ class LinkCoverageOut(LinkOut):
     enterprise_count: int = Field(description="local enterprises on the link or below it, in the area")
     revenue_yi: float = Field(description="their revenue (亿元)")
     has_chain_leader: bool
+    demo_enterprise_count: int = Field(description="how many of them are demo records / 其中演示数据")
+    demo_revenue_yi: float = Field(description="the demo records' share of the revenue (亿元)")
     gap_class: GapClass
 
 
@@ -244,6 +256,8 @@ class GapOut(AreaFieldsOut):
     enterprise_count: int
     revenue_yi: float
     has_chain_leader: bool
+    demo_enterprise_count: int = Field(description="how many of the enterprises are demo records / 其中演示数据")
+    demo_revenue_yi: float
     priority: Priority | None
     reason: str | None
     target_count: int

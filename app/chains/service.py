@@ -146,6 +146,7 @@ def save_link(session: Session, chain_id: int, data: LinkIn, link: ChainLink | N
         session.add(link)
     link.name, link.parent_id, link.ord, link.position = data.name, data.parent_id, data.order, position
     link.industry_codes, link.keywords = data.industry_codes, data.keywords
+    link.industry_classes = data.industry_classes
     link.description, link.source = data.description, data.source
     reindex(session, chain_id)
     return link.id

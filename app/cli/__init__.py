@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from app.cli.accounts import keys, users
+from app.cli.brochure import brochure
 from app.cli.db import db
 from app.cli.load import load
 from app.core.settings import settings
@@ -14,6 +15,7 @@ app.add_typer(db, name="db")
 app.add_typer(load, name="load")
 app.add_typer(users, name="users")
 app.add_typer(keys, name="keys")
+app.command("brochure")(brochure)
 
 
 @app.command("serve")

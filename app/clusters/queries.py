@@ -7,9 +7,18 @@ from sqlalchemy import ColumnElement, Select, exists, func, select, text, true
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
-from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue, cluster_visible
+from app.clusters.models import (
+    Cluster,
+    ClusterCity,
+    ClusterFigure,
+    ClusterListEntry,
+    ClusterPark,
+    ClusterRevenue,
+    cluster_visible,
+)
 from app.clusters.schemas import ClusterQuery
 from app.core.auth import Principal, expand_to_counties
+from app.core.columns import ColumnExpr
 from app.core.links import Linked
 from app.core.listing import EMPTY_JSON_ARRAY, OutputSpec, bbox_filter, json_object
 from app.core.provenance import provenance_fields
@@ -50,7 +59,7 @@ _CLUSTER_REFS = func.coalesce(
 Related = dict[str, Callable[[Principal], ColumnElement[Any]]]
 
 
-def clusters_of(link_cluster_id: ColumnElement[int], owner: ColumnElement[bool]) -> tuple[dict[str, Any], Related]:
+def clusters_of(link_cluster_id: ColumnExpr[int], owner: ColumnElement[bool]) -> tuple[dict[str, Any], Related]:
     """The `cluster_ids` and `clusters` ({id, name}) fields of a record linked to clusters through
     a table (`link_cluster_id` its cluster column, `owner` picking the record's rows): as staff
     read them, and per caller for OutputSpec.related (only the clusters the caller may see)."""
@@ -86,6 +95,26 @@ _revenues = (
     .scalar_subquery()
 )
 
+_CITED = ("source", "source_url", "source_kind", "as_of")
+
+
+def _rows_of(model: Any, names: tuple[str, ...], *order: Any) -> ColumnElement[Any]:
+    """The cluster's rows of `model` as a JSON array of `names`, in `order`."""
+    return (
+        select(
+            func.coalesce(
+                func.json_agg(aggregate_order_by(json_object({n: getattr(model, n) for n in names}), *order)),
+                EMPTY_JSON_ARRAY,
+            )
+        )
+        .where(model.cluster_id == Cluster.id)
+        .scalar_subquery()
+    )
+
+
+_ENTRY_FIELDS = ("list_name", "list_year", "tier", "status", "issuer", "note", *_CITED)
+_FIGURE_FIELDS = ("year", "metric", "value", "unit", "qualifier", "scope", "list_name", *_CITED)
+
 FIELDS: dict[str, Any] = {
     "id": Cluster.id,
     "name": Cluster.name,
@@ -97,6 +126,11 @@ FIELDS: dict[str, Any] = {
     "target_revenue_yi": Cluster.target_revenue_yi,
     "target_year": Cluster.target_year,
     "description": Cluster.description,
+    "cross_provincial": Cluster.cross_provincial,
+    "list_entries": _rows_of(
+        ClusterListEntry, _ENTRY_FIELDS, ClusterListEntry.list_year.desc().nulls_last(), ClusterListEntry.id
+    ),
+    "figures": _rows_of(ClusterFigure, _FIGURE_FIELDS, ClusterFigure.year, ClusterFigure.metric),
     **provenance_fields(Cluster),
 }
 OUTPUT = OutputSpec(
@@ -133,6 +167,8 @@ def filtered(q: ClusterQuery, user: Principal) -> Select[Any]:
         stmt = stmt.where(Cluster.name.icontains(q.q, autoescape=True))
     if q.published is not None:
         stmt = stmt.where(Cluster.published == q.published)
+    if q.list_status is not None:
+        stmt = stmt.where(exists().where(ClusterListEntry.cluster_id == Cluster.id, ClusterListEntry.status == q.list_status))
     if (bbox := q.bbox_tuple) is not None:
         stmt = stmt.where(bbox_filter(_area, bbox))
     return stmt
@@ -156,7 +192,9 @@ def linked_clusters(session: Session, ids: list[int], field: str) -> list[Linked
     names = dict(
         session.execute(
             select(Region.adcode, Region.name).where(Region.adcode.in_({a for found in cities.values() for a in found}))
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return [
         Linked(

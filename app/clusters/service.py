@@ -5,8 +5,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue
-from app.clusters.schemas import ClusterIn
+from app.clusters.models import Cluster, ClusterCity, ClusterFigure, ClusterListEntry, ClusterPark, ClusterRevenue
+from app.clusters.schemas import ClusterIn, Figure, ListEntry
 from app.core.auth import expand_to_counties
 from app.core.crud import assign
 from app.core.errors import InvalidInput
@@ -21,6 +21,7 @@ _SCALARS = (
     "target_revenue_yi",
     "target_year",
     "description",
+    "cross_provincial",
     "source",
     "as_of",
     "is_demo",
@@ -56,6 +57,16 @@ def save(session: Session, data: ClusterIn, cluster: Cluster | None = None) -> i
         session.execute(insert(ClusterRevenue), [{"cluster_id": cluster.id, **r.model_dump()} for r in data.revenues])
     session.flush()
     return cluster.id
+
+
+def save_lists(session: Session, cluster_id: int, entries: list[ListEntry], figures: list[Figure]) -> None:
+    """Replace the cluster's official list entries and its sourced figures (the reference load's)."""
+    for table in (ClusterListEntry, ClusterFigure):
+        session.execute(delete(table).where(table.cluster_id == cluster_id))
+    if entries:
+        session.execute(insert(ClusterListEntry), [{"cluster_id": cluster_id, **e.model_dump()} for e in entries])
+    if figures:
+        session.execute(insert(ClusterFigure), [{"cluster_id": cluster_id, **f.model_dump()} for f in figures])
 
 
 def links(session: Session, before: Stored | None, after: Stored) -> list[Linked]:

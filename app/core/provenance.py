@@ -4,12 +4,24 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import Boolean, ColumnElement, Date, DateTime, Integer, Text, func, or_, true
+from sqlalchemy import Boolean, ColumnElement, Date, DateTime, Integer, Text, and_, func, or_, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.auth import Principal
+from app.core.codes import LabelledEnum, register
 from app.core.dates import IsoDate
 from app.core.inputs import JsonIn
+from app.core.settings import settings
+
+
+@register("source_kind")
+class SourceKind(LabelledEnum):
+    """How close a cited source is to the one who issued it; a repost is shown as 转载."""
+
+    PRIMARY = ("primary", "原始发布", "issuing government page")
+    OFFICIAL_MEDIA = ("official_media", "官方媒体", "official media")
+    REPOST = ("repost", "转载", "repost")
+    DOCUMENT = ("document", "文件", "document reference")
 
 
 class ProvenanceColumns:
@@ -44,10 +56,13 @@ def provenance_fields(model: type) -> dict[str, object]:
     return {name: getattr(model, name) for name in ("source", "as_of", "updated_at", "is_demo", "published")}
 
 
-def published_or_own(user: Principal, published: Any, own: Any) -> ColumnElement[bool]:
+def published_or_own(user: Principal, published: Any, own: Any, is_demo: Any = None) -> ColumnElement[bool]:
     """Staff see everything; a write key also sees the unpublished records it may edit (`own`);
-    everyone else sees published records only. Every read of a record, and of the names of
-    records it refers to (a park's clusters), applies this one rule."""
+    everyone else sees published records only, and demo records (`is_demo`) only where the
+    deployment shows them to the public (INVESTMAP_DEMO_PUBLIC). Every read of a record, and of
+    the names of records it refers to (a park's clusters), applies this one rule."""
     if user.sees_unpublished:
         return true()
+    if is_demo is not None and not settings().demo.public:
+        published = and_(published, ~is_demo)
     return or_(published, own) if user.write_counties else published

@@ -141,6 +141,15 @@ class GapSettings(BaseSettings):
     min_revenue_yi: float = Field(default=10.0, ge=0, description="their revenue below this (亿元): weak")
 
 
+class DemoSettings(BaseSettings):
+    """Whether the public sees generated demo records (issue 16): never unless the deployment asks
+    (`make run` does). Staff always see them, flagged; a write key its own."""
+
+    model_config = _config("INVESTMAP_DEMO_")
+
+    public: bool = Field(default=False, description="show demo records to the public (anonymous and read-only callers)")
+
+
 class WebSettings(BaseSettings):
     """Basemaps the map page offers (app/web/basemaps.py). Online basemaps are configuration, not
     code: a government intranet usually mirrors tiles on its own server, so every template can be
@@ -161,6 +170,20 @@ class WebSettings(BaseSettings):
     )
 
 
+class BrochureSettings(BaseSettings):
+    """招商册: how the brochures are printed and how many rows a table of one holds (app/brochures)."""
+
+    model_config = _config("INVESTMAP_BROCHURE_")
+
+    chromium: Path = Field(default=Path("/usr/bin/chromium"), description="the headless Chromium that prints the PDFs")
+    pdf_timeout_s: float = Field(default=60, gt=0, description="seconds one PDF may take before the request answers 503")
+    max_pdf_mb: float = Field(default=20, gt=0, description="a PDF larger than this is refused (503), not served")
+    max_prints: int = Field(default=2, ge=1, le=16, description="PDFs printed at once per worker; more wait, then 503")
+    cache_mb: int = Field(default=64, ge=0, description="printed brochures kept per worker, by data version; 0 turns it off")
+    max_rows: int = Field(default=20, ge=1, le=200, description="rows of each table (land, factories, enterprises, targets)")
+    max_parks: int = Field(default=60, ge=1, le=500, description="parks listed and drawn in a region, cluster or chain brochure")
+
+
 class Settings(BaseModel):
     """All settings of one running service; each block reads its variables from the environment
     unless given."""
@@ -174,7 +197,9 @@ class Settings(BaseModel):
     accounts: AccountSettings = Field(default_factory=AccountSettings)
     carriers: CarrierSettings = Field(default_factory=CarrierSettings)
     gaps: GapSettings = Field(default_factory=GapSettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    brochures: BrochureSettings = Field(default_factory=BrochureSettings)
 
 
 _ACTIVE: ContextVar[Settings | None] = ContextVar("investmap_settings", default=None)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.codes import LabelledEnum, register
 from app.core.database import Base
 from app.core.provenance import ProvenanceColumns
+from app.enterprises.uscc import DEMO_DIVISION
 
 
 @register("enterprise_tag")
@@ -36,6 +37,10 @@ class Enterprise(ProvenanceColumns, Base):
         CheckConstraint("NOT is_local OR region_adcode IS NOT NULL", name="local_has_region"),
         CheckConstraint("is_local OR park_id IS NULL", name="park_only_local"),
         CheckConstraint("length(name) BETWEEN 1 AND 200", name="name_length"),
+        # Demo records can never pass for real (issue 16): their codes use a division no registry
+        # issues (app/enterprises/uscc.py), and none of them leads a chain.
+        CheckConstraint(f"(substr(uscc, 3, 6) = '{DEMO_DIVISION}') = is_demo", name="demo_uscc"),
+        CheckConstraint("NOT (is_demo AND 'chain_leader' = ANY(tags))", name="demo_not_leader"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -39,6 +39,15 @@ class EnterpriseIn(ProvenanceIn):
             raise FieldProblem(
                 "only a local enterprise sits in one of our parks", "只有本地企业可以填写所在园区", field="park_id"
             )
+        if uscc.is_demo_code(self.uscc) != self.is_demo:
+            raise FieldProblem(
+                f"USCC division {uscc.DEMO_DIVISION} is reserved for demo records: "
+                "a demo record must use it and a real one must not",
+                f"行政区划码 {uscc.DEMO_DIVISION} 仅供演示数据使用：演示企业必须使用，真实企业不得使用",
+                field="uscc",
+            )
+        if self.is_demo and EnterpriseTag.CHAIN_LEADER in self.tags:
+            raise FieldProblem("a demo enterprise cannot be tagged chain_leader (链主)", "演示企业不能标记为链主", field="tags")
         # A set, written once each, in the order given.
         self.tags = list(dict.fromkeys(self.tags))
         self.link_ids = list(dict.fromkeys(self.link_ids))

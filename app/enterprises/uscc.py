@@ -10,6 +10,9 @@ same alphabet (31 is written 0).
 from app.core.errors import FieldProblem
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# The division of every demo record's code: GB/T 2260 has no province 99, so no registry issues a
+# code with it and a demo code can never be a real enterprise's. Only demo records may use it.
+DEMO_DIVISION = "999999"
 VALUE = {c: i for i, c in enumerate(ALPHABET)}
 WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28
 LENGTH = 18
@@ -19,6 +22,16 @@ def check_character(first17: str) -> str:
     """The check character of the first 17 characters (which must be in the alphabet)."""
     total = sum(VALUE[c] * w for c, w in zip(first17, WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
+
+
+def is_demo_code(code: str) -> bool:
+    return code[2:8] == DEMO_DIVISION
+
+
+def demo_code(organisation: str) -> str:
+    """A valid demo code (9 market regulation, 1 company, the demo division) for a 9-character organisation code."""
+    body = "91" + DEMO_DIVISION + organisation
+    return body + check_character(body)
 
 
 def normalise(raw: str) -> str:

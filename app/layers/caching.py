@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from fastapi import Request, Response
 
 from app.core.auth import Principal
+from app.core.settings import settings
 
 
 def audience(user: Principal) -> tuple[object, ...]:
@@ -25,7 +26,9 @@ def audience(user: Principal) -> tuple[object, ...]:
     staff see everything, a write key also its own drafts, an API key only its collections.
     Callers with the same audience share cache entries and ETags."""
     drafts = frozenset() if user.sees_unpublished else user.write_counties
-    return user.sees_unpublished, tuple(sorted(drafts)), tuple(sorted(user.collections))
+    # Whether the public sees demo records is the deployment's: statements are built and cached per audience.
+    demo = user.sees_unpublished or settings().demo.public
+    return user.sees_unpublished, tuple(sorted(drafts)), tuple(sorted(user.collections)), demo
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from app.chains import gaps
 from app.chains.schemas import GapQuery
 from app.clusters import queries as clusters
 from app.core.auth import Principal
+from app.core.columns import ColumnExpr
 from app.core.errors import Forbidden, NotFound
 from app.core.listing import OutputSpec
 from app.core.settings import GapSettings
@@ -81,7 +82,7 @@ class Layer:
         return self.officers_only and not self.readable_by(user)
 
     @property
-    def key(self) -> ColumnElement[Any]:
+    def key(self) -> ColumnExpr[Any]:
         return self.output.id
 
     @cached_property
@@ -89,7 +90,7 @@ class Layer:
         return int if self.output.id.type.python_type is int else str
 
     @property
-    def geometry(self) -> ColumnElement[Any]:
+    def geometry(self) -> ColumnExpr[Any]:
         return self.output.geometry
 
     def properties(self, user: Principal) -> dict[str, ColumnElement[Any]]:
@@ -148,11 +149,11 @@ def _published(user: Principal) -> Select[Any]:
     return stmt if user.sees_unpublished else stmt.where(Region.published)
 
 
-def _cooperation(column: ColumnElement[Any]) -> ColumnElement[Any]:
+def _cooperation(column: ColumnExpr[Any]) -> ColumnElement[Any]:
     return select(column).where(CooperationPark.park_id == Park.id).scalar_subquery()
 
 
-_PARK_TABLES = ("parks", "regions", "clusters", "cluster_parks", "cooperation_parks")
+_PARK_TABLES = ("parks", "park_counties", "regions", "clusters", "cluster_parks", "cooperation_parks")
 _CARRIER_TABLES = CRITERIA_TABLES  # the map's criteria read parks, regions, clusters and cooperations
 _PARK_TILE = TileRule(
     fields=("name", "short_name", "level", "type", "region_adcode"),
@@ -308,7 +309,16 @@ def build_catalogue(thresholds: GapSettings) -> Catalogue:
                 geometry_type="MultiPolygon",
                 scope="clusters",
                 # parks: a cluster lists the ids of its published parks only.
-                tables=("clusters", "cluster_cities", "cluster_parks", "cluster_revenues", "regions", "parks"),
+                tables=(
+                    "clusters",
+                    "cluster_cities",
+                    "cluster_parks",
+                    "cluster_revenues",
+                    "cluster_list_entries",
+                    "cluster_figures",
+                    "regions",
+                    "parks",
+                ),
                 tile=TileRule(fields=("name", "tier", "lead_city_adcode", "target_revenue_yi"), maxzoom=12),
                 cheap_count=True,
             ),

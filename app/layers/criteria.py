@@ -27,14 +27,14 @@ CARRIER_CRITERIA = ("kind", "status", "land_use", "min_area", "max_area", "area_
 # What the public page may filter parks by (publication and demo flags are the admin's).
 PARK_CRITERIA = tuple(n for n in ParkQuery.model_fields if n not in ListQuery.model_fields and n not in ("published", "is_demo"))
 # Tables the park criteria read, beyond parks and carriers (region, cluster, cooperation).
-CRITERIA_TABLES = ("parks", "carriers", "regions", "cluster_parks", "cooperation_parks")
+CRITERIA_TABLES = ("parks", "park_counties", "carriers", "regions", "cluster_parks", "cooperation_parks")
 
 _FIELDS: dict[str, Any] = {
     **{n: (ParkQuery.model_fields[n].annotation, ParkQuery.model_fields[n]) for n in PARK_CRITERIA},
     **{n: (CarrierQuery.model_fields[n].annotation, CarrierQuery.model_fields[n]) for n in CARRIER_CRITERIA},
 }
 
-MapQuery = create_model(  # type: ignore[call-overload]
+MapQuery = create_model(
     "MapQuery",
     __base__=ListQuery,
     __doc__="Park criteria and carrier criteria of the map page, with the usual list parameters.",
@@ -47,7 +47,7 @@ class _Criteria(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-MapCriteria = create_model(  # type: ignore[call-overload]
+MapCriteria = create_model(
     "MapCriteria",
     __base__=_Criteria,
     __doc__="Park criteria and carrier criteria of the map page (no paging, no bbox).",

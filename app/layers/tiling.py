@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
+from app.core.columns import ColumnExpr
+
 
 class Overview(StrEnum):
     """What a tile below the layer's detail zoom shows."""
@@ -22,6 +24,6 @@ class TileRule:
     detail_zoom: int = 0  # from this zoom on, each feature is drawn with `detail` geometry
     overview: Overview = Overview.POINTS
     # The stored, indexed point used below detail_zoom; None when detail_zoom is 0.
-    point: ColumnElement[Any] | None = None
+    point: ColumnExpr[Any] | None = None
     # The geometry drawn from detail_zoom on, when it is not the layer's own (parks: outline or point).
     detail: ColumnElement[Any] | None = None

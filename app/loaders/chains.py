@@ -47,6 +47,7 @@ def _save_links(
                 "position": raw.get("position"),
                 "order": order,
                 "industry_codes": raw.get("industry_codes", []),
+                "industry_classes": raw.get("industry_classes", {}),
                 "keywords": raw.get("keywords", []),
                 "description": raw.get("description"),
                 "source": _cite(sources, raw.get("refs", []), here),
@@ -87,15 +88,17 @@ def load_chains(session: Session, path: Path) -> tuple[int, int]:
     for n, raw in enumerate(document["chains"], start=1):
         where = f"{path.name} chain {n} ({raw.get('name')})"
         sources = {s["id"]: s for s in raw.get("sources", [])}
-        if unknown := [c for c in raw.get("clusters", []) if c not in cluster_ids]:
-            raise LoadError(f"{where}: clusters: unknown cluster {unknown}")
+        # `list_clusters` names clusters as the official lists do (cluster_lists.csv).
+        listed = raw.get("list_clusters", [])
+        if unknown := [c for c in listed if c not in cluster_ids]:
+            raise LoadError(f"{where}: list_clusters: unknown cluster {unknown}")
         cited = "; ".join(f"[{k}] {s['title']} {s['url']}" for k, s in sources.items())
         data = validated(
             ChainIn,
             {
                 "name": raw.get("name"),
                 "description": raw.get("description"),
-                "cluster_ids": [cluster_ids[c] for c in raw.get("clusters", [])],
+                "cluster_ids": [cluster_ids[c] for c in listed],
                 "source": f"{COMPILED_BY}: {cited}",
                 "as_of": raw.get("as_of"),
                 "published": True,

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from geoalchemy2.shape import to_shape
 from rich.progress import Progress
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
@@ -29,6 +30,8 @@ from app.parks.models import Park
 from app.regions.models import Region
 
 DEMO_SOURCE = "InvestMap demo generator: not a real listing / 演示数据，非真实挂牌"
+# Every demo name says so, in Chinese and in English.
+DEMO_PREFIX = "【演示 DEMO】"
 M_PER_DEG_LAT = 111_320.0
 SPREAD_DEG = 0.03  # ~3 km: plots cluster around the park's point as real parks do
 
@@ -38,7 +41,7 @@ class ParkSite:
     ids: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
-    county: list[shapely.Geometry]
+    county: list[BaseGeometry]
     short: list[str]
 
 
@@ -58,8 +61,8 @@ def _sites(session: Session) -> ParkSite:
         shapely.prepare(c)
     return ParkSite(
         np.array([r.id for r in rows]),
-        np.array([p.x for p in points]),
-        np.array([p.y for p in points]),
+        shapely.get_x(points),
+        shapely.get_y(points),
         counties,
         [r.short_name or r.name for r in rows],
     )
@@ -105,7 +108,9 @@ def _rectangles(rng: np.random.Generator, lon: np.ndarray, lat: np.ndarray, area
     dlon = xr / (M_PER_DEG_LAT * np.cos(np.radians(lat))[:, None])
     dlat = yr / M_PER_DEG_LAT
     coords = np.stack([lon[:, None] + dlon, lat[:, None] + dlat], axis=-1)
-    return shapely.polygons(coords)
+    plots = shapely.polygons(coords)
+    assert isinstance(plots, np.ndarray)  # one polygon per row of `coords`, not a single one
+    return plots
 
 
 def _pick(rng: np.random.Generator, values: list[object], weights: list[float], n: int) -> np.ndarray:
@@ -122,7 +127,7 @@ def _plots(rng: np.random.Generator, sites: ParkSite, n: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "kind": "land",
-            "name": [f"【演示】{sites.short[p]}地块 D{i + 1:06d}" for i, p in enumerate(park)],
+            "name": [f"{DEMO_PREFIX}{sites.short[p]}地块 D{i + 1:06d}" for i, p in enumerate(park)],
             "park_id": sites.ids[park],
             "status": _pick(rng, ["available", "reserved", "taken"], [70, 15, 15], n),
             "geom": shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True),
@@ -154,7 +159,7 @@ def _factories(rng: np.random.Generator, sites: ParkSite, n: int) -> pd.DataFram
     return pd.DataFrame(
         {
             "kind": "factory",
-            "name": [f"【演示】{sites.short[p]}标准厂房 F{i + 1:06d}" for i, p in enumerate(park)],
+            "name": [f"{DEMO_PREFIX}{sites.short[p]}标准厂房 F{i + 1:06d}" for i, p in enumerate(park)],
             "park_id": sites.ids[park],
             "status": _pick(rng, ["available", "reserved", "taken"], [60, 15, 25], n),
             "geom": shapely.to_wkb(shapely.set_srid(points, 4326), hex=True, include_srid=True),

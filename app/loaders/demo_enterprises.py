@@ -3,9 +3,15 @@
 Local enterprises sit in parks, mostly in the parks of the clusters their chain serves, inside
 the park's county; about a quarter of each chain's links get none, so the gap layer has 缺 and 弱
 to show. External enterprises sit in Chinese cities known for those industries; some of them are
-on target lists at every stage, with the stage history a real list would have. Every USCC is
-valid (GB 32100-2015) and every name starts with 【演示】. Seeded: the same request gives the same
-rows; an identical request is skipped, another one replaces the previous demo enterprises.
+on target lists at every stage, with the stage history a real list would have. Seeded: the same
+request gives the same rows; an identical request is skipped, another one replaces the previous
+demo enterprises.
+
+Demo records can never pass for real (issue 16): every name starts with 【演示 DEMO】; every USCC
+is valid (GB 32100-2015) but uses the division 999999, which no registry issues (uscc.DEMO_DIVISION);
+none is tagged 链主 or with an official honour (小巨人, 单项冠军); and the local revenue of a chain
+adds up to at most a tenth of the smallest real revenue figure of its clusters (DEMO_REVENUE_SHARE),
+or DEMO_CHAIN_REVENUE_YI where no cluster of the chain has one.
 """
 
 from dataclasses import dataclass
@@ -14,39 +20,44 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.chains.models import ChainCluster, ChainLink
-from app.clusters.models import ClusterPark
+from app.clusters.models import ClusterFigure, ClusterMetric, ClusterPark
 from app.core.database import get_engine, relax_for_bulk_load
 from app.enterprises.models import Enterprise, EnterpriseTag
-from app.enterprises.uscc import ALPHABET, check_character
-from app.loaders.demo import DEMO_SOURCE, _copy, _scatter, _sites, begin_load, end_load
+from app.enterprises.uscc import ALPHABET, demo_code
+from app.loaders.demo import DEMO_PREFIX, DEMO_SOURCE, _copy, _scatter, _sites, begin_load, end_load
 from app.parks.models import Park
 from app.targets.models import Target, TargetStage, TargetStageChange
 from app.targets.stages import FUNNEL
 
 GENERATOR = "演示数据生成器"
-# Cities outside Jiangxi where these industries are strong: (name, division code of the USCC, lon, lat).
+# Bumped when the rules above change, so the next `load demo` replaces rows made under the old ones.
+RULES = "rules=2"
+DEMO_REVENUE_SHARE = 0.1
+DEMO_CHAIN_REVENUE_YI = 20.0
+# Cities outside Jiangxi where these industries are strong: (name, lon, lat).
 CITIES = [
-    ("深圳", "440300", 114.06, 22.54),
-    ("上海", "310115", 121.54, 31.22),
-    ("苏州", "320505", 120.58, 31.30),
-    ("合肥", "340104", 117.23, 31.82),
-    ("宁波", "330212", 121.55, 29.87),
-    ("厦门", "350206", 118.09, 24.48),
-    ("广州", "440106", 113.36, 23.12),
-    ("北京", "110108", 116.30, 39.96),
-    ("长沙", "430104", 112.94, 28.23),
-    ("武汉", "420111", 114.31, 30.59),
-    ("杭州", "330106", 120.16, 30.27),
-    ("成都", "510107", 104.07, 30.57),
-    ("西安", "610113", 108.94, 34.34),
-    ("包头", "150203", 109.84, 40.66),
-    ("宁德", "350902", 119.55, 26.67),
-    ("铜陵", "340705", 117.81, 30.94),
+    ("深圳", 114.06, 22.54),
+    ("上海", 121.54, 31.22),
+    ("苏州", 120.58, 31.30),
+    ("合肥", 117.23, 31.82),
+    ("宁波", 121.55, 29.87),
+    ("厦门", 118.09, 24.48),
+    ("广州", 113.36, 23.12),
+    ("北京", 116.30, 39.96),
+    ("长沙", 112.94, 28.23),
+    ("武汉", 114.31, 30.59),
+    ("杭州", 120.16, 30.27),
+    ("成都", 104.07, 30.57),
+    ("西安", 108.94, 34.34),
+    ("包头", 109.84, 40.66),
+    ("宁德", 119.55, 26.67),
+    ("铜陵", 117.81, 30.94),
 ]
+REVENUE_METRICS = (ClusterMetric.REVENUE.value, ClusterMetric.MAIN_BUSINESS_REVENUE.value)
 OWNERS = ["招商一科", "招商二科", "产业链专班", "驻外招商组"]
 ACTIONS = ["电话回访", "寄送招商册", "邀请来赣考察", "拜访总部", "提交投资方案", "商谈用地条件"]
 DROP_REASONS = ["企业投资计划推迟", "已选址其他地区", "用地条件不符"]
@@ -59,30 +70,45 @@ class Links:
     names: list[str]
 
 
-def _uscc(rng: np.random.Generator, division: str, taken: set[str]) -> str:
-    """A valid code: 9 (market regulation) 1 (company), the division, a random organisation code."""
+def _uscc(rng: np.random.Generator, taken: set[str]) -> str:
+    """A valid demo code with a random organisation code, unused so far."""
     while True:
-        body = "91" + division + "".join(rng.choice(list(ALPHABET), 9))
-        code = body + check_character(body)
+        code = demo_code("".join(rng.choice(list(ALPHABET), 9)))
         if code not in taken:
             taken.add(code)
             return code
 
 
-def _tags(rng: np.random.Generator, leader: bool) -> str:
-    tags = [
-        t
-        for t, p in (
-            (EnterpriseTag.HIGH_TECH, 0.35),
-            (EnterpriseTag.SRDI_SME, 0.12),
-            (EnterpriseTag.LITTLE_GIANT, 0.03),
-            (EnterpriseTag.SINGLE_CHAMPION, 0.01),
-        )
-        if rng.random() < p
-    ]
-    if leader:
-        tags.append(EnterpriseTag.CHAIN_LEADER)
+def _tags(rng: np.random.Generator) -> str:
+    """Only the tags that say nothing about an official list: never 链主, 小巨人 or 单项冠军."""
+    tags = [t for t, p in ((EnterpriseTag.HIGH_TECH, 0.35), (EnterpriseTag.SRDI_SME, 0.12)) if rng.random() < p]
     return "{" + ",".join(t.value for t in tags) + "}"
+
+
+def _revenue_caps(session: Session) -> dict[int, float]:
+    """Per chain, the most its local demo enterprises' revenue may add up to."""
+    smallest = (
+        select(ChainCluster.chain_id, func.min(ClusterFigure.value))
+        .join(ClusterFigure, ClusterFigure.cluster_id == ChainCluster.cluster_id)
+        .where(ClusterFigure.metric.in_(REVENUE_METRICS))
+        .group_by(ChainCluster.chain_id)
+    )
+    caps = {chain: float(value) * DEMO_REVENUE_SHARE for chain, value in session.execute(smallest).tuples()}
+    chains = session.execute(select(ChainLink.chain_id).distinct()).scalars()
+    return {chain: caps.get(chain, DEMO_CHAIN_REVENUE_YI) for chain in chains}
+
+
+def _capped(revenue: np.ndarray, chain: np.ndarray, caps: dict[int, float]) -> np.ndarray:
+    """`revenue` scaled down chain by chain so that no chain's total exceeds its cap, in whole
+    hundredths of 亿元 of at least 0.01 each (the budget keeps room for that floor)."""
+    out = revenue.copy()
+    for c in np.unique(chain):
+        here = chain == c
+        budget = caps[int(c)] - 0.01 * here.sum()
+        if out[here].sum() > budget:
+            out[here] *= max(budget, 0) / out[here].sum()
+    capped: np.ndarray = np.maximum(np.floor(out * 100) / 100, 0.01)
+    return capped
 
 
 def _links(session: Session, rng: np.random.Generator) -> tuple[Links, set[int]]:
@@ -100,7 +126,9 @@ def _links(session: Session, rng: np.random.Generator) -> tuple[Links, set[int]]
 
 
 def _ewkb(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    return shapely.to_wkb(shapely.set_srid(shapely.points(lon, lat), 4326), hex=True, include_srid=True)
+    wkb = shapely.to_wkb(shapely.set_srid(shapely.points(lon, lat), 4326), hex=True, include_srid=True)
+    assert isinstance(wkb, np.ndarray)  # one text per point of the arrays, not a single one
+    return wkb
 
 
 def _frame(
@@ -142,8 +170,7 @@ def _local(
         ]
     )
     _, lon, lat = _scatter(rng, sites, n, park)
-    leader = rng.random(n) < 0.03
-    revenue = np.clip(rng.lognormal(np.log(1.5), 1.1, n) * np.where(leader, 40, 1), 0.05, 2000)
+    revenue = _capped(np.clip(rng.lognormal(np.log(1.5), 1.1, n), 0.05, 200), links.chain[first], _revenue_caps(session))
     on: list[list[int]] = []
     for link in first:
         same_chain = usable[links.chain[usable] == links.chain[link]]
@@ -152,14 +179,14 @@ def _local(
     park_ids = sites.ids[park]
     frame = _frame(
         [
-            f"【演示】{sites.short[p]}{links.names[k]}{i + 1:04d}有限公司"
+            f"{DEMO_PREFIX}{sites.short[p]}{links.names[k]}{i + 1:04d}有限公司"
             for i, (p, k) in enumerate(zip(park, first, strict=True))
         ],
-        [_uscc(rng, county[int(pid)], taken) for pid in park_ids],
+        [_uscc(rng, taken) for _ in park_ids],
         lon,
         lat,
         revenue,
-        [_tags(rng, bool(x)) for x in leader],
+        [_tags(rng) for _ in park_ids],
         region_adcode=[county[int(pid)] for pid in park_ids],
         park_id=park_ids,
         is_local=True,
@@ -175,17 +202,19 @@ def _external(
     gaps = np.array([i for i, link in enumerate(links.ids) if int(link) in empty])
     link = np.where(rng.random(n) < 0.6, rng.choice(gaps, n), rng.integers(len(links.ids), size=n))
     city = rng.integers(len(CITIES), size=n)
-    lon = np.array([CITIES[c][2] for c in city]) + rng.normal(0, 0.05, n)
-    lat = np.array([CITIES[c][3] for c in city]) + rng.normal(0, 0.05, n)
-    leader = rng.random(n) < 0.15
-    revenue = np.clip(rng.lognormal(np.log(20), 1.2, n) * np.where(leader, 10, 1), 0.5, 5000)
+    lon = np.array([CITIES[c][1] for c in city]) + rng.normal(0, 0.05, n)
+    lat = np.array([CITIES[c][2] for c in city]) + rng.normal(0, 0.05, n)
+    revenue = np.clip(rng.lognormal(np.log(20), 1.2, n), 0.5, 500)
     frame = _frame(
-        [f"【演示】{CITIES[c][0]}{links.names[k]}{i + 1:04d}有限公司" for i, (c, k) in enumerate(zip(city, link, strict=True))],
-        [_uscc(rng, CITIES[c][1], taken) for c in city],
+        [
+            f"{DEMO_PREFIX}{CITIES[c][0]}{links.names[k]}{i + 1:04d}有限公司"
+            for i, (c, k) in enumerate(zip(city, link, strict=True))
+        ],
+        [_uscc(rng, taken) for _ in city],
         lon,
         lat,
         revenue,
-        [_tags(rng, bool(x)) for x in leader],
+        [_tags(rng) for _ in city],
         region_adcode=None,
         park_id=None,
         is_local=False,
@@ -253,7 +282,7 @@ def _targets(session: Session, rng: np.random.Generator, n: int, external: list[
 def load_demo_enterprises(enterprises: int, seed: int) -> None:
     """`enterprises` local ones, a quarter as many external ones, and targets for half of those."""
     external_n, targets_n = enterprises // 4, enterprises // 8
-    signature = f"local={enterprises} external={external_n} targets={targets_n} seed={seed}"
+    signature = f"local={enterprises} external={external_n} targets={targets_n} seed={seed} {RULES}"
     with Session(get_engine()) as session, session.begin():
         relax_for_bulk_load(session)
         if not begin_load(session, "demo_enterprises", signature, "enterprises"):

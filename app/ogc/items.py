@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 from sqlalchemy import (
@@ -129,7 +130,7 @@ def filtered(shape: Shape) -> Select[Any]:
     user = shape.audience.reader
     stmt = layer.rows(user)
     if shape.bbox:
-        stmt = stmt.where(bbox_filter(layer.geometry, tuple(bindparam(n, type_=Float) for n in _BBOX)))  # type: ignore[arg-type]
+        stmt = stmt.where(bbox_filter(layer.geometry, tuple(bindparam(n, type_=Float) for n in _BBOX)))
     if shape.dated:
         as_of = layer.output.fields["as_of"]
         stmt = stmt.where(as_of.is_not(None))  # a record without a date matches no datetime filter
@@ -248,7 +249,9 @@ def collection_bytes(
         return text.encode()
     # A cursor of the session's own connection (its transaction), with the bytes loader for text
     # on this cursor only; psycopg still prepares the statement after a few uses.
-    with session.connection().connection.cursor() as cursor:
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)  # the engine's driver (normalise_url): typed as any DB-API one
+    with driver.cursor() as cursor:
         cursor.adapters.register_loader("text", _Utf8)
         cursor.execute(compiled.string, compiled.construct_params(values))
         row = cursor.fetchone()

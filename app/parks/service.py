@@ -15,7 +15,7 @@ from app.core.crud import assign
 from app.core.errors import Conflict, InvalidInput
 from app.core.links import Linked, Stored, changed
 from app.geo.validate import sql_geometry
-from app.parks.models import CooperationPark, Park
+from app.parks.models import CooperationPark, Park, ParkCounty
 from app.parks.schemas import ParkIn
 from app.regions.models import Region
 from app.regions.queries import require_region
@@ -32,8 +32,19 @@ _SCALARS = (
     "region_adcode",
     "approval_date",
     "approved_area_ha",
+    "area_ha",
+    "area_kind",
+    "name_en",
+    "address",
+    "hotline",
+    "website",
+    "parent_id",
     "leading_industries",
     "location_precision",
+    "point_basis",
+    "source_url",
+    "source_kind",
+    "evidence",
     "profile",
     "chemical_status",
     "chemical_status_date",
@@ -44,8 +55,33 @@ _SCALARS = (
 )
 
 
+def _check_parent(session: Session, data: ParkIn, park: Park | None) -> None:
+    """A park is part of at most one other park, one level deep: a part has no parts of its own."""
+    if data.parent_id is None:
+        return
+    parent = session.get(Park, data.parent_id)
+    if parent is None:
+        raise InvalidInput.one("parent_id", f"unknown park id {data.parent_id}", f"未知的园区 id {data.parent_id}")
+    if park is not None and park.id == data.parent_id:
+        raise InvalidInput.one("parent_id", "a park cannot be part of itself", "园区不能以自身为上级园区")
+    if parent.parent_id is not None:
+        raise InvalidInput.one(
+            "parent_id",
+            f"park {parent.id} is itself part of park {parent.parent_id}: parts go one level deep",
+            f"园区 {parent.id} 本身是园区 {parent.parent_id} 的下属园区：只允许一级隶属",
+        )
+    if park is not None and session.execute(select(func.count()).where(Park.parent_id == park.id)).scalar_one():
+        raise InvalidInput.one(
+            "parent_id",
+            f"park {park.id} has parts of its own and cannot be part of another park",
+            f"园区 {park.id} 有下属园区，不能再隶属其他园区",
+        )
+
+
 def _check_references(session: Session, data: ParkIn) -> None:
     require_region(session, data.region_adcode, "region_adcode", level="county")
+    for adcode in data.county_adcodes:
+        require_region(session, adcode, "county_adcodes", level="county")
     point = sql_geometry(data.location)
     inside = session.execute(
         select(func.ST_DWithin(func.geography(Region.geom), func.geography(point), REGION_TOLERANCE_M)).where(
@@ -70,7 +106,9 @@ def _check_references(session: Session, data: ParkIn) -> None:
 def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
     """Create (park=None) or overwrite a park with `data`; returns its id."""
     _check_references(session, data)
+    _check_parent(session, data, park)
     park = assign(session, park or Park(), data, _SCALARS)
+    park.kind = data.effective_kind
     park.location = from_shape(data.location, srid=4326)
     boundary = data.boundary
     if boundary is not None and boundary.geom_type == "Polygon":
@@ -81,6 +119,8 @@ def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
     session.execute(delete(ClusterPark).where(ClusterPark.park_id == park.id))
     if data.cluster_ids:
         session.execute(insert(ClusterPark), [{"park_id": park.id, "cluster_id": c} for c in set(data.cluster_ids)])
+    session.execute(delete(ParkCounty).where(ParkCounty.park_id == park.id))
+    session.execute(insert(ParkCounty), [{"park_id": park.id, "adcode": a} for a in data.counties])
     session.execute(delete(CooperationPark).where(CooperationPark.park_id == park.id))
     if (coop := data.cooperation) is not None:
         session.add(
@@ -101,7 +141,8 @@ def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
 
 
 def scope_of(session: Session, fields: dict[str, Any]) -> tuple[set[str], int | None]:
-    return {fields["region_adcode"]}, fields.get("id")
+    # A park spanning counties is written only by those whose scope covers all of them.
+    return {fields["region_adcode"], *(fields.get("county_adcodes") or [])}, fields.get("id")
 
 
 def links(session: Session, before: Stored | None, after: Stored) -> list[Linked]:
@@ -111,6 +152,12 @@ def links(session: Session, before: Stored | None, after: Stored) -> list[Linked
 
 def before_delete(session: Session, park: Park, cascade: bool) -> None:
     """A park with carriers goes only with cascade (?cascade=true), which deletes them too."""
+    parts = session.execute(select(func.count()).where(Park.parent_id == park.id)).scalar_one()
+    if parts:
+        raise Conflict(
+            f"park {park.id} has {parts} parts (sub-parks): delete them or move them to another park first",
+            f"园区 {park.id} 下还有 {parts} 个下属园区：请先删除或改隶属",
+        )
     carriers = session.execute(select(func.count()).where(Carrier.park_id == park.id)).scalar_one()
     if carriers and not cascade:
         raise Conflict(

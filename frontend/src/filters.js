@@ -3,6 +3,9 @@
 import { codeLabel, codeList, t } from './i18n.js';
 import * as state from './state.js';
 import { clusters, regionName, regionTree } from './data.js';
+import { brochureLinks, regionScope } from './views/brochure.js';
+import { bookletButton, initBooklets } from './booklet.js';
+import { isStaff } from './auth.js';
 import { html, setHtml } from './html.js';
 
 let root;
@@ -57,6 +60,17 @@ function chipText(key, value) {
   }
 }
 
+/** The 招商指南 of the region and the cluster the list is filtered on. */
+function guides(filters) {
+  const scopes = [
+    filters.region && filters.region !== '360000' ? [regionScope(filters.region), filters.region, chipText('region', filters.region)] : null,
+    filters.cluster ? ['cluster', filters.cluster, chipText('cluster', filters.cluster)] : null,
+  ].filter(Boolean);
+  return scopes.map(([scope, key, name]) => html`<div class="guide" data-guide="${scope}">
+    <span>${t('brochure.guide')}：${name}</span>${brochureLinks(scope, key)}
+    ${scope === 'city' && isStaff() ? bookletButton(key) : ''}</div>`);
+}
+
 function render() {
   const { filters } = state.get();
   const n = state.activeFilterCount(filters);
@@ -93,7 +107,8 @@ function render() {
     </details>
     ${n ? html`<div class="chips">${Object.entries(filters).map(([k, v]) => html`<button type="button" class="chip"
         data-remove="${k}" title="×">${chipText(k, v)}<span aria-hidden="true">×</span></button>`)}
-      <button type="button" class="chip chip-clear" data-clear>${t('filters.clear')}</button></div>` : ''}`);
+      <button type="button" class="chip chip-clear" data-clear>${t('filters.clear')}</button></div>` : ''}
+    ${guides(filters)}`);
 }
 
 function onChange(e) {
@@ -112,6 +127,7 @@ export function initFilters(element) {
   root = element;
   root.addEventListener('change', onChange);
   root.addEventListener('submit', (e) => e.preventDefault());
+  initBooklets(root);
   root.addEventListener('click', (e) => {
     const chip = e.target.closest('[data-remove]');
     if (chip) state.setFilters({ [chip.dataset.remove]: '' });

@@ -31,6 +31,9 @@ const park = (s) => ({
   cooperation: { partner_name: s, partner_region: s, model: s, signed_date: s },
   available_carriers: { land: 2, factory: 1, office: 0 }, matching_carriers: 3,
   contacts: [{ name: s, role: s, phone: s, email: s }], profile: s,
+  kind: s, parent: { id: 3, name: s }, parts: [{ id: 4, name: s }, { id: 5, name: s }], county_adcodes: [s, s],
+  area_ha: 30, area_kind: s, name_en: s, address: s, hotline: s, website: s, point_basis: 'county_spread',
+  source_kind: 'repost', evidence: s, available_carriers_demo: { land: 1, factory: 0, office: 0 },
 });
 const carrier = (s, kind) => ({
   id: 9, name: s, kind, status: s, area_m2: 5000, area_mu: 7.5, park_id: 7, park_name: s, published: false, is_demo: true,
@@ -40,7 +43,8 @@ const carrier = (s, kind) => ({
   has_crane: true, is_standard_land: true, investment_intensity_wan_per_mu: 300, tax_per_mu_wan: 20, energy_tce_per_wan: 0.1,
 });
 const link = (s) => ({ id: 3, name: s, position: 'upstream', depth: 1, gap_class: s, enterprise_count: 2, revenue_yi: 1.5,
-  has_chain_leader: true });
+  has_chain_leader: true, demo_enterprise_count: 1, demo_revenue_yi: 0.5, industry_codes: [s, 'C3482'],
+  industry_classes: { [s]: s, C3482: s } });
 const enterprise = (s) => ({ id: 11, properties: { name: s, park_name: s, region_name: s, revenue_yi: 2, tags: [s] } });
 const target = (s) => ({ id: 5, enterprise_name: s, stage: s, priority: s, owner: s, chain_name: s, link_name: s, area_name: s,
   next_action: s, next_action_date: s, overdue: true, drop_reason: s, intended_park_name: s });

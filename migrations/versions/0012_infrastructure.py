@@ -12,7 +12,7 @@ distance, then ranked by the ellipsoidal distance (the sphere and the ellipsoid 
 0.5%: only near-ties can swap, and three candidates hold them).
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011 (re-chained after main's 0011; the brief said 0010)
 """
 
 from collections.abc import Sequence
@@ -23,7 +23,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

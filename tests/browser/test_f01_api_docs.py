@@ -31,7 +31,8 @@ def test_redoc_lists_the_operations_offline(new_page: Callable[..., UserPage], c
     user = new_page()
     user.page.goto(f"{user.base}/redoc")
     sections = user.page.locator("[data-section-id^='operation/']")
-    expect(sections.first).to_be_attached(timeout=20_000)
+    # ReDoc lays out ~300 kB of OpenAPI in the browser: seconds on a quiet machine, far more on a loaded one.
+    expect(sections.first).to_be_attached(timeout=60_000)
     # An operation with two tags is listed under each: compare the operations, not the sections.
     shown = sections.evaluate_all("els => els.map(e => e.dataset.sectionId.split('/').pop())")
     assert set(shown) == _operations(client)

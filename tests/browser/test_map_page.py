@@ -52,8 +52,11 @@ def test_parks_are_on_the_map_and_in_the_list(
     parks = api(live_server, "parks", limit=1000)["items"]
     assert listed_park_ids(page) == sorted(p["id"] for p in parks)
     expect(page.locator("#list-count")).to_have_text(f"共 {len(parks)} 个园区")
-    # Province zoom: one bubble per city with its number of parks, not a pin per park.
-    assert city_counts(page) == sorted(Counter(p["city_adcode"] for p in parks).values())
+    # Province zoom: one bubble per city with its number of zones (a park's parts count under it), not a pin per park.
+    shown = {p["id"] for p in parks}
+    zones = [p for p in parks if p["parent_id"] not in shown]
+    assert len(zones) < len(parks)
+    assert city_counts(page) == sorted(Counter(p["city_adcode"] for p in zones).values())
     assert page.locator(".park-dot[data-park-id]").count() == 0
     shots(page, "desktop-province")
     user.assert_clean()
@@ -66,10 +69,13 @@ def test_a_filter_changes_map_and_list_to_the_api_set(
     page = user.open()
     open_filters(page)
     page.select_option("#f-level", "national")
-    national = sorted(p["id"] for p in api(live_server, "parks", level="national", limit=1000)["items"])
+    national_parks = api(live_server, "parks", level="national", limit=1000)["items"]
+    national = sorted(p["id"] for p in national_parks)
     expect(page.locator(".result[data-park-id]")).to_have_count(len(national))
     assert listed_park_ids(page) == national
-    assert sum(city_counts(page)) == len(national)
+    # The city bubbles count national zones: 25, not the 31 rows with their sub-parks and parts (issue 16).
+    zones = api(live_server, "parks", level="national", top_level="true", limit=1000)["items"]
+    assert sum(city_counts(page)) == len(zones) == 25
     assert url_state(page)["level"] == "national"
     expect(page.locator(".chip[data-remove=level]")).to_have_text(re.compile("国家级"))
 
@@ -80,7 +86,9 @@ def test_a_filter_changes_map_and_list_to_the_api_set(
     assert 0 < len(expected) < len(national)
     expect(page.locator(".result[data-park-id]")).to_have_count(len(expected))
     assert listed_park_ids(page) == expected
-    assert sum(city_counts(page)) == len(expected)
+    # A part counts in its city's bubble only when its zone is not shown itself.
+    parent_of = {p["id"]: p["parent_id"] for p in national_parks}
+    assert sum(city_counts(page)) == len([i for i in expected if parent_of[i] not in expected])
     shots(page, "desktop-filtered")
 
     # Nothing matches: the list says so and offers to clear the filters.
@@ -107,7 +115,10 @@ def test_clicking_a_park_opens_its_drawer(
     expect(drawer.locator("h2")).to_have_text(park["name"])
     expect(drawer.locator(".badges")).to_contain_text("国家级")
     expect(drawer.locator(".badges")).to_contain_text("经济技术开发区")
-    expect(drawer.locator(".kv", has_text="核准面积")).to_contain_text("1,800 公顷")
+    # Issue 16: 18 km² is the planned area (国办函〔2012〕113号), not a catalogue 核准面积.
+    expect(drawer.locator(".kv[data-area-kind='planned']")).to_contain_text("规划面积")
+    expect(drawer.locator(".kv[data-area-kind='planned']")).to_contain_text("1,800 公顷")
+    expect(drawer.locator(".kv", has_text="核准面积")).to_have_count(0)
     expect(drawer.locator(".kv", has_text="批准时间")).to_contain_text(park["approval_date"])
     assert drawer.locator(".tag").all_inner_texts() == park["leading_industries"]
     expect(drawer.locator("[data-approx]")).to_contain_text("大致位置")  # its point is town-level
@@ -115,6 +126,10 @@ def test_clicking_a_park_opens_its_drawer(
     counts = detail["available_carriers"]
     expect(drawer.locator("[data-carrier-counts]")).to_have_text(
         f"可供地块 {counts['land']} · 厂房 {counts['factory']} · 楼宇 {counts['office']}"
+    )
+    demo = detail["available_carriers_demo"]  # the plots here are generated: the drawer says how many
+    expect(drawer.locator("[data-demo-counts]")).to_have_text(
+        f"其中演示数据：地块 {demo['land']} · 厂房 {demo['factory']} · 楼宇 {demo['office']}"
     )
     assert url_state(page)["open"] == f"park:{park['id']}"
     shots(page, "desktop-park-drawer")

@@ -65,7 +65,7 @@ def test_bbox_uses_the_true_shape(client, everything) -> None:
 
 
 def test_demo_plots_say_they_are_demo(everything) -> None:
-    assert all(c["is_demo"] and c["name"].startswith("【演示】") and "演示数据" in c["source"] for c in everything)
+    assert all(c["is_demo"] and c["name"].startswith("【演示 DEMO】") and "演示数据" in c["source"] for c in everything)
 
 
 def test_plots_are_polygons_and_factories_points(everything) -> None:

@@ -16,7 +16,8 @@ from tests.support.chains import created, delete, enterprise_body, patch
 from tests.support.database import fresh_database, migrate
 from tests.support.reference_files import GEODATA
 
-PLAN_CLUSTERS = {"赣州市稀土新材料及应用集群", "鹰饶抚昌铜基新材料集群", "江西航空集群"}
+# The clusters the chains serve, by their official names (cluster_lists.csv).
+PLAN_CLUSTERS = {"赣州市稀土新材料及应用集群", "鹰饶抚昌铜基新材料集群", "长三角(含江西)大飞机集群"}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_the_reference_chains(client, chains) -> None:
 
 
 def test_a_cluster_finds_its_chains(client, chains) -> None:
-    cluster = next(c for chain in chains for c in chain["clusters"] if c["name"] == "江西航空集群")
+    cluster = next(c for chain in chains for c in chain["clusters"] if c["name"] == "长三角(含江西)大飞机集群")
     found = client.get("/api/v1/chains", params={"cluster": cluster["id"]}).json()["items"]
     assert [c["name"] for c in found] == ["航空产业链"]
 
@@ -63,7 +64,7 @@ def test_loading_twice_changes_nothing(engine, chains) -> None:
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda d: d["chains"][0]["clusters"].append("不存在的集群"), "unknown cluster"),
+        (lambda d: d["chains"][0]["list_clusters"].append("不存在的集群"), "unknown cluster"),
         (lambda d: d["chains"][0]["links"][0]["industry_codes"].append("C39851"), "industry_codes"),
         (lambda d: d["chains"][0]["links"][0].update(refs=["Z9"]), "unknown sources"),
         (lambda d: d["chains"][0]["links"][0].pop("position"), "position"),

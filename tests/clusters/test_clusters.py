@@ -1,20 +1,13 @@
-import csv
-
 from shapely.geometry import shape
 from shapely.ops import unary_union
 
 from tests.support.records import if_match
-from tests.support.reference_files import GEODATA, regions
+from tests.support.reference_files import cluster_lists_csv, regions
 
 
-def _clusters_csv() -> list[dict[str, str]]:
-    with (GEODATA / "clusters.csv").open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def test_clusters_from_the_plan(client) -> None:
+def test_clusters_from_the_official_lists(client) -> None:
     items = client.get("/api/v1/clusters", params={"limit": 100}).json()["items"]
-    assert {c["name"] for c in items} == {r["name"] for r in _clusters_csv()}
+    assert {c["name"] for c in items} == {r["name"] for r in cluster_lists_csv()}
     rare_earth = next(c for c in items if "稀土" in c["name"])
     assert rare_earth["tier"] == "national_advanced" and rare_earth["city_adcodes"] == ["360700"]
     assert rare_earth["revenues"][0]["year"] == 2021 and rare_earth["revenues"][0]["revenue_yi"] == 410.9
@@ -29,10 +22,10 @@ def test_cluster_geometry_is_its_cities(client) -> None:
 
 def test_filter_by_city_and_tier(client) -> None:
     items = client.get("/api/v1/clusters", params={"city": "360600", "limit": 100}).json()["items"]
-    expected = {r["name"] for r in _clusters_csv() if "360600" in r["city_adcodes"].split(";")}
+    expected = {r["name"] for r in cluster_lists_csv() if "360600" in r["city_adcodes"].split(";")}
     assert {c["name"] for c in items} == expected and expected
     national = client.get("/api/v1/clusters", params={"tier": "national_advanced"}).json()["items"]
-    assert {c["name"] for c in national} == {r["name"] for r in _clusters_csv() if r["tier"] == "national_advanced"}
+    assert {c["name"] for c in national} == {r["name"] for r in cluster_lists_csv() if r["tier"] == "national_advanced"}
 
 
 def test_create_and_refuse_bad_cluster(client, admin) -> None:

@@ -11,7 +11,7 @@ from app.regions.schemas import RegionOut
 @pytest.mark.parametrize(
     ("path", "model", "detail_only"),
     [
-        ("/api/v1/parks", ParkOut, {"available_carriers", "contacts"}),  # contacts: staff only
+        ("/api/v1/parks", ParkOut, {"available_carriers", "available_carriers_demo", "contacts"}),  # contacts: staff only
         ("/api/v1/carriers", CarrierOut, set()),
         ("/api/v1/clusters", ClusterOut, set()),
         ("/api/v1/regions", RegionOut, {"boundary"}),
@@ -25,7 +25,7 @@ def test_list_items_match_the_documented_model(client, path: str, model, detail_
 
 def test_staff_also_get_the_internal_fields(client, admin) -> None:
     item = client.get("/api/v1/parks", params={"limit": 1}, headers=admin).json()["items"][0]
-    assert set(item) == set(ParkOut.model_fields) - {"available_carriers"}
+    assert set(item) == set(ParkOut.model_fields) - {"available_carriers", "available_carriers_demo"}
 
 
 def test_openapi_documents_bodies_and_errors(client) -> None:

@@ -78,7 +78,7 @@ def service_on(env: dict[str, str], log: Path) -> Iterator[str]:
 def embedded_env(cluster: EmbeddedCluster) -> dict[str, str]:
     """The environment of a service using `cluster` as `make run` does: no DATABASE_URL, its var/."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return {**env, "INVESTMAP_VAR_DIR": str(cluster.var_dir), "INVESTMAP_DB_NAME": DB_NAME}
+    return {**env, "INVESTMAP_VAR_DIR": str(cluster.var_dir), "INVESTMAP_DB_NAME": DB_NAME, "INVESTMAP_DEMO_PUBLIC": "true"}
 
 
 def sign_in(base: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from app.loaders.demo import load_demo_carriers
 from app.loaders.reference import LoadError, load_all
-from tests.support.reference_files import GEODATA, parks_csv
+from tests.support.reference_files import GEODATA, cluster_lists_csv, parks_csv
 
 # Other tests add their own records; the reference ones are those whose source the files give.
 SNAPSHOT = (
@@ -29,8 +29,9 @@ def _snapshot(db) -> tuple:
 
 def test_reference_load_is_idempotent(db) -> None:
     before = _snapshot(db)
-    assert before[:4] == (112, len(parks_csv()), 12, 5)
-    assert list(load_all(GEODATA))[:3] == ["regions: 112", "clusters: 12", f"parks: {len(parks_csv())}"]
+    clusters = len({r["name"] for r in cluster_lists_csv()})
+    assert before[:4] == (112, len(parks_csv()), clusters, 5)
+    assert list(load_all(GEODATA))[:3] == ["regions: 112", f"clusters: {clusters}", f"parks: {len(parks_csv())}"]
     assert _snapshot(db) == before
 
 

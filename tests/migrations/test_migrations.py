@@ -19,6 +19,9 @@ APP_TABLES = {
     "cluster_cities",
     "cluster_parks",
     "cluster_revenues",
+    "cluster_list_entries",
+    "cluster_figures",
+    "park_counties",
     "load_runs",
 }
 

@@ -55,7 +55,9 @@ def test_name_search_matches_short_names(client) -> None:
 def test_cluster_filter(client) -> None:
     clusters = client.get("/api/v1/clusters", params={"limit": 100}).json()["items"]
     rare_earth = next(c for c in clusters if "稀土" in c["name"])
-    assert set(_names(client, cluster=rare_earth["id"])) == _expected(lambda r: rare_earth["name"] in r["clusters"])
+    assert set(_names(client, cluster=rare_earth["id"])) == _expected(
+        lambda r: rare_earth["name"] in r["list_clusters"].split(";")
+    )
 
 
 def test_cooperation_parks(client) -> None:

@@ -37,8 +37,9 @@ def _square(lon: float, lat: float, mu: float) -> str:
 def sites(db: Session) -> Iterator[dict[str, int]]:
     park = db.execute(
         text(
-            "INSERT INTO parks (name, level, type, region_adcode, location, source, published, leading_industries) "
-            "VALUES ('测试园区', 'provincial', 'industrial', '360926', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test', true, "
+            "INSERT INTO parks (name, level, type, kind, region_adcode, location, source, published, leading_industries) "
+            "VALUES ('测试园区', 'provincial', 'industrial', 'provincial_park', '360926', "
+            "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test', true, "
             "'{汽车零部件}') RETURNING id"
         ),
         {"lon": LON, "lat": LAT},

@@ -47,6 +47,8 @@ def serve_app(database_url: str, **env: str) -> Iterator[str]:
         "--log-level",
         "warning",
     ]
+    # The public sees demo records, as with the suite's settings (tests/support/database.py).
+    env = {"INVESTMAP_DEMO_PUBLIC": "true", **env}
     with serving(cmd, {**os.environ, "DATABASE_URL": database_url, **env}, f"{url}/healthz", cwd=PROJECT_ROOT):
         yield url
 

@@ -8,7 +8,7 @@ from alembic.config import Config
 
 from app.cli.cluster import EmbeddedCluster, drop_database, ensure_database
 from app.core.database import database_url, normalise_url
-from app.core.settings import PROJECT_ROOT, DatabaseSettings, Settings, from_environment
+from app.core.settings import PROJECT_ROOT, DatabaseSettings, DemoSettings, Settings, from_environment
 
 
 def server_url(database: str) -> str:
@@ -23,8 +23,12 @@ def server_url(database: str) -> str:
 
 @lru_cache(maxsize=1)
 def suite_settings() -> Settings:
-    """The environment's settings with the test database: what the suite's app, loads and helpers use."""
-    return Settings(database=DatabaseSettings(url=server_url(f"{from_environment().database.db_name}_test")))
+    """The environment's settings with the test database: what the suite's app, loads and helpers use.
+    The public sees the demo records, as with `make run`: most tests read them (issue 16's test hides them)."""
+    return Settings(
+        database=DatabaseSettings(url=server_url(f"{from_environment().database.db_name}_test")),
+        demo=DemoSettings(public=True),
+    )
 
 
 def suite_url() -> str:

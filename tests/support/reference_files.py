@@ -20,6 +20,19 @@ def parks_csv() -> list[dict[str, str]]:
 
 
 @cache
+def cluster_lists_csv() -> list[dict[str, str]]:
+    """One row per (cluster, list) entry; a cluster is a distinct name."""
+    with (GEODATA / "cluster_lists.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def cluster_figures_csv() -> list[dict[str, str]]:
+    with (GEODATA / "cluster_figures.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
 def regions() -> dict[str, dict]:
     features = json.loads((GEODATA / "regions.geojson").read_text(encoding="utf-8"))["features"]
     return {f["properties"]["adcode"]: {**f["properties"], "geom": shape(f["geometry"])} for f in features}

@@ -23,11 +23,17 @@ let clusterGroup = null;
 const markers = new Map(); // park id -> marker
 let firstDrawn = false;
 
+// A part of a zone (园中园, a new area's part, a chemical park in a zone) is drawn in its parent's
+// colour, smaller, and is not counted as a zone of its own (issue 16).
+let parentType = new Map(); // park id -> type, for the parts drawn in their parent's colour
+
 function parkIcon(p, selected) {
   const approx = `${p.location_precision !== 'exact' ? ' is-approx' : ''}${p.published === false ? ' is-draft' : ''}`;
+  const part = p.parent_id !== null && p.parent_id !== undefined;
+  const type = (part && parentType.get(p.parent_id)) || p.type;
   return L.divIcon({
     className: 'park-icon',
-    html: markup(html`<span class="park-dot t-${p.type} l-${p.level}${approx}${selected ? ' is-selected' : ''}"
+    html: markup(html`<span class="park-dot t-${type} l-${p.level}${part ? ' is-part' : ''}${approx}${selected ? ' is-selected' : ''}"
       data-park-id="${p.id}"></span>`),
     iconSize: [24, 24],
     iconAnchor: [12, 12],
@@ -63,6 +69,7 @@ function openPark(id) {
 }
 
 function buildMarkers(features) {
+  parentType = new Map(features.map((f) => [f.id, f.properties.type]));
   markers.clear();
   clusterGroup.clearLayers();
   const chosen = selectedId();
@@ -91,7 +98,10 @@ function buildCityCounts(features) {
   cityGroup.clearLayers();
   if (!cityLabels) return;
   const counts = new Map();
-  features.forEach((f) => counts.set(f.properties.city_adcode, (counts.get(f.properties.city_adcode) || 0) + 1));
+  // A part counts only when its zone is not shown itself (a filter may keep the part alone).
+  const shown = new Set(features.map((f) => f.id));
+  features.filter((f) => !shown.has(f.properties.parent_id))
+    .forEach((f) => counts.set(f.properties.city_adcode, (counts.get(f.properties.city_adcode) || 0) + 1));
   counts.forEach((n, adcode) => {
     const city = cityLabels.get(adcode);
     if (!city) return;

@@ -77,7 +77,10 @@ export function linkDetailHtml(link, detail) {
   const head = html`<header class="link-detail-head"><h3>${link.name}</h3>
       <span class="gap-chip gap-${link.gap_class}">${gapLabel(link.gap_class)}</span></header>
     <p class="link-facts">${t('chain.facts', { n: link.enterprise_count, revenue: num(link.revenue_yi) })}
-      · ${link.has_chain_leader ? t('chain.hasLeader') : t('chain.noLeader')}</p>`;
+      · ${link.has_chain_leader ? t('chain.hasLeader') : t('chain.noLeader')}</p>
+    ${link.demo_enterprise_count ? html`<p class="demo-counts" data-demo-share>${t('chain.demoShare', {
+    n: link.demo_enterprise_count, revenue: num(link.demo_revenue_yi) })}</p>` : ''}
+    ${(link.industry_codes || []).length ? html`<p class="link-codes" data-codes>${t('chain.codes')} ${link.industry_codes.map((c, i) => html`${i ? '；' : ''}<b>${c}</b> ${(link.industry_classes || {})[c] || ''}`)}</p>` : ''}`;
   if (detail.status === 'loading') return html`${head}<p class="muted"><span class="spinner"></span>${t('list.loading')}</p>`;
   if (detail.status === 'error') return html`${head}<p class="list-state is-error">${t('list.error', { msg: detail.error })}</p>`;
   const { enterprises, targets } = detail;

@@ -6,15 +6,24 @@ import { area, date, num, range, withUnit } from '../format.js';
 import { html } from '../html.js';
 import { regionName } from '../data.js';
 import { draftBadge, staffBar } from './staff.js';
+import { brochureLinks } from './brochure.js';
 
 function row(label, value) {
   return html`<div class="kv"><dt>${label}</dt><dd>${value}</dd></div>`;
 }
 
+/** A link only for a web address; anything else (a javascript: URL) stays text. */
+function webLink(url) {
+  return /^https?:\/\//i.test(url) ? html`<a href="${url}" target="_blank" rel="noopener noreferrer">${url}</a>` : url;
+}
+
 function provenance(item) {
+  const repost = item.source_kind === 'repost';
   return html`<div class="provenance" data-provenance>
     ${item.is_demo ? html`<p class="demo-banner" data-demo><b>${t('detail.demo')}</b> ${t('detail.demoNote')}</p>` : ''}
-    <p><span class="prov-label">${t('detail.provenance')}</span> <span class="prov-source">${item.source}</span></p>
+    <p><span class="prov-label">${t('detail.provenance')}</span> <span class="prov-source">${item.source}</span>
+      ${repost ? html`<span class="badge repost" data-repost title="${t('detail.repostNote')}">${t('detail.repost')}</span>` : ''}</p>
+    ${item.evidence ? html`<p data-evidence><span class="prov-label">${t('detail.evidence')}</span> ${item.evidence}</p>` : ''}
     <p><span class="prov-label">${t('detail.asOf')}</span> <b data-as-of>${date(item.as_of)}</b>
        <span class="prov-sep">·</span><span class="prov-label">${t('detail.updated')}</span> ${date(item.updated_at)}</p>
   </div>`;
@@ -57,35 +66,65 @@ function carriersBlock(page) {
     ${page.count > page.items.length ? html`<p class="muted">${t('detail.moreCarriers', { n: num(page.count - page.items.length, 0) })}</p>` : ''}`;
 }
 
+function hectares(ha) {
+  return `${num(ha)} ${t('unit.ha')}（${num(ha / 100, 2)} ${t('unit.km2')}）`;
+}
+
+/** Each area under the label of its kind: only the 2018 catalogue's figure is a 核准面积. */
+function areaRows(p) {
+  const rows = [];
+  if (p.approved_area_ha !== null && p.approved_area_ha !== undefined) rows.push(row(t('detail.approvedArea'), hectares(p.approved_area_ha)));
+  if (p.area_ha !== null && p.area_ha !== undefined) {
+    rows.push(html`<div class="kv" data-area-kind="${p.area_kind}"><dt>${codeLabel('park_area_kind', p.area_kind)}</dt><dd>${hectares(p.area_ha)}</dd></div>`);
+  }
+  return rows.length ? rows : [row(t('detail.areaUnknown'), t('detail.notReported'))];
+}
+
+function parkLink(ref) {
+  return html`<button type="button" class="link" data-open-park="${ref.id}">${ref.name}</button>`;
+}
+
 /** A park's drawer; `carrierPage` is its first available carriers, or null while they load. */
 export function parkHtml(p, carrierPage) {
   const approx = p.location_precision !== 'exact';
   const counts = p.available_carriers || {};
-  const haArea = p.approved_area_ha !== null
-    ? `${num(p.approved_area_ha)} ${t('unit.ha')}（${num(p.approved_area_ha / 100, 2)} ${t('unit.km2')}）` : t('detail.none');
+  const demo = p.available_carriers_demo || {};
+  const demoCount = (demo.land ?? 0) + (demo.factory ?? 0) + (demo.office ?? 0);
+  const counties = p.county_adcodes || [];
+  const parts = p.parts || [];
+  const notReported = t('detail.notReported');
   const coop = p.cooperation;
   return html`${head(p.name, p.short_name, [
     html`<span class="badge level-${p.level}">${codeLabel('park_level', p.level)}</span>`,
-    html`<span class="badge type t-${p.type}">${codeLabel('park_type', p.type)}</span>`,
+    html`<span class="badge type t-${p.type}">${p.kind ? codeLabel('park_kind', p.kind) : codeLabel('park_type', p.type)}</span>`,
     p.is_demo ? html`<span class="badge demo">${t('detail.demo')}</span>` : '',
     draftBadge(p),
   ], `park-dot t-${p.type} l-${p.level}`)}
   <div class="detail-body">
     ${staffBar('park', p)}
     ${provenance(p)}
-    ${approx ? html`<p class="approx-warning" data-approx>${t('detail.approxWarning', { scope: t(`detail.scope.${p.location_precision}`) })}</p>` : ''}
+    ${approx ? html`<p class="approx-warning" data-approx>${p.point_basis === 'county_spread' ? t('detail.countySpread')
+    : t('detail.approxWarning', { scope: t(`detail.scope.${p.location_precision}`) })}</p>` : ''}
     <dl class="kvs">
       ${row(t('detail.level'), codeLabel('park_level', p.level))}
       ${row(t('detail.type'), codeLabel('park_type', p.type))}
+      ${p.kind ? row(t('detail.kind'), codeLabel('park_kind', p.kind)) : ''}
+      ${p.parent ? row(t('detail.parent'), parkLink(p.parent)) : ''}
+      ${parts.length ? row(t('detail.parts'), html`<span data-parts>${parts.map((x, i) => html`${i ? html`<br>` : ''}${parkLink(x)}`)}</span>`) : ''}
       ${row(t('detail.region'), [regionName(p.city_adcode), p.region_name].filter(Boolean).join(' · '))}
+      ${counties.length > 1 ? row(t('detail.counties'), html`<span data-counties>${counties.map((a) => regionName(a) || a).join('、')}</span>`) : ''}
       ${row(t('detail.approvalDate'), p.approval_date || t('detail.none'))}
-      ${row(t('detail.approvedArea'), haArea)}
+      ${areaRows(p)}
       ${row(t('detail.industries'), p.leading_industries.length
     ? html`<span class="tags">${p.leading_industries.map((i) => html`<span class="tag">${i}</span>`)}</span>` : t('detail.none'))}
       ${row(t('detail.clusters'), p.clusters.length ? p.clusters.map((c, i) => html`${i ? html`<br>` : ''}${c.name}`) : t('detail.none'))}
       ${row(t('detail.location'), html`<span data-precision="${p.location_precision}">${codeLabel('location_precision', p.location_precision)}</span>`)}
       ${p.chemical_status ? row(t('detail.chemicalStatus'), `${codeLabel('chemical_status', p.chemical_status)}${
     p.chemical_status_date ? `（${date(p.chemical_status_date)}）` : ''}`) : ''}
+      ${p.name_en ? row(t('detail.nameEn'), p.name_en) : ''}
+      ${row(t('detail.address'), p.address || notReported)}
+      ${row(t('detail.hotline'), p.hotline ? html`<a href="tel:${p.hotline}">${p.hotline}</a>` : notReported)}
+      ${row(t('detail.website'), p.website ? webLink(p.website) : notReported)}
     </dl>
     ${coop ? html`<section class="detail-section"><h3>${t('detail.cooperation')}</h3><dl class="kvs">
       ${row(t('detail.partner'), coop.partner_name)}
@@ -94,10 +133,12 @@ export function parkHtml(p, carrierPage) {
       ${coop.signed_date ? row(t('detail.signed'), date(coop.signed_date)) : ''}</dl></section>` : ''}
     <section class="detail-section"><h3>${t('detail.availableCarriers')}</h3>
       <p class="carrier-counts" data-carrier-counts>${t('detail.carrierCounts', { land: num(counts.land ?? 0, 0), factory: num(counts.factory ?? 0, 0), office: num(counts.office ?? 0, 0) })}</p>
+      ${demoCount ? html`<p class="demo-counts" data-demo-counts>${t('detail.demoCarriers', { land: num(demo.land ?? 0, 0), factory: num(demo.factory ?? 0, 0), office: num(demo.office ?? 0, 0) })}</p>` : ''}
       ${carriersBlock(carrierPage)}</section>
     <section class="detail-section"><h3>${t('detail.contacts')}</h3>${contactsHtml(p.contacts)}</section>
     ${p.profile ? html`<section class="detail-section"><h3>${t('detail.profile')}</h3><p class="profile">${p.profile}</p></section>` : ''}
     <button type="button" class="btn btn-primary" data-zoom-to>${t('detail.zoomTo')}</button>
+    ${brochureLinks('park', p.id, p.published)}
   </div>`;
 }
 

@@ -1,0 +1,156 @@
+"""A brochure, built and cached: gathered (gather.py), drawn (maps.py), written (render.py) and,
+for the PDF, printed (pdf.py). Cached per worker by the data version of every table it reads,
+so that a brochure is rebuilt only after its data changed (core/lru.py: an edit makes the old
+entry unreachable at once)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.core.auth import ANONYMOUS, Principal
+from app.core.lru import ByteLRU
+from app.core.settings import Settings, settings
+from app.core.versions import DataVersions
+
+from .booklets import Booklets
+from .gather import gather, reader
+from .model import Brochure, Edition, LandSort, Lang, Scope
+from .pdf import print_pdf
+from .render import STATIC, Extras, header_of, render_booklet, render_html, running_css
+from .scopes import area, head, park_order
+from .texts import TEXTS
+
+# What a brochure reads: its cache key carries the sum of their versions.
+TABLES = (
+    "regions",
+    "parks",
+    "carriers",
+    "clusters",
+    "cluster_parks",
+    "cluster_cities",
+    "cluster_revenues",
+    "chains",
+    "chain_clusters",
+    "chain_links",
+    "chain_gaps",
+    "enterprises",
+    "enterprise_links",
+    "targets",
+)
+# The CJK font (fonts-wqy-microhei, installed by scripts/ensure-system.sh): served to browsers
+# of the web edition and embedded in the PDF.
+FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+ASSETS = {"brochure.css": STATIC / "brochure.css", "internal.css": STATIC / "internal.css", FONT.name: FONT}
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One brochure: which scope, edition, language and order of its tables."""
+
+    scope: Scope
+    key: str
+    edition: Edition
+    lang: Lang
+    sort: LandSort
+
+
+def live_url(base: str, ask: Ask) -> str:
+    """The same scope live: on the map page (a park opened, a region's or cluster's parks); a
+    chain, which the public map has no view of, as this brochure's web edition."""
+    lang = "&lang=en" if ask.lang is Lang.EN else ""
+    if ask.scope is Scope.PARK:
+        return f"{base}/?open=park:{ask.key}{lang}"
+    if ask.scope in (Scope.COUNTY, Scope.CITY):
+        return f"{base}/?region={ask.key}{lang}"
+    if ask.scope is Scope.CLUSTER:
+        return f"{base}/?cluster={ask.key}{lang}"
+    return f"{base}/api/v1/brochures/chain/{ask.key}.html?lang={ask.lang.value}"
+
+
+def _parts(
+    session: Session, ask: Ask, staff: Principal | None, base: str, version: int, assets: str, running: bool
+) -> tuple[Brochure, Extras]:
+    """The brochure and what its page shows beside it; `running`: for printing (links running.css)."""
+    # Imported when a brochure is first drawn: geopandas and matplotlib would double the app's start-up.
+    from .maps import detail_map, location_map, map_data
+
+    brochure = gather(session, ask.scope, ask.key, ask.edition, ask.lang, ask.sort, staff)
+    data = map_data(session, area(ask.scope, ask.key, reader(ask.edition, staff)))
+    extras = Extras(
+        live_url=live_url(base, ask),
+        version=version,
+        assets=assets,
+        location_png=location_map(data),
+        detail_png=detail_map(data),
+        sort=ask.sort,
+        running=running,
+    )
+    return brochure, extras
+
+
+def _print(page: str, header: str) -> bytes:
+    config = settings().brochures
+    texts = {"running.css": running_css(header)}
+    max_bytes = int(config.max_pdf_mb * 1024 * 1024)
+    return print_pdf(page, ASSETS, texts, config.chromium, config.pdf_timeout_s, max_bytes, config.max_prints)
+
+
+def build_pdf(session: Session, ask: Ask, staff: Principal | None, base: str, version: int) -> bytes:
+    """The brochure printed, uncached (the CLI's; the app's go through `Brochures`)."""
+    brochure, extras = _parts(session, ask, staff, base, version, ".", running=True)
+    return _print(render_html(brochure, ask.lang, extras, date.today()), header_of(brochure, ask.lang))
+
+
+def build_booklet(
+    session: Session, adcode: str, lang: Lang, base: str, version: int, progress: Callable[[int, int], None] | None = None
+) -> bytes:
+    """Every public park of a city (national ones first, at most INVESTMAP_BROCHURE_MAX_PARKS) in
+    one PDF: a cover, the contents, then each park's public brochure. `progress(done, total)` is
+    told after each park."""
+    city = head(session, Scope.CITY, adcode, ANONYMOUS, lang.value)
+    parks = area(Scope.CITY, adcode, ANONYMOUS).parks.order_by(*park_order()).limit(settings().brochures.max_parks)
+    ids = list(session.execute(parks).scalars())
+    parts = []
+    for done, park_id in enumerate(ids, start=1):
+        ask = Ask(Scope.PARK, str(park_id), Edition.PUBLIC, lang, LandSort.AREA)
+        parts.append(_parts(session, ask, None, base, version, ".", running=True))
+        if progress is not None:
+            progress(done, len(ids))
+    page = render_booklet(city.name, parts, lang, version, ".", date.today())
+    return _print(page, f"{city.name} · {TEXTS[lang.value]['booklet']}")
+
+
+class Brochures:
+    """The brochures of one app, cached by data version (app.state.brochures)."""
+
+    def __init__(self, versions: DataVersions, settings: Settings) -> None:
+        self.versions = versions
+        self.cache = ByteLRU(settings.brochures.cache_mb)
+        self.booklets = Booklets(settings.database.var_dir / "booklets", settings, build_booklet)
+
+    def stop(self) -> None:
+        self.booklets.stop()
+
+    def _cached(self, key: tuple[object, ...], build: Callable[[], bytes]) -> bytes:
+        found = self.cache.get(key)
+        if found is None:
+            found = build()
+            self.cache.put(key, found)
+        return found
+
+    def html(self, session: Session, ask: Ask, staff: Principal | None, base: str, assets: str) -> bytes:
+        version = self.versions.version(TABLES)
+
+        def build() -> bytes:
+            brochure, extras = _parts(session, ask, staff, base, version, assets, running=False)
+            return render_html(brochure, ask.lang, extras, date.today()).encode()
+
+        return self._cached(("html", ask, base, assets, version), build)
+
+    def pdf(self, session: Session, ask: Ask, staff: Principal | None, base: str) -> bytes:
+        version = self.versions.version(TABLES)
+
+        return self._cached(("pdf", ask, base, version), lambda: build_pdf(session, ask, staff, base, version))
