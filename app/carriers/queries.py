@@ -9,6 +9,8 @@ from app.carriers.schemas import CarrierQuery
 from app.core.auth import Principal
 from app.core.listing import OutputSpec, bbox_filter, geojson, range_object
 from app.core.provenance import provenance_fields, published_or_own
+from app.infrastructure.models import DistanceSubject
+from app.infrastructure.queries import distance_conditions, distances
 from app.parks.models import Park, park_visible
 from app.regions.queries import within_region
 
@@ -53,10 +55,13 @@ FIELDS: dict[str, Any] = {
     "tax_per_mu_wan": Carrier.tax_per_mu_wan,
     "energy_tce_per_wan": Carrier.energy_tce_per_wan,
     "description": Carrier.description,
+    "distances": distances(DistanceSubject.CARRIER, Carrier.id),
     **provenance_fields(Carrier),
 }
-# The GeoJSON feature already carries the parcel as its geometry: don't send it twice.
-_FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("geometry", "location")}
+# The GeoJSON feature already carries the parcel as its geometry: don't send it twice. The
+# distances (an object, which GIS clients do not type) change with the facilities, not with
+# the carrier: they stay out of the features the carriers' writes store.
+_FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("geometry", "location", "distances")}
 
 OUTPUT = OutputSpec(
     id=Carrier.id,
@@ -113,4 +118,4 @@ def filtered(q: CarrierQuery, user: Principal) -> Select[Any]:
         stmt = stmt.where(Carrier.name.icontains(q.q, autoescape=True))
     if (bbox := q.bbox_tuple) is not None:
         stmt = stmt.where(bbox_filter(Carrier.geom, bbox))
-    return stmt
+    return stmt.where(*distance_conditions(q, DistanceSubject.CARRIER, Carrier.id, Carrier.location))

@@ -31,6 +31,7 @@ from app.core.columns import ColumnExpr
 from app.core.errors import Forbidden, NotFound
 from app.core.listing import OutputSpec
 from app.core.settings import GapSettings
+from app.infrastructure import queries as infrastructure
 from app.layers.criteria import CRITERIA_TABLES, matching_carriers
 from app.layers.tiling import Overview, TileRule
 from app.parks import queries as parks
@@ -286,6 +287,19 @@ def build_catalogue(thresholds: GapSettings) -> Catalogue:
                     overview=Overview.GRID,
                     point=Carrier.location,
                 ),
+            ),
+            Layer(
+                id="facilities",
+                title="Infrastructure / 基础设施",
+                description="机场、高铁站、港口、高速出入口、物流枢纽与高校的位置（含来源与位置精度）。"
+                "Airports, rail stations, ports, expressway exits, logistics hubs and universities, with sources.",
+                output=infrastructure.OUTPUT,
+                visible=infrastructure.visible,
+                geometry_type="Point",
+                scope="facilities",
+                tables=("facilities",),
+                tile=TileRule(fields=("name", "kind", "code", "location_precision")),
+                cheap_count=True,
             ),
             Layer(
                 id="clusters",
