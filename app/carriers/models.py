@@ -1,12 +1,16 @@
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Computed,
     ForeignKey,
     Index,
     Integer,
     Numeric,
+    SmallInteger,
+    Table,
     Text,
     text,
 )
@@ -130,3 +134,26 @@ class CarrierFeature(Base):
 
     id: Mapped[int] = mapped_column(ForeignKey("carriers.id", ondelete="CASCADE"), primary_key=True)
     feature: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+# The overview tiles' grid counts (migration 0017): per level (tile zoom + 6), cell and filter
+# dimensions, the number of carriers and the sums of their Web Mercator points in centimetres.
+# Written only by the carriers' triggers and carrier_cells_rebuild(); read by app/layers/overview.py.
+carrier_cells = Table(
+    "carrier_cells",
+    Base.metadata,
+    Column("level", SmallInteger, nullable=False),
+    Column("tx", Integer, nullable=False),
+    Column("ty", Integer, nullable=False),
+    Column("gx", Integer, nullable=False),
+    Column("gy", Integer, nullable=False),
+    Column("park_id", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("land_use", Text),
+    Column("is_standard_land", Boolean, nullable=False),
+    Column("published", Boolean, nullable=False),
+    Column("n", Integer, nullable=False),
+    Column("sx", BigInteger, nullable=False),
+    Column("sy", BigInteger, nullable=False),
+)

@@ -7,6 +7,7 @@ import typer
 from app.cli.accounts import keys, users
 from app.cli.db import db
 from app.cli.load import load
+from app.cli.tiles import tiles
 from app.core.settings import settings
 
 app = typer.Typer(help="InvestMap 招商一张图", no_args_is_help=True, pretty_exceptions_enable=False)
@@ -14,6 +15,7 @@ app.add_typer(db, name="db")
 app.add_typer(load, name="load")
 app.add_typer(users, name="users")
 app.add_typer(keys, name="keys")
+app.add_typer(tiles, name="tiles")
 
 
 @app.command("serve")

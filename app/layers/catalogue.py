@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, Table, func, literal_column, select
 
 from app.carriers import queries as carriers
-from app.carriers.models import Carrier, CarrierFeature
+from app.carriers.models import Carrier, CarrierFeature, carrier_cells
 from app.chains import gaps
 from app.chains.schemas import GapQuery
 from app.clusters import queries as clusters
@@ -31,6 +31,7 @@ from app.core.errors import Forbidden, NotFound
 from app.core.listing import OutputSpec
 from app.core.settings import GapSettings
 from app.layers.criteria import CRITERIA_TABLES, matching_carriers
+from app.layers.overview import Cells
 from app.layers.tiling import Overview, TileRule
 from app.parks import queries as parks
 from app.parks.models import CooperationPark, Park
@@ -264,6 +265,7 @@ def build_catalogue(thresholds: GapSettings) -> Catalogue:
                     detail_zoom=12,
                     overview=Overview.GRID,
                     point=Carrier.location,
+                    cells=Cells((carrier_cells.c.kind == literal_column("'land'"),)),
                 ),
             ),
             Layer(
@@ -283,6 +285,7 @@ def build_catalogue(thresholds: GapSettings) -> Catalogue:
                     detail_zoom=12,
                     overview=Overview.GRID,
                     point=Carrier.location,
+                    cells=Cells((carrier_cells.c.kind != literal_column("'land'"),)),
                 ),
             ),
             Layer(

@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
+from app.layers.overview import Cells
+
 
 class Overview(StrEnum):
     """What a tile below the layer's detail zoom shows."""
@@ -25,3 +27,5 @@ class TileRule:
     point: ColumnElement[Any] | None = None
     # The geometry drawn from detail_zoom on, when it is not the layer's own (parks: outline or point).
     detail: ColumnElement[Any] | None = None
+    # The precomputed grid counts of a GRID overview (app/layers/overview.py); None: counted per request.
+    cells: Cells | None = None

@@ -1,0 +1,124 @@
+"""carrier_cells: the overview tiles' grid counts, kept current by the carriers' own triggers
+
+Below their detail zoom the land and factory tiles draw carriers counted per cell of a 64 x 64
+grid over the tile (app/tiles/sql.py): the cells of a tile at zoom z are the tiles of zoom z + 6,
+so one grid, level L = z + 6, serves every tile of that zoom. Counting the raw table on each
+request cost in proportion to the carriers in the tile (a z8 tile: seconds at 2.5 million); this
+table holds, per level 6-17 (zooms 0-11), cell and combination of the dimensions the map's
+filters and the visibility rule use (park, kind, status, land use, standard land, published), the
+number of carriers and the sums of their points in Web Mercator centimetres (integers, so adding
+and subtracting is exact and the mean point equals the raw path's to the last bit).
+
+Statement-level triggers with transition tables keep it current in the writing transaction:
+a COPY of 250,000 rows is one grouped upsert, an edit of one carrier touches its 12 old and 12
+new cells. `carrier_cells_rebuild()` (and `investmap tiles rebuild`) recomputes it from scratch.
+
+Revision ID: 0017
+Revises: 0010
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0017"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_DIMENSIONS = "park_id, kind, status, land_use, is_standard_land, published"
+_KEY = f"level, tx, ty, gx, gy, {_DIMENSIONS}"
+
+# Rows of `source` (location and dimensions, with `sign` +1 or -1) added into the cells, grouped,
+# one row per level and cell; a cell whose count reaches 0 is deleted right after.
+_MERGE = f"""
+    INSERT INTO carrier_cells AS c ({_KEY}, n, sx, sy)
+    SELECT level, gx >> 6, gy >> 6, gx, gy, {_DIMENSIONS}, sum(sign), sum(sign * cx), sum(sign * cy)
+    FROM (
+        SELECT l.level, investmap_cell(m.x, l.level) AS gx, investmap_cell(-m.y, l.level) AS gy, {_DIMENSIONS},
+               sign, round(m.x * 100)::bigint AS cx, round(m.y * 100)::bigint AS cy
+        FROM ({{source}}) AS d
+        CROSS JOIN LATERAL (SELECT ST_X(p) AS x, ST_Y(p) AS y FROM ST_Transform(d.location, 3857) AS p) AS m
+        CROSS JOIN generate_series(6, 17) AS l(level)
+    ) AS e
+    GROUP BY level, gx, gy, {_DIMENSIONS}
+    HAVING sum(sign) <> 0 OR sum(sign * cx) <> 0 OR sum(sign * cy) <> 0
+    ON CONFLICT ({_KEY}) DO UPDATE SET n = c.n + excluded.n, sx = c.sx + excluded.sx, sy = c.sy + excluded.sy;
+    DELETE FROM carrier_cells WHERE n = 0;
+"""
+_ROWS = f"SELECT location, {_DIMENSIONS}, {{sign}} AS sign FROM {{table}}"
+_CHANGED = (
+    f"SELECT id FROM old_rows o JOIN new_rows n USING (id) "
+    f"WHERE (o.location, {', '.join('o.' + d for d in _DIMENSIONS.split(', '))}) IS DISTINCT FROM "
+    f"(n.location, {', '.join('n.' + d for d in _DIMENSIONS.split(', '))})"
+)
+_UPDATED = (
+    f"{_ROWS.format(sign=-1, table='old_rows')} WHERE id IN ({_CHANGED}) "
+    f"UNION ALL {_ROWS.format(sign=1, table='new_rows')} WHERE id IN ({_CHANGED})"
+)
+
+
+def upgrade() -> None:
+    op.execute("""
+        CREATE TABLE carrier_cells (
+            level smallint NOT NULL, tx integer NOT NULL, ty integer NOT NULL, gx integer NOT NULL, gy integer NOT NULL,
+            park_id integer NOT NULL, kind text NOT NULL, status text NOT NULL, land_use text,
+            is_standard_land boolean NOT NULL, published boolean NOT NULL,
+            n integer NOT NULL, sx bigint NOT NULL, sy bigint NOT NULL
+        )
+    """)
+    # One index serves the upserts (the whole key) and the tiles (level, tx, ty: one tile's rows).
+    op.execute(f"CREATE UNIQUE INDEX ux_carrier_cells ON carrier_cells ({_KEY}) NULLS NOT DISTINCT")
+    op.execute("CREATE INDEX ix_carrier_cells_empty ON carrier_cells (level) WHERE n = 0")
+    # The cell of a Web Mercator coordinate at a level (x, or -y for rows counted from the north):
+    # the raw tile path calls the same function, so both put a point in the same cell.
+    op.execute("""
+        CREATE FUNCTION investmap_cell(coord float8, level integer) RETURNS integer
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT least(greatest(floor((coord + 20037508.342789244) / (40075016.685578488 / (1 << level))), 0),
+                         (1 << level) - 1)::integer
+        $$
+    """)
+    op.execute(f"""
+        CREATE FUNCTION carrier_cells_maintain() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                {_MERGE.format(source=_ROWS.format(sign=1, table="new_rows"))}
+            ELSIF TG_OP = 'DELETE' THEN
+                {_MERGE.format(source=_ROWS.format(sign=-1, table="old_rows"))}
+            ELSE
+                {_MERGE.format(source=_UPDATED)}
+            END IF;
+            RETURN NULL;
+        END
+        $$
+    """)
+    op.execute(f"""
+        CREATE FUNCTION carrier_cells_rebuild() RETURNS bigint LANGUAGE plpgsql AS $$
+        BEGIN
+            LOCK TABLE carriers IN SHARE MODE;  -- no write between the count and the commit
+            TRUNCATE carrier_cells;
+            {_MERGE.format(source=_ROWS.format(sign=1, table="carriers"))}
+            RETURN (SELECT count(*) FROM carrier_cells);
+        END
+        $$
+    """)
+    for event, refs in (
+        ("INSERT", "NEW TABLE AS new_rows"),
+        ("DELETE", "OLD TABLE AS old_rows"),
+        ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    ):
+        op.execute(f"""
+            CREATE TRIGGER trg_carrier_cells_{event.lower()} AFTER {event} ON carriers
+            REFERENCING {refs} FOR EACH STATEMENT EXECUTE FUNCTION carrier_cells_maintain()
+        """)
+    op.execute("SELECT carrier_cells_rebuild()")
+
+
+def downgrade() -> None:
+    for event in ("insert", "delete", "update"):
+        op.execute(f"DROP TRIGGER trg_carrier_cells_{event} ON carriers")
+    op.execute("DROP FUNCTION carrier_cells_rebuild()")
+    op.execute("DROP FUNCTION carrier_cells_maintain()")
+    op.execute("DROP FUNCTION investmap_cell(float8, integer)")
+    op.execute("DROP TABLE carrier_cells")
