@@ -8,7 +8,8 @@ the dimension combinations present in them, whatever the table holds.
 
 What the counts are split by is what can be filtered on them exactly: the park (so every park
 criterion and the park's visibility apply by its id), kind, status, land use, standard land and
-published (the visibility rule, a write key's own drafts by their park's county). The other map
+published (the visibility rule, a write key's own drafts by their park's county), with totals over
+status, land use and standard land for the tiles without carrier criteria. The other map
 criteria (area, price, rent bounds) compare a carrier's own value and fall back to the raw count
 (`rows` answers None), whose cost grows with the carriers in the tile.
 """
@@ -27,9 +28,9 @@ from app.parks import queries as park_queries
 from app.parks.models import Park, park_visible
 
 CELLS = carrier_cells.c
-# Criteria the counts are split by (their names in CarrierQuery), and those only the raw rows answer.
+# Criteria the detail rows are split by (their names in CarrierQuery; kind splits the totals too),
+# and those only the raw rows answer.
 AGGREGATED: dict[str, ColumnElement[Any]] = {
-    "kind": CELLS.kind,
     "status": CELLS.status,
     "land_use": CELLS.land_use,
     "standard_land": CELLS.is_standard_land,
@@ -55,10 +56,13 @@ class Cells:
         own = CELLS.park_id.in_(select(Park.id).where(Park.region_adcode.in_(user.write_counties)))
         stmt = select(carrier_cells).where(*self.where, published_or_own(user, CELLS.published, own))
         if criteria is None:
-            return stmt.where(CELLS.park_id.in_(select(Park.id).where(park_visible(user))))
+            return stmt.where(CELLS.total, CELLS.park_id.in_(select(Park.id).where(park_visible(user))))
         parks, carriers, _ = split(criteria, "carriers")
         stmt = stmt.where(CELLS.park_id.in_(park_queries.filtered(parks, user).with_only_columns(Park.id)))
-        for name, column in AGGREGATED.items():
-            if (value := getattr(carriers, name)) is not None:
-                stmt = stmt.where(column == value)
-        return stmt
+        if carriers.kind is not None:
+            stmt = stmt.where(CELLS.kind == carriers.kind)
+        given_dimensions = {
+            column: value for name, column in AGGREGATED.items() if (value := getattr(carriers, name)) is not None
+        }
+        # Without carrier criteria the totals answer (a row or two a cell), else the detail rows.
+        return stmt.where(CELLS.total == (not given_dimensions), *[column == value for column, value in given_dimensions.items()])

@@ -153,13 +153,21 @@ def page_select(shape: Shape) -> Select[Any]:
     if shape.before:
         stmt = stmt.where(key < bindparam("before"))
     backwards = shape.before
+    # The page's keys are chosen first, ids only, in the page's order: the rows and their JSON
+    # (or stored texts) are then fetched for those keys alone, never for everything in the box.
+    chosen = (
+        stmt.with_only_columns(key.label(KEY))
+        .order_by(key.desc() if backwards else key.asc())
+        .limit(bindparam("look_ahead", type_=Integer))
+        .subquery("chosen")
+    )
     stored = stored_features(shape)
     rows = (
-        _rows(layer, shape.audience.reader, stmt, shape.crs)
+        _rows(layer, shape.audience.reader, layer.rows(shape.audience.reader).join(chosen, chosen.c[KEY] == key), shape.crs)
         if stored is None
-        else stmt.join(stored, stored.c.id == key).with_only_columns(key.label(KEY), stored.c.feature.label(FEATURE))
+        else select(chosen.c[KEY], stored.c.feature.label(FEATURE)).join(stored, stored.c.id == chosen.c[KEY])
     )
-    page = rows.order_by(key.desc() if backwards else key.asc()).limit(bindparam("look_ahead", type_=Integer)).subquery("page")
+    page = rows.subquery("page")
     k = page.c[KEY]
     # Numbering at most limit+1 rows is cheap; rn > limit is the look-ahead row, never shown.
     rn = func.row_number().over(order_by=k.desc() if backwards else k.asc())

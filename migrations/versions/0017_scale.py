@@ -5,13 +5,14 @@ grid over the tile (app/tiles/sql.py): the cells of a tile at zoom z are the til
 so one grid, level L = z + 6, serves every tile of that zoom. Counting the raw table on each
 request cost in proportion to the carriers in the tile (a z8 tile: seconds at 2.5 million); this
 table holds, per level 6-17 (zooms 0-11), cell and combination of the dimensions the map's
-filters and the visibility rule use (park, kind, status, land use, standard land, published), the
-number of carriers and the sums of their points in Web Mercator centimetres (integers, so adding
+filters and the visibility rule use (park, kind, status, land use, standard land, published; and
+totals over the last three, which a tile without carrier criteria reads), the number of carriers and the sums of their points in Web Mercator centimetres (integers, so adding
 and subtracting is exact and the mean point equals the raw path's to the last bit).
 
-Statement-level triggers with transition tables keep it current in the writing transaction:
-a COPY of 250,000 rows is one grouped upsert, an edit of one carrier touches its 12 old and 12
-new cells. `carrier_cells_rebuild()` (and `investmap tiles rebuild`) recomputes it from scratch.
+Statement-level triggers with transition tables keep it current in the writing transaction: an
+edit of one carrier touches its 12 old and 12 new cells, an import of a few thousand is one
+grouped upsert. Bulk loads (`investmap.bulk` on) leave it to `carrier_cells_rebuild()`, which they
+call at their end, in their transaction (as `investmap tiles rebuild` does on its own).
 
 Revision ID: 0017
 Revises: 0010
@@ -27,21 +28,27 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _DIMENSIONS = "park_id, kind, status, land_use, is_standard_land, published"
-_KEY = f"level, tx, ty, gx, gy, {_DIMENSIONS}"
+# Grouped by: the rows of a tile without carrier criteria are the totals (`total`, status, land
+# use and standard land NULL), the others the detail; `published` and `kind` before the cell.
+_KEY = "level, tx, ty, total, kind, published, gx, gy, park_id, status, land_use, is_standard_land"
 
 # Rows of `source` (location and dimensions, with `sign` +1 or -1) added into the cells, grouped,
-# one row per level and cell; a cell whose count reaches 0 is deleted right after.
+# one detail and one total row per level and cell; a cell whose count reaches 0 is deleted after.
 _MERGE = f"""
     INSERT INTO carrier_cells AS c ({_KEY}, n, sx, sy)
-    SELECT level, gx >> 6, gy >> 6, gx, gy, {_DIMENSIONS}, sum(sign), sum(sign * cx), sum(sign * cy)
+    SELECT level, gx >> 6, gy >> 6, total, kind, published, gx, gy, park_id, status, land_use, is_standard_land,
+           sum(sign), sum(sign * cx), sum(sign * cy)
     FROM (
-        SELECT l.level, investmap_cell(m.x, l.level) AS gx, investmap_cell(-m.y, l.level) AS gy, {_DIMENSIONS},
-               sign, round(m.x * 100)::bigint AS cx, round(m.y * 100)::bigint AS cy
+        SELECT l.level, investmap_cell(m.x, l.level) AS gx, investmap_cell(-m.y, l.level) AS gy, t.total,
+               d.park_id, d.kind, d.published, sign, round(m.x * 100)::bigint AS cx, round(m.y * 100)::bigint AS cy,
+               CASE WHEN NOT t.total THEN d.status END AS status, CASE WHEN NOT t.total THEN d.land_use END AS land_use,
+               CASE WHEN NOT t.total THEN d.is_standard_land END AS is_standard_land
         FROM ({{source}}) AS d
         CROSS JOIN LATERAL (SELECT ST_X(p) AS x, ST_Y(p) AS y FROM ST_Transform(d.location, 3857) AS p) AS m
         CROSS JOIN generate_series(6, 17) AS l(level)
+        CROSS JOIN (VALUES (false), (true)) AS t(total)
     ) AS e
-    GROUP BY level, gx, gy, {_DIMENSIONS}
+    GROUP BY level, gx, gy, total, kind, published, park_id, status, land_use, is_standard_land
     HAVING sum(sign) <> 0 OR sum(sign * cx) <> 0 OR sum(sign * cy) <> 0
     ON CONFLICT ({_KEY}) DO UPDATE SET n = c.n + excluded.n, sx = c.sx + excluded.sx, sy = c.sy + excluded.sy;
     DELETE FROM carrier_cells WHERE n = 0;
@@ -61,14 +68,15 @@ _UPDATED = (
 def upgrade() -> None:
     op.execute("""
         CREATE TABLE carrier_cells (
-            level smallint NOT NULL, tx integer NOT NULL, ty integer NOT NULL, gx integer NOT NULL, gy integer NOT NULL,
-            park_id integer NOT NULL, kind text NOT NULL, status text NOT NULL, land_use text,
-            is_standard_land boolean NOT NULL, published boolean NOT NULL,
+            level smallint NOT NULL, tx integer NOT NULL, ty integer NOT NULL, total boolean NOT NULL,
+            gx integer NOT NULL, gy integer NOT NULL, park_id integer NOT NULL, kind text NOT NULL,
+            published boolean NOT NULL, status text, land_use text, is_standard_land boolean,
             n integer NOT NULL, sx bigint NOT NULL, sy bigint NOT NULL
         )
     """)
-    # One index serves the upserts (the whole key) and the tiles (level, tx, ty: one tile's rows).
-    op.execute(f"CREATE UNIQUE INDEX ux_carrier_cells ON carrier_cells ({_KEY}) NULLS NOT DISTINCT")
+    # One index serves the upserts (the whole key) and the tiles (level, tx, ty, total: one tile's
+    # rows), read alone (index-only) as it holds the counts too.
+    op.execute(f"CREATE UNIQUE INDEX ux_carrier_cells ON carrier_cells ({_KEY}) INCLUDE (n, sx, sy) NULLS NOT DISTINCT")
     op.execute("CREATE INDEX ix_carrier_cells_empty ON carrier_cells (level) WHERE n = 0")
     # The cell of a Web Mercator coordinate at a level (x, or -y for rows counted from the north):
     # the raw tile path calls the same function, so both put a point in the same cell.
@@ -82,6 +90,9 @@ def upgrade() -> None:
     op.execute(f"""
         CREATE FUNCTION carrier_cells_maintain() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
+            -- A bulk load (investmap.bulk, migration 0003) recounts the whole table once at its end
+            -- (carrier_cells_rebuild): merging 250,000 rows into the cells took minutes, a recount 40 s.
+            IF investmap_bulk() THEN RETURN NULL; END IF;
             IF TG_OP = 'INSERT' THEN
                 {_MERGE.format(source=_ROWS.format(sign=1, table="new_rows"))}
             ELSIF TG_OP = 'DELETE' THEN

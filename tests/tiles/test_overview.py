@@ -21,16 +21,18 @@ from tests.support.apps import public_layers
 from tests.support.tiles import tile_of
 
 LAYERS = public_layers()
-DIMENSIONS = "park_id, kind, status, land_use, is_standard_land, published"
-# The cells counted straight from the carriers, as carrier_cells keeps them.
+DIMENSIONS = "park_id, kind, published, status, land_use, is_standard_land"
+# The cells counted straight from the carriers, as carrier_cells keeps them: the detail rows, and
+# the totals over status, land use and standard land.
 RAW_CELLS = f"""
-    SELECT l.level, investmap_cell(ST_X(m.p), l.level) AS gx, investmap_cell(-ST_Y(m.p), l.level) AS gy, {DIMENSIONS},
+    SELECT l.level, investmap_cell(ST_X(m.p), l.level) AS gx, investmap_cell(-ST_Y(m.p), l.level) AS gy,
+           GROUPING(status, land_use, is_standard_land) = 7 AS total, {DIMENSIONS},
            count(*) AS n, sum(round(ST_X(m.p) * 100)::bigint) AS sx, sum(round(ST_Y(m.p) * 100)::bigint) AS sy
     FROM carriers c CROSS JOIN LATERAL (SELECT ST_Transform(c.location, 3857) AS p) m
     CROSS JOIN generate_series({LEVELS.start}, {LEVELS.stop - 1}) l(level)
-    GROUP BY 1, 2, 3, {DIMENSIONS}
+    GROUP BY GROUPING SETS ((1, 2, 3, {DIMENSIONS}), (1, 2, 3, park_id, kind, published))
 """
-STORED_CELLS = f"SELECT level, gx, gy, {DIMENSIONS}, n, sx, sy FROM carrier_cells"
+STORED_CELLS = f"SELECT level, gx, gy, total, {DIMENSIONS}, n, sx, sy FROM carrier_cells"
 
 
 def _difference(db: Session) -> list[tuple[object, ...]]:
