@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # after PYTHONPATH: another checkout given there is measured
 from bench.run import tile_of  # noqa: E402 - importable only once ROOT is on the path
 from tests.support.serving import serving  # noqa: E402
 
@@ -35,12 +35,51 @@ def psql(url: str, sql: str) -> list[str]:
     return done.stdout.split()
 
 
+def database_ms(url: str, bbox: tuple[float, float, float, float], tiles: dict[str, tuple[int, int, int]], runs: int) -> None:
+    """The median execution time PostgreSQL reports (EXPLAIN ANALYZE) for the page and tile
+    statements of the `app` on the path: steadier than HTTP timings on a busy machine, and what
+    grows with the data. Run with PYTHONPATH=<other checkout> to measure another version."""
+    from sqlalchemy import create_engine
+
+    from app.core.auth import ANONYMOUS
+    from app.core.settings import GapSettings
+    from app.layers.caching import Audience
+    from app.layers.catalogue import build_catalogue
+    from app.ogc.items import Shape, page_select, parameters
+    from app.ogc.params import ItemsParams
+    from app.tiles.sql import statement
+
+    land = build_catalogue(GapSettings())["land"]
+    p = ItemsParams(limit=1000, bbox=bbox)
+    page = parameters(p, "http://x/self", ("http://x/?after=", "", "http://x/?before=", ""))
+    statements = {"OGC land items, city bbox, limit=1000": (page_select(Shape.of(land, ANONYMOUS, p)), page)}
+    for name, (z, x, y) in tiles.items():
+        statements[name] = (statement(land, Audience.of(ANONYMOUS)), {"z": z, "x": x, "y": y, "clip": True})
+    engine = create_engine(url.replace("postgresql:", "postgresql+psycopg:"))
+    print(f"{'statement (database time, EXPLAIN ANALYZE)':60} {'median ms':>10}")
+    with engine.connect() as conn, conn.connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_custom_plan")
+        for name, (stmt, values) in statements.items():
+            compiled = stmt.compile(engine)
+            times = []
+            for _ in range(runs):
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + compiled.string, compiled.construct_params(values))
+                row = cursor.fetchone()
+                assert row is not None
+                times.append(row[0][0]["Execution Time"])
+            print(f"{name:60} {statistics.median(times):10.1f}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--requests", type=int, default=30)
     ap.add_argument("--city", default="360100", help="adcode of the city whose bounding box is asked for")
+    ap.add_argument("--database-only", action="store_true", help="only the statements' database time")
     args = ap.parse_args()
-    url = subprocess.run([str(INVESTMAP), "db", "url"], capture_output=True, text=True, check=True).stdout.strip()
+    url = (
+        os.environ.get("DATABASE_URL")
+        or subprocess.run([str(INVESTMAP), "db", "url"], capture_output=True, text=True, check=True).stdout.strip()
+    )
     w, s, e, n = map(
         float,
         psql(
@@ -62,6 +101,10 @@ def main() -> None:
         "tile land z8, status=available (grid counts)": "/tiles/land/{}/{}/{}.mvt?status=available".format(*tile_of(lon, lat, 8)),
         "tile land z8, min_area=5000 (raw count)": "/tiles/land/{}/{}/{}.mvt?min_area=5000".format(*tile_of(lon, lat, 8)),
     }
+    zooms = {f"tile land z{z}": tile_of(lon, lat, z) for z in (8, 10, 12, 14)}
+    database_ms(url, (w, s, e, n), zooms, args.requests)
+    if args.database_only:
+        return
     env = {**os.environ, "DATABASE_URL": url, "INVESTMAP_TILE_CACHE_MB": "0", "INVESTMAP_OGC_CACHE_MB": "0"}
     cmd = [str(INVESTMAP), "serve", "--host", "127.0.0.1", "--port", str(PORT), "--workers", "1"]
     base = f"http://127.0.0.1:{PORT}"

@@ -5,6 +5,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Computed,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -87,6 +88,11 @@ class Carrier(ProvenanceColumns, Base):
         # The land and factory layers (OGC, tiles) each use their own spatial index.
         Index("ix_carriers_land_geom", "geom", postgresql_using="gist", postgresql_where=text("kind = 'land'")),
         Index("ix_carriers_building_geom", "geom", postgresql_using="gist", postgresql_where=text("kind <> 'land'")),
+        Index(
+            "ix_carriers_page",
+            "id",
+            postgresql_include=["kind", "published", "park_id", "west", "south", "east", "north"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -99,6 +105,11 @@ class Carrier(ProvenanceColumns, Base):
     location: Mapped[object] = mapped_column(
         Geometry("POINT", srid=4326, spatial_index=True), Computed("ST_PointOnSurface(geom)", persisted=True)
     )
+    # The geometry's bounding box, in the index pages in a bbox walk (migration 0017; app/core/listing.box_filter).
+    west: Mapped[float] = mapped_column(Double, Computed("ST_XMin(geom)", persisted=True))
+    south: Mapped[float] = mapped_column(Double, Computed("ST_YMin(geom)", persisted=True))
+    east: Mapped[float] = mapped_column(Double, Computed("ST_XMax(geom)", persisted=True))
+    north: Mapped[float] = mapped_column(Double, Computed("ST_YMax(geom)", persisted=True))
     area_m2: Mapped[float] = mapped_column(Numeric(14, 2), nullable=False)
     land_use: Mapped[str | None] = mapped_column(Text)
     plot_ratio_min: Mapped[float | None] = mapped_column(Numeric(6, 2))

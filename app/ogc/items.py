@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.core.auth import Principal
+from app.core.boxes import custom_plans
 from app.core.geojson import FEATURE, KEY, RN, feature, feature_rows
 from app.core.listing import EMPTY_JSON_ARRAY, GEOJSON, bbox_filter, json_object
 from app.layers.caching import Audience
@@ -129,7 +130,8 @@ def filtered(shape: Shape) -> Select[Any]:
     user = shape.audience.reader
     stmt = layer.rows(user)
     if shape.bbox:
-        stmt = stmt.where(bbox_filter(layer.geometry, tuple(bindparam(n, type_=Float) for n in _BBOX)))  # type: ignore[arg-type]
+        bbox = tuple(bindparam(n, type_=Float) for n in _BBOX)
+        stmt = layer.box.within(stmt, bbox) if layer.box is not None else stmt.where(bbox_filter(layer.geometry, bbox))  # type: ignore[arg-type]
     if shape.dated:
         as_of = layer.output.fields["as_of"]
         stmt = stmt.where(as_of.is_not(None))  # a record without a date matches no datetime filter
@@ -251,6 +253,8 @@ def collection_bytes(
     shape = Shape.of(layer, user, p)
     values = parameters(p, self_url, page_url)
     compiled = _compiled(shape, session.get_bind().dialect)
+    if shape.bbox:
+        custom_plans(session)
     if compiled is None:
         text: str = session.execute(page_select(shape), values).scalar_one()
         return text.encode()

@@ -1,4 +1,9 @@
-"""carrier_cells: the overview tiles' grid counts, kept current by the carriers' own triggers
+"""carrier_cells: the overview tiles' grid counts, kept current by the carriers' own triggers; carriers' boxes
+
+Pages of carriers in a bounding box: each carrier's box (west, south, east, north, generated
+columns) in an index on id that also holds kind, published and park, so a page is chosen by
+walking ids in order, reading the index alone, instead of fetching everything in the box.
+
 
 Below their detail zoom the land and factory tiles draw carriers counted per cell of a 64 x 64
 grid over the tile (app/tiles/sql.py): the cells of a tile at zoom z are the tiles of zoom z + 6,
@@ -65,7 +70,18 @@ _UPDATED = (
 )
 
 
+_BOX = {"west": "ST_XMin", "south": "ST_YMin", "east": "ST_XMax", "north": "ST_YMax"}
+
+
 def upgrade() -> None:
+    # A page of carriers in a bounding box is chosen by walking this index in id order, reading
+    # each carrier's box, kind, visibility and park from the index alone, until the page is full;
+    # only those ids are tested exactly (ST_Intersects) and joined (app/core/listing.box_filter).
+    op.execute(
+        "ALTER TABLE carriers "
+        + ", ".join(f"ADD COLUMN {name} float8 GENERATED ALWAYS AS ({fn}(geom)) STORED" for name, fn in _BOX.items())
+    )
+    op.execute(f"CREATE INDEX ix_carriers_page ON carriers (id) INCLUDE (kind, published, park_id, {', '.join(_BOX)})")
     op.execute("""
         CREATE TABLE carrier_cells (
             level smallint NOT NULL, tx integer NOT NULL, ty integer NOT NULL, total boolean NOT NULL,
@@ -133,3 +149,5 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION carrier_cells_maintain()")
     op.execute("DROP FUNCTION investmap_cell(float8, integer)")
     op.execute("DROP TABLE carrier_cells")
+    op.execute("DROP INDEX ix_carriers_page")
+    op.execute("ALTER TABLE carriers " + ", ".join(f"DROP COLUMN {name}" for name in _BOX))
