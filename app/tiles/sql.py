@@ -12,6 +12,7 @@ and set of criteria, whose values SQLAlchemy sends as parameters, so statements 
 criteria names share one compiled form and one prepared statement.
 """
 
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -175,6 +176,22 @@ def _grid(
         cast(cells.c.n, Integer).label("count"),
         func.ST_AsMVTGeom(point, bounds.c.m, EXTENT, BUFFER, True).label("geom"),
     ).select_from(cells.join(bounds, true()))  # bounds is one row
+
+
+def tile_box(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """The lon/lat box of what tile z/x/y draws: the tile and its buffer (a write there changes
+    it: app/core/versions.py). Unclipped features reaching in from further are met by their own
+    box, which reaches the tile."""
+    n = 1 << z
+    margin = BUFFER / EXTENT
+
+    def lon(col: float) -> float:
+        return col / n * 360 - 180
+
+    def lat(row: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return lon(x - margin), lat(y + 1 + margin), lon(x + 1 + margin), lat(y - margin)
 
 
 @lru_cache(maxsize=512)

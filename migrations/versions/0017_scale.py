@@ -140,9 +140,88 @@ def upgrade() -> None:
             REFERENCING {refs} FOR EACH STATEMENT EXECUTE FUNCTION carrier_cells_maintain()
         """)
     op.execute("SELECT carrier_cells_rebuild()")
+    _changes()
+
+
+# Up to this many carriers a write statement logs each one's old and new box; above, their extent.
+_BOXES_PER_STATEMENT = 50
+# Rows kept before the oldest are folded into one world-wide row (a cached tile of any place then
+# counts them: invalidated once, never stale).
+_KEPT_CHANGES = 2000
+
+
+_BOXES = "SELECT west, south, east, north FROM {0}"
+# Each changed carrier's box, or (a bulk load, or more than _BOXES_PER_STATEMENT) one box: the
+# world, or the extent of what the statement wrote. A row's weight is its own sequence number.
+_LOG = f"""
+    WITH boxes AS ({{source}}),
+    total AS (SELECT count(*) AS n, min(west) AS w, min(south) AS s, max(east) AS e, max(north) AS nn FROM boxes),
+    logged AS (
+        SELECT west, south, east, north FROM boxes
+        WHERE NOT investmap_bulk() AND (SELECT n FROM total) <= {_BOXES_PER_STATEMENT}
+        UNION ALL
+        SELECT -180, -90, 180, 90 FROM total WHERE investmap_bulk() AND n > 0
+        UNION ALL
+        SELECT w, s, e, nn FROM total WHERE NOT investmap_bulk() AND n > {_BOXES_PER_STATEMENT}
+    )
+    INSERT INTO carrier_changes (seq, weight, west, south, east, north)
+    SELECT seq, seq, west, south, east, north
+    FROM (SELECT nextval('carrier_changes_seq_seq') AS seq, * FROM logged) AS numbered;
+"""
+
+
+def _changes() -> None:
+    """carrier_changes: where each write to carriers happened, so that a worker invalidates only the
+    tiles and pages its old and new boxes meet (app/core/versions.py). A place's version is the sum
+    of the weights of the rows whose box meets it: it grows with every commit touching the place,
+    in whatever order transactions commit, and folding old rows never lowers it."""
+    op.execute("""
+        CREATE TABLE carrier_changes (
+            seq bigserial PRIMARY KEY, weight bigint NOT NULL,
+            west float8 NOT NULL, south float8 NOT NULL, east float8 NOT NULL, north float8 NOT NULL
+        )
+    """)
+    op.execute(f"""
+        CREATE FUNCTION carrier_changes_log() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                {_LOG.format(source=_BOXES.format("new_rows"))}
+            ELSIF TG_OP = 'DELETE' THEN
+                {_LOG.format(source=_BOXES.format("old_rows"))}
+            ELSE
+                {_LOG.format(source=_BOXES.format("old_rows") + " UNION ALL " + _BOXES.format("new_rows"))}
+            END IF;
+            -- The oldest rows folded into one world-wide row of their summed weight; rows another
+            -- transaction is folding are skipped, not waited for (as data_version_log, migration 0009).
+            IF (SELECT count(*) FROM carrier_changes) > {_KEPT_CHANGES} THEN
+                WITH folded AS (
+                    DELETE FROM carrier_changes WHERE seq IN (
+                        SELECT seq FROM carrier_changes ORDER BY seq LIMIT {_KEPT_CHANGES // 2} FOR UPDATE SKIP LOCKED)
+                    RETURNING weight
+                )
+                INSERT INTO carrier_changes (weight, west, south, east, north)
+                SELECT sum(weight), -180, -90, 180, 90 FROM folded HAVING count(*) > 0;
+            END IF;
+            RETURN NULL;
+        END
+        $$
+    """)
+    for event, refs in (
+        ("INSERT", "NEW TABLE AS new_rows"),
+        ("DELETE", "OLD TABLE AS old_rows"),
+        ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    ):
+        op.execute(f"""
+            CREATE TRIGGER trg_carrier_changes_{event.lower()} AFTER {event} ON carriers
+            REFERENCING {refs} FOR EACH STATEMENT EXECUTE FUNCTION carrier_changes_log()
+        """)
 
 
 def downgrade() -> None:
+    for event in ("insert", "delete", "update"):
+        op.execute(f"DROP TRIGGER trg_carrier_changes_{event} ON carriers")
+    op.execute("DROP FUNCTION carrier_changes_log()")
+    op.execute("DROP TABLE carrier_changes")
     for event in ("insert", "delete", "update"):
         op.execute(f"DROP TRIGGER trg_carrier_cells_{event} ON carriers")
     op.execute("DROP FUNCTION carrier_cells_rebuild()")
