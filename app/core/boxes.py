@@ -14,7 +14,7 @@ and the planner keeps it, given the box's values: `custom_plans` makes sure it s
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Table, func, text
+from sqlalchemy import FromClause, Select, func, text
 from sqlalchemy.orm import Session
 
 BBox = tuple[Any, Any, Any, Any]  # west, south, east, north: numbers or bound parameters
@@ -24,7 +24,7 @@ BBox = tuple[Any, Any, Any, Any]  # west, south, east, north: numbers or bound p
 class BoxIndex:
     """`table` has columns id, geom and west, south, east, north (the box of geom)."""
 
-    table: Table
+    table: FromClause
 
     def within(self, stmt: Select[Any], bbox: BBox) -> Select[Any]:
         """`stmt` (rows of `table`) narrowed to those whose geometry meets `bbox`."""
