@@ -23,8 +23,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(ROOT))  # after PYTHONPATH: another checkout given there is measured
-from bench.run import tile_of  # noqa: E402 - importable only once ROOT is on the path
-from tests.support.serving import serving  # noqa: E402
+from tests.support.serving import serving  # noqa: E402 - importable only once ROOT is on the path
+from tests.support.tiles import tile_of  # noqa: E402
 
 INVESTMAP = ROOT / ".venv" / "bin" / "investmap"
 PORT = 8917
@@ -97,11 +97,11 @@ def main() -> None:
     paths = {
         f"OGC land items, city bbox, limit=1000 ({matches} matches)": f"/ogc/collections/land/items?bbox={bbox}&limit=1000",
         "REST /api/v1/carriers, same bbox, limit=1000": f"/api/v1/carriers?bbox={bbox}&limit=1000",
-        **{f"tile land z{z}": "/tiles/land/{}/{}/{}.mvt".format(*tile_of(lon, lat, z)) for z in (8, 10, 12, 14)},
-        "tile land z8, status=available (grid counts)": "/tiles/land/{}/{}/{}.mvt?status=available".format(*tile_of(lon, lat, 8)),
-        "tile land z8, min_area=5000 (raw count)": "/tiles/land/{}/{}/{}.mvt?min_area=5000".format(*tile_of(lon, lat, 8)),
+        **{f"tile land z{z}": "/tiles/land/{}/{}/{}.mvt".format(z, *tile_of(lon, lat, z)) for z in (8, 10, 12, 14)},
+        "tile land z8, status=available (grid counts)": "/tiles/land/8/{}/{}.mvt?status=available".format(*tile_of(lon, lat, 8)),
+        "tile land z8, min_area=5000 (raw count)": "/tiles/land/8/{}/{}.mvt?min_area=5000".format(*tile_of(lon, lat, 8)),
     }
-    zooms = {f"tile land z{z}": tile_of(lon, lat, z) for z in (8, 10, 12, 14)}
+    zooms = {f"tile land z{z}": (z, *tile_of(lon, lat, z)) for z in (8, 10, 12, 14)}
     database_ms(url, (w, s, e, n), zooms, args.requests)
     if args.database_only:
         return

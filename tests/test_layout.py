@@ -8,7 +8,7 @@ from app.core.settings import PROJECT_ROOT
 
 TESTS = PROJECT_ROOT / "tests"
 OWN_FOLDERS = {"browser", "security", "durability", "support", "migrations"}
-AT_THE_TOP = {"conftest.py", "__init__.py", "test_architecture.py", "test_layout.py"}
+AT_THE_TOP = {"conftest.py", "__init__.py", "test_architecture.py", "test_dependencies.py", "test_layout.py"}
 
 
 def test_each_test_folder_is_a_package_of_app_or_one_of_its_own() -> None:

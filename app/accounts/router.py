@@ -161,7 +161,7 @@ def create_key(body: KeyIn, session: SessionDep, user: AdminDep, writer: WriterD
 
 @admin.delete("/keys/{key_id:int}", response_model=KeyOut, summary="Revoke an API key / 吊销密钥")
 def revoke_key(key_id: RecordId, session: SessionDep, user: AdminDep, writer: WriterDep) -> ApiKey:
-    key = get_or_404(session, ApiKey, key_id, ("API key", "API 密钥"), lock=True)
+    key: ApiKey = get_or_404(session, ApiKey, key_id, ("API key", "API 密钥"), lock=True)
     key.revoked_at = key.revoked_at or session.execute(select(func.now())).scalar_one()
     session.flush()
     return key

@@ -51,8 +51,8 @@ class Attempts:
         now = func.now()
         lock = timedelta(minutes=settings().accounts.lockout_minutes)
         expired = _T.c.until <= now
-        statement = insert(_T).values(scope=scope, key=key, failures=1, until=now + lock)
-        statement = statement.on_conflict_do_update(
+        first = insert(_T).values(scope=scope, key=key, failures=1, until=now + lock)
+        statement = first.on_conflict_do_update(
             index_elements=[_T.c.scope, _T.c.key],
             set_={
                 "failures": case((expired, 1), else_=_T.c.failures + 1),

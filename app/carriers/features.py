@@ -13,13 +13,14 @@ another CRS, or for staff (who may see more properties), are built dynamically.
 tests/carriers/test_features.py checks the stored texts against dynamic pages byte for byte.
 """
 
-from sqlalchemy import ColumnElement, Text, cast, select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.carriers.models import Carrier, CarrierFeature
 from app.carriers.queries import OUTPUT
 from app.core.auth import ANONYMOUS
+from app.core.columns import ColumnExpr
 from app.core.geojson import KEY, feature, feature_rows
 
 # The land and factory layers share OUTPUT and add no properties of their own: one text per
@@ -27,7 +28,7 @@ from app.core.geojson import KEY, feature, feature_rows
 _PUBLIC = OUTPUT.for_user(ANONYMOUS)
 
 
-def refresh_carrier_features(session: Session, which: ColumnElement[bool]) -> None:
+def refresh_carrier_features(session: Session, which: ColumnExpr[bool]) -> None:
     """Rewrite the stored Feature of every carrier matching `which` (after a flush of its changes)."""
     rows = feature_rows(select(Carrier).where(which), _PUBLIC.id, _PUBLIC.geometry, _PUBLIC.properties()).subquery("rows")
     stmt = insert(CarrierFeature).from_select(["id", "feature"], select(rows.c[KEY], cast(feature(rows), Text)))

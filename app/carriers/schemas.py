@@ -1,8 +1,9 @@
 """What a writer sends for a carrier. Reads are built in SQL (queries.py) with the same names."""
 
-from typing import Literal, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from shapely.geometry.base import BaseGeometry
 
 from app.carriers.models import HA_M2, MU_M2, CarrierKind, CarrierStatus, LandUse
 from app.core.errors import FieldProblem
@@ -10,7 +11,10 @@ from app.core.listing import GeoJSONGeometry, ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut
 from app.geo.validate import geometry_type
 
-GeometryIn = geometry_type(("Polygon", "Point"))
+if TYPE_CHECKING:
+    GeometryIn = BaseGeometry  # what the field holds once validated
+else:
+    GeometryIn = geometry_type(("Polygon", "Point"))  # pydantic's field type: GeoJSON in, validated and documented
 
 
 class Range(BaseModel):

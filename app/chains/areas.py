@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.chains.models import AreaKind
 from app.clusters.models import Cluster, ClusterCity, ClusterPark
 from app.core.auth import expand_to_counties
+from app.core.columns import ColumnExpr
 from app.core.errors import InvalidInput
 from app.parks.models import Park
 from app.regions.models import Region
@@ -27,7 +28,7 @@ NO_PARKS = cast(literal([], ARRAY(Integer)), ARRAY(Integer))
 PROVINCE_ADCODE = "360000"
 
 
-def _drawn(geom: ColumnElement[Any]) -> ColumnElement[Any]:
+def _drawn(geom: ColumnExpr[Any]) -> ColumnElement[Any]:
     return func.ST_SimplifyPreserveTopology(geom, SIMPLIFY_DEG)
 
 
@@ -39,7 +40,7 @@ def _park_shape() -> ColumnElement[Any]:
 # around it when the key is a column there (a recorded gap's region_adcode, say).
 
 
-def _region(adcode: ColumnElement[Any]) -> dict[str, ColumnElement[Any]]:
+def _region(adcode: ColumnExpr[Any]) -> dict[str, ColumnExpr[Any]]:
     inside = descendants(adcode)
     return {
         "area_kind": literal(AreaKind.REGION.value),
@@ -53,7 +54,7 @@ def _region(adcode: ColumnElement[Any]) -> dict[str, ColumnElement[Any]]:
     }
 
 
-def _park(park_id: ColumnElement[Any]) -> dict[str, ColumnElement[Any]]:
+def _park(park_id: ColumnExpr[Any]) -> dict[str, ColumnExpr[Any]]:
     return {
         "area_kind": literal(AreaKind.PARK.value),
         "region_adcode": cast(null(), String(6)),
@@ -66,7 +67,7 @@ def _park(park_id: ColumnElement[Any]) -> dict[str, ColumnElement[Any]]:
     }
 
 
-def _cluster(cluster_id: ColumnElement[Any]) -> dict[str, ColumnElement[Any]]:
+def _cluster(cluster_id: ColumnExpr[Any]) -> dict[str, ColumnExpr[Any]]:
     """A cluster's parks; a cluster with no park recorded falls back to the counties of its cities."""
     parks = func.coalesce(
         select(func.array_agg(ClusterPark.park_id)).where(ClusterPark.cluster_id == cluster_id).scalar_subquery(), NO_PARKS
@@ -103,7 +104,7 @@ _BUILDERS = {AreaKind.REGION: _region, AreaKind.PARK: _park, AreaKind.CLUSTER: _
 KEY_COLUMN = {AreaKind.REGION: "region_adcode", AreaKind.PARK: "park_id", AreaKind.CLUSTER: "cluster_id"}
 
 
-def area_columns(kind: AreaKind, key: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+def area_columns(kind: AreaKind, key: ColumnExpr[Any]) -> list[ColumnElement[Any]]:
     """The area row of `kind` keyed by `key` (a literal, or a column of an enclosing query)."""
     return [expr.label(name) for name, expr in _BUILDERS[kind](key).items()]
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    CompoundSelect,
     Date,
     DateTime,
     Integer,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.types import TypeEngine
 
 from app.chains.areas import KEY_COLUMN, area_columns, key_literal, province_columns
 from app.chains.coverage import measured, thresholds
@@ -37,12 +39,13 @@ from app.chains.schemas import GapQuery
 from app.clusters.models import Cluster, cluster_visible
 from app.core.auth import Principal
 from app.core.codes import sql_rank
+from app.core.columns import ColumnExpr
 from app.core.listing import OutputSpec, bbox_filter
 from app.parks.models import Park, park_visible
 from app.regions.queries import within_region
 
 # Columns of a recorded gap that a computed one lacks; typed nulls keep the union well-formed.
-_RECORD = {
+_RECORD: dict[str, tuple[ColumnExpr[Any], TypeEngine[Any] | type[TypeEngine[Any]]]] = {
     "gap_id": (ChainGap.id, Integer),
     "recorded_class": (ChainGap.gap_class, Text),
     "priority": (ChainGap.priority, Text),
@@ -64,7 +67,7 @@ def _links(q: GapQuery) -> Any:
     return conditions
 
 
-def _computed(q: GapQuery) -> Select[Any]:
+def _computed(q: GapQuery) -> Select[Any] | CompoundSelect[Any]:
     area = q.area()
     if area is not None:
         shape = select(*area_columns(area[0], key_literal(*area))).subquery("asked")
@@ -79,7 +82,7 @@ def _computed(q: GapQuery) -> Select[Any]:
     no_cluster = select(*province_columns(), ChainLink.id.label("link_id"), *_NO_RECORD).where(
         ~exists().where(ChainCluster.chain_id == ChainLink.chain_id), *_links(q)
     )
-    return union_all(by_cluster, no_cluster)  # type: ignore[return-value]
+    return union_all(by_cluster, no_cluster)
 
 
 def _recorded_in(q: GapQuery) -> list[Any]:
@@ -94,7 +97,7 @@ def _recorded_in(q: GapQuery) -> list[Any]:
     return []
 
 
-def _recorded(q: GapQuery) -> Select[Any]:
+def _recorded(q: GapQuery) -> CompoundSelect[Any]:
     extra = [ChainGap.priority == q.priority] if q.priority is not None else []
     parts = [
         select(
@@ -106,7 +109,7 @@ def _recorded(q: GapQuery) -> Select[Any]:
         .where(getattr(ChainGap, column).is_not(None), *_links(q), *_recorded_in(q), *extra)
         for kind, column in KEY_COLUMN.items()
     ]
-    return union_all(*parts)  # type: ignore[return-value]
+    return union_all(*parts)
 
 
 def _pairs(q: GapQuery) -> Any:

@@ -6,15 +6,19 @@ and name the option at fault when they refuse it."""
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
+
+if TYPE_CHECKING:  # for the annotations only: the commands import SQLAlchemy where they use it
+    from sqlalchemy import CursorResult
+    from sqlalchemy.orm import Session
 
 users = typer.Typer(help="user accounts", no_args_is_help=True)
 keys = typer.Typer(help="API keys of partner systems", no_args_is_help=True)
 
 
-def _cli_session():  # type: ignore[no-untyped-def]
+def _cli_session() -> "Session":
     """A session whose writes the audit trail attributes to the command line."""
     from sqlalchemy import text
     from sqlalchemy.orm import Session
@@ -81,7 +85,10 @@ def users_disable(username: str) -> None:
     from app.accounts.models import User
 
     with _cli_session() as session:
-        done = session.execute(update(User).where(User.username == username).values(disabled=True)).rowcount
+        # An UPDATE's result is a CursorResult, which Session.execute() types as a plain Result.
+        done = cast(
+            "CursorResult[Any]", session.execute(update(User).where(User.username == username).values(disabled=True))
+        ).rowcount
         session.commit()
     if not done:
         raise typer.BadParameter(f"no user {username}")
@@ -168,7 +175,10 @@ def keys_revoke(key_id: int) -> None:
     from app.accounts.models import ApiKey
 
     with _cli_session() as session:
-        done = session.execute(update(ApiKey).where(ApiKey.id == key_id).values(revoked_at=func.now())).rowcount
+        # An UPDATE's result is a CursorResult, which Session.execute() types as a plain Result.
+        done = cast(
+            "CursorResult[Any]", session.execute(update(ApiKey).where(ApiKey.id == key_id).values(revoked_at=func.now()))
+        ).rowcount
         session.commit()
     if not done:
         raise typer.BadParameter(f"no key {key_id}")

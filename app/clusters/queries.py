@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.clusters.models import Cluster, ClusterCity, ClusterPark, ClusterRevenue, cluster_visible
 from app.clusters.schemas import ClusterQuery
 from app.core.auth import Principal, expand_to_counties
+from app.core.columns import ColumnExpr
 from app.core.links import Linked
 from app.core.listing import EMPTY_JSON_ARRAY, OutputSpec, bbox_filter, json_object
 from app.core.provenance import provenance_fields
@@ -50,7 +51,7 @@ _CLUSTER_REFS = func.coalesce(
 Related = dict[str, Callable[[Principal], ColumnElement[Any]]]
 
 
-def clusters_of(link_cluster_id: ColumnElement[int], owner: ColumnElement[bool]) -> tuple[dict[str, Any], Related]:
+def clusters_of(link_cluster_id: ColumnExpr[int], owner: ColumnElement[bool]) -> tuple[dict[str, Any], Related]:
     """The `cluster_ids` and `clusters` ({id, name}) fields of a record linked to clusters through
     a table (`link_cluster_id` its cluster column, `owner` picking the record's rows): as staff
     read them, and per caller for OutputSpec.related (only the clusters the caller may see)."""
@@ -156,7 +157,9 @@ def linked_clusters(session: Session, ids: list[int], field: str) -> list[Linked
     names = dict(
         session.execute(
             select(Region.adcode, Region.name).where(Region.adcode.in_({a for found in cities.values() for a in found}))
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return [
         Linked(

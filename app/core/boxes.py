@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import FromClause, Select, func, text
 from sqlalchemy.orm import Session
 
-BBox = tuple[Any, Any, Any, Any]  # west, south, east, north: numbers or bound parameters
+BBox = tuple[Any, ...]  # west, south, east, north: numbers or bound parameters
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,14 @@ Partners store the short English codes; people read the labels. Keeping both on 
 member means a new code cannot be added without its labels.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import ColumnElement, Text, func, literal
 from sqlalchemy.dialects.postgresql import ARRAY
+
+from app.core.columns import ColumnExpr
 
 
 class LabelledEnum(StrEnum):
@@ -32,12 +35,13 @@ class LabelledEnum(StrEnum):
 
 
 REGISTRY: dict[str, type[LabelledEnum]] = {}
+E = TypeVar("E", bound=LabelledEnum)
 
 
-def register(name: str):  # type: ignore[no-untyped-def]
+def register(name: str) -> Callable[[type[E]], type[E]]:
     """Class decorator listing an enum under `name` in /api/v1/codes."""
 
-    def wrap(cls: type[LabelledEnum]) -> type[LabelledEnum]:
+    def wrap(cls: type[E]) -> type[E]:
         REGISTRY[name] = cls
         return cls
 
@@ -49,6 +53,6 @@ def sql_in(column: str, enum: type[LabelledEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in enum.values())})"
 
 
-def sql_rank(column: ColumnElement[Any], enum: type[LabelledEnum]) -> ColumnElement[int]:
+def sql_rank(column: ColumnExpr[Any], enum: type[LabelledEnum]) -> ColumnElement[int]:
     """The code's place in the enum's order, to sort by meaning (high before low) not spelling."""
     return func.array_position(literal(enum.values(), ARRAY(Text)), column)

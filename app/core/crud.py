@@ -138,6 +138,7 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
         check_version(if_match, obj.row_version, lambda: res.read_by(session, user, item_id))
         return obj, stored
 
+    # QueryModel is the resource's class, known at run time: FastAPI reads the query parameters from the annotation.
     @router.get("", summary=f"List {en}s / {zh}列表", operation_id=f"list_{res.name}", responses=list_doc)
     def list_items(request: Request, session: SessionDep, user: CurrentUser, q: Annotated[QueryModel, Query()]) -> Response:  # type: ignore[valid-type]
         return render_list(session, request, res.list_output.for_user(user), res.filtered(q, user), q)
@@ -157,8 +158,8 @@ def crud_router(res: Resource, tag: str) -> APIRouter:
     )
     # The writer is checked before the body is validated: no geometry work for callers who may not write.
     def create_item(
-        request: Request, session: SessionDep, user: WriterDep, body: Annotated[InModel, json_body(InModel)]
-    ) -> Response:  # type: ignore[valid-type]
+        request: Request, session: SessionDep, user: WriterDep, body: Annotated[BaseModel, json_body(InModel)]
+    ) -> Response:
         fields = body.model_dump()
         require_scope(user, *res.scope_of(session, fields))
         require_links(user, res.links(session, None, fields))

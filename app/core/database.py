@@ -3,11 +3,11 @@
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 from urllib.parse import quote
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, create_engine, text
+from sqlalchemy import Engine, MetaData, Table, create_engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -38,6 +38,9 @@ class Base(DeclarativeBase):
             "pk": "pk_%(table_name)s",
         }
     )
+    if TYPE_CHECKING:
+        # SQLAlchemy types it as any FromClause (a class may map a subquery); every model here maps a Table.
+        __table__: ClassVar[Table]
 
 
 def normalise_url(url: str) -> str:

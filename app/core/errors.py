@@ -272,7 +272,8 @@ def install_error_handlers(app: FastAPI) -> None:
         # for its column) are still bad input, never a server error. psycopg's own DataError
         # comes from raw cursors (OGC pages), which SQLAlchemy does not wrap.
         orig = getattr(exc, "orig", exc)
-        detail = str(getattr(orig, "diag", None) and orig.diag.message_primary or orig)
+        diag = getattr(orig, "diag", None)
+        detail = str(diag and diag.message_primary or orig)
         return _respond(request, InvalidInput.one("body", f"a value cannot be stored: {detail}", f"有值无法保存：{detail}"))
 
     @app.exception_handler(OperationalError)

@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import Float, Integer, TypeEngine
 
 from app.core.codes import LabelledEnum
+from app.core.columns import ColumnExpr
 from app.core.listing import OutputSpec, ordering
 
 
@@ -73,24 +74,24 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 LOCAL_TIME_ZONE = "Asia/Shanghai"
 
 
-def zh_label(code: ColumnElement[Any], enum: type[LabelledEnum]) -> ColumnElement[Any]:
+def zh_label(code: ColumnExpr[Any], enum: type[LabelledEnum]) -> ColumnElement[Any]:
     """The Chinese label of a coded value, looked up in SQL."""
     # A text literal cast in SQL: COPY binds parameters client-side, without SQLAlchemy's JSON processing.
     labels = json.dumps({m.value: m.zh for m in enum}, ensure_ascii=False)
     return cast(literal(labels, String), JSONB).op("->>")(code)
 
 
-def zh_labels(codes: ColumnElement[Any], enum: type[LabelledEnum]) -> ColumnElement[Any]:
+def zh_labels(codes: ColumnExpr[Any], enum: type[LabelledEnum]) -> ColumnElement[Any]:
     """The Chinese labels of an array of codes, joined with 、 in their order."""
     code = func.unnest(codes).column_valued("code")
     return select(func.string_agg(zh_label(code, enum), literal("、", String))).scalar_subquery()
 
 
-def yes_no(flag: ColumnElement[bool]) -> ColumnElement[str]:
+def yes_no(flag: ColumnExpr[bool]) -> ColumnElement[str]:
     return case((flag, "是"), else_="否")
 
 
-def local_time(ts: ColumnElement[Any]) -> ColumnElement[Any]:
+def local_time(ts: ColumnExpr[Any]) -> ColumnElement[Any]:
     """A timestamp as the wall-clock time in China: spreadsheets have no time zones."""
     return func.timezone(LOCAL_TIME_ZONE, ts)
 

@@ -8,6 +8,7 @@ from typing import Any
 from geoalchemy2 import Geometry
 from sqlalchemy import JSON, ColumnElement, Select, Subquery, cast, func, literal, select, type_coerce
 
+from app.core.columns import ColumnExpr
 from app.core.listing import COORD_DECIMALS, json_object
 
 # Column names of the feature rows that are not properties (no property starts with "__").
@@ -16,8 +17,8 @@ KEY, GEOMETRY, RN, FEATURE = "__key", "__geometry", "__rn", "__feature"
 
 def feature_rows(
     stmt: Select[Any],
-    key: ColumnElement[Any],
-    geometry: ColumnElement[Any],
+    key: ColumnExpr[Any],
+    geometry: ColumnExpr[Any],
     properties: Mapping[str, ColumnElement[Any]],
     decimals: int = COORD_DECIMALS,
 ) -> Select[Any]:

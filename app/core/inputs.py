@@ -59,9 +59,9 @@ class JsonIn(BaseModel):
     @classmethod
     def _json_types(cls, data: Any, info: ValidationInfo) -> Any:
         if isinstance(data, dict) and info.context and info.context.get(_JSON_BODY):
-            for name, info in cls.model_fields.items():
-                key = info.alias or name
-                if key in data and (given := _json_type_problem(_kinds(info.annotation), data[key])):
+            for name, field in cls.model_fields.items():
+                key = field.alias or name
+                if key in data and (given := _json_type_problem(_kinds(field.annotation), data[key])):
                     raise FieldProblem(
                         f"a JSON {given} is not accepted here: give the field's own type",
                         f"此处不接受 JSON {given}，请给出该字段的类型",

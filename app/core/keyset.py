@@ -21,28 +21,29 @@ from typing import Any
 from sqlalchemy import ARRAY, BigInteger, Column, ColumnElement, SmallInteger, Text, and_, bindparam, cast, func, literal, or_
 from sqlalchemy.types import NullType, TypeEngine
 
+from app.core.columns import ColumnExpr
 from app.core.errors import InvalidInput
 
 
 @dataclass(frozen=True)
 class SortKey:
-    expr: ColumnElement[Any]
+    expr: ColumnExpr[Any]
     descending: bool
     nullable: bool
 
-    def ordered(self, expr: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
+    def ordered(self, expr: ColumnExpr[Any] | None = None) -> ColumnElement[Any]:
         """ORDER BY term of this key (of `expr` in its place, e.g. a subquery's copy of it)."""
         term = self.expr if expr is None else expr
         term = term.desc() if self.descending else term.asc()
         return term.nulls_last() if self.nullable else term
 
 
-def _nullable(expr: ColumnElement[Any]) -> bool:
+def _nullable(expr: ColumnExpr[Any]) -> bool:
     column = getattr(expr, "expression", expr)  # a mapped attribute's Column
     return not isinstance(column, Column) or bool(column.nullable)
 
 
-def sort_keys(id_: ColumnElement[Any], sortable: dict[str, ColumnElement[Any]], sort: str | None) -> list[SortKey]:
+def sort_keys(id_: ColumnExpr[Any], sortable: dict[str, ColumnExpr[Any]], sort: str | None) -> list[SortKey]:
     """The keys of a list sorted by `sort` (`name` or `-name`); the id last, breaking ties."""
     if not sort:
         return [SortKey(id_, False, False)]
@@ -94,7 +95,7 @@ def as_key(value: Any, type_: TypeEngine[Any]) -> Any:
     except NotImplementedError:
         return value
     if python in (datetime, date):
-        return python.fromisoformat(value)  # type: ignore[attr-defined]
+        return python.fromisoformat(value)
     if python is int:
         bits = next((b for t, b in _INT_BITS.items() if isinstance(type_, t)), 32)
         if type(value) is not int or not -(1 << (bits - 1)) <= value < 1 << (bits - 1):

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from app.core.auth import Principal
 from app.core.boxes import custom_plans
 from app.core.caching import API_VARY, cache_control, cached, has_credentials
+from app.core.columns import ColumnExpr
 from app.core.errors import FieldProblem, NotFound
 from app.core.keyset import after, cursor_sql, decode_cursor, sort_keys
 from app.core.settings import settings
@@ -47,7 +48,7 @@ GEOJSON = "application/geo+json"
 COORD_DECIMALS = 7
 
 
-def geojson(geom: ColumnElement[Any]) -> ColumnElement[Any]:
+def geojson(geom: ColumnExpr[Any]) -> ColumnElement[Any]:
     return cast(func.ST_AsGeoJSON(geom, COORD_DECIMALS), JSON)
 
 
@@ -69,16 +70,16 @@ def range_object(low: ColumnElement[Any], high: ColumnElement[Any]) -> dict[str,
 class OutputSpec:
     """How one kind of record is written out."""
 
-    id: ColumnElement[Any]
+    id: ColumnExpr[Any]
     fields: Mapping[str, Any]  # ordered: id and name first, provenance last
-    geometry: ColumnElement[Any]  # the geometry of its GeoJSON feature
-    sortable: Mapping[str, ColumnElement[Any]]
+    geometry: ColumnExpr[Any]  # the geometry of its GeoJSON feature
+    sortable: Mapping[str, ColumnExpr[Any]]
     # Properties of the GeoJSON feature when they differ from `fields` (e.g. without the geometry).
     feature_fields: Mapping[str, Any] | None = None
     # Fields only staff may read (declared once here, applied by every output path).
     internal: frozenset[str] = frozenset()
     # The row version, sent as the ETag of a single record.
-    version: ColumnElement[Any] | None = None
+    version: ColumnExpr[Any] | None = None
     # Fields naming other records (a park's clusters), built for a caller who may not see
     # drafts: a related record is named only to those who may read it. `fields` holds them
     # as staff read them (every related record), which is also what a write merges a patch into.
@@ -149,7 +150,8 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return (w, s, e, n)
 
 
-def bbox_filter(geom: ColumnElement[Any], bbox: tuple[float, float, float, float]) -> ColumnElement[bool]:
+def bbox_filter(geom: ColumnExpr[Any], bbox: tuple[float | ColumnElement[float], ...]) -> ColumnElement[bool]:
+    """Rows whose `geom` meets the box (minLon, minLat, maxLon, maxLat): numbers, or bound parameters of a compiled statement."""
     # `&&` alone uses the GIST index; ST_Intersects then keeps only true intersections, so a
     # polygon whose envelope touches the box but whose shape does not is left out.
     envelope = func.ST_MakeEnvelope(*bbox, 4326)
@@ -347,13 +349,14 @@ FormatParam = Annotated[
     Query(description="json (default) or geojson; or send Accept: application/geo+json / 输出格式"),
 ]
 
-EMPTY_JSON_ARRAY = literal_column("'[]'::json")
+EMPTY_JSON_ARRAY: ColumnElement[Any] = literal_column("'[]'::json")
 
 
 def page_of(item: type[Any]) -> type[Any]:
     """The documented shape of a JSON list page of `item` (the body itself is built in SQL)."""
     return create_model(
         f"{item.__name__}Page",
+        # A class known at run time, not a static type: pydantic builds the page's schema from it.
         items=(list[item], ...),  # type: ignore[valid-type]
         limit=(int, ...),
         offset=(int, ...),

@@ -63,6 +63,7 @@ def validated(model: type[M], data: Any) -> M:
 def json_body(model: type[M]) -> Any:
     """Dependency marker of a JSON body validated as `model` in the threadpool (see the module's docstring)."""
 
+    # A class known at run time, not a static type: FastAPI reads the body's schema from the annotation.
     def parse(body: Annotated[model, SkipValidation, Body(title=model.__name__)]) -> M:  # type: ignore[valid-type]
         return validated(model, body)
 

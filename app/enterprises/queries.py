@@ -161,7 +161,8 @@ def filtered(q: EnterpriseQuery, user: Principal) -> Select[Any]:
             exists().where(
                 EnterpriseLink.enterprise_id == Enterprise.id,
                 ChainLink.id == EnterpriseLink.link_id,
-                ChainLink.lineage.any(q.link),
+                # ARRAY's any(value) at run time; SQLAlchemy types a Mapped[list] attribute's .any() as a relationship's.
+                ChainLink.lineage.any(q.link),  # type: ignore[arg-type]
             )
         )
     if q.chain is not None:
@@ -183,7 +184,8 @@ def filtered(q: EnterpriseQuery, user: Principal) -> Select[Any]:
         if value is not None:
             stmt = stmt.where(column == value)
     if q.tag is not None:
-        stmt = stmt.where(Enterprise.tags.any(q.tag.value))
+        # ARRAY's any(value) at run time; SQLAlchemy types a Mapped[list] attribute's .any() as a relationship's.
+        stmt = stmt.where(Enterprise.tags.any(q.tag.value))  # type: ignore[arg-type]
     if q.q:
         stmt = stmt.where(Enterprise.name.icontains(q.q, autoescape=True))
     if (bbox := q.bbox_tuple) is not None:

@@ -271,4 +271,5 @@ def transform_geometry(geom: _G, func: CoordConverter) -> _G:
         return out
 
     # include_z=None keeps 3-D geometries 3-D (shapely calls _xy with (N, 3) for them).
-    return cast(_G, shapely.transform(geom, _xy, include_z=None))
+    # Shapely's signature takes include_z: bool | None; types-shapely's overloads say bool.
+    return cast(_G, shapely.transform(geom, _xy, include_z=None))  # type: ignore[call-overload]

@@ -28,6 +28,7 @@ from app.chains.schemas import GapQuery
 from app.clusters import queries as clusters
 from app.core.auth import Principal
 from app.core.boxes import BoxIndex
+from app.core.columns import ColumnExpr
 from app.core.errors import Forbidden, NotFound
 from app.core.listing import OutputSpec
 from app.core.settings import GapSettings
@@ -84,7 +85,7 @@ class Layer:
         return self.officers_only and not self.readable_by(user)
 
     @property
-    def key(self) -> ColumnElement[Any]:
+    def key(self) -> ColumnExpr[Any]:
         return self.output.id
 
     @cached_property
@@ -92,7 +93,7 @@ class Layer:
         return int if self.output.id.type.python_type is int else str
 
     @property
-    def geometry(self) -> ColumnElement[Any]:
+    def geometry(self) -> ColumnExpr[Any]:
         return self.output.geometry
 
     def properties(self, user: Principal) -> dict[str, ColumnElement[Any]]:
@@ -151,7 +152,7 @@ def _published(user: Principal) -> Select[Any]:
     return stmt if user.sees_unpublished else stmt.where(Region.published)
 
 
-def _cooperation(column: ColumnElement[Any]) -> ColumnElement[Any]:
+def _cooperation(column: ColumnExpr[Any]) -> ColumnElement[Any]:
     return select(column).where(CooperationPark.park_id == Park.id).scalar_subquery()
 
 

@@ -34,7 +34,7 @@ _FIELDS: dict[str, Any] = {
     **{n: (CarrierQuery.model_fields[n].annotation, CarrierQuery.model_fields[n]) for n in CARRIER_CRITERIA},
 }
 
-MapQuery = create_model(  # type: ignore[call-overload]
+MapQuery = create_model(
     "MapQuery",
     __base__=ListQuery,
     __doc__="Park criteria and carrier criteria of the map page, with the usual list parameters.",
@@ -47,7 +47,7 @@ class _Criteria(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-MapCriteria = create_model(  # type: ignore[call-overload]
+MapCriteria = create_model(
     "MapCriteria",
     __base__=_Criteria,
     __doc__="Park criteria and carrier criteria of the map page (no paging, no bbox).",

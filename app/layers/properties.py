@@ -51,7 +51,8 @@ def _all_property_schemas(layer: Layer) -> dict[str, Schema]:
     with get_engine().connect() as conn:
         result = conn.execute(layer.rows(ANONYMOUS).with_only_columns(*columns).limit(0))
         description = result.cursor.description
-    return {col.name: dict(_BY_OID.get(col.type_code, {})) for col in description}
+    # DB-API describes each column as (name, type_code, ...); psycopg's type_code is the type's OID.
+    return {name: dict(_BY_OID.get(oid, {})) if isinstance(oid, int) else {} for name, oid, *_ in description}
 
 
 def property_schemas(layer: Layer, user: Principal) -> dict[str, Schema]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
+from app.core.columns import ColumnExpr
 from app.layers.overview import Cells
 
 
@@ -24,7 +25,7 @@ class TileRule:
     detail_zoom: int = 0  # from this zoom on, each feature is drawn with `detail` geometry
     overview: Overview = Overview.POINTS
     # The stored, indexed point used below detail_zoom; None when detail_zoom is 0.
-    point: ColumnElement[Any] | None = None
+    point: ColumnExpr[Any] | None = None
     # The geometry drawn from detail_zoom on, when it is not the layer's own (parks: outline or point).
     detail: ColumnElement[Any] | None = None
     # The precomputed grid counts of a GRID overview (app/layers/overview.py); None: counted per request.

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from geoalchemy2.shape import to_shape
 from rich.progress import Progress
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
@@ -39,7 +40,7 @@ class ParkSite:
     ids: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
-    county: list[shapely.Geometry]
+    county: list[BaseGeometry]
     short: list[str]
 
 
@@ -59,8 +60,8 @@ def _sites(session: Session) -> ParkSite:
         shapely.prepare(c)
     return ParkSite(
         np.array([r.id for r in rows]),
-        np.array([p.x for p in points]),
-        np.array([p.y for p in points]),
+        shapely.get_x(points),
+        shapely.get_y(points),
         counties,
         [r.short_name or r.name for r in rows],
     )
@@ -106,7 +107,9 @@ def _rectangles(rng: np.random.Generator, lon: np.ndarray, lat: np.ndarray, area
     dlon = xr / (M_PER_DEG_LAT * np.cos(np.radians(lat))[:, None])
     dlat = yr / M_PER_DEG_LAT
     coords = np.stack([lon[:, None] + dlon, lat[:, None] + dlat], axis=-1)
-    return shapely.polygons(coords)
+    plots = shapely.polygons(coords)
+    assert isinstance(plots, np.ndarray)  # one polygon per row of `coords`, not a single one
+    return plots
 
 
 def _pick(rng: np.random.Generator, values: list[object], weights: list[float], n: int) -> np.ndarray:

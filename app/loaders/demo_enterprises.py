@@ -100,7 +100,9 @@ def _links(session: Session, rng: np.random.Generator) -> tuple[Links, set[int]]
 
 
 def _ewkb(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    return shapely.to_wkb(shapely.set_srid(shapely.points(lon, lat), 4326), hex=True, include_srid=True)
+    wkb = shapely.to_wkb(shapely.set_srid(shapely.points(lon, lat), 4326), hex=True, include_srid=True)
+    assert isinstance(wkb, np.ndarray)  # one text per point of the arrays, not a single one
+    return wkb
 
 
 def _frame(

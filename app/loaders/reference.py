@@ -70,7 +70,7 @@ def _existing(session: Session, model: type[Any], name: str) -> Any:
 
 
 def load_clusters(session: Session, geodata: Path) -> dict[str, int]:
-    revenues: dict[str, list[dict[str, str]]] = {}
+    revenues: dict[str, list[dict[str, str | None]]] = {}
     for row in _rows(geodata / "cluster_revenues.csv"):
         revenues.setdefault(row["cluster_name"], []).append(
             {"year": row["year"], "revenue_yi": row["revenue_yi"], "source": row["source"] or None}
@@ -113,6 +113,7 @@ def load_parks(session: Session, geodata: Path, cluster_ids: dict[str, int]) -> 
         unknown = [c for c in _split(row["clusters"]) if c not in cluster_ids]
         if unknown:
             raise LoadError(f"{where}: clusters: unknown cluster {unknown}")
+        location: dict[str, Any] | None
         if row["lon"] and row["lat"]:
             location = {"type": "Point", "coordinates": [float(row["lon"]), float(row["lat"])]}
         else:

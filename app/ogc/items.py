@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 from sqlalchemy import (
@@ -131,7 +132,7 @@ def filtered(shape: Shape) -> Select[Any]:
     stmt = layer.rows(user)
     if shape.bbox:
         bbox = tuple(bindparam(n, type_=Float) for n in _BBOX)
-        stmt = layer.box.within(stmt, bbox) if layer.box is not None else stmt.where(bbox_filter(layer.geometry, bbox))  # type: ignore[arg-type]
+        stmt = layer.box.within(stmt, bbox) if layer.box is not None else stmt.where(bbox_filter(layer.geometry, bbox))
     if shape.dated:
         as_of = layer.output.fields["as_of"]
         stmt = stmt.where(as_of.is_not(None))  # a record without a date matches no datetime filter
@@ -260,7 +261,9 @@ def collection_bytes(
         return text.encode()
     # A cursor of the session's own connection (its transaction), with the bytes loader for text
     # on this cursor only; psycopg still prepares the statement after a few uses.
-    with session.connection().connection.cursor() as cursor:
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)  # the engine's driver (normalise_url): typed as any DB-API one
+    with driver.cursor() as cursor:
         cursor.adapters.register_loader("text", _Utf8)
         cursor.execute(compiled.string, compiled.construct_params(values))
         row = cursor.fetchone()

@@ -85,7 +85,7 @@ class ClusterRef(BaseModel):
 
 
 class CooperationOut(CooperationIn):
-    partner_location: GeoJSONGeometry  # type: ignore[assignment]
+    partner_location: GeoJSONGeometry
 
 
 class AvailableCarriers(BaseModel):

@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.core.columns import ColumnExpr
 from app.core.errors import InvalidInput
 from app.core.listing import OutputSpec, geojson
 from app.core.provenance import provenance_fields
@@ -29,7 +30,7 @@ OUTPUT_WITH_GEOMETRY = OutputSpec(
 )
 
 
-def descendants(adcode: str | ColumnElement[Any]) -> Select[Any]:
+def descendants(adcode: str | ColumnExpr[Any]) -> Select[Any]:
     """The adcodes in `adcode`: itself, a city's counties, or the province's cities and counties.
 
     `adcode` may be a column of an enclosing query, e.g. the area of each chain gap.
@@ -43,7 +44,7 @@ def descendants(adcode: str | ColumnElement[Any]) -> Select[Any]:
     )
 
 
-def within_region(adcode_column: ColumnElement[Any], adcode: str) -> ColumnElement[bool]:
+def within_region(adcode_column: ColumnExpr[Any], adcode: str) -> ColumnElement[bool]:
     """True where a county adcode lies in `adcode` (itself, a city's counties, or the province's)."""
     return adcode_column.in_(descendants(adcode))
 

@@ -179,7 +179,8 @@ def filtered(q: TargetQuery, user: Principal) -> Select[Any]:
             stmt = stmt.where(column == value)
     if q.link is not None:
         # The link and every link below it, as the chain view counts them.
-        stmt = stmt.where(Target.link_id.in_(select(ChainLink.id).where(ChainLink.lineage.any(q.link))))
+        # ARRAY's any(value) at run time; SQLAlchemy types a Mapped[list] attribute's .any() as a relationship's.
+        stmt = stmt.where(Target.link_id.in_(select(ChainLink.id).where(ChainLink.lineage.any(q.link))))  # type: ignore[arg-type]
     if q.area() is not None:
         stmt = stmt.where(_in_area(q))
     if q.overdue is not None:

@@ -128,7 +128,8 @@ def patch_base(target: Target, stored: dict[str, Any], patch: dict[str, Any]) ->
 
 def move(session: Session, target: Target, data: MoveIn) -> None:
     """Move the target (locked by the caller) to `data.to`, or 409 saying why not."""
-    frm = TargetStage(target.stage)
+    # Looks the member up by value; mypy reads LabelledEnum.__new__(value, zh, en) as the call's signature.
+    frm = TargetStage(target.stage)  # type: ignore[call-arg]
     check_move(frm, data.to)
     target.stage = data.to.value
     target.stage_changed_at = func.now()

@@ -12,7 +12,7 @@ layers, the data versions and the tile cache are the running app's (`app.state`,
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field
 
 from app.core.auth import ANONYMOUS, CurrentUser, Principal
 from app.core.database import get_engine
@@ -37,12 +37,11 @@ JIANGXI_CENTER = [115.9, 27.6, 7]  # a sensible first view when a layer is still
 
 router = APIRouter(prefix="/tiles", tags=["vector tiles 矢量切片"], responses=OGC_ERROR_RESPONSES)
 
-TileQuery = create_model(  # type: ignore[call-overload]
-    "TileQuery",
-    __base__=MapCriteria,
-    __doc__="The map page's filters (carrier layers only) and whether to clip features at the tile's edge.",
-    clip=(bool, Field(default=True, description="false: whole features, not cut at the tile's buffer / 不裁切要素")),
-)
+
+class TileQuery(MapCriteria):
+    """The map page's filters (carrier layers only) and whether to clip features at the tile's edge."""
+
+    clip: bool = Field(default=True, description="false: whole features, not cut at the tile's buffer / 不裁切要素")
 
 
 def _layers(layers: Catalogue, layer_id: str, user: Principal) -> list[Layer]:
@@ -99,7 +98,7 @@ def _layer_tile(
 )
 def tile(
     layer_id: str, z: int, x: int, y: int, request: Request, user: CurrentUser, q: Annotated[TileQuery, Query()]
-) -> Response:  # type: ignore[valid-type]
+) -> Response:
     catalogued = catalogue(request)
     layers = _layers(catalogued, layer_id, user)
     if not layers:
@@ -135,7 +134,7 @@ def _fields(layer: Layer) -> dict[str, str]:
 
 
 @router.get("/{layer_id}.json", summary="TileJSON 3.0 / 切片说明")
-def tilejson(layer_id: str, request: Request, user: CurrentUser, q: Annotated[TileQuery, Query()]) -> dict[str, Any]:  # type: ignore[valid-type]
+def tilejson(layer_id: str, request: Request, user: CurrentUser, q: Annotated[TileQuery, Query()]) -> dict[str, Any]:
     catalogued = catalogue(request)
     layers = _layers(catalogued, layer_id, user)
     if not layers:

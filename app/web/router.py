@@ -52,7 +52,7 @@ def _parks_output(carriers: Select[Any], user: Principal) -> OutputSpec:
     dependencies=[collection_guard("parks"), collection_guard("carriers")],
     responses=documented(page_of(ParkOut)),
 )
-def map_parks(request: Request, session: SessionDep, user: CurrentUser, q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
+def map_parks(request: Request, session: SessionDep, user: CurrentUser, q: Annotated[MapQuery, Query()]) -> Response:
     pq, cq, by_carrier = split(q, "parks")
     carriers = carrier_queries.filtered(cq, user)
     stmt = park_queries.filtered(pq, user)
@@ -67,7 +67,7 @@ def map_parks(request: Request, session: SessionDep, user: CurrentUser, q: Annot
     dependencies=[collection_guard("parks"), collection_guard("carriers")],
     responses=documented(page_of(CarrierOut)),
 )
-def map_carriers(request: Request, session: SessionDep, user: CurrentUser, q: Annotated[MapQuery, Query()]) -> Response:  # type: ignore[valid-type]
+def map_carriers(request: Request, session: SessionDep, user: CurrentUser, q: Annotated[MapQuery, Query()]) -> Response:
     return render_list(session, request, carrier_queries.OUTPUT.for_user(user), matching_carriers(q, user), q)
 
 

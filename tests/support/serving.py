@@ -16,7 +16,8 @@ def serving(
     env: dict[str, str],
     ready_url: str,
     *,
-    timeout: float = 30,
+    # Generous: a fresh process imports the whole app, which takes over 30 s on a busy 2-core machine.
+    timeout: float = 120,
     log: IO[bytes] | None = None,
     cwd: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
