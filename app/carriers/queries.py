@@ -7,7 +7,8 @@ from sqlalchemy import Select, func, select
 from app.carriers.models import HA_M2, MU_M2, Carrier
 from app.carriers.schemas import CarrierQuery
 from app.core.auth import Principal
-from app.core.listing import OutputSpec, bbox_filter, geojson, range_object
+from app.core.boxes import BoxIndex
+from app.core.listing import OutputSpec, geojson, range_object
 from app.core.provenance import provenance_fields, published_or_own
 from app.infrastructure.models import DistanceSubject
 from app.infrastructure.queries import distance_conditions, distances
@@ -80,6 +81,9 @@ OUTPUT = OutputSpec(
     version=Carrier.row_version,
 )
 
+# Pages in a bounding box walk the carriers' ids with their boxes (app/core/boxes.py).
+BOXES = BoxIndex(Carrier.__table__)
+
 
 def visible(user: Principal) -> Select[Any]:
     """Published carriers of visible parks (and, for write keys, their own unpublished ones)."""
@@ -117,5 +121,5 @@ def filtered(q: CarrierQuery, user: Principal) -> Select[Any]:
     if q.q:
         stmt = stmt.where(Carrier.name.icontains(q.q, autoescape=True))
     if (bbox := q.bbox_tuple) is not None:
-        stmt = stmt.where(bbox_filter(Carrier.geom, bbox))
+        stmt = BOXES.within(stmt, bbox)
     return stmt.where(*distance_conditions(q, DistanceSubject.CARRIER, Carrier.id, Carrier.location))
