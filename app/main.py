@@ -30,6 +30,7 @@ from app.core.versions import DataVersions
 from app.dashboard.router import router as dashboard_router
 from app.enterprises.router import router as enterprises_router
 from app.exchange.router import router as exchange_router
+from app.infrastructure.router import router as facilities_router
 from app.inquiries.limiter import WindowLimiter
 from app.inquiries.router import router as inquiries_router
 from app.inquiries.worker import InquiryChores
@@ -40,6 +41,7 @@ from app.parks.router import router as parks_router
 from app.projects.router import router as projects_router
 from app.regions.router import router as regions_router
 from app.search.router import router as search_router
+from app.sites.router import router as sites_router
 from app.targets.router import router as targets_router
 from app.tiles.router import router as tiles_router
 from app.web.item_pages import router as item_pages_router
@@ -66,6 +68,8 @@ def _api() -> APIRouter:
         targets_router,
         projects_router,
         dashboard_router,
+        facilities_router,
+        sites_router,
         brochures_router,
         inquiries_router,
         exchange_router,

@@ -7,6 +7,7 @@ from app.chains.models import Chain, ChainCluster, ChainGap, ChainLink
 from app.clusters.models import Cluster, ClusterCity, ClusterFigure, ClusterPark, ClusterRevenue
 from app.core.database import Base
 from app.enterprises.models import Enterprise, EnterpriseLink
+from app.infrastructure.models import Facility, FacilityDistance
 from app.inquiries.models import Inquiry, InquiryEvent, InquiryRecipient, Notification, NotifyAddress, ParkReceiver
 from app.loaders.models import LoadRun
 from app.parks.models import CooperationPark, Park
@@ -38,6 +39,8 @@ __all__ = [
     "Inquiry",
     "InquiryEvent",
     "InquiryRecipient",
+    "Facility",
+    "FacilityDistance",
     "LoadRun",
     "Notification",
     "NotifyAddress",

@@ -18,9 +18,11 @@ CORE, GEO, DOMAINS, LAYERS, FRONT, ENTRY = range(6)
 # The domains, bottom first: each may use any domain below it.
 DOMAIN_ORDER = (
     "regions",
+    "infrastructure",
     "carriers",
     "clusters",
     "parks",
+    "sites",
     "chains",
     "enterprises",
     "targets",

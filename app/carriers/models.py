@@ -1,12 +1,17 @@
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Computed,
+    Double,
     ForeignKey,
     Index,
     Integer,
     Numeric,
+    SmallInteger,
+    Table,
     Text,
     text,
 )
@@ -86,6 +91,11 @@ class Carrier(ProvenanceColumns, Base):
         # The land and factory layers (OGC, tiles) each use their own spatial index.
         Index("ix_carriers_land_geom", "geom", postgresql_using="gist", postgresql_where=text("kind = 'land'")),
         Index("ix_carriers_building_geom", "geom", postgresql_using="gist", postgresql_where=text("kind <> 'land'")),
+        Index(
+            "ix_carriers_page",
+            "id",
+            postgresql_include=["kind", "published", "park_id", "west", "south", "east", "north"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -99,6 +109,11 @@ class Carrier(ProvenanceColumns, Base):
     location: Mapped[object] = mapped_column(
         Geometry("POINT", srid=4326, spatial_index=True), Computed("ST_PointOnSurface(geom)", persisted=True)
     )
+    # The geometry's bounding box, in the index pages in a bbox walk (migration 0017; app/core/listing.box_filter).
+    west: Mapped[float] = mapped_column(Double, Computed("ST_XMin(geom)", persisted=True))
+    south: Mapped[float] = mapped_column(Double, Computed("ST_YMin(geom)", persisted=True))
+    east: Mapped[float] = mapped_column(Double, Computed("ST_XMax(geom)", persisted=True))
+    north: Mapped[float] = mapped_column(Double, Computed("ST_YMax(geom)", persisted=True))
     area_m2: Mapped[float] = mapped_column(Numeric(14, 2), nullable=False)
     land_use: Mapped[str | None] = mapped_column(Text)
     plot_ratio_min: Mapped[float | None] = mapped_column(Numeric(6, 2))
@@ -134,3 +149,27 @@ class CarrierFeature(Base):
 
     id: Mapped[int] = mapped_column(ForeignKey("carriers.id", ondelete="CASCADE"), primary_key=True)
     feature: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+# The overview tiles' grid counts (migration 0017): per level (tile zoom + 6), cell and filter
+# dimensions, the number of carriers and the sums of their Web Mercator points in centimetres.
+# Written only by the carriers' triggers and carrier_cells_rebuild(); read by app/layers/overview.py.
+carrier_cells = Table(
+    "carrier_cells",
+    Base.metadata,
+    Column("level", SmallInteger, nullable=False),
+    Column("tx", Integer, nullable=False),
+    Column("ty", Integer, nullable=False),
+    Column("total", Boolean, nullable=False),  # status, land use and standard land NULL: all of them
+    Column("gx", Integer, nullable=False),
+    Column("gy", Integer, nullable=False),
+    Column("park_id", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("status", Text),
+    Column("land_use", Text),
+    Column("is_standard_land", Boolean),
+    Column("published", Boolean, nullable=False),
+    Column("n", Integer, nullable=False),
+    Column("sx", BigInteger, nullable=False),
+    Column("sy", BigInteger, nullable=False),
+)

@@ -7,8 +7,11 @@ from sqlalchemy import Select, func, select
 from app.carriers.models import HA_M2, MU_M2, Carrier
 from app.carriers.schemas import CarrierQuery
 from app.core.auth import Principal
-from app.core.listing import OutputSpec, bbox_filter, geojson, range_object
+from app.core.boxes import BoxIndex
+from app.core.listing import OutputSpec, geojson, range_object
 from app.core.provenance import provenance_fields, published_or_own
+from app.infrastructure.models import DistanceSubject
+from app.infrastructure.queries import distance_conditions, distances
 from app.parks.models import Park, park_visible
 from app.regions.queries import within_region
 
@@ -54,12 +57,15 @@ FIELDS: dict[str, Any] = {
     "tax_per_mu_wan": Carrier.tax_per_mu_wan,
     "energy_tce_per_wan": Carrier.energy_tce_per_wan,
     "description": Carrier.description,
+    "distances": distances(DistanceSubject.CARRIER, Carrier.id),
     **provenance_fields(Carrier),
 }
-# The GeoJSON feature already carries the parcel as its geometry: don't send it twice. The plot
-# code (宗地编号, migration 0014) is in the JSON reads only: the stored Features (features.py,
-# filled by migration 0008) keep the shape they had.
-_FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("geometry", "location", "code")}
+# The GeoJSON feature already carries the parcel as its geometry: don't send it twice. The
+# distances (an object, which GIS clients do not type) change with the facilities, not with
+# the carrier: they stay out of the features the carriers' writes store. The plot code
+# (宗地编号, migration 0016) is in the JSON reads only: the stored Features (features.py, filled
+# by migration 0008) keep the shape they had.
+_FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("geometry", "location", "distances", "code")}
 
 OUTPUT = OutputSpec(
     id=Carrier.id,
@@ -77,6 +83,9 @@ OUTPUT = OutputSpec(
     feature_fields=_FEATURE_FIELDS,
     version=Carrier.row_version,
 )
+
+# Pages in a bounding box walk the carriers' ids with their boxes (app/core/boxes.py).
+BOXES = BoxIndex(Carrier.__table__)
 
 
 def visible(user: Principal) -> Select[Any]:
@@ -115,5 +124,5 @@ def filtered(q: CarrierQuery, user: Principal) -> Select[Any]:
     if q.q:
         stmt = stmt.where(Carrier.name.icontains(q.q, autoescape=True))
     if (bbox := q.bbox_tuple) is not None:
-        stmt = stmt.where(bbox_filter(Carrier.geom, bbox))
-    return stmt
+        stmt = BOXES.within(stmt, bbox)
+    return stmt.where(*distance_conditions(q, DistanceSubject.CARRIER, Carrier.id, Carrier.location))

@@ -10,6 +10,7 @@ from app.core.errors import FieldProblem
 from app.core.listing import GeoJSONGeometry, ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut
 from app.geo.validate import geometry_type
+from app.infrastructure.schemas import DistanceFilters, DistancesOut
 
 if TYPE_CHECKING:
     GeometryIn = BaseGeometry  # what the field holds once validated
@@ -97,7 +98,7 @@ class CarrierIn(ProvenanceIn):
         return self.area_m2
 
 
-class CarrierQuery(ListQuery):
+class CarrierQuery(ListQuery, DistanceFilters):
     park: int | None = Field(default=None, description="园区 id")
     kind: CarrierKind | None = Field(default=None, description="载体类型")
     status: CarrierStatus | None = Field(default=None, description="状态")
@@ -170,3 +171,4 @@ class CarrierOut(ProvenanceOut):
     tax_per_mu_wan: float | None
     energy_tce_per_wan: float | None
     description: str | None
+    distances: DistancesOut = Field(description="nearest facility of each kind, straight-line km / 最近基础设施（直线距离）")

@@ -10,6 +10,7 @@ from app.cli.db import db
 from app.cli.imports import imports
 from app.cli.inquiries import inquiries
 from app.cli.load import load
+from app.cli.tiles import tiles
 from app.core.settings import settings
 
 app = typer.Typer(help="InvestMap 招商一张图", no_args_is_help=True, pretty_exceptions_enable=False)
@@ -19,6 +20,7 @@ app.add_typer(users, name="users")
 app.add_typer(keys, name="keys")
 app.command("brochure")(brochure)
 app.add_typer(inquiries, name="inquiries")
+app.add_typer(tiles, name="tiles")
 app.add_typer(imports, name="import")
 
 

@@ -21,6 +21,21 @@ def load_reference(
         typer.echo(line)
 
 
+@load.command("infrastructure")
+def load_infrastructure(
+    geodata: Annotated[Path, typer.Option(help="folder with infrastructure.csv")] = PROJECT_ROOT / "geodata",
+    osm: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="an OpenStreetMap extract (.osm or .osm.pbf) to add")
+    ] = None,
+    csv: Annotated[bool, typer.Option(help="load geodata/infrastructure.csv too")] = True,
+) -> None:
+    """Load airports, rail stations, ports, ... (idempotent); distances to parks and carriers follow."""
+    from app.loaders.infrastructure import load_infrastructure as run
+
+    for line in run(geodata if csv else None, osm):
+        typer.echo(line)
+
+
 @load.command("demo")
 def load_demo(
     plots: Annotated[int, typer.Option(min=0, help="land plots to generate")] = 2000,

@@ -27,7 +27,7 @@ ALL = frozenset({"*"})
 # What an API key can be given to read: the collection_guard names of the REST resources and
 # the scopes of the OGC layers that keys may reach ("*" is every public one; "gaps" only by
 # name). tests/security/test_f16_admin_validation.py checks this list against the app.
-KEY_COLLECTIONS = ("parks", "carriers", "clusters", "regions", "chains", "enterprises", "gaps", "projects")
+KEY_COLLECTIONS = ("parks", "carriers", "clusters", "regions", "chains", "enterprises", "gaps", "projects", "facilities")
 
 
 @dataclass(frozen=True)

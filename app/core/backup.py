@@ -27,6 +27,10 @@ DO $$ BEGIN
     IF to_regclass('public.data_versions') IS NOT NULL THEN
         INSERT INTO restore_floor SELECT table_name, version FROM public.data_versions;
     END IF;
+    -- The versions by place of the carriers (migration 0017): no place's sum may come back.
+    IF to_regclass('public.carrier_changes') IS NOT NULL THEN
+        INSERT INTO restore_floor SELECT 'carrier_changes', coalesce(sum(weight), 0) FROM public.carrier_changes;
+    END IF;
 END $$;
 DROP SCHEMA IF EXISTS public CASCADE;
 CREATE SCHEMA public AUTHORIZATION pg_database_owner;
@@ -54,6 +58,11 @@ BEGIN
         PERFORM setval('public.data_version_seq', greatest(
             (SELECT last_value FROM public.data_version_seq), now_ms,
             (SELECT coalesce(max(version), 0) FROM public.data_versions)));
+    END IF;
+    -- One world-wide row weighing more than every place's sum before: each place's version moves past.
+    IF to_regclass('public.carrier_changes') IS NOT NULL THEN
+        INSERT INTO public.carrier_changes (weight, west, south, east, north)
+        SELECT coalesce((SELECT version FROM restore_floor WHERE table_name = 'carrier_changes'), 0) + 1, -180, -90, 180, 90;
     END IF;
     PERFORM pg_notify('investmap_data_version', 'restore');
 END $$;

@@ -35,6 +35,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app.core.auth import Principal
+from app.core.boxes import custom_plans
 from app.core.caching import API_VARY, cache_control, cached, has_credentials
 from app.core.columns import ColumnExpr
 from app.core.errors import FieldProblem, NotFound
@@ -302,6 +303,8 @@ def render_list(session: Session, request: Request, spec: OutputSpec, stmt: Sele
         if join_back
         else select(document).select_from(numbered)
     )
+    if query.bbox is not None:
+        custom_plans(session)
     text_body = session.execute(rows).scalar_one()
     return cached(request, text_body, media, vary=API_VARY, **_caching(request))
 

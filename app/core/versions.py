@@ -16,12 +16,22 @@ session (core/database.py names its app's versions in `session.info`) that flush
 ran an INSERT/UPDATE/DELETE re-reads the versions right after it commits, which happens before
 its response is sent, so the very next request to the same worker already sees the new version.
 The services need no hook of their own.
+
+Versions by place: a write to a table that logs where it wrote (carriers: carrier_changes,
+migration 0017, one row per changed record's old and new box, weighted by its sequence number)
+changes the version of the places its boxes meet, not of the whole table. `version(tables, box)`
+counts such a table by the summed weights of its log rows meeting `box` (a tile's or a page's
+bounding box): a cached tile elsewhere keeps its key and its ETag. The sum grows with every
+commit touching the place whatever the order transactions commit in, and old rows folded into
+one world-wide row (of their summed weight) never lower it; that fold, every thousand writes,
+invalidates every place once.
 """
 
 import logging
 import threading
 from collections.abc import Iterable
 
+import numpy as np
 import psycopg
 from fastapi import Request
 from sqlalchemy import Engine, event, text
@@ -30,6 +40,9 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from app.core.database import CONNECT_TIMEOUT_SECONDS, VERSIONS_KEY
 
 CHANNEL = "investmap_data_version"
+# Tables whose writes log their place, and the logs (weight, west, south, east, north).
+PLACED = {"carriers": "carrier_changes"}
+BBox = tuple[float, float, float, float]
 _WRITTEN = "investmap_data_written"
 _RETRY_SECONDS = 1.0
 log = logging.getLogger(__name__)
@@ -39,6 +52,7 @@ class DataVersions:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._versions: dict[str, int] = {}
+        self._places: dict[str, np.ndarray] = {name: np.zeros((0, 5)) for name in PLACED}
         self._live = False  # True while the listener is connected and has read the versions
         self._stale = False  # True when a re-read after this process's own commit failed
         self._lock = threading.Lock()
@@ -54,17 +68,31 @@ class DataVersions:
         if self._listener is not None:
             self._listener.join(timeout=2 * _RETRY_SECONDS + CONNECT_TIMEOUT_SECONDS)
 
-    def version(self, tables: Iterable[str]) -> int:
-        """The version of data drawn from `tables`: the sum of theirs."""
+    def version(self, tables: Iterable[str], box: BBox | None = None) -> int:
+        """The version of data drawn from `tables`: the sum of theirs; with `box` (west, south,
+        east, north), a table that logs its places counts only the writes that met the box."""
         if not self._live or self._stale:
             self.refresh()
         with self._lock:
-            return sum(self._versions.get(t, 0) for t in tables)
+            return sum(self._version_at(t, box) for t in tables)
+
+    def _version_at(self, table: str, box: BBox | None) -> int:
+        log = self._places.get(table)
+        if box is None or log is None:
+            return self._versions.get(table, 0)
+        west, south, east, north = box
+        meets = (log[:, 1] <= east) & (log[:, 3] >= west) & (log[:, 2] <= north) & (log[:, 4] >= south)
+        return int(log[meets, 0].sum())
 
     def refresh(self) -> None:
         try:
-            with self._engine.connect() as conn:
+            # One snapshot: the versions and the logs of places agree.
+            with self._engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
                 rows = conn.execute(text("SELECT table_name, version FROM data_versions")).all()
+                places = {
+                    table: np.array(conn.execute(text(f"SELECT weight, west, south, east, north FROM {log}")).all(), dtype=float)
+                    for table, log in PLACED.items()
+                }
         except Exception:
             self._stale = True
             raise
@@ -72,7 +100,10 @@ class DataVersions:
             # Versions only grow: of two reads racing here (the listener's, a request's), the older
             # one must not win.
             for name, version in rows:
-                self._versions[name] = max(int(version), self._versions.get(name, 0))
+                if int(version) >= self._versions.get(name, 0):
+                    self._versions[name] = int(version)
+                    if name in places:
+                        self._places[name] = places[name].reshape(-1, 5)
             self._stale = False
 
     def _listen(self) -> None:

@@ -22,16 +22,19 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, Table, func, literal_column, select
 
 from app.carriers import queries as carriers
-from app.carriers.models import Carrier, CarrierFeature
+from app.carriers.models import Carrier, CarrierFeature, carrier_cells
 from app.chains import gaps
 from app.chains.schemas import GapQuery
 from app.clusters import queries as clusters
 from app.core.auth import Principal
+from app.core.boxes import BoxIndex
 from app.core.columns import ColumnExpr
 from app.core.errors import Forbidden, NotFound
 from app.core.listing import OutputSpec
 from app.core.settings import GapSettings
+from app.infrastructure import queries as infrastructure
 from app.layers.criteria import CRITERIA_TABLES, matching_carriers
+from app.layers.overview import Cells
 from app.layers.tiling import Overview, TileRule
 from app.parks import queries as parks
 from app.parks.models import CooperationPark, Park
@@ -60,6 +63,8 @@ class Layer:
     # A table (id, feature) holding each record's public Feature as text in the default CRS,
     # kept current by the writes (app/carriers/features.py): pages join it instead of building JSON.
     stored: Table | None = None
+    # Rows that store their bounding box in an index on the key (app/core/boxes.py): bbox pages walk it.
+    box: BoxIndex | None = None
     # Per audience: staff, the public, or a write key's counties (whose drafts it sees named).
     _properties: dict[tuple[bool, frozenset[str]], dict[str, ColumnElement[Any]]] = field(
         default_factory=dict, init=False, repr=False
@@ -261,11 +266,13 @@ def build_catalogue(thresholds: GapSettings) -> Catalogue:
                 # partial spatial index of land plots (migration 0006).
                 where=(Carrier.kind == literal_column("'land'"),),
                 stored=CarrierFeature.__table__,
+                box=carriers.BOXES,
                 tile=TileRule(
                     fields=(*_CARRIER_TILE_FIELDS, "land_use", "price_wan_per_mu", "is_standard_land"),
                     detail_zoom=12,
                     overview=Overview.GRID,
                     point=Carrier.location,
+                    cells=Cells((carrier_cells.c.kind == literal_column("'land'"),)),
                 ),
             ),
             Layer(
@@ -280,12 +287,27 @@ def build_catalogue(thresholds: GapSettings) -> Catalogue:
                 matching=matching_carriers,
                 where=(Carrier.kind != literal_column("'land'"),),
                 stored=CarrierFeature.__table__,
+                box=carriers.BOXES,
                 tile=TileRule(
                     fields=(*_CARRIER_TILE_FIELDS, "rent_yuan_m2_month", "floors"),
                     detail_zoom=12,
                     overview=Overview.GRID,
                     point=Carrier.location,
+                    cells=Cells((carrier_cells.c.kind != literal_column("'land'"),)),
                 ),
+            ),
+            Layer(
+                id="facilities",
+                title="Infrastructure / 基础设施",
+                description="机场、高铁站、港口、高速出入口、物流枢纽与高校的位置（含来源与位置精度）。"
+                "Airports, rail stations, ports, expressway exits, logistics hubs and universities, with sources.",
+                output=infrastructure.OUTPUT,
+                visible=infrastructure.visible,
+                geometry_type="Point",
+                scope="facilities",
+                tables=("facilities",),
+                tile=TileRule(fields=("name", "kind", "code", "location_precision")),
+                cheap_count=True,
             ),
             Layer(
                 id="clusters",

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement
 
 from app.core.columns import ColumnExpr
+from app.layers.overview import Cells
 
 
 class Overview(StrEnum):
@@ -27,3 +28,5 @@ class TileRule:
     point: ColumnExpr[Any] | None = None
     # The geometry drawn from detail_zoom on, when it is not the layer's own (parks: outline or point).
     detail: ColumnElement[Any] | None = None
+    # The precomputed grid counts of a GRID overview (app/layers/overview.py); None: counted per request.
+    cells: Cells | None = None

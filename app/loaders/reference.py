@@ -1,5 +1,6 @@
 """`investmap load reference`: regions, clusters (official lists and figures), parks, cooperation
-parks and chains from geodata/ (what each file holds: geodata/PARKS.md, CLUSTERS.md, CHAINS.md).
+parks, chains and facilities from geodata/ (what each file holds: geodata/PARKS.md, CLUSTERS.md,
+CHAINS.md, INFRASTRUCTURE.md).
 
 Every record is validated by the same pydantic models as the API and written by the same
 services, so a file cannot put into the database what a partner could not. Records are
@@ -23,6 +24,7 @@ from app.clusters.schemas import ClusterIn, Figure, ListEntry
 from app.core.database import get_engine, relax_for_bulk_load
 from app.core.errors import AppError
 from app.loaders.chains import load_chains
+from app.loaders.infrastructure import load_facilities
 from app.loaders.validation import LoadError, validated
 from app.parks import service as park_service
 from app.parks.models import Park
@@ -259,3 +261,4 @@ def load_all(geodata: Path) -> Iterator[str]:
         yield f"parks: {load_parks(session, geodata, cluster_ids)}"
         chains, links = load_chains(session, geodata / "chains.json")
         yield f"chains: {chains} ({links} links)"
+        yield f"facilities: {load_facilities(session, geodata / 'infrastructure.csv')}"

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.core.auth import Principal
+from app.core.boxes import custom_plans
 from app.core.geojson import FEATURE, KEY, RN, feature, feature_rows
 from app.core.listing import EMPTY_JSON_ARRAY, GEOJSON, bbox_filter, json_object
 from app.layers.caching import Audience
@@ -130,7 +131,8 @@ def filtered(shape: Shape) -> Select[Any]:
     user = shape.audience.reader
     stmt = layer.rows(user)
     if shape.bbox:
-        stmt = stmt.where(bbox_filter(layer.geometry, tuple(bindparam(n, type_=Float) for n in _BBOX)))
+        bbox = tuple(bindparam(n, type_=Float) for n in _BBOX)
+        stmt = layer.box.within(stmt, bbox) if layer.box is not None else stmt.where(bbox_filter(layer.geometry, bbox))
     if shape.dated:
         as_of = layer.output.fields["as_of"]
         stmt = stmt.where(as_of.is_not(None))  # a record without a date matches no datetime filter
@@ -154,13 +156,21 @@ def page_select(shape: Shape) -> Select[Any]:
     if shape.before:
         stmt = stmt.where(key < bindparam("before"))
     backwards = shape.before
+    # The page's keys are chosen first, ids only, in the page's order: the rows and their JSON
+    # (or stored texts) are then fetched for those keys alone, never for everything in the box.
+    chosen = (
+        stmt.with_only_columns(key.label(KEY))
+        .order_by(key.desc() if backwards else key.asc())
+        .limit(bindparam("look_ahead", type_=Integer))
+        .subquery("chosen")
+    )
     stored = stored_features(shape)
     rows = (
-        _rows(layer, shape.audience.reader, stmt, shape.crs)
+        _rows(layer, shape.audience.reader, layer.rows(shape.audience.reader).join(chosen, chosen.c[KEY] == key), shape.crs)
         if stored is None
-        else stmt.join(stored, stored.c.id == key).with_only_columns(key.label(KEY), stored.c.feature.label(FEATURE))
+        else select(chosen.c[KEY], stored.c.feature.label(FEATURE)).join(stored, stored.c.id == chosen.c[KEY])
     )
-    page = rows.order_by(key.desc() if backwards else key.asc()).limit(bindparam("look_ahead", type_=Integer)).subquery("page")
+    page = rows.subquery("page")
     k = page.c[KEY]
     # Numbering at most limit+1 rows is cheap; rn > limit is the look-ahead row, never shown.
     rn = func.row_number().over(order_by=k.desc() if backwards else k.asc())
@@ -244,6 +254,8 @@ def collection_bytes(
     shape = Shape.of(layer, user, p)
     values = parameters(p, self_url, page_url)
     compiled = _compiled(shape, session.get_bind().dialect)
+    if shape.bbox:
+        custom_plans(session)
     if compiled is None:
         text: str = session.execute(page_select(shape), values).scalar_one()
         return text.encode()

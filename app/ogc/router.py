@@ -61,8 +61,11 @@ def _page_urls(request: Request) -> tuple[str, str, str, str]:
     return after[0], after[1], before[0], before[1]
 
 
-def _versioned(request: Request, layer: Layer, user: Principal) -> tuple[str, Response | None]:
-    tag = etag(data_versions(request).version(layer.tables), _url(request), audience(user))
+def _versioned(
+    request: Request, layer: Layer, user: Principal, box: tuple[float, float, float, float] | None = None
+) -> tuple[str, Response | None]:
+    """The ETag of the layer's data (in `box`, for a page of a bounding box: a write elsewhere keeps it)."""
+    tag = etag(data_versions(request).version(layer.tables, box), _url(request), audience(user))
     return tag, not_modified(request, tag, user)
 
 
@@ -128,7 +131,7 @@ def get_schema(collection_id: str, request: Request, user: CurrentUser) -> Respo
 def get_items(collection_id: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
     layer = _layer_of(request, collection_id, user)
     p = parse_items(layer, user, request.query_params)
-    tag, unchanged = _versioned(request, layer, user)
+    tag, unchanged = _versioned(request, layer, user, p.bbox)
     if unchanged is not None:
         return unchanged
     pages = _pages(request)

@@ -18,6 +18,8 @@ from app.core.listing import (
     json_object,
 )
 from app.core.provenance import provenance_fields, published_or_own
+from app.infrastructure.models import DistanceSubject
+from app.infrastructure.queries import distance_conditions, distances
 from app.parks.models import CooperationPark, Park, ParkCounty, park_visible
 from app.parks.schemas import ParkQuery
 from app.regions.models import Region
@@ -135,6 +137,7 @@ FIELDS: dict[str, Any] = {
     "source_url": Park.source_url,
     "source_kind": Park.source_kind,
     "evidence": Park.evidence,
+    "distances": distances(DistanceSubject.PARK, Park.id),
     **provenance_fields(Park),
 }
 SORTABLE = {
@@ -150,8 +153,9 @@ SORTABLE = {
 }
 
 _RELATED = {**_CLUSTER_RELATED, "parent": _parent, "parts": _parts}
-# A park feature's geometry is its representative point; the outline stays in the JSON form.
-_FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("location", "boundary")}
+# A park feature's geometry is its representative point; the outline and the distances (an
+# object GIS clients do not type) stay in the JSON form.
+_FEATURE_FIELDS = {k: v for k, v in FIELDS.items() if k not in ("location", "boundary", "distances")}
 # Contact people are officers: their phones are not for the public.
 INTERNAL = frozenset({"contacts"})
 OUTPUT = OutputSpec(
@@ -229,4 +233,4 @@ def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
         stmt = stmt.where(Park.is_demo == q.is_demo)
     if (bbox := q.bbox_tuple) is not None:
         stmt = stmt.where(bbox_filter(Park.location, bbox))
-    return stmt
+    return stmt.where(*distance_conditions(q, DistanceSubject.PARK, Park.id, Park.location))

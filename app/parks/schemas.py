@@ -11,6 +11,7 @@ from app.core.inputs import JsonIn
 from app.core.listing import GeoJSONGeometry, ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut, SourceKind
 from app.geo.validate import ChinaPointIn, MultiPolygonIn, PointIn
+from app.infrastructure.schemas import DistanceFilters, DistancesOut
 from app.parks.models import (
     KIND_OF_TYPE,
     AreaKind,
@@ -116,7 +117,7 @@ class ParkIn(ProvenanceIn):
         return list(dict.fromkeys([self.region_adcode, *self.county_adcodes]))
 
 
-class ParkQuery(ListQuery):
+class ParkQuery(ListQuery, DistanceFilters):
     level: ParkLevel | None = Field(default=None, description="级别")
     type: ParkType | None = Field(default=None, description="类型")
     # Not `kind`: the map page's query also takes the carriers' `kind` (land, factory, office).
@@ -196,3 +197,4 @@ class ParkOut(ProvenanceOut):
     available_carriers_demo: AvailableCarriers | None = Field(
         default=None, description="how many of the available carriers are demo records; single park only / 其中演示数据"
     )
+    distances: DistancesOut = Field(description="nearest facility of each kind, straight-line km / 最近基础设施（直线距离）")

@@ -1,5 +1,6 @@
 """Region lookups, shared by every domain that filters by adcode."""
 
+import json
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal, or_, select
@@ -64,3 +65,11 @@ def containing(lon: float, lat: float) -> Select[Any]:
     point = func.ST_SetSRID(func.ST_MakePoint(literal(lon), literal(lat)), 4326)
     # ST_Covers rather than ST_Contains: a point exactly on a county border still belongs somewhere.
     return select(Region).where(Region.geom.op("&&")(point), func.ST_Covers(Region.geom, point))
+
+
+def county_point(session: Session, adcode: str) -> dict[str, Any] | None:
+    """GeoJSON of a point surely inside the region, for records placed only to county level."""
+    text = session.execute(
+        select(func.ST_AsGeoJSON(func.ST_PointOnSurface(Region.geom), 6)).where(Region.adcode == adcode)
+    ).scalar_one_or_none()
+    return json.loads(text) if text else None

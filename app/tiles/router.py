@@ -27,7 +27,7 @@ from app.layers.errors import OGC_ERROR_RESPONSES
 from app.layers.extent import extent
 from app.layers.properties import property_schemas
 from app.layers.tiling import Overview
-from app.tiles.sql import statement
+from app.tiles.sql import statement, tile_box
 
 MVT = "application/vnd.mapbox-vector-tile"
 ALL = "all"
@@ -78,7 +78,7 @@ def _layer_tile(
 ) -> bytes:
     # The version is read before the query: a write landing in between is cached under the
     # older key, which the next request no longer asks for.
-    key = (layer.id, z, x, y, data_versions(request).version(layer.tables), seen.key, criteria, clip)
+    key = (layer.id, z, x, y, data_versions(request).version(layer.tables, tile_box(z, x, y)), seen.key, criteria, clip)
     cache = _tiles(request)
     tile = cache.get(key)
     if tile is None:
@@ -115,9 +115,8 @@ def tile(
     drawn = [la for la in layers if la.tile.minzoom <= z <= la.tile.maxzoom]
     for la in drawn:
         statement(la, seen, criteria)  # checks the criteria (min ≤ max area) before any 304
-    tag = etag(
-        request.url.path, data_versions(request).version({t for la in drawn for t in la.tables}), seen.key, criteria, q.clip
-    )
+    version = data_versions(request).version({t for la in drawn for t in la.tables}, tile_box(z, x, y))
+    tag = etag(request.url.path, version, seen.key, criteria, q.clip)
     if (unchanged := not_modified(request, tag, user)) is not None:
         return unchanged
     # Concatenated tiles are one tile: an MVT is a protobuf whose layers are a repeated field.

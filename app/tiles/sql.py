@@ -12,12 +12,14 @@ and set of criteria, whose values SQLAlchemy sends as parameters, so statements 
 criteria names share one compiled form and one prepared statement.
 """
 
+import math
 from functools import lru_cache
 from typing import Any
 
 from geoalchemy2 import Geometry
 from pydantic import BaseModel
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ColumnElement,
     Float,
@@ -28,6 +30,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    literal,
     null,
     select,
     true,
@@ -38,14 +41,18 @@ from sqlalchemy import (
 from app.core.auth import Principal
 from app.layers.caching import Audience
 from app.layers.catalogue import Layer
+from app.layers.overview import LEVEL_OFFSET
 from app.layers.tiling import Overview
 
 EXTENT = 4096  # tile coordinate units per side (the MVT default)
 BUFFER = 64  # units drawn beyond the edge so that strokes do not stop at tile borders
-GRID = 64  # cells per tile side when features are counted instead of drawn (64 units each)
+GRID_BITS = LEVEL_OFFSET
+GRID = 1 << GRID_BITS  # cells per tile side when features are counted instead of drawn (64 units each)
 WEB_MERCATOR = 3857
 
 Z, X, Y = (bindparam(n, type_=Integer) for n in ("z", "x", "y"))
+LEVEL = Z + LEVEL_OFFSET  # the level of carrier_cells whose cells are this tile's grid cells
+EDGE_DEGREES = 1e-9  # points on a tile's edge may round to either side of its box in EPSG:4326
 # False: each feature whole in every tile it meets (no cut edges), so that a client drawing
 # features rather than tiles, as the map page does, draws each once, without seams.
 CLIP = bindparam("clip", type_=Boolean)
@@ -100,45 +107,91 @@ def layer_tile(layer: Layer, user: Principal, criteria: BaseModel | None = None)
     if rule.point is not None and rule.overview is Overview.POINTS:
         branches.append(drawn(rule.point, Z < rule.detail_zoom))
     elif rule.point is not None:
-        branches.append(_grid(layer.rows(user, criteria), layer.tile.detail_zoom, rule.point, bounds, with_id, props))
+        stored = rule.cells.rows(user, criteria) if rule.cells is not None else None
+        members = (
+            _raw_members(layer.rows(user, criteria), rule.point, bounds)
+            if stored is None
+            else _stored_members(stored.subquery("stored"))
+        )
+        branches.append(_grid(members, bounds, with_id, props, Z < rule.detail_zoom))
     rows = union_all(*branches).subquery("t")
     return select(func.ST_AsMVT(rows.table_valued(), layer.id, EXTENT, "geom", *(["id"] if with_id else [])))
 
 
+def _raw_members(rows: Select[Any], point: ColumnElement[Any], bounds: Any) -> Select[Any]:
+    """Each carrier whose point lies in the tile, in its cell of the tile's grid (level z + 6), as
+    one count and its point in whole Web Mercator centimetres: what carrier_cells holds summed."""
+    merc = func.ST_Transform(point, WEB_MERCATOR)
+    gx, gy = func.investmap_cell(func.ST_X(merc), LEVEL), func.investmap_cell(-func.ST_Y(merc), LEVEL)
+    # The index finds the points in the tile's (slightly widened) box; the cells' own tile decides,
+    # so a point on a tile's edge is counted in exactly one tile, the one carrier_cells puts it in.
+    near = func.ST_Expand(bounds.c.g, EDGE_DEGREES)
+    return (
+        rows.join(bounds, point.op("&&")(near))
+        .with_only_columns(
+            gx.label("gx"),
+            gy.label("gy"),
+            literal(1, Integer).label("n"),
+            _centimetres(func.ST_X(merc)).label("sx"),
+            _centimetres(func.ST_Y(merc)).label("sy"),
+        )
+        .where(gx.op(">>")(GRID_BITS) == X, gy.op(">>")(GRID_BITS) == Y)
+    )
+
+
+def _stored_members(cells: Any) -> Select[Any]:
+    """The tile's rows of carrier_cells (one per cell and dimension combination, already filtered)."""
+    return select(cells.c.gx, cells.c.gy, cells.c.n, cells.c.sx, cells.c.sy).where(
+        cells.c.level == Z + LEVEL_OFFSET, cells.c.tx == X, cells.c.ty == Y
+    )
+
+
+def _centimetres(coordinate: ColumnElement[Any]) -> ColumnElement[Any]:
+    return cast(func.round(coordinate * 100), BigInteger)
+
+
 def _grid(
-    rows: Select[Any],
-    detail_zoom: int,
-    point: ColumnElement[Any],
-    bounds: Any,
-    with_id: bool,
-    props: dict[str, ColumnElement[Any]],
+    members: Select[Any], bounds: Any, with_id: bool, props: dict[str, ColumnElement[Any]], zooms: ColumnElement[bool]
 ) -> Select[Any]:
     """Features counted per cell of a GRID x GRID lattice over the tile, drawn at their mean point:
     a z8 tile of 50,000 plots becomes at most 4,096 points, and the counts add up to the plots
-    whose point lies in the tile."""
-    merc = func.ST_Transform(point, WEB_MERCATOR)
-    cell = (func.ST_XMax(bounds.c.m) - func.ST_XMin(bounds.c.m)) / GRID
-    members = (
-        rows.join(bounds, point.op("&&")(bounds.c.g))
-        .with_only_columns(
-            merc.label("p"),
-            func.floor((func.ST_X(merc) - func.ST_XMin(bounds.c.m)) / cell).label("ix"),
-            func.floor((func.ST_Y(merc) - func.ST_YMin(bounds.c.m)) / cell).label("iy"),
-        )
-        .where(Z < detail_zoom, func.ST_Intersects(point, bounds.c.g))
-        .subquery()
-    )
+    whose point lies in the tile. The mean is exact integer arithmetic in centimetres, the cells
+    in a fixed order: counted from the carriers or from carrier_cells, a tile is the same bytes."""
+    m = members.where(zooms).subquery("members")
+    n = func.sum(m.c.n)
     cells = (
-        select(func.count().label("n"), func.ST_Centroid(func.ST_Collect(members.c.p)).label("c"))
-        .group_by(members.c.ix, members.c.iy)
-        .subquery()
+        select(
+            n.label("n"),
+            cast(func.sum(m.c.sx) / n / 100, Float).label("x"),
+            cast(func.sum(m.c.sy) / n / 100, Float).label("y"),
+        )
+        .group_by(m.c.gx, m.c.gy)
+        .order_by(m.c.gx, m.c.gy)
+        .subquery("cells")
     )
+    point = func.ST_SetSRID(func.ST_MakePoint(cells.c.x, cells.c.y), WEB_MERCATOR)
     return select(
         *([cast(null(), Integer).label("id")] if with_id else []),
         *[_typed_null(e).label(n) for n, e in props.items()],
         cast(cells.c.n, Integer).label("count"),
-        func.ST_AsMVTGeom(cells.c.c, bounds.c.m, EXTENT, BUFFER, True).label("geom"),
+        func.ST_AsMVTGeom(point, bounds.c.m, EXTENT, BUFFER, True).label("geom"),
     ).select_from(cells.join(bounds, true()))  # bounds is one row
+
+
+def tile_box(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """The lon/lat box of what tile z/x/y draws: the tile and its buffer (a write there changes
+    it: app/core/versions.py). Unclipped features reaching in from further are met by their own
+    box, which reaches the tile."""
+    n = 1 << z
+    margin = BUFFER / EXTENT
+
+    def lon(col: float) -> float:
+        return col / n * 360 - 180
+
+    def lat(row: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return lon(x - margin), lat(y + 1 + margin), lon(x + 1 + margin), lat(y - margin)
 
 
 @lru_cache(maxsize=512)

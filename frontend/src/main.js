@@ -37,6 +37,7 @@ import { initWorkbench } from './chains/workbench.js';
 import { initInquiry } from './inquiry.js';
 import { initInbox } from './inbox.js';
 import { hasCodedFilters, unusableFilters } from './urlcheck.js';
+import { initSites } from './sites/panel.js';
 
 const $ = (sel) => document.querySelector(sel);
 const MOVE_DEBOUNCE_MS = 250;
@@ -149,6 +150,7 @@ async function start() {
   initWorkbench(map);
   initInquiry();
   initInbox();
+  initSites(map);
   refreshCarriers();
   // Signing in or out changes what may be seen (unpublished records, staff layers): reload all.
   onAuthChange(() => {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from tests.durability.conftest import service_on
 from tests.support.database import fresh_database, migrate
@@ -26,7 +26,7 @@ def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def snapshot(url: str) -> dict[str, str]:
     """Every table of the schema as a digest of its rows, and the PostGIS version. Not the data
-    version log: a restore adds to it on purpose (compared in `versions`)."""
+    version logs: a restore adds to them on purpose (compared in `versions`)."""
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
@@ -34,7 +34,7 @@ def snapshot(url: str) -> dict[str, str]:
                 conn.execute(
                     text(
                         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                        "AND tablename NOT IN ('spatial_ref_sys', 'data_version_log') ORDER BY 1"
+                        "AND tablename NOT IN ('spatial_ref_sys', 'data_version_log', 'carrier_changes') ORDER BY 1"
                     )
                 )
                 .scalars()
@@ -52,11 +52,29 @@ def snapshot(url: str) -> dict[str, str]:
         engine.dispose()
 
 
-def versions(url: str) -> dict[str, int]:
+def scalar(url: str, sql: str) -> int:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return dict(conn.execute(text("SELECT table_name, version FROM data_versions")).all())  # type: ignore[arg-type]
+            return int(conn.execute(text(sql)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def versions(url: str) -> dict[str, int]:
+    """The data versions, and as `carrier_changes` the largest version a place of the carriers can
+    have (the sum of the log's weights, app/core/versions.py), or -1 before that log existed."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found: dict[str, int] = dict(conn.execute(text("SELECT table_name, version FROM data_versions")).all())  # type: ignore[arg-type]
+            log = (
+                "SELECT coalesce(sum(weight), 0) FROM carrier_changes"
+                if inspect(conn).has_table("carrier_changes")
+                else "SELECT -1"
+            )
+            found["carrier_changes"] = int(conn.execute(text(log)).scalar_one())
+            return found
     finally:
         engine.dispose()
 
@@ -94,8 +112,11 @@ def test_backup_restore_round_trip_under_a_running_server(database_url: str, arc
             assert done.returncode == 0, done.stderr
             assert snapshot(target) == source
             after = versions(target)
-            # Every table's version moved past where it was, here and in the archive: none is reused.
+            # Every table's version moved past where it was, here and in the archive: none is reused;
+            # every place's version of the carriers too: the world-wide row alone outweighs any before.
             assert all(after[t] > max(before.get(t, 0), v) for t, v in versions(database_url).items()), round_
+            world = "SELECT weight FROM carrier_changes ORDER BY seq DESC LIMIT 1"
+            assert scalar(target, world) > before["carrier_changes"]
             # The running server sees the restored parks at once, under an ETag it never gave before.
             deadline = time.monotonic() + 5
             while (page := http.get(PAGE)).json()["numberReturned"] == 0 or page.headers["etag"] in etags:

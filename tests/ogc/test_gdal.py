@@ -18,7 +18,7 @@ LAYERS = public_layers()  # what the anonymous callers of these tests see
 
 GEOMETRY_NAMES = {"Point": "Point", "Polygon": "Polygon", "MultiPolygon": "Multi Polygon"}
 # Page sizes smaller than each collection, so that every copy follows several next links.
-PAGE_SIZE = {"parks": 16, "cooperation_parks": 2, "land": 37, "factories": 9, "clusters": 5, "regions": 25}
+PAGE_SIZE = {"facilities": 5, "parks": 16, "cooperation_parks": 2, "land": 37, "factories": 9, "clusters": 5, "regions": 25}
 
 
 def gdal(*args: str) -> str:

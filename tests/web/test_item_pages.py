@@ -52,8 +52,9 @@ def hostile_park(db: Session) -> Iterator[int]:
     """A published park whose name is markup, with industries (deleted afterwards)."""
     park_id = db.execute(
         text(
-            "INSERT INTO parks (name, level, type, region_adcode, location, source, published, leading_industries, "
-            "approved_area_ha) VALUES (:n, 'provincial', 'industrial', '360121', ST_SetSRID(ST_MakePoint(116.0, 28.5), 4326), "
+            "INSERT INTO parks (name, level, type, kind, region_adcode, location, source, published, leading_industries, "
+            "approved_area_ha) VALUES (:n, 'provincial', 'industrial', 'provincial_dz', '360121', "
+            "ST_SetSRID(ST_MakePoint(116.0, 28.5), 4326), "
             "'test', true, ARRAY['锂电', 'AI <i>'], 250.5) RETURNING id"
         ),
         {"n": HOSTILE},
