@@ -3,6 +3,7 @@
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from app.carriers.models import HA_M2, MU_M2, Carrier
 from app.carriers.schemas import CarrierQuery
@@ -90,7 +91,9 @@ BOXES = BoxIndex(Carrier.__table__)
 
 def visible(user: Principal) -> Select[Any]:
     """Published carriers of visible parks (and, for write keys, their own unpublished ones)."""
-    county = select(Park.region_adcode).where(Park.id == Carrier.park_id).scalar_subquery()
+    # Its own alias of parks: a query that also joins parks (site matching) must not correlate it away.
+    owner = aliased(Park)
+    county = select(owner.region_adcode).where(owner.id == Carrier.park_id).scalar_subquery()
     return select(Carrier).where(
         published_or_own(user, Carrier.published, county.in_(user.write_counties), Carrier.is_demo),
         Carrier.park_id.in_(select(Park.id).where(park_visible(user))),

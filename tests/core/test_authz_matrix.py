@@ -3,6 +3,7 @@ its expected answers for every kind of caller are written down here."""
 
 import itertools
 from collections.abc import Callable
+from urllib.parse import quote
 
 import pytest
 from fastapi.routing import APIRoute
@@ -369,6 +370,49 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /api/v1/dashboard": (PUBLIC_READ, lambda w: ("GET", "/api/v1/dashboard", None, {})),
 }
 ROUTES.update(inquiry_rows(OPEN, STAFF_READ, WRITE))
+
+
+def _facility_body() -> dict:
+    return {
+        "kind": "university",
+        "name": f"矩阵大学 {next(_n)}",
+        "location": {"type": "Point", "coordinates": [115.93, 28.52]},
+        "source": "authz matrix",
+    }
+
+
+def _first_facility(w: World) -> str:
+    return f"/api/v1/facilities/{w.client.get('/api/v1/facilities', params={'limit': 1}).json()['items'][0]['id']}"
+
+
+def _two_parks(w: World) -> str:
+    items = w.client.get("/api/v1/parks", params={"limit": 2}).json()["items"]
+    return ",".join(str(p["id"]) for p in items)
+
+
+# Facilities: published reference rows for everyone with the collection; written by admins only.
+# Site selection reads carriers (and parks to compare): guarded like their lists.
+ROUTES.update(
+    {
+        "GET /api/v1/facilities": (PUBLIC_READ, lambda w: ("GET", "/api/v1/facilities?limit=3", None, {})),
+        "GET /api/v1/facilities/{item_id}": (PUBLIC_READ, lambda w: ("GET", _first_facility(w), None, {})),
+        "POST /api/v1/facilities": (ADMIN_ONLY, lambda w: ("POST", "/api/v1/facilities", _facility_body(), {})),
+        "PATCH /api/v1/facilities/{item_id}": (
+            ADMIN_ONLY,
+            lambda w: _edit(w, "PATCH", w.new("/api/v1/facilities", _facility_body()), {"name": "改"}),
+        ),
+        "DELETE /api/v1/facilities/{item_id}": (
+            ADMIN_ONLY,
+            lambda w: _edit(w, "DELETE", w.new("/api/v1/facilities", _facility_body()), None),
+        ),
+        "POST /api/v1/sites/match": (PUBLIC_READ, lambda w: ("POST", "/api/v1/sites/match", {"kind": "land", "limit": 3}, {})),
+        "GET /api/v1/sites/match": (
+            PUBLIC_READ,
+            lambda w: ("GET", "/api/v1/sites/match?r=" + quote('{"kind": "land", "limit": 3}'), None, {}),
+        ),
+        "GET /api/v1/sites/compare": (PUBLIC_READ, lambda w: ("GET", f"/api/v1/sites/compare?parks={_two_parks(w)}", None, {})),
+    }
+)
 # Brochures: the public edition for everyone (it is read as an anonymous visitor whoever asks);
 # booklets for staff only, checked before the city or the job is looked up (a county and an
 # unknown job are 404 to staff and refused to others), so that no booklet is printed here.
