@@ -6,6 +6,8 @@ INVESTMAP := $(BIN)/investmap
 STAMP := $(VENV)/.installed
 FRONTEND_DIST := app/static/dist/index.html
 PLOTS ?= 2000
+# The suite runs on every core (pytest-xdist, one database per worker); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test deps system frontend db-up db-down lint bench clean
 
@@ -20,7 +22,7 @@ run: deps frontend
 test: deps frontend
 	cd frontend && npm test
 	$(INVESTMAP) db up
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 deps: system $(STAMP)
 

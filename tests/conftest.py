@@ -13,11 +13,18 @@ from sqlalchemy.orm import Session
 
 from app.core.settings import PROJECT_ROOT, Settings, using
 from tests.support.apps import serve_app
-from tests.support.database import fresh_database, migrate, suite_settings
+from tests.support.database import database_name, fresh_database, migrate, suite_settings
 from tests.support.principals import ADMIN_PASSWORD, Callers, create_user, login, make_callers
 from tests.support.reference_files import GEODATA
 
 DEMO_ENTERPRISES = 400
+# The longest file (it fuzzes the running service for minutes) goes first, so that under pytest-xdist
+# the other workers share the rest of the suite meanwhile instead of waiting for it at the end.
+LONGEST_FIRST = "tests/security/test_openapi_fuzz.py"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] != LONGEST_FIRST)
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +38,7 @@ def _suite_settings_in_effect() -> Iterator[None]:
 def settings() -> Iterator[Settings]:
     """The suite's settings, once their database is fresh, migrated and loaded."""
     suite = suite_settings()
-    url = fresh_database(suite.database.db_name + "_test")
+    url = fresh_database(database_name())
     migrate(url)
     from app.loaders.demo import load_demo_carriers
     from app.loaders.demo_enterprises import load_demo_enterprises

@@ -13,8 +13,9 @@ from app.core.settings import PROJECT_ROOT
 
 SOURCES = ("app", "tests", "bench", "migrations")
 # Declared for what they plug in or run, not for an import: psycopg's compiled driver (SQLAlchemy
-# loads it by URL); the commands `make lint` and the fuzz test run (ruff, mypy, schemathesis).
-USED_WITHOUT_IMPORT = {"psycopg", "ruff", "mypy", "schemathesis"}
+# loads it by URL); pytest's plugin that runs the suite on several cores (pytest-xdist); the commands
+# `make lint` and the fuzz test run (ruff, mypy, schemathesis).
+USED_WITHOUT_IMPORT = {"psycopg", "pytest-xdist", "ruff", "mypy", "schemathesis"}
 # The geodata extra builds the shipped boundary files once (geodata/build_regions.py), not at run time.
 EXTRAS_NOT_CHECKED = {"geodata"}
 

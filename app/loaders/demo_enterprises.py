@@ -293,23 +293,28 @@ def load_demo_enterprises(enterprises: int, seed: int) -> None:
         session.execute(delete(Project).where(Project.is_demo))
         session.execute(delete(Target).where(Target.is_demo))
         session.execute(delete(Enterprise).where(Enterprise.is_demo))
-        links, empty = _links(session, rng)
-        taken: set[str] = set(session.execute(select(Enterprise.uscc)).scalars())
-        local, local_links = _local(session, rng, enterprises, links, empty, taken)
-        external, external_links = _external(rng, external_n, links, empty, taken)
-        frame = pd.concat([local, external], ignore_index=True)
-        frame["source"] = f"{DEMO_SOURCE} (seed {seed})"
-        frame["is_demo"] = True
-        if len(frame):
-            _copy(session, frame, "enterprises")
-        ids = dict(session.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.is_demo)).tuples().all())
-        on = [
-            (ids[code], link)
-            for code, links_of in zip(frame["uscc"], local_links + external_links, strict=True)
-            for link in links_of
-        ]
-        if on:
-            _copy(session, pd.DataFrame(on, columns=["enterprise_id", "link_id"]), "enterprise_links")
-        _targets(session, rng, targets_n, [(ids[c], lk[0]) for c, lk in zip(external["uscc"], external_links, strict=True)])
+        if enterprises:
+            _generate(session, rng, enterprises, external_n, targets_n, seed)
         end_load(session, "demo_enterprises", signature)
         print(f"demo enterprises loaded: {enterprises} local, {external_n} external, {targets_n} targets (seed {seed})")
+
+
+def _generate(session: Session, rng: np.random.Generator, enterprises: int, external_n: int, targets_n: int, seed: int) -> None:
+    links, empty = _links(session, rng)
+    taken: set[str] = set(session.execute(select(Enterprise.uscc)).scalars())
+    local, local_links = _local(session, rng, enterprises, links, empty, taken)
+    external, external_links = _external(rng, external_n, links, empty, taken)
+    frame = pd.concat([local, external], ignore_index=True)
+    frame["source"] = f"{DEMO_SOURCE} (seed {seed})"
+    frame["is_demo"] = True
+    if len(frame):
+        _copy(session, frame, "enterprises")
+    ids = dict(session.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.is_demo)).tuples().all())
+    on = [
+        (ids[code], link)
+        for code, links_of in zip(frame["uscc"], local_links + external_links, strict=True)
+        for link in links_of
+    ]
+    if on:
+        _copy(session, pd.DataFrame(on, columns=["enterprise_id", "link_id"]), "enterprise_links")
+    _targets(session, rng, targets_n, [(ids[c], lk[0]) for c, lk in zip(external["uscc"], external_links, strict=True)])

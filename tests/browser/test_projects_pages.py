@@ -15,6 +15,7 @@ from tests.browser.test_chain_views import (  # noqa: F401 - fixtures
     PASSWORD,
     choose_area,
     get,
+    linked_outside_enterprise,
     open_workbench,
     staff_api,
     staff_page,
@@ -34,7 +35,7 @@ def officer(live_server: str) -> str:
 @pytest.fixture
 def negotiating(staff_api: httpx.Client, engine: Engine) -> Iterator[dict[str, Any]]:  # noqa: F811
     """A target at 洽谈 with an intended park in its area; it and its project removed afterwards."""
-    enterprise = get(staff_api, "/enterprises", is_local="false", limit=1)["items"][0]
+    enterprise = linked_outside_enterprise(staff_api)
     park = get(staff_api, "/parks", region="360100", limit=1)["items"][0]
     r = staff_api.post(
         "/targets",

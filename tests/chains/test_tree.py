@@ -13,7 +13,7 @@ from app.core.database import get_engine
 from app.loaders.chains import load_chains
 from app.loaders.validation import LoadError
 from tests.support.chains import created, delete, enterprise_body, patch
-from tests.support.database import fresh_database, migrate
+from tests.support.database import database_name, fresh_database, migrate
 from tests.support.reference_files import GEODATA
 
 # The clusters the chains serve, by their official names (cluster_lists.csv).
@@ -154,7 +154,7 @@ def test_unpublished_chains_stay_hidden(client, admin, chain) -> None:
 
 
 def test_migration_0002_goes_down_to_0003_and_up(database_url: str) -> None:
-    url = fresh_database("investmap_test_migrations_0002")
+    url = fresh_database(database_name("migrations_0002"))
     migrate(url)
     mine = {
         "chains",

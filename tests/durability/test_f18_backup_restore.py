@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from tests.durability.conftest import service_on
-from tests.support.database import fresh_database, migrate
+from tests.support.database import database_name, fresh_database, migrate
 
 CLI = str(Path(sys.executable).parent / "investmap")
 PAGE = "/ogc/collections/parks/items?limit=5"
@@ -94,7 +94,7 @@ def archive(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path
 @pytest.fixture
 def target() -> str:
     """A second database, migrated and empty: where the backup is restored."""
-    url = fresh_database("investmap_test_restore")
+    url = fresh_database(database_name("restore"))
     migrate(url)
     return url
 

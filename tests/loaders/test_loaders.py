@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from app.loaders.demo import load_demo_carriers
+from app.loaders.demo_enterprises import load_demo_enterprises
 from app.loaders.reference import LoadError, load_all
 from tests.support.reference_files import GEODATA, cluster_lists_csv, parks_csv
 
@@ -73,6 +74,31 @@ def test_demo_load_is_deterministic_and_replaces_itself(db) -> None:
     load_demo_carriers(plots=50, factories=10, seed=3)
     load_demo_carriers(plots=400, factories=100, seed=7)
     assert _demo(db)[3] == again[3]
+
+
+def _demo_enterprises(db) -> tuple:
+    db.rollback()
+    return tuple(
+        db.execute(
+            text(
+                "SELECT (SELECT count(*) FILTER (WHERE is_local) FROM enterprises WHERE is_demo), "
+                "(SELECT count(*) FILTER (WHERE NOT is_local) FROM enterprises WHERE is_demo), "
+                "(SELECT count(*) FROM targets WHERE is_demo)"
+            )
+        ).one()
+    )
+
+
+def test_demo_enterprises_down_to_none(db) -> None:
+    """`load demo --enterprises 0` removes the demo enterprises (it used to fail on an empty draw), and a
+    count too small for any external enterprise still loads its local ones."""
+    original = _demo_enterprises(db)
+    load_demo_enterprises(enterprises=0, seed=7)
+    assert _demo_enterprises(db) == (0, 0, 0)
+    load_demo_enterprises(enterprises=3, seed=7)
+    assert _demo_enterprises(db) == (3, 0, 0)
+    load_demo_enterprises(enterprises=400, seed=7)
+    assert _demo_enterprises(db) == original == (400, 100, 50)
 
 
 def test_demo_carriers_lie_in_their_parks_county(db) -> None:

@@ -6,7 +6,7 @@ import importlib.util
 from sqlalchemy import create_engine, inspect, text
 
 from app.core.settings import PROJECT_ROOT
-from tests.support.database import fresh_database, migrate
+from tests.support.database import database_name, fresh_database, migrate
 
 VERSIONS = PROJECT_ROOT / "migrations" / "versions"
 
@@ -35,7 +35,7 @@ def _tables(url: str) -> set[str]:
 
 
 def test_up_down_up(database_url: str) -> None:
-    url = fresh_database("investmap_test_migrations")
+    url = fresh_database(database_name("migrations"))
     migrate(url)
     assert APP_TABLES <= _tables(url)
     migrate(url, "base", down=True)

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from tests.support.database import fresh_database, migrate, suite_url
+from tests.support.database import database_name, fresh_database, migrate, suite_url
 from tests.support.principals import login
 
 OWN = "an own long passphrase"
@@ -178,7 +178,7 @@ def test_cli_reset_password(client: TestClient) -> None:
 
 @pytest.fixture
 def empty_database(database_url: str) -> Iterator[str]:
-    url = fresh_database("investmap_test_f14_admin")
+    url = fresh_database(database_name("f14_admin"))
     migrate(url)
     yield url
 

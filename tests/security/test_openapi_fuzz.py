@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.core.settings import PROJECT_ROOT, from_environment
+from app.core.settings import PROJECT_ROOT
 from tests.support.apps import serve_app
-from tests.support.database import fresh_database, migrate
+from tests.support.database import database_name, fresh_database, migrate
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SEED = os.environ.get("INVESTMAP_FUZZ_SEED", "20261202")
@@ -35,7 +35,7 @@ SESSION_ENDING = r"auth/(logout|password)$"
 def scratch_service() -> Iterator[str]:
     # Everything goes through the command line and the service's own process: this process's
     # engine and data versions belong to the test database and must not be bound to this one.
-    url = fresh_database(f"{from_environment().database.db_name}_fuzz")
+    url = fresh_database(database_name("fuzz"))
     migrate(url)
     env = {**os.environ, "DATABASE_URL": url}
     cli = str(Path(sys.executable).with_name("investmap"))

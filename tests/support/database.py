@@ -1,6 +1,9 @@
 """The suite's own database and settings: `<name>_test` on the server `make run` uses (the embedded
-cluster under var/, or the server of DATABASE_URL), never the database of `make run` itself."""
+cluster under var/, or the server of DATABASE_URL), never the database of `make run` itself. Under
+pytest-xdist each worker process has databases of its own (`<name>_test_gw0`, ...): the workers share
+the server, never a database, so no test sees another worker's writes."""
 
+import os
 from functools import lru_cache
 
 from alembic import command
@@ -21,12 +24,18 @@ def server_url(database: str) -> str:
     return cluster.url(database, cluster.start())
 
 
+def database_name(purpose: str = "") -> str:
+    """The name of one of this worker's databases: the suite's own, or a scratch one for `purpose`."""
+    parts = [from_environment().database.db_name, "test", os.environ.get("PYTEST_XDIST_WORKER", ""), purpose]
+    return "_".join(part for part in parts if part)
+
+
 @lru_cache(maxsize=1)
 def suite_settings() -> Settings:
     """The environment's settings with the test database: what the suite's app, loads and helpers use.
     The public sees the demo records, as with `make run`: most tests read them (issue 16's test hides them)."""
     return Settings(
-        database=DatabaseSettings(url=server_url(f"{from_environment().database.db_name}_test")),
+        database=DatabaseSettings(url=server_url(database_name())),
         demo=DemoSettings(public=True),
     )
 
