@@ -119,6 +119,13 @@ class Printer:
                     raise
         raise AssertionError("unreachable")
 
+    def start(self, timeout_s: float) -> None:
+        """The browser started ahead of the first print (a worker's warm-up)."""
+        try:
+            self._run(self._browser_now(timeout_s), timeout_s)
+        except (PlaywrightError, ServiceUnavailable):
+            log.warning("the brochure printer %s did not start; the first print will try again", self.chromium, exc_info=True)
+
     def print(self, html: str, assets: dict[str, Path], texts: dict[str, str], timeout_s: float, max_bytes: int) -> bytes:
         """`html` (whose links name `assets` and `texts` by file name) as a PDF; 503 when
         `max_prints` others are printing for longer than `timeout_s`, or Chromium fails, takes

@@ -3,6 +3,7 @@ for the PDF, printed (pdf.py). Cached per worker by the data version of every ta
 so that a brochure is rebuilt only after its data changed (core/lru.py: an edit makes the old
 entry unreachable at once)."""
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -140,9 +141,21 @@ class Brochures:
 
     def __init__(self, versions: DataVersions, settings: Settings) -> None:
         self.versions = versions
+        self.settings = settings
         self.cache = ByteLRU(settings.brochures.cache_mb)
         self.printer = Printer(settings.brochures.chromium, settings.brochures.max_prints)
         self.booklets = Booklets(settings.database.var_dir / "booklets", settings, partial(build_booklet, self.printer))
+
+    def start(self) -> None:
+        """With INVESTMAP_BROCHURE_WARM_UP, what the first brochure would wait for (the map
+        renderer's import, the browser's start) done in the background as the worker starts."""
+        if self.settings.brochures.warm_up:
+            threading.Thread(target=self._warm_up, name="brochure-warm-up", daemon=True).start()
+
+    def _warm_up(self) -> None:
+        from . import maps  # noqa: F401 - imported for its import's sake: geopandas and matplotlib
+
+        self.printer.start(self.settings.brochures.pdf_timeout_s)
 
     def stop(self) -> None:
         self.booklets.stop()
