@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import ColumnElement, Select, Text, any_, case, cast, column, distinct, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Numeric, Select, Text, any_, case, cast, column, distinct, func, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
@@ -27,6 +27,7 @@ from app.core.codes import sql_rank
 from app.core.listing import EMPTY_JSON_ARRAY, json_object
 from app.core.settings import settings
 from app.enterprises.models import Enterprise, EnterpriseLink, EnterpriseTag
+from app.infrastructure.models import DistanceSubject, Facility, FacilityDistance, FacilityKind
 from app.parks.models import Park, park_visible
 from app.regions.models import Region
 from app.regions.queries import descendants
@@ -36,6 +37,7 @@ from .model import (
     Brochure,
     CarrierRow,
     Contact,
+    DistanceRow,
     Edition,
     EnterpriseRow,
     Figure,
@@ -45,6 +47,7 @@ from .model import (
     LinkRow,
     ParkRow,
     Scope,
+    ServiceDesk,
     TargetRow,
 )
 from .scopes import Area, area, head, park_order
@@ -312,6 +315,38 @@ def _contacts(session: Session, a: Area) -> list[Contact]:
     return _rows(session, Contact, fields, stmt, park_order(), settings().brochures.max_rows)
 
 
+def _distances(session: Session, a: Area) -> list[DistanceRow]:
+    """Each park's nearest published facility of each kind (kept by the triggers of the
+    infrastructure layer), parks in the brochure's order, kinds in the catalogue's."""
+    fields = {
+        "park_id": Park.id,
+        "park_name": Park.name,
+        "kind": FacilityDistance.kind,
+        "facility": Facility.name,
+        "km": func.round(cast(FacilityDistance.distance_m / 1000.0, Numeric), 1),
+        "precision": Facility.location_precision,
+        "source": Facility.source,
+        "as_of": Facility.as_of,
+        "is_demo": Facility.is_demo,
+    }
+    stmt = (
+        select(FacilityDistance)
+        .join(Park, Park.id == FacilityDistance.subject_id)
+        .join(Facility, Facility.id == FacilityDistance.facility_id)
+        .where(FacilityDistance.subject == DistanceSubject.PARK.value, Park.id.in_(a.parks), Facility.published)
+    )
+    order = [*park_order(), sql_rank(FacilityDistance.kind, FacilityKind)]
+    return _rows(session, DistanceRow, fields, stmt, order, settings().brochures.max_parks * len(FacilityKind))
+
+
+def _desks(session: Session, a: Area) -> list[ServiceDesk]:
+    fields = {"park_name": Park.name, "hotline": Park.hotline, "website": Park.website, "address": Park.service_address}
+    stmt = select(Park).where(
+        Park.id.in_(a.parks), or_(Park.hotline.is_not(None), Park.website.is_not(None), Park.service_address.is_not(None))
+    )
+    return _rows(session, ServiceDesk, fields, stmt, park_order(), settings().brochures.max_parks)
+
+
 def _in_scope(model: Any, a: Area) -> ColumnElement[bool]:
     """A gap's or a target's area lies in the scope."""
     if a.scope is Scope.CHAIN:
@@ -393,6 +428,8 @@ def gather(
         factories=_carriers(session, a, [CarrierKind.FACTORY.value, CarrierKind.OFFICE.value], sort),
         links=_internal_links(session, a) if internal else _public_links(session, a),
         enterprises=_enterprises(session, a),
+        distances=_distances(session, a),
+        desks=_desks(session, a),
         contacts=_contacts(session, a) if internal else [],
         gaps=_gaps(session, a) if internal else [],
         targets=_targets(session, a) if internal else [],

@@ -41,6 +41,7 @@ TABLES = (
     "enterprises",
     "enterprise_links",
     "targets",
+    "facilities",  # the nearest facilities (facility_distances follows parks and facilities)
 )
 # The CJK font (fonts-wqy-microhei, installed by scripts/ensure-system.sh): served to browsers
 # of the web edition and embedded in the PDF.

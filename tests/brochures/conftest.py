@@ -11,6 +11,7 @@ HOSTILE = "<img src=x onerror=alert(1)>园区"
 SECRET_PHONE = "0791-88886666"
 SECRET_NAME = "王保密"
 GAP_REASON = "内部研判：缺少电池回收企业"
+HOTLINE = "0791-12345678"  # public: the park's investment hotline
 XIAOLAN = [115.93, 28.52]  # inside 南昌县 (360121)
 PLOT = [[115.930, 28.520], [115.934, 28.520], [115.934, 28.523], [115.930, 28.523], [115.930, 28.520]]
 SMALL = [[115.936, 28.520], [115.937, 28.520], [115.937, 28.521], [115.936, 28.521], [115.936, 28.520]]
@@ -43,6 +44,8 @@ def hostile_park(client, admin) -> Iterator[dict]:
         leading_industries=["锂电池", "<b>汽车</b>"],
         profile="第一段 <script>alert(2)</script>\n第二段",
         contacts=[{"name": SECRET_NAME, "role": "招商局", "phone": SECRET_PHONE}],
+        hotline=HOTLINE,
+        website="https://invest.example.cn/park",
     )
     r = client.post("/api/v1/parks", json=body, headers=admin)
     assert r.status_code == 201, r.text
