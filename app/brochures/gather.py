@@ -95,9 +95,11 @@ def _available(a: Area, kinds: list[str]) -> Select[Any]:
 def _figures(session: Session, a: Area, lang: Lang) -> list[Figure]:
     figures: list[Figure] = []
 
-    def add(key: str, value: Any, unit: str | None, source: Any, as_of: Any, is_demo: Any) -> None:
+    def add(key: str, value: Any, unit: str | None, source: Any, as_of: Any, is_demo: Any, basis: str | None = None) -> None:
         if value not in (None, "", 0):
-            figures.append(Figure(key=key, value=value, unit=unit, source=source, as_of=as_of, is_demo=bool(is_demo)))
+            figures.append(
+                Figure(key=key, value=value, unit=unit, basis=basis, source=source, as_of=as_of, is_demo=bool(is_demo))
+            )
 
     if a.scope is Scope.PARK:
         clusters = (
@@ -114,12 +116,14 @@ def _figures(session: Session, a: Area, lang: Lang) -> list[Figure]:
                 Park.approved_area_ha,
                 func.array_to_string(Park.leading_industries, "、"),
                 clusters,
+                Park.area_ha,
+                Park.area_kind,
                 Park.source,
                 Park.as_of,
                 Park.is_demo,
             ).where(Park.id.in_(a.parks))
         ).one()
-        *values, source, as_of, is_demo = park
+        *values, area_ha, area_kind, source, as_of, is_demo = park
         for key, value, unit in zip(
             ("level", "type", "approval_date", "approved_area", "leading_industries", "clusters"),
             values,
@@ -127,6 +131,8 @@ def _figures(session: Session, a: Area, lang: Lang) -> list[Figure]:
             strict=True,
         ):
             add(key, float(value) if key == "approved_area" and value is not None else value, unit, source, as_of, is_demo)
+        # The other area figure, named by what it measures (规划面积, 用地面积 ...), never as 核准面积.
+        add("area", float(area_ha) if area_ha is not None else None, "ha", source, as_of, is_demo, basis=area_kind)
     else:
         n, area_ha, *prov = session.execute(
             select(func.count(), func.sum(Park.approved_area_ha), *_provenance(Park)).where(Park.id.in_(a.parks))

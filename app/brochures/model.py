@@ -46,6 +46,7 @@ class Figure(Sourced):
     key: str
     value: float | int | str
     unit: str | None = None
+    basis: str | None = None  # what an area is (park_area_kind: planned, land use ...), which names it
 
 
 class ParkRow(Sourced):

@@ -97,7 +97,9 @@ def _helpers(lang: Lang) -> dict[str, Any]:
     def label(registry: str, code: str | None) -> str:
         return code_label(registry, code, lang.value)
 
-    def figure_label(key: str) -> str:
+    def figure_label(key: str, basis: str | None = None) -> str:
+        if key == "area":
+            return label("park_area_kind", basis) if basis else t["area_unstated"]
         return t[FIGURE_LABELS.get(key, key)]
 
     def figure_value(key: str, value: object) -> str:

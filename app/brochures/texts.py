@@ -70,6 +70,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "enterprises": "重点企业",
         "enterprise": "企业",
         "tags": "称号",
+        "area_unstated": "面积（口径未注明）",
         "distances": "交通与配套",
         "distance_note": "直线距离（公里），非道路里程；“≈”表示设施位置为大致位置。",
         "facility_kind": "设施类型",
@@ -175,6 +176,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "enterprises": "Leading enterprises",
         "enterprise": "Enterprise",
         "tags": "Recognitions",
+        "area_unstated": "area (basis not stated)",
         "distances": "Transport and facilities",
         "distance_note": (
             "Straight-line distances (直线距离) in km, not road distances; ≈ marks a facility whose location is approximate."

@@ -41,6 +41,8 @@ def hostile_park(client, admin) -> Iterator[dict]:
     body = _park(
         HOSTILE,
         approved_area_ha=321.5,
+        area_ha=1200,
+        area_kind="planned",
         leading_industries=["锂电池", "<b>汽车</b>"],
         profile="第一段 <script>alert(2)</script>\n第二段",
         contacts=[{"name": SECRET_NAME, "role": "招商局", "phone": SECRET_PHONE}],

@@ -49,6 +49,8 @@ def test_a_park_with_data_has_its_sections_and_the_databases_figures(client, db,
     html = r.text
     assert sections(html) == {"profile", "figures", "maps", "land", "distances", "services", "sources"}
     assert figure(html, "approved_area") == "321.5"
+    # The other area is named by what it measures, never 核准面积.
+    assert figure(html, "area") == "1200" and '<tr data-figure="area">\n      <td>规划面积</td>' in html
     assert figure(html, "land_available") == "2"
     area_m2 = db.execute(text("SELECT sum(area_m2) FROM carriers WHERE park_id = :p"), {"p": hostile_park["id"]}).scalar_one()
     assert float(figure(html, "land_available_area")) == pytest.approx(round(float(area_m2) * 15 / 10_000, 1))
