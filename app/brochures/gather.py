@@ -46,6 +46,7 @@ from .model import (
     Lang,
     LinkRow,
     ParkRow,
+    PolicyRow,
     Scope,
     ServiceDesk,
     TargetRow,
@@ -314,11 +315,20 @@ def _enterprises(session: Session, a: Area) -> list[EnterpriseRow]:
     return _rows(session, EnterpriseRow, fields, stmt, order, settings().brochures.max_rows)
 
 
-def _contacts(session: Session, a: Area) -> list[Contact]:
-    entry = func.jsonb_array_elements(Park.contacts).table_valued(column("value", JSONB)).render_derived("c")
-    fields = {"park_name": Park.name} | {k: entry.c.value[k].astext for k in ("name", "role", "phone", "email")}
+def _listed(session: Session, a: Area, row: type[Row], listing: Any, keys: tuple[str, ...]) -> list[Row]:
+    """The entries of a JSON list of the scope's parks (contacts, policies), with the park's name."""
+    entry = func.jsonb_array_elements(listing).table_valued(column("value", JSONB)).render_derived("e")
+    fields = {"park_name": Park.name} | {k: entry.c.value[k].astext for k in keys}
     stmt = select(Park).join(entry, true()).where(Park.id.in_(a.parks))
-    return _rows(session, Contact, fields, stmt, park_order(), settings().brochures.max_rows)
+    return _rows(session, row, fields, stmt, park_order(), settings().brochures.max_rows)
+
+
+def _contacts(session: Session, a: Area) -> list[Contact]:
+    return _listed(session, a, Contact, Park.contacts, ("name", "role", "phone", "email"))
+
+
+def _policies(session: Session, a: Area) -> list[PolicyRow]:
+    return _listed(session, a, PolicyRow, Park.policies, ("title", "issuer", "issued_on", "summary", "url"))
 
 
 def _distances(session: Session, a: Area) -> list[DistanceRow]:
@@ -436,6 +446,7 @@ def gather(
         enterprises=_enterprises(session, a),
         distances=_distances(session, a),
         desks=_desks(session, a),
+        policies=_policies(session, a),
         contacts=_contacts(session, a) if internal else [],
         gaps=_gaps(session, a) if internal else [],
         targets=_targets(session, a) if internal else [],

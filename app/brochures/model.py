@@ -131,6 +131,17 @@ class ServiceDesk(BaseModel):
     address: str | None = None
 
 
+class PolicyRow(BaseModel):
+    """An investment policy a park of the scope publishes (public)."""
+
+    park_name: str
+    title: str
+    issuer: str
+    issued_on: date | None = None
+    summary: str | None = None
+    url: str | None = None
+
+
 class GapRow(Sourced):
     """A gap an officer recorded for an area of the scope (internal edition only)."""
 
@@ -169,6 +180,7 @@ class Brochure(BaseModel):
     enterprises: list[EnterpriseRow] = Field(default_factory=list)
     distances: list[DistanceRow] = Field(default_factory=list)
     desks: list[ServiceDesk] = Field(default_factory=list)
+    policies: list[PolicyRow] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
     gaps: list[GapRow] = Field(default_factory=list)
     targets: list[TargetRow] = Field(default_factory=list)

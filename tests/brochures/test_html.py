@@ -7,7 +7,7 @@ from html import escape
 import pytest
 from sqlalchemy import text
 
-from tests.brochures.conftest import GAP_REASON, HOSTILE, HOTLINE, SECRET_NAME, SECRET_PHONE
+from tests.brochures.conftest import GAP_REASON, HOSTILE, HOTLINE, POLICY, SECRET_NAME, SECRET_PHONE
 from tests.support.chains import created, delete
 
 SECTIONS = (
@@ -20,6 +20,7 @@ SECTIONS = (
     "chains",
     "enterprises",
     "distances",
+    "policies",
     "services",
     "contacts",
     "gaps",
@@ -47,7 +48,9 @@ def test_a_park_with_data_has_its_sections_and_the_databases_figures(client, db,
     r = get(client, f"park/{hostile_park['id']}.html")
     assert r.status_code == 200, r.text
     html = r.text
-    assert sections(html) == {"profile", "figures", "maps", "land", "distances", "services", "sources"}
+    assert sections(html) == {"profile", "figures", "maps", "land", "distances", "policies", "services", "sources"}
+    policies = html.split('<section id="policies"', 1)[1].split("</section>", 1)[0]
+    assert all(escape(POLICY[k]) in policies for k in ("title", "issuer", "issued_on", "summary", "url"))
     assert figure(html, "approved_area") == "321.5"
     # The other area is named by what it measures, never 核准面积.
     assert figure(html, "area") == "1200" and '<tr data-figure="area">\n      <td>规划面积</td>' in html
