@@ -101,23 +101,25 @@ class Printer:
                 )
             return self._browser
 
+    async def _print_on(self, browser: Browser, page_uri: str, timeout_s: float) -> bytes:
+        context = await browser.new_context()
+        try:
+            page = await context.new_page()
+            await page.goto(page_uri, wait_until="load", timeout=timeout_s * 1000)
+            await page.evaluate("document.fonts.ready.then(() => true)")
+            return await page.pdf(prefer_css_page_size=True, print_background=True)
+        finally:
+            await context.close()
+
     async def _print(self, page_uri: str, timeout_s: float) -> bytes:
-        for attempt in (1, 2):
-            browser = await self._browser_now(timeout_s)
-            try:
-                context = await browser.new_context()
-                try:
-                    page = await context.new_page()
-                    await page.goto(page_uri, wait_until="load", timeout=timeout_s * 1000)
-                    await page.evaluate("document.fonts.ready.then(() => true)")
-                    return await page.pdf(prefer_css_page_size=True, print_background=True)
-                finally:
-                    await context.close()
-            except PlaywrightError:
-                # A browser that died since the last print is started again, once.
-                if attempt == 2 or browser.is_connected():
-                    raise
-        raise AssertionError("unreachable")
+        browser = await self._browser_now(timeout_s)
+        try:
+            return await self._print_on(browser, page_uri, timeout_s)
+        except PlaywrightError:
+            if browser.is_connected():
+                raise
+        # The browser died since the last print: started again, once.
+        return await self._print_on(await self._browser_now(timeout_s), page_uri, timeout_s)
 
     def start(self, timeout_s: float) -> None:
         """The browser started ahead of the first print (a worker's warm-up)."""
