@@ -137,6 +137,10 @@ def build_booklet(
     return _print(printer, page, f"{city.name} · {TEXTS[lang.value]['booklet']}")
 
 
+def _import_maps() -> None:
+    from . import maps  # noqa: F401 - imported for its import's sake: geopandas and matplotlib
+
+
 class Brochures:
     """The brochures of one app, cached by data version, printed by its one browser (app.state.brochures)."""
 
@@ -149,14 +153,12 @@ class Brochures:
 
     def start(self) -> None:
         """With INVESTMAP_BROCHURE_WARM_UP, what the first brochure would wait for (the map
-        renderer's import, the browser's start) done in the background as the worker starts."""
+        renderer's import, the browser's start) done in the background as the worker starts, side
+        by side: the browser starts in processes of its own while this one imports."""
         if self.settings.brochures.warm_up:
-            threading.Thread(target=self._warm_up, name="brochure-warm-up", daemon=True).start()
-
-    def _warm_up(self) -> None:
-        from . import maps  # noqa: F401 - imported for its import's sake: geopandas and matplotlib
-
-        self.printer.start(self.settings.brochures.pdf_timeout_s)
+            timeout_s = self.settings.brochures.pdf_timeout_s
+            threading.Thread(target=self.printer.start, args=(timeout_s,), name="brochure-browser", daemon=True).start()
+            threading.Thread(target=_import_maps, name="brochure-maps", daemon=True).start()
 
     def stop(self) -> None:
         self.booklets.stop()
