@@ -99,6 +99,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.inquiry_chores = InquiryChores(settings)
     app.state.versions.start()
     app.state.inquiry_chores.start()
+    app.state.brochures.start()
     try:
         yield
     finally:

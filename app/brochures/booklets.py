@@ -5,14 +5,21 @@ while nothing changed finds the same job (running, or done and kept). Its status
 files under INVESTMAP_VAR_DIR/booklets, written atomically, so that every worker process of the
 host reads them, whichever worker runs the job. Each process runs one job at a time (a booklet
 prints dozens of parks): more wait in its queue. A new version's job removes the finished ones of
-older versions. A job whose process stopped while it ran stays "running" until the data changes
-(a new version is a new job).
+older versions.
+
+A job is leased: while its process holds it (queued or running) a heartbeat thread writes the
+time into its status every quarter of INVESTMAP_BROCHURE_BOOKLET_LEASE_S. A job whose heartbeat is
+older than the lease lost its worker (the process was killed or its host stopped): whoever reads
+it marks it failed, saying so, and asking again starts it afresh. A worker that comes back after
+losing its lease finds another owner's name in the status and leaves it alone.
 """
 
 import logging
 import os
 import re
 import threading
+import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -42,6 +49,8 @@ class BookletJob(BaseModel):
     done: int = 0  # parks drawn so far
     total: int = 0  # parks in the booklet
     error: str | None = None
+    owner: str | None = None  # the Booklets (one per worker process) holding the job
+    beat_at: float | None = None  # its owner's last heartbeat (seconds since the epoch)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -52,12 +61,21 @@ def _write(path: Path, data: bytes) -> None:
 
 
 class Booklets:
-    def __init__(self, folder: Path, settings: Settings, build: Callable[..., bytes]) -> None:
+    def __init__(
+        self, folder: Path, settings: Settings, build: Callable[..., bytes], clock: Callable[[], float] = time.time
+    ) -> None:
         self.folder = folder
         self.settings = settings
         self._build = build  # service.build_booklet (injected: the service imports this module)
+        self._clock = clock
+        self._lease_s = settings.brochures.booklet_lease_s
+        self._name = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="booklet")
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the status files this process writes
+        self._starting = threading.Lock()
+        self._held: dict[str, BookletJob] = {}  # the jobs this process holds, as last saved
+        self._stopping = threading.Event()
+        self._heart: threading.Thread | None = None
 
     def _status_path(self, job_id: str) -> Path:
         return self.folder / f"{job_id}.json"
@@ -65,16 +83,60 @@ class Booklets:
     def pdf_path(self, job_id: str) -> Path:
         return self.folder / f"{job_id}.pdf"
 
-    def status(self, job_id: str) -> BookletJob | None:
-        if not JOB_ID.match(job_id):
-            return None
+    def _read(self, job_id: str) -> BookletJob | None:
         try:
             return BookletJob.model_validate_json(self._status_path(job_id).read_bytes())
         except FileNotFoundError:
             return None
 
-    def _save(self, job: BookletJob) -> None:
-        _write(self._status_path(job.id), job.model_dump_json().encode())
+    def status(self, job_id: str) -> BookletJob | None:
+        """The job's status; one whose lease ran out is failed, saying why."""
+        if not JOB_ID.match(job_id):
+            return None
+        job = self._read(job_id)
+        if job is None or job.status not in ("queued", "running"):
+            return job
+        silent = self._clock() - (job.beat_at or 0)
+        if silent <= self._lease_s:
+            return job
+        lost = job.model_copy(
+            update={
+                "status": "failed",
+                "owner": None,
+                "error": f"the worker building this booklet stopped (no heartbeat for {silent:.0f} s); "
+                "ask for it again to rebuild it / 生成汇编的进程已停止，请重新提交",
+            }
+        )
+        _write(self._status_path(job_id), lost.model_dump_json().encode())
+        log.warning("booklet %s lost its worker %s", job_id, job.owner)
+        return lost
+
+    def _save(self, job: BookletJob) -> bool:
+        """`job` written with a fresh heartbeat while this process holds it; False (nothing
+        written) once another process took it over."""
+        with self._lock:
+            found = self._read(job.id)
+            if found is not None and found.owner not in (None, self._name) and found.status in ("queued", "running"):
+                self._held.pop(job.id, None)
+                return False
+            job = job.model_copy(update={"owner": self._name, "beat_at": self._clock()})
+            _write(self._status_path(job.id), job.model_dump_json().encode())
+            if job.status in ("queued", "running"):
+                self._held[job.id] = job
+            else:
+                self._held.pop(job.id, None)
+            return True
+
+    def beat(self) -> None:
+        """Every job this process holds told that its worker is alive."""
+        with self._lock:
+            held = list(self._held.values())
+        for job in held:
+            self._save(job)
+
+    def _beating(self) -> None:
+        while not self._stopping.wait(self._lease_s / 4):
+            self.beat()
 
     def start(self, session: Session, adcode: str, lang: Lang, base: str, version: int) -> BookletJob:
         """The job of this city's booklet at this data version: started unless it runs or is done."""
@@ -83,12 +145,15 @@ class Booklets:
         total = min(session.execute(select(func.count()).select_from(parks)).scalar_one(), self.settings.brochures.max_parks)
         job = BookletJob(id=f"{adcode}-{lang.value}-{version}", city=adcode, lang=lang, status="queued", total=total)
         self.folder.mkdir(parents=True, exist_ok=True)
-        with self._lock:
+        with self._starting:
             found = self.status(job.id)
             if found is not None and found.status != "failed":
                 return found
             self._save(job)
             self._prune(job)
+            if self._heart is None:
+                self._heart = threading.Thread(target=self._beating, name="booklet-heartbeat", daemon=True)
+                self._heart.start()
         self._pool.submit(self._run, job, base, version)
         return job
 
@@ -105,17 +170,22 @@ class Booklets:
         def progress(done: int, total: int) -> None:
             self._save(job.model_copy(update={"status": "running", "done": done, "total": total}))
 
+        if not self._save(job.model_copy(update={"status": "running"})):
+            return
         try:
             with using(self.settings), Session(get_engine(self.settings.database)) as session:
                 pdf = self._build(session, job.city, job.lang, base, version, progress)
-            _write(self.pdf_path(job.id), pdf)
-            self._save(job.model_copy(update={"status": "done", "done": job.total}))
+            found = self._read(job.id)
+            if found is not None and found.owner == self._name:  # not taken over while it printed
+                _write(self.pdf_path(job.id), pdf)
+                self._save(job.model_copy(update={"status": "done", "done": job.total}))
         except Exception as exc:  # noqa: BLE001 - any failure is the job's status, for whoever polls it
             log.exception("booklet %s failed", job.id)
             message = exc.message if isinstance(exc, AppError) else "the booklet could not be built"
             self._save(job.model_copy(update={"status": "failed", "error": message}))
 
     def stop(self) -> None:
+        self._stopping.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import ColumnElement, Select, Text, any_, case, cast, column, distinct, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Numeric, Select, Text, any_, case, cast, column, distinct, func, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
@@ -27,6 +27,7 @@ from app.core.codes import sql_rank
 from app.core.listing import EMPTY_JSON_ARRAY, json_object
 from app.core.settings import settings
 from app.enterprises.models import Enterprise, EnterpriseLink, EnterpriseTag
+from app.infrastructure.models import DistanceSubject, Facility, FacilityDistance, FacilityKind
 from app.parks.models import Park, park_visible
 from app.regions.models import Region
 from app.regions.queries import descendants
@@ -36,6 +37,7 @@ from .model import (
     Brochure,
     CarrierRow,
     Contact,
+    DistanceRow,
     Edition,
     EnterpriseRow,
     Figure,
@@ -44,7 +46,9 @@ from .model import (
     Lang,
     LinkRow,
     ParkRow,
+    PolicyRow,
     Scope,
+    ServiceDesk,
     TargetRow,
 )
 from .scopes import Area, area, head, park_order
@@ -92,9 +96,11 @@ def _available(a: Area, kinds: list[str]) -> Select[Any]:
 def _figures(session: Session, a: Area, lang: Lang) -> list[Figure]:
     figures: list[Figure] = []
 
-    def add(key: str, value: Any, unit: str | None, source: Any, as_of: Any, is_demo: Any) -> None:
+    def add(key: str, value: Any, unit: str | None, source: Any, as_of: Any, is_demo: Any, basis: str | None = None) -> None:
         if value not in (None, "", 0):
-            figures.append(Figure(key=key, value=value, unit=unit, source=source, as_of=as_of, is_demo=bool(is_demo)))
+            figures.append(
+                Figure(key=key, value=value, unit=unit, basis=basis, source=source, as_of=as_of, is_demo=bool(is_demo))
+            )
 
     if a.scope is Scope.PARK:
         clusters = (
@@ -111,12 +117,14 @@ def _figures(session: Session, a: Area, lang: Lang) -> list[Figure]:
                 Park.approved_area_ha,
                 func.array_to_string(Park.leading_industries, "、"),
                 clusters,
+                Park.area_ha,
+                Park.area_kind,
                 Park.source,
                 Park.as_of,
                 Park.is_demo,
             ).where(Park.id.in_(a.parks))
         ).one()
-        *values, source, as_of, is_demo = park
+        *values, area_ha, area_kind, source, as_of, is_demo = park
         for key, value, unit in zip(
             ("level", "type", "approval_date", "approved_area", "leading_industries", "clusters"),
             values,
@@ -124,6 +132,8 @@ def _figures(session: Session, a: Area, lang: Lang) -> list[Figure]:
             strict=True,
         ):
             add(key, float(value) if key == "approved_area" and value is not None else value, unit, source, as_of, is_demo)
+        # The other area figure, named by what it measures (规划面积, 用地面积 ...), never as 核准面积.
+        add("area", float(area_ha) if area_ha is not None else None, "ha", source, as_of, is_demo, basis=area_kind)
     else:
         n, area_ha, *prov = session.execute(
             select(func.count(), func.sum(Park.approved_area_ha), *_provenance(Park)).where(Park.id.in_(a.parks))
@@ -305,11 +315,52 @@ def _enterprises(session: Session, a: Area) -> list[EnterpriseRow]:
     return _rows(session, EnterpriseRow, fields, stmt, order, settings().brochures.max_rows)
 
 
-def _contacts(session: Session, a: Area) -> list[Contact]:
-    entry = func.jsonb_array_elements(Park.contacts).table_valued(column("value", JSONB)).render_derived("c")
-    fields = {"park_name": Park.name} | {k: entry.c.value[k].astext for k in ("name", "role", "phone", "email")}
+def _listed(session: Session, a: Area, row: type[Row], listing: Any, keys: tuple[str, ...]) -> list[Row]:
+    """The entries of a JSON list of the scope's parks (contacts, policies), with the park's name."""
+    entry = func.jsonb_array_elements(listing).table_valued(column("value", JSONB)).render_derived("e")
+    fields = {"park_name": Park.name} | {k: entry.c.value[k].astext for k in keys}
     stmt = select(Park).join(entry, true()).where(Park.id.in_(a.parks))
-    return _rows(session, Contact, fields, stmt, park_order(), settings().brochures.max_rows)
+    return _rows(session, row, fields, stmt, park_order(), settings().brochures.max_rows)
+
+
+def _contacts(session: Session, a: Area) -> list[Contact]:
+    return _listed(session, a, Contact, Park.contacts, ("name", "role", "phone", "email"))
+
+
+def _policies(session: Session, a: Area) -> list[PolicyRow]:
+    return _listed(session, a, PolicyRow, Park.policies, ("title", "issuer", "issued_on", "summary", "url"))
+
+
+def _distances(session: Session, a: Area) -> list[DistanceRow]:
+    """Each park's nearest published facility of each kind (kept by the triggers of the
+    infrastructure layer), parks in the brochure's order, kinds in the catalogue's."""
+    fields = {
+        "park_id": Park.id,
+        "park_name": Park.name,
+        "kind": FacilityDistance.kind,
+        "facility": Facility.name,
+        "km": func.round(cast(FacilityDistance.distance_m / 1000.0, Numeric), 1),
+        "precision": Facility.location_precision,
+        "source": Facility.source,
+        "as_of": Facility.as_of,
+        "is_demo": Facility.is_demo,
+    }
+    stmt = (
+        select(FacilityDistance)
+        .join(Park, Park.id == FacilityDistance.subject_id)
+        .join(Facility, Facility.id == FacilityDistance.facility_id)
+        .where(FacilityDistance.subject == DistanceSubject.PARK.value, Park.id.in_(a.parks), Facility.published)
+    )
+    order = [*park_order(), sql_rank(FacilityDistance.kind, FacilityKind)]
+    return _rows(session, DistanceRow, fields, stmt, order, settings().brochures.max_parks * len(FacilityKind))
+
+
+def _desks(session: Session, a: Area) -> list[ServiceDesk]:
+    fields = {"park_name": Park.name, "hotline": Park.hotline, "website": Park.website, "address": Park.service_address}
+    stmt = select(Park).where(
+        Park.id.in_(a.parks), or_(Park.hotline.is_not(None), Park.website.is_not(None), Park.service_address.is_not(None))
+    )
+    return _rows(session, ServiceDesk, fields, stmt, park_order(), settings().brochures.max_parks)
 
 
 def _in_scope(model: Any, a: Area) -> ColumnElement[bool]:
@@ -393,6 +444,9 @@ def gather(
         factories=_carriers(session, a, [CarrierKind.FACTORY.value, CarrierKind.OFFICE.value], sort),
         links=_internal_links(session, a) if internal else _public_links(session, a),
         enterprises=_enterprises(session, a),
+        distances=_distances(session, a),
+        desks=_desks(session, a),
+        policies=_policies(session, a),
         contacts=_contacts(session, a) if internal else [],
         gaps=_gaps(session, a) if internal else [],
         targets=_targets(session, a) if internal else [],

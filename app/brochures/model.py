@@ -46,6 +46,7 @@ class Figure(Sourced):
     key: str
     value: float | int | str
     unit: str | None = None
+    basis: str | None = None  # what an area is (park_area_kind: planned, land use ...), which names it
 
 
 class ParkRow(Sourced):
@@ -108,6 +109,39 @@ class Contact(BaseModel):
     email: str | None = None
 
 
+class DistanceRow(Sourced):
+    """A park's nearest published facility of one kind, the straight-line (geodesic) distance;
+    `source`, `as_of` and `is_demo` are the facility's."""
+
+    park_id: int
+    park_name: str
+    kind: str
+    facility: str
+    km: float
+    precision: str  # how closely the facility's point is known: exact, town, county, city
+
+
+class ServiceDesk(BaseModel):
+    """What the public may call or visit for a park: its investment hotline, website and
+    service centre (public fields; the officers' own contacts are the internal `Contact`)."""
+
+    park_name: str
+    hotline: str | None = None
+    website: str | None = None
+    address: str | None = None
+
+
+class PolicyRow(BaseModel):
+    """An investment policy a park of the scope publishes (public)."""
+
+    park_name: str
+    title: str
+    issuer: str
+    issued_on: date | None = None
+    summary: str | None = None
+    url: str | None = None
+
+
 class GapRow(Sourced):
     """A gap an officer recorded for an area of the scope (internal edition only)."""
 
@@ -144,18 +178,22 @@ class Brochure(BaseModel):
     factories: list[CarrierRow] = Field(default_factory=list)
     links: list[LinkRow] = Field(default_factory=list)
     enterprises: list[EnterpriseRow] = Field(default_factory=list)
+    distances: list[DistanceRow] = Field(default_factory=list)
+    desks: list[ServiceDesk] = Field(default_factory=list)
+    policies: list[PolicyRow] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
     gaps: list[GapRow] = Field(default_factory=list)
     targets: list[TargetRow] = Field(default_factory=list)
 
     @property
     def has_demo(self) -> bool:
-        rows: list[Any] = [self.head, *self.figures, *self.parks, *self.land, *self.factories, *self.enterprises]
+        rows: list[Any] = [self.head, *self.figures, *self.parks, *self.land, *self.factories, *self.enterprises, *self.distances]
         return any(r.is_demo for r in rows)
 
     def sources(self) -> list[tuple[str, date | None]]:
         """The distinct sources the brochure cites, in the order they first appear."""
         rows: list[Sourced] = [self.head, *self.figures, *self.parks, *self.land, *self.factories, *self.enterprises]
+        rows += self.distances
         seen: dict[tuple[str, date | None], None] = {}
         for r in rows:
             if r.source:

@@ -15,7 +15,9 @@ from typing import Any
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .model import Brochure, Edition, LandSort, Lang
+from app.infrastructure.models import FacilityKind
+
+from .model import Brochure, DistanceRow, Edition, LandSort, Lang
 from .texts import CODED_FIGURES, FIGURE_LABELS, TEXTS, code_label
 
 HERE = Path(__file__).parent
@@ -95,7 +97,9 @@ def _helpers(lang: Lang) -> dict[str, Any]:
     def label(registry: str, code: str | None) -> str:
         return code_label(registry, code, lang.value)
 
-    def figure_label(key: str) -> str:
+    def figure_label(key: str, basis: str | None = None) -> str:
+        if key == "area":
+            return label("park_area_kind", basis) if basis else t["area_unstated"]
         return t[FIGURE_LABELS.get(key, key)]
 
     def figure_value(key: str, value: object) -> str:
@@ -112,11 +116,24 @@ def _helpers(lang: Lang) -> dict[str, Any]:
     }
 
 
+def _distance_table(b: Brochure) -> tuple[list[str], list[tuple[str, dict[str, DistanceRow]]]]:
+    """The nearest facilities as a table: the kinds any park has (in the catalogue's order, as
+    gathered), and per park its row of each."""
+    kinds = [kind for kind in FacilityKind.values() if any(d.kind == kind for d in b.distances)]
+    parks: dict[int, tuple[str, dict[str, DistanceRow]]] = {}
+    for d in b.distances:
+        parks.setdefault(d.park_id, (d.park_name, {}))[1][d.kind] = d
+    return kinds, list(parks.values())
+
+
 def _part(b: Brochure, lang: Lang, extras: Extras) -> dict[str, Any]:
     """What body.html.j2 shows of one brochure."""
     t = TEXTS[lang.value]
     sources = b.sources()
+    kinds, distances = _distance_table(b)
     return {
+        "distance_kinds": kinds,
+        "distances": distances,
         "b": b,
         "internal": b.edition is Edition.INTERNAL,
         "title": t[f"guide_{b.scope.value}"],

@@ -3,9 +3,11 @@ for the PDF, printed (pdf.py). Cached per worker by the data version of every ta
 so that a brochure is rebuilt only after its data changed (core/lru.py: an edit makes the old
 entry unreachable at once)."""
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -18,7 +20,7 @@ from app.core.versions import DataVersions
 from .booklets import Booklets
 from .gather import gather, reader
 from .model import Brochure, Edition, LandSort, Lang, Scope
-from .pdf import print_pdf
+from .pdf import Printer
 from .render import STATIC, Extras, header_of, render_booklet, render_html, running_css
 from .scopes import area, head, park_order
 from .texts import TEXTS
@@ -39,6 +41,7 @@ TABLES = (
     "enterprises",
     "enterprise_links",
     "targets",
+    "facilities",  # the nearest facilities (facility_distances follows parks and facilities)
 )
 # The CJK font (fonts-wqy-microhei, installed by scripts/ensure-system.sh): served to browsers
 # of the web edition and embedded in the PDF.
@@ -91,21 +94,32 @@ def _parts(
     return brochure, extras
 
 
-def _print(page: str, header: str) -> bytes:
+def printer() -> Printer:
+    """A printer with the brochure settings in effect."""
+    config = settings().brochures
+    return Printer(config.chromium, config.max_prints)
+
+
+def _print(printer: Printer, page: str, header: str) -> bytes:
     config = settings().brochures
     texts = {"running.css": running_css(header)}
-    max_bytes = int(config.max_pdf_mb * 1024 * 1024)
-    return print_pdf(page, ASSETS, texts, config.chromium, config.pdf_timeout_s, max_bytes, config.max_prints)
+    return printer.print(page, ASSETS, texts, config.pdf_timeout_s, int(config.max_pdf_mb * 1024 * 1024))
 
 
-def build_pdf(session: Session, ask: Ask, staff: Principal | None, base: str, version: int) -> bytes:
+def build_pdf(printer: Printer, session: Session, ask: Ask, staff: Principal | None, base: str, version: int) -> bytes:
     """The brochure printed, uncached (the CLI's; the app's go through `Brochures`)."""
     brochure, extras = _parts(session, ask, staff, base, version, ".", running=True)
-    return _print(render_html(brochure, ask.lang, extras, date.today()), header_of(brochure, ask.lang))
+    return _print(printer, render_html(brochure, ask.lang, extras, date.today()), header_of(brochure, ask.lang))
 
 
 def build_booklet(
-    session: Session, adcode: str, lang: Lang, base: str, version: int, progress: Callable[[int, int], None] | None = None
+    printer: Printer,
+    session: Session,
+    adcode: str,
+    lang: Lang,
+    base: str,
+    version: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """Every public park of a city (national ones first, at most INVESTMAP_BROCHURE_MAX_PARKS) in
     one PDF: a cover, the contents, then each park's public brochure. `progress(done, total)` is
@@ -120,19 +134,35 @@ def build_booklet(
         if progress is not None:
             progress(done, len(ids))
     page = render_booklet(city.name, parts, lang, version, ".", date.today())
-    return _print(page, f"{city.name} · {TEXTS[lang.value]['booklet']}")
+    return _print(printer, page, f"{city.name} · {TEXTS[lang.value]['booklet']}")
+
+
+def _import_maps() -> None:
+    from . import maps  # noqa: F401 - imported for its import's sake: geopandas and matplotlib
 
 
 class Brochures:
-    """The brochures of one app, cached by data version (app.state.brochures)."""
+    """The brochures of one app, cached by data version, printed by its one browser (app.state.brochures)."""
 
     def __init__(self, versions: DataVersions, settings: Settings) -> None:
         self.versions = versions
+        self.settings = settings
         self.cache = ByteLRU(settings.brochures.cache_mb)
-        self.booklets = Booklets(settings.database.var_dir / "booklets", settings, build_booklet)
+        self.printer = Printer(settings.brochures.chromium, settings.brochures.max_prints)
+        self.booklets = Booklets(settings.database.var_dir / "booklets", settings, partial(build_booklet, self.printer))
+
+    def start(self) -> None:
+        """With INVESTMAP_BROCHURE_WARM_UP, what the first brochure would wait for (the map
+        renderer's import, the browser's start) done in the background as the worker starts, side
+        by side: the browser starts in processes of its own while this one imports."""
+        if self.settings.brochures.warm_up:
+            timeout_s = self.settings.brochures.pdf_timeout_s
+            threading.Thread(target=self.printer.start, args=(timeout_s,), name="brochure-browser", daemon=True).start()
+            threading.Thread(target=_import_maps, name="brochure-maps", daemon=True).start()
 
     def stop(self) -> None:
         self.booklets.stop()
+        self.printer.close()
 
     def _cached(self, key: tuple[object, ...], build: Callable[[], bytes]) -> bytes:
         found = self.cache.get(key)
@@ -153,4 +183,4 @@ class Brochures:
     def pdf(self, session: Session, ask: Ask, staff: Principal | None, base: str) -> bytes:
         version = self.versions.version(TABLES)
 
-        return self._cached(("pdf", ask, base, version), lambda: build_pdf(session, ask, staff, base, version))
+        return self._cached(("pdf", ask, base, version), lambda: build_pdf(self.printer, session, ask, staff, base, version))

@@ -21,7 +21,7 @@ def brochure(
     the internal edition."""
     from sqlalchemy.orm import Session
 
-    from app.brochures.service import TABLES, Ask, build_pdf
+    from app.brochures.service import TABLES, Ask, build_pdf, printer
     from app.core.auth import Principal
     from app.core.database import get_engine
     from app.core.settings import settings
@@ -30,7 +30,13 @@ def brochure(
     engine = get_engine()
     base = (base_url or settings().server.public_url or f"http://{settings().server.host}:{settings().server.port}").rstrip("/")
     operator = Principal("cli", role="admin")
-    with Session(engine) as session:
-        pdf = build_pdf(session, Ask(scope, key, edition, lang, sort), operator, base, DataVersions(engine).version(TABLES))
+    chromium = printer()
+    try:
+        with Session(engine) as session:
+            pdf = build_pdf(
+                chromium, session, Ask(scope, key, edition, lang, sort), operator, base, DataVersions(engine).version(TABLES)
+            )
+    finally:
+        chromium.close()
     out.write_bytes(pdf)
     typer.echo(f"{out}: {len(pdf)} bytes")

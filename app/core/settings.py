@@ -210,6 +210,12 @@ class BrochureSettings(BaseSettings):
     cache_mb: int = Field(default=64, ge=0, description="printed brochures kept per worker, by data version; 0 turns it off")
     max_rows: int = Field(default=20, ge=1, le=200, description="rows of each table (land, factories, enterprises, targets)")
     max_parks: int = Field(default=60, ge=1, le=500, description="parks listed and drawn in a region, cluster or chain brochure")
+    warm_up: bool = Field(
+        default=True, description="a worker imports the map renderer and starts its browser as it starts, not at the first PDF"
+    )
+    booklet_lease_s: float = Field(
+        default=60, gt=0, description="a booklet job whose worker was silent this long is failed (its worker died)"
+    )
 
 
 class InquirySettings(BaseSettings):

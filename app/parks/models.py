@@ -164,6 +164,8 @@ class Park(ProvenanceColumns, Base):
     hotline: Mapped[str | None] = mapped_column(Text)
     website: Mapped[str | None] = mapped_column(Text)
     service_address: Mapped[str | None] = mapped_column(Text)
+    # The investment policies the park publishes (招商政策): public, shown in its brochures.
+    policies: Mapped[list[dict[str, str]]] = mapped_column(JSONB, nullable=False, server_default=text("'[]'::jsonb"))
     # A chemical park is recognised, re-checked and may be revoked: the status and its date are
     # versioned with the park (record_versions), so its history is kept.
     chemical_status: Mapped[str | None] = mapped_column(Text)

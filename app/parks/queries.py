@@ -132,6 +132,7 @@ FIELDS: dict[str, Any] = {
     "hotline": Park.hotline,
     "website": Park.website,
     "service_address": Park.service_address,
+    "policies": Park.policies,
     "chemical_status": Park.chemical_status,
     "chemical_status_date": Park.chemical_status_date,
     "source_url": Park.source_url,

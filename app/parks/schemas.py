@@ -38,6 +38,18 @@ class Contact(BaseModel):
     email: str | None = Field(default=None, max_length=200)
 
 
+class Policy(BaseModel):
+    """An investment policy the park publishes (招商政策): public, as its document says it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200, description="政策名称")
+    issuer: str = Field(min_length=1, max_length=100, description="发布机关")
+    issued_on: IsoDate | None = Field(default=None, description="发布日期")
+    summary: str | None = Field(default=None, max_length=1000, description="要点")
+    url: str | None = Field(default=None, max_length=2000, pattern=URL, description="原文网址（http/https）")
+
+
 class CooperationIn(JsonIn):
     """The partnership of a cooperation park (合作园区)."""
 
@@ -90,6 +102,7 @@ class ParkIn(ProvenanceIn):
         default=None, max_length=300, pattern=r"^https?://[^\s<>\"']+$", description="网站（公开，http/https）"
     )
     service_address: str | None = Field(default=None, max_length=300, description="投资服务中心地址（公开）")
+    policies: list[Policy] = Field(default_factory=list, max_length=20, description="招商政策（公开）")
     cooperation: CooperationIn | None = Field(default=None, description="合作园区信息")
     chemical_status: ChemicalStatus | None = Field(default=None, description="化工园区认定状态")
     chemical_status_date: IsoDate | None = Field(default=None, description="认定 / 复核 / 撤销日期")
@@ -193,6 +206,7 @@ class ParkOut(ProvenanceOut):
     hotline: str | None
     website: str | None
     service_address: str | None
+    policies: list[Policy]
     available_carriers: AvailableCarriers | None = Field(default=None, description="single park only / 仅详情")
     available_carriers_demo: AvailableCarriers | None = Field(
         default=None, description="how many of the available carriers are demo records; single park only / 其中演示数据"

@@ -118,6 +118,7 @@ def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
         boundary = shapely.MultiPolygon([boundary])
     park.boundary = from_shape(boundary, srid=4326) if boundary is not None else None
     park.contacts = [c.model_dump(exclude_none=True) for c in data.contacts]
+    park.policies = [p.model_dump(mode="json", exclude_none=True) for p in data.policies]
     session.flush()
     session.execute(delete(ClusterPark).where(ClusterPark.park_id == park.id))
     if data.cluster_ids:

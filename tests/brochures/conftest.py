@@ -11,6 +11,14 @@ HOSTILE = "<img src=x onerror=alert(1)>园区"
 SECRET_PHONE = "0791-88886666"
 SECRET_NAME = "王保密"
 GAP_REASON = "内部研判：缺少电池回收企业"
+HOTLINE = "0791-12345678"  # public: the park's investment hotline
+POLICY = {
+    "title": "<i>锂电</i>产业扶持办法",
+    "issuer": "南昌县人民政府",
+    "issued_on": "2025-06-01",
+    "summary": "设备投资补助 10%",
+    "url": "https://invest.example.cn/policy/1",
+}
 XIAOLAN = [115.93, 28.52]  # inside 南昌县 (360121)
 PLOT = [[115.930, 28.520], [115.934, 28.520], [115.934, 28.523], [115.930, 28.523], [115.930, 28.520]]
 SMALL = [[115.936, 28.520], [115.937, 28.520], [115.937, 28.521], [115.936, 28.521], [115.936, 28.520]]
@@ -40,9 +48,14 @@ def hostile_park(client, admin) -> Iterator[dict]:
     body = _park(
         HOSTILE,
         approved_area_ha=321.5,
+        area_ha=1200,
+        area_kind="planned",
         leading_industries=["锂电池", "<b>汽车</b>"],
         profile="第一段 <script>alert(2)</script>\n第二段",
         contacts=[{"name": SECRET_NAME, "role": "招商局", "phone": SECRET_PHONE}],
+        hotline=HOTLINE,
+        website="https://invest.example.cn/park",
+        policies=[POLICY],
     )
     r = client.post("/api/v1/parks", json=body, headers=admin)
     assert r.status_code == 201, r.text

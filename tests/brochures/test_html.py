@@ -7,7 +7,7 @@ from html import escape
 import pytest
 from sqlalchemy import text
 
-from tests.brochures.conftest import GAP_REASON, HOSTILE, SECRET_NAME, SECRET_PHONE
+from tests.brochures.conftest import GAP_REASON, HOSTILE, HOTLINE, POLICY, SECRET_NAME, SECRET_PHONE
 from tests.support.chains import created, delete
 
 SECTIONS = (
@@ -19,6 +19,9 @@ SECTIONS = (
     "factories",
     "chains",
     "enterprises",
+    "distances",
+    "policies",
+    "services",
     "contacts",
     "gaps",
     "targets",
@@ -45,8 +48,12 @@ def test_a_park_with_data_has_its_sections_and_the_databases_figures(client, db,
     r = get(client, f"park/{hostile_park['id']}.html")
     assert r.status_code == 200, r.text
     html = r.text
-    assert sections(html) == {"profile", "figures", "maps", "land", "sources"}
+    assert sections(html) == {"profile", "figures", "maps", "land", "distances", "policies", "services", "sources"}
+    policies = html.split('<section id="policies"', 1)[1].split("</section>", 1)[0]
+    assert all(escape(POLICY[k]) in policies for k in ("title", "issuer", "issued_on", "summary", "url"))
     assert figure(html, "approved_area") == "321.5"
+    # The other area is named by what it measures, never 核准面积.
+    assert figure(html, "area") == "1200" and '<tr data-figure="area">\n      <td>规划面积</td>' in html
     assert figure(html, "land_available") == "2"
     area_m2 = db.execute(text("SELECT sum(area_m2) FROM carriers WHERE park_id = :p"), {"p": hostile_park["id"]}).scalar_one()
     assert float(figure(html, "land_available_area")) == pytest.approx(round(float(area_m2) * 15 / 10_000, 1))
@@ -58,9 +65,33 @@ def test_a_park_with_data_has_its_sections_and_the_databases_figures(client, db,
     assert "test suite (数据时点 2026-01-15)" in html and "plot survey 2026 (数据时点 2026-02-01)" in html
 
 
+def test_a_park_lists_its_nearest_facilities_as_the_database_keeps_them(client, db, hostile_park) -> None:
+    nearest = db.execute(
+        text(
+            "SELECT d.kind, f.name, round((d.distance_m / 1000)::numeric, 1), f.location_precision, f.source "
+            "FROM facility_distances d JOIN facilities f ON f.id = d.facility_id "
+            "WHERE d.subject = 'park' AND d.subject_id = :p ORDER BY d.kind"
+        ),
+        {"p": hostile_park["id"]},
+    ).all()
+    assert nearest  # the reference facilities are loaded
+    for lang, label in (("zh", "直线距离"), ("en", "Straight-line")):
+        html = get(client, f"park/{hostile_park['id']}.html", lang=lang).text
+        table = html.split('<section id="distances"', 1)[1].split("</section>", 1)[0]
+        assert label in table
+        rows = re.findall(
+            r'<tr data-kind="(\w+)"><td>[^<]*</td><td>([^<]*)<sup[^>]*>[^<]*</sup></td><td class="num">([^<]*)</td>', table
+        )
+        expected = [
+            (kind, escape(name), ("" if precision == "exact" else "≈ ") + f"{km:g}") for kind, name, km, precision, _ in nearest
+        ]
+        assert sorted(rows) == expected
+        assert all(escape(source) in html for *_, source in nearest)  # each facility's source is cited
+
+
 def test_a_bare_park_has_only_the_sections_it_has_data_for(client, bare_park) -> None:
     html = get(client, f"park/{bare_park['id']}.html").text
-    assert sections(html) == {"figures", "maps", "sources"}
+    assert sections(html) == {"figures", "maps", "distances", "sources"}
     assert 'data-figure="land_available"' not in html and 'data-figure="approved_area"' not in html
 
 
@@ -115,6 +146,8 @@ def _public_and_internal(client, admin, hostile_park) -> None:
     public = get(client, f"park/{hostile_park['id']}.html", headers=admin).text
     for secret in (SECRET_NAME, SECRET_PHONE, GAP_REASON, "内部资料"):
         assert secret not in public
+    # The public contact fields are the public's: the hotline and website, in both editions.
+    assert "services" in sections(public) and HOTLINE in public and "https://invest.example.cn/park" in public
     internal = get(client, f"park/{hostile_park['id']}.html", headers=admin, edition="internal").text
     assert {"contacts", "gaps"} <= sections(internal)
     for secret in (SECRET_NAME, SECRET_PHONE, GAP_REASON, "内部资料 注意保密"):

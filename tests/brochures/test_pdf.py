@@ -2,6 +2,7 @@
 its cache reused until the data changes. Few tests: each print takes seconds."""
 
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -122,3 +123,18 @@ def test_a_city_booklet_is_a_background_job_with_contents_and_every_park(client,
     assert len(covers) == len(names)
     assert client.get(f"{start}/{city}-zh-1.pdf", headers=admin).status_code == 404
     assert client.get(f"{start}/..%2F..%2Fetc", headers=admin).status_code == 404
+
+
+def test_the_cli_prints_a_park_and_closes_its_browser(hostile_park, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    before = set(threading.enumerate())
+    out = tmp_path / "park.pdf"
+    args = ["brochure", "park", str(hostile_park["id"]), "--lang", "en", "--out", str(out), "--base-url", "https://map.example"]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    text = "".join(pages(out.read_bytes(), tmp_path))
+    assert HOSTILE in text and "Park investment brochure" in text and "Straight-line" in text
+    assert set(threading.enumerate()) <= before  # its printer's thread stopped: the browser closed with the command

@@ -1,47 +1,111 @@
-"""The PDF printer's bounds (issue 15): a Chromium that hangs, fails or is busy is a 503 that says
-so, never a request left waiting without end. No real Chromium here: stand-in programs."""
+"""The PDF printer (issue 15): one Chromium per process, reused by every print and started again
+when it died; a page that hangs, a browser that cannot start, a PDF too large or too many prints
+at once are 503s that say so, never a request left waiting without end. One printer per module."""
 
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from app.brochures.pdf import _printers, print_pdf
+from app.brochures.pdf import Printer
 from app.core.errors import ServiceUnavailable
 
-
-def _program(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "printer"
-    path.write_text(f"#!/bin/sh\n{body}\n")
-    path.chmod(0o755)
-    return path
+PAGE = "<!doctype html><meta charset=utf-8><p>打印测试 print test</p>"
 
 
-def test_a_printer_that_hangs_is_stopped(tmp_path) -> None:
+def _browsers(before: set[int]) -> set[int]:
+    """The Chromium browser processes (not their renderers and helpers, which are Chromium's
+    children) started below this test process since `before`."""
+    found = _descendants()
+    return {
+        pid
+        for pid, (ppid, name) in found.items()
+        if pid not in before and name == "chromium" and found.get(ppid, (0, ""))[1] != "chromium"
+    }
+
+
+def _descendants() -> dict[int, tuple[int, str]]:
+    """This test process's descendant processes: pid → parent, command name."""
+    parents: dict[int, tuple[int, str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+            parents[int(entry.name)] = (int(stat[stat.rindex(")") + 2 :].split()[1]), comm)
+    found: dict[int, tuple[int, str]] = {}
+    frontier = {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, (ppid, _) in parents.items() if ppid in frontier}
+        found |= {pid: parents[pid] for pid in frontier}
+    return found
+
+
+@pytest.fixture(scope="module")
+def printer() -> Iterator[tuple[Printer, set[int]]]:
+    """A printer, and the processes that were running before it started its browser."""
+    before = set(_descendants())
+    chromium = Printer(Path("/usr/bin/chromium"), max_prints=1)
+    yield chromium, before
+    chromium.close()
+
+
+def _text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "p.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_one_browser_prints_every_pdf_and_is_started_again_after_it_died(printer, tmp_path) -> None:
+    chromium, before = printer
+    assert not _browsers(before)
+    chromium.start(30)  # a worker's warm-up
+    browsers = _browsers(before)
+    assert len(browsers) == 1
+    first = chromium.print(PAGE, {}, {}, 30, 10**7)
+    assert "打印测试 print test" in _text(first, tmp_path)
+    assert _browsers(before) == browsers
+    chromium.print(PAGE, {}, {}, 30, 10**7)
+    assert _browsers(before) == browsers  # the same browser printed again
+    for pid in browsers:
+        os.kill(pid, signal.SIGKILL)
+    again = chromium.print(PAGE, {}, {}, 30, 10**7)
+    assert "打印测试 print test" in _text(again, tmp_path)
+    restarted = _browsers(before)
+    assert len(restarted) == 1 and restarted != browsers
+
+
+def test_a_page_that_hangs_or_a_pdf_too_large_is_a_503(printer) -> None:
+    chromium, _ = printer
     with pytest.raises(ServiceUnavailable) as raised:
-        print_pdf("<p>x</p>", {}, {}, _program(tmp_path, "sleep 5"), timeout_s=0.3, max_bytes=1000, max_prints=2)
-    assert raised.value.code == "brochure_timeout" and "0.3 s" in raised.value.message
-
-
-def test_a_printer_that_fails_or_overflows_is_a_503(tmp_path) -> None:
+        chromium.print("<script>for (;;) {}</script>", {}, {}, 1, 10**7)
+    assert raised.value.code == "brochure_timeout" and "1 s" in raised.value.message
     with pytest.raises(ServiceUnavailable) as raised:
-        print_pdf("<p>x</p>", {}, {}, _program(tmp_path, "echo 'no display' >&2; exit 3"), 5, 1000, 2)
-    assert raised.value.code == "brochure_printer" and "no display" in raised.value.message
-    # A printer writing more than allowed: the file named by --print-to-pdf= gets 2 kB.
-    big = _program(
-        tmp_path, 'for a; do case "$a" in --print-to-pdf=*) head -c 2048 /dev/zero > "${a#--print-to-pdf=}";; esac; done'
-    )
-    with pytest.raises(ServiceUnavailable) as raised:
-        print_pdf("<p>x</p>", {}, {}, big, 5, 1000, 2)
-    assert raised.value.code == "brochure_too_large"
-    assert print_pdf("<p>x</p>", {}, {}, big, 5, 4096, 2) == bytes(2048)
+        chromium.print(PAGE, {}, {}, 30, 100)
+    assert raised.value.code == "brochure_too_large" and "over the limit of 100" in raised.value.message
 
 
-def test_prints_beyond_the_limit_wait_then_are_refused(tmp_path) -> None:
-    held = _printers(1)
-    assert held.acquire(timeout=1)
+def test_prints_beyond_the_limit_wait_then_are_refused(printer) -> None:
+    chromium, _ = printer
+    assert chromium._slots.acquire(timeout=1)
     try:
         with pytest.raises(ServiceUnavailable) as raised:
-            print_pdf("<p>x</p>", {}, {}, _program(tmp_path, "exit 0"), 0.2, 1000, 1)
+            chromium.print(PAGE, {}, {}, 0.2, 10**7)
         assert raised.value.code == "brochure_busy"
     finally:
-        held.release()
+        chromium._slots.release()
+
+
+def test_a_browser_that_cannot_start_is_a_503(tmp_path) -> None:
+    missing = Printer(tmp_path / "no-chromium", max_prints=1)
+    try:
+        with pytest.raises(ServiceUnavailable) as raised:
+            missing.print(PAGE, {}, {}, 30, 10**7)
+        assert raised.value.code == "brochure_printer" and "no-chromium" in raised.value.message
+    finally:
+        missing.close()

@@ -47,8 +47,9 @@ def serve_app(database_url: str, **env: str) -> Iterator[str]:
         "--log-level",
         "warning",
     ]
-    # The public sees demo records, as with the suite's settings (tests/support/database.py).
-    env = {"INVESTMAP_DEMO_PUBLIC": "true", **env}
+    # The public sees demo records and no browser starts ahead of a PDF, as with the suite's
+    # settings (tests/support/database.py).
+    env = {"INVESTMAP_DEMO_PUBLIC": "true", "INVESTMAP_BROCHURE_WARM_UP": "false", **env}
     with serving(cmd, {**os.environ, "DATABASE_URL": database_url, **env}, f"{url}/healthz", cwd=PROJECT_ROOT):
         yield url
 

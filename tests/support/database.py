@@ -11,7 +11,7 @@ from alembic.config import Config
 
 from app.cli.cluster import EmbeddedCluster, drop_database, ensure_database
 from app.core.database import database_url, normalise_url
-from app.core.settings import PROJECT_ROOT, DatabaseSettings, DemoSettings, Settings, from_environment
+from app.core.settings import PROJECT_ROOT, BrochureSettings, DatabaseSettings, DemoSettings, Settings, from_environment
 
 
 def server_url(database: str) -> str:
@@ -37,6 +37,8 @@ def suite_settings() -> Settings:
     return Settings(
         database=DatabaseSettings(url=server_url(database_name())),
         demo=DemoSettings(public=True),
+        # Not a browser per app the suite builds: the brochure tests start theirs at their first print.
+        brochures=BrochureSettings(warm_up=False),
     )
 
 
