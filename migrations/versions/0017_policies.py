@@ -3,7 +3,7 @@
 A list like the contacts, but public: each names its title and issuer, and may give its date, a
 summary and the address of the document.
 
-Revision ID: 0017_i15_policies
+Revision ID: 0017
 Revises: 0016
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0017_i15_policies"
+revision: str = "0017"
 down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
