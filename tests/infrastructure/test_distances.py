@@ -151,3 +151,36 @@ def test_bad_distance_parameters_name_the_field(client, params: dict, field: str
         r = client.get(path, params=params)
         assert r.status_code == 422, r.text
         assert r.json()["error"]["details"][0]["field"] == field
+
+
+def test_bulk_writes_leave_distances_to_one_rebuild_that_equals_the_triggers(db) -> None:
+    moved, gone = db.execute(text("SELECT id FROM carriers ORDER BY id LIMIT 2")).scalars().all()
+    snapshot = text("SELECT subject, subject_id, kind, facility_id, round(distance_m::numeric, 3) FROM facility_distances")
+
+    def writes() -> None:
+        db.execute(text("UPDATE carriers SET geom = ST_Translate(geom, 0.05, 0) WHERE id = :i"), {"i": moved})
+        db.execute(text("DELETE FROM carriers WHERE id = :i"), {"i": gone})
+        db.execute(
+            text(
+                "INSERT INTO facilities (id, kind, name, location, source, published) SELECT 990001, 'port', 'bulk test port', "
+                "ST_Translate(location, 0.06, 0), 'test', true FROM carriers WHERE id = :i"
+            ),
+            {"i": moved},
+        )
+
+    try:
+        writes()  # kept current statement by statement
+        by_triggers = set(db.execute(snapshot).all())
+    finally:
+        db.rollback()
+    try:
+        before = set(db.execute(snapshot).all())
+        db.execute(text("SELECT set_config('investmap.bulk', 'on', true)"))
+        writes()
+        assert set(db.execute(snapshot).all()) == before  # the triggers stood down
+        assert db.execute(text("SELECT investmap_distances_rebuild()")).scalar_one() == len(by_triggers)
+        assert set(db.execute(snapshot).all()) == by_triggers
+        assert ("carrier", moved, "port", 990001) in {r[:4] for r in by_triggers}
+        assert not any(r[1] == gone and r[0] == "carrier" for r in by_triggers)
+    finally:
+        db.rollback()

@@ -1,0 +1,63 @@
+"""Nearest-facility distances recomputed set-based, for writers that defer the triggers.
+
+The triggers (migrations 0014, 0017) keep `facility_distances` current statement by statement,
+except in a bulk load (`investmap.bulk`) or inside `deferred(session)`: there the writer calls
+`rebuild` (everything) or `refresh` (the rows it wrote) once before it commits.
+Statement by statement, a 200,000-carrier load or a file import of thousands of rows paid a KNN
+lookup per statement, and each facility a load inserted recomputed every park and carrier.
+"""
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.infrastructure.models import DistanceSubject
+
+
+def _defer(session: Session, on: bool) -> None:
+    session.execute(text("SELECT set_config('investmap.defer_distances', :on, true)"), {"on": "on" if on else "off"})
+
+
+@contextmanager
+def deferred(session: Session) -> Iterator[None]:
+    """The distance triggers stand down for what the session writes inside the block (after an
+    error the transaction is rolled back, and the setting, local to it, with it)."""
+    _defer(session, True)
+    yield
+    _defer(session, False)
+
+
+@contextmanager
+def facility_writes(session: Session) -> Iterator[None]:
+    """Facilities written in bulk (a load): no recomputing per statement, and once at the end,
+    only if a facility changed what the distances depend on (reloading the same file changes nothing)."""
+    before = _fingerprint(session)
+    with deferred(session):
+        yield
+    if _fingerprint(session) != before:
+        rebuild(session)
+
+
+def rebuild(session: Session) -> int:
+    """Every park's and carrier's nearest facilities, recomputed in one pass; the row count."""
+    rows: int = session.execute(text("SELECT investmap_distances_rebuild()")).scalar_one()
+    return rows
+
+
+def refresh(session: Session, subject: DistanceSubject, ids: Sequence[int]) -> None:
+    """The nearest facilities of the parks or carriers `ids`, recomputed in one statement."""
+    if ids:
+        session.execute(
+            text("SELECT investmap_refresh_distances(:subject, CAST(:ids AS int[]), NULL)"),
+            {"subject": subject.value, "ids": list(ids)},
+        )
+
+
+def _fingerprint(session: Session) -> str:
+    """What the distances depend on among the facilities (kind, publication, place), as one hash."""
+    value: str | None = session.execute(
+        text("SELECT md5(string_agg(concat_ws('|', id, kind, published, ST_AsEWKT(location)), ',' ORDER BY id)) FROM facilities")
+    ).scalar_one()
+    return value or ""
