@@ -83,7 +83,8 @@ def test_demo_load_is_deterministic_and_replaces_itself(db) -> None:
     ).scalar_one()
     orphans = db.execute(
         text(
-            "SELECT count(*) FROM facility_distances d WHERE d.subject = 'carrier' AND d.subject_id NOT IN (SELECT id FROM carriers)"
+            "SELECT count(*) FROM facility_distances d "
+            "WHERE d.subject = 'carrier' AND d.subject_id NOT IN (SELECT id FROM carriers)"
         )
     ).scalar_one()
     assert (missing, orphans) == (0, 0)
