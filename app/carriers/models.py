@@ -88,6 +88,15 @@ class Carrier(ProvenanceColumns, Base):
         ),
         # A plot's 宗地编号 names it within its park: what a re-import updates by (app/exchange/).
         Index("uq_carriers_park_code", "park_id", "code", unique=True, postgresql_where=text("code IS NOT NULL")),
+        # Site matching's candidates (a kind, available, in the regions' parks) with what its hard
+        # criteria test, read from the index alone (migration 0017).
+        Index(
+            "ix_carriers_match",
+            "kind",
+            "status",
+            "park_id",
+            postgresql_include=["id", "published", "is_demo", "area_m2", "land_use", "price_wan_per_mu", "rent_yuan_m2_month"],
+        ),
         # The land and factory layers (OGC, tiles) each use their own spatial index.
         Index("ix_carriers_land_geom", "geom", postgresql_using="gist", postgresql_where=text("kind = 'land'")),
         Index("ix_carriers_building_geom", "geom", postgresql_using="gist", postgresql_where=text("kind <> 'land'")),

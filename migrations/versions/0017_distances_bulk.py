@@ -7,6 +7,10 @@ one statement before it commits: `investmap_distances_rebuild()` (everything) or
 `investmap_refresh_distances(subject, ids, NULL)` (0014, the rows it wrote). Row-by-row statements
 each paid a KNN lookup; each facility inserted by a load recomputed every park and carrier.
 
+Two covering indexes for site matching (app/sites/matching.py), read alone once vacuumed: the
+candidates of a kind and status, by park, with the columns the hard criteria test; a site's
+distance of one kind, in the order of the sites.
+
 Revision ID: 0017_i12a_distances_bulk
 Revises: 0016
 """
@@ -88,6 +92,14 @@ END $$;
 
 
 def upgrade() -> None:
+    op.execute(
+        "CREATE INDEX ix_carriers_match ON carriers (kind, status, park_id) "
+        "INCLUDE (id, published, is_demo, area_m2, land_use, price_wan_per_mu, rent_yuan_m2_month)"
+    )
+    op.execute(
+        "CREATE INDEX ix_facility_distances_lookup ON facility_distances (subject, kind, subject_id) "
+        "INCLUDE (distance_m, facility_id)"
+    )
     op.execute(_DEFERRED)
     op.execute(_SUBJECT.format(begin=_GUARD))
     op.execute(_FACILITY.format(begin=_GUARD))
@@ -98,3 +110,5 @@ def downgrade() -> None:
     op.execute(_FACILITY.format(begin="BEGIN\n"))
     op.execute("DROP FUNCTION investmap_distances_rebuild()")
     op.execute("DROP FUNCTION investmap_distances_deferred()")
+    op.execute("DROP INDEX ix_facility_distances_lookup")
+    op.execute("DROP INDEX ix_carriers_match")
