@@ -122,8 +122,8 @@ def test_distance_limits_filter_lists(client) -> None:
     got = _all(client, "/api/v1/carriers", max_km_to_airport=30, max_km_to_rail_station=60)
     assert 0 < len(near) < len(carriers)
     assert {c["id"] for c in got} == near
-    # No university is loaded: a limit on it leaves nothing (unknown is not near).
-    assert _all(client, "/api/v1/parks", max_km_to_university=500) == []
+    # No expressway exit is shipped: a limit on it leaves nothing (unknown is not near).
+    assert _all(client, "/api/v1/parks", max_km_to_expressway_exit=500) == []
 
 
 def test_radius_search_equals_pyproj(client) -> None:
