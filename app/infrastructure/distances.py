@@ -32,13 +32,19 @@ def deferred(session: Session) -> Iterator[None]:
 
 @contextmanager
 def facility_writes(session: Session) -> Iterator[None]:
-    """Facilities written in bulk (a load): no recomputing per statement, and once at the end,
-    only if a facility changed what the distances depend on (reloading the same file changes nothing)."""
-    before = _fingerprint(session)
+    """Facilities written in bulk (a load): no recomputing per statement, and once at the end
+    for the kinds whose facilities changed what the distances depend on (none when the same
+    file is loaded again)."""
+    before = _fingerprints(session)
     with deferred(session):
         yield
-    if _fingerprint(session) != before:
-        rebuild(session)
+    after = _fingerprints(session)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    for subject in DistanceSubject if changed else ():
+        session.execute(
+            text("SELECT investmap_refresh_distances(:subject, NULL, CAST(:kinds AS text[]))"),
+            {"subject": subject.value, "kinds": changed},
+        )
 
 
 def rebuild(session: Session) -> int:
@@ -56,9 +62,12 @@ def refresh(session: Session, subject: DistanceSubject, ids: Sequence[int]) -> N
         )
 
 
-def _fingerprint(session: Session) -> str:
-    """What the distances depend on among the facilities (kind, publication, place), as one hash."""
-    value: str | None = session.execute(
-        text("SELECT md5(string_agg(concat_ws('|', id, kind, published, ST_AsEWKT(location)), ',' ORDER BY id)) FROM facilities")
-    ).scalar_one()
-    return value or ""
+def _fingerprints(session: Session) -> dict[str, str]:
+    """Per kind, what the distances depend on among its facilities (publication, place), as a hash."""
+    rows = session.execute(
+        text(
+            "SELECT kind, md5(string_agg(concat_ws('|', id, published, ST_AsEWKT(location)), ',' ORDER BY id)) "
+            "FROM facilities GROUP BY kind"
+        )
+    ).all()
+    return {kind: digest for kind, digest in rows}

@@ -184,3 +184,24 @@ def test_bulk_writes_leave_distances_to_one_rebuild_that_equals_the_triggers(db)
         assert not any(r[1] == gone and r[0] == "carrier" for r in by_triggers)
     finally:
         db.rollback()
+
+
+def test_a_facility_load_measures_once_at_its_end_for_the_kinds_it_changed(db) -> None:
+    from app.infrastructure.distances import facility_writes
+
+    carrier, lon, lat = db.execute(text("SELECT id, ST_X(location), ST_Y(location) FROM carriers ORDER BY id LIMIT 1")).one()
+    nearest = text("SELECT kind, facility_id FROM facility_distances WHERE subject = 'carrier' AND subject_id = :i")
+    try:
+        before = dict(db.execute(nearest, {"i": carrier}).all())
+        with facility_writes(db):
+            new = db.execute(
+                text(
+                    "INSERT INTO facilities (kind, name, location, source, published) "
+                    "VALUES ('port', 'load test port', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test', true) RETURNING id"
+                ),
+                {"lon": lon + 0.001, "lat": lat},
+            ).scalar_one()
+            assert dict(db.execute(nearest, {"i": carrier}).all()) == before  # deferred inside the load
+        assert dict(db.execute(nearest, {"i": carrier}).all()) == {**before, "port": new}
+    finally:
+        db.rollback()
