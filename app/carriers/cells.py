@@ -1,4 +1,4 @@
-"""The overview tiles' grid counts (carrier_cells, migration 0017), recounted whole.
+"""The overview tiles' grid counts (carrier_cells, migration 0015), recounted whole.
 
 The carriers' triggers keep the counts current write by write, except in a bulk load
 (`investmap.bulk`, app/loaders/demo.py): merging a COPY of 250,000 carriers cell by cell took

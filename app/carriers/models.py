@@ -88,6 +88,15 @@ class Carrier(ProvenanceColumns, Base):
         ),
         # A plot's 宗地编号 names it within its park: what a re-import updates by (app/exchange/).
         Index("uq_carriers_park_code", "park_id", "code", unique=True, postgresql_where=text("code IS NOT NULL")),
+        # Site matching's candidates (a kind, available, in the regions' parks) with what its hard
+        # criteria test, read from the index alone (migration 0018).
+        Index(
+            "ix_carriers_match",
+            "kind",
+            "status",
+            "park_id",
+            postgresql_include=["id", "published", "is_demo", "area_m2", "land_use", "price_wan_per_mu", "rent_yuan_m2_month"],
+        ),
         # The land and factory layers (OGC, tiles) each use their own spatial index.
         Index("ix_carriers_land_geom", "geom", postgresql_using="gist", postgresql_where=text("kind = 'land'")),
         Index("ix_carriers_building_geom", "geom", postgresql_using="gist", postgresql_where=text("kind <> 'land'")),
@@ -109,7 +118,7 @@ class Carrier(ProvenanceColumns, Base):
     location: Mapped[object] = mapped_column(
         Geometry("POINT", srid=4326, spatial_index=True), Computed("ST_PointOnSurface(geom)", persisted=True)
     )
-    # The geometry's bounding box, in the index pages in a bbox walk (migration 0017; app/core/listing.box_filter).
+    # The geometry's bounding box, in the index pages in a bbox walk (migration 0015; app/core/listing.box_filter).
     west: Mapped[float] = mapped_column(Double, Computed("ST_XMin(geom)", persisted=True))
     south: Mapped[float] = mapped_column(Double, Computed("ST_YMin(geom)", persisted=True))
     east: Mapped[float] = mapped_column(Double, Computed("ST_XMax(geom)", persisted=True))
@@ -151,7 +160,7 @@ class CarrierFeature(Base):
     feature: Mapped[str] = mapped_column(Text, nullable=False)
 
 
-# The overview tiles' grid counts (migration 0017): per level (tile zoom + 6), cell and filter
+# The overview tiles' grid counts (migration 0015): per level (tile zoom + 6), cell and filter
 # dimensions, the number of carriers and the sums of their Web Mercator points in centimetres.
 # Written only by the carriers' triggers and carrier_cells_rebuild(); read by app/layers/overview.py.
 carrier_cells = Table(

@@ -1,4 +1,4 @@
-"""`investmap tiles ...`: the overview tiles' precomputed grid counts (migration 0017)."""
+"""`investmap tiles ...`: the overview tiles' precomputed grid counts (migration 0015)."""
 
 import typer
 

@@ -27,7 +27,7 @@ DO $$ BEGIN
     IF to_regclass('public.data_versions') IS NOT NULL THEN
         INSERT INTO restore_floor SELECT table_name, version FROM public.data_versions;
     END IF;
-    -- The versions by place of the carriers (migration 0017): no place's sum may come back.
+    -- The versions by place of the carriers (migration 0015): no place's sum may come back.
     IF to_regclass('public.carrier_changes') IS NOT NULL THEN
         INSERT INTO restore_floor SELECT 'carrier_changes', coalesce(sum(weight), 0) FROM public.carrier_changes;
     END IF;

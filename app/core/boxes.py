@@ -3,7 +3,7 @@
 With a spatial index alone, a page of 1,000 in a city's box fetches and tests everything in the
 box (28,000 plots at 250,000 carriers, ten times as many at 2.5 million), then sorts it to keep
 the first 1,000 ids. A table whose rows also store their bounding box (west, south, east,
-north) in an index on their id (carriers: migration 0017) offers the planner a second way: walk
+north) in an index on their id (carriers: migration 0015) offers the planner a second way: walk
 the ids in order, reading each box (and the visibility columns the index holds) from the index
 alone, stop when the page is full, and test only those rows exactly against the box, on a
 second copy of the table joined by id. That costs the page size divided by the share of rows in

@@ -16,6 +16,7 @@ that is a plain negative number ("-3.5") is left as it is, since it cannot run a
 
 import io
 import json
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, Literal
 from urllib.parse import quote
@@ -136,23 +137,31 @@ def _csv(session: Session, stmt: Select[Any]) -> bytes:
 
 
 def _xlsx(session: Session, stmt: Select[Any], sheet: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet(title=sheet[:31])
     result = session.execute(stmt)
-    headers = list(result.keys())
-    for i, header in enumerate(headers, start=1):
-        # Wide enough for the header; Chinese characters take two columns' width.
-        ws.column_dimensions[get_column_letter(i)].width = max(10, 2 * len(header) + 2)
-    ws.freeze_panes = "A2"
+    return xlsx_workbook([(sheet, list(result.keys()), result.yield_per(1000))])
+
+
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+
+
+def xlsx_workbook(sheets: Sequence[Sheet]) -> bytes:
+    """An XLSX file of (title, headers, rows) sheets: bold frozen headers, text that starts a formula kept as text."""
+    workbook = Workbook(write_only=True)
     bold = Font(bold=True)
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(ws, value=header)
-        cell.font = bold
-        cells.append(cell)
-    ws.append(cells)
-    for row in result.yield_per(1000):
-        ws.append([_xlsx_cell(ws, v) for v in row])
+    for title, headers, rows in sheets:
+        ws = workbook.create_sheet(title=title[:31])
+        for i, header in enumerate(headers, start=1):
+            # Wide enough for the header; Chinese characters take two columns' width.
+            ws.column_dimensions[get_column_letter(i)].width = max(10, 2 * len(header) + 2)
+        ws.freeze_panes = "A2"
+        cells = []
+        for header in headers:
+            cell = WriteOnlyCell(ws, value=header)
+            cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+        for row in rows:
+            ws.append([_xlsx_cell(ws, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -18,7 +18,7 @@ its response is sent, so the very next request to the same worker already sees t
 The services need no hook of their own.
 
 Versions by place: a write to a table that logs where it wrote (carriers: carrier_changes,
-migration 0017, one row per changed record's old and new box, weighted by its sequence number)
+migration 0015, one row per changed record's old and new box, weighted by its sequence number)
 changes the version of the places its boxes meet, not of the whole table. `version(tables, box)`
 counts such a table by the summed weights of its log rows meeting `box` (a tile's or a page's
 bounding box): a cached tile elsewhere keeps its key and its ETag. The sum grows with every

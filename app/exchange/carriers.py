@@ -41,6 +41,8 @@ from app.exchange.crs import GEOGRAPHIC, System, declared, propose, system, to_w
 from app.exchange.formats import Source, read
 from app.exchange.geometry import carrier_shape, has_z
 from app.exchange.values import CellProblem
+from app.infrastructure import distances
+from app.infrastructure.models import DistanceSubject
 from app.parks.models import Park
 
 PREVIEW_FEATURES = 2000  # features drawn on the preview map; the table lists every row
@@ -263,32 +265,34 @@ def run_import(
         {str(k): v for k, v in r.items()} for r in source.frame.drop(columns="geometry", errors="ignore").to_dict("records")
     ]
     dropped_z = False
-    for i, (cells, geom, original) in enumerate(zip(records, geoms, raw, strict=True)):
-        row = Row(first_row + i)
-        rows.append(row)
-        dropped_z = dropped_z or has_z(original)
-        body = _body(row, cells, columns, geom, base)
-        if row.code is not None:
-            if row.code in seen:
-                row.problems.append(
-                    RowProblem(
-                        row.row,
-                        "code",
-                        columns.get("code"),
-                        f"plot code {row.code!r} is also on row {seen[row.code]}",
-                        f"宗地编号 {row.code!r} 与第 {seen[row.code]} 行重复",
-                    )  # fmt: skip
-                )
-            seen.setdefault(row.code, row.row)
-        if row.problems:
-            continue
-        if (data := _validate(row, body)) is not None:
-            _write(session, row, data)
+    with distances.deferred(session):  # one distance refresh for the written rows (below), not one per row
+        for i, (cells, geom, original) in enumerate(zip(records, geoms, raw, strict=True)):
+            row = Row(first_row + i)
+            rows.append(row)
+            dropped_z = dropped_z or has_z(original)
+            body = _body(row, cells, columns, geom, base)
+            if row.code is not None:
+                if row.code in seen:
+                    row.problems.append(
+                        RowProblem(
+                            row.row,
+                            "code",
+                            columns.get("code"),
+                            f"plot code {row.code!r} is also on row {seen[row.code]}",
+                            f"宗地编号 {row.code!r} 与第 {seen[row.code]} 行重复",
+                        )  # fmt: skip
+                    )
+                seen.setdefault(row.code, row.row)
+            if row.problems:
+                continue
+            if (data := _validate(row, body)) is not None:
+                _write(session, row, data)
     report = _report(source, columns, chosen, how, fits, rows, dropped_z)
     report["committed"] = commit and not report["counts"]["error"]
     if report["committed"]:
-        written = [r.id for r in rows if r.action in ("create", "update")]
+        written = [r.id for r in rows if r.action in ("create", "update") and r.id is not None]
         refresh_carrier_features(session, Carrier.id.in_(written))
+        distances.refresh(session, DistanceSubject.CARRIER, written)
         session.add(
             AuditEntry(
                 actor=user.name,

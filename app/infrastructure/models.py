@@ -75,6 +75,8 @@ class FacilityDistance(Base):
         CheckConstraint(sql_in("subject", DistanceSubject), name="subject"),
         CheckConstraint(sql_in("kind", FacilityKind), name="kind"),
         Index("ix_facility_distances_kind_m", "subject", "kind", "distance_m"),
+        # Site matching reads a kind's distances in the order of the sites, from the index alone (0018).
+        Index("ix_facility_distances_lookup", "subject", "kind", "subject_id", postgresql_include=["distance_m", "facility_id"]),
     )
 
     subject: Mapped[str] = mapped_column(Text, primary_key=True)

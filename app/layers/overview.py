@@ -2,7 +2,7 @@
 
 Below the detail zoom a land or factory tile draws carriers counted per cell of a 64 x 64 grid
 (app/tiles/sql.py). Counting the carriers table per request costs in proportion to the carriers
-in the tile; migration 0017 keeps the counts per level, cell and filter dimension instead, updated
+in the tile; migration 0015 keeps the counts per level, cell and filter dimension instead, updated
 by the carriers' triggers in the writing transaction, so a tile reads at most its cells times
 the dimension combinations present in them, whatever the table holds.
 

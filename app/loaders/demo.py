@@ -26,6 +26,7 @@ from app.carriers.cells import rebuild_cells
 from app.carriers.features import refresh_carrier_features
 from app.carriers.models import MU_M2, Carrier
 from app.core.database import get_engine, relax_for_bulk_load
+from app.infrastructure import distances
 from app.loaders.models import LoadRun
 from app.parks.models import Park
 from app.regions.models import Region
@@ -232,6 +233,7 @@ def load_demo_carriers(plots: int, factories: int, seed: int) -> None:
             # One INSERT ... SELECT builds every new carrier's OGC Feature text in PostgreSQL.
             refresh_carrier_features(session, Carrier.is_demo)
             rebuild_cells(session)  # the triggers stand down in a bulk load
+            distances.rebuild(session)  # theirs too (migration 0018)
             progress.advance(task)
             end_load(session, "demo", signature)
             progress.advance(task)
@@ -239,6 +241,7 @@ def load_demo_carriers(plots: int, factories: int, seed: int) -> None:
     vacuum_analyze("carriers")
     vacuum_analyze("carrier_features")
     vacuum_analyze("carrier_cells")  # tiles read its index alone once the visibility map is set
+    vacuum_analyze("facility_distances")  # so does site matching (migration 0018)
 
 
 def vacuum_analyze(table: str) -> None:

@@ -3,8 +3,9 @@ OpenStreetMap extract (.osm or .osm.pbf) read by GDAL's OSM driver.
 
 Rows go through the API's own model and service (FacilityIn, service.save), keyed by (kind, name)
 for the file and by the OSM object for an extract, so loading twice changes nothing. One load,
-one transaction: a bad row leaves the database as it was. Distances to parks and carriers follow
-by trigger in the same transaction (migration 0012).
+one transaction: a bad row leaves the database as it was. Distances to parks and carriers are
+recomputed once at the end of the load, in the same transaction, if a facility changed
+(`distances.facility_writes`: per facility, the triggers recomputed every carrier).
 """
 
 import csv
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.core.database import get_engine
 from app.geo.validate import JIANGXI
 from app.infrastructure import service
+from app.infrastructure.distances import facility_writes
 from app.infrastructure.models import Facility, FacilityKind
 from app.infrastructure.schemas import FacilityIn
 from app.loaders.validation import LoadError, validated
@@ -185,8 +187,13 @@ def load_osm(session: Session, path: Path) -> dict[str, int]:
 def load_infrastructure(geodata: Path | None, osm: Path | None) -> Iterator[str]:
     with Session(get_engine()) as session, session.begin():
         session.execute(text("SELECT set_config('investmap.actor', 'cli:load infrastructure', true)"))
-        if geodata is not None:
-            yield f"facilities: {load_facilities(session, geodata / 'infrastructure.csv')}"
-        if osm is not None:
-            counts = load_osm(session, osm)
-            yield f"facilities from {osm.name}: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none")
+        with facility_writes(session):
+            yield from _loads(session, geodata, osm)
+
+
+def _loads(session: Session, geodata: Path | None, osm: Path | None) -> Iterator[str]:
+    if geodata is not None:
+        yield f"facilities: {load_facilities(session, geodata / 'infrastructure.csv')}"
+    if osm is not None:
+        counts = load_osm(session, osm)
+        yield f"facilities from {osm.name}: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none")

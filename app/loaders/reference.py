@@ -23,6 +23,7 @@ from app.clusters.models import Cluster, ClusterMetric, ClusterPark, FigureQuali
 from app.clusters.schemas import ClusterIn, Figure, ListEntry
 from app.core.database import get_engine, relax_for_bulk_load
 from app.core.errors import AppError
+from app.infrastructure.distances import facility_writes
 from app.loaders.chains import load_chains
 from app.loaders.infrastructure import load_facilities
 from app.loaders.validation import LoadError, validated
@@ -261,4 +262,5 @@ def load_all(geodata: Path) -> Iterator[str]:
         yield f"parks: {load_parks(session, geodata, cluster_ids)}"
         chains, links = load_chains(session, geodata / "chains.json")
         yield f"chains: {chains} ({links} links)"
-        yield f"facilities: {load_facilities(session, geodata / 'infrastructure.csv')}"
+        with facility_writes(session):
+            yield f"facilities: {load_facilities(session, geodata / 'infrastructure.csv')}"

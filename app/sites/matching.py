@@ -243,8 +243,7 @@ def _land_use(req: MatchRequest) -> Scored | None:
 
 def _distance(kind: FacilityKind, c: Any) -> Scored:
     nearest = (
-        select(FacilityDistance.distance_m / 1000.0, Facility.name)
-        .join(Facility, Facility.id == FacilityDistance.facility_id)
+        select(FacilityDistance.distance_m / 1000.0, FacilityDistance.facility_id)
         .where(
             FacilityDistance.subject == DistanceSubject.CARRIER.value,
             FacilityDistance.subject_id == Carrier.id,
@@ -252,7 +251,9 @@ def _distance(kind: FacilityKind, c: Any) -> Scored:
         )
         .lateral(f"near_{kind.value}")
     )
-    km, name = nearest.c[0], nearest.c[1]
+    km = nearest.c[0]
+    # The facility's name only where a verdict line is written (the listed sites), not per candidate.
+    name = select(Facility.name).where(Facility.id == nearest.c[1]).scalar_subquery()
     return _graded(
         f"distance_{kind.value}",
         c,
@@ -327,32 +328,81 @@ def check_regions(session: Session, req: MatchRequest) -> None:
             require_region(session, code, f"regions.adcodes.{i}")
 
 
+def _weighted(scored: list[Scored]) -> Any:
+    return sum((s.score * s.criterion.weight for s in scored), start=literal(0.0))
+
+
+def _hard(scored: list[Scored]) -> list[Scored]:
+    """The hard criteria in the order sites are checked and their exclusions counted: the region
+    first (it picks the candidates through the parks' index), the distances last (read only for
+    the sites that met all the others)."""
+    hard = [s for s in scored if s.criterion.hard]
+    return sorted(hard, key=lambda s: (s.name != "region", bool(s.joins)))
+
+
+def _funnel(req: MatchRequest, user: Principal, scored: list[Scored]) -> tuple[Any, Any]:
+    """The sites meeting every hard criterion with their scores (id, park_id, score), and the
+    funnel's counts: n0 candidates, n1 of them meeting the first hard criterion (`_hard`'s
+    order), n2 the first two, ...
+
+    One pass over the candidates (those in the regions, when the region is a hard limit: the
+    others are only counted) checks and scores the criteria on the carrier's and park's own
+    columns; the distances (a lookup per site and kind) are read only for the sites that met all
+    the hard ones of those, and the carrier's row is not read again.
+    """
+    hard = _hard(scored)
+    plain = [s for s in scored if not s.joins]
+    measured = [s for s in scored if s.joins]
+    plain_hard = [s for s in hard if not s.joins]
+    measured_hard = [s for s in hard if s.joins]
+    candidates = _candidates(req, user, [])
+    counts: list[Any] = []
+    if plain_hard and plain_hard[0].name == "region" and req.regions is not None:
+        everyone = candidates.with_only_columns(Carrier.id).subquery("everyone")
+        counts.append(select(func.count()).select_from(everyone).scalar_subquery())
+        in_regions = select(Park.id).where(or_(*[within_region(Park.region_adcode, code) for code in req.regions.adcodes]))
+        candidates = candidates.where(Carrier.park_id.in_(in_regions))
+        plain_hard = plain_hard[1:]
+    pool = candidates.with_only_columns(
+        Carrier.id.label("id"),
+        Carrier.park_id.label("park_id"),
+        _weighted(plain).label("part"),
+        *[(s.verdict == "met").label(f"ok_{s.name}") for s in plain_hard],
+    ).cte("pool")
+    plain_ok = [pool.c[f"ok_{s.name}"] for s in plain_hard]
+    survivors = select(pool).where(*plain_ok).subquery("survivors")
+    checked = _joined(
+        select(
+            survivors.c.id,
+            survivors.c.park_id,
+            (survivors.c.part + _weighted(measured)).label("weighted"),
+            *[(s.verdict == "met").label(f"ok_{s.name}") for s in measured_hard],
+        ).join_from(survivors, Carrier, Carrier.id == survivors.c.id),
+        measured,
+    ).cte("checked")
+    measured_ok = [checked.c[f"ok_{s.name}"] for s in measured_hard]
+    # n_k: the candidates meeting the first k hard criteria.
+    counts += [func.count()] + [func.count().filter(and_(*plain_ok[: k + 1])) for k in range(len(plain_hard))]
+    counts += [
+        select(func.count().filter(and_(*measured_ok[: k + 1]))).select_from(checked).scalar_subquery()
+        for k in range(len(measured_hard))
+    ]
+    funnel = select(*[c.label(f"n{i}") for i, c in enumerate(counts)]).select_from(pool)
+    total_weight = sum(s.criterion.weight for s in scored)
+    score: ColumnElement[Any] = (
+        cast(func.round(cast(checked.c.weighted * (100.0 / total_weight), Numeric)), Integer)
+        if total_weight > 0
+        else literal(100)
+    )
+    passing = select(checked.c.id, checked.c.park_id, score.label("score")).where(*measured_ok)
+    return passing.cte("scored"), funnel.subquery("funnel")
+
+
 def statement(req: MatchRequest, user: Principal) -> Select[Any]:
     """One SELECT answering the whole match as one JSON text (see MatchResult)."""
     scored = criteria(req)
-    hard = [s for s in scored if s.criterion.hard]
-    total_weight = sum(s.criterion.weight for s in scored)
-    score: ColumnElement[Any]
-    if total_weight > 0:
-        weighted = sum((s.score * s.criterion.weight for s in scored), start=literal(0.0))
-        score = cast(func.round(cast(weighted * (100.0 / total_weight), Numeric)), Integer)
-    else:
-        score = literal(100)
-    # Every candidate is only checked against the hard criteria (what the exclusion counts need);
-    # the score, and the reasons below, are worked out for the sites that pass.
-    checked = (
-        _candidates(req, user, hard)
-        .with_only_columns(Carrier.id.label("id"), *[(s.verdict != "met").label(f"fail_{s.name}") for s in hard])
-        .cte("checked")
-    )
-    ok = and_(true(), *[~checked.c[f"fail_{s.name}"] for s in hard])
-    passing = select(checked.c.id).where(ok).subquery("passing")
-    base = _joined(
-        select(Carrier.id.label("id"), Carrier.park_id.label("park_id"), score.label("score"))
-        .join_from(passing, Carrier, Carrier.id == passing.c.id)
-        .join(Park, Park.id == Carrier.park_id),
-        scored,
-    ).cte("scored")
+    hard = _hard(scored)
+    base, funnel = _funnel(req, user, scored)
     rank = func.row_number().over(order_by=[base.c.score.desc(), base.c.id])
     ranked = select(base, rank.label("rank")).order_by(rank).limit(req.limit).cte("ranked")
     item = json_object(
@@ -400,8 +450,11 @@ def statement(req: MatchRequest, user: Principal) -> Select[Any]:
         }
     )
     parks = select(func.coalesce(func.json_agg(aggregate_order_by(park_item, by_park.c.first)), _EMPTY)).scalar_subquery()
-    counts = {s.name: select(func.count()).where(checked.c[f"fail_{s.name}"]).scalar_subquery() for s in hard}
-    excluded_total = select(func.count()).where(~ok).scalar_subquery()
+    # A site failing several hard criteria is counted under the first (in the order of the verdict
+    # lines), so that the counts add up to the total: "48 excluded: 31 too small, 17 over budget".
+    steps = [funnel.c[f"n{i}"] for i in range(len(hard) + 1)]
+    counts = {s.name: steps[i] - steps[i + 1] for i, s in enumerate(hard)}
+    excluded_total = steps[0] - steps[-1]
     parts_zh = [
         func.nullif(_fmt(f"{_excluded_as(n)[0]} %s 个", c), literal(f"{_excluded_as(n)[0]} 0 个")) for n, c in counts.items()
     ]
@@ -431,7 +484,7 @@ def statement(req: MatchRequest, user: Principal) -> Select[Any]:
             json_object(
                 {
                     "scoring": json_object({"zh": literal(SCORING["zh"]), "en": literal(SCORING["en"])}),
-                    "candidates": select(func.count()).select_from(checked).scalar_subquery(),
+                    "candidates": steps[0],
                     "matched": select(func.count()).select_from(base).scalar_subquery(),
                     "excluded": excluded,
                     "results": results,

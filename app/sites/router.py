@@ -2,30 +2,61 @@
 link) and side-by-side comparison."""
 
 import json
+from datetime import date
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.auth import CurrentUser
 from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.errors import FieldProblem, Forbidden, InvalidInput, Problem
+from app.core.export import XLSX, attachment
 from app.core.patching import json_body, validated
+from app.core.urls import absolute
 from app.sites import compare as comparing
+from app.sites import export as exporting
 from app.sites import matching
 from app.sites.schemas import MatchRequest, MatchResult
 
 router = APIRouter(prefix="/sites", tags=["sites 智慧选址"])
-_MATCH_DOC: dict[int | str, dict[str, Any]] = {200: {"model": MatchResult}}
+_MATCH_DOC: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": MatchResult,
+        "content": {
+            exporting.GEOJSON: {"schema": {"type": "object", "description": "FeatureCollection of the ranked sites"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
 MAX_SHARED_REQUIREMENT = 4_000
 IDS = r"^\s*\d{1,10}(\s*,\s*\d{1,10}){1,3}\s*$"
 
 
-def _match(session: Any, user: Any, req: MatchRequest) -> Response:
+FormatParam = Annotated[
+    exporting.MatchFormat,
+    Query(description="json（默认）| geojson（排名地块为点要素）| xlsx（短名单）/ the answer's form"),
+]
+
+
+def _match(session: Any, user: Any, req: MatchRequest, fmt: str, request: Request) -> Response:
     matching.check_regions(session, req)
     body = session.execute(matching.statement(req, user)).scalar_one()
-    return Response(content=body, media_type="application/json", headers={"Cache-Control": "private, no-store"})
+    headers = {"Cache-Control": "private, no-store"}
+    if fmt == "json":
+        return Response(content=body, media_type="application/json", headers=headers)
+    # The same match as a link (GET ?r=), in the file, so that whoever opens the file can reopen it.
+    shared = json.dumps(req.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False, separators=(",", ":"))
+    link = absolute(request, "/api/v1/sites/match", urlencode({"r": shared}))
+    result = json.loads(body)
+    if fmt == "geojson":
+        content = json.dumps(exporting.geojson(result, req, link), ensure_ascii=False).encode()
+    else:
+        content = exporting.xlsx(result, req, link)
+        headers["Content-Disposition"] = attachment(f"选址匹配-{date.today().isoformat()}.xlsx", "xlsx")
+    return Response(content=content, media_type=exporting.MEDIA[fmt], headers=headers)
 
 
 @router.post(
@@ -36,8 +67,14 @@ def _match(session: Any, user: Any, req: MatchRequest) -> Response:
     responses=_MATCH_DOC,
     dependencies=[collection_guard("carriers")],
 )
-def match(session: SessionDep, user: CurrentUser, req: Annotated[MatchRequest, json_body(MatchRequest)]) -> Response:
-    return _match(session, user, req)
+def match(
+    session: SessionDep,
+    user: CurrentUser,
+    request: Request,
+    req: Annotated[MatchRequest, json_body(MatchRequest)],
+    format: FormatParam = "json",
+) -> Response:
+    return _match(session, user, req, format, request)
 
 
 @router.get(
@@ -50,13 +87,15 @@ def match(session: SessionDep, user: CurrentUser, req: Annotated[MatchRequest, j
 def match_link(
     session: SessionDep,
     user: CurrentUser,
+    request: Request,
     r: Annotated[str, Query(max_length=MAX_SHARED_REQUIREMENT, description="the requirement as JSON / 需求（JSON）")],
+    format: FormatParam = "json",
 ) -> Response:
     try:
         data = json.loads(r)
     except ValueError:
         raise InvalidInput([Problem("r", "is not JSON", "不是合法的 JSON")]) from None
-    return _match(session, user, validated(MatchRequest, data))
+    return _match(session, user, validated(MatchRequest, data), format, request)
 
 
 class CompareQuery(BaseModel):

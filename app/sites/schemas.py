@@ -123,7 +123,10 @@ class MatchedPark(BaseModel):
 
 class Excluded(BaseModel):
     total: int
-    by: dict[str, int] = Field(description="每个硬性条件排除的数量（一个载体可被多个条件排除）")
+    by: dict[str, int] = Field(
+        description="每个硬性条件排除的数量：每个载体只计一次，计入它未满足的第一个硬性条件（先地区，距离最后），各项之和即 total"
+        " / per hard criterion, each excluded site counted once, under the first it fails (region first, distances last)"
+    )
     zh: str
     en: str
 

@@ -90,6 +90,13 @@ def test_gbk_shapefile_in_gauss_kruger_zone_39_without_cpg(client, admin, db, na
     assert one.source == "地块.zip（user:admin 导入）" and not one.is_demo and not one.published
     audit = db.execute(text("SELECT changes FROM audit_log WHERE action = 'import' ORDER BY id DESC LIMIT 1")).scalar_one()
     assert audit["file"] == "地块.zip" and audit["counts"]["create"] == 3
+    # The distance triggers stood down row by row; the import measured its rows once, before committing.
+    kinds = db.execute(text("SELECT count(DISTINCT kind) FROM facilities WHERE published")).scalar_one()
+    measured = db.execute(
+        text("SELECT count(*) FROM facility_distances WHERE subject = 'carrier' AND subject_id = ANY(:ids)"),
+        {"ids": [c.id for c in plots.values()]},
+    ).scalar_one()
+    assert kinds >= 3 and measured == 3 * kinds
 
     # The same file again: nothing changes, not even the row versions.
     versions = {c.code: c.row_version for c in plots.values()}

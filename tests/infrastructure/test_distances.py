@@ -122,8 +122,8 @@ def test_distance_limits_filter_lists(client) -> None:
     got = _all(client, "/api/v1/carriers", max_km_to_airport=30, max_km_to_rail_station=60)
     assert 0 < len(near) < len(carriers)
     assert {c["id"] for c in got} == near
-    # No university is loaded: a limit on it leaves nothing (unknown is not near).
-    assert _all(client, "/api/v1/parks", max_km_to_university=500) == []
+    # No expressway exit is shipped: a limit on it leaves nothing (unknown is not near).
+    assert _all(client, "/api/v1/parks", max_km_to_expressway_exit=500) == []
 
 
 def test_radius_search_equals_pyproj(client) -> None:
@@ -151,3 +151,57 @@ def test_bad_distance_parameters_name_the_field(client, params: dict, field: str
         r = client.get(path, params=params)
         assert r.status_code == 422, r.text
         assert r.json()["error"]["details"][0]["field"] == field
+
+
+def test_bulk_writes_leave_distances_to_one_rebuild_that_equals_the_triggers(db) -> None:
+    moved, gone = db.execute(text("SELECT id FROM carriers ORDER BY id LIMIT 2")).scalars().all()
+    snapshot = text("SELECT subject, subject_id, kind, facility_id, round(distance_m::numeric, 3) FROM facility_distances")
+
+    def writes() -> None:
+        db.execute(text("UPDATE carriers SET geom = ST_Translate(geom, 0.05, 0) WHERE id = :i"), {"i": moved})
+        db.execute(text("DELETE FROM carriers WHERE id = :i"), {"i": gone})
+        db.execute(
+            text(
+                "INSERT INTO facilities (id, kind, name, location, source, published) SELECT 990001, 'port', 'bulk test port', "
+                "ST_Translate(location, 0.06, 0), 'test', true FROM carriers WHERE id = :i"
+            ),
+            {"i": moved},
+        )
+
+    try:
+        writes()  # kept current statement by statement
+        by_triggers = set(db.execute(snapshot).all())
+    finally:
+        db.rollback()
+    try:
+        before = set(db.execute(snapshot).all())
+        db.execute(text("SELECT set_config('investmap.bulk', 'on', true)"))
+        writes()
+        assert set(db.execute(snapshot).all()) == before  # the triggers stood down
+        assert db.execute(text("SELECT investmap_distances_rebuild()")).scalar_one() == len(by_triggers)
+        assert set(db.execute(snapshot).all()) == by_triggers
+        assert ("carrier", moved, "port", 990001) in {r[:4] for r in by_triggers}
+        assert not any(r[1] == gone and r[0] == "carrier" for r in by_triggers)
+    finally:
+        db.rollback()
+
+
+def test_a_facility_load_measures_once_at_its_end_for_the_kinds_it_changed(db) -> None:
+    from app.infrastructure.distances import facility_writes
+
+    carrier, lon, lat = db.execute(text("SELECT id, ST_X(location), ST_Y(location) FROM carriers ORDER BY id LIMIT 1")).one()
+    nearest = text("SELECT kind, facility_id FROM facility_distances WHERE subject = 'carrier' AND subject_id = :i")
+    try:
+        before = dict(db.execute(nearest, {"i": carrier}).all())
+        with facility_writes(db):
+            new = db.execute(
+                text(
+                    "INSERT INTO facilities (kind, name, location, source, published) "
+                    "VALUES ('port', 'load test port', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test', true) RETURNING id"
+                ),
+                {"lon": lon + 0.001, "lat": lat},
+            ).scalar_one()
+            assert dict(db.execute(nearest, {"i": carrier}).all()) == before  # deferred inside the load
+        assert dict(db.execute(nearest, {"i": carrier}).all()) == {**before, "port": new}
+    finally:
+        db.rollback()

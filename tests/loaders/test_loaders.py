@@ -74,6 +74,21 @@ def test_demo_load_is_deterministic_and_replaces_itself(db) -> None:
     load_demo_carriers(plots=50, factories=10, seed=3)
     load_demo_carriers(plots=400, factories=100, seed=7)
     assert _demo(db)[3] == again[3]
+    # The distance triggers stood down in the bulk load; one rebuild measured every carrier.
+    missing = db.execute(
+        text(
+            "SELECT count(*) FROM carriers c CROSS JOIN (SELECT DISTINCT kind FROM facilities WHERE published) k "
+            "WHERE NOT EXISTS (SELECT 1 FROM facility_distances d "
+            "WHERE d.subject = 'carrier' AND d.subject_id = c.id AND d.kind = k.kind)"
+        )
+    ).scalar_one()
+    orphans = db.execute(
+        text(
+            "SELECT count(*) FROM facility_distances d "
+            "WHERE d.subject = 'carrier' AND d.subject_id NOT IN (SELECT id FROM carriers)"
+        )
+    ).scalar_one()
+    assert (missing, orphans) == (0, 0)
 
 
 def _demo_enterprises(db) -> tuple:

@@ -130,6 +130,27 @@ def test_hard_and_soft_switch(db: Session, sites: dict[str, int]) -> None:
     assert c["score"] == round(100 * (0.75 + 2 * 1 + 1) / 4)
 
 
+def test_each_excluded_site_is_counted_once_under_the_first_hard_criterion_it_fails(db: Session, sites: dict[str, int]) -> None:
+    # The region is checked first: outside Nanchang, C (also too small) counts as outside only.
+    outside = _match(db, {**REQUIREMENT, "regions": {"adcodes": ["360100", "360400"]}, "price": {"max": 30, "hard": True}})
+    assert (outside["candidates"], outside["matched"], outside["results"]) == (5, 0, [])
+    assert outside["excluded"]["by"] == {"region": 5, "area": 0, "price": 0}
+    assert outside["excluded"]["zh"] == "排除 5 个：不在所选地区 5 个"
+    # In 宜春 (the park's city): the area, then the price, then the distance.
+    inside = _match(
+        db,
+        {
+            **REQUIREMENT,
+            "regions": {"adcodes": ["360900"]},
+            "price": {"max": 30, "hard": True},
+            "distances": {"rail_station": {"km": 30, "hard": True}},
+        },
+    )
+    assert inside["excluded"]["by"] == {"region": 0, "area": 1, "price": 3, "distance_rail_station": 0}
+    assert (inside["excluded"]["total"], inside["matched"]) == (4, 1)
+    assert [r["id"] for r in inside["results"]] == [sites["A"]]
+
+
 def test_the_public_never_sees_drafts(db: Session, sites: dict[str, int]) -> None:
     public = _match(db, REQUIREMENT)
     assert sites["F"] not in {r["id"] for r in public["results"]}

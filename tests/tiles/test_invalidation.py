@@ -1,6 +1,6 @@
 """A write to a carrier invalidates only the tiles and pages its old and new boxes meet (issue 17).
 
-Versions by place: app/core/versions.py and carrier_changes (migration 0017).
+Versions by place: app/core/versions.py and carrier_changes (migration 0015).
 """
 
 import time

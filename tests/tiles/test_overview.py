@@ -1,4 +1,4 @@
-"""Overview tiles from the precomputed grid counts (carrier_cells, migration 0017; issue 17).
+"""Overview tiles from the precomputed grid counts (carrier_cells, migration 0015; issue 17).
 
 The counts must be exactly what counting the carriers gives, after every kind of write, and a
 tile drawn from them must be the very bytes the raw count draws, for every filter they answer.

@@ -18,6 +18,7 @@ let root;
 let button;
 let pins;
 let result = null;
+let asked = null; // the requirement behind `result`, for its export links
 const chosen = new Set();
 
 function errorText(err) {
@@ -39,7 +40,7 @@ function drawPins() {
 
 function renderResults() {
   const out = root.querySelector('[data-out]');
-  setHtml(out, result ? resultsView(result, chosen) : html``);
+  setHtml(out, result ? resultsView(result, chosen, asked) : html``);
   drawPins();
 }
 
@@ -49,6 +50,7 @@ async function submit(form) {
   try {
     const req = requirementOf(form, fromMap(map.getCenter()));
     result = (await request('POST', '/api/v1/sites/match', { body: req })).body;
+    asked = req;
     ring = req.near ?? null;
     chosen.clear();
     renderResults();

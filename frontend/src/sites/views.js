@@ -40,14 +40,21 @@ function verdictLine(v) {
   return html`<li class="verdict verdict-${v.verdict}${v.hard ? ' is-hard' : ''}"><span aria-hidden="true">${VERDICT_MARK[v.verdict]}</span> <span class="verdict-text">${pick(v)}</span></li>`;
 }
 
-export function resultsView(result, chosen) {
+/** The same match as a file (GET /api/v1/sites/match?r=…&format=…): the shortlist, or the sites on a GIS map. */
+export function exportUrl(req, format) {
+  return `/api/v1/sites/match?${new URLSearchParams({ r: JSON.stringify(req), format })}`;
+}
+
+export function resultsView(result, chosen, req = null) {
   const head = html`<p class="sites-summary">${s('matched', result)}</p>
     <p class="sites-excluded">${pick(result.excluded)}</p>
     <details class="sites-rule"><summary>ℹ︎</summary><p>${pick(result.scoring)}</p></details>`;
   if (!result.results.length) return html`${head}<p>${s('none')}</p>`;
   return html`${head}
     <div class="sites-actions"><button type="button" class="btn" data-compare ${chosen.size >= 2 ? '' : html`disabled`}>${s('compare', { n: chosen.size })}</button>
-      <small>${s('compareHint')}</small></div>
+      <small>${s('compareHint')}</small>
+      ${req ? html`<a class="btn" data-export="xlsx" href="${exportUrl(req, 'xlsx')}" download>${s('exportXlsx')}</a>
+        <a class="btn" data-export="geojson" href="${exportUrl(req, 'geojson')}" download="sites.geojson">${s('exportGeojson')}</a>` : ''}</div>
     <ol class="sites-list">${result.results.map((r) => html`<li class="site" data-id="${r.id}">
       <div class="site-head"><span class="site-rank">${r.rank}</span>
         <button type="button" class="linklike" data-focus="${r.id}">${r.name}</button>
