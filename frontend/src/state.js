@@ -4,8 +4,8 @@
 // `from=singlemessage`, for one) are ignored.
 
 export const FILTER_KEYS = ['q', 'industry', 'level', 'type', 'region', 'cluster',
-  'kind', 'status', 'min_area', 'max_area', 'max_price'];
-export const CARRIER_FILTER_KEYS = ['kind', 'status', 'min_area', 'max_area', 'max_price'];
+  'kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price'];
+export const CARRIER_FILTER_KEYS = ['kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price'];
 export const DEFAULT_LAYERS = ['regions', 'parks', 'cooperation', 'carriers'];
 
 const listeners = new Set();

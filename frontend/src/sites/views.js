@@ -3,6 +3,7 @@
 import { html } from '../html.js';
 import { codeLabel, codeList } from '../i18n.js';
 import { pick, s } from './strings.js';
+import { compareButton } from './basket.js';
 
 const VERDICT_MARK = { met: '✓', near: '≈', miss: '✗', unknown: '?' };
 
@@ -40,13 +41,15 @@ function verdictLine(v) {
   return html`<li class="verdict verdict-${v.verdict}${v.hard ? ' is-hard' : ''}"><span aria-hidden="true">${VERDICT_MARK[v.verdict]}</span> <span class="verdict-text">${pick(v)}</span></li>`;
 }
 
-export function resultsView(result, chosen) {
+/** The ranked sites; `basket` ({kind, ids}) is what is set aside for comparison. */
+export function resultsView(result, basket) {
+  const n = basket.kind === 'carrier' ? basket.ids.length : 0;
   const head = html`<p class="sites-summary">${s('matched', result)}</p>
     <p class="sites-excluded">${pick(result.excluded)}</p>
     <details class="sites-rule"><summary>ℹ︎</summary><p>${pick(result.scoring)}</p></details>`;
   if (!result.results.length) return html`${head}<p>${s('none')}</p>`;
   return html`${head}
-    <div class="sites-actions"><button type="button" class="btn" data-compare ${chosen.size >= 2 ? '' : html`disabled`}>${s('compare', { n: chosen.size })}</button>
+    <div class="sites-actions"><button type="button" class="btn" data-compare ${n >= 2 ? '' : html`disabled`}>${s('compare', { n })}</button>
       <small>${s('compareHint')}</small></div>
     <ol class="sites-list">${result.results.map((r) => html`<li class="site" data-id="${r.id}">
       <div class="site-head"><span class="site-rank">${r.rank}</span>
@@ -54,7 +57,7 @@ export function resultsView(result, chosen) {
         <span class="site-score" title="${s('score')}">${r.score}</span></div>
       <div class="site-sub">${r.park_name} · ${r.region_name} · ${r.area_mu} 亩${r.is_demo ? html` · <em>demo</em>` : ''}</div>
       <ul class="verdicts">${r.verdicts.map(verdictLine)}</ul>
-      <label class="site-pick"><input type="checkbox" data-pick="${r.id}" ${chosen.has(r.id) ? html`checked` : ''}>${s('add')}</label>
+      <div class="site-pick">${compareButton('carrier', r.id)}</div>
     </li>`)}</ol>`;
 }
 
