@@ -127,6 +127,7 @@ def test_an_enterprise_narrows_the_map_and_compares(
     assert page.evaluate(f"() => window.investmap.map.getBounds().contains([{centre.y}, {centre.x}])")
 
     # A comparison gathered from the list (two rows) and a drawer (a third), opened from the tray.
+    expect(page.locator("[data-list-top]")).to_have_count(0)  # park zoom: every carrier in view
     expect(page.locator(".result[data-carrier-id]").first).to_be_visible()
     rows = page.locator(".result[data-carrier-id]")
     chosen = ids(page, "carrier")[:3]
@@ -146,4 +147,11 @@ def test_an_enterprise_narrows_the_map_and_compares(
     assert [t.split("来源")[0].strip() for t in table.locator("thead th").all_inner_texts()[1:]] == names
     expect(page.locator("#sites")).to_contain_text("距离均为直线距离，非驾车距离。")
     shots(page, "map-selection-compare")
+
+    # The link reopens the same comparison.
+    assert f"cmp=carrier%3A{'%2C'.join(map(str, chosen))}" in page.url
+    page.goto(page.url)
+    expect(table.locator("thead th")).to_have_count(4)
+    assert [t.split("来源")[0].strip() for t in table.locator("thead th").all_inner_texts()[1:]] == names
+    expect(page.locator("#compare-tray [data-tray-count]")).to_have_attribute("data-tray-count", "3")
     user.assert_clean()
