@@ -10,7 +10,7 @@ import httpx
 import shapely
 from playwright.sync_api import Page, expect
 
-from tests.browser.browser_page import UserPage
+from tests.browser.browser_page import PHONE, UserPage
 
 CITIES = ("360100", "360400")  # 南昌, 九江
 LAND_USE = "industrial_2"
@@ -154,4 +154,15 @@ def test_an_enterprise_narrows_the_map_and_compares(
     expect(table.locator("thead th")).to_have_count(4)
     assert [t.split("来源")[0].strip() for t in table.locator("thead th").all_inner_texts()[1:]] == names
     expect(page.locator("#compare-tray [data-tray-count]")).to_have_attribute("data-tray-count", "3")
+
+    # On a phone, in English: the comparison stays, in English, scrolling sideways; a drawer's distances say straight-line.
+    page.set_viewport_size(PHONE)
+    page.locator("#lang-btn").click()
+    expect(table.locator("tbody th").first).to_have_text("park")
+    expect(page.locator("#compare-tray [data-tray-count]")).to_have_text("Compare (3/4)")
+    assert page.locator("#sites .compare-scroll").evaluate("e => e.scrollWidth > e.clientWidth")
+    shots(page, "map-selection-compare-phone")
+    page.goto(f"{live_server}/?lang=en&open=carrier:{chosen[0]}")
+    expect(page.locator("#detail [data-distances] h3")).to_have_text("Nearby facilities (straight-line distance)")
+    expect(page.locator("#detail [data-distances] [data-km]").first).to_contain_text("km straight-line")
     user.assert_clean()

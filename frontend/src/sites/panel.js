@@ -26,6 +26,7 @@ function errorText(err) {
 
 let ring = null; // the radius asked for, drawn with the pins
 let building = Promise.resolve(); // the panel's form, built when first opened
+let comparing = false; // the panel shows the comparison (not the form's results)
 
 function drawPins() {
   pins.clearLayers();
@@ -38,6 +39,7 @@ function drawPins() {
 }
 
 function renderResults() {
+  comparing = false;
   const out = root.querySelector('[data-out]');
   setHtml(out, result ? resultsView(result, compared()) : html``);
   drawPins();
@@ -60,6 +62,7 @@ async function submit(form) {
 }
 
 async function compare() {
+  comparing = true;
   const { kind, ids } = compared();
   const out = root.querySelector('[data-out]');
   try {
@@ -156,8 +159,9 @@ export function initSites(theMap) {
     button.textContent = s('button');
     redraw();
     if (root.firstChild) {
+      const again = comparing;
       root.replaceChildren();
-      if (!root.hidden) building = build();
+      if (!root.hidden) building = build().then(() => (again ? compare() : undefined));
     }
   });
 }
