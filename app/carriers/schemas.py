@@ -11,6 +11,7 @@ from app.core.listing import GeoJSONGeometry, ListQuery
 from app.core.provenance import ProvenanceIn, ProvenanceOut
 from app.geo.validate import geometry_type
 from app.infrastructure.schemas import DistanceFilters, DistancesOut
+from app.regions.schemas import ADCODE_LIST
 
 if TYPE_CHECKING:
     GeometryIn = BaseGeometry  # what the field holds once validated
@@ -103,7 +104,7 @@ class CarrierQuery(ListQuery, DistanceFilters):
     kind: CarrierKind | None = Field(default=None, description="载体类型")
     status: CarrierStatus | None = Field(default=None, description="状态")
     land_use: LandUse | None = Field(default=None, description="用地性质")
-    region: str | None = Field(default=None, pattern=r"^\d{6}$", description="行政区代码（市级含下辖县区）")
+    region: str | None = Field(default=None, pattern=ADCODE_LIST, description="行政区代码（市级含下辖县区），可用逗号分隔多个")
     min_area: float | None = Field(default=None, ge=0, description="最小面积（单位见 area_unit）")
     max_area: float | None = Field(default=None, ge=0, description="最大面积（单位见 area_unit）")
     area_unit: Literal["m2", "mu", "ha"] = Field(default="m2", description="面积单位 m2 | mu 亩 | ha 公顷")

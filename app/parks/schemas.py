@@ -24,6 +24,7 @@ from app.parks.models import (
     PartnerRegion,
     PointBasis,
 )
+from app.regions.schemas import ADCODE_LIST
 
 ADCODE = r"^\d{6}$"
 URL = r"^https?://\S+$"
@@ -137,7 +138,7 @@ class ParkQuery(ListQuery, DistanceFilters):
     park_kind: ParkKind | None = Field(default=None, description="细分类型（国家级新区、园中园、省级开发区…）")
     parent: int | None = Field(default=None, description="该园区的下属园区（园中园、新区组团）")
     top_level: bool | None = Field(default=None, description="true: 仅独立园区（不含园中园、组团）, 计数用")
-    region: str | None = Field(default=None, pattern=ADCODE, description="行政区代码（市级含下辖县区）")
+    region: str | None = Field(default=None, pattern=ADCODE_LIST, description="行政区代码（市级含下辖县区），可用逗号分隔多个")
     industry: str | None = Field(default=None, max_length=100, description="主导产业关键词")
     cluster: int | None = Field(default=None, description="产业集群 id")
     q: str | None = Field(default=None, max_length=100, description="名称或简称关键词")

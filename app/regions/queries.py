@@ -46,8 +46,11 @@ def descendants(adcode: str | ColumnExpr[Any]) -> Select[Any]:
 
 
 def within_region(adcode_column: ColumnExpr[Any], adcode: str) -> ColumnElement[bool]:
-    """True where a county adcode lies in `adcode` (itself, a city's counties, or the province's)."""
-    return adcode_column.in_(descendants(adcode))
+    """True where a county adcode lies in `adcode` (itself, a city's counties, or the province's).
+
+    `adcode` may list several regions, comma-separated (schemas.ADCODE_LIST): a county in any of them.
+    """
+    return or_(*(adcode_column.in_(descendants(code)) for code in adcode.split(",")))
 
 
 def require_region(session: Session, adcode: str, field: str, level: str | None = None) -> None:

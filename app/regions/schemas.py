@@ -4,6 +4,9 @@ from app.core.listing import GeoJSONGeometry, ListQuery
 from app.core.provenance import ProvenanceOut
 from app.regions.models import RegionLevel
 
+# The lists' region filter: up to 20 cities or counties at once, comma-separated.
+ADCODE_LIST = r"^\d{6}(,\d{6}){0,19}$"
+
 
 class RegionQuery(ListQuery):
     level: RegionLevel | None = Field(default=None, description="province | city | county / 级别")

@@ -1,7 +1,8 @@
 // What the map and the list show, fetched once and shared, so that both always show the
 // same set: the parks matching the filters (the whole filtered set: at most a few hundred
-// parks exist), the carriers matching them inside the view (bbox-limited, from park zoom
-// on), and the region outlines. Layers and the list only listen; nothing else fetches.
+// parks exist), the carriers matching them inside the view (bbox-limited: all from park zoom
+// on, the first hundred by the list's sort farther out), and the region outlines. Layers and
+// the list only listen; nothing else fetches.
 //
 // The list's carriers come as bbox-limited GeoJSON built in SQL; the map draws them from
 // vector tiles (layers/carriers.js), asked for with the same filter parameters (filterParams).
@@ -10,6 +11,7 @@ import { areaRangeInverted } from './urlcheck.js';
 
 export const CARRIER_MIN_ZOOM = 12;
 const CARRIER_PAGE = 1500;
+const CARRIER_TOP = 100;
 const PARK_LIMIT = 5000;
 
 function source(initial) {
@@ -65,23 +67,25 @@ export function loadParks(filters) {
   }, q);
 }
 
-/** Carriers in `bbox` (WGS-84 "w,s,e,n"), or the 'zoom' state when the map is too far out. */
-export function loadCarriers(filters, bbox, zoom, visible) {
+// The list's carrier sorts as the API's `sort` (the first is the default), for the top carriers
+// listed from farther out than park zoom.
+export const CARRIER_SORTS = { carrierArea: '-area_m2', price: 'price_wan_per_mu', name: 'name' };
+
+/** Carriers in `bbox` (WGS-84 "w,s,e,n"): all of them from park zoom on; farther out, the first
+ * CARRIER_TOP by the list's `sort` (a key of CARRIER_SORTS), flagged `top`. */
+export function loadCarriers(filters, bbox, zoom, visible, sort = '') {
   if (!visible) {
     carriers.abort();
     carriers.put({ status: 'off', features: [], total: 0, key: null });
     return Promise.resolve();
   }
-  if (zoom < CARRIER_MIN_ZOOM) {
-    carriers.abort();
-    carriers.put({ status: 'zoom', features: [], total: 0, key: null });
-    return Promise.resolve();
-  }
-  const q = query({ f: 'geojson', limit: CARRIER_PAGE, count: 'true', bbox, ...filterParams(filters) });
+  const top = zoom < CARRIER_MIN_ZOOM;
+  const order = top ? { sort: CARRIER_SORTS[sort] ?? Object.values(CARRIER_SORTS)[0] } : {};
+  const q = query({ f: 'geojson', limit: top ? CARRIER_TOP : CARRIER_PAGE, count: 'true', bbox, ...order, ...filterParams(filters) });
   if (carriers.get().key === q && carriers.get().status === 'ready') return Promise.resolve();
   return carriers.load(async (signal, onSlow) => {
     const fc = await getJSON(`/api/v1/map/carriers?${q}`, { signal, onSlow });
-    return { features: fc.features, total: fc.numberMatched, truncated: fc.numberMatched > fc.features.length };
+    return { features: fc.features, total: fc.numberMatched, truncated: fc.numberMatched > fc.features.length, top };
   }, q);
 }
 

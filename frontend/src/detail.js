@@ -5,7 +5,7 @@ import { getJSON, isAbort, query } from './api.js';
 import { t } from './i18n.js';
 import * as state from './state.js';
 import { setHtml } from './html.js';
-import { onStale } from './data.js';
+import { filterParams, onStale } from './data.js';
 import { coordsToMap, getMap, onDatumChange, toMap } from './map.js';
 import { fitGeometry, flyToPark } from './navigate.js';
 import { highlightPark } from './layers/parks.js';
@@ -56,6 +56,20 @@ function render() {
   root.querySelector('.detail-body')?.scrollTo?.(0, 0);
 }
 
+/** The park's carriers that match the page's carrier filters (the available ones when no status
+ * is chosen) and, with a filter set, how many of the rest do not match (`others`). */
+async function parkCarriers(id, signal) {
+  const { filters } = state.get();
+  const base = { park: id, status: filters.status || 'available' };
+  const chosen = Object.fromEntries(Object.entries(filterParams(filters))
+    .filter(([k]) => state.CARRIER_FILTER_KEYS.includes(k) || k === 'area_unit'));
+  const page = await getJSON(`/api/v1/carriers?${query({ ...base, ...chosen, limit: CARRIERS_IN_DRAWER, count: 'true',
+    sort: '-area_m2' })}`, { signal });
+  if (!state.hasCarrierFilters(filters)) return page;
+  const all = await getJSON(`/api/v1/carriers?${query({ ...base, limit: 1, count: 'true' })}`, { signal });
+  return { ...page, others: all.count - page.count };
+}
+
 async function load(open, { zoom }) {
   controller?.abort();
   if (!open) {
@@ -79,9 +93,7 @@ async function load(open, { zoom }) {
     drawSelection();
     if (zoom) zoomTo();
     if (open.kind === 'park') {
-      const page = await getJSON(`/api/v1/carriers?${query({ park: open.id, status: 'available', limit: CARRIERS_IN_DRAWER,
-        count: 'true', sort: '-area_m2' })}`, { signal });
-      current.carriers = page;
+      current.carriers = await parkCarriers(open.id, signal);
       render();
     }
   } catch (err) {
@@ -123,6 +135,7 @@ export function initDetail(element, { zoomOnFirstOpen }) {
       load(s.open, { zoom: zoomNext });
       zoomNext = false;
     }
+    else if (changed.has('filters') && current?.kind === 'park') load(s.open, { zoom: false });
     else if (changed.has('lang')) render();
   });
   onDatumChange(drawSelection);

@@ -2,7 +2,9 @@
 // data.js reloads, and the map and the list follow.
 import { codeLabel, codeList, t } from './i18n.js';
 import * as state from './state.js';
-import { clusters, regionName, regionTree } from './data.js';
+import { clusters, regionName, regionTree, regions } from './data.js';
+import { fitGeometry } from './navigate.js';
+import { s as words } from './sites/strings.js';
 import { brochureLinks, regionScope } from './views/brochure.js';
 import { bookletButton, initBooklets } from './booklet.js';
 import { isStaff } from './auth.js';
@@ -13,6 +15,7 @@ let root;
 let cityOptions = [];
 let clusterList = [];
 let industries = [];
+let regionsOpen = false; // the region boxes are unfolded
 const NUMBER = html`min="0" step="any" inputmode="decimal"`;
 
 function select(key, options, anyLabel = t('filters.any')) {
@@ -25,13 +28,34 @@ function codeOptions(group) {
   return codeList(group).map((c) => [c.code, codeLabel(group, c.code)]);
 }
 
-function regionSelect() {
-  const value = state.get().filters.region ?? '';
-  const groups = cityOptions.map((city) => html`<optgroup label="${city.name}">
-      <option value="${city.adcode}" ${value === city.adcode ? 'selected' : ''}>${city.name}（${t('filters.wholeCity')}）</option>
-      ${city.counties.map((c) => html`<option value="${c.adcode}" ${value === c.adcode ? 'selected' : ''}>${c.name}</option>`)}
-    </optgroup>`);
-  return html`<select name="region" id="f-region"><option value="">${t('filters.allCities')}</option>${groups}</select>`;
+const chosenRegions = (filters = state.get().filters) => (filters.region ?? '').split(',').filter(Boolean);
+
+function regionSummary() {
+  const chosen = chosenRegions();
+  if (chosen.length > 1) return words('regionsChosen', { n: chosen.length });
+  return chosen.length ? regionName(chosen[0]) ?? chosen[0] : t('filters.allCities');
+}
+
+/** Several cities or counties at once: a city's box stands for all its counties. */
+function regionPicker() {
+  const chosen = new Set(chosenRegions());
+  const box = (adcode, name) => html`<label><input type="checkbox" name="region" value="${adcode}"
+    ${chosen.has(adcode) ? 'checked' : ''}>${name}</label>`;
+  // A button and a box, not a <details>: the form's own <details> is the one summary of #filters.
+  return html`<div class="region-multi" id="f-region"><button type="button" class="region-toggle" data-region-toggle
+      aria-expanded="${String(regionsOpen)}" aria-controls="f-region-options"><span data-region-summary>${regionSummary()}</span></button>
+    <div class="region-options" id="f-region-options" ${regionsOpen ? '' : html`hidden`}>${cityOptions.map((city) => html`<fieldset class="region-city">
+      <legend>${box(city.adcode, `${city.name}（${t('filters.wholeCity')}）`)}</legend>
+      ${city.counties.map((c) => box(c.adcode, c.name))}</fieldset>`)}</div></div>`;
+}
+
+/** Bring the chosen regions into view (their outlines, as the regions layer has them). */
+async function focusRegions(adcodes) {
+  if (!adcodes.length) return;
+  const levels = await Promise.all([regions('city'), regions('county')]);
+  const outlines = levels.flatMap((fc) => fc.features).filter((f) => adcodes.includes(f.id)).map((f) => f.geometry.coordinates);
+  // Not animated: Leaflet drops a new view asked for during a zoom animation (two boxes ticked fast).
+  if (outlines.length) fitGeometry({ coordinates: outlines }, 11, { animate: false });
 }
 
 function input(key, type, attrs = html``) {
@@ -51,7 +75,8 @@ function chipText(key, value) {
     case 'type': return codeLabel('park_type', value);
     case 'kind': return codeLabel('carrier_kind', value);
     case 'status': return codeLabel('carrier_status', value);
-    case 'region': return regionName(value) ?? value;
+    case 'land_use': return `${words('landUse')}：${codeLabel('land_use', value)}`;
+    case 'region': return value.split(',').map((a) => regionName(a) ?? a).join('、');
     case 'cluster': return clusterList.find((c) => String(c.id) === value)?.name ?? value;
     case 'industry': return `${t('filters.industry')}：${value}`;
     case 'min_area': return `≥ ${value} ${t('unit.mu')}`;
@@ -64,7 +89,9 @@ function chipText(key, value) {
 /** The 招商指南 of the region and the cluster the list is filtered on. */
 function guides(filters) {
   const scopes = [
-    filters.region && filters.region !== '360000' ? [regionScope(filters.region), filters.region, chipText('region', filters.region)] : null,
+    // One region has a guide; several have one each, which their chips would crowd out.
+    chosenRegions(filters).length === 1 && filters.region !== '360000'
+      ? [regionScope(filters.region), filters.region, chipText('region', filters.region)] : null,
     filters.cluster ? ['cluster', filters.cluster, chipText('cluster', filters.cluster)] : null,
   ].filter(Boolean);
   return scopes.map(([scope, key, name]) => html`<div class="guide" data-guide="${scope}">
@@ -102,7 +129,7 @@ function render() {
       <summary><span>${t('filters.title')}</span> <span data-filter-pill></span></summary>
       <form class="filter-form" autocomplete="off">
         <fieldset><legend>${t('filters.parks')}</legend>
-          <label><span>${t('filters.region')}</span>${regionSelect()}</label>
+          <div class="field"><span>${words('regions')}</span>${regionPicker()}</div>
           <div class="row2">
             <label><span>${t('filters.level')}</span>${select('level', codeOptions('park_level'))}</label>
             <label><span>${t('filters.type')}</span>${select('type', codeOptions('park_type'))}</label>
@@ -125,6 +152,7 @@ function render() {
           </div>
           <p class="field-error" id="f-area-error" role="alert" data-area-error hidden>${t('filters.areaInverted')}</p>
           <label><span>${t('filters.maxPrice')}</span>${input('max_price', 'number', NUMBER)}</label>
+          <label><span>${words('landUse')}</span>${select('land_use', codeOptions('land_use'))}</label>
           <p class="hint">${t('filters.carrierNote')}</p>
         </fieldset>
       </form>
@@ -145,7 +173,8 @@ let changingInForm = false;
 function onChange(e) {
   const el = e.target;
   if (!el.name) return;
-  const value = el.value.trim();
+  const value = el.name === 'region'
+    ? [...root.querySelectorAll('input[name=region]:checked')].map((box) => box.value).join(',') : el.value.trim();
   if (el.type === 'number' && value !== '' && !(Number(value) >= 0)) return; // the browser marks it invalid
   // The form already shows this value: only what depends on it is redrawn, so the field the
   // keyboard moved to (min → Tab → max) keeps its focus and what is typed there.
@@ -154,6 +183,10 @@ function onChange(e) {
     state.setFilters({ [el.name]: value });
   } finally {
     changingInForm = false;
+  }
+  if (el.name === 'region') {
+    root.querySelector('[data-region-summary]').textContent = regionSummary();
+    focusRegions(chosenRegions()).catch(() => { /* the outlines failed: the map stays where it is */ });
   }
 }
 
@@ -170,6 +203,12 @@ export function initFilters(element) {
     const chip = e.target.closest('[data-remove]');
     if (chip) state.setFilters({ [chip.dataset.remove]: '' });
     if (e.target.closest('[data-clear]')) clearFilters();
+    const toggle = e.target.closest('[data-region-toggle]');
+    if (toggle) {
+      regionsOpen = !regionsOpen;
+      toggle.setAttribute('aria-expanded', String(regionsOpen));
+      root.querySelector('#f-region-options').hidden = !regionsOpen;
+    }
   });
   regionTree().then((tree) => {
     cityOptions = tree;

@@ -118,7 +118,7 @@ async function start() {
 
   const refreshCarriers = () => {
     const s = state.get();
-    loadCarriers(s.filters, viewBbox(), map.getZoom(), s.layers.includes('carriers'));
+    loadCarriers(s.filters, viewBbox(), map.getZoom(), s.layers.includes('carriers'), s.sort);
   };
   const saveView = () => {
     const c = fromMap(map.getCenter());
@@ -173,7 +173,7 @@ async function start() {
       loadParks(s.filters);
       refreshCarriers();
     }
-    if (changed.has('layers')) refreshCarriers();
+    if (changed.has('layers') || changed.has('sort')) refreshCarriers();
     if (changed.has('view') && s.view) {
       // Back/forward or a pasted URL moved the state: follow it (a no-op when the map moved itself).
       const here = fromMap(map.getCenter());

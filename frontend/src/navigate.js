@@ -18,18 +18,18 @@ export function flyToPark(lat, lng) {
   map.flyTo(target, zoom, { duration: 0.6 });
 }
 
-/** Fit [[south, west], [north, east]] (WGS-84) into the view. */
-export function fitWgsBounds(bounds, maxZoom = 14) {
+/** Fit [[south, west], [north, east]] (WGS-84) into the view (`options`: Leaflet's, e.g. animate). */
+export function fitWgsBounds(bounds, maxZoom = 14, options = {}) {
   const map = getMap();
-  map.fitBounds(bounds.map(([lat, lng]) => toMap(lat, lng)), { maxZoom, padding: [24, 24] });
+  map.fitBounds(bounds.map(([lat, lng]) => toMap(lat, lng)), { maxZoom, padding: [24, 24], ...options });
 }
 
 /** Fit a GeoJSON geometry's extent. */
-export function fitGeometry(geometry, maxZoom = 16) {
+export function fitGeometry(geometry, maxZoom = 16, options = {}) {
   const points = [];
   const walk = (c) => (typeof c[0] === 'number' ? points.push(c) : c.forEach(walk));
   walk(geometry.coordinates);
   const lats = points.map((p) => p[1]);
   const lngs = points.map((p) => p[0]);
-  fitWgsBounds([[Math.min(...lats), Math.min(...lngs)], [Math.max(...lats), Math.max(...lngs)]], maxZoom);
+  fitWgsBounds([[Math.min(...lats), Math.min(...lngs)], [Math.max(...lats), Math.max(...lngs)]], maxZoom, options);
 }

@@ -8,7 +8,7 @@ import { html, setHtml } from './html.js';
 import { carrierItem, parkItem, stateBlock } from './views/results.js';
 import { fitGeometry, flyToPark } from './navigate.js';
 import { clearFilters } from './filters.js';
-import { getMap } from './map.js';
+import { s as words } from './sites/strings.js';
 
 const SHOWN_AT_ONCE = 200;
 const LEVEL_ORDER = { national: 0, provincial: 1, municipal: 2 };
@@ -46,9 +46,6 @@ function renderList(tab, src) {
     return stateBlock('loading', src.slow ? t('list.slow') : t('list.loading'));
   }
   if (src.status === 'error') return stateBlock('error', t('list.error', { msg: src.error }), retry);
-  if (src.status === 'zoom') {
-    return stateBlock('zoom', t('list.zoomForCarriers'), html`<button type="button" class="btn" data-zoom-in>${t('list.zoomIn')}</button>`);
-  }
   if (src.status === 'off') {
     return stateBlock('off', t('list.carriersOff'), html`<button type="button" class="btn" data-layer-on>${t('list.turnOn')}</button>`);
   }
@@ -60,7 +57,11 @@ function renderList(tab, src) {
   const item = tab === 'parks' ? parkItem : carrierItem;
   const items = rows.slice(0, limit).map((r) => item(r, open?.kind === tab.slice(0, -1) && open.id === r.id));
   const more = rows.length > limit ? html`<button type="button" class="btn more" data-more>+${rows.length - limit}</button>` : '';
-  return html`<ol class="result-list" data-tab="${tab}">${items}</ol>${more}`;
+  // Farther out than park zoom: the first carriers by the chosen sort, and a way to where they are.
+  const top = tab === 'carriers' && src.top ? html`<p class="list-top" data-list-top>${src.truncated
+    ? words('topCarriers', { n: num(rows.length, 0), sort: t(`sort.${sortKey(tab)}`) }) : words('zoomHint')}
+    <button type="button" class="btn" data-zoom-in>${t('list.zoomIn')}</button></p>` : '';
+  return html`${top}<ol class="result-list" data-tab="${tab}">${items}</ol>${more}`;
 }
 
 function render() {
@@ -82,6 +83,13 @@ function render() {
   setHtml(sortEl, html`${Object.keys(SORTS[tab]).map((k) => html`<option value="${k}" ${k === sortKey(tab) ? 'selected' : ''}>
     ${t(`sort.${k}`)}</option>`)}`);
   setHtml(root, renderList(tab, src));
+}
+
+/** Park zoom at the first carrier listed, so that the view it opens is never empty. */
+function zoomToTop() {
+  const first = root.querySelector('.result[data-carrier-id]');
+  const f = first && carriers.get().features.find((x) => x.id === Number(first.dataset.carrierId));
+  if (f) fitGeometry(f.geometry, CARRIER_MIN_ZOOM);
 }
 
 function openFromList(li) {
@@ -110,7 +118,7 @@ export function initResults({ list, count, sort, tabButtons, onRetry }) {
     if (li) openFromList(li);
     if (e.target.closest('[data-clear-filters]')) clearFilters();
     if (e.target.closest('[data-retry]')) onRetry();
-    if (e.target.closest('[data-zoom-in]')) getMap().setZoom(CARRIER_MIN_ZOOM);
+    if (e.target.closest('[data-zoom-in]')) zoomToTop();
     if (e.target.closest('[data-layer-on]')) state.set({ layers: [...state.get().layers, 'carriers'] });
     if (e.target.closest('[data-more]')) {
       limit += SHOWN_AT_ONCE;
@@ -119,7 +127,8 @@ export function initResults({ list, count, sort, tabButtons, onRetry }) {
   });
   root.addEventListener('keydown', (e) => {
     const li = e.target.closest('.result');
-    if (li && (e.key === 'Enter' || e.key === ' ')) {
+    // The row's own keys only: a button inside it (add to compare) answers its own.
+    if (li === e.target && (e.key === 'Enter' || e.key === ' ')) {
       e.preventDefault();
       openFromList(li);
     }

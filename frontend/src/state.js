@@ -1,11 +1,11 @@
 // The page's state and its URL. Everything a shared link must reopen lives here: the view
 // (always WGS-84, whatever the basemap's datum), the layers, the basemap, the filters, the
-// open item, the list tab and sort, and the language. Unknown parameters (WeChat adds
-// `from=singlemessage`, for one) are ignored.
+// open item, the list tab and sort, what is compared, and the language. Unknown parameters
+// (WeChat adds `from=singlemessage`, for one) are ignored.
 
 export const FILTER_KEYS = ['q', 'industry', 'level', 'type', 'region', 'cluster',
-  'kind', 'status', 'min_area', 'max_area', 'max_price'];
-export const CARRIER_FILTER_KEYS = ['kind', 'status', 'min_area', 'max_area', 'max_price'];
+  'kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price'];
+export const CARRIER_FILTER_KEYS = ['kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price'];
 export const DEFAULT_LAYERS = ['regions', 'parks', 'cooperation', 'carriers'];
 
 const listeners = new Set();
@@ -18,6 +18,7 @@ let current = {
   open: null, // {kind: 'park'|'carrier', id}
   tab: 'parks',
   sort: '',
+  compare: null, // what is set aside for comparison: 'park:1,2' or 'carrier:3,4,5' (sites/basket.js)
 };
 
 export function get() {
@@ -66,6 +67,7 @@ export function toQuery(s) {
   if (s.open) p.set('open', `${s.open.kind}:${s.open.id}`);
   if (s.tab !== 'parks') p.set('tab', s.tab);
   if (s.sort) p.set('sort', s.sort);
+  if (s.compare) p.set('cmp', s.compare);
   const text = p.toString();
   return text ? `?${text}` : '';
 }
@@ -87,6 +89,7 @@ export function fromQuery(search) {
   if (open) s.open = { kind: open[1], id: Number(open[2]) };
   s.tab = p.get('tab') === 'carriers' ? 'carriers' : 'parks';
   s.sort = p.get('sort') || '';
+  s.compare = /^(park|carrier):\d{1,9}(,\d{1,9}){0,3}$/.test(p.get('cmp') || '') ? p.get('cmp') : null;
   return s;
 }
 

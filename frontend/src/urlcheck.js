@@ -3,7 +3,7 @@
 // that is not one. They are dropped, with a short notice, instead of making every request fail.
 
 // Filters whose values are codes of /api/v1/codes, by their group there.
-const CODED = { level: 'park_level', type: 'park_type', kind: 'carrier_kind', status: 'carrier_status' };
+const CODED = { level: 'park_level', type: 'park_type', kind: 'carrier_kind', status: 'carrier_status', land_use: 'land_use' };
 const NUMERIC = ['min_area', 'max_area', 'max_price'];
 
 /** The keys of `filters` whose values cannot be used; `codes(group)` lists a group's codes
@@ -12,7 +12,7 @@ export function unusableFilters(filters, codes) {
   return Object.entries(filters).filter(([key, value]) => {
     if (key in CODED) return codes !== null && !codes(CODED[key]).includes(value);
     if (NUMERIC.includes(key)) return !(value.trim() !== '' && Number(value) >= 0);
-    if (key === 'region') return !/^\d{6}$/.test(value);
+    if (key === 'region') return !/^\d{6}(,\d{6}){0,19}$/.test(value); // several, as the API takes them
     if (key === 'cluster') return !/^\d{1,9}$/.test(value);
     return false;
   }).map(([key]) => key);

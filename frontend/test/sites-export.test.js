@@ -18,11 +18,11 @@ test('an export link carries the whole requirement and the format', () => {
 });
 
 test('the results offer both files, escaped, only when the requirement is known', () => {
-  const page = markup(resultsView(RESULT, new Set(), REQ));
+  const page = markup(resultsView(RESULT, { kind: 'carrier', ids: [] }, REQ));
   for (const format of ['xlsx', 'geojson']) {
     const href = exportUrl(REQ, format).replaceAll('&', '&amp;');
     assert.ok(page.includes(`data-export="${format}" href="${href}"`), format);
   }
   assert.ok(!page.includes('<b>'));
-  assert.ok(!markup(resultsView(RESULT, new Set())).includes('data-export'));
+  assert.ok(!markup(resultsView(RESULT, { kind: 'carrier', ids: [] })).includes('data-export'));
 });

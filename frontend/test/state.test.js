@@ -13,6 +13,7 @@ const FULL = {
   open: { kind: 'carrier', id: 42 },
   tab: 'carriers',
   sort: 'price',
+  compare: 'carrier:3,4,5',
 };
 
 test('a full state survives toQuery -> fromQuery', () => {
@@ -20,7 +21,7 @@ test('a full state survives toQuery -> fromQuery', () => {
 });
 
 test('the default state writes no parameter and reads back as the default', () => {
-  const defaults = { view: null, layers: [...DEFAULT_LAYERS], basemap: null, lang: 'zh', filters: {}, open: null, tab: 'parks', sort: '' };
+  const defaults = { view: null, layers: [...DEFAULT_LAYERS], basemap: null, lang: 'zh', filters: {}, open: null, tab: 'parks', sort: '', compare: null };
   assert.equal(toQuery(defaults), '');
   assert.deepEqual(fromQuery(''), defaults);
 });

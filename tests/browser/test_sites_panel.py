@@ -53,8 +53,13 @@ def test_the_enterprise_story_on_a_desktop(
     first = expected["results"][0]
     expect(sites.first.locator(".verdict-text")).to_have_text([v["zh"] for v in first["verdicts"]])
     expect(page.locator(".site-pin")).to_have_count(len(expected["results"]))
-    for box in page.locator("#sites [data-pick]").all()[:3]:
-        box.check()
+    # The map went to the matches: every ranked site is in view.
+    for r in expected["results"]:
+        lon, lat = r["location"]["coordinates"]
+        assert page.evaluate(f"() => window.investmap.map.getBounds().contains([{lat}, {lon}])"), r["name"]
+    for add in page.locator("#sites [data-compare-add]").all()[:3]:
+        add.click()
+    expect(page.locator("#compare-tray [data-tray-count]")).to_have_attribute("data-tray-count", "3")
     page.locator("#sites [data-compare]").click()
     table = page.locator("#sites table.compare")
     expect(table.locator("thead th")).to_have_count(4)
@@ -78,8 +83,8 @@ def test_the_same_story_in_english_on_a_phone(
     expect(page.locator("#sites .sites-excluded")).to_have_text(expected["excluded"]["en"])
     panel = page.locator("#sites").bounding_box()
     assert panel is not None and panel["width"] == PHONE["width"]
-    for box in page.locator("#sites [data-pick]").all()[:3]:
-        box.check()
+    for add in page.locator("#sites [data-compare-add]").all()[:3]:
+        add.click()
     page.locator("#sites [data-compare]").click()
     scroller = page.locator("#sites .compare-scroll")
     expect(scroller.locator("tbody th").first).to_have_text("park")

@@ -53,6 +53,9 @@ def test_park_and_region(client, everything) -> None:
     inside = counties_of("360700")
     got = _ids(client, region="360700")
     assert got == {c["id"] for c in everything if parks[c["park_id"]] in inside}
+    inside |= counties_of("360100")  # several regions at once, as the map page's filter sends them
+    got = _ids(client, region="360700,360100")
+    assert got == {c["id"] for c in everything if parks[c["park_id"]] in inside} and got > _ids(client, region="360700")
 
 
 def test_bbox_uses_the_true_shape(client, everything) -> None:

@@ -43,6 +43,14 @@ def test_region_includes_its_counties(client, adcode: str) -> None:
     assert set(_names(client, region=adcode)) == _expected(lambda r: r["region_adcode"] in inside)
 
 
+def test_several_regions_at_once(client) -> None:
+    inside = counties_of("360100") | counties_of("360402")  # 南昌市 and one county of 九江
+    got = set(_names(client, region="360100,360402"))
+    assert got == _expected(lambda r: r["region_adcode"] in inside) and got > set(_names(client, region="360100"))
+    r = client.get("/api/v1/parks", params={"region": "360100;360402"})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "region"
+
+
 def test_industry_text_match(client) -> None:
     assert set(_names(client, industry="稀土")) == _expected(lambda r: "稀土" in r["leading_industries"])
     assert _names(client, industry="稀土")

@@ -11,15 +11,14 @@ import * as state from '../state.js';
 import { requirementOf } from './request.js';
 import { compareView, formView, resultsView } from './views.js';
 import { s } from './strings.js';
+import { compared, initBasket, onBasket, redraw } from './basket.js';
 
-const MAX_COMPARED = 4;
 let map;
 let root;
 let button;
 let pins;
 let result = null;
 let asked = null; // the requirement behind `result`, for its export links
-const chosen = new Set();
 
 function errorText(err) {
   const details = err instanceof ApiError ? err.body?.error?.details ?? [] : [];
@@ -27,6 +26,8 @@ function errorText(err) {
 }
 
 let ring = null; // the radius asked for, drawn with the pins
+let building = Promise.resolve(); // the panel's form, built when first opened
+let comparing = false; // the panel shows the comparison (not the form's results)
 
 function drawPins() {
   pins.clearLayers();
@@ -39,8 +40,9 @@ function drawPins() {
 }
 
 function renderResults() {
+  comparing = false;
   const out = root.querySelector('[data-out]');
-  setHtml(out, result ? resultsView(result, chosen, asked) : html``);
+  setHtml(out, result ? resultsView(result, compared(), asked) : html``);
   drawPins();
 }
 
@@ -52,7 +54,6 @@ async function submit(form) {
     result = (await request('POST', '/api/v1/sites/match', { body: req })).body;
     asked = req;
     ring = req.near ?? null;
-    chosen.clear();
     renderResults();
     if (result.results.length) map.fitBounds(L.featureGroup(pins.getLayers()).getBounds().pad(0.2), { maxZoom: 12 });
     root.querySelector('[data-out]').scrollIntoView({ block: 'start' });
@@ -63,10 +64,11 @@ async function submit(form) {
 }
 
 async function compare() {
-  const ids = [...chosen].join(',');
+  comparing = true;
+  const { kind, ids } = compared();
   const out = root.querySelector('[data-out]');
   try {
-    setHtml(out, compareView(await getJSON(`/api/v1/sites/compare?carriers=${ids}`)));
+    setHtml(out, compareView(await getJSON(`/api/v1/sites/compare?${kind}s=${ids.join(',')}`)));
     out.scrollIntoView({ block: 'start' });
   } catch (err) {
     setHtml(out, html`<p class="sites-error" role="alert">${errorText(err)}</p>`);
@@ -76,15 +78,7 @@ async function compare() {
 function onOutClick(e) {
   const target = e.target.closest('button, input');
   if (!target) return;
-  if (target.dataset.pick) {
-    const id = Number(target.dataset.pick);
-    if (target.checked && chosen.size >= MAX_COMPARED) target.checked = false;
-    else if (target.checked) chosen.add(id);
-    else chosen.delete(id);
-    const btn = root.querySelector('[data-compare]');
-    btn.disabled = chosen.size < 2;
-    btn.textContent = s('compare', { n: chosen.size });
-  } else if (target.dataset.compare !== undefined) compare();
+  if (target.dataset.compare !== undefined) compare();
   else if (target.dataset.back !== undefined) renderResults();
   else if (target.dataset.print !== undefined) window.print();
   else if (target.dataset.focus) {
@@ -116,11 +110,27 @@ async function build() {
   renderResults();
 }
 
+/** The comparison of what is in the basket, in the panel (opened if need be). */
+async function showCompared() {
+  state.set({ open: null }, { history: 'push' }); // the drawer would cover the panel
+  if (root.hidden) setOpen(true);
+  await building;
+  compare();
+}
+
+function compareCount() {
+  const btn = root.querySelector('[data-compare]');
+  const n = compared().kind === 'carrier' ? compared().ids.length : 0;
+  if (!btn) return;
+  btn.disabled = n < 2;
+  btn.textContent = s('compare', { n });
+}
+
 function setOpen(open) {
   root.hidden = !open;
   document.body.classList.toggle('sites-open', open);
   button.setAttribute('aria-expanded', String(open));
-  if (open && !root.firstChild) build().catch((err) => setHtml(root, html`<p class="sites-error">${errorText(err)}</p>`));
+  if (open && !root.firstChild) building = build().catch((err) => setHtml(root, html`<p class="sites-error">${errorText(err)}</p>`));
   if (!open) pins.clearLayers();
   else drawPins();
 }
@@ -143,13 +153,17 @@ export function initSites(theMap) {
   root.hidden = true;
   document.body.append(root);
   button.addEventListener('click', () => setOpen(root.hidden));
+  initBasket(showCompared);
+  onBasket(compareCount);
   // A new language redraws the panel's words; the form keeps nothing the user must not lose yet.
   state.subscribe((st, changed) => {
     if (!changed.has('lang')) return;
     button.textContent = s('button');
+    redraw();
     if (root.firstChild) {
+      const again = comparing;
       root.replaceChildren();
-      if (!root.hidden) build();
+      if (!root.hidden) building = build().then(() => (again ? compare() : undefined));
     }
   });
 }

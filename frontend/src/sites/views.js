@@ -3,6 +3,7 @@
 import { html } from '../html.js';
 import { codeLabel, codeList } from '../i18n.js';
 import { pick, s } from './strings.js';
+import { compareButton } from './basket.js';
 
 const VERDICT_MARK = { met: '✓', near: '≈', miss: '✗', unknown: '?' };
 
@@ -45,13 +46,15 @@ export function exportUrl(req, format) {
   return `/api/v1/sites/match?${new URLSearchParams({ r: JSON.stringify(req), format })}`;
 }
 
-export function resultsView(result, chosen, req = null) {
+/** The ranked sites; `basket` ({kind, ids}) is what is set aside for comparison; `req`, when known, gives the export links. */
+export function resultsView(result, basket, req = null) {
+  const n = basket.kind === 'carrier' ? basket.ids.length : 0;
   const head = html`<p class="sites-summary">${s('matched', result)}</p>
     <p class="sites-excluded">${pick(result.excluded)}</p>
     <details class="sites-rule"><summary>ℹ︎</summary><p>${pick(result.scoring)}</p></details>`;
   if (!result.results.length) return html`${head}<p>${s('none')}</p>`;
   return html`${head}
-    <div class="sites-actions"><button type="button" class="btn" data-compare ${chosen.size >= 2 ? '' : html`disabled`}>${s('compare', { n: chosen.size })}</button>
+    <div class="sites-actions"><button type="button" class="btn" data-compare ${n >= 2 ? '' : html`disabled`}>${s('compare', { n })}</button>
       <small>${s('compareHint')}</small>
       ${req ? html`<a class="btn" data-export="xlsx" href="${exportUrl(req, 'xlsx')}" download>${s('exportXlsx')}</a>
         <a class="btn" data-export="geojson" href="${exportUrl(req, 'geojson')}" download="sites.geojson">${s('exportGeojson')}</a>` : ''}</div>
@@ -61,7 +64,7 @@ export function resultsView(result, chosen, req = null) {
         <span class="site-score" title="${s('score')}">${r.score}</span></div>
       <div class="site-sub">${r.park_name} · ${r.region_name} · ${r.area_mu} 亩${r.is_demo ? html` · <em>demo</em>` : ''}</div>
       <ul class="verdicts">${r.verdicts.map(verdictLine)}</ul>
-      <label class="site-pick"><input type="checkbox" data-pick="${r.id}" ${chosen.has(r.id) ? html`checked` : ''}>${s('add')}</label>
+      <div class="site-pick">${compareButton('carrier', r.id)}</div>
     </li>`)}</ol>`;
 }
 

@@ -7,6 +7,8 @@ import { html } from '../html.js';
 import { regionName } from '../data.js';
 import { draftBadge, staffBar } from './staff.js';
 import { brochureLinks } from './brochure.js';
+import { compareButton } from '../sites/basket.js';
+import { s as words } from '../sites/strings.js';
 
 function row(label, value) {
   return html`<div class="kv"><dt>${label}</dt><dd>${value}</dd></div>`;
@@ -68,10 +70,17 @@ function serviceHtml(p) {
     ${p.service_address ? row(t('field.serviceAddress'), p.service_address) : ''}</dl></section>`;
 }
 
+/** With carrier filters set, how many of the park's carriers match them and how many do not. */
+function matchingLine(page) {
+  if (page.others === undefined) return '';
+  return html`<p class="drawer-matching" data-drawer-matching="${page.count}">${words('matching', { n: num(page.count, 0) })}</p>
+    ${page.others ? html`<p class="muted" data-drawer-others="${page.others}">${words('others', { n: num(page.others, 0) })}</p>` : ''}`;
+}
+
 function carriersBlock(page) {
   if (page === null) return html`<p class="muted"><span class="spinner"></span>${t('detail.loading')}</p>`;
-  if (!page.items.length) return html`<p class="muted">${t('detail.noCarriers')}</p>`;
-  return html`<ul class="carrier-links">${page.items.map(carrierLine)}</ul>
+  if (!page.items.length) return page.others === undefined ? html`<p class="muted">${t('detail.noCarriers')}</p>` : matchingLine(page);
+  return html`${matchingLine(page)}<ul class="carrier-links">${page.items.map(carrierLine)}</ul>
     ${page.count > page.items.length ? html`<p class="muted">${t('detail.moreCarriers', { n: num(page.count - page.items.length, 0) })}</p>` : ''}`;
 }
 
@@ -93,7 +102,17 @@ function parkLink(ref) {
   return html`<button type="button" class="link" data-open-park="${ref.id}">${ref.name}</button>`;
 }
 
-/** A park's drawer; `carrierPage` is its first available carriers, or null while they load. */
+/** The nearest facility of each kind: straight-line distances, and labelled so (never drive time). */
+function distancesHtml(d) {
+  const nearest = Object.entries(d ?? {}).filter(([, n]) => n);
+  if (!nearest.length) return '';
+  return html`<section class="detail-section" data-distances><h3>${words('distances')}</h3><dl class="kvs">
+    ${nearest.map(([kind, n]) => row(codeLabel('facility_kind', kind), html`<span data-km="${n.km}">${words('straightKm', { km: num(n.km, 1) })}</span>
+      · ${n.facility}${n.location_precision !== 'exact' ? html` <small>（${words('approxFacility')}）</small>` : ''}`))}</dl></section>`;
+}
+
+/** A park's drawer; `carrierPage` is its first carriers matching the page's carrier filters
+ * (available ones when none is set; `others`: how many do not match), or null while they load. */
 export function parkHtml(p, carrierPage) {
   const approx = p.location_precision !== 'exact';
   const counts = p.available_carriers || {};
@@ -142,10 +161,12 @@ export function parkHtml(p, carrierPage) {
       <p class="carrier-counts" data-carrier-counts>${t('detail.carrierCounts', { land: num(counts.land ?? 0, 0), factory: num(counts.factory ?? 0, 0), office: num(counts.office ?? 0, 0) })}</p>
       ${demoCount ? html`<p class="demo-counts" data-demo-counts>${t('detail.demoCarriers', { land: num(demo.land ?? 0, 0), factory: num(demo.factory ?? 0, 0), office: num(demo.office ?? 0, 0) })}</p>` : ''}
       ${carriersBlock(carrierPage)}</section>
+    ${distancesHtml(p.distances)}
     ${serviceHtml(p)}
     <section class="detail-section"><h3>${t('detail.contacts')}</h3>${contactsHtml(p.contacts)}</section>
     ${p.profile ? html`<section class="detail-section"><h3>${t('detail.profile')}</h3><p class="profile">${p.profile}</p></section>` : ''}
     <button type="button" class="btn btn-inquire" data-inquire="park:${p.id}" data-inquire-name="${p.name}">${t('inquiry.button')}</button>
+    ${compareButton('park', p.id)}
     <button type="button" class="btn btn-primary" data-zoom-to>${t('detail.zoomTo')}</button>
     ${brochureLinks('park', p.id, p.published)}
   </div>`;
@@ -192,8 +213,10 @@ export function carrierHtml(c) {
       ${!isLand ? row(t('detail.rent'), withUnit(c.rent_yuan_m2_month, 'unit.yuanM2Month')) : ''}
       ${!isLand ? row(t('detail.salePrice'), withUnit(c.sale_price_yuan_m2, 'unit.yuanM2', 0)) : ''}</dl></section>
     ${building}${standard}
+    ${distancesHtml(c.distances)}
     ${c.description ? html`<section class="detail-section"><p class="profile">${c.description}</p></section>` : ''}
     <button type="button" class="btn btn-inquire" data-inquire="carrier:${c.id}" data-inquire-name="${c.name}">${t('inquiry.button')}</button>
+    ${compareButton('carrier', c.id)}
     <button type="button" class="btn btn-primary" data-zoom-to>${t('detail.zoomTo')}</button>
   </div>`;
 }

@@ -1,9 +1,10 @@
 // The markup of the result list beside the map: a park or a carrier as one row, and the
-// list's states (loading, failed, empty, zoom in ...).
+// list's states (loading, failed, empty, layer off ...).
 import { codeLabel, t } from '../i18n.js';
 import { num } from '../format.js';
 import { html } from '../html.js';
 import { hasCarrierFilters } from '../state.js';
+import { compareButton } from '../sites/basket.js';
 
 /** Unpublished records reach signed-in staff only: say so in the list. */
 function draftMark(r) {
@@ -27,7 +28,8 @@ export function parkItem(p, selected) {
       <small>${p.region_name || ''}${p.location_precision !== 'exact' ? html` · <i>${t('list.approx')}</i>` : ''}</small>
       ${p.leading_industries?.length ? html`<small class="industries">${p.leading_industries.join(' · ')}</small>` : ''}
     </div>
-    <span class="result-side">${side}${p.is_demo ? html`<em class="demo-badge">${t('detail.demo')}</em>` : ''}${draftMark(p)}</span>
+    <span class="result-side">${side}${p.is_demo ? html`<em class="demo-badge">${t('detail.demo')}</em>` : ''}${draftMark(p)}
+      ${compareButton('park', p.id)}</span>
   </li>`;
 }
 
@@ -42,6 +44,7 @@ export function carrierItem(c, selected) {
       <small>${c.park_name}</small>
     </div>
     <span class="result-side"><span class="status s-${c.status}">${codeLabel('carrier_status', c.status)}</span>
-      ${c.is_demo ? html`<em class="demo-badge">${t('detail.demo')}</em>` : ''}${draftMark(c)}</span>
+      ${c.is_demo ? html`<em class="demo-badge">${t('detail.demo')}</em>` : ''}${draftMark(c)}
+      ${compareButton('carrier', c.id)}</span>
   </li>`;
 }
