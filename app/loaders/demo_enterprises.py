@@ -311,9 +311,7 @@ def _generate(session: Session, rng: np.random.Generator, enterprises: int, exte
         _copy(session, frame, "enterprises")
     ids = dict(session.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.is_demo)).tuples().all())
     on = [
-        (ids[code], link)
-        for code, links_of in zip(frame["uscc"], local_links + external_links, strict=True)
-        for link in links_of
+        (ids[code], link) for code, links_of in zip(frame["uscc"], local_links + external_links, strict=True) for link in links_of
     ]
     if on:
         _copy(session, pd.DataFrame(on, columns=["enterprise_id", "link_id"]), "enterprise_links")
