@@ -52,7 +52,7 @@ class ImportOptions:
     as_of: date | None = None  # None: today
 
 
-def _raw_geometries(source: Source, columns: dict[str, str]) -> gpd.GeoSeries:
+def raw_geometries(source: Source, columns: dict[str, str]) -> gpd.GeoSeries:
     """The geometries as written: the file's own, or built from 经度/纬度 or WKT columns of a table."""
     frame = source.frame
     if not source.is_table and "geometry" in frame:
@@ -112,7 +112,7 @@ def run_import(
     if source.frame.empty:
         raise InvalidInput.one("file", "the file holds no features or rows", "文件中没有要素或数据行")
     columns = map_columns(source.headers, options.mapping)
-    raw = _raw_geometries(source, columns)
+    raw = raw_geometries(source, columns)
     chosen, how, fits = choose_system(session, source, raw, options)
     geoms = to_wgs84(raw, chosen)
     first_row = 2 if source.is_table else 1  # a sheet's first data row is its row 2
@@ -142,7 +142,7 @@ def run_import(
         done = outcomes(session)
     dropped_z = bool(shapely.has_z(np.asarray(raw.values, dtype=object)).any())
     names = dict(zip(valid["i"], valid["name"], strict=True)) if len(valid) else {}
-    report = _report(source, columns, chosen, how, fits, bodies, shapes, done, dropped_z, names)
+    report = report_of(source, columns, chosen, how, fits, bodies, shapes, done, dropped_z, names)
     report["committed"] = commit and not report["counts"]["error"]
     if report["committed"]:
         session.add(
@@ -191,7 +191,7 @@ class ImportRefused(AppError):
         return {**super().body(), "report": self.report}
 
 
-def _report(
+def report_of(
     source: Source,
     columns: dict[str, str],
     chosen: System,
@@ -202,7 +202,10 @@ def _report(
     done: dict[int, tuple[int | None, str]],
     dropped_z: bool,
     names: dict[int, str],
+    fields: tuple[str, ...] = FIELDS,
 ) -> dict[str, Any]:
+    """The report of an import (or its preview): counts, each row's action and problems, the
+    features to draw; `fields` are what a column may be mapped to."""
     codes = bodies.fields.get("code", np.full(bodies.n, None, dtype=object))
     actions = ["error" if i in bodies.problems else done.get(i, (None, "error"))[1] for i in range(bodies.n)]
     counts = {a: actions.count(a) for a in ("create", "update", "unchanged", "error")}
@@ -224,7 +227,7 @@ def _report(
         "crs": {"code": chosen.code, "name": chosen.name, "name_zh": chosen.name_zh, "how": how, "candidates": fits},
         "columns": source.headers,
         "mapping": columns,
-        "fields": list(FIELDS),  # what a column may be mapped to
+        "fields": list(fields),
         "counts": {"rows": bodies.n, **counts},
         "notes": notes,
         "rows": [

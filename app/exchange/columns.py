@@ -85,6 +85,19 @@ AREA_UNITS = {"area": None, "area_mu": MU_M2, "area_ha": HA_M2, "area_m2": 1.0}
 _BY_HEADER = {header: field for field, headers in SYNONYMS.items() for header in headers} | {
     short.replace("_", ""): field for field, short in SHAPEFILE_NAMES.items()
 }
+# The columns of an enterprise list (企业名录), and where it is.
+ENTERPRISE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("企业名称", "单位名称", "公司名称", "名称", "name"),
+    "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "uscc", "creditcode"),
+    "is_local": ("是否本地企业", "是否本地", "本地企业", "islocal"),
+    "park_id": ("园区编号", "所在园区编号", "parkid"),
+    "tags": ("企业标签", "标签", "资质", "tags"),
+    "revenue_yi": ("营业收入亿元", "营业收入", "营收亿元", "revenueyi", "revenue"),
+    "employees": ("从业人数", "员工人数", "职工人数", "employees"),
+    "year": ("年份", "数据年份", "year"),
+    **{f: SYNONYMS[f] for f in ("lon", "lat", "wkt")},
+}
+_BY_ENTERPRISE_HEADER = {header: field for field, headers in ENTERPRISE_SYNONYMS.items() for header in headers}
 
 
 def normalise(header: str) -> str:
@@ -93,22 +106,23 @@ def normalise(header: str) -> str:
     return re.sub(r"[\s()\[\]/·_\-:：,，]|（|）", "", folded)
 
 
-def map_columns(headers: list[str], overrides: dict[str, str]) -> dict[str, str]:
+def map_columns(headers: list[str], overrides: dict[str, str], enterprises: bool = False) -> dict[str, str]:
     """field → header of the file. `overrides` maps a header to a field (or to "" to ignore it);
     422 naming the header when an override names an unknown field or header, or two columns are
     mapped to one field by the user. Of two columns a field's synonyms both match, the first counts
     (the preview shows the mapping, and an override changes it)."""
+    fields, by_header = (tuple(ENTERPRISE_SYNONYMS), _BY_ENTERPRISE_HEADER) if enterprises else (FIELDS, _BY_HEADER)
     problems = []
     for header, field in overrides.items():
         if header not in headers:
             problems.append((header, f"the file has no column {header!r}", f"文件中没有列 {header!r}"))
-        elif field and field not in FIELDS:
-            problems.append((header, f"unknown field {field!r}; fields: {', '.join(FIELDS)}", f"未知字段 {field!r}"))
+        elif field and field not in fields:
+            problems.append((header, f"unknown field {field!r}; fields: {', '.join(fields)}", f"未知字段 {field!r}"))
     if problems:
         raise InvalidInput([Problem(f"mapping.{header}", en, zh) for header, en, zh in problems])
     mapping: dict[str, str] = {}
     for header in headers:
-        field = overrides[header] if header in overrides else _BY_HEADER.get(normalise(header), "")
+        field = overrides[header] if header in overrides else by_header.get(normalise(header), "")
         if not field:
             continue
         if field in mapping and header not in overrides:

@@ -43,6 +43,9 @@ _STAGED = table(STAGING, column("id"), column("action"))
 
 def stage(session: Session, rows: pd.DataFrame, shapes: np.ndarray) -> None:
     """The validated rows (i: their position) with their WGS-84 shapes, in the staging table."""
+    if len(rows) > BULK_ROWS:
+        # The statements over a file of up to INVESTMAP_IMPORT_MAX_ROWS rows may outlast the API's timeout.
+        session.execute(text("SELECT set_config('statement_timeout', '0', true)"))
     # The carriers' own column types (numeric scales round as a write would), none of their rules.
     session.execute(text(f"CREATE TEMP TABLE {STAGING} ON COMMIT DROP AS SELECT 0 AS i, id, {_LIST} FROM carriers WITH NO DATA"))
     session.execute(text(f"ALTER TABLE {STAGING} ADD COLUMN action text"))
@@ -89,8 +92,7 @@ def write(session: Session, park_id: int, provenance: dict[str, Any]) -> int:
         return 0
     bulk = written > BULK_ROWS
     if bulk:
-        # The statements of a file of up to INVESTMAP_IMPORT_MAX_ROWS rows may outlast the API's timeout.
-        session.execute(text("SELECT set_config('investmap.bulk', 'on', true), set_config('statement_timeout', '0', true)"))
+        session.execute(text("SELECT set_config('investmap.bulk', 'on', true)"))
     session.execute(text(f"UPDATE {STAGING} SET id = nextval(pg_get_serial_sequence('carriers', 'id')) WHERE action = 'create'"))
     session.execute(
         text(f"""

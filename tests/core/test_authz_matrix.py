@@ -316,6 +316,11 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
         (401, 422, 403, 403, 422, 403, 403),
         lambda w: ("POST", f"/api/v1/imports/carriers?park={w.new_park().rsplit('/', 1)[1]}&name=x.geojson", None, {}),
     ),
+    # Staff who may write; the regions are checked row by row, so an empty body is a 422 for every officer.
+    "POST /api/v1/imports/enterprises": (
+        (401, 422, 422, 403, 422, 403, 403),
+        lambda w: ("POST", "/api/v1/imports/enterprises?name=x.xlsx", None, {}),
+    ),
     "GET /api/v1/targets/{item_id}": (STAFF_READ, lambda w: ("GET", f"/api/v1/targets/{w.target}", None, {})),
     "POST /api/v1/targets": (STAFF_WRITE, lambda w: ("POST", "/api/v1/targets", w.target_body(), {})),
     "PATCH /api/v1/targets/{item_id}": (STAFF_WRITE, lambda w: _edit(w, "PATCH", w.new_target(), {"owner": "矩阵"})),
