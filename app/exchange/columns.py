@@ -15,7 +15,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "status": ("状态", "供地状态", "出让状态", "招商状态", "status"),
     "area": ("面积", "用地面积", "宗地面积", "土地面积", "出让面积", "建筑面积", "area"),
     "area_mu": ("面积亩", "用地面积亩", "宗地面积亩", "土地面积亩", "出让面积亩", "areamu"),
-    "area_ha": ("面积公顷", "用地面积公顷", "宗地面积公顷", "土地面积公顷", "出让面积公顷", "areaha"),
+    "area_ha": ("面积公顷", "面积ha", "用地面积公顷", "宗地面积公顷", "土地面积公顷", "出让面积公顷", "areaha"),
     "area_m2": (
         "面积平方米",
         "面积㎡",
@@ -80,6 +80,16 @@ ZH_NAMES = {
     **{f"{name}_{end}": f"{zh}{end_zh}" for name, zh in (("plot_ratio", "容积率"), ("building_density_pct", "建筑密度"),
                                                           ("green_ratio_pct", "绿地率"), ("height_limit_m", "限高"))
        for end, end_zh in (("min", "下限"), ("max", "上限"))},
+}  # fmt: skip
+# The Chinese names a Shapefile export writes (names=zh): at most 10 bytes of UTF-8 (three Chinese
+# characters), each a synonym of its field above so that an import reads it back; a field with no
+# such name keeps its short code (SHAPEFILE_NAMES).
+SHAPEFILE_ZH_NAMES = {
+    "code": "宗地号", "name": "名称", "kind": "类型", "status": "状态", "area_m2": "面积", "area_mu": "面积亩",
+    "area_ha": "面积ha", "land_use": "用途", "lease_term_years": "年限", "price_wan_per_mu": "起始价",
+    "rent_yuan_m2_month": "租金", "sale_price_yuan_m2": "售价", "floors": "层数", "storey_height_m": "层高",
+    "floor_load_t_m2": "荷载", "has_crane": "行车", "description": "备注", "park_name": "园区", "source": "来源",
+    "as_of": "时点", "updated_at": "更新于", "is_demo": "演示", "published": "公开",
 }  # fmt: skip
 AREA_UNITS = {"area": None, "area_mu": MU_M2, "area_ha": HA_M2, "area_m2": 1.0}
 _BY_HEADER = {header: field for field, headers in SYNONYMS.items() for header in headers} | {
