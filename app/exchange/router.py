@@ -24,6 +24,9 @@ from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.errors import Forbidden, InvalidInput
 from app.core.limits import upload_limit
+from app.enterprises import queries as enterprise_queries
+from app.enterprises.models import Enterprise
+from app.enterprises.schemas import EnterpriseQuery
 from app.exchange.carriers import ImportOptions, run_import
 from app.exchange.columns import ZH_NAMES
 from app.exchange.crs import SYSTEMS
@@ -33,6 +36,9 @@ from app.exchange.formats import ARCHIVES, FORMATS
 from app.parks import queries as park_queries
 from app.parks.models import Park
 from app.parks.schemas import ParkQuery
+from app.targets import queries as target_queries
+from app.targets.models import Target
+from app.targets.schemas import TargetQuery
 
 router = APIRouter(tags=["exchange 导入导出"])
 
@@ -171,5 +177,22 @@ def _export_route(
         return export_file(session, user, exportable, filtered(q, user), order, q)
 
 
+class EnterpriseFileQuery(EnterpriseQuery, GisExportParams):
+    pass
+
+
+class TargetFileQuery(TargetQuery, GisExportParams):
+    pass
+
+
+# Enterprises are drawn at their point, a target at its enterprise's; each list's own visibility
+# holds (targets are the staff's), with the fields its reader may see.
+ENTERPRISES = Exportable("企业", enterprise_queries.OUTPUT, Enterprise.location, {"id": Enterprise.id})
+TARGETS = Exportable("招商目标", target_queries.OUTPUT, target_queries.OUTPUT.geometry, {"id": Target.id})
+
 _export_route("carriers", ("Carriers", "载体"), CarrierFileQuery, CARRIERS, carrier_queries.filtered, Carrier.id)
 _export_route("parks", ("Parks", "园区"), ParkFileQuery, PARKS, park_queries.filtered, Park.id)
+_export_route(
+    "enterprises", ("Enterprises", "企业"), EnterpriseFileQuery, ENTERPRISES, enterprise_queries.filtered, Enterprise.id
+)
+_export_route("targets", ("Targets", "招商目标"), TargetFileQuery, TARGETS, target_queries.filtered, Target.id)

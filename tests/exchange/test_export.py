@@ -135,3 +135,21 @@ def test_shapefile_with_chinese_field_names_reads_back(client, admin, db, place,
     assert r.status_code == 200, r.text
     assert r.json()["mapping"]["code"] == "宗地号" and r.json()["counts"]["error"] == 0
     assert_same_plots(db, place.park_id, "RT-", truth)
+
+
+def test_enterprises_and_targets_as_gis_files(client, admin, callers, tmp_path) -> None:
+    listed = client.get("/api/v1/enterprises", params={"is_local": "true", "limit": 1, "count": "true"}, headers=admin).json()
+    r = client.get("/api/v1/exports/enterprises", params={"is_local": "true", "format": "gpkg"}, headers=admin)
+    assert r.status_code == 200, r.text
+    (tmp_path / "e.gpkg").write_bytes(r.content)
+    assert f"Feature Count: {listed['count']}" in ogrinfo(str(tmp_path / "e.gpkg"))
+    public = client.get("/api/v1/exports/enterprises", params={"format": "csv"}, headers=callers["anonymous"])
+    rows = list(csv.DictReader(io.StringIO(public.content.decode("utf-8-sig"))))
+    seen = client.get("/api/v1/enterprises", params={"limit": 1, "count": "true"}, headers=callers["anonymous"]).json()
+    assert len(rows) == seen["count"]  # what the public list holds, no more
+    assert client.get("/api/v1/exports/targets", params={"format": "csv"}, headers=callers["anonymous"]).status_code == 401
+    targets = client.get("/api/v1/targets", params={"limit": 1, "count": "true"}, headers=admin).json()["count"]
+    r = client.get("/api/v1/exports/targets", params={"format": "shp", "names": "zh"}, headers=admin)
+    assert r.status_code == 200, r.text
+    (tmp_path / "t.zip").write_bytes(r.content)
+    assert f"Feature Count: {targets}" in ogrinfo(f"/vsizip/{tmp_path / 't.zip'}/export_point.shp")
