@@ -23,6 +23,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry import Point, mapping
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
@@ -34,6 +36,7 @@ from app.exchange.columns import FIELDS, map_columns
 from app.exchange.crs import GEOGRAPHIC, System, declared, propose, system, to_wgs84
 from app.exchange.formats import Source, read
 from app.exchange.geometry import carrier_shapes
+from app.exchange.models import ImportMapping
 from app.exchange.rows import Bodies, check_geometries, read_columns, validate
 from app.exchange.staging import classify, misplaced, outcomes, stage, write
 from app.exchange.values import CellProblem
@@ -111,7 +114,10 @@ def run_import(
     source = read(upload, workdir, options.encoding)
     if source.frame.empty:
         raise InvalidInput.one("file", "the file holds no features or rows", "文件中没有要素或数据行")
-    columns = map_columns(source.headers, options.mapping)
+    saved = session.get(ImportMapping, options.park_id)
+    # The park's saved mapping, where the user gives none, for the columns this file has.
+    overrides = options.mapping or {h: f for h, f in (saved.mapping if saved else {}).items() if h in source.headers}
+    columns = map_columns(source.headers, overrides)
     raw = raw_geometries(source, columns)
     chosen, how, fits = choose_system(session, source, raw, options)
     geoms = to_wgs84(raw, chosen)
@@ -144,7 +150,16 @@ def run_import(
     names = dict(zip(valid["i"], valid["name"], strict=True)) if len(valid) else {}
     report = report_of(source, columns, chosen, how, fits, bodies, shapes, done, dropped_z, names)
     report["committed"] = commit and not report["counts"]["error"]
+    report["mapping_from"] = "given" if options.mapping else "saved" if overrides else "headers"
     if report["committed"]:
+        if options.mapping:  # what this park's next import starts from
+            stmt = insert(ImportMapping).values(park_id=options.park_id, mapping=options.mapping, saved_by=user.name)
+            session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[ImportMapping.park_id],
+                    set_={"mapping": stmt.excluded.mapping, "saved_by": user.name, "saved_at": func.now()},
+                )
+            )
         session.add(
             AuditEntry(
                 actor=user.name,

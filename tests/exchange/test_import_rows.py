@@ -94,3 +94,15 @@ def test_a_bulk_write_keeps_one_audit_entry_the_grid_and_the_features(
     features = db.execute(text("SELECT id, feature FROM carrier_features WHERE id = ANY(:ids)"), {"ids": ids}).all()
     assert sorted(i for i, _ in features) == sorted(ids)
     assert {json.loads(f)["properties"]["name"] for _, f in features} == {"BULK-1", "BULK-2", "BULK-3"}
+
+
+def test_a_parks_mapping_is_saved_by_a_commit_and_reused(client, admin, place) -> None:
+    plots = squares(Place(place.park_id, place.adcode, place.lon, place.lat - 0.006), 2, side_m=30)
+    gdf = frame(plots, "wgs84", 地块号=["MAP-1", "MAP-2"], 宗地编号=["x", "y"])
+    mapping = json.dumps({"地块号": "code", "宗地编号": ""})
+    first = post(client, admin, gdf, place.park_id, commit="true", mapping=mapping)
+    assert first.status_code == 200, first.text
+    assert (first.json()["mapping_from"], first.json()["counts"]["create"]) == ("given", 2)
+    again = post(client, admin, gdf, place.park_id).json()
+    assert again["mapping_from"] == "saved" and again["mapping"] == {"code": "地块号"}
+    assert again["counts"]["unchanged"] == 2
