@@ -1,4 +1,4 @@
-"""`/api/v1/imports/...`: file imports for staff who may write, over the pipeline of carriers.py;
+"""`/api/v1/imports/...`: file imports for staff who may write (carriers.py, enterprises.py);
 `/api/v1/exports/...`: what the caller may see, as GIS files and spreadsheets (export.py).
 
 The imported file is the request body itself (what `fetch(url, {body: file})` sends), written to
