@@ -11,7 +11,7 @@ from app.carriers.features import refresh_carrier_features
 from app.carriers.models import HA_M2, RANGES, Carrier
 from app.carriers.schemas import CarrierIn
 from app.core.crud import assign
-from app.core.errors import InvalidInput
+from app.core.errors import InvalidInput, Problem
 from app.core.settings import settings
 from app.parks.models import Park
 
@@ -48,65 +48,95 @@ _AREAS = ("area_m2", "area_mu", "area_ha")
 METRES_PER_DEGREE_AT_LEAST = 90_000
 
 
-# The carrier's area on the ellipsoid, and where it reaches beyond the tolerance around its
+# Each carrier's area on the ellipsoid, and where it reaches beyond the tolerance around its
 # park's county: a point of that part and its distance to the county (NULL when none does).
 # The county is buffered only when the carrier is not simply inside it, and not at all for
 # a plot already too large; and only its part within :reach degrees of the carrier, which
 # holds every county point within the tolerance of the carrier (a tenth of the time).
-_PLACE = text("""
-WITH carrier AS (SELECT ST_GeomFromWKB(:wkb, 4326) AS geom),
-     county AS (SELECT r.adcode, r.name, r.geom FROM parks p JOIN regions r ON r.adcode = p.region_adcode
+# `carriers` is a SELECT of (i, geom): one carrier of a write, or the rows of a file import.
+_PLACE = """
+WITH county AS (SELECT r.adcode, r.name, r.geom FROM parks p JOIN regions r ON r.adcode = p.region_adcode
                 WHERE p.id = :park_id)
-SELECT county.adcode, county.name, area.m2, ST_X(beyond.pt), ST_Y(beyond.pt),
-       ST_Distance(beyond.pt::geography, county.geom::geography)
-FROM carrier, county,
+SELECT carrier.i, county.adcode, county.name, area.m2, ST_X(beyond.pt), ST_Y(beyond.pt),
+       ST_Distance(beyond.pt::geography, county.geom::geography),
+       CASE WHEN area.m2 > :max_m2 THEN ST_X(ST_PointOnSurface(carrier.geom)) END,
+       CASE WHEN area.m2 > :max_m2 THEN ST_Y(ST_PointOnSurface(carrier.geom)) END
+FROM ({carriers}) carrier, county,
      LATERAL (SELECT ST_Area(carrier.geom::geography) AS m2) area,
      LATERAL (SELECT CASE WHEN area.m2 > :max_m2 OR ST_Covers(county.geom, carrier.geom) THEN NULL
                           ELSE ST_Difference(carrier.geom, ST_Buffer(ST_Intersection(
                               county.geom, ST_Expand(carrier.geom, :reach))::geography, :tolerance)::geometry)
                      END AS part) outside,
      LATERAL (SELECT CASE WHEN NOT ST_IsEmpty(outside.part) THEN ST_PointOnSurface(outside.part) END AS pt) beyond
-""")
+WHERE :every OR area.m2 > :max_m2 OR beyond.pt IS NOT NULL
+"""
 
 
-def _measured_in_place(session: Session, data: CarrierIn) -> float:
-    """The carrier's area in m² on the ellipsoid; 422 naming `geometry` and a coordinate when it
-    lies beyond the tolerance around its park's county (INVESTMAP_CARRIER_REGION_TOLERANCE_M) or
-    a plot is larger than one plot can be (INVESTMAP_CARRIER_MAX_PLOT_HA). The park is inside the
-    writer's scope (scope_of), so this also keeps the carrier inside it."""
+def placed(
+    session: Session, carriers: str, park_id: int, params: dict[str, Any], every: bool = True
+) -> list[tuple[int, float, Problem | None]]:
+    """(i, area in m² on the ellipsoid, the problem) of each carrier of `carriers` (SQL of i, geom)
+    in park `park_id`; the problem names `geometry` and a coordinate when the carrier lies beyond
+    the tolerance around its park's county (INVESTMAP_CARRIER_REGION_TOLERANCE_M) or a plot is
+    larger than one plot can be (INVESTMAP_CARRIER_MAX_PLOT_HA). The park is inside the writer's
+    scope (scope_of), so this also keeps the carrier inside it. every=False: only the misplaced."""
     limits = settings().carriers
-    row = session.execute(
-        _PLACE,
+    rows = session.execute(
+        text(_PLACE.format(carriers=carriers)),
         {
-            "wkb": shapely.to_wkb(data.geometry),
-            "park_id": data.park_id,
+            **params,
+            "park_id": park_id,
+            "every": every,
             "max_m2": limits.max_plot_ha * HA_M2,
             "tolerance": limits.region_tolerance_m,
             "reach": limits.region_tolerance_m / METRES_PER_DEGREE_AT_LEAST,
         },
-    ).one()
-    adcode, name, area_m2, lon, lat, distance_m = row
-    if area_m2 > limits.max_plot_ha * HA_M2:
-        at = data.geometry.representative_point()
-        where = [round(at.x, 6), round(at.y, 6)]
+    ).all()
+    return [
+        (i, float(m2), _misplaced(park_id, adcode, name, m2, (lon, lat), far, (rx, ry)))
+        for i, adcode, name, m2, lon, lat, far, rx, ry in rows
+    ]
+
+
+Point = tuple[float | None, float | None]
+
+
+def _misplaced(
+    park_id: int, adcode: str, name: str, area_m2: float, beyond: Point, distance_m: float, inside: Point
+) -> Problem | None:
+    """The problem of a carrier too large (`inside`: a point of it) or reaching `beyond` the county."""
+    limits = settings().carriers
+    if inside[0] is not None and inside[1] is not None:
+        where = [round(inside[0], 6), round(inside[1], 6)]
         ha, most = f"{area_m2 / HA_M2:,.1f}", f"{limits.max_plot_ha:,.0f}"
-        raise InvalidInput.one(
+        return Problem(
             "geometry",
             f"the plot around {where} measures {ha} ha; one plot is at most {most} ha",
             f"{where} 处的地块面积为 {ha} 公顷，单个地块最大为 {most} 公顷",
             where,
         )
-    if lon is not None:
+    lon, lat = beyond
+    if lon is not None and lat is not None:
         where = [round(lon, 6), round(lat, 6)]
-        raise InvalidInput.one(
+        return Problem(
             "geometry",
             f"{where} lies {distance_m / 1000:.1f} km outside {name} ({adcode}), the county of park "
-            f"{data.park_id}; a carrier lies within {limits.region_tolerance_m:,.0f} m of its park's county",
-            f"{where} 位于园区 {data.park_id} 所在的{name}（{adcode}）之外 {distance_m / 1000:.1f} 公里；"
+            f"{park_id}; a carrier lies within {limits.region_tolerance_m:,.0f} m of its park's county",
+            f"{where} 位于园区 {park_id} 所在的{name}（{adcode}）之外 {distance_m / 1000:.1f} 公里；"
             f"载体须位于其园区所在县（市、区）{limits.region_tolerance_m:,.0f} 米范围内",
             where,
         )
-    return float(area_m2)
+    return None
+
+
+def _measured_in_place(session: Session, data: CarrierIn) -> float:
+    """The carrier's area in m² on the ellipsoid; 422 when it is misplaced or too large (`placed`)."""
+    [(_, area_m2, problem)] = placed(
+        session, "SELECT 0 AS i, ST_GeomFromWKB(:wkb, 4326) AS geom", data.park_id, {"wkb": shapely.to_wkb(data.geometry)}
+    )
+    if problem is not None:
+        raise InvalidInput([problem])
+    return area_m2
 
 
 def save(session: Session, data: CarrierIn, carrier: Carrier | None = None, *, refresh_features: bool = True) -> int:

@@ -39,29 +39,58 @@ def _print(report: dict[str, Any]) -> None:
     )
 
 
+_FILE = typer.Argument(exists=True, dir_okay=False, help="GeoJSON, GeoPackage, Shapefile (.shp or .zip), KML/KMZ, DXF, CSV, XLSX")
+_CRS_HELP = "wgs84, cgcs2000, gk38, gk39, gk114, gk117, webmercator, gcj02, bd09"
+
+
 @imports.command("carriers")
 def import_carriers(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            exists=True, dir_okay=False, help="GeoJSON, GeoPackage, Shapefile (.shp or .zip), KML/KMZ, DXF, CSV, XLSX"
-        ),
-    ],
+    file: Annotated[Path, _FILE],
     park: Annotated[int, typer.Option(help="the park the carriers belong to")],
     commit: Annotated[bool, typer.Option(help="write (default: a dry run that writes nothing)")] = False,
-    crs: Annotated[str | None, typer.Option(help="wgs84, cgcs2000, gk38, gk39, gk114, gk117, webmercator, gcj02, bd09")] = None,
+    crs: Annotated[str | None, typer.Option(help=_CRS_HELP)] = None,
     encoding: Annotated[str | None, typer.Option(help="UTF-8 or GBK (default: detected)")] = None,
     map_: Annotated[list[str] | None, typer.Option("--map", help="column=field, repeatable")] = None,
     as_of: Annotated[str | None, typer.Option(help="date the file describes, YYYY-MM-DD (default today)")] = None,
 ) -> None:
     """Import land plots, factories and offices into a park: the same checks and report as the page."""
+    from app.exchange.carriers import run_import
+
+    _run(run_import, file, park, commit, crs, encoding, map_, as_of)
+
+
+@imports.command("enterprises")
+def import_enterprises(
+    file: Annotated[Path, _FILE],
+    commit: Annotated[bool, typer.Option(help="write (default: a dry run that writes nothing)")] = False,
+    crs: Annotated[str | None, typer.Option(help=f"{_CRS_HELP} (default: the file's, else wgs84)")] = None,
+    encoding: Annotated[str | None, typer.Option(help="UTF-8 or GBK (default: detected)")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="column=field, repeatable")] = None,
+    as_of: Annotated[str | None, typer.Option(help="date the file describes, YYYY-MM-DD (default today)")] = None,
+) -> None:
+    """Import enterprises (企业名录) keyed by their USCC: the same checks and report as the API."""
+    from app.exchange.enterprises import run_enterprise_import
+
+    _run(run_enterprise_import, file, 0, commit, crs, encoding, map_, as_of)
+
+
+def _run(
+    run: Any,
+    file: Path,
+    park: int,
+    commit: bool,
+    crs: str | None,
+    encoding: str | None,
+    map_: list[str] | None,
+    as_of: str | None,
+) -> None:
     from sqlalchemy import text
     from sqlalchemy.orm import Session
 
     from app.core.auth import Principal
     from app.core.database import get_engine
     from app.core.errors import AppError
-    from app.exchange.carriers import ImportOptions, ImportRefused, run_import
+    from app.exchange.carriers import ImportOptions, ImportRefused
 
     user = Principal(f"cli:{getpass.getuser()}", role="admin")
     options = ImportOptions(
@@ -75,7 +104,7 @@ def import_carriers(
     with Session(get_engine()) as session, tempfile.TemporaryDirectory(prefix="investmap-import-") as folder:
         session.execute(text("SELECT set_config('investmap.actor', :actor, true)"), {"actor": user.name})
         try:
-            report = run_import(session, user, file.resolve(), Path(folder), options, commit)
+            report = run(session, user, file.resolve(), Path(folder), options, commit)
         except ImportRefused as refused:
             _print(refused.report)
             raise typer.Exit(1) from None

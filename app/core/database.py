@@ -1,5 +1,6 @@
 """Engine and session plumbing. One request, one session, one transaction, committed before the answer."""
 
+import io
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,9 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from app.core.errors import commit_conflict
 from app.core.settings import DatabaseSettings, settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # A database that does not answer is unavailable (503) after this long, not a hung request.
 CONNECT_TIMEOUT_SECONDS = 5
@@ -138,3 +142,13 @@ def relax_for_bulk_load(session: Session) -> None:
 # error handlers answer 409/503; the data version is re-read at commit (core/versions.py), so the
 # answer leaves after this process knows the new version. tests/durability/test_f02_* guards this.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def copy_frame(session: Session, frame: "pd.DataFrame", table: str) -> None:
+    """The rows of `frame` into `table` (its columns named as the frame's) by one COPY, in the session's transaction."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, na_rep="")
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    cursor = session.connection().connection.cursor()
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')") as copy:
+        copy.write(buffer.getvalue())

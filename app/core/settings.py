@@ -141,7 +141,7 @@ class ImportSettings(BaseSettings):
 
     model_config = _config("INVESTMAP_IMPORT_")
 
-    max_rows: int = Field(default=50_000, ge=1, description="features or rows one import may hold")
+    max_rows: int = Field(default=250_000, ge=1, description="features or rows one import may hold")
     max_unpacked_mb: float = Field(default=1000, gt=0, description="what an uploaded zip or KMZ may unpack to")
 
 

@@ -1,18 +1,18 @@
 """Importing carriers (land plots, factories, offices) from a file into one park.
 
 One pipeline under the page, the REST endpoints and the CLI: read the file (formats.py), map its
-columns (columns.py), find its coordinate system (crs.py), turn every row into the body a carrier
-write takes (`CarrierIn`), and write each through the carriers' own service, so an imported
-plot meets every rule a drawn one does (inside its park's county, valid, a plausible size).
+columns (columns.py), find its coordinate system (crs.py) and convert every coordinate at once,
+read and validate the rows column by column against the rules of a drawn carrier (rows.py), and
+check their place and write them set-based in PostgreSQL (staging.py), so an imported plot meets
+every rule a drawn one does (inside its park's county, valid, a plausible size).
 
-A dry run and a commit are the same run: each row is written inside a savepoint, so the preview
-reports exactly what the commit would do (created, changed, unchanged, and every problem by row,
-field and coordinate); the dry run then rolls everything back. A commit with any problem rolls
-back too: one transaction, all rows or none. A row whose plot code (宗地编号) the park already
-has updates that carrier; one that would change nothing is left untouched.
+A dry run and a commit are the same run up to the write: the preview reports exactly what the
+commit would do (created, changed, unchanged, and every problem by row, field and coordinate)
+and writes nothing. A commit with any problem writes nothing either: one transaction, all rows
+or none. A row whose plot code (宗地编号) the park already has updates that carrier; one that
+would change nothing is left untouched.
 """
 
-import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,27 +22,24 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 from shapely.geometry import Point, mapping
-from sqlalchemy import select, text
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.carriers import service
-from app.carriers.features import refresh_carrier_features
-from app.carriers.models import RANGES, Carrier
-from app.carriers.schemas import CarrierIn
 from app.core.auth import Principal, require_scope
-from app.core.errors import AppError, InvalidInput, Problem, problems_from_validation
+from app.core.errors import AppError, InvalidInput
 from app.exchange import values
-from app.exchange.columns import AREA_UNITS, FIELDS, map_columns
+from app.exchange.columns import FIELDS, map_columns
 from app.exchange.crs import GEOGRAPHIC, System, declared, propose, system, to_wgs84
 from app.exchange.formats import Source, read
-from app.exchange.geometry import carrier_shape, has_z
+from app.exchange.geometry import carrier_shapes
+from app.exchange.models import ImportMapping
+from app.exchange.rows import Bodies, check_geometries, read_columns, validate
+from app.exchange.staging import classify, misplaced, outcomes, stage, write
 from app.exchange.values import CellProblem
-from app.infrastructure import distances
-from app.infrastructure.models import DistanceSubject
 from app.parks.models import Park
 
 PREVIEW_FEATURES = 2000  # features drawn on the preview map; the table lists every row
@@ -58,55 +55,7 @@ class ImportOptions:
     as_of: date | None = None  # None: today
 
 
-@dataclass
-class RowProblem:
-    row: int
-    field: str
-    column: str | None
-    problem: str
-    problem_zh: str
-    location: Any = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None or k in ("row", "field")}
-
-
-@dataclass
-class Row:
-    row: int
-    action: str = "error"  # create | update | unchanged | error
-    id: int | None = None
-    code: str | None = None
-    name: str | None = None
-    geometry: Any = None  # WGS-84 shapely geometry, for the preview map
-    problems: list[RowProblem] = field(default_factory=list)
-
-
-# field → how a cell is read (the area fields are read with their column's unit).
-_READERS = {
-    "code": values.text,
-    "name": values.text,
-    "kind": values.kind,
-    "status": values.status,
-    "land_use": values.land_use,
-    "plot_ratio": values.bounds,
-    "building_density_pct": values.bounds,
-    "green_ratio_pct": values.bounds,
-    "height_limit_m": values.bounds,
-    "lease_term_years": values.integer,
-    "readiness": values.text,
-    "price_wan_per_mu": values.number,
-    "rent_yuan_m2_month": values.number,
-    "sale_price_yuan_m2": values.number,
-    "floors": values.integer,
-    "storey_height_m": values.number,
-    "floor_load_t_m2": values.number,
-    "has_crane": values.flag,
-    "description": values.text,
-}
-
-
-def _raw_geometries(source: Source, columns: dict[str, str]) -> gpd.GeoSeries:
+def raw_geometries(source: Source, columns: dict[str, str]) -> gpd.GeoSeries:
     """The geometries as written: the file's own, or built from 经度/纬度 or WKT columns of a table."""
     frame = source.frame
     if not source.is_table and "geometry" in frame:
@@ -153,88 +102,6 @@ def choose_system(session: Session, source: Source, raw: gpd.GeoSeries, options:
     return chosen, "proposed", [f.as_dict() for f in fits]
 
 
-def _body(row: Row, cells: dict[str, Any], columns: dict[str, str], geom: Any, base: dict[str, Any]) -> dict[str, Any]:
-    """The CarrierIn body of one row; cell problems are added to `row`."""
-    body: dict[str, Any] = dict(base)
-    for name, reader in _READERS.items():
-        if name in columns:
-            try:
-                if (value := reader(cells[columns[name]])) is not None:
-                    body[name] = value
-            except CellProblem as exc:
-                row.problems.append(RowProblem(row.row, name, columns[name], exc.problem, exc.problem_zh))
-    for name in RANGES:  # bounds given as two columns, e.g. 容积率下限 / 容积率上限 of an export
-        for end in ("min", "max"):
-            if (column := columns.get(f"{name}_{end}")) is None:
-                continue
-            try:
-                if (bound := values.number(cells[column])) is not None:
-                    body[name] = {**(body.get(name) or {}), end: bound}
-            except CellProblem as exc:
-                row.problems.append(RowProblem(row.row, f"{name}.{end}", column, exc.problem, exc.problem_zh))
-    for name, unit in AREA_UNITS.items():
-        if name in columns:
-            try:
-                # A bare 面积 column of a plot means m² unless the cell says otherwise.
-                if (m2 := values.area_m2(cells[columns[name]], unit or 1.0)) is not None:
-                    body["area_m2"] = m2
-            except CellProblem as exc:
-                row.problems.append(RowProblem(row.row, name, columns[name], exc.problem, exc.problem_zh))
-    try:
-        shape = carrier_shape(geom)
-        body["geometry"] = json.loads(shapely.to_geojson(shape))  # lists, as a JSON body has them
-        row.geometry = shape
-    except CellProblem as exc:
-        row.problems.append(RowProblem(row.row, "geometry", None, exc.problem, exc.problem_zh))
-        return body
-    body.setdefault("kind", "land" if shape.geom_type == "Polygon" else "factory")
-    body.setdefault("name", body.get("code") or f"{base['source']} #{row.row}")
-    row.code, row.name = body.get("code"), body["name"]
-    return body
-
-
-_SNAPSHOT = text("SELECT to_jsonb(c) - 'updated_at' - 'row_version' - 'location' FROM carriers c WHERE id = :id")
-
-
-def _write(session: Session, row: Row, data: CarrierIn) -> None:
-    """Write one valid row in a savepoint: created, updated, or (when nothing would change) undone."""
-    existing = None
-    if data.code is not None:
-        existing = session.execute(
-            select(Carrier).where(Carrier.park_id == data.park_id, Carrier.code == data.code)
-        ).scalar_one_or_none()
-    if existing is not None:
-        # Re-imports keep what the file does not say: whether the record is published.
-        data = data.model_copy(update={"published": existing.published})
-    before = session.execute(_SNAPSHOT, {"id": existing.id}).scalar_one() if existing else None
-    savepoint = session.begin_nested()
-    try:
-        row.id = service.save(session, data, existing, refresh_features=False)
-    except AppError as exc:
-        savepoint.rollback()
-        details = exc.details or [Problem("body", exc.message, exc.message_zh)]
-        row.problems.extend(RowProblem(row.row, p.field, None, p.problem, p.problem_zh, p.location) for p in details)
-        return
-    if existing is None:
-        row.action = "create"
-        savepoint.commit()
-    elif session.execute(_SNAPSHOT, {"id": row.id}).scalar_one() == before:
-        row.action = "unchanged"
-        savepoint.rollback()  # no new version, no audit entry, no history row
-    else:
-        row.action = "update"
-        savepoint.commit()
-
-
-def _validate(row: Row, body: dict[str, Any]) -> CarrierIn | None:
-    try:
-        return CarrierIn.model_validate(body)
-    except ValidationError as exc:
-        for p in problems_from_validation(RequestValidationError(exc.errors())):
-            row.problems.append(RowProblem(row.row, p.field, None, p.problem, p.problem_zh, p.location))
-        return None
-
-
 def run_import(
     session: Session, user: Principal, upload: Path, workdir: Path, options: ImportOptions, commit: bool
 ) -> dict[str, Any]:
@@ -247,8 +114,11 @@ def run_import(
     source = read(upload, workdir, options.encoding)
     if source.frame.empty:
         raise InvalidInput.one("file", "the file holds no features or rows", "文件中没有要素或数据行")
-    columns = map_columns(source.headers, options.mapping)
-    raw = _raw_geometries(source, columns)
+    saved = session.get(ImportMapping, options.park_id)
+    # The park's saved mapping, where the user gives none, for the columns this file has.
+    overrides = options.mapping or {h: f for h, f in (saved.mapping if saved else {}).items() if h in source.headers}
+    columns = map_columns(source.headers, overrides)
+    raw = raw_geometries(source, columns)
     chosen, how, fits = choose_system(session, source, raw, options)
     geoms = to_wgs84(raw, chosen)
     first_row = 2 if source.is_table else 1  # a sheet's first data row is its row 2
@@ -259,40 +129,37 @@ def run_import(
         "is_demo": False,
         "published": False,
     }
-    rows: list[Row] = []
-    seen: dict[str, int] = {}
-    records: list[dict[str, Any]] = [
-        {str(k): v for k, v in r.items()} for r in source.frame.drop(columns="geometry", errors="ignore").to_dict("records")
-    ]
-    dropped_z = False
-    with distances.deferred(session):  # one distance refresh for the written rows (below), not one per row
-        for i, (cells, geom, original) in enumerate(zip(records, geoms, raw, strict=True)):
-            row = Row(first_row + i)
-            rows.append(row)
-            dropped_z = dropped_z or has_z(original)
-            body = _body(row, cells, columns, geom, base)
-            if row.code is not None:
-                if row.code in seen:
-                    row.problems.append(
-                        RowProblem(
-                            row.row,
-                            "code",
-                            columns.get("code"),
-                            f"plot code {row.code!r} is also on row {seen[row.code]}",
-                            f"宗地编号 {row.code!r} 与第 {seen[row.code]} 行重复",
-                        )  # fmt: skip
-                    )
-                seen.setdefault(row.code, row.row)
-            if row.problems:
-                continue
-            if (data := _validate(row, body)) is not None:
-                _write(session, row, data)
-    report = _report(source, columns, chosen, how, fits, rows, dropped_z)
+    bodies = read_columns(source.frame, columns, first_row)
+    shapes, shape_problems = carrier_shapes(np.asarray(geoms.values, dtype=object))
+    for i, exc in shape_problems.items():
+        bodies.add(i, "geometry", None, exc.problem, exc.problem_zh)
+    check_geometries(bodies, shapes)
+    _duplicates(bodies, columns.get("code"))
+    valid = validate(bodies, shapes, base)
+    provenance = {"source": base["source"], "as_of": base["as_of"]}
+    done: dict[int, tuple[int | None, str]] = {}
+    if len(valid):
+        stage(session, valid, shapes)
+        for i, problem in misplaced(session, options.park_id):
+            bodies.add(i, problem.field, None, problem.problem, problem.problem_zh, problem.location)
+        classify(session, options.park_id, provenance)
+        if commit and not bodies.problems:
+            write(session, options.park_id, provenance)
+        done = outcomes(session)
+    dropped_z = bool(shapely.has_z(np.asarray(raw.values, dtype=object)).any())
+    names = dict(zip(valid["i"], valid["name"], strict=True)) if len(valid) else {}
+    report = report_of(source, columns, chosen, how, fits, bodies, shapes, done, dropped_z, names)
     report["committed"] = commit and not report["counts"]["error"]
+    report["mapping_from"] = "given" if options.mapping else "saved" if overrides else "headers"
     if report["committed"]:
-        written = [r.id for r in rows if r.action in ("create", "update") and r.id is not None]
-        refresh_carrier_features(session, Carrier.id.in_(written))
-        distances.refresh(session, DistanceSubject.CARRIER, written)
+        if options.mapping:  # what this park's next import starts from
+            stmt = insert(ImportMapping).values(park_id=options.park_id, mapping=options.mapping, saved_by=user.name)
+            session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[ImportMapping.park_id],
+                    set_={"mapping": stmt.excluded.mapping, "saved_by": user.name, "saved_at": func.now()},
+                )
+            )
         session.add(
             AuditEntry(
                 actor=user.name,
@@ -308,6 +175,18 @@ def run_import(
     if commit and not report["committed"]:
         raise ImportRefused(report)
     return report
+
+
+def _duplicates(bodies: Bodies, column: str | None) -> None:
+    """A plot code on two rows: a problem on the later, naming the first."""
+    seen: dict[str, int] = {}
+    for i, code in enumerate(bodies.fields.get("code", ())):
+        if code is None:
+            continue
+        if code in seen:
+            first = bodies.first_row + seen[code]
+            bodies.add(i, "code", column, f"plot code {code!r} is also on row {first}", f"宗地编号 {code!r} 与第 {first} 行重复")
+        seen.setdefault(code, i)
 
 
 class ImportRefused(AppError):
@@ -327,13 +206,24 @@ class ImportRefused(AppError):
         return {**super().body(), "report": self.report}
 
 
-def _report(
-    source: Source, columns: dict[str, str], chosen: System, how: str, fits: list[Any], rows: list[Row], dropped_z: bool
+def report_of(
+    source: Source,
+    columns: dict[str, str],
+    chosen: System,
+    how: str,
+    fits: list[Any],
+    bodies: Bodies,
+    shapes: np.ndarray,
+    done: dict[int, tuple[int | None, str]],
+    dropped_z: bool,
+    names: dict[int, str],
+    fields: tuple[str, ...] = FIELDS,
 ) -> dict[str, Any]:
-    for row in rows:
-        if row.problems:
-            row.action = "error"
-    counts = {a: sum(r.action == a for r in rows) for a in ("create", "update", "unchanged", "error")}
+    """The report of an import (or its preview): counts, each row's action and problems, the
+    features to draw; `fields` are what a column may be mapped to."""
+    codes = bodies.fields.get("code", np.full(bodies.n, None, dtype=object))
+    actions = ["error" if i in bodies.problems else done.get(i, (None, "error"))[1] for i in range(bodies.n)]
+    counts = {a: actions.count(a) for a in ("create", "update", "unchanged", "error")}
     notes = []
     if dropped_z:
         notes.append({"problem": "Z (height) values were dropped", "problem_zh": "已舍弃 Z（高程）值"})
@@ -345,32 +235,36 @@ def _report(
                 "problem_zh": "如文件是在高德、腾讯或百度地图上绘制的，请选择 GCJ-02 或 BD-09 坐标系：偏移无法从坐标数值判断",
             }
         )
-    drawn = [r for r in rows if r.geometry is not None][:PREVIEW_FEATURES]
+    drawn = [i for i in range(bodies.n) if shapes[i] is not None][:PREVIEW_FEATURES]
     return {
         "format": source.format,
         "encoding": source.encoding,
         "crs": {"code": chosen.code, "name": chosen.name, "name_zh": chosen.name_zh, "how": how, "candidates": fits},
         "columns": source.headers,
         "mapping": columns,
-        "fields": list(FIELDS),  # what a column may be mapped to
-        "counts": {"rows": len(rows), **counts},
+        "fields": list(fields),
+        "counts": {"rows": bodies.n, **counts},
         "notes": notes,
         "rows": [
             {
-                "row": r.row,
-                "action": r.action,
-                "id": r.id,
-                "code": r.code,
-                "name": r.name,
-                "problems": [p.as_dict() for p in r.problems],
+                "row": bodies.first_row + i,
+                "action": actions[i],
+                "id": done.get(i, (None, ""))[0],
+                "code": codes[i],
+                "name": names.get(i),
+                "problems": [p.as_dict() for p in bodies.problems.get(i, [])],
             }  # fmt: skip
-            for r in rows
+            for i in range(bodies.n)
         ],
         "features": {
             "type": "FeatureCollection",
             "features": [
-                {"type": "Feature", "geometry": mapping(r.geometry), "properties": {"row": r.row, "action": r.action}}
-                for r in drawn
+                {
+                    "type": "Feature",
+                    "geometry": mapping(shapes[i]),
+                    "properties": {"row": bodies.first_row + i, "action": actions[i]},
+                }
+                for i in drawn
             ],
         },
     }

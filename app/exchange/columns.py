@@ -15,7 +15,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "status": ("状态", "供地状态", "出让状态", "招商状态", "status"),
     "area": ("面积", "用地面积", "宗地面积", "土地面积", "出让面积", "建筑面积", "area"),
     "area_mu": ("面积亩", "用地面积亩", "宗地面积亩", "土地面积亩", "出让面积亩", "areamu"),
-    "area_ha": ("面积公顷", "用地面积公顷", "宗地面积公顷", "土地面积公顷", "出让面积公顷", "areaha"),
+    "area_ha": ("面积公顷", "面积ha", "用地面积公顷", "宗地面积公顷", "土地面积公顷", "出让面积公顷", "areaha"),
     "area_m2": (
         "面积平方米",
         "面积㎡",
@@ -81,10 +81,33 @@ ZH_NAMES = {
                                                           ("green_ratio_pct", "绿地率"), ("height_limit_m", "限高"))
        for end, end_zh in (("min", "下限"), ("max", "上限"))},
 }  # fmt: skip
+# The Chinese names a Shapefile export writes (names=zh): at most 10 bytes of UTF-8 (three Chinese
+# characters), each a synonym of its field above so that an import reads it back; a field with no
+# such name keeps its short code (SHAPEFILE_NAMES).
+SHAPEFILE_ZH_NAMES = {
+    "code": "宗地号", "name": "名称", "kind": "类型", "status": "状态", "area_m2": "面积", "area_mu": "面积亩",
+    "area_ha": "面积ha", "land_use": "用途", "lease_term_years": "年限", "price_wan_per_mu": "起始价",
+    "rent_yuan_m2_month": "租金", "sale_price_yuan_m2": "售价", "floors": "层数", "storey_height_m": "层高",
+    "floor_load_t_m2": "荷载", "has_crane": "行车", "description": "备注", "park_name": "园区", "source": "来源",
+    "as_of": "时点", "updated_at": "更新于", "is_demo": "演示", "published": "公开",
+}  # fmt: skip
 AREA_UNITS = {"area": None, "area_mu": MU_M2, "area_ha": HA_M2, "area_m2": 1.0}
 _BY_HEADER = {header: field for field, headers in SYNONYMS.items() for header in headers} | {
     short.replace("_", ""): field for field, short in SHAPEFILE_NAMES.items()
 }
+# The columns of an enterprise list (企业名录), and where it is.
+ENTERPRISE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("企业名称", "单位名称", "公司名称", "名称", "name"),
+    "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "uscc", "creditcode"),
+    "is_local": ("是否本地企业", "是否本地", "本地企业", "islocal"),
+    "park_id": ("园区编号", "所在园区编号", "parkid"),
+    "tags": ("企业标签", "标签", "资质", "tags"),
+    "revenue_yi": ("营业收入亿元", "营业收入", "营收亿元", "revenueyi", "revenue"),
+    "employees": ("从业人数", "员工人数", "职工人数", "employees"),
+    "year": ("年份", "数据年份", "year"),
+    **{f: SYNONYMS[f] for f in ("lon", "lat", "wkt")},
+}
+_BY_ENTERPRISE_HEADER = {header: field for field, headers in ENTERPRISE_SYNONYMS.items() for header in headers}
 
 
 def normalise(header: str) -> str:
@@ -93,22 +116,23 @@ def normalise(header: str) -> str:
     return re.sub(r"[\s()\[\]/·_\-:：,，]|（|）", "", folded)
 
 
-def map_columns(headers: list[str], overrides: dict[str, str]) -> dict[str, str]:
+def map_columns(headers: list[str], overrides: dict[str, str], enterprises: bool = False) -> dict[str, str]:
     """field → header of the file. `overrides` maps a header to a field (or to "" to ignore it);
     422 naming the header when an override names an unknown field or header, or two columns are
     mapped to one field by the user. Of two columns a field's synonyms both match, the first counts
     (the preview shows the mapping, and an override changes it)."""
+    fields, by_header = (tuple(ENTERPRISE_SYNONYMS), _BY_ENTERPRISE_HEADER) if enterprises else (FIELDS, _BY_HEADER)
     problems = []
     for header, field in overrides.items():
         if header not in headers:
             problems.append((header, f"the file has no column {header!r}", f"文件中没有列 {header!r}"))
-        elif field and field not in FIELDS:
-            problems.append((header, f"unknown field {field!r}; fields: {', '.join(FIELDS)}", f"未知字段 {field!r}"))
+        elif field and field not in fields:
+            problems.append((header, f"unknown field {field!r}; fields: {', '.join(fields)}", f"未知字段 {field!r}"))
     if problems:
         raise InvalidInput([Problem(f"mapping.{header}", en, zh) for header, en, zh in problems])
     mapping: dict[str, str] = {}
     for header in headers:
-        field = overrides[header] if header in overrides else _BY_HEADER.get(normalise(header), "")
+        field = overrides[header] if header in overrides else by_header.get(normalise(header), "")
         if not field:
             continue
         if field in mapping and header not in overrides:

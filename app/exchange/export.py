@@ -36,7 +36,7 @@ from starlette.background import BackgroundTask
 from app.core.auth import Principal
 from app.core.export import FORMULA_START, attachment
 from app.core.listing import OutputSpec
-from app.exchange.columns import SHAPEFILE_NAMES
+from app.exchange.columns import SHAPEFILE_NAMES, SHAPEFILE_ZH_NAMES
 from app.exchange.crs import SYSTEMS, from_wgs84
 
 CHUNK = 5000
@@ -144,16 +144,21 @@ def write_file(session: Session, stmt: Select[Any], names: list[str], fmt: str, 
     return archive
 
 
+def _name(field: str, params: GisExportParams, what: Exportable) -> str:
+    """A field's name in the file. Shapefiles keep 10 bytes of a name: short names there (Chinese
+    ones of three characters at most, in UTF-8 as the .cpg says), which imports read back."""
+    if params.format == "shp":
+        short = SHAPEFILE_ZH_NAMES.get(field) if params.names == "zh" and what.zh else None
+        return short or SHAPEFILE_NAMES.get(field, field)
+    return what.zh.get(field, field) if params.names == "zh" else field
+
+
 def export_query(
     user: Principal, what: Exportable, filtered: Select[Any], order: Any, params: GisExportParams
 ) -> tuple[Select[Any], list[str]]:
     """The statement of an export (its last column the geometry as WKB) and the file's field names."""
     properties = {**what.extra, **what.output.for_user(user).properties()}
-    # Shapefiles keep 10 bytes of a field name: short ASCII names there, which imports read back.
-    names = [
-        SHAPEFILE_NAMES.get(k, k) if params.format == "shp" else what.zh.get(k, k) if params.names == "zh" else k
-        for k in properties
-    ]
+    names = [_name(k, params, what) for k in properties]
     stmt = filtered.with_only_columns(
         *[v.label(f"c{i}") for i, v in enumerate(properties.values())], func.ST_AsBinary(what.geometry)
     ).order_by(order)

@@ -5,6 +5,7 @@ LineString (a DXF polyline, a KML outline), Z and M values (CAD and survey data)
 turned into the carrier's shape or refused with the reason, never guessed at.
 """
 
+import numpy as np
 import shapely
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -41,3 +42,26 @@ def carrier_shape(geom: BaseGeometry | None) -> BaseGeometry:
 
 def has_z(geom: BaseGeometry | None) -> bool:
     return geom is not None and not geom.is_empty and bool(geom.has_z)
+
+
+_POINT, _POLYGON, _MULTIPOINT, _MULTIPOLYGON = 0, 3, 4, 6  # shapely.get_type_id
+
+
+def carrier_shapes(geoms: np.ndarray) -> tuple[np.ndarray, dict[int, CellProblem]]:
+    """`carrier_shape` of every geometry of `geoms`, the common cases (2-D Polygons and Points, or
+    multi-geometries of one part) in vectorised calls; the rest one by one. The shapes (None where
+    there is a problem) and the problems by position."""
+    types = shapely.get_type_id(geoms)
+    flat = ~shapely.has_z(geoms) & ~shapely.is_empty(geoms)
+    single = flat & np.isin(types, (_POINT, _POLYGON))
+    one_part = flat & np.isin(types, (_MULTIPOINT, _MULTIPOLYGON)) & (shapely.get_num_geometries(geoms) == 1)
+    shapes = np.full(len(geoms), None, dtype=object)
+    shapes[single] = geoms[single]
+    shapes[one_part] = shapely.get_geometry(geoms[one_part], 0)
+    problems: dict[int, CellProblem] = {}
+    for i in np.flatnonzero(~(single | one_part)):
+        try:
+            shapes[i] = carrier_shape(geoms[i])
+        except CellProblem as exc:
+            problems[int(i)] = exc
+    return shapes, problems

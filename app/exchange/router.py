@@ -1,4 +1,4 @@
-"""`/api/v1/imports/...`: file imports for staff who may write, over the pipeline of carriers.py;
+"""`/api/v1/imports/...`: file imports for staff who may write (carriers.py, enterprises.py);
 `/api/v1/exports/...`: what the caller may see, as GIS files and spreadsheets (export.py).
 
 The imported file is the request body itself (what `fetch(url, {body: file})` sends), written to
@@ -24,14 +24,21 @@ from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.errors import Forbidden, InvalidInput
 from app.core.limits import upload_limit
+from app.enterprises import queries as enterprise_queries
+from app.enterprises.models import Enterprise
+from app.enterprises.schemas import EnterpriseQuery
 from app.exchange.carriers import ImportOptions, run_import
 from app.exchange.columns import ZH_NAMES
 from app.exchange.crs import SYSTEMS
+from app.exchange.enterprises import run_enterprise_import
 from app.exchange.export import DRIVERS, Exportable, GisExportParams, export_file
 from app.exchange.formats import ARCHIVES, FORMATS
 from app.parks import queries as park_queries
 from app.parks.models import Park
 from app.parks.schemas import ParkQuery
+from app.targets import queries as target_queries
+from app.targets.models import Target
+from app.targets.schemas import TargetQuery
 
 router = APIRouter(tags=["exchange 导入导出"])
 
@@ -83,20 +90,53 @@ async def import_carriers(
     mapping: Annotated[str | None, Query(max_length=5000, description='JSON {"column": "field"} / 列对应')] = None,
     as_of: Annotated[date | None, Query(description="date the file describes; default today / 数据时点")] = None,
 ) -> dict[str, Any]:
-    _staff(user)
     options = ImportOptions(
         park_id=park, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
     )
+    return await _run(request, session, user, options, commit, run_import)
+
+
+@router.post(
+    "/imports/enterprises",
+    summary="Import enterprises from a file (dry run by default) / 从文件导入企业（默认仅预览）",
+    operation_id="import_enterprises",
+    openapi_extra={**upload_limit(), **FILE_BODY},
+)
+async def import_enterprises(
+    request: Request,
+    session: SessionDep,
+    user: WriterDep,
+    name: Annotated[str, Query(min_length=1, max_length=200, description="the file's name, e.g. 企业名录.xlsx / 文件名")],
+    commit: Annotated[bool, Query(description="false: preview only, nothing written / 是否写入")] = False,
+    crs: Annotated[str | None, Query(description=f"one of {', '.join(SYSTEMS)}; default: the file's, else WGS-84")] = None,
+    encoding: Annotated[str | None, Query(description="UTF-8 or GBK; default: detected / 文本编码")] = None,
+    mapping: Annotated[str | None, Query(max_length=5000, description='JSON {"column": "field"} / 列对应')] = None,
+    as_of: Annotated[date | None, Query(description="date the file describes; default today / 数据时点")] = None,
+) -> dict[str, Any]:
+    options = ImportOptions(
+        park_id=0, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
+    )
+    return await _run(request, session, user, options, commit, run_enterprise_import)
+
+
+async def _run(request: Request, session: Any, user: Principal, options: ImportOptions, commit: bool, run: Any) -> dict[str, Any]:
+    """The request body written to the import's own folder as it arrives, then `run` over it."""
+    _staff(user)
     suffix = PurePath(options.file_name).suffix.lower()
     if suffix not in FORMATS and suffix not in ARCHIVES:
         known = ", ".join((*FORMATS, *ARCHIVES))
-        raise InvalidInput.one("name", f"{name!r} is not a file the import reads: {known}", f"{name!r} 不是可导入的文件：{known}")
+        raise InvalidInput.one(
+            "name",
+            f"{options.file_name!r} is not a file the import reads: {known}",
+            f"{options.file_name!r} 不是可导入的文件：{known}",
+        )
     with tempfile.TemporaryDirectory(prefix="investmap-import-") as folder:
         upload = Path(folder) / f"upload{suffix}"
         with upload.open("wb") as out:
             async for chunk in request.stream():
                 out.write(chunk)
-        return await run_in_threadpool(run_import, session, user, upload, Path(folder), options, commit)
+        report: dict[str, Any] = await run_in_threadpool(run, session, user, upload, Path(folder), options, commit)
+        return report
 
 
 class CarrierFileQuery(CarrierQuery, GisExportParams):
@@ -137,5 +177,22 @@ def _export_route(
         return export_file(session, user, exportable, filtered(q, user), order, q)
 
 
+class EnterpriseFileQuery(EnterpriseQuery, GisExportParams):
+    pass
+
+
+class TargetFileQuery(TargetQuery, GisExportParams):
+    pass
+
+
+# Enterprises are drawn at their point, a target at its enterprise's; each list's own visibility
+# holds (targets are the staff's), with the fields its reader may see.
+ENTERPRISES = Exportable("企业", enterprise_queries.OUTPUT, Enterprise.location, {"id": Enterprise.id})
+TARGETS = Exportable("招商目标", target_queries.OUTPUT, target_queries.OUTPUT.geometry, {"id": Target.id})
+
 _export_route("carriers", ("Carriers", "载体"), CarrierFileQuery, CARRIERS, carrier_queries.filtered, Carrier.id)
 _export_route("parks", ("Parks", "园区"), ParkFileQuery, PARKS, park_queries.filtered, Park.id)
+_export_route(
+    "enterprises", ("Enterprises", "企业"), EnterpriseFileQuery, ENTERPRISES, enterprise_queries.filtered, Enterprise.id
+)
+_export_route("targets", ("Targets", "招商目标"), TargetFileQuery, TARGETS, target_queries.filtered, Target.id)

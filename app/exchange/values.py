@@ -55,7 +55,7 @@ _FOLD = str.maketrans(
 
 
 # Units a cell may repeat after its number ("24米以下", "50年", "18.5万元/亩"); the column says which.
-_UNITS = re.compile(r"万元/亩|元/(?:㎡|平方米|m2)·?(?:月)?|吨/(?:㎡|平方米)|t/(?:㎡|m2)|万元|元|米|年|(?<=\d)m(?![²2])")
+_UNITS = re.compile(r"万元/亩|亿元|元/(?:㎡|平方米|m2)·?(?:月)?|吨/(?:㎡|平方米)|t/(?:㎡|m2)|万元|元|米|年|(?<=\d)m(?![²2])")
 
 
 def _text(value: Any) -> str | None:

@@ -135,18 +135,8 @@ def parse_geometry(
     if not positions:
         raise _fail("geometry is empty", "几何为空")
     for path, (lon, lat, *_) in positions:
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise _fail(
-                f"{path} = [{lon}, {lat}] is outside longitude ±180 / latitude ±90",
-                f"{path} = [{lon}, {lat}] 超出经度 ±180 / 纬度 ±90 范围",
-                [lon, lat],
-            )
-        if not bounds.contains(lon, lat):
-            raise _fail(
-                f"{path} = [{lon}, {lat}] is far outside {bounds.name} (coordinates are [lon, lat] in WGS-84)",
-                f"{path} = [{lon}, {lat}] 远在{bounds.name_zh}范围之外（坐标应为 WGS-84 [经度, 纬度]）",
-                [lon, lat],
-            )
+        if (problem := position_problem(path, lon, lat, bounds)) is not None:
+            raise problem
     for path, ring in _rings(geom_type, coords):
         if not ring:
             raise _fail(f"{path} is an empty ring", f"{path} 是空环")
@@ -161,17 +151,41 @@ def parse_geometry(
     geom = shape(value)
     if geom.is_empty:
         raise _fail("geometry is empty", "几何为空")
-    reason = shapely.is_valid_reason(geom)
-    if reason != "Valid Geometry":
-        match = _REASON_AT.match(reason)
-        what = match.group("reason").strip() if match else reason
-        where = [float(match.group("x")), float(match.group("y"))] if match else None
-        raise _fail(
-            f"invalid geometry: {what}" + (f" at {where}" if where else ""),
-            f"几何无效：{_REASON_ZH.get(what, what)}" + (f"，位置 {where}" if where else ""),
-            where,
-        )
+    if (problem := validity_problem(geom)) is not None:
+        raise problem
     return shapely.force_2d(geom)
+
+
+def position_problem(path: str, lon: float, lat: float, bounds: Bounds = JIANGXI) -> FieldProblem | None:
+    """What is wrong with the position [lon, lat] at `path`, if anything: not a WGS-84 position, or far outside `bounds`."""
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return _fail(
+            f"{path} = [{lon}, {lat}] is outside longitude ±180 / latitude ±90",
+            f"{path} = [{lon}, {lat}] 超出经度 ±180 / 纬度 ±90 范围",
+            [lon, lat],
+        )
+    if not bounds.contains(lon, lat):
+        return _fail(
+            f"{path} = [{lon}, {lat}] is far outside {bounds.name} (coordinates are [lon, lat] in WGS-84)",
+            f"{path} = [{lon}, {lat}] 远在{bounds.name_zh}范围之外（坐标应为 WGS-84 [经度, 纬度]）",
+            [lon, lat],
+        )
+    return None
+
+
+def validity_problem(geom: BaseGeometry) -> FieldProblem | None:
+    """Why GEOS finds `geom` invalid (self-intersection ...), with the offending coordinate; None when valid."""
+    reason = shapely.is_valid_reason(geom)
+    if reason == "Valid Geometry":
+        return None
+    match = _REASON_AT.match(reason)
+    what = match.group("reason").strip() if match else reason
+    where = [float(match.group("x")), float(match.group("y"))] if match else None
+    return _fail(
+        f"invalid geometry: {what}" + (f" at {where}" if where else ""),
+        f"几何无效：{_REASON_ZH.get(what, what)}" + (f"，位置 {where}" if where else ""),
+        where,
+    )
 
 
 def geometry_type(allowed: tuple[str, ...], bounds: Bounds = JIANGXI) -> Any:

@@ -7,7 +7,6 @@ request is skipped, a different one replaces the previous demo carriers. Rows go
 COPY: 200,000 plots take seconds, not the hours row-by-row INSERTs would.
 """
 
-import io
 import math
 from dataclasses import dataclass
 
@@ -25,7 +24,7 @@ from app.audit.models import AuditEntry
 from app.carriers.cells import rebuild_cells
 from app.carriers.features import refresh_carrier_features
 from app.carriers.models import MU_M2, Carrier
-from app.core.database import get_engine, relax_for_bulk_load
+from app.core.database import copy_frame, get_engine, relax_for_bulk_load
 from app.infrastructure import distances
 from app.loaders.models import LoadRun
 from app.parks.models import Park
@@ -176,15 +175,6 @@ def _factories(rng: np.random.Generator, sites: ParkSite, n: int) -> pd.DataFram
     )
 
 
-def _copy(session: Session, frame: pd.DataFrame, table: str = "carriers") -> None:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, na_rep="")
-    columns = ", ".join(frame.columns)
-    cursor = session.connection().connection.cursor()
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')") as copy:
-        copy.write(buffer.getvalue())
-
-
 def begin_load(session: Session, name: str, signature: str, table: str) -> bool:
     """False when the same load (`signature`) already ran; else ready to load, in bulk."""
     last = session.get(LoadRun, name)
@@ -229,7 +219,7 @@ def load_demo_carriers(plots: int, factories: int, seed: int) -> None:
                 frame["is_demo"] = True
                 frame["published"] = True
                 if len(frame):
-                    _copy(session, frame)
+                    copy_frame(session, frame, "carriers")
             # One INSERT ... SELECT builds every new carrier's OGC Feature text in PostgreSQL.
             refresh_carrier_features(session, Carrier.is_demo)
             rebuild_cells(session)  # the triggers stand down in a bulk load

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 
 from app.chains.models import ChainCluster, ChainLink
 from app.clusters.models import ClusterFigure, ClusterMetric, ClusterPark
-from app.core.database import get_engine, relax_for_bulk_load
+from app.core.database import copy_frame, get_engine, relax_for_bulk_load
 from app.enterprises.models import Enterprise, EnterpriseTag
 from app.enterprises.uscc import ALPHABET, demo_code
-from app.loaders.demo import DEMO_PREFIX, DEMO_SOURCE, _copy, _scatter, _sites, begin_load, end_load
+from app.loaders.demo import DEMO_PREFIX, DEMO_SOURCE, _scatter, _sites, begin_load, end_load
 from app.parks.models import Park
 from app.projects.models import Project
 from app.targets.models import Target, TargetStage, TargetStageChange
@@ -308,11 +308,11 @@ def _generate(session: Session, rng: np.random.Generator, enterprises: int, exte
     frame["source"] = f"{DEMO_SOURCE} (seed {seed})"
     frame["is_demo"] = True
     if len(frame):
-        _copy(session, frame, "enterprises")
+        copy_frame(session, frame, "enterprises")
     ids = dict(session.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.is_demo)).tuples().all())
     on = [
         (ids[code], link) for code, links_of in zip(frame["uscc"], local_links + external_links, strict=True) for link in links_of
     ]
     if on:
-        _copy(session, pd.DataFrame(on, columns=["enterprise_id", "link_id"]), "enterprise_links")
+        copy_frame(session, pd.DataFrame(on, columns=["enterprise_id", "link_id"]), "enterprise_links")
     _targets(session, rng, targets_n, [(ids[c], lk[0]) for c, lk in zip(external["uscc"], external_links, strict=True)])

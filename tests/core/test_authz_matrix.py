@@ -311,10 +311,20 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /api/v1/targets/export": (STAFF_READ, lambda w: ("GET", "/api/v1/targets/export?format=csv", None, {})),
     "GET /api/v1/exports/carriers": (PUBLIC_READ, lambda w: ("GET", "/api/v1/exports/carriers?park=1&format=csv", None, {})),
     "GET /api/v1/exports/parks": (PUBLIC_READ, lambda w: ("GET", "/api/v1/exports/parks?level=national&format=csv", None, {})),
+    "GET /api/v1/exports/enterprises": (
+        PUBLIC_READ,
+        lambda w: ("GET", "/api/v1/exports/enterprises?limit=5&format=csv", None, {}),
+    ),
+    "GET /api/v1/exports/targets": (STAFF_READ, lambda w: ("GET", "/api/v1/exports/targets?format=csv", None, {})),
     # Staff who may write in the park; partner keys may not import. The empty body is a 422 once allowed.
     "POST /api/v1/imports/carriers": (
         (401, 422, 403, 403, 422, 403, 403),
         lambda w: ("POST", f"/api/v1/imports/carriers?park={w.new_park().rsplit('/', 1)[1]}&name=x.geojson", None, {}),
+    ),
+    # Staff who may write; the regions are checked row by row, so an empty body is a 422 for every officer.
+    "POST /api/v1/imports/enterprises": (
+        (401, 422, 422, 403, 422, 403, 403),
+        lambda w: ("POST", "/api/v1/imports/enterprises?name=x.xlsx", None, {}),
     ),
     "GET /api/v1/targets/{item_id}": (STAFF_READ, lambda w: ("GET", f"/api/v1/targets/{w.target}", None, {})),
     "POST /api/v1/targets": (STAFF_WRITE, lambda w: ("POST", "/api/v1/targets", w.target_body(), {})),

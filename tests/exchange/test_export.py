@@ -122,3 +122,34 @@ def test_parks_export_as_the_public_lists_them(client, tmp_path) -> None:
     (tmp_path / "parks.gpkg").write_bytes(r.content)
     info = ogrinfo(str(tmp_path / "parks.gpkg"))
     assert f"Feature Count: {len(listed['items'])}" in info and "China Geodetic Coordinate System 2000" in info
+
+
+def test_shapefile_with_chinese_field_names_reads_back(client, admin, db, place, truth, tmp_path) -> None:
+    path = download(client, admin, tmp_path, format="shp", names="zh")
+    with zipfile.ZipFile(path) as zf:
+        assert zf.read("export_polygon.cpg").decode().strip() == "UTF-8"
+    back = pyogrio.read_dataframe(f"/vsizip/{path}/export_polygon.shp")
+    assert {"宗地号", "名称", "状态", "面积亩", "起始价", "备注", "far_min"} <= set(back.columns)
+    assert sorted(back["名称"]) == [f"{NAME}{i}" for i in (1, 2, 3)]
+    r = post(client, admin, path.read_bytes(), "zh.zip", place.park_id, commit="true")
+    assert r.status_code == 200, r.text
+    assert r.json()["mapping"]["code"] == "宗地号" and r.json()["counts"]["error"] == 0
+    assert_same_plots(db, place.park_id, "RT-", truth)
+
+
+def test_enterprises_and_targets_as_gis_files(client, admin, callers, tmp_path) -> None:
+    listed = client.get("/api/v1/enterprises", params={"is_local": "true", "limit": 1, "count": "true"}, headers=admin).json()
+    r = client.get("/api/v1/exports/enterprises", params={"is_local": "true", "format": "gpkg"}, headers=admin)
+    assert r.status_code == 200, r.text
+    (tmp_path / "e.gpkg").write_bytes(r.content)
+    assert f"Feature Count: {listed['count']}" in ogrinfo(str(tmp_path / "e.gpkg"))
+    public = client.get("/api/v1/exports/enterprises", params={"format": "csv"}, headers=callers["anonymous"])
+    rows = list(csv.DictReader(io.StringIO(public.content.decode("utf-8-sig"))))
+    seen = client.get("/api/v1/enterprises", params={"limit": 1, "count": "true"}, headers=callers["anonymous"]).json()
+    assert len(rows) == seen["count"]  # what the public list holds, no more
+    assert client.get("/api/v1/exports/targets", params={"format": "csv"}, headers=callers["anonymous"]).status_code == 401
+    targets = client.get("/api/v1/targets", params={"limit": 1, "count": "true"}, headers=admin).json()["count"]
+    r = client.get("/api/v1/exports/targets", params={"format": "shp", "names": "zh"}, headers=admin)
+    assert r.status_code == 200, r.text
+    (tmp_path / "t.zip").write_bytes(r.content)
+    assert f"Feature Count: {targets}" in ogrinfo(f"/vsizip/{tmp_path / 't.zip'}/export_point.shp")
