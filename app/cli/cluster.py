@@ -13,6 +13,7 @@ the socket admits only the `postgres` system user (peer). Commits are durable
 (`synchronous_commit` stays on); bulk loads relax it for their own transaction only.
 """
 
+import fcntl
 import os
 import secrets
 import shutil
@@ -28,11 +29,13 @@ from app.core.database import SUPERUSER, embedded_url
 from app.core.settings import settings
 
 SOCKET_DIR = "/tmp"
-# Host-based authentication of a cluster this code created or converted.
+# Host-based authentication of a cluster this code created or converted; the superuser may stream
+# the WAL to a read replica (`pg_basebackup -R`, deploy/README.md).
 HBA = """# written by InvestMap (app/cli/cluster.py): a password over TCP, the postgres system user on the socket
 local   all   all                  peer
 host    all   all   127.0.0.1/32   scram-sha-256
 host    all   all   ::1/128        scram-sha-256
+host    replication   all   127.0.0.1/32   scram-sha-256
 """
 
 
@@ -185,7 +188,15 @@ class EmbeddedCluster:
         (self.data_dir / "pg_hba.conf").write_text(HBA)
 
     def start(self) -> int:
-        """Start (initialising first if needed) on the kept port and return it. Idempotent."""
+        """Start (initialising first if needed) on the kept port and return it. Idempotent, and safe
+        when several processes start the same cluster at once (the test suite's workers do): they
+        take turns on a lock file, so only the first initialises, starts or converts it."""
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        with (self.var_dir / "start.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            return self._start()
+
+    def _start(self) -> int:
         if not self.is_initialised():
             self.init()
         port = self.running_port()
