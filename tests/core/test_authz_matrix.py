@@ -386,6 +386,7 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     ),
     # The public version: published clusters and their sourced figures, guarded like the clusters.
     "GET /api/v1/dashboard": (PUBLIC_READ, lambda w: ("GET", "/api/v1/dashboard", None, {})),
+    "GET /api/v1/dashboard/export": (PUBLIC_READ, lambda w: ("GET", "/api/v1/dashboard/export?table=clusters", None, {})),
 }
 ROUTES.update(inquiry_rows(OPEN, STAFF_READ, WRITE))
 

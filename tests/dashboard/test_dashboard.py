@@ -1,9 +1,13 @@
 """The cluster dashboard: its figures equal independent sums over the same rows; figures without
 a source are missing (null), never zero; the public sees no project or target."""
 
+import csv
+import io
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime
 
+import openpyxl
 import pytest
 from sqlalchemy import text
 
@@ -127,3 +131,40 @@ def test_the_public_sees_published_figures_only(client, admin, figures, some_pro
     assert {c["id"] for c in board["clusters"]} == published
     assert all(c["projects"] is None and c["targets"] is None for c in board["clusters"])
     assert client.get("/api/v1/dashboard", params={"as_of": "soon"}).status_code == 422
+
+
+def _sheet(response) -> list[tuple]:
+    assert response.status_code == 200, response.text
+    return list(openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active.iter_rows(values_only=True))
+
+
+def test_the_exports_are_the_tables_shown(client, admin, figures, some_projects) -> None:
+    """Each table's download holds the dashboard's own numbers, with sources and as-of dates."""
+    board = client.get("/api/v1/dashboard", params={"as_of": "2025-06-15"}, headers=admin).json()
+    export = "/api/v1/dashboard/export"
+    goals = _sheet(client.get(export, params={"table": "goals", "as_of": "2025-06-15"}, headers=admin))
+    assert goals[0][:5] == ("指标", "2028年目标", "单位", "已达到", "差距")
+    assert [(r[0], r[1], r[3], r[4]) for r in goals[1:]] == [
+        (g["zh"], g["target"], g["achieved"], g["gap"]) for g in board["plan"]["goals"]
+    ]
+    assert {r[6] for r in goals[1:]} == {board["plan"]["source"]} and {r[8] for r in goals[1:]} == {datetime(2025, 6, 15)}
+
+    r = client.get(export, params={"table": "clusters", "format": "csv"}, headers=admin)
+    assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert [row["产业集群"] for row in rows] == [c["name"] for c in board["clusters"]]
+    for row, shown in zip(rows, board["clusters"], strict=True):
+        if shown["revenue"] is None:
+            assert (row["营业收入（亿元）"], row["来源"]) == ("", "未填报")
+        else:
+            assert (float(row["营业收入（亿元）"]), row["来源"]) == (shown["revenue"]["value"], shown["revenue"]["source"])
+        assert int(row["重点项目数"]) == shown["projects"]["count"]
+        assert int(row["严重滞后项目数"]) == shown["projects"]["by_status"]["red"]
+
+    behind = _sheet(client.get(export, params={"table": "behind", "as_of": "2025-06-15"}, headers=admin))
+    assert len(behind) > 4 and [r[0] for r in behind[1:]] == [p["name"] for p in board["behind"]]
+    assert {r[5] for r in behind[1:]} <= {"滞后", "严重滞后"} and all(r[6] for r in behind[1:])
+    assert client.get(export, params={"table": "behind"}).status_code == 401
+    public = _sheet(client.get(export, params={"table": "clusters"}))
+    assert public[0][11] == "重点项目数" and {r[11] for r in public[1:]} == {None}
+    assert client.get(export, params={"table": "everything"}).status_code == 422
