@@ -353,6 +353,10 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
         ADMIN_ONLY,
         lambda w: ("POST", f"{w.signed_target()}/signing/undo", {"reason": "矩阵"}, {}),
     ),
+    "GET /api/v1/enterprises/duplicates": (
+        STAFF_READ,
+        lambda w: ("GET", "/api/v1/enterprises/duplicates?name=矩阵企业", None, {}),
+    ),
     "GET /api/v1/projects": (STAFF_READ, lambda w: ("GET", "/api/v1/projects?limit=3", None, {})),
     "GET /api/v1/projects/export": (STAFF_READ, lambda w: ("GET", "/api/v1/projects/export?format=csv", None, {})),
     "GET /api/v1/projects/behind": (STAFF_READ, lambda w: ("GET", "/api/v1/projects/behind?status=red", None, {})),
