@@ -21,6 +21,7 @@ from tests.browser.test_chain_views import (  # noqa: F401 - fixtures
     staff_api,
     staff_page,
 )
+from tests.support.chains import new_uscc
 from tests.support.principals import create_user
 
 OWNER = "浏览器签约组"
@@ -189,6 +190,39 @@ def test_candidates_for_a_gap_become_targets(
     made = get(staff_api, "/targets", link=link["id"], region="360700", limit=1000)["items"]
     mine = [t for t in made if t["enterprise_id"] == fresh["id"] and t["region_adcode"] == "360700"]
     assert len(mine) == 1
+    # An enterprise not yet known: a name like a recorded one shows that one first; a new one is
+    # recorded (outside the province, on the link) and added.
+    form = page.locator("[data-new-enterprise]")
+    form.locator("summary").click()
+    form.locator("input[name=name]").fill(fresh["name"])
+    form.locator("input[name=uscc]").fill(new_uscc())
+    form.locator("input[name=lng]").fill("114.06")
+    form.locator("input[name=lat]").fill("22.54")
+    form.locator("[data-ne-submit]").click()
+    expect(form.locator(f"[data-duplicate-id='{fresh['id']}']")).to_be_visible()
+    form.locator("input[name=name]").fill("浏览器测试新录入企业")
+    good = new_uscc("440300")
+    form.locator("input[name=uscc]").fill(good[:17] + ("1" if good[17] != "1" else "2"))  # wrong check character
+    form.locator("[data-ne-submit]").click()
+    expect(form.locator("[data-ne-error]")).to_contain_text("校验")
+    expect(form.locator("input[name=name]")).to_have_value("浏览器测试新录入企业")  # what was typed is kept
+    # That refusal is the one problem the page reports (the 422 and its console line).
+    refused = [p for p in user.problems if "422" in p]
+    assert len(refused) == 2 and "/enterprises/duplicates" in refused[0]
+    user.problems[:] = [p for p in user.problems if p not in refused]
+    form.locator("input[name=uscc]").fill(good)
+    form.locator("[data-ne-submit]").click()
+    expect(page.locator("[data-cand-message]")).to_contain_text("浏览器测试新录入企业")
+    made = get(staff_api, "/targets", link=link["id"], region="360700", limit=1000)["items"]
+    recorded = [t for t in made if t["enterprise_name"] == "浏览器测试新录入企业"]
+    assert len(recorded) == 1
+    enterprise = get(staff_api, f"/enterprises/{recorded[0]['enterprise_id']}")
+    assert (enterprise["is_local"], enterprise["link_ids"], enterprise["location"]["coordinates"]) == (
+        False,
+        [link["id"]],
+        [114.06, 22.54],
+    )
     with engine.begin() as conn:
-        conn.execute(text("DELETE FROM targets WHERE id = :t"), {"t": mine[0]["id"]})
+        conn.execute(text("DELETE FROM targets WHERE id = ANY(:t)"), {"t": [mine[0]["id"], recorded[0]["id"]]})
+        conn.execute(text("DELETE FROM enterprises WHERE id = :e"), {"e": enterprise["id"]})
     user.assert_clean()
