@@ -60,14 +60,17 @@ def negotiating(staff_api: httpx.Client, engine: Engine) -> Iterator[dict[str, A
         conn.execute(text("DELETE FROM targets WHERE id = :t"), {"t": target["id"]})
 
 
+@pytest.mark.parametrize(("viewport", "lang"), [(None, "zh"), (PHONE, "en")], ids=["desktop-zh", "phone-en"])
 def test_sign_a_target_and_file_the_first_report(
     staff_page: Callable[..., UserPage],  # noqa: F811
     staff_api: httpx.Client,  # noqa: F811
     negotiating: dict[str, Any],
     shots: Callable[[Page, str], None],
+    viewport: dict[str, int] | None,
+    lang: str,
 ) -> None:
-    user = staff_page()
-    page = user.open()
+    user = staff_page(**({"viewport": viewport} if viewport else {}))
+    page = user.open(f"?lang={lang}")
     open_workbench(page, "targets")
     page.locator("[data-filter=owner]").fill(OWNER)
     page.locator("[data-filter=owner]").press("Enter")
@@ -81,7 +84,7 @@ def test_sign_a_target_and_file_the_first_report(
     view.locator("input[name=attachments]").fill("拜访纪要.docx，园区推介.pdf")
     view.locator("button[type=submit]").click()
     expect(view.locator("[data-tv-activities] li")).to_have_count(1)
-    shots(page, "projects-target-view")
+    shots(page, f"projects-target-view-{lang}")
     view.locator("[data-tv-close]").click()
     log = get(staff_api, f"/targets/{negotiating['id']}/activities")
     assert [(a["kind"], a["summary"], a["attachments"]) for a in log] == [
@@ -93,7 +96,7 @@ def test_sign_a_target_and_file_the_first_report(
     expect(dialog.locator("select[name=park_id]")).to_have_value(str(negotiating["intended_park_id"]))
     dialog.locator("input[name=name]").fill("浏览器测试签约项目")
     dialog.locator("input[name=investment_wan]").fill("26000")
-    shots(page, "projects-signing-dialog")
+    shots(page, f"projects-signing-dialog-{lang}")
     dialog.locator("[data-ok]").click()
     expect(page.locator("[data-tt-message]")).to_contain_text("浏览器测试签约项目")
     signed = get(staff_api, f"/targets/{negotiating['id']}")
