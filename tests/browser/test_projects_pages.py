@@ -120,6 +120,18 @@ def test_sign_a_target_and_file_the_first_report(
     expect(page.locator("[data-pt-message].is-ok")).to_contain_text(month)
     reports = get(staff_api, f"/projects/{projects[0]['id']}/reports")
     assert [(r["month"][:7], r["investment_total_wan"], r["problems"]) for r in reports] == [(month, 1200, "施工用电待协调")]
+    # The same month again, while it is open: the report is changed, its first version kept.
+    project_row.locator("[data-report-for]").click()
+    dialog = page.locator("dialog.wb-dialog")
+    expect(dialog).to_contain_text(month)
+    dialog.locator("input[name=month]").fill(month)
+    dialog.locator("input[name=investment_month_wan]").fill("1500")
+    dialog.locator("input[name=investment_total_wan]").fill("1500")
+    dialog.locator("[data-ok]").click()
+    expect(page.locator("[data-pt-message].is-ok")).to_contain_text("已修改" if lang == "zh" else "changed")
+    (report,) = get(staff_api, f"/projects/{projects[0]['id']}/reports")
+    assert (report["investment_total_wan"], report["version"]) == (1500, 2)
+    assert [v["content"]["investment_total_wan"] for v in report["earlier"]] == [1200]
     user.assert_clean()
 
 
