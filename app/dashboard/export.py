@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, Numeric, Select, Text, cast, func, literal, select, true
+from sqlalchemy import Date, Numeric, Select, Text, case, cast, func, literal, select, true
 
 from app.clusters.models import ClusterTier, FigureQualifier
 from app.core.auth import Principal
@@ -89,6 +89,13 @@ def table(user: Principal, as_of: date | None, which: Table) -> Select[Any]:
                 cast(_text(v, "revenue", "as_of"), Date).label("数据截至"),
                 _num(v, "target_revenue_yi").label("目标营业收入（亿元）"),
                 cast(_text(v, "target_year"), Text).label("目标年份"),
+                _num(v, "path", "growth_needed").label("年均需增长"),
+                _num(v, "path", "growth_achieved").label("年均实际增长"),
+                case(
+                    (_text(v, "path", "on_track") == "true", "达标进度"),
+                    (_text(v, "path", "on_track") == "false", "落后目标"),
+                    else_=MISSING,
+                ).label("对标目标"),
                 _num(v, "projects", "count").label("重点项目数"),
                 _num(v, "projects", "investment_yi").label("重点项目总投资（亿元）"),
                 *[_num(v, "projects", "by_status", s.value).label(f"{s.zh}项目数") for s in ProjectStatus],

@@ -160,6 +160,9 @@ def test_the_leaders_dashboard(
     for c in missing[:3]:
         expect(page.locator(f"tr[data-cluster-id='{c['id']}']")).to_contain_text("未填报" if lang == "zh" else "not reported")
     expect(page.locator("[data-dash-behind] tbody tr")).to_have_count(len(board["behind"]))
+    # A cluster against its own target: 未填报 where no target (or no figure) is recorded.
+    without = [c for c in board["clusters"] if c["path"] is None]
+    expect(page.locator("[data-path] .missing")).to_have_count(len(without))
     # The charts: SVG drawn by the bundled ECharts, one category per cluster, legend in the page's language.
     chart = page.locator("[data-chart=revenue] svg")
     expect(chart).to_be_visible()

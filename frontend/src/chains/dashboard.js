@@ -40,11 +40,23 @@ function revenue(c) {
   return html`${bound}${num(r.value, 1)}<small class="muted">${r.year} · ${r.scope ?? ''} ${r.source}</small>`;
 }
 
+// A cluster against its own target: growth needed a year vs achieved, on track or behind.
+function pathCell(c) {
+  const p = c.path;
+  if (!p) return missing();
+  const pct = (v) => (v === null ? '—' : `${num(100 * v, 1)}%`);
+  const verdict = p.on_track === null ? '' : html`<span class="path-verdict ${p.on_track ? 'is-on' : 'is-behind'}"
+    data-on-track="${String(p.on_track)}">${t(p.on_track ? 'dash.onTrack' : 'dash.behindTarget')}</span>`;
+  return html`${verdict}<small class="muted">${t('dash.path', { target: num(p.target, 0), year: p.target_year,
+    needed: pct(p.growth_needed), achieved: pct(p.growth_achieved), from: p.base_year, to: p.latest_year })}</small>`;
+}
+
 function clusterRow(c) {
   const p = c.projects;
   return html`<tr data-cluster-id="${c.id}">
     <td data-label="${t('dash.col.cluster')}"><b>${c.name}</b><small class="muted">${codeLabel('cluster_tier', c.tier)}</small></td>
     <td data-label="${t('dash.col.revenue')}">${revenue(c)}</td>
+    <td data-label="${t('dash.col.path')}" data-path>${pathCell(c)}</td>
     <td data-label="${t('dash.col.projects')}">${p ? num(p.count, 0) : '—'}</td>
     <td data-label="${t('dash.col.investment')}">${p ? num(p.investment_yi, 2) : '—'}</td>
     <td data-label="${t('dash.col.status')}">${p ? ['red', 'amber', 'green'].map((s) => (p.by_status[s]
@@ -85,7 +97,7 @@ function render() {
     ${totals ? html`<figure class="dash-chart"><figcaption>${t('chart.statusTitle')}</figcaption>
       <div data-chart="status" aria-hidden="true"></div></figure>` : ''}
     <div class="tt-scroll"><table class="tt-table dash-table" data-dash-clusters><thead><tr>
-      ${['cluster', 'revenue', 'projects', 'investment', 'status'].map((k) => html`<th>${t(`dash.col.${k}`)}</th>`)}
+      ${['cluster', 'revenue', 'path', 'projects', 'investment', 'status'].map((k) => html`<th>${t(`dash.col.${k}`)}</th>`)}
     </tr></thead><tbody>${board.clusters.map(clusterRow)}</tbody></table></div>
     ${exports('clusters')}
     ${board.behind ? html`<h3>${t('dash.behind', { n: board.behind.length })}</h3>
