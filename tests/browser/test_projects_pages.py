@@ -135,10 +135,30 @@ def test_sign_a_target_and_file_the_first_report(
     user.assert_clean()
 
 
+@pytest.fixture(scope="module")
+def cluster_target(engine: Engine) -> Iterator[int]:
+    """A target of twice its latest revenue by 2028 for a cluster with a sourced revenue figure."""
+    with engine.begin() as conn:
+        cluster, value = conn.execute(
+            text("SELECT cluster_id, value FROM cluster_figures WHERE metric = 'revenue_yi' ORDER BY year DESC LIMIT 1")
+        ).one()
+        before = conn.execute(text("SELECT target_revenue_yi, target_year FROM clusters WHERE id = :c"), {"c": cluster}).one()
+        conn.execute(
+            text("UPDATE clusters SET target_revenue_yi = :t, target_year = 2028 WHERE id = :c"), {"t": 2 * value, "c": cluster}
+        )
+    yield cluster
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE clusters SET target_revenue_yi = :t, target_year = :y WHERE id = :c"),
+            {"t": before[0], "y": before[1], "c": cluster},
+        )
+
+
 @pytest.mark.parametrize(("viewport", "lang"), [(None, "zh"), (PHONE, "en")], ids=["desktop-zh", "phone-en"])
 def test_the_leaders_dashboard(
     staff_page: Callable[..., UserPage],  # noqa: F811
     staff_api: httpx.Client,  # noqa: F811
+    cluster_target: int,
     shots: Callable[[Page, str], None],
     viewport: dict[str, int] | None,
     lang: str,
@@ -163,6 +183,9 @@ def test_the_leaders_dashboard(
     # A cluster against its own target: 未填报 where no target (or no figure) is recorded.
     without = [c for c in board["clusters"] if c["path"] is None]
     expect(page.locator("[data-path] .missing")).to_have_count(len(without))
+    path = next(c["path"] for c in board["clusters"] if c["id"] == cluster_target)
+    needed = f"{100 * path['growth_needed']:.1f}%"
+    expect(page.locator(f"tr[data-cluster-id='{cluster_target}'] [data-path]")).to_contain_text(needed)
     # The charts: SVG drawn by the bundled ECharts, one category per cluster, legend in the page's language.
     chart = page.locator("[data-chart=revenue] svg")
     expect(chart).to_be_visible()
