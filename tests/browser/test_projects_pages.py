@@ -154,11 +154,33 @@ def cluster_target(engine: Engine) -> Iterator[int]:
         )
 
 
+@pytest.fixture(scope="module")
+def unreported(staff_api: httpx.Client, engine: Engine) -> Iterator[int]:  # noqa: F811
+    """A project signed long ago that never reported: red, on the escalation list."""
+    enterprise = get(staff_api, "/enterprises", is_local="false", limit=1)["items"][0]
+    park = get(staff_api, "/parks", region="360100", limit=1)["items"][0]
+    body = {
+        "name": "浏览器测试未报项目",
+        "enterprise_id": enterprise["id"],
+        "park_id": park["id"],
+        "investment_wan": 5000,
+        "signed_on": "2025-01-10",
+        "leader": "王副市长",
+        "source": "browser test",
+    }
+    r = staff_api.post("/projects", json=body)
+    assert r.status_code == 201, r.text
+    yield r.json()["id"]
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM projects WHERE id = :p"), {"p": r.json()["id"]})
+
+
 @pytest.mark.parametrize(("viewport", "lang"), [(None, "zh"), (PHONE, "en")], ids=["desktop-zh", "phone-en"])
 def test_the_leaders_dashboard(
     staff_page: Callable[..., UserPage],  # noqa: F811
     staff_api: httpx.Client,  # noqa: F811
     cluster_target: int,
+    unreported: int,
     shots: Callable[[Page, str], None],
     viewport: dict[str, int] | None,
     lang: str,
@@ -180,6 +202,9 @@ def test_the_leaders_dashboard(
     for c in missing[:3]:
         expect(page.locator(f"tr[data-cluster-id='{c['id']}']")).to_contain_text("未填报" if lang == "zh" else "not reported")
     expect(page.locator("[data-dash-behind] tbody tr")).to_have_count(len(board["behind"]))
+    escalated = page.locator(f"tr[data-behind-id='{unreported}']")
+    expect(escalated).to_contain_text("王副市长")
+    expect(escalated).to_contain_text("上月未填报调度" if lang == "zh" else "no report for last month")
     # A cluster against its own target: 未填报 where no target (or no figure) is recorded.
     without = [c for c in board["clusters"] if c["path"] is None]
     expect(page.locator("[data-path] .missing")).to_have_count(len(without))
