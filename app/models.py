@@ -12,7 +12,7 @@ from app.infrastructure.models import Facility, FacilityDistance
 from app.inquiries.models import Inquiry, InquiryEvent, InquiryRecipient, Notification, NotifyAddress, ParkReceiver
 from app.loaders.models import LoadRun
 from app.parks.models import CooperationPark, Park
-from app.projects.models import Project, ProjectReport, ProjectStageChange
+from app.projects.models import Project, ProjectReport, ProjectReportVersion, ProjectStageChange
 from app.regions.models import Region
 from app.targets.models import Target, TargetActivity, TargetStageChange
 
@@ -50,6 +50,7 @@ __all__ = [
     "Park",
     "Project",
     "ProjectReport",
+    "ProjectReportVersion",
     "ProjectStageChange",
     "Region",
     "Target",

@@ -155,13 +155,19 @@ def require_writer(request: Request, user: CurrentUser, session: SessionDep) -> 
         raise Unauthorized("this request needs you to sign in or an API key", "此操作需要登录或 API 密钥")
     if not user.can_write:
         raise Forbidden(f"the {user.role} role cannot write", f"角色 {user.role} 没有写入权限")
+    name_actor(request, user, session)
+    return user
+
+
+def name_actor(request: Request, user: Principal, session: Session) -> None:
+    """Check the CSRF header and name `user` for the audit trail of this transaction (writes a
+    role may make beyond require_writer's, such as a leader's correction of a closed month)."""
     check_csrf(request, user)
     client = request.client.host if request.client else ""
     session.execute(
         text("SELECT set_config('investmap.actor', :actor, true), set_config('investmap.ip', :ip, true)"),
         {"actor": user.name, "ip": client},
     )
-    return user
 
 
 StaffDep = Annotated[Principal, Depends(require_staff)]

@@ -167,6 +167,12 @@ class ProjectSettings(BaseSettings):
         default=0.2, gt=0, lt=1, description="cumulative investment below the planned path by this share: amber"
     )
     undo_signing_hours: float = Field(default=72, ge=0, description="how long after signing an admin may undo it")
+    month_close_day: int = Field(
+        default=10,
+        ge=1,
+        le=28,
+        description="a month's reports close on this day of the next month; then only admins and leaders correct them",
+    )
 
 
 class DemoSettings(BaseSettings):

@@ -12,9 +12,12 @@ from typing import Any
 
 from sqlalchemy import (
     Date,
+    Numeric,
     Select,
     Subquery,
+    and_,
     case,
+    cast,
     func,
     literal,
     null,
@@ -93,6 +96,7 @@ def dashboard(user: Principal, as_of: date | None) -> Select[Any]:
         .order_by(figures.c.cluster_id, figures.c.year.desc())
         .subquery("latest")
     )
+    path = _path(figures, shown, latest, clusters)
     rows = select(
         Project.cluster_id, Project.stage, Project.investment_wan, status.columns(day)["status"].label("status")
     ).subquery("p")
@@ -112,6 +116,7 @@ def dashboard(user: Principal, as_of: date | None) -> Select[Any]:
         "target_revenue_yi": clusters.c.target_revenue_yi,
         "target_year": clusters.c.target_year,
         "revenue": select(_figure_json(latest)).where(latest.c.cluster_id == clusters.c.id).scalar_subquery(),
+        "path": path,
         "figures": select(
             func.coalesce(
                 func.json_agg(aggregate_order_by(_figure_json(figures), figures.c.year.desc(), figures.c.metric)),
@@ -182,6 +187,50 @@ def dashboard(user: Principal, as_of: date | None) -> Select[Any]:
         body["projects_without_cluster"] = cluster_projects(null())
         body["behind"] = projects.behind(BehindQuery(as_of=as_of), user).scalar_subquery()
     return select(json_object(body))
+
+
+def _path(figures: Subquery, shown: Any, latest: Subquery, clusters: Subquery) -> Any:
+    """A cluster against its own target: the yearly growth its revenue needs from the latest
+    figure to the target, the growth achieved from the earliest figure to the latest, and whether
+    it is on track (achieved ≥ needed). Null where the target or the figures are missing."""
+    base = (
+        select(figures)
+        .select_from(shown)
+        .where(figures.c.metric == REVENUE)
+        .distinct(figures.c.cluster_id)
+        .order_by(figures.c.cluster_id, figures.c.year.asc())
+        .subquery("base")
+    )
+    target, target_year = clusters.c.target_revenue_yi, clusters.c.target_year
+    years_left = target_year - latest.c.year
+    needed = case(
+        (years_left > 0, func.round(cast(func.power(target / latest.c.value, 1.0 / years_left) - 1, Numeric), 4)),
+    )
+    achieved = case(
+        (
+            latest.c.year > base.c.year,
+            func.round(cast(func.power(latest.c.value / base.c.value, 1.0 / (latest.c.year - base.c.year)) - 1, Numeric), 4),
+        ),
+    )
+    entry = {
+        "base_year": base.c.year,
+        "base_value": base.c.value,
+        "latest_year": latest.c.year,
+        "latest_value": latest.c.value,
+        "target": target,
+        "target_year": target_year,
+        "growth_needed": needed,
+        "growth_achieved": achieved,
+        "on_track": case(
+            (latest.c.value >= target, True), (and_(needed.is_not(None), achieved.is_not(None)), achieved >= needed)
+        ),
+    }
+    return (
+        select(json_object(entry))
+        .select_from(latest.join(base, base.c.cluster_id == latest.c.cluster_id))
+        .where(latest.c.cluster_id == clusters.c.id, target.is_not(None), target_year.is_not(None))
+        .scalar_subquery()
+    )
 
 
 def _count_if_any(latest: Subquery, condition: Any) -> Any:

@@ -3,7 +3,23 @@ external ones are the candidates of target lists."""
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Numeric, Select, String, and_, case, cast, exists, func, literal, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
@@ -15,7 +31,7 @@ from app.core.export import local_time, yes_no, zh_labels
 from app.core.listing import EMPTY_JSON_ARRAY, OutputSpec, bbox_filter, geojson, json_object
 from app.core.provenance import provenance_fields, published_or_own
 from app.enterprises.models import Enterprise, EnterpriseLink, EnterpriseTag
-from app.enterprises.schemas import EnterpriseQuery
+from app.enterprises.schemas import DuplicateQuery, EnterpriseQuery
 from app.parks.models import Park, park_visible
 from app.regions.models import Region
 
@@ -192,3 +208,48 @@ def filtered(q: EnterpriseQuery, user: Principal) -> Select[Any]:
     if (bbox := q.bbox_tuple) is not None:
         stmt = stmt.where(bbox_filter(Enterprise.location, bbox))
     return stmt
+
+
+# Spaces, brackets of either width and punctuation do not tell two names apart.
+_NAME_NOISE = r"[[:space:]()（）·.,，、\-]"
+DUPLICATE_LIMIT = 20
+
+
+def _bare(name: Any) -> Any:
+    return func.regexp_replace(func.lower(name), _NAME_NOISE, "", "g")
+
+
+def duplicates(q: DuplicateQuery, user: Principal) -> Select[Any]:
+    """The enterprises already recorded under `q.uscc`, or under a name equal to `q.name` or
+    holding it (or held by it), as one JSON array: the same code first."""
+    bare = _bare(literal(q.name or "", String))
+    by_uscc = Enterprise.uscc == q.uscc if q.uscc is not None else false()
+    # Containment only for names long enough to mean something (4 characters and more).
+    long_enough = func.char_length(bare) >= 4
+    by_name = (
+        or_(
+            _bare(Enterprise.name) == bare,
+            and_(long_enough, func.strpos(_bare(Enterprise.name), bare) > 0),
+            and_(func.char_length(_bare(Enterprise.name)) >= 4, func.strpos(bare, _bare(Enterprise.name)) > 0),
+        )
+        if q.name is not None
+        else false()
+    )
+    match = case((by_uscc, "uscc"), else_="name")
+    rows = (
+        visible(user)
+        .where(or_(by_uscc, by_name))
+        .with_only_columns(
+            Enterprise.id,
+            Enterprise.name,
+            Enterprise.uscc,
+            Enterprise.is_local,
+            _county.label("region_name"),
+            match.label("match"),
+        )
+        .order_by(match.desc(), Enterprise.id)
+        .limit(DUPLICATE_LIMIT)
+        .subquery("duplicate")
+    )
+    entry = func.row_to_json(rows.table_valued())
+    return select(func.coalesce(func.json_agg(aggregate_order_by(entry, rows.c.match.desc(), rows.c.id)), EMPTY_JSON_ARRAY))

@@ -4,13 +4,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.core.auth import CurrentUser
+from app.core.auth import CurrentUser, StaffDep
 from app.core.crud import Resource, collection_guard, crud_router
 from app.core.database import SessionDep
 from app.core.export import EXPORT_RESPONSES, export_list
+from app.core.listing import json_answer
 from app.enterprises import queries, service
 from app.enterprises.models import Enterprise
-from app.enterprises.schemas import EnterpriseExportQuery, EnterpriseIn, EnterpriseOut, EnterpriseQuery
+from app.enterprises.schemas import (
+    DuplicateOut,
+    DuplicateQuery,
+    EnterpriseExportQuery,
+    EnterpriseIn,
+    EnterpriseOut,
+    EnterpriseQuery,
+)
 
 TAG = "enterprises 企业"
 # Partner keys reach the export only if they were given the enterprises collection.
@@ -28,6 +36,18 @@ def export_enterprises(session: SessionDep, user: CurrentUser, q: Annotated[Ente
     return export_list(
         session, queries.filtered(q, user), queries.export_columns(user), queries.OUTPUT, q.sort, q.format, "企业名单"
     )
+
+
+@router.get(
+    "/enterprises/duplicates",
+    summary="Enterprises already recorded under a USCC or a name / 按信用代码、名称查重",
+    responses={200: {"model": list[DuplicateOut]}},
+)
+def duplicate_enterprises(session: SessionDep, user: StaffDep, q: Annotated[DuplicateQuery, Query()]) -> Response:
+    """Before an officer records an enterprise not yet known: the one with the same USCC (the
+    code is checked first: 422 when its check character is wrong), and those whose name equals
+    the name given or holds it (spaces, brackets and punctuation aside), at most 20."""
+    return json_answer(session, queries.duplicates(q, user))
 
 
 router.include_router(

@@ -94,3 +94,32 @@ class EnterpriseOut(ProvenanceOut):
     revenue_yi: float | None
     employees: int | None
     year: int | None
+
+
+class DuplicateQuery(BaseModel):
+    """What an officer typed for an enterprise not yet known: its USCC, its name, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uscc: str | None = Field(default=None, max_length=40, description="统一社会信用代码（校验码须正确）")
+    name: str | None = Field(default=None, min_length=2, max_length=200, description="企业名称")
+
+    @field_validator("uscc")
+    @classmethod
+    def _uscc(cls, v: str | None) -> str | None:
+        return None if v is None else uscc.validate(v)
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if self.uscc is None and self.name is None:
+            raise FieldProblem("give the USCC, the name or both", "请填写统一社会信用代码或企业名称", field="name")
+        return self
+
+
+class DuplicateOut(BaseModel):
+    id: int
+    name: str
+    uscc: str
+    is_local: bool
+    region_name: str | None
+    match: str = Field(description="uscc: the same code | name: the same name, or one holds the other / 名称相同或包含")

@@ -4,6 +4,7 @@ moves, and the monthly schedule reports (月度调度) officers file for it.
 Money is in 万元, as the schedule forms write it (the dashboard sums it in 亿元)."""
 
 from datetime import date, datetime
+from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
@@ -18,6 +19,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.codes import LabelledEnum, register, sql_in
@@ -144,3 +146,23 @@ class ProjectReport(Base):
     coordination_dept: Mapped[str | None] = mapped_column(Text)
     filed_by: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("investmap_actor()"))
     filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    # Each change after filing bumps the version; the values replaced go to ProjectReportVersion.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    corrected_by: Mapped[str | None] = mapped_column(Text)
+    corrected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ProjectReportVersion(Base):
+    """A report's values as they were before a change (the original is version 1): kept for good."""
+
+    __tablename__ = "project_report_versions"
+    __table_args__ = (UniqueConstraint("report_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("project_reports.id", ondelete="CASCADE"), nullable=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    content: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    replaced_by: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("investmap_actor()"))
+    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -15,8 +15,17 @@ from app.core.listing import EMPTY_JSON_ARRAY, OutputSpec, bbox_filter, geojson,
 from app.core.provenance import provenance_fields
 from app.enterprises.models import Enterprise
 from app.parks.models import Park
-from app.projects import status
-from app.projects.models import Project, ProjectLevel, ProjectReport, ProjectStage, ProjectStageChange, ProjectStatus, ProjectType
+from app.projects import reports, status
+from app.projects.models import (
+    Project,
+    ProjectLevel,
+    ProjectReport,
+    ProjectReportVersion,
+    ProjectStage,
+    ProjectStageChange,
+    ProjectStatus,
+    ProjectType,
+)
 from app.projects.schemas import BehindQuery, ProjectQuery
 from app.regions.models import Region
 from app.regions.queries import within_region
@@ -125,6 +134,28 @@ REPORT_FIELDS = {
     "coordination_dept": ProjectReport.coordination_dept,
     "filed_by": ProjectReport.filed_by,
     "filed_at": ProjectReport.filed_at,
+    "closes_on": reports.closes_on_sql(ProjectReport.month),
+    "closed": reports.closes_on_sql(ProjectReport.month) <= status.TODAY,
+    "version": ProjectReport.version,
+    "corrected_by": ProjectReport.corrected_by,
+    "corrected_at": ProjectReport.corrected_at,
+    "correction_reason": ProjectReport.correction_reason,
+    "earlier": select(
+        _agg(
+            json_object(
+                {
+                    "version": ProjectReportVersion.version,
+                    "content": ProjectReportVersion.content,
+                    "replaced_by": ProjectReportVersion.replaced_by,
+                    "replaced_at": ProjectReportVersion.replaced_at,
+                    "reason": ProjectReportVersion.reason,
+                }
+            ),
+            ProjectReportVersion.version,
+        )
+    )
+    .where(ProjectReportVersion.report_id == ProjectReport.id)
+    .scalar_subquery(),
 }
 REPORTS = (
     select(_agg(json_object(REPORT_FIELDS), ProjectReport.month)).where(ProjectReport.project_id == Project.id).scalar_subquery()

@@ -5,20 +5,30 @@ of a target, which creates its project, with an admin's undo."""
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from app.core.auth import AdminDep, CurrentUser, WriterDep, require_scope, require_staff
+from app.core.auth import (
+    AdminDep,
+    CurrentUser,
+    Principal,
+    WriterDep,
+    name_actor,
+    require_scope,
+    require_staff,
+    require_writer,
+)
 from app.core.crud import Resource, crud_router, get_or_404
 from app.core.database import SessionDep
 from app.core.export import EXPORT_RESPONSES, export_list
 from app.core.listing import RecordId, json_answer, render_one
 from app.core.patching import json_body
 from app.core.urls import url_of
-from app.projects import queries, service, signing
+from app.projects import queries, reports, service, signing
 from app.projects.models import Project
 from app.projects.schemas import (
     BehindOut,
     BehindQuery,
+    Month,
     ProjectExportQuery,
     ProjectIn,
     ProjectMoveIn,
@@ -26,6 +36,7 @@ from app.projects.schemas import (
     ProjectQuery,
     ReportIn,
     ReportOut,
+    ReportValues,
     SigningIn,
     UndoSigningIn,
 )
@@ -124,6 +135,23 @@ def project_reports(item_id: RecordId, session: SessionDep, user: CurrentUser) -
     return json_answer(session, queries.visible(user).where(Project.id == item_id).with_only_columns(queries.REPORTS))
 
 
+def require_reporter(request: Request, user: CurrentUser, session: SessionDep) -> Principal:
+    """Writers file reports; leaders, who write nothing else, correct closed months."""
+    if user.role != "leader":
+        return require_writer(request, user, session)
+    name_actor(request, user, session)
+    return user
+
+
+ReporterDep = Annotated[Principal, Depends(require_reporter)]
+
+
+def _with_reports(request: Request, session: SessionDep, user: Principal, item_id: int, code: int) -> Response:
+    response = _detail(request, session, user, item_id)
+    response.status_code = code
+    return response
+
+
 @router.post(
     "/projects/{item_id:int}/reports",
     status_code=status.HTTP_201_CREATED,
@@ -131,16 +159,36 @@ def project_reports(item_id: RecordId, session: SessionDep, user: CurrentUser) -
     responses={201: {"model": ProjectOut}},
 )
 def file_report(
-    item_id: RecordId, body: Annotated[ReportIn, json_body(ReportIn)], request: Request, session: SessionDep, user: WriterDep
+    item_id: RecordId, body: Annotated[ReportIn, json_body(ReportIn)], request: Request, session: SessionDep, user: ReporterDep
 ) -> Response:
-    """One per project and month (a second for the same month: 409); answers the project with its
-    reports and its status after the filing."""
-    project, stored = RESOURCE.stored(session, item_id)
-    require_scope(user, *service.scope_of(session, stored))
-    service.file_report(session, project, body, _today())
-    response = _detail(request, session, user, item_id)
-    response.status_code = status.HTTP_201_CREATED
-    return response
+    """One per project and month (a second for the same month: 409). Officers in scope file until
+    the month closes (INVESTMAP_PROJECT_MONTH_CLOSE_DAY of the next month; then 409); an admin or
+    a leader files a closed month's missing report late, with a reason. Answers the project with
+    its reports and its status after the filing."""
+    project, _ = RESOURCE.stored(session, item_id)
+    reports.file(session, user, project, body, _today())
+    return _with_reports(request, session, user, item_id, status.HTTP_201_CREATED)
+
+
+@router.put(
+    "/projects/{item_id:int}/reports/{month}",
+    summary="Change or correct a monthly report / 修改或更正月度调度",
+    responses={200: {"model": ProjectOut}},
+)
+def change_report(
+    item_id: RecordId,
+    month: Annotated[Month, Path(description="调度月份 YYYY-MM")],
+    body: Annotated[ReportValues, json_body(ReportValues)],
+    request: Request,
+    session: SessionDep,
+    user: ReporterDep,
+) -> Response:
+    """While the month is open the officer in scope changes it; once closed only an admin or a
+    leader, with a reason (else 409, 403 or 422). The values replaced are kept as a numbered
+    version (`reports[].earlier`) and the audit trail records the change."""
+    project, _ = RESOURCE.stored(session, item_id)
+    reports.change(session, user, project, month, body, _today())
+    return _with_reports(request, session, user, item_id, status.HTTP_200_OK)
 
 
 @router.post(

@@ -112,12 +112,11 @@ class ProjectMoveIn(JsonIn):
         return self
 
 
-class ReportIn(JsonIn):
-    """月度调度: one report per project and month."""
+class ReportValues(JsonIn):
+    """What a monthly report says; a change of a closed month's report needs the reason."""
 
     model_config = ConfigDict(extra="forbid")
 
-    month: Month
     investment_month_wan: Wan = Field(description="当月完成投资（万元）")
     investment_total_wan: Wan = Field(description="累计完成投资（万元）")
     funds_arrived_wan: Wan | None = Field(default=None, description="累计到资（万元）")
@@ -125,6 +124,9 @@ class ReportIn(JsonIn):
     progress_pct: int | None = Field(default=None, ge=0, le=100, description="形象进度（%）")
     problems: str | None = Field(default=None, max_length=5_000, description="存在问题、需协调解决事项")
     coordination_dept: str | None = Field(default=None, max_length=200, description="需协调的部门")
+    reason: str | None = Field(
+        default=None, min_length=1, max_length=2_000, description="更正或补报原因（月份关账后必填，仅管理员、领导）"
+    )
 
     @model_validator(mode="after")
     def _total(self) -> Self:
@@ -135,6 +137,12 @@ class ReportIn(JsonIn):
                 field="investment_total_wan",
             )
         return self
+
+
+class ReportIn(ReportValues):
+    """月度调度: one report per project and month."""
+
+    month: Month
 
 
 class ProjectQuery(ListQuery, AreaParams):
@@ -194,6 +202,14 @@ class StageChangeOut(BaseModel):
     changed_at: datetime
 
 
+class ReportVersionOut(BaseModel):
+    version: int
+    content: dict[str, Any] = Field(description="the report's values as they were / 更正前的内容")
+    replaced_by: str
+    replaced_at: datetime
+    reason: str | None
+
+
 class ReportOut(BaseModel):
     id: int
     month: date
@@ -206,6 +222,13 @@ class ReportOut(BaseModel):
     coordination_dept: str | None
     filed_by: str
     filed_at: datetime
+    closes_on: date = Field(description="关账日期：此后仅管理员、领导可更正")
+    closed: bool
+    version: int = Field(description="1: as filed; each change adds one")
+    corrected_by: str | None
+    corrected_at: datetime | None
+    correction_reason: str | None
+    earlier: list[ReportVersionOut] = Field(description="the values each change replaced, oldest first / 历次被更正的内容")
 
 
 class ProjectOut(ProvenanceOut):

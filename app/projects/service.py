@@ -1,4 +1,4 @@
-"""Writes of key projects: save, stage moves (each kept), monthly reports (one per project-month)."""
+"""Writes of key projects: save, stage moves (each kept); the monthly reports are app/projects/reports.py."""
 
 from datetime import date
 from typing import Any
@@ -16,7 +16,7 @@ from app.enterprises.models import Enterprise
 from app.geo.validate import sql_geometry
 from app.parks.models import Park
 from app.projects.models import Project, ProjectReport, ProjectStage, ProjectStageChange
-from app.projects.schemas import ProjectIn, ProjectMoveIn, ReportIn
+from app.projects.schemas import ProjectIn, ProjectMoveIn
 from app.projects.stages import FUNNEL, check_move
 from app.regions.models import Region
 from app.regions.queries import require_region
@@ -147,43 +147,6 @@ def move(session: Session, project: Project, data: ProjectMoveIn, today: date) -
     project.stage_changed_at = func.now()
     record_move(session, project.id, frm.value, data.to.value, on, data.reason)
     session.flush()
-
-
-def file_report(session: Session, project: Project, data: ReportIn, today: date) -> int:
-    """One report per project-month, for a month from the signing's to the current one; the
-    cumulative investment never falls below an earlier month's."""
-    if data.month > today.replace(day=1):
-        raise InvalidInput.one("month", f"{data.month:%Y-%m} has not begun", f"{data.month:%Y-%m} 尚未开始")
-    if data.month < project.signed_on.replace(day=1):
-        raise InvalidInput.one(
-            "month",
-            f"{data.month:%Y-%m} is before the signing ({project.signed_on})",
-            f"{data.month:%Y-%m} 早于签约日期 {project.signed_on}",
-        )
-    taken = session.execute(
-        select(ProjectReport.id).where(ProjectReport.project_id == project.id, ProjectReport.month == data.month)
-    ).scalar_one_or_none()
-    if taken is not None:
-        raise Conflict(
-            f"project {project.id} already has the report of {data.month:%Y-%m} (report {taken})",
-            f"项目 {project.id} 已有 {data.month:%Y-%m} 的调度报告（报告 {taken}）",
-        )
-    earlier = session.execute(
-        select(ProjectReport.month, ProjectReport.investment_total_wan)
-        .where(ProjectReport.project_id == project.id, ProjectReport.month < data.month)
-        .order_by(ProjectReport.month.desc())
-        .limit(1)
-    ).one_or_none()
-    if earlier is not None and data.investment_total_wan < float(earlier[1]):
-        raise InvalidInput.one(
-            "investment_total_wan",
-            f"{data.investment_total_wan} is below the cumulative {earlier[1]} reported for {earlier[0]:%Y-%m}",
-            f"{data.investment_total_wan} 低于 {earlier[0]:%Y-%m} 已报的累计完成投资 {earlier[1]}",
-        )
-    report = ProjectReport(project_id=project.id, **data.model_dump())
-    session.add(report)
-    session.flush()
-    return report.id
 
 
 def before_delete(session: Session, project: Project, request: Request) -> None:

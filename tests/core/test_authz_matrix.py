@@ -3,6 +3,7 @@ its expected answers for every kind of caller are written down here."""
 
 import itertools
 from collections.abc import Callable
+from datetime import date
 from urllib.parse import quote
 
 import pytest
@@ -115,6 +116,12 @@ class World:
     def new_project(self) -> str:
         return self.new("/api/v1/projects", _project_body(self.enterprise))
 
+    def reported_project(self) -> str:
+        project = self.new_project()
+        body = {"month": THIS_MONTH, "investment_month_wan": 1, "investment_total_wan": 1}
+        assert self.client.post(f"{project}/reports", json=body, headers=self.admin).status_code == 201
+        return project
+
     def signed_target(self) -> str:
         target = self.new_target()
         r = self.client.post(f"{target}/signing", json=_signing_body(), headers=self.admin)
@@ -122,6 +129,7 @@ class World:
         return target
 
 
+THIS_MONTH = f"{date.today():%Y-%m}"
 MATRIX_POINT = {"type": "Point", "coordinates": [115.93, 28.52]}
 
 
@@ -355,6 +363,10 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
         ADMIN_ONLY,
         lambda w: ("POST", f"{w.signed_target()}/signing/undo", {"reason": "矩阵"}, {}),
     ),
+    "GET /api/v1/enterprises/duplicates": (
+        STAFF_READ,
+        lambda w: ("GET", "/api/v1/enterprises/duplicates?name=矩阵企业", None, {}),
+    ),
     "GET /api/v1/projects": (STAFF_READ, lambda w: ("GET", "/api/v1/projects?limit=3", None, {})),
     "GET /api/v1/projects/export": (STAFF_READ, lambda w: ("GET", "/api/v1/projects/export?format=csv", None, {})),
     "GET /api/v1/projects/behind": (STAFF_READ, lambda w: ("GET", "/api/v1/projects/behind?status=red", None, {})),
@@ -372,12 +384,23 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
         lambda w: (
             "POST",
             f"{w.new_project()}/reports",
-            {"month": "2025-02", "investment_month_wan": 1, "investment_total_wan": 1},
+            {"month": THIS_MONTH, "investment_month_wan": 1, "investment_total_wan": 1},
+            {},
+        ),
+    ),
+    # This month is open: its officers change it; leaders correct closed months only.
+    "PUT /api/v1/projects/{item_id}/reports/{month}": (
+        STAFF_WRITE,
+        lambda w: (
+            "PUT",
+            f"{w.reported_project()}/reports/{THIS_MONTH}",
+            {"investment_month_wan": 2, "investment_total_wan": 2},
             {},
         ),
     ),
     # The public version: published clusters and their sourced figures, guarded like the clusters.
     "GET /api/v1/dashboard": (PUBLIC_READ, lambda w: ("GET", "/api/v1/dashboard", None, {})),
+    "GET /api/v1/dashboard/export": (PUBLIC_READ, lambda w: ("GET", "/api/v1/dashboard/export?table=clusters", None, {})),
 }
 ROUTES.update(inquiry_rows(OPEN, STAFF_READ, WRITE))
 

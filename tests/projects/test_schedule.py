@@ -2,6 +2,7 @@
 project on known days), the behind-schedule and escalation lists, stage moves, and scope."""
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -27,7 +28,8 @@ def _project(client, headers, investor: dict, park: dict, name: str, **fields) -
 
 
 def _report(client, headers, project: dict, month: str, this_month: float, total: float, **fields):
-    body = {"month": month, "investment_month_wan": this_month, "investment_total_wan": total, **fields}
+    """The months of 2025 have closed: the admin files them late, with a reason."""
+    body = {"month": month, "investment_month_wan": this_month, "investment_total_wan": total, "reason": "测试补录", **fields}
     return client.post(f"/api/v1/projects/{project['id']}/reports", json=body, headers=headers)
 
 
@@ -146,10 +148,11 @@ def test_one_report_per_project_month(client, admin, timelines) -> None:
 def test_an_officer_files_only_in_scope(client, admin, callers, investor, ganzhou_park, nanchang_park) -> None:
     """An officer of 360100 (南昌) cannot file for a 360700 (赣州) project; one of 360700 can."""
     ganzhou = _project(client, admin, investor, ganzhou_park, "测试赣州项目")
-    r = _report(client, callers["officer_in"], ganzhou, "2025-01", 10, 10)
+    r = _report(client, callers["officer_in"], ganzhou, f"{date.today():%Y-%m}", 10, 10)
     assert r.status_code == 403
+    this_month = f"{date.today():%Y-%m}"
     r = _report(
-        client, callers["officer_out"], ganzhou, "2025-01", 10, 10, problems="用地指标待协调", coordination_dept="市自然资源局"
+        client, callers["officer_out"], ganzhou, this_month, 10, 10, problems="用地指标待协调", coordination_dept="市自然资源局"
     )
     assert r.status_code == 201, r.text
     assert r.json()["reports"][0]["filed_by"] == "user:officer_gz"

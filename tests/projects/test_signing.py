@@ -156,7 +156,7 @@ def test_no_undo_after_the_window_or_after_a_report(client, admin, engine, inves
     assert client.get(f"/api/v1/projects/{project['id']}", headers=admin).status_code == 200
 
     other, reported = _signed(client, admin, investor, ganzhou_park)
-    report = {"month": "2026-11", "investment_month_wan": 100, "investment_total_wan": 100}
+    report = {"month": f"{date.today():%Y-%m}", "investment_month_wan": 100, "investment_total_wan": 100}
     assert client.post(f"/api/v1/projects/{reported['id']}/reports", json=report, headers=admin).status_code == 201
     r = client.post(f"/api/v1/targets/{other['id']}/signing/undo", json={"reason": "录入错误"}, headers=admin)
     assert r.status_code == 409 and "调度" in r.json()["error"]["message_zh"]

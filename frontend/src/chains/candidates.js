@@ -5,6 +5,7 @@ import { getJSON, query, request } from '../api.js';
 import { t } from '../i18n.js';
 import { num } from '../format.js';
 import { html, setHtml } from '../html.js';
+import { duplicatesHtml, lookUp, newEnterpriseForm, record } from './new-enterprise.js';
 
 const AREA_FIELD = { region: 'region_adcode', park: 'park_id', cluster: 'cluster_id' };
 
@@ -25,12 +26,29 @@ export async function showCandidates(link, areaName, area) {
   const dialog = document.createElement('dialog');
   dialog.className = 'wb-dialog tv-dialog';
   document.body.append(dialog);
-  const render = (note = '') => setHtml(dialog, html`<div class="wb-dialog-form" data-candidates>
+  let pending = null; // the new enterprise's values while its duplicates are shown
+  const render = (note = '', ok = '') => setHtml(dialog, html`<div class="wb-dialog-form" data-candidates>
     <h3>${t('cand.title', { link: link.name, area: areaName })}</h3>
     <p class="muted">${t('cand.hint')}</p>
-    ${note ? html`<p class="tt-message is-error">${note}</p>` : ''}
+    ${note ? html`<p class="tt-message is-error" data-cand-message>${note}</p>` : ''}
+    ${ok ? html`<p class="tt-message is-ok" data-cand-message>${ok}</p>` : ''}
     ${found.length ? html`<ol class="tv-list">${found.map(itemHtml)}</ol>` : html`<p class="muted">${t('list.empty')}</p>`}
+    ${newEnterpriseForm()}
     <div class="wb-dialog-actions"><button type="button" class="btn" data-close>${t('share.close')}</button></div></div>`);
+  const addTarget = async (enterpriseId) => {
+    const [kind, key] = Object.entries(area)[0];
+    const body = { enterprise_id: enterpriseId, link_id: link.id, source: t('cand.source'),
+      [AREA_FIELD[kind]]: kind === 'region' ? key : Number(key) };
+    const { body: target } = await request('POST', '/api/v1/targets', { body });
+    found.forEach((c) => { if (c.id === enterpriseId) c.target_id = target.id; });
+    return target;
+  };
+  // A refusal of the new enterprise is shown in its form, which keeps what the officer typed.
+  const formError = (err) => {
+    const box = dialog.querySelector('[data-new-enterprise][open] [data-ne-found]');
+    if (box) setHtml(box, html`<p class="tt-message is-error" data-ne-error>${err.message}</p>`);
+    return Boolean(box);
+  };
   render();
   dialog.addEventListener('click', async (e) => {
     if (e.target.closest('[data-close]')) {
@@ -39,16 +57,31 @@ export async function showCandidates(link, areaName, area) {
       return;
     }
     const add = e.target.closest('[data-add-candidate]');
-    if (!add) return;
-    const [kind, key] = Object.entries(area)[0];
-    const body = { enterprise_id: Number(add.dataset.addCandidate), link_id: link.id, source: t('cand.source'),
-      [AREA_FIELD[kind]]: kind === 'region' ? key : Number(key) };
+    const anyway = e.target.closest('[data-ne-anyway]');
+    if (!add && !anyway) return;
     try {
-      const { body: target } = await request('POST', '/api/v1/targets', { body });
-      found.forEach((c) => { if (c.id === body.enterprise_id) c.target_id = target.id; });
-      render();
+      const id = add ? Number(add.dataset.addCandidate) : await record(pending, link.id);
+      const target = await addTarget(id);
+      pending = null;
+      render('', t('ne.added', { name: target.enterprise_name }));
     } catch (err) {
-      render(err.message);
+      formError(err) || render(err.message);
+    }
+  });
+  dialog.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = e.target.closest('[data-ne-form]');
+    try {
+      const { values, found: twins } = await lookUp(form);
+      if (twins.length) {
+        pending = values;
+        setHtml(form.querySelector('[data-ne-found]'), duplicatesHtml(twins));
+        return;
+      }
+      const target = await addTarget(await record(values, link.id));
+      render('', t('ne.added', { name: target.enterprise_name }));
+    } catch (err) {
+      formError(err);
     }
   });
   dialog.showModal();

@@ -65,8 +65,11 @@ async function load() {
   render();
 }
 
+// A month already reported is changed (PUT) rather than filed again: while it is open by its
+// officers; once closed by an admin or a leader, with the reason (the server keeps every version).
 async function fileReport(row) {
   const month = new Date(Date.now() - 20 * 86400000).toISOString().slice(0, 7);
+  const filed = new Set((await getJSON(`/api/v1/projects/${row.id}/reports`)).map((r) => r.month.slice(0, 7)));
   const values = await formDialog(t('report.title', { name: row.name }), html`
     ${field('month', t('report.month'), { type: 'month', required: true, value: month })}
     ${field('investment_month_wan', t('report.month_wan'), { type: 'number', required: true, step: '0.01', min: 0 })}
@@ -76,12 +79,16 @@ async function fileReport(row) {
     ${field('progress_pct', t('report.pct'), { type: 'number', min: 0, max: 100 })}
     ${textArea('progress', t('report.progress'))}
     ${textArea('problems', t('report.problems'))}
-    ${field('coordination_dept', t('report.dept'))}`);
+    ${field('coordination_dept', t('report.dept'))}
+    ${textArea('reason', t('report.reason'))}`, { note: filed.size ? t('report.filed', { months: [...filed].join('、') }) : '' });
   if (!values) return;
   const sent = numbers(values, ['investment_month_wan', 'investment_total_wan', 'funds_arrived_wan', 'progress_pct']);
-  const { body: updated } = await request('POST', `/api/v1/projects/${row.id}/reports`, { body: sent });
+  const { month: chosen, ...rest } = sent;
+  const { body: updated } = filed.has(chosen)
+    ? await request('PUT', `/api/v1/projects/${row.id}/reports/${chosen}`, { body: rest })
+    : await request('POST', `/api/v1/projects/${row.id}/reports`, { body: sent });
   list.rows = list.rows.map((r) => (r.id === row.id ? updated : r));
-  message = { kind: 'ok', text: t('report.done', { name: row.name, month: values.month }) };
+  message = { kind: 'ok', text: t(filed.has(chosen) ? 'report.changed' : 'report.done', { name: row.name, month: chosen }) };
 }
 
 async function advance(row) {
