@@ -5,8 +5,8 @@ after that only an admin or a leader changes one, with a reason. Every change ke
 replaced as a numbered version (project_report_versions), so the original is never lost; the
 audit trail records both rows.
 
-Revision ID: 0017_i14_report_versions
-Revises: 0016
+Revision ID: 0020
+Revises: 0019
 """
 
 from collections.abc import Sequence
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0017_i14_report_versions"
-down_revision: str | None = "0016"
+revision: str = "0020"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
