@@ -55,3 +55,32 @@ def test_a_cut_or_edited_link_still_loads(new_page: Callable[..., UserPage]) -> 
     expect(page.locator("[data-area-error]")).to_contain_text("最小面积大于最大面积")
     expect(page.locator("#f-min_area")).to_have_attribute("aria-invalid", "true")
     user.assert_clean()
+
+
+def test_the_drawer_holds_and_gives_back_keyboard_focus(new_page: Callable[..., UserPage]) -> None:
+    """Enter on a list row opens the drawer with focus on its title; Tab and Shift+Tab stay in it
+    (also once its carriers are drawn); Escape closes it and focus is back on that row."""
+    user = new_page()
+    page = user.open()
+    row = page.locator("#results .result").nth(1)
+    park_id = row.get_attribute("data-park-id")
+    row.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#detail .detail-head h2")).to_be_focused()
+    expect(page.locator("#detail [data-inquire]")).to_be_visible()
+    inside = "() => document.activeElement.closest('#detail') !== null"
+    controls = page.locator("#detail").evaluate(
+        "d => [...d.querySelectorAll('a[href], button:not([disabled]), input, select, textarea, summary')]"
+        ".filter(e => e.getClientRects().length).length"
+    )
+    assert controls >= 3
+    for _ in range(controls + 2):  # once round and beyond: back at the start, never out
+        page.keyboard.press("Tab")
+        assert page.evaluate(inside)
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(inside)
+    page.keyboard.press("Escape")
+    expect(page.locator("#detail")).to_be_hidden()
+    expect(page.locator(f"#results [data-park-id='{park_id}']")).to_be_focused()
+    user.assert_clean()

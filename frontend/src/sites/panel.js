@@ -11,6 +11,7 @@ import * as state from '../state.js';
 import { requirementOf } from './request.js';
 import { compareView, formView, resultsView } from './views.js';
 import { s } from './strings.js';
+import { openInquiry } from '../inquiry.js';
 
 const MAX_COMPARED = 4;
 let map;
@@ -82,7 +83,11 @@ function onOutClick(e) {
     const btn = root.querySelector('[data-compare]');
     btn.disabled = chosen.size < 2;
     btn.textContent = s('compare', { n: chosen.size });
-  } else if (target.dataset.compare !== undefined) compare();
+    const ask = root.querySelector('[data-inquire-chosen]');
+    ask.disabled = chosen.size === 0;
+    ask.textContent = s('inquire', { n: chosen.size });
+  } else if (target.dataset.inquireChosen) inquireChosen(target.dataset.inquireChosen);
+  else if (target.dataset.compare !== undefined) compare();
   else if (target.dataset.back !== undefined) renderResults();
   else if (target.dataset.print !== undefined) window.print();
   else if (target.dataset.focus) {
@@ -90,6 +95,13 @@ function onOutClick(e) {
     const [lng, lat] = site.location.coordinates;
     map.setView(toMap(lat, lng), Math.max(map.getZoom(), 13));
   }
+}
+
+/** The inquiry form about the chosen carriers, in the order chosen (the first routes it). */
+function inquireChosen(origin) {
+  const ids = [...chosen];
+  const names = ids.map((id) => result.results.find((r) => r.id === id)?.name).filter(Boolean);
+  openInquiry({ kind: 'carriers', ids, name: names.join('、'), origin });
 }
 
 function onKindChange(form) {

@@ -13,6 +13,7 @@ const STRINGS = {
     add: '对比', compare: '对比所选（{n}）', compareHint: '选择 2–4 个载体进行对比', back: '返回结果',
     best: '最优', source: '来源', straight: '距离均为直线距离，非驾车距离。', print: '打印',
     yes: '是', no: '否', share: '分享链接', radius: '只看地图中心多少公里内（直线）',
+    inquire: '咨询所选（{n}）', inquireAll: '咨询这些载体',
   },
   en: {
     button: 'Site selection', title: 'Site selection · match a requirement', close: 'Close',
@@ -24,6 +25,7 @@ const STRINGS = {
     score: 'score', add: 'Compare', compare: 'Compare selected ({n})', compareHint: 'Pick 2–4 carriers to compare',
     back: 'Back to results', best: 'best', source: 'Source', straight: 'Distances are straight-line, not drive distances.',
     print: 'Print', yes: 'yes', no: 'no', share: 'Share link', radius: 'Only within km of the map centre (straight line)',
+    inquire: 'Inquire about selected ({n})', inquireAll: 'Inquire about these carriers',
   },
 };
 

@@ -47,6 +47,7 @@ export function resultsView(result, chosen) {
   if (!result.results.length) return html`${head}<p>${s('none')}</p>`;
   return html`${head}
     <div class="sites-actions"><button type="button" class="btn" data-compare ${chosen.size >= 2 ? '' : html`disabled`}>${s('compare', { n: chosen.size })}</button>
+      <button type="button" class="btn btn-primary" data-inquire-chosen="match" ${chosen.size ? '' : html`disabled`}>${s('inquire', { n: chosen.size })}</button>
       <small>${s('compareHint')}</small></div>
     <ol class="sites-list">${result.results.map((r) => html`<li class="site" data-id="${r.id}">
       <div class="site-head"><span class="site-rank">${r.rank}</span>
@@ -79,7 +80,8 @@ function shown(field, value) {
 
 export function compareView(table) {
   return html`<div class="sites-actions"><button type="button" class="btn" data-back>${s('back')}</button>
-      <button type="button" class="btn" data-print>${s('print')}</button></div>
+      <button type="button" class="btn" data-print>${s('print')}</button>
+      <button type="button" class="btn btn-primary" data-inquire-chosen="compare">${s('inquireAll')}</button></div>
     <div class="compare-scroll"><table class="compare">
       <thead><tr><th></th>${table.items.map((i) => html`<th scope="col">${i.name}<small>${s('source')}: ${i.source}</small></th>`)}</tr></thead>
       <tbody>${table.rows.map((row) => html`<tr><th scope="row">${pick(row)}${row.unit ? html` <small>(${row.unit})</small>` : ''}</th>
