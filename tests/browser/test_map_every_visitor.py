@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.browser_page import UserPage
+from tests.browser.browser_page import PHONE, UserPage
+from tests.support.principals import PASSWORD, create_user
 
 
 def _state(page: Page) -> dict[str, str]:
@@ -83,4 +84,34 @@ def test_the_drawer_holds_and_gives_back_keyboard_focus(new_page: Callable[..., 
     page.keyboard.press("Escape")
     expect(page.locator("#detail")).to_be_hidden()
     expect(page.locator(f"#results [data-park-id='{park_id}']")).to_be_focused()
+    user.assert_clean()
+
+
+def test_on_a_phone_the_staff_toolbar_covers_nothing_and_the_filters_open_whole(
+    new_page: Callable[..., UserPage], live_server: str
+) -> None:
+    create_user("phone_toolbar_officer", "officer", ["360100"], PASSWORD)
+    user = new_page(viewport=PHONE, has_touch=True)
+    r = user.page.request.post(
+        f"{live_server}/api/v1/auth/login", data={"username": "phone_toolbar_officer", "password": PASSWORD}
+    )
+    assert r.ok, r.text()
+    page = user.open()
+    tools, chip = page.locator("#staff-tools"), page.locator(".map-chip")
+    expect(tools).to_be_visible()
+    expect(chip).to_be_visible()  # "zoom in to see carriers" at the province's zoom
+    covered = [page.locator(s) for s in (".map-chip", "#inbox-btn", "#sites-btn", ".leaflet-control-zoom")]
+    a = tools.bounding_box()
+    assert a is not None
+    for other in covered:
+        b = other.bounding_box()
+        assert b is not None and b["width"] > 30
+        apart = a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+        assert apart or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"], other
+    page.locator("#filters summary").tap()
+    expect(page.locator("#panel")).to_have_attribute("data-sheet", "full")
+    expect(page.locator("#f-min_area")).to_be_in_viewport()
+    expect(page.locator("#f-max_area")).to_be_in_viewport()
+    form = page.locator("#filters .filter-form").bounding_box()
+    assert form is not None and form["y"] + form["height"] <= PHONE["height"] and form["height"] > PHONE["height"] / 2
     user.assert_clean()
