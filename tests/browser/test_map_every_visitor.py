@@ -115,3 +115,19 @@ def test_on_a_phone_the_staff_toolbar_covers_nothing_and_the_filters_open_whole(
     form = page.locator("#filters .filter-form").bounding_box()
     assert form is not None and form["y"] + form["height"] <= PHONE["height"] and form["height"] > PHONE["height"] / 2
     user.assert_clean()
+
+
+def test_city_zoom_shades_squares_by_density_and_park_zoom_shows_plots(new_page: Callable[..., UserPage]) -> None:
+    """At city zoom the carriers are counted into squares of the screen (no circle per cell), each
+    shaded by its count; from the tiles' detail zoom (12) on, single plots and factories instead."""
+    user = new_page()
+    page = user.open("?c=28.62,115.95,9")
+    page.wait_for_selector("body[data-carriers-drawn]")
+    drawn = int(page.evaluate("document.body.dataset.carriersDrawn"))
+    squares, carriers = (int(n) for n in page.evaluate("document.body.dataset.carrierSquares").split("/"))
+    assert drawn == squares > 0 and carriers >= squares
+    page.evaluate("() => { window.investmap.map.setZoom(12); }")
+    expect(page.locator("body")).to_have_attribute("data-carrier-squares", "0/0", timeout=15_000)
+    page.wait_for_selector("body[data-carriers-drawn]")
+    assert int(page.evaluate("document.body.dataset.carriersDrawn")) > 0
+    user.assert_clean()
