@@ -1,5 +1,5 @@
 """Inquiries beyond the park drawer, in the real page (issue 13): sent in English from the site
-selection's comparison, carrying the carriers chosen there; an overdue inquiry as a leader sees it
+selection's comparison (after an English search), carrying the carriers chosen there; an overdue inquiry as a leader sees it
 (the badge and the overdue list); and an officer converting a contacted inquiry into a target."""
 
 from collections.abc import Callable
@@ -33,6 +33,11 @@ def test_an_inquiry_from_the_comparison_in_english(
 ) -> None:
     user = new_page()
     page = user.open("?lang=en")
+    # English mode: a park is found by its official English name, and suggested under it.
+    page.locator("#search-input").fill("nanchang economic")
+    expect(page.locator("#search-list .sugg-text b").first).to_have_text("Nanchang Economic and Technological Development Zone")
+    page.locator("#search-input").fill("")
+    page.keyboard.press("Escape")
     page.locator("#sites-btn").click()
     page.locator("#sites form button[type=submit]").click()
     picks = page.locator("#sites [data-pick]")
