@@ -112,8 +112,10 @@ def test_on_a_phone_the_staff_toolbar_covers_nothing_and_the_filters_open_whole(
     expect(page.locator("#panel")).to_have_attribute("data-sheet", "full")
     expect(page.locator("#f-min_area")).to_be_in_viewport()
     expect(page.locator("#f-max_area")).to_be_in_viewport()
+    # The whole form on screen once the sheet has slid up, and most of the screen's height.
+    expect(page.locator("#filters .filter-form")).to_be_in_viewport(ratio=1)
     form = page.locator("#filters .filter-form").bounding_box()
-    assert form is not None and form["y"] + form["height"] <= PHONE["height"] and form["height"] > PHONE["height"] / 2
+    assert form is not None and form["height"] > PHONE["height"] / 2
     user.assert_clean()
 
 
