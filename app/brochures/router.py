@@ -135,6 +135,19 @@ def brochure_html(request: Request, session: SessionDep, user: CurrentUser, ask:
 
 
 @router.get(
+    "/{scope}/{key}.png",
+    summary="A brochure's map, public edition: the image of a shared park link / 招商册地图（分享图片）",
+    response_class=Response,
+    responses={200: {"description": "PNG, 1200 × 750", "content": {"image/png": {"schema": {"type": "string"}}}}},
+)
+def brochure_png(request: Request, session: SessionDep, scope: Scope, key: str) -> Response:
+    """Drawn by the service itself (no tile server), as the public sees the scope, whoever asks:
+    link previewers (WeChat, chat apps) fetch it without a session."""
+    body = _brochures(request).share_png(session, scope, key)
+    return cached(request, body, "image/png", max_age=MAX_AGE)
+
+
+@router.get(
     "/{scope}/{key}.pdf",
     summary="A brochure as PDF (A4) / 招商册 PDF",
     response_class=Response,

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.core.auth import ANONYMOUS, Principal
+from app.core.errors import NotFound
 from app.core.lru import ByteLRU
 from app.core.settings import Settings, settings
 from app.core.versions import DataVersions
@@ -184,3 +185,22 @@ class Brochures:
         version = self.versions.version(TABLES)
 
         return self._cached(("pdf", ask, base, version), lambda: build_pdf(self.printer, session, ask, staff, base, version))
+
+    def share_png(self, session: Session, scope: Scope, key: str) -> bytes:
+        """The scope's map as the public sees it (the image of a shared park's link: og:image).
+        The detail map, or the location map when the scope has nothing to draw close up."""
+        version = self.versions.version(TABLES)
+        # Asked on every request, cached or not (one indexed row): a park withdrawn a moment ago
+        # is not found, even before the new data version reaches this worker.
+        head(session, scope, key, ANONYMOUS, "zh")
+
+        def build() -> bytes:
+            from .maps import detail_map, location_map, map_data
+
+            data = map_data(session, area(scope, key, ANONYMOUS))
+            png = detail_map(data) or location_map(data)
+            if png is None:
+                raise NotFound("map", "地图", key)
+            return png
+
+        return self._cached(("share", scope, key, version), build)

@@ -16,6 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.codes import LabelledEnum, register, sql_in
 from app.core.database import Base
 
+# The most carriers one inquiry names: the comparison's limit.
+MAX_CHOSEN = 4
+
 
 @register("inquiry_status")
 class InquiryStatus(LabelledEnum):
@@ -44,6 +47,8 @@ class Inquiry(Base):
         CheckConstraint("status <> 'converted' OR target_id IS NOT NULL", name="converted_has_target"),
         CheckConstraint("anonymised_at IS NOT NULL OR phone IS NOT NULL OR email IS NOT NULL", name="reachable"),
         CheckConstraint("park_id IS NOT NULL OR carrier_id IS NOT NULL", name="has_item"),
+        CheckConstraint("origin IN ('drawer', 'compare', 'match')", name="origin"),
+        CheckConstraint(f"cardinality(chosen_carrier_ids) <= {MAX_CHOSEN}", name="chosen_carriers"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -52,6 +57,9 @@ class Inquiry(Base):
     token_hashes: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
     carrier_id: Mapped[int | None] = mapped_column(ForeignKey("carriers.id"), index=True)
+    # Sent from the comparison or the match results: every carrier chosen, carrier_id the first.
+    chosen_carrier_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer), nullable=False, server_default=text("'{}'"))
+    origin: Mapped[str] = mapped_column(Text, nullable=False, server_default="drawer")
     # The county of the item at submission: what routing and the officers' scope go by.
     region_adcode: Mapped[str] = mapped_column(ForeignKey("regions.adcode"), nullable=False, index=True)
     company: Mapped[str] = mapped_column(Text, nullable=False)

@@ -124,6 +124,20 @@ def _recipients() -> ColumnElement[Any]:
     return func.coalesce(rows.scalar_subquery(), EMPTY_JSON_ARRAY)
 
 
+def _chosen() -> ColumnElement[Any]:
+    """The carriers chosen in the comparison or match results, in the order chosen."""
+    chosen = func.unnest(Inquiry.chosen_carrier_ids).table_valued("id", with_ordinality="n").render_derived()
+    owner = aliased(Park)
+    item = json_object({"id": Carrier.id, "name": Carrier.name, "park_id": Carrier.park_id, "park_name": owner.name})
+    rows = (
+        select(func.json_agg(aggregate_order_by(item, chosen.c.n)))
+        .select_from(chosen)
+        .join(Carrier, Carrier.id == chosen.c.id)
+        .join(owner, owner.id == Carrier.park_id)
+    )
+    return func.coalesce(rows.scalar_subquery(), EMPTY_JSON_ARRAY)
+
+
 def detail(session: Session, user: Principal, inquiry_id: int) -> dict[str, Any] | None:
     """One inquiry with its contact details, recipients and history, if `user` may see it."""
     fields = {
@@ -139,6 +153,8 @@ def detail(session: Session, user: Principal, inquiry_id: int) -> dict[str, Any]
         "close_reason": Inquiry.close_reason,
         "enterprise_id": Inquiry.enterprise_id,
         "anonymised_at": Inquiry.anonymised_at,
+        "origin": Inquiry.origin,
+        "chosen": _chosen(),
         "recipients": _recipients(),
         "history": _history(),
     }

@@ -3,7 +3,7 @@ them reads back. Every text has a size limit; phone and e-mail are checked for t
 
 import re
 from datetime import datetime
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -12,7 +12,7 @@ from app.core.errors import FieldProblem
 from app.core.inputs import JsonIn
 from app.enterprises import uscc
 from app.geo.validate import ChinaPointIn
-from app.inquiries.models import InquiryStatus, InquiryTimeline
+from app.inquiries.models import MAX_CHOSEN, InquiryStatus, InquiryTimeline
 
 # A mainland mobile number: 11 digits from 13x to 19x; "+86", spaces and hyphens are forgiven.
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -39,12 +39,21 @@ def email_address(raw: str) -> str:
 
 
 class InquiryIn(JsonIn):
-    """The public form. One of park_id and carrier_id names the item; phone and/or e-mail."""
+    """The public form. One of park_id, carrier_id and carrier_ids names the item; phone and/or e-mail."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     park_id: int | None = Field(default=None, ge=1, description="园区 id")
     carrier_id: int | None = Field(default=None, ge=1, description="载体 id（地块、厂房）")
+    carrier_ids: list[Annotated[int, Field(ge=1)]] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_CHOSEN,
+        description="对比或匹配结果中选中的载体 id（按所选顺序，第一个决定分派）",
+    )
+    origin: Literal["drawer", "compare", "match"] = Field(
+        default="drawer", description="表单打开自：详情 drawer | 对比 compare | 匹配结果 match"
+    )
     company: str = Field(min_length=1, max_length=200, description="企业名称")
     uscc: str | None = Field(default=None, max_length=30, description="统一社会信用代码（可选，须校验通过）")
     contact_person: str = Field(min_length=1, max_length=50, description="联系人")
@@ -77,8 +86,12 @@ class InquiryIn(JsonIn):
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
-        if (self.park_id is None) == (self.carrier_id is None):
-            raise FieldProblem("give either park_id or carrier_id", "请填写 park_id 或 carrier_id 之一", field="park_id")
+        if [self.park_id, self.carrier_id, self.carrier_ids].count(None) != 2:
+            raise FieldProblem(
+                "give one of park_id, carrier_id and carrier_ids", "请填写 park_id、carrier_id、carrier_ids 之一", field="park_id"
+            )
+        if self.carrier_ids is not None and len(set(self.carrier_ids)) != len(self.carrier_ids):
+            raise FieldProblem("carrier_ids names a carrier twice", "carrier_ids 中有重复的载体", field="carrier_ids")
         if self.phone is None and self.email is None:
             raise FieldProblem("give a mobile number or an e-mail address", "请填写手机号或电子邮箱", field="phone")
         return self

@@ -37,8 +37,25 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _chosen(session: Session, ids: list[int]) -> None:
+    """422 unless every chosen carrier is published, in a published park."""
+    found = set(
+        session.execute(
+            select(Carrier.id)
+            .join(Park, Park.id == Carrier.park_id)
+            .where(Carrier.id.in_(ids), Carrier.published, Park.published)
+        ).scalars()
+    )
+    if missing := [i for i in ids if i not in found]:
+        raise InvalidInput.one("carrier_ids", f"unknown carriers {missing}", f"未知的载体 {missing}")
+
+
 def _item(session: Session, data: InquiryIn) -> tuple[int, int | None, str]:
-    """(park id, carrier id, county) of the published item the inquiry is about, or 422."""
+    """(park id, carrier id, county) of the published item the inquiry is about, or 422. Of
+    several chosen carriers the first is the item: its county routes the inquiry."""
+    if data.carrier_ids is not None:
+        _chosen(session, data.carrier_ids)
+        data = data.model_copy(update={"carrier_id": data.carrier_ids[0]})
     if data.carrier_id is not None:
         row = session.execute(
             select(Carrier.park_id, Park.region_adcode)
@@ -56,7 +73,15 @@ def _item(session: Session, data: InquiryIn) -> tuple[int, int | None, str]:
 
 
 def _fingerprint(data: InquiryIn) -> str:
-    same = [data.park_id, data.carrier_id, data.company.casefold(), data.phone, (data.email or "").casefold(), data.message]
+    same = [
+        data.park_id,
+        data.carrier_id,
+        data.carrier_ids,
+        data.company.casefold(),
+        data.phone,
+        (data.email or "").casefold(),
+        data.message,
+    ]
     return hashlib.sha256(json.dumps(same, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -93,7 +118,7 @@ def submit(session: Session, data: InquiryIn) -> tuple[str, str, bool]:
         return same.reference, token, False
     inquiry_id = session.execute(select(func.nextval("inquiries_id_seq"))).scalar_one()
     reference = f"TZ{session.execute(select(func.to_char(func.now(), 'YYYYMMDD'))).scalar_one()}-{inquiry_id:05d}"
-    fields = data.model_dump(exclude={"park_id", "carrier_id", "consent", "website", "timeline"})
+    fields = data.model_dump(exclude={"park_id", "carrier_id", "carrier_ids", "consent", "website", "timeline"})
     session.add(
         Inquiry(
             id=inquiry_id,
@@ -101,6 +126,7 @@ def submit(session: Session, data: InquiryIn) -> tuple[str, str, bool]:
             token_hashes=[token_hash(token)],
             park_id=park_id,
             carrier_id=carrier_id,
+            chosen_carrier_ids=data.carrier_ids or [],
             region_adcode=county,
             timeline=data.timeline.value if data.timeline else None,
             consent_version=CONSENT_VERSION,

@@ -56,13 +56,14 @@ def search(
     if not q:
         raise InvalidInput.one("q", "type at least one character besides spaces", "请至少输入一个非空格字符")
     county, city = aliased(Region), aliased(Region)
-    park_rank = _rank(q, Park.name, Park.short_name)
+    # The official English name too, where the park has one (English mode shows it).
+    park_rank = _rank(q, Park.name, Park.short_name, Park.name_en)
     level_order = case({"national": 0, "provincial": 1}, value=Park.level, else_=2)
     parks = (
         park_queries.visible(user)
         .outerjoin(county, county.adcode == Park.region_adcode)
         .outerjoin(city, city.adcode == county.parent_adcode)
-        .where(_matches(q, Park.name, Park.short_name))
+        .where(_matches(q, Park.name, Park.short_name, Park.name_en))
         .with_only_columns(
             park_rank.label("rank"),
             level_order.label("tier"),
@@ -73,6 +74,7 @@ def search(
                     "id": Park.id,
                     "name": Park.name,
                     "short_name": Park.short_name,
+                    "name_en": Park.name_en,
                     "level": Park.level,
                     "type": Park.type,
                     "region_adcode": Park.region_adcode,

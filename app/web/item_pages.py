@@ -27,6 +27,10 @@ from app.parks.models import Park, ParkLevel, ParkType
 router = APIRouter(include_in_schema=False)
 MU_M2 = 10_000 / 15
 Lang = Annotated[str, Query(pattern="^(zh|en)$")]
+API_PREFIX = "/api/v1"
+# The size of the brochures' maps (app/brochures/maps.py, a sibling this package does not import);
+# tests/web/test_item_pages.py opens the image and checks it against these.
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 1200, 750
 
 
 def _num(value: float, digits: int = 1) -> str:
@@ -75,9 +79,15 @@ def _carrier_text(c: dict[str, Any], en: bool) -> tuple[str, str]:
     return c["name"], "，".join(facts) + "。"
 
 
-def _page(request: Request, path: str, map_query: str, title: str, description: str, en: bool, demo: bool) -> Response:
+def _page(
+    request: Request, path: str, map_query: str, title: str, description: str, en: bool, demo: bool, park_id: int
+) -> Response:
     site = "InvestMap · Jiangxi" if en else "招商一张图 · 江西"
     canonical = absolute(request, path)
+    # The park's map, drawn by the service (the brochure's detail map): previewers need an
+    # absolute URL, and WeChat shows no SVG, hence a PNG.
+    image = absolute(request, f"{API_PREFIX}/brochures/park/{park_id}.png")
+    image_alt = f"Map of {title}" if en else f"{title}位置图"
     target = "/?" + map_query + ("&lang=en" if en else "")
     demo_note = ("Demo data: generated, not a real listing. " if en else "演示数据：系统生成，并非真实招商信息。") if demo else ""
     e = escape
@@ -95,7 +105,16 @@ def _page(request: Request, path: str, map_query: str, title: str, description: 
 <meta property="og:description" content="{e(demo_note + description)}">
 <meta property="og:url" content="{e(canonical)}">
 <meta property="og:locale" content="{"en_GB" if en else "zh_CN"}">
-<meta name="twitter:card" content="summary">
+<meta property="og:image" content="{e(image)}">
+<meta property="og:image:type" content="image/png">
+<meta property="og:image:width" content="{MAP_WIDTH_PX}">
+<meta property="og:image:height" content="{MAP_HEIGHT_PX}">
+<meta property="og:image:alt" content="{e(image_alt)}">
+<meta name="twitter:card" content="summary_large_image">
+<meta name="twitter:title" content="{e(title)}">
+<meta name="twitter:description" content="{e(demo_note + description)}">
+<meta name="twitter:image" content="{e(image)}">
+<meta itemprop="image" content="{e(image)}">
 <meta itemprop="name" content="{e(title)}">
 <meta itemprop="description" content="{e(demo_note + description)}">
 <meta http-equiv="refresh" content="0; url={e(target)}">
@@ -130,7 +149,7 @@ def park_page(item_id: RecordId, request: Request, session: SessionDep, lang: La
     if found is None:
         return _not_found("park", en)
     title, description = _park_text(found, en)
-    return _page(request, f"/p/{item_id}", f"open=park:{item_id}", title, description, en, found["is_demo"])
+    return _page(request, f"/p/{item_id}", f"open=park:{item_id}", title, description, en, found["is_demo"], item_id)
 
 
 @router.get("/c/{item_id}")
@@ -141,4 +160,4 @@ def carrier_page(item_id: RecordId, request: Request, session: SessionDep, lang:
     if found is None:
         return _not_found("carrier", en)
     title, description = _carrier_text(found, en)
-    return _page(request, f"/c/{item_id}", f"open=carrier:{item_id}", title, description, en, found["is_demo"])
+    return _page(request, f"/c/{item_id}", f"open=carrier:{item_id}", title, description, en, found["is_demo"], found["park_id"])

@@ -1,5 +1,6 @@
 // The detail drawer of a park or a carrier: what is open, loading it, and what its buttons do
-// (its markup is views/detail.js).
+// (its markup is views/detail.js). For the keyboard: opened from the list or the map, focus moves
+// to its title; Tab stays inside it; Escape closes it and focus goes back where it came from.
 import L from './leaflet.js';
 import { getJSON, isAbort, query } from './api.js';
 import { t } from './i18n.js';
@@ -22,6 +23,48 @@ let controller = null;
 let current = null; // {kind, id, item, carriers}
 let zoomNext = false; // the next item was chosen inside the drawer: bring it into view
 const selection = L.layerGroup();
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), '
+  + 'summary, [tabindex]:not([tabindex="-1"])';
+let opener = null; // {element, kind, id}: where focus goes back to when the drawer closes
+let focusTitle = false; // opened by the visitor (not by the page's address): its title takes focus
+let lastFocus = null; // the last element focused outside the drawer
+
+function focusables() {
+  return [...root.querySelectorAll(FOCUSABLE)].filter((el) => el.getClientRects().length);
+}
+
+/** Tab from the last control goes to the first, Shift+Tab from the first to the last. */
+function trapTab(e) {
+  if (e.key !== 'Tab') return;
+  const items = focusables();
+  if (!items.length) return;
+  const first = items[0];
+  const last = items[items.length - 1];
+  const here = document.activeElement;
+  if (e.shiftKey && (here === first || !items.includes(here))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && here === last) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
+function focusHeading() {
+  const heading = root.querySelector('.detail-head h2') ?? root.querySelector('[data-close]');
+  if (!heading) return;
+  heading.tabIndex = -1;
+  heading.focus();
+}
+
+/** Closed: focus goes back to what opened the drawer (its list row, redrawn meanwhile, found by id). */
+function restoreFocus() {
+  if (!opener) return;
+  const { element, kind, id } = opener;
+  opener = null;
+  const target = element.isConnected ? element : document.querySelector(`#results [data-${kind}-id="${id}"]`);
+  target?.focus();
+}
 
 function drawSelection() {
   selection.clearLayers();
@@ -51,9 +94,15 @@ function render() {
   }
   root.dataset.kind = current.kind;
   root.dataset.id = current.id;
+  // Redrawn (the park's carriers came, the language changed): focus inside stays on the same control.
+  const inside = root.contains(document.activeElement);
+  const at = inside ? focusables().indexOf(document.activeElement) : -1;
   if (current.error || !current.item) setHtml(root, stateHtml(current.error, current.status !== 404));
   else setHtml(root, current.kind === 'park' ? parkHtml(current.item, current.carriers) : carrierHtml(current.item));
   root.querySelector('.detail-body')?.scrollTo?.(0, 0);
+  if (at >= 0 && focusables()[at]) focusables()[at].focus();
+  else if (inside || (focusTitle && current.item)) focusHeading();
+  if (current.item) focusTitle = false;
 }
 
 /** The park's carriers that match the page's carrier filters (the available ones when no status
@@ -73,8 +122,11 @@ async function parkCarriers(id, signal) {
 async function load(open, { zoom }) {
   controller?.abort();
   if (!open) {
+    const hadFocus = root.contains(document.activeElement);
     current = null;
     render();
+    if (hadFocus || document.activeElement === document.body) restoreFocus();
+    opener = null;
     drawSelection();
     highlightPark(null);
     restyleCarriers();
@@ -112,6 +164,8 @@ function zoomTo() {
 
 export function initDetail(element, { zoomOnFirstOpen }) {
   root = element;
+  root.addEventListener('keydown', trapTab);
+  document.addEventListener('focusin', (e) => { if (!root.contains(e.target)) lastFocus = e.target; });
   selection.addTo(getMap());
   root.addEventListener('click', (e) => {
     if (e.target.closest('[data-close]')) state.set({ open: null }, { history: 'push' });
@@ -132,6 +186,14 @@ export function initDetail(element, { zoomOnFirstOpen }) {
   });
   state.subscribe((s, changed) => {
     if (changed.has('open')) {
+      // The list redraws its rows on the same change, perhaps first: then the row that had focus
+      // is gone (focus fell to the body), and the drawer's opener is that row.
+      const active = document.activeElement;
+      const from = active && active !== document.body ? active : lastFocus && !lastFocus.isConnected ? lastFocus : null;
+      if (s.open && from && !root.contains(from)) {
+        opener = { element: from, kind: s.open.kind, id: s.open.id };
+      }
+      focusTitle = Boolean(s.open);
       load(s.open, { zoom: zoomNext });
       zoomNext = false;
     }

@@ -1,6 +1,7 @@
-// The officers' inquiry inbox: a button in the top bar with the count of unread inquiries
-// (refreshed every minute while signed in), a dialog with the list (all, new, overdue), one
-// inquiry with its contact details (the server audits that reading) and its status moves.
+// The officers' inquiry inbox: a button in the top bar with the count of unread inquiries and
+// of overdue ones (what leaders, who receive none, watch; refreshed every minute while signed
+// in), a dialog with the list (all, new, overdue), one inquiry with its contact details (the
+// server audits that reading), its status moves and its conversion into a target.
 import { getJSON, query, request } from './api.js';
 import { t } from './i18n.js';
 import { html, setHtml } from './html.js';
@@ -18,9 +19,11 @@ async function refreshBadge() {
   if (!isStaff()) return;
   try {
     const counts = await getJSON('/api/v1/inquiries/badge');
-    const label = t('inbox.badge', { n: counts.unread });
+    const label = [t('inbox.badge', { n: counts.unread }),
+      counts.overdue ? t('inbox.overdueCount', { n: counts.overdue }) : ''].filter(Boolean).join(' · ');
     setHtml(button, html`<span>${t('inbox.button')}</span>${counts.unread
-      ? html`<span class="count-badge" data-inbox-count>${counts.unread}</span>` : ''}`);
+      ? html`<span class="count-badge" data-inbox-count>${counts.unread}</span>` : ''}${counts.overdue
+      ? html`<span class="count-badge overdue" data-inbox-overdue title="${t('inbox.overdueCount', { n: counts.overdue })}">${counts.overdue}</span>` : ''}`);
     button.setAttribute('aria-label', `${t('inbox.title')} · ${label}`);
   } catch { /* the badge waits for the next round */ }
 }
@@ -37,9 +40,39 @@ async function showList() {
 async function showOne(id) {
   openId = id;
   const found = await getJSON(`/api/v1/inquiries/${id}`);
-  setHtml(dialog, inquiryDetailHtml(found, { mayWrite: canWrite() }));
+  let chains = [];
+  if (found.status === 'contacted' && canWrite()) {
+    try {
+      chains = (await getJSON('/api/v1/chains?limit=100')).items;
+    } catch { /* the form shows no link to choose; the error of sending it says why */ }
+  }
+  setHtml(dialog, inquiryDetailHtml(found, { mayWrite: canWrite(), chains }));
   dialog.querySelector('[data-inbox-back]')?.focus();
   refreshBadge();
+}
+
+function showError(err) {
+  const box = dialog.querySelector('[data-inbox-error]');
+  const zh = document.documentElement.lang !== 'en';
+  const details = (err.body?.error?.details ?? []).map((d) => `${d.field}: ${zh ? d.problem_zh : d.problem}`);
+  box.textContent = [err.message, ...details].join('\n');
+  box.hidden = false;
+  box.focus?.();
+}
+
+async function convert(form) {
+  const data = new FormData(form);
+  const value = (name) => String(data.get(name) ?? '').trim();
+  const body = { link_id: Number(value('link_id')) || null, priority: value('priority') };
+  if (value('enterprise_id')) body.enterprise_id = Number(value('enterprise_id'));
+  if (value('uscc')) body.uscc = value('uscc');
+  if (value('lon') || value('lat')) body.location = { type: 'Point', coordinates: [Number(value('lon')), Number(value('lat'))] };
+  try {
+    await request('POST', `/api/v1/inquiries/${openId}/conversion`, { body });
+    await showOne(openId);
+  } catch (err) {
+    showError(err);
+  }
 }
 
 async function move(to) {
@@ -49,9 +82,7 @@ async function move(to) {
     await request('POST', `/api/v1/inquiries/${openId}/transitions`, { body });
     await showOne(openId);
   } catch (err) {
-    const box = dialog.querySelector('[data-inbox-error]');
-    box.textContent = err.message;
-    box.hidden = false;
+    showError(err);
   }
 }
 
@@ -90,7 +121,8 @@ export function initInbox() {
   dialog.addEventListener('close', () => button.focus());
   dialog.addEventListener('submit', (e) => {
     e.preventDefault();
-    saveAddress(e.target);
+    if (e.target.matches('[data-convert-form]')) convert(e.target);
+    else saveAddress(e.target);
   });
   dialog.addEventListener('click', (e) => {
     const el = (sel) => e.target.closest(sel);

@@ -1,5 +1,6 @@
 // The investment inquiry of a visitor: the form opened from a park's or a carrier's drawer (any
-// element with data-inquire="park:12" or "carrier:34" and data-inquire-name), the receipt with
+// element with data-inquire="park:12" or "carrier:34" and data-inquire-name; from the site
+// selection's comparison or match results, about the carriers chosen there), the receipt with
 // the private status link, and that link's status page (#inquiry=<token>: a fragment, so the
 // token never reaches a server log or a Referer header).
 import { getJSON, request } from './api.js';
@@ -11,7 +12,7 @@ const STATUS_HASH = /^#inquiry=([A-Za-z0-9_-]{16,64})$/;
 // Read when the module loads: the page rewrites its address from its state once the map is up.
 const ARRIVED_WITH = window.location.hash;
 let dialog;
-let item = null; // {kind, id, name}
+let item = null; // {kind: 'park' | 'carrier', id, name} or {kind: 'carriers', ids, name, origin}
 let opener = null; // the element focus returns to when the dialog closes
 
 function show(content) {
@@ -37,8 +38,10 @@ function number(value) {
 function bodyOf(form) {
   const data = new FormData(form);
   const value = (name) => String(data.get(name) ?? '').trim() || null;
+  const about = item.kind === 'carriers' ? { carrier_ids: item.ids, origin: item.origin }
+    : { [item.kind === 'park' ? 'park_id' : 'carrier_id']: item.id };
   return {
-    [item.kind === 'park' ? 'park_id' : 'carrier_id']: item.id,
+    ...about,
     company: value('company') ?? '',
     contact_person: value('contact_person') ?? '',
     phone: value('phone'),

@@ -19,6 +19,13 @@ export function setSheet(snap) {
 export function initPanel(element, handle) {
   panel = element;
   setSheet('peek');
+  // Tapping 筛选 on a phone: the form opens whole, not below the peek's edge. (toggle does not
+  // bubble: caught on its way down.)
+  panel.addEventListener('toggle', (e) => {
+    if (!PHONE.matches || !e.target.open || !e.target.closest('.filters')) return;
+    setSheet('full');
+    e.target.scrollIntoView({ block: 'start' });
+  }, true);
   let startY = null;
   let startH = 0;
   let moved = false;

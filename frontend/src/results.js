@@ -82,7 +82,13 @@ function render() {
   } else countEl.textContent = '';
   setHtml(sortEl, html`${Object.keys(SORTS[tab]).map((k) => html`<option value="${k}" ${k === sortKey(tab) ? 'selected' : ''}>
     ${t(`sort.${k}`)}</option>`)}`);
+  // Redrawn while a row has focus (the map moved, a drawer opened or closed): the same row keeps it.
+  const row = root.contains(document.activeElement) ? document.activeElement.closest('.result') : null;
   setHtml(root, renderList(tab, src));
+  if (row) {
+    const [key, id] = row.dataset.parkId ? ['park', row.dataset.parkId] : ['carrier', row.dataset.carrierId];
+    root.querySelector(`[data-${key}-id="${CSS.escape(id)}"]`)?.focus();
+  }
 }
 
 /** Park zoom at the first carrier listed, so that the view it opens is never empty. */

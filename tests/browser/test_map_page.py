@@ -371,14 +371,18 @@ def test_carriers_are_drawn_from_tiles_with_the_filters_the_list_has(
     expect(page.locator(".map-chip")).to_have_text("放大到设区市级别查看可用载体")  # too far out: it says so
     assert asked == []
 
-    # City zoom: grid cells counting the carriers, from tiles; the list has the largest ones in view (issue 12).
+    # City zoom: the tiles' grid cells counting the carriers, summed into density squares on
+    # screen, none lost; the list has the largest carriers in view (issue 12).
     page.evaluate("() => { window.investmap.map.setZoom(10); }")
-    cells = wait_drawn(page)
+    drawn = wait_drawn(page)
     urls = list(asked)
     assert urls and all(re.search(r"/tiles/land,factories/10/\d+/\d+\.mvt\?clip=false$", u) for u in urls)
     content = tiles_content(urls)
-    assert cells == len(content["land"]) + len(content["factories"]) > 0
-    assert all(f["properties"]["count"] >= 1 for f in content["land"] + content["factories"])
+    cells = content["land"] + content["factories"]
+    assert all(f["properties"]["count"] >= 1 for f in cells)
+    squares, total = (int(n) for n in (page.locator("body").get_attribute("data-carrier-squares") or "").split("/"))
+    assert drawn == squares and 0 < squares <= len(cells)
+    assert total == sum(f["properties"]["count"] for f in cells)
     expect(page.locator("[data-list-top]")).to_be_visible()
     shots(page, "carrier-cells")
 

@@ -457,6 +457,7 @@ ROUTES.update(
             lambda w: ("GET", f"/api/v1/brochures/park/{w.xiaolan}.html", None, {}),
         ),
         "GET /api/v1/brochures/{scope}/{key}.pdf": (OPEN, lambda w: ("GET", f"/api/v1/brochures/park/{w.xiaolan}.pdf", None, {})),
+        "GET /api/v1/brochures/{scope}/{key}.png": (OPEN, lambda w: ("GET", f"/api/v1/brochures/park/{w.xiaolan}.png", None, {})),
         "GET /api/v1/brochures/assets/{name}": (OPEN, lambda w: ("GET", "/api/v1/brochures/assets/brochure.css", None, {})),
         "POST /api/v1/brochures/booklets": (STAFF_LOOKUP, lambda w: ("POST", "/api/v1/brochures/booklets?city=360121", None, {})),
         "GET /api/v1/brochures/booklets/{job_id}": (STAFF_LOOKUP, lambda w: ("GET", "/api/v1/brochures/booklets/none", None, {})),

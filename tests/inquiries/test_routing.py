@@ -69,3 +69,42 @@ def test_park_receivers_take_precedence(
     assert _recipients(db, _send(inquiries_client, park_id, "园区指定企业")) == {"route_park_receiver"}
     inquiries_client.put(path, json={"user_ids": []}, headers=admin)
     assert "route_park_receiver" in _recipients(db, _send(inquiries_client, park_id, "区域分派企业"))
+
+
+def test_an_inquiry_about_the_carriers_chosen_in_a_comparison(
+    inquiries_client: TestClient, db: Session, admin: dict[str, str]
+) -> None:
+    """From the comparison or match results: every chosen carrier is kept in the order chosen,
+    the first routes it (its park and county); an unknown or repeated carrier is refused."""
+    rows = db.execute(
+        text(
+            "SELECT DISTINCT ON (c.park_id) c.id, c.name, c.park_id, p.name AS park, p.region_adcode FROM carriers c "
+            "JOIN parks p ON p.id = c.park_id WHERE c.published AND p.published ORDER BY c.park_id, c.id LIMIT 3"
+        )
+    ).all()
+    ids = [rows[1].id, rows[0].id, rows[2].id]
+    body = form(None, carrier_ids=ids, origin="compare", company="对比意向企业")
+    r = inquiries_client.post("/api/v1/inquiries", json=body)
+    assert r.status_code == 201, r.text
+    found = db.execute(
+        select(Inquiry.id, Inquiry.carrier_id, Inquiry.park_id, Inquiry.region_adcode).where(
+            Inquiry.reference == r.json()["reference"]
+        )
+    ).one()
+    assert (found.carrier_id, found.park_id, found.region_adcode) == (rows[1].id, rows[1].park_id, rows[1].region_adcode)
+    detail = inquiries_client.get(f"/api/v1/inquiries/{found.id}", headers=admin).json()
+    assert detail["origin"] == "compare"
+    assert [(c["id"], c["name"], c["park_name"]) for c in detail["chosen"]] == [
+        (rows[i].id, rows[i].name, rows[i].park) for i in (1, 0, 2)
+    ]
+
+    def refused(**fields: object) -> str:
+        bad = inquiries_client.post("/api/v1/inquiries", json={**body, "company": "拒绝", **fields})
+        assert bad.status_code == 422, bad.text
+        return str(bad.json()["error"]["details"][0]["field"])
+
+    assert refused(carrier_ids=[ids[0], 99999999]) == "carrier_ids"
+    assert refused(carrier_ids=[ids[0], ids[0]]) == "carrier_ids"
+    assert refused(carrier_ids=[*ids, 1, 2]) == "carrier_ids"
+    assert refused(park_id=rows[0].park_id) == "park_id"
+    assert refused(origin="elsewhere") == "origin"

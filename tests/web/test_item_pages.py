@@ -2,11 +2,13 @@
 item's title, description, canonical URL and Open Graph tags, escaped, and send people on to the
 map with the item open; drafts are not found there."""
 
+import io
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -104,3 +106,41 @@ def test_a_carrier_page(client: TestClient, db: Session) -> None:
     assert row.park in head.meta["og:description"] and "面积" in head.meta["og:description"]
     assert head.meta["og:description"].startswith("演示数据") == row.is_demo
     assert head.meta["refresh"] == f"0; url=/?open=carrier:{row.id}"
+
+
+def test_a_shared_link_shows_the_parks_map(client: TestClient, db: Session) -> None:
+    """og:image is a PNG the service draws of the park (WeChat shows no SVG), absolute, its size
+    as the tags say; a carrier's page shows its park's map; a draft park has no image."""
+    park_id, carrier_id = db.execute(
+        text(
+            "SELECT p.id, c.id FROM parks p JOIN carriers c ON c.park_id = p.id "
+            "WHERE p.published AND c.published AND c.kind = 'land' ORDER BY p.id, c.id LIMIT 1"
+        )
+    ).one()
+    head = _parsed(client.get(f"/p/{park_id}").text)
+    image = head.meta["og:image"]
+    assert image == f"http://testserver/api/v1/brochures/park/{park_id}.png"
+    assert head.meta["twitter:image"] == head.meta["image"] == image
+    assert head.meta["twitter:card"] == "summary_large_image" and head.meta["og:image:type"] == "image/png"
+    assert head.meta["twitter:title"] == head.meta["og:title"]
+    assert head.meta["og:image:alt"].endswith("位置图")
+    assert _parsed(client.get(f"/c/{carrier_id}").text).meta["og:image"] == image
+
+    r = client.get(image.removeprefix("http://testserver"))
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    with Image.open(io.BytesIO(r.content)) as png:
+        assert png.format == "PNG"
+        assert png.size == (int(head.meta["og:image:width"]), int(head.meta["og:image:height"]))
+        # Not a blank canvas: the park and its plots are drawn in colour.
+        colours = png.convert("RGB").getcolors(maxcolors=1 << 20) or []
+        assert len(colours) > 20
+    assert client.get(image, headers={"If-None-Match": r.headers["etag"]}).status_code == 304
+
+    db.execute(text("UPDATE parks SET published = false WHERE id = :i"), {"i": park_id})
+    db.commit()
+    try:
+        assert client.get(f"/api/v1/brochures/park/{park_id}.png").status_code == 404
+    finally:
+        db.execute(text("UPDATE parks SET published = true WHERE id = :i"), {"i": park_id})
+        db.commit()
+    assert client.get("/api/v1/brochures/park/99999999.png").status_code == 404

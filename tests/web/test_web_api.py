@@ -190,3 +190,12 @@ def test_the_real_build_is_served(client: TestClient) -> None:
     assert scripts, "the built page names its hashed script"
     js = client.get(scripts[0], headers={"Accept-Encoding": "gzip"})
     assert js.status_code == 200 and js.headers["content-encoding"] == "gzip"
+
+
+def test_search_finds_a_park_by_its_official_english_name(client: TestClient) -> None:
+    items = client.get("/api/v1/search", params={"q": "nanchang economic"}).json()["items"]
+    assert [(i["kind"], i["name"], i["name_en"]) for i in items] == [
+        ("park", "南昌经济技术开发区", "Nanchang Economic and Technological Development Zone")
+    ]
+    exact = client.get("/api/v1/search", params={"q": "Ganjiang New Area"}).json()["items"]
+    assert exact[0]["name"] == "江西赣江新区" and exact[0]["name_en"] == "Ganjiang New Area"

@@ -1,7 +1,8 @@
 // Available carriers, drawn from the vector tiles /tiles/land,factories (app/tiles) from city
 // zoom on: land plots as polygons and factories and offices as points, coloured by status;
-// below the tiles' detail zoom the server counts them per grid cell, drawn as circles sized
-// by the count. The tiles take the map's filters with the very parameters data.js sends for
+// below the tiles' detail zoom the server counts them per grid cell, and the page sums those
+// counts into squares of the screen shaded by how many carriers each holds (a density map that
+// reads at a glance, where circles sized by count overlapped into a swarm). The tiles take the map's filters with the very parameters data.js sends for
 // the list, so the map and the list show the same set without the map downloading a table.
 //
 // Tiles are asked for whole features (clip=false): a plot crossing a tile's edge arrives
@@ -25,7 +26,10 @@ const TILE_LAYERS = 'land,factories';
 const VIEW_PAD = 0.1; // tiles a little beyond the view, so a short pan shows drawn features
 const MOVE_DEBOUNCE_MS = 100;
 const STATUS_COLOUR = { available: '#2b8a3e', reserved: '#e67700', taken: '#868e96' };
-const CELL_COLOUR = { land: '#1971c2', factories: '#9c36b5' };
+// The density squares: BIN_PX across on screen (4 × 4 of the server's cells of 4 px); their
+// shade by how many carriers they hold, darkest first.
+const BIN_PX = 16;
+const DENSITY = [[50, '#08306b'], [20, '#08519c'], [10, '#2171b5'], [5, '#4292c6'], [2, '#6baed6'], [1, '#9ecae1']];
 
 let map;
 let visible = false;
@@ -80,17 +84,38 @@ function carrierLayer(f) {
   return layer;
 }
 
-function cellLayer(f, layerName) {
-  const n = f.properties.count;
-  const latlng = coordsToMap(f.geometry.coordinates);
-  const kind = codeLabel('carrier_kind', layerName === 'land' ? 'land' : 'factory');
-  const cell = L.circleMarker(latlng, {
-    renderer, pane: 'carriers', radius: 5 + 2 * Math.log2(n), color: '#fff', weight: 1,
-    fillColor: CELL_COLOUR[layerName], fillOpacity: 0.6,
+function densityColour(n) {
+  return DENSITY.find(([least]) => n >= least)[1];
+}
+
+/** The counted cells of the loaded tiles summed into squares of BIN_PX at their tile's zoom. */
+function binsOf(cells) {
+  const bins = new Map();
+  cells.forEach(({ f, name, z }) => {
+    const p = map.project(coordsToMap(f.geometry.coordinates), z);
+    const bx = Math.floor(p.x / BIN_PX);
+    const by = Math.floor(p.y / BIN_PX);
+    const key = `${z}:${bx}:${by}`;
+    const bin = bins.get(key) ?? { z, bx, by, land: 0, factories: 0 };
+    bin[name] += f.properties.count;
+    bins.set(key, bin);
   });
-  cell.bindTooltip(markup(html`${t('map.carrierCell', { n: num(n, 0), kind })}`), { sticky: true });
-  cell.on('click', () => map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom())));
-  return cell;
+  return bins;
+}
+
+function binLayer(bin) {
+  const n = bin.land + bin.factories;
+  const corner = (dx, dy) => map.unproject([(bin.bx + dx) * BIN_PX, (bin.by + dy) * BIN_PX], bin.z);
+  const bounds = L.latLngBounds(corner(0, 0), corner(1, 1));
+  const square = L.rectangle(bounds, {
+    renderer, pane: 'carriers', stroke: false, fillColor: densityColour(n), fillOpacity: 0.75,
+  });
+  const parts = [['land', 'land'], ['factories', 'factory']].filter(([k]) => bin[k])
+    .map(([k, code]) => `${num(bin[k], 0)} × ${codeLabel('carrier_kind', code)}`).join(' · ');
+  square.bindTooltip(markup(html`${t('map.carrierCell', { n: num(n, 0), kind: parts })}`), { sticky: true });
+  square.on('click', () => map.setView(bounds.getCenter(), Math.min(map.getZoom() + 2, map.getMaxZoom())));
+  square.count = n;
+  return square;
 }
 
 /** Draw what the loaded tiles hold, each feature once; drop what no loaded tile holds. */
@@ -100,22 +125,24 @@ function sync() {
     [...loaded.keys()].filter((url) => !wanted.has(url)).forEach((url) => loaded.delete(url));
   }
   const features = new Map();
-  loaded.forEach(({ z, layers }, url) => Object.entries(layers).forEach(([name, list]) => list.forEach((f, i) => {
-    // A carrier is in every tile it meets; a grid cell belongs to its own tile.
-    const key = f.properties.count ? `${url}#${name}${i}` : `${name}:${z}:${f.id}`;
-    if (!features.has(key)) features.set(key, [f, name]);
+  const cells = [];
+  loaded.forEach(({ z, layers }) => Object.entries(layers).forEach(([name, list]) => list.forEach((f) => {
+    // A carrier is in every tile it meets (drawn once); a grid cell belongs to its own tile.
+    if (f.properties.count) cells.push({ f, name, z });
+    else if (!features.has(`${name}:${z}:${f.id}`)) features.set(`${name}:${z}:${f.id}`, [f, name]);
   })));
+  binsOf(cells).forEach((bin, key) => features.set(`bin:${key}:${bin.land}:${bin.factories}`, [null, bin]));
   drawn.forEach((layer, key) => {
     if (!features.has(key)) {
       group.removeLayer(layer);
       drawn.delete(key);
     }
   });
-  const isPoint = (f) => f.geometry.type === 'Point';
+  const isPoint = (f) => f?.geometry.type === 'Point';
   const added = [...features].filter(([key]) => !drawn.has(key))
     .sort(([, [a]], [, [b]]) => isPoint(a) - isPoint(b));
-  added.forEach(([key, [f, name]]) => {
-    const layer = f.properties.count ? cellLayer(f, name) : carrierLayer(f);
+  added.forEach(([key, [f, bin]]) => {
+    const layer = f ? carrierLayer(f) : binLayer(bin);
     drawn.set(key, layer);
     group.addLayer(layer);
   });
@@ -127,6 +154,8 @@ function sync() {
   if (visible && !moving && !pending.size && wanted.size) {
     // Read by the browser tests and bench/frontend_load.py.
     document.body.dataset.carriersDrawn = String(drawn.size);
+    const squares = [...drawn.values()].filter((layer) => layer.count);
+    document.body.dataset.carrierSquares = `${squares.length}/${squares.reduce((sum, layer) => sum + layer.count, 0)}`;
     if (!performance.getEntriesByName('carriers-drawn').length) performance.mark('carriers-drawn');
   }
 }
@@ -190,7 +219,8 @@ function legend() {
   return html`<ul class="legend-list legend-inline">${rows}</ul>
     <ul class="legend-list legend-inline"><li><span class="legend-swatch plot"></span>${codeLabel('carrier_kind', 'land')}</li>
     <li><span class="legend-dot"></span>${codeLabel('carrier_kind', 'factory')} / ${codeLabel('carrier_kind', 'office')}</li></ul>
-    <p class="legend-note"><span class="legend-dot cell-land"></span>${t('legend.carrierCell')}</p>`;
+    <p class="legend-note"><span class="legend-ramp" aria-hidden="true">${DENSITY.map(() => html`<i></i>`)}</span>
+      ${t('legend.carrierCell')}</p>`;
 }
 
 export function initCarriers(theMap) {

@@ -12,12 +12,14 @@ import { requirementOf } from './request.js';
 import { compareView, formView, resultsView } from './views.js';
 import { s } from './strings.js';
 import { compared, initBasket, onBasket, redraw } from './basket.js';
+import { openInquiry } from '../inquiry.js';
 
 let map;
 let root;
 let button;
 let pins;
 let result = null;
+let table = null; // the comparison shown last, for the names its inquiry carries
 let asked = null; // the requirement behind `result`, for its export links
 
 function errorText(err) {
@@ -68,7 +70,8 @@ async function compare() {
   const { kind, ids } = compared();
   const out = root.querySelector('[data-out]');
   try {
-    setHtml(out, compareView(await getJSON(`/api/v1/sites/compare?${kind}s=${ids.join(',')}`)));
+    table = await getJSON(`/api/v1/sites/compare?${kind}s=${ids.join(',')}`);
+    setHtml(out, compareView(table));
     out.scrollIntoView({ block: 'start' });
   } catch (err) {
     setHtml(out, html`<p class="sites-error" role="alert">${errorText(err)}</p>`);
@@ -78,7 +81,8 @@ async function compare() {
 function onOutClick(e) {
   const target = e.target.closest('button, input');
   if (!target) return;
-  if (target.dataset.compare !== undefined) compare();
+  if (target.dataset.inquireChosen) inquireChosen(target.dataset.inquireChosen);
+  else if (target.dataset.compare !== undefined) compare();
   else if (target.dataset.back !== undefined) renderResults();
   else if (target.dataset.print !== undefined) window.print();
   else if (target.dataset.focus) {
@@ -86,6 +90,16 @@ function onOutClick(e) {
     const [lng, lat] = site.location.coordinates;
     map.setView(toMap(lat, lng), Math.max(map.getZoom(), 13));
   }
+}
+
+/** The inquiry form about what is set aside for comparison, in the order chosen (the first carrier
+ * routes it); parks are asked about one at a time, the first of them. */
+function inquireChosen(origin) {
+  const { kind, ids } = compared();
+  const known = [...(table?.items ?? []), ...(result?.results ?? [])];
+  const names = ids.map((id) => known.find((k) => k.id === id)?.name).filter(Boolean);
+  if (kind === 'park') openInquiry({ kind: 'park', id: ids[0], name: names[0] });
+  else openInquiry({ kind: 'carriers', ids, name: names.join('、'), origin });
 }
 
 function onKindChange(form) {
@@ -124,6 +138,9 @@ function compareCount() {
   if (!btn) return;
   btn.disabled = n < 2;
   btn.textContent = s('compare', { n });
+  const ask = root.querySelector('[data-inquire-chosen]');
+  ask.disabled = n === 0;
+  ask.textContent = s('inquire', { n });
 }
 
 function setOpen(open) {

@@ -22,6 +22,7 @@ const STRINGS = {
     addCompare: '加入对比', inCompare: '已在对比中', tray: '对比（{n}/4）', openCompare: '查看对比',
     clearCompare: '清空', oneKind: '对比只能同为园区或同为载体：已换成新的一类。', full: '最多对比 4 个。',
     needTwo: '至少选择 2 个进行对比。',
+    inquire: '咨询所选（{n}）', inquireAll: '咨询这些载体',
   },
   en: {
     button: 'Site selection', title: 'Site selection · match a requirement', close: 'Close',
@@ -42,6 +43,7 @@ const STRINGS = {
     addCompare: 'Add to compare', inCompare: 'In the comparison', tray: 'Compare ({n}/4)', openCompare: 'Open comparison',
     clearCompare: 'Clear', oneKind: 'Compare parks with parks and carriers with carriers: the list now holds the new kind.',
     full: 'At most 4 can be compared.', needTwo: 'Choose at least 2 to compare.',
+    inquire: 'Inquire about selected ({n})', inquireAll: 'Inquire about these carriers',
   },
 };
 

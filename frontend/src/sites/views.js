@@ -55,6 +55,7 @@ export function resultsView(result, basket, req = null) {
   if (!result.results.length) return html`${head}<p>${s('none')}</p>`;
   return html`${head}
     <div class="sites-actions"><button type="button" class="btn" data-compare ${n >= 2 ? '' : html`disabled`}>${s('compare', { n })}</button>
+      <button type="button" class="btn btn-primary" data-inquire-chosen="match" ${n ? '' : html`disabled`}>${s('inquire', { n })}</button>
       <small>${s('compareHint')}</small>
       ${req ? html`<a class="btn" data-export="xlsx" href="${exportUrl(req, 'xlsx')}" download>${s('exportXlsx')}</a>
         <a class="btn" data-export="geojson" href="${exportUrl(req, 'geojson')}" download="sites.geojson">${s('exportGeojson')}</a>` : ''}</div>
@@ -89,7 +90,8 @@ function shown(field, value) {
 
 export function compareView(table) {
   return html`<div class="sites-actions"><button type="button" class="btn" data-back>${s('back')}</button>
-      <button type="button" class="btn" data-print>${s('print')}</button></div>
+      <button type="button" class="btn" data-print>${s('print')}</button>
+      <button type="button" class="btn btn-primary" data-inquire-chosen="compare">${s('inquireAll')}</button></div>
     <div class="compare-scroll"><table class="compare">
       <thead><tr><th></th>${table.items.map((i) => html`<th scope="col">${i.name}<small>${s('source')}: ${i.source}</small></th>`)}</tr></thead>
       <tbody>${table.rows.map((row) => html`<tr><th scope="row">${pick(row)}${row.unit ? html` <small>(${row.unit})</small>` : ''}</th>

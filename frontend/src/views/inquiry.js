@@ -105,8 +105,39 @@ export function inboxHtml(page, filter) {
       <p class="share-status" role="status" data-notify-status></p></form>`;
 }
 
-/** One inquiry for staff, with its contact details and what may be done next. */
-export function inquiryDetailHtml(d, { mayWrite }) {
+/** 转为目标: the chain link (chains with their links, from GET /chains), the enterprise (a
+ * recorded one by id, else found or created by USCC: a new one needs its headquarters). */
+function conversionHtml(d, chains) {
+  const links = chains.filter((c) => c.links.length);
+  return html`<form class="inbox-convert" data-convert-form novalidate>
+    <h3>${t('inbox.convertTitle')}</h3>
+    <label class="field"><span class="field-label">${t('inbox.link')}</span>
+      <select name="link_id" required aria-required="true" data-convert-link><option value="">${t('inquiry.choose')}</option>
+      ${links.map((c) => html`<optgroup label="${c.name}">${c.links.map((l) => html`<option value="${l.id}">${l.name}</option>`)}</optgroup>`)}
+      </select></label>
+    <label class="field"><span class="field-label">${t('inbox.enterpriseId')}</span>
+      <input name="enterprise_id" type="number" min="1" step="1" inputmode="numeric"></label>
+    <label class="field"><span class="field-label">${t('inquiry.uscc')}</span>
+      <input name="uscc" maxlength="30" value="${d.uscc ?? ''}" ${d.uscc ? html`readonly` : ''}></label>
+    <fieldset class="field"><legend class="field-label">${t('inbox.headquarters')}</legend>
+      <input name="lon" type="number" step="any" inputmode="decimal" placeholder="${t('inbox.lon')}" aria-label="${t('inbox.lon')}">
+      <input name="lat" type="number" step="any" inputmode="decimal" placeholder="${t('inbox.lat')}" aria-label="${t('inbox.lat')}">
+      <small class="field-hint">${t('inbox.headquartersHint')}</small></fieldset>
+    <label class="field"><span class="field-label">${t('targets.priority')}</span>
+      <select name="priority">${codeList('priority').map((p) => html`<option value="${p.code}" ${p.code === 'medium' ? html`selected` : ''}>${codeLabel('priority', p.code)}</option>`)}</select></label>
+    <button type="submit" class="btn btn-small btn-primary" data-convert-submit>${t('inbox.convert')}</button>
+  </form>`;
+}
+
+function chosenHtml(d) {
+  if (!d.chosen?.length) return '';
+  return html`<section class="detail-section"><h3>${t(`inbox.origin.${d.origin}`)}</h3>
+    <ol class="inbox-chosen" data-chosen>${d.chosen.map((c) => html`<li data-chosen-id="${c.id}">${c.name} · ${c.park_name}</li>`)}</ol></section>`;
+}
+
+/** One inquiry for staff, with its contact details and what may be done next; `chains` (with
+ * their links) for the conversion of a contacted one. */
+export function inquiryDetailHtml(d, { mayWrite, chains = [] }) {
   const open = ['new', 'assigned', 'contacted'].includes(d.status);
   const row = (label, value) => html`<div class="kv"><dt>${label}</dt><dd>${value ?? t('detail.none')}</dd></div>`;
   const actions = mayWrite && open ? html`<div class="inbox-actions">
@@ -115,7 +146,7 @@ export function inquiryDetailHtml(d, { mayWrite }) {
       <label class="field"><span class="field-label">${t('inbox.closeReason')}</span>
         <input name="reason" maxlength="500" data-close-reason></label>
       <button type="button" class="btn btn-small" data-inquiry-move="closed">${t('inbox.closeIt')}</button>
-      ${d.status === 'contacted' ? html`<p class="muted">${t('inbox.convertHint', { id: d.id })}</p>` : ''}
+      ${d.status === 'contacted' ? conversionHtml(d, chains) : ''}
       <p class="form-error" data-inbox-error role="alert" hidden></p></div>` : '';
   return html`<header class="inbox-head"><button type="button" class="btn btn-small" data-inbox-back>← ${t('inbox.back')}</button>
       <button type="button" class="detail-close" data-inbox-close aria-label="${t('inquiry.close')}">×</button></header>
@@ -135,7 +166,9 @@ export function inquiryDetailHtml(d, { mayWrite }) {
       ${row(t('inquiry.timeline'), d.timeline ? codeLabel('inquiry_timeline', d.timeline) : null)}
       ${row(t('inquiry.message'), d.message)}
       ${d.close_reason ? row(t('inbox.closeReason'), d.close_reason) : ''}
-      ${d.target_id ? row('', t('inbox.target', { id: d.target_id })) : ''}</dl>
+      ${d.target_id ? html`<div class="kv" data-converted-target="${d.target_id}"><dt>${codeLabel('inquiry_status', 'converted')}</dt>
+        <dd>${t('inbox.target', { id: d.target_id })}${d.enterprise_id ? ` · ${t('inbox.enterprise', { id: d.enterprise_id })}` : ''}</dd></div>` : ''}</dl>
+    ${chosenHtml(d)}
     ${actions}
     <section class="detail-section"><h3>${t('inbox.history')}</h3><ol class="inbox-history">
       ${d.history.map((e) => html`<li>${dateTime(e.changed_at)} · ${codeLabel('inquiry_status', e.to_status)} · ${e.changed_by}${

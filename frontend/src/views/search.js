@@ -1,6 +1,6 @@
 // The markup of the search box's suggestions: parks, cities and counties, then "filter by
 // this name".
-import { codeLabel, t } from '../i18n.js';
+import { codeLabel, getLang, t } from '../i18n.js';
 import { html } from '../html.js';
 
 /** The suggestions `items` for the typed `q`, the one at `active` highlighted. */
@@ -12,7 +12,7 @@ export function suggestionsHtml(items, q, active) {
     return html`<li role="option" id="sugg-${i}" class="sugg ${i === active ? 'is-active' : ''}" data-index="${i}"
       aria-selected="${i === active}">
       ${it.kind === 'park' ? html`<span class="park-dot t-${it.type} l-${it.level}"></span>` : html`<span class="sugg-region"></span>`}
-      <span class="sugg-text"><b>${it.name}</b><small>${detail}</small></span>
+      <span class="sugg-text"><b>${getLang() === 'en' && it.name_en ? it.name_en : it.name}</b><small>${detail}</small></span>
       <span class="sugg-kind">${kind}</span></li>`;
   });
   return html`${rows}<li class="sugg sugg-all ${active === items.length ? 'is-active' : ''}" data-index="${items.length}">
