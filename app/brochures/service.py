@@ -128,7 +128,7 @@ class Brochures:
 
     def __init__(self, versions: DataVersions, settings: Settings) -> None:
         self.versions = versions
-        self.cache = ByteLRU(settings.brochures.cache_mb)
+        self.cache = ByteLRU(settings.brochures.cache_mb, "brochures")
         self.booklets = Booklets(settings.database.var_dir / "booklets", settings, build_booklet)
 
     def stop(self) -> None:

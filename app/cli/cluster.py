@@ -28,11 +28,13 @@ from app.core.database import SUPERUSER, embedded_url
 from app.core.settings import settings
 
 SOCKET_DIR = "/tmp"
-# Host-based authentication of a cluster this code created or converted.
+# Host-based authentication of a cluster this code created or converted; the superuser may stream
+# the WAL to a read replica (`pg_basebackup -R`, deploy/README.md).
 HBA = """# written by InvestMap (app/cli/cluster.py): a password over TCP, the postgres system user on the socket
 local   all   all                  peer
 host    all   all   127.0.0.1/32   scram-sha-256
 host    all   all   ::1/128        scram-sha-256
+host    replication   all   127.0.0.1/32   scram-sha-256
 """
 
 

@@ -41,6 +41,14 @@ class DatabaseSettings(BaseSettings):
     url: str | None = Field(
         default=None, validation_alias="DATABASE_URL", description="SQLAlchemy/libpq URL of an existing PostGIS database"
     )
+    replica_urls: str = Field(
+        default="",
+        validation_alias="DATABASE_REPLICA_URLS",
+        description="comma-separated URLs of streaming read replicas of DATABASE_URL; empty: the primary answers all",
+    )
+    replica_backoff_s: float = Field(
+        default=5, gt=0, description="seconds a read replica that failed or is not a replica is left out"
+    )
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="state of the embedded cluster")
     db_name: str = Field(default="investmap", description="database name inside the embedded cluster")
     db_pool_size: int = Field(default=10, ge=1, description="connections each worker keeps open")
@@ -232,6 +240,17 @@ class InquirySettings(BaseSettings):
     webhook_secret: str | None = Field(default=None, description="shared secret of the webhook's HMAC-SHA256 signature")
 
 
+class ObservabilitySettings(BaseSettings):
+    """Metrics and logs (app/core/metrics.py)."""
+
+    model_config = _config("INVESTMAP_")
+
+    metrics_token: str | None = Field(
+        default=None, description="bearer token /metrics asks for; unset: only loopback callers may read it"
+    )
+    json_logs: bool = Field(default=False, description="log each request as one JSON object per line")
+
+
 class Settings(BaseModel):
     """All settings of one running service; each block reads its variables from the environment
     unless given."""
@@ -251,6 +270,7 @@ class Settings(BaseModel):
     web: WebSettings = Field(default_factory=WebSettings)
     brochures: BrochureSettings = Field(default_factory=BrochureSettings)
     inquiries: InquirySettings = Field(default_factory=InquirySettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
 
 
 _ACTIVE: ContextVar[Settings | None] = ContextVar("investmap_settings", default=None)
