@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(ReadRouting)  # outside the rest: may answer a failed replica read again
     # Counts and times each request once, a replica read answered again included.
-    app.add_middleware(Observe, json_logs=settings.observability.json_logs, engine=lambda: get_engine(settings.database))
+    app.add_middleware(Observe, json_logs=settings.observability.json_logs)
     app.add_middleware(ActiveSettings, active=settings)  # outermost: everything below reads these settings
     install_error_handlers(app)
     ogc_errors.install()

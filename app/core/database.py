@@ -15,6 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from app.core.engines import engine_for, normalise_url
 from app.core.errors import commit_conflict
+from app.core.metrics import report_pool
 from app.core.replicas import fail_route, replica_connection
 from app.core.settings import DatabaseSettings, settings
 
@@ -124,7 +125,8 @@ def commit(session: Session) -> None:
 
 def get_session(request: Request) -> Iterator[RoutedSession]:
     """The request's session: it commits once the endpoint has returned, and rolls back if anything failed."""
-    with _session_factory(get_engine())(info={VERSIONS_KEY: request.app.state.versions}) as session:
+    engine = get_engine()
+    with _session_factory(engine)(info={VERSIONS_KEY: request.app.state.versions}) as session:
         session.begin()
         try:
             yield session
@@ -135,6 +137,7 @@ def get_session(request: Request) -> Iterator[RoutedSession]:
             if session.on_replica():
                 fail_route()
             raise
+    report_pool(engine.pool)
 
 
 def relax_for_bulk_load(session: Session) -> None:

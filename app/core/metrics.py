@@ -17,13 +17,11 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
-from sqlalchemy import Engine
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import Pool, QueuePool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import Forbidden
@@ -73,9 +71,11 @@ def metrics(request: Request) -> Response:
     return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
 
 
-def report_pool(checked_out: int, idle: int) -> None:
-    POOL.labels("checked_out").set(checked_out)
-    POOL.labels("idle").set(idle)
+def report_pool(pool: Pool) -> None:
+    """The primary pool's use, as a request session hands its connection back."""
+    if isinstance(pool, QueuePool):
+        POOL.labels("checked_out").set(pool.checkedout())
+        POOL.labels("idle").set(pool.checkedin())
 
 
 class _JsonLines(logging.Formatter):
@@ -117,10 +117,9 @@ class Observe:
     """ASGI middleware: the request id (the caller's X-Request-ID if sane, else a new one) on the
     answer, the request counted and timed by its route template, a JSON line when asked for."""
 
-    def __init__(self, app: ASGIApp, json_logs: bool, engine: Callable[[], Engine]) -> None:
+    def __init__(self, app: ASGIApp, json_logs: bool) -> None:
         self.app = app
         self.json_logs = json_logs
-        self.engine = engine
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -145,9 +144,6 @@ class Observe:
             route = _template(scope)
             REQUESTS.labels(route, scope["method"], str(status)).inc()
             LATENCY.labels(route, scope["method"]).observe(elapsed)
-            pool = self.engine().pool
-            if isinstance(pool, QueuePool):
-                report_pool(pool.checkedout(), pool.checkedin())
             if self.json_logs:
                 fields = {
                     "request_id": request_id,
