@@ -36,6 +36,16 @@ LATENCY = Histogram(
 )
 CACHE = Counter("investmap_cache_lookups", "lookups in the per-worker caches", ["cache", "result"])
 REPLICA_READS = Counter("investmap_replica_reads", "requests whose reads a replica served", ["replica"])
+REPLICA_LAG = Gauge(
+    "investmap_replica_lag_bytes",
+    "WAL a replica had still to replay, at its last check, of what this worker serves",
+    ["replica"],
+    multiprocess_mode="mostrecent",
+)
+REPLICA_UP = Gauge(
+    "investmap_replica_up", "1: the replica answered its last check; 0: backed off", ["replica"], multiprocess_mode="mostrecent"
+)
+DATA_VERSION = Gauge("investmap_data_version", "data version of a table", ["table"], multiprocess_mode="max")
 POOL = Gauge("investmap_db_pool_connections", "primary pool connections", ["state"], multiprocess_mode="livesum")
 REQUEST_ID = "X-Request-ID"
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

@@ -34,7 +34,7 @@ from sqlalchemy.engine import ExceptionContext
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.engines import engine_for
-from app.core.metrics import REPLICA_READS
+from app.core.metrics import REPLICA_LAG, REPLICA_READS, REPLICA_UP
 from app.core.settings import DatabaseSettings, settings
 
 COOKIE = "investmap_lsn"
@@ -132,6 +132,7 @@ def _back_off(url: str, backoff: float, why: str) -> None:
     h = health(url)
     with h.lock:
         h.down_until = time.monotonic() + backoff
+    REPLICA_UP.labels(_safe(url)).set(0)
     log.warning("read replica %s skipped for %.1f s: %s", _safe(url), backoff, why)
 
 
@@ -179,6 +180,8 @@ def replica_connection() -> Connection | None:
             conn.close()
             _back_off(url, db.replica_backoff_s, "not a replica (not in recovery)")
             continue
+        REPLICA_UP.labels(_safe(url)).set(1)
+        REPLICA_LAG.labels(_safe(url)).set(max(0, route.known() - lsn_value(replayed)))
         if lsn_value(replayed) < floor:
             conn.close()
             continue

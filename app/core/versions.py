@@ -39,6 +39,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.core.database import VERSIONS_KEY
 from app.core.engines import CONNECT_TIMEOUT_SECONDS
+from app.core.metrics import DATA_VERSION
 from app.core.replicas import check_version_lsn, lsn_value, note_written, replayable
 
 CHANNEL = "investmap_data_version"
@@ -114,6 +115,7 @@ class DataVersions:
             for name, version in rows:
                 if int(version) >= self._versions.get(name, 0):
                     self._versions[name] = int(version)
+                    DATA_VERSION.labels(name).set(int(version))
                     if name in places:
                         self._places[name] = places[name].reshape(-1, 5)
             self._lsn = max(self._lsn, lsn)

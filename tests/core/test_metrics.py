@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from app.core.metrics import access_log
 from app.core.settings import ObservabilitySettings, Settings
@@ -66,6 +68,12 @@ def test_requests_are_counted_by_route_template_and_status(observed: TestClient)
     tiles = {"route": "/tiles/{layer_id}/{z}/{x}/{y}.mvt", "method": "GET", "status": "200"}
     assert observed.get("/tiles/land/8/210/106.mvt").status_code == 200
     assert _sample(_scrape(observed), "investmap_requests_total", **tiles) >= 1
+
+
+def test_data_versions_are_exported(observed: TestClient, db: Session) -> None:
+    stored = dict(db.execute(text("SELECT table_name, version FROM data_versions")).tuples().all())
+    scraped = _scrape(observed)
+    assert {t: _sample(scraped, "investmap_data_version", table=t) for t in stored} == {t: float(v) for t, v in stored.items()}
 
 
 def test_cache_lookups_are_counted(observed: TestClient) -> None:

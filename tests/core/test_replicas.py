@@ -4,6 +4,7 @@ replayed what they depend on; a writer reads its own write from the primary unti
 replayed it; killing the replica under traffic fails no request."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -177,6 +178,13 @@ def test_reads_go_to_the_replica_and_answer_what_the_primary_does(
         assert from_replica.status_code == 200, from_replica.text
         assert _body(from_replica) == _body(client.get(path))
     assert _served(replica) == before + 3
+    # Scraped: the reads it served and its lag (none: it had replayed what the worker serves).
+    local = TestClient(routed.app, client=("127.0.0.1", 50000))
+    scraped = local.get("/metrics").text
+    name = re.sub(r"//[^@/]*@", "//", replica.url)
+    assert f'investmap_replica_reads_total{{replica="{name}"}} {float(_served(replica))}' in scraped
+    assert f'investmap_replica_up{{replica="{name}"}} 1.0' in scraped
+    assert f'investmap_replica_lag_bytes{{replica="{name}"}} 0.0' in scraped
     # Writes never do: a replica refuses them.
     assert routed.post("/api/v1/auth/login", json={"username": "nobody", "password": "x" * 12}).status_code == 401
     assert _served(replica) == before + 3
@@ -243,3 +251,5 @@ def test_killing_the_replica_under_traffic_fails_no_request(
         assert (r.status_code, _body(r)) == (200, expected[path])
     assert _served(replica) == during  # skipped since: it is backed off
     assert health(replica.url).down_until > time.monotonic()
+    name = re.sub(r"//[^@/]*@", "//", replica.url)
+    assert f'investmap_replica_up{{replica="{name}"}} 0.0' in TestClient(routed.app, client=("127.0.0.1", 1)).get("/metrics").text
