@@ -232,17 +232,24 @@ class ReadRouting:
             if not route.reads:
                 await self.app(scope, receive, _stamping(route, send))
                 return
-            dropped = False
+            forwarded = False
 
             async def held(message: Message) -> None:
-                nonlocal dropped
-                if message["type"] == "http.response.start":
-                    dropped = route.failed
-                if not dropped:
+                nonlocal forwarded
+                if message["type"] == "http.response.start" and route.failed:
+                    return  # this answer is dropped: the primary answers again
+                if forwarded or message["type"] == "http.response.start":
+                    forwarded = True
                     await send(message)
 
-            await self.app(scope, receive, held)
-            if dropped:
+            try:
+                await self.app(scope, receive, held)
+            except Exception:
+                # An error no handler answered (a write refused by the replica is a 500): the
+                # primary answers again, unless part of the answer has already left.
+                if forwarded or not route.failed:
+                    raise
+            if route.failed and not forwarded:
                 log.info("read on replica %s failed; answered from the primary", _safe(route.replica or ""))
                 again = Route(reads=False, floor=route.floor, known=known)
                 _ROUTE.set(again)

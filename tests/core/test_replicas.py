@@ -20,8 +20,11 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import make_url
+from sqlalchemy.orm import Session
 
+from app.accounts.service import create_key
 from app.cli.cluster import EmbeddedCluster, libpq_url
+from app.core.database import get_engine
 from app.core.replicas import HEADER, health, lsn_value, served_counts
 from app.core.settings import CacheSettings, Settings
 from tests.support.apps import client_with, state
@@ -218,6 +221,27 @@ def test_a_writer_reads_its_write_from_the_primary_until_the_replica_has_replaye
     assert _served(replica) == before + 1
     restored = routed.patch(path, json={"name": carrier["name"]}, headers=if_match(routed, path, admin))
     assert restored.status_code == 200, restored.text
+
+
+def test_a_read_that_writes_is_answered_again_from_the_primary(
+    routed: TestClient, client: TestClient, replica: Replica, settings: Settings
+) -> None:
+    """A key's first use in a minute stores when it was used: a write, which the replica refuses."""
+    with Session(get_engine(settings.database)) as session, session.begin():
+        _, secret = create_key(session, "replica-reader", ["regions"], "read", [], None, None)
+    with psycopg.connect(libpq_url(str(settings.database.url))) as conn:
+        row = conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+    assert row is not None
+    replica.wait_for(lsn_value(row[0]))  # the replica knows the key
+    _caught_up(routed, replica)
+    before = _served(replica)
+    r = routed.get("/api/v1/regions/360100", headers={"Authorization": f"Bearer {secret}"})
+    assert r.status_code == 200, r.text
+    assert r.json() == client.get("/api/v1/regions/360100").json()
+    assert _served(replica) == before + 1  # the replica was asked first, and refused the write
+    with psycopg.connect(libpq_url(str(settings.database.url))) as conn:
+        used = conn.execute("SELECT last_used_at FROM api_keys WHERE name = 'replica-reader'").fetchone()
+    assert used is not None and used[0] is not None  # stored by the answer from the primary
 
 
 def test_killing_the_replica_under_traffic_fails_no_request(
