@@ -56,6 +56,9 @@ class DatabaseSettings(BaseSettings):
     # bulk loads lift both for their own transaction).
     lock_timeout_ms: int = Field(default=5_000, ge=0, description="0: wait for locks without limit")
     statement_timeout_ms: int = Field(default=30_000, ge=0, description="0: no limit")
+    slow_statement_ms: int = Field(
+        default=1_000, ge=0, description="statements slower than this are logged (shape of parameters, no values)"
+    )
     pg_bin: Path = Field(
         default=Path("/usr/lib/postgresql/15/bin"),
         description="PostgreSQL server and client binaries (embedded cluster, backup, restore)",

@@ -118,3 +118,17 @@ def test_each_request_has_an_id_and_a_json_log_line(observed: TestClient) -> Non
         (made.headers["x-request-id"], "/api/v1/carriers/{item_id}", 404, "/api/v1/carriers/999999999"),
     ]
     assert all(e["method"] == "GET" and e["ms"] >= 0 and e["level"] == "INFO" for e in logged)
+
+
+def test_slow_statements_are_logged_with_the_shape_of_their_parameters_not_their_values(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = settings.database.model_copy(update={"slow_statement_ms": 0})  # every statement is slow
+    with client_with(database=db) as slow, caplog.at_level(logging.WARNING, logger="investmap.slow"):
+        r = slow.post("/api/v1/auth/login", json={"username": "slow-secret-user-xyz", "password": "p" * 12})
+    assert r.status_code == 401
+    lines = [rec.getMessage() for rec in caplog.records if rec.name == "investmap.slow"]
+    by_name = [line for line in lines if "username" in line and "FROM users" in line]
+    assert by_name, lines
+    assert all(re.search(r"parameters: \{'username_1': 'str'", line) for line in by_name), by_name
+    assert not any("slow-secret-user-xyz" in line for line in lines)
