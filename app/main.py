@@ -25,6 +25,9 @@ from app.core.errors import ERROR_RESPONSES, install_error_handlers
 from app.core.health import router as health_router
 from app.core.limits import RequestSizeLimit
 from app.core.lru import ByteLRU
+from app.core.metrics import Observe, install_json_logs
+from app.core.metrics import router as metrics_router
+from app.core.replicas import ReadRouting
 from app.core.settings import ActiveSettings, Settings, from_environment, using
 from app.core.versions import DataVersions
 from app.dashboard.router import router as dashboard_router
@@ -92,8 +95,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     with using(settings):
         app.state.layers = build_catalogue(settings.gaps)
         app.state.versions = DataVersions(get_engine(settings.database))
-        app.state.ogc_pages = ByteLRU(settings.caches.ogc_cache_mb)
-        app.state.tile_cache = ByteLRU(settings.caches.tile_cache_mb)
+        app.state.ogc_pages = ByteLRU(settings.caches.ogc_cache_mb, "ogc_pages")
+        app.state.tile_cache = ByteLRU(settings.caches.tile_cache_mb, "tiles")
         app.state.brochures = Brochures(app.state.versions, settings)
         app.state.inquiry_limiter = WindowLimiter()
         app.state.inquiry_chores = InquiryChores(settings)
@@ -122,6 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    if settings.observability.json_logs:
+        install_json_logs()
     app.state.credentials = Credentials(key=principal_from_key, session=principal_from_session)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RequestSizeLimit)  # outside all but the headers: before anything reads the body
@@ -136,6 +141,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["ETag", "Location", "Retry-After"],
             max_age=600,
         )
+    app.add_middleware(ReadRouting)  # outside the rest: may answer a failed replica read again
+    # Counts and times each request once, a replica read answered again included.
+    app.add_middleware(Observe, json_logs=settings.observability.json_logs)
     app.add_middleware(ActiveSettings, active=settings)  # outermost: everything below reads these settings
     install_error_handlers(app)
     ogc_errors.install()
@@ -144,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tiles_router)
 
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(item_pages_router)
     install_frontend(app)
     return app

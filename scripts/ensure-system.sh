@@ -4,7 +4,8 @@ set -euo pipefail
 
 # fonts-wqy-microhei: CJK glyphs, so that headless Chromium's screenshots of the map page are legible
 # and the brochures' PDFs embed a CJK font; poppler-utils: pdftotext/pdffonts read the PDFs back in tests.
-packages=(postgresql-15-postgis-3 postgresql-15-postgis-3-scripts gdal-bin chromium fonts-wqy-microhei poppler-utils nodejs npm wrk)
+# nginx: tests/core/test_proxy.py runs deploy/nginx.conf with a process of its own (the package.s service is not used).
+packages=(postgresql-15-postgis-3 postgresql-15-postgis-3-scripts gdal-bin chromium fonts-wqy-microhei poppler-utils nodejs npm wrk nginx)
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 command -v node >/dev/null && command -v npm >/dev/null && packages=("${packages[@]/nodejs}") && packages=("${packages[@]/npm}")
 

@@ -148,7 +148,7 @@ class Brochures:
     def __init__(self, versions: DataVersions, settings: Settings) -> None:
         self.versions = versions
         self.settings = settings
-        self.cache = ByteLRU(settings.brochures.cache_mb)
+        self.cache = ByteLRU(settings.brochures.cache_mb, "brochures")
         self.printer = Printer(settings.brochures.chromium, settings.brochures.max_prints)
         self.booklets = Booklets(settings.database.var_dir / "booklets", settings, partial(build_booklet, self.printer))
 

@@ -1,5 +1,7 @@
 """`investmap`: the command line the Makefile drives. Nothing is done by hand."""
 
+import os
+import tempfile
 from typing import Annotated
 
 import typer
@@ -28,11 +30,16 @@ app.add_typer(imports, name="import")
 def serve(
     host: Annotated[str | None, typer.Option(help="bind address (HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="port (PORT)")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    workers: Annotated[int | None, typer.Option(min=1, help="worker processes (default: the CPU count)")] = None,
 ) -> None:
     """Serve the API and the map."""
     import uvicorn
 
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # The workers' metrics in files one scrape of any worker sums (app/core/metrics.py): a
+        # fresh folder per start, as counters of a previous run must not carry over.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="investmap-metrics-")
     server = settings().server
     uvicorn.run(
         "app.main:create_app",

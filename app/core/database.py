@@ -2,24 +2,27 @@
 
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 from urllib.parse import quote
 
+import psycopg
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, Table, create_engine, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, MetaData, Table, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from app.core.engines import engine_for, normalise_url
 from app.core.errors import commit_conflict
+from app.core.metrics import report_pool
+from app.core.replicas import fail_route, replica_connection
 from app.core.settings import DatabaseSettings, settings
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# A database that does not answer is unavailable (503) after this long, not a hung request.
-CONNECT_TIMEOUT_SECONDS = 5
 # In a request session's `info`: its app's data versions, which a commit re-reads (core/versions.py).
 VERSIONS_KEY = "investmap_data_versions"
 # The embedded cluster's superuser, whose password app/cli/cluster.py generates at initdb.
@@ -47,14 +50,6 @@ class Base(DeclarativeBase):
         __table__: ClassVar[Table]
 
 
-def normalise_url(url: str) -> str:
-    # Operators paste libpq-style URLs; SQLAlchemy needs to be told to use psycopg 3.
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
 def embedded_url(var_dir: Path, database: str, port: int | None = None) -> str:
     """The URL of `database` in the embedded cluster that `investmap db up` (app/cli/cluster.py)
     keeps under `var_dir`: its port in pg/port, the superuser's password in pg/password (none
@@ -78,22 +73,9 @@ def database_url(db: DatabaseSettings | None = None) -> str:
     return embedded_url(db.var_dir, db.db_name)
 
 
-def _timeouts(db: DatabaseSettings) -> str:
-    # Every statement of the service is bounded: a write waiting behind a bulk load gives up after
-    # lock_timeout instead of stalling its caller (see from_operational_error in core/errors.py).
-    return f"-c lock_timeout={db.lock_timeout_ms} -c statement_timeout={db.statement_timeout_ms}"
-
-
 @lru_cache
 def _engine(db: DatabaseSettings) -> Engine:
-    return create_engine(
-        database_url(db),
-        pool_size=db.db_pool_size,
-        max_overflow=20,
-        # Connections broken by a database restart are found at checkout and replaced.
-        pool_pre_ping=True,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": _timeouts(db)},
-    )
+    return engine_for(database_url(db), db)
 
 
 def get_engine(db: DatabaseSettings | None = None) -> Engine:
@@ -101,9 +83,40 @@ def get_engine(db: DatabaseSettings | None = None) -> Engine:
     return _engine(db or settings().database)
 
 
+class RoutedSession(Session):
+    """A request's session: its reads go to a read replica when one is fit (core/replicas.py),
+    chosen when it first needs a connection; everything else to the primary it is bound to."""
+
+    _replica: Connection | None = None
+    _routed = False
+
+    def get_bind(self, *args: Any, **kw: Any) -> Engine | Connection:
+        if not self._routed:
+            self._routed = True
+            self._replica = replica_connection()
+        return self._replica or super().get_bind(*args, **kw)
+
+    def on_replica(self) -> bool:
+        return self._replica is not None
+
+    def close(self) -> None:
+        super().close()
+        if self._replica is not None:
+            self._replica.close()
+            self._replica = None
+        self._routed = False
+
+
 @lru_cache
-def _session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def _session_factory(engine: Engine) -> sessionmaker[RoutedSession]:
+    return sessionmaker(bind=engine, class_=RoutedSession, expire_on_commit=False)
+
+
+@contextmanager
+def read_connection() -> Iterator[Connection]:
+    """A connection for a request's reads outside its session (a tile): a fit replica, else the primary."""
+    with replica_connection() or get_engine().connect() as conn:
+        yield conn
 
 
 def commit(session: Session) -> None:
@@ -114,12 +127,21 @@ def commit(session: Session) -> None:
         raise commit_conflict(exc) from exc
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def get_session(request: Request) -> Iterator[RoutedSession]:
     """The request's session: it commits once the endpoint has returned, and rolls back if anything failed."""
-    with _session_factory(get_engine())(info={VERSIONS_KEY: request.app.state.versions}) as session:
+    engine = get_engine()
+    with _session_factory(engine)(info={VERSIONS_KEY: request.app.state.versions}) as session:
         session.begin()
-        yield session
-        commit(session)
+        try:
+            yield session
+            commit(session)
+        except (DBAPIError, psycopg.Error):
+            # Also what a raw cursor of the session's connection raised (ogc/items.py), which
+            # passes no engine event: a read that failed on a replica is answered again from the primary.
+            if session.on_replica():
+                fail_route()
+            raise
+    report_pool(engine.pool)
 
 
 def relax_for_bulk_load(session: Session) -> None:

@@ -9,9 +9,13 @@ import threading
 from collections import OrderedDict
 from typing import Hashable
 
+from app.core.metrics import CACHE
+
 
 class ByteLRU:
-    def __init__(self, max_mb: int) -> None:
+    def __init__(self, max_mb: int, name: str) -> None:
+        self.hits = CACHE.labels(name, "hit")
+        self.misses = CACHE.labels(name, "miss")
         self.max_bytes = max_mb * 1024 * 1024
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._bytes = 0
@@ -22,7 +26,8 @@ class ByteLRU:
             tile = self._entries.get(key)
             if tile is not None:
                 self._entries.move_to_end(key)
-            return tile
+        (self.misses if tile is None else self.hits).inc()
+        return tile
 
     def put(self, key: Hashable, tile: bytes) -> None:
         if len(tile) > self.max_bytes:

@@ -41,6 +41,14 @@ class DatabaseSettings(BaseSettings):
     url: str | None = Field(
         default=None, validation_alias="DATABASE_URL", description="SQLAlchemy/libpq URL of an existing PostGIS database"
     )
+    replica_urls: str = Field(
+        default="",
+        validation_alias="DATABASE_REPLICA_URLS",
+        description="comma-separated URLs of streaming read replicas of DATABASE_URL; empty: the primary answers all",
+    )
+    replica_backoff_s: float = Field(
+        default=5, gt=0, description="seconds a read replica that failed or is not a replica is left out"
+    )
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="state of the embedded cluster")
     db_name: str = Field(default="investmap", description="database name inside the embedded cluster")
     db_pool_size: int = Field(default=10, ge=1, description="connections each worker keeps open")
@@ -48,6 +56,9 @@ class DatabaseSettings(BaseSettings):
     # bulk loads lift both for their own transaction).
     lock_timeout_ms: int = Field(default=5_000, ge=0, description="0: wait for locks without limit")
     statement_timeout_ms: int = Field(default=30_000, ge=0, description="0: no limit")
+    slow_statement_ms: int = Field(
+        default=1_000, ge=0, description="statements slower than this are logged (shape of parameters, no values)"
+    )
     pg_bin: Path = Field(
         default=Path("/usr/lib/postgresql/15/bin"),
         description="PostgreSQL server and client binaries (embedded cluster, backup, restore)",
@@ -244,6 +255,17 @@ class InquirySettings(BaseSettings):
     webhook_secret: str | None = Field(default=None, description="shared secret of the webhook's HMAC-SHA256 signature")
 
 
+class ObservabilitySettings(BaseSettings):
+    """Metrics and logs (app/core/metrics.py)."""
+
+    model_config = _config("INVESTMAP_")
+
+    metrics_token: str | None = Field(
+        default=None, description="bearer token /metrics asks for; unset: only loopback callers may read it"
+    )
+    json_logs: bool = Field(default=False, description="log each request as one JSON object per line")
+
+
 class Settings(BaseModel):
     """All settings of one running service; each block reads its variables from the environment
     unless given."""
@@ -263,6 +285,7 @@ class Settings(BaseModel):
     web: WebSettings = Field(default_factory=WebSettings)
     brochures: BrochureSettings = Field(default_factory=BrochureSettings)
     inquiries: InquirySettings = Field(default_factory=InquirySettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
 
 
 _ACTIVE: ContextVar[Settings | None] = ContextVar("investmap_settings", default=None)

@@ -37,7 +37,10 @@ from fastapi import Request
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.core.database import CONNECT_TIMEOUT_SECONDS, VERSIONS_KEY
+from app.core.database import VERSIONS_KEY
+from app.core.engines import CONNECT_TIMEOUT_SECONDS
+from app.core.metrics import DATA_VERSION
+from app.core.replicas import check_version_lsn, lsn_value, note_written, replayable
 
 CHANNEL = "investmap_data_version"
 # Tables whose writes log their place, and the logs (weight, west, south, east, north).
@@ -53,6 +56,9 @@ class DataVersions:
         self._engine = engine
         self._versions: dict[str, int] = {}
         self._places: dict[str, np.ndarray] = {name: np.zeros((0, 5)) for name in PLACED}
+        # The primary's WAL position when the versions were read: a read replica serving data of
+        # these versions must have replayed that far (core/replicas.py).
+        self._lsn = 0
         self._live = False  # True while the listener is connected and has read the versions
         self._stale = False  # True when a re-read after this process's own commit failed
         self._lock = threading.Lock()
@@ -73,8 +79,13 @@ class DataVersions:
         east, north), a table that logs its places counts only the writes that met the box."""
         if not self._live or self._stale:
             self.refresh()
+        check_version_lsn(self._lsn)
         with self._lock:
             return sum(self._version_at(t, box) for t in tables)
+
+    def lsn(self) -> int:
+        """The primary's WAL position when the versions this process knows were read."""
+        return self._lsn
 
     def _version_at(self, table: str, box: BBox | None) -> int:
         log = self._places.get(table)
@@ -89,6 +100,8 @@ class DataVersions:
             # One snapshot: the versions and the logs of places agree.
             with self._engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
                 rows = conn.execute(text("SELECT table_name, version FROM data_versions")).all()
+                # The insert position: past every commit this snapshot sees, flushed or not (bulk loads).
+                lsn = replayable(lsn_value(conn.execute(text("SELECT pg_current_wal_insert_lsn()::text")).scalar()))
                 places = {
                     table: np.array(conn.execute(text(f"SELECT weight, west, south, east, north FROM {log}")).all(), dtype=float)
                     for table, log in PLACED.items()
@@ -102,8 +115,10 @@ class DataVersions:
             for name, version in rows:
                 if int(version) >= self._versions.get(name, 0):
                     self._versions[name] = int(version)
+                    DATA_VERSION.labels(name).set(int(version))
                     if name in places:
                         self._places[name] = places[name].reshape(-1, 5)
+            self._lsn = max(self._lsn, lsn)
             self._stale = False
 
     def _listen(self) -> None:
@@ -161,5 +176,6 @@ def _after_commit(session: Session) -> None:
     if session.info.pop(_WRITTEN, False) and versions is not None:
         try:
             versions.refresh()
+            note_written(versions.lsn())
         except Exception:  # noqa: BLE001 - the write is stored: answer it; the next lookup re-reads (stale)
             log.warning("could not re-read the data versions after a commit", exc_info=True)

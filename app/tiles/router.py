@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from app.core.auth import ANONYMOUS, CurrentUser, Principal
-from app.core.database import get_engine
+from app.core.database import read_connection
 from app.core.errors import BadRequest, Forbidden, NotFound, Problem
 from app.core.lru import ByteLRU
 from app.core.urls import base_url
@@ -82,7 +82,7 @@ def _layer_tile(
     cache = _tiles(request)
     tile = cache.get(key)
     if tile is None:
-        with get_engine().connect() as conn:
+        with read_connection() as conn:
             tile = bytes(
                 conn.execute(statement(layer, seen, criteria), {"z": z, "x": x, "y": y, "clip": clip}).scalar_one() or b""
             )

@@ -155,6 +155,8 @@ Request = tuple[str, str, dict | None, dict[str, str]]  # method, url, json, ext
 ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
     "GET /healthz": (OPEN, lambda w: ("GET", "/healthz", None, {})),
     "GET /readyz": (OPEN, lambda w: ("GET", "/readyz", None, {})),
+    # Loopback callers or the metrics token only (tests/core/test_metrics.py); no role opens it.
+    "GET /metrics": ((403,) * 7, lambda w: ("GET", "/metrics", None, {})),
     "GET /api/v1/codes": (OPEN, lambda w: ("GET", "/api/v1/codes", None, {})),
     "GET /api/v1/auth/me": (OPEN, lambda w: ("GET", "/api/v1/auth/me", None, {})),
     "POST /api/v1/auth/login": ((422,) * 7, lambda w: ("POST", "/api/v1/auth/login", {}, {})),

@@ -2,7 +2,7 @@ from app.core.lru import ByteLRU
 
 
 def test_lru_keeps_the_recently_used_within_its_byte_budget():
-    cache = ByteLRU(1)  # 1 MiB
+    cache = ByteLRU(1, "test")  # 1 MiB
     third = b"x" * (1024 * 1024 // 3)
     for key in ("a", "b", "c"):
         cache.put(key, third)
@@ -14,6 +14,6 @@ def test_lru_keeps_the_recently_used_within_its_byte_budget():
 
 
 def test_a_zero_budget_keeps_nothing():
-    cache = ByteLRU(0)
+    cache = ByteLRU(0, "test")
     cache.put("a", b"tile")
     assert cache.get("a") is None
