@@ -10,6 +10,11 @@ loadScript(bundle).then(() => {
     dom_id: '#swagger-ui',
     layout: 'BaseLayout',
     deepLinking: true,
+    // The operations come grouped by tag, folded, with a filter box: 130-odd operations listed open at
+    // once are more than a reader scans (and more than this Swagger UI renders: past ~126 open
+    // operations it stops drawing after the second tag).
+    docExpansion: 'none',
+    filter: true,
     showExtensions: true,
     showCommonExtensions: true,
     oauth2RedirectUrl: `${window.location.origin}/docs/oauth2-redirect`,

@@ -19,12 +19,33 @@ def _operations(client: TestClient) -> set[str]:
 
 def test_swagger_ui_lists_the_operations_offline(new_page: Callable[..., UserPage], client: TestClient) -> None:
     user = new_page()
-    user.page.goto(f"{user.base}/docs")
-    expect(user.page.locator(".opblock")).to_have_count(len(_operations(client)), timeout=20_000)
-    expect(user.page.locator(".opblock-summary-path").first).to_contain_text("/api/v1/")
-    user.page.locator(".opblock-summary").first.click()  # an operation opens (the UI runs, not just its first paint)
-    expect(user.page.locator(".opblock-body").first).to_be_visible()
+    page = user.page
+    page.goto(f"{user.base}/docs")
+    spec = client.get("/openapi.json").json()
+    tags = {tag for item in spec["paths"].values() for op in item.values() for tag in op["tags"]}
+    sections = page.locator(".opblock-tag-section")
+    expect(sections).to_have_count(len(tags), timeout=20_000)  # folded: one heading per tag
+    shown: set[str] = set()
+    for i in range(len(tags)):  # each tag opened in turn lists its operations, then folds again
+        section = sections.nth(i)
+        section.locator(".opblock-tag").click()
+        expect(section.locator(".opblock").first).to_be_visible()
+        ids = section.locator(".opblock").evaluate_all("els => els.map(e => e.id)")
+        shown |= {_operation_of(element_id) for element_id in ids}
+        section.locator(".opblock-tag").click()
+    assert shown == _operations(client)
+    page.locator("input.operation-filter-input").fill("inquiries 投资意向")  # the filter finds a tag
+    expect(sections).to_have_count(1)
+    sections.first.locator(".opblock-tag").click()
+    sections.first.locator(".opblock-summary").first.click()  # an operation opens (the UI runs, not just its first paint)
+    expect(page.locator(".opblock-body").first).to_be_visible()
     user.assert_clean()
+
+
+def _operation_of(element_id: str) -> str:
+    """The operationId in Swagger UI's element id `operations-<tag>-<operationId>`: what follows the
+    last '-' (a tag may hold one, FastAPI's operationIds do not)."""
+    return element_id.rsplit("-", 1)[-1]
 
 
 def test_redoc_lists_the_operations_offline(new_page: Callable[..., UserPage], client: TestClient) -> None:
