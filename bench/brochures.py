@@ -93,7 +93,7 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": url, "PORT": str(PORT), "INVESTMAP_DEMO_PUBLIC": "true"}
     base = f"http://127.0.0.1:{PORT}"
     figures: dict[str, float] = {}
-    with serving([str(INVESTMAP), "serve"], env, f"{base}/healthz"), httpx.Client(base_url=base, timeout=120) as client:
+    with serving([str(INVESTMAP), "serve"], env, f"{base}/readyz"), httpx.Client(base_url=base, timeout=120) as client:
         figures["park_pdf_first_request_s"] = timed(client, f"/api/v1/brochures/park/{first}.pdf")
         figures["park_pdf_cold_s"] = timed(client, f"/api/v1/brochures/park/{other}.pdf")
         figures["park_pdf_warm_s"] = timed(client, f"/api/v1/brochures/park/{first}.pdf")
