@@ -16,5 +16,7 @@ COPY --from=frontend /src/app/static/dist/ app/static/dist/
 RUN pip install --no-cache-dir -e . && useradd --system investmap
 USER investmap
 EXPOSE 8000
+# Ready once the database is migrated and the workers' brochure printers have started (/readyz).
+HEALTHCHECK --start-period=60s CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/readyz', timeout=5)"
 # DATABASE_URL must point at a PostGIS database; migrations and reference data are applied at start.
 CMD ["sh", "-c", "investmap db up && investmap db migrate && investmap load reference && investmap users ensure-admin && exec investmap serve --workers 2"]

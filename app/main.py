@@ -98,6 +98,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.ogc_pages = ByteLRU(settings.caches.ogc_cache_mb, "ogc_pages")
         app.state.tile_cache = ByteLRU(settings.caches.tile_cache_mb, "tiles")
         app.state.brochures = Brochures(app.state.versions, settings)
+        app.state.warm_ups = [app.state.brochures.warming]  # /readyz waits for them (core/health.py)
         app.state.inquiry_limiter = WindowLimiter()
         app.state.inquiry_chores = InquiryChores(settings)
     app.state.versions.start()

@@ -14,6 +14,7 @@ from typing import Any
 
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from app.infrastructure.models import FacilityKind
 
@@ -153,15 +154,21 @@ def render_html(b: Brochure, lang: Lang, extras: Extras, today: date) -> str:
 
 
 def render_booklet(city: str, parts: list[tuple[Brochure, Extras]], lang: Lang, version: int, assets: str, today: date) -> str:
-    """A city's booklet: a cover, the contents, then the brochure of each of its parks."""
+    """A city's booklet: a cover, the contents, then the brochure of each of its parks. Each
+    park's body is rendered with the very context a brochure of its own gets (`_part`), so no
+    list of its variables is kept twice; the body is the escaped output of the same
+    autoescaping environment, hence Markup."""
+    helpers = _helpers(lang)
+    body = _ENV.get_template("body.html.j2")
+    context = {"today": today.isoformat()}
     return _ENV.get_template("booklet.html.j2").render(
-        _helpers(lang)
+        helpers
+        | context
         | {
             "city": city,
-            "parts": [_part(b, lang, extras) for b, extras in parts],
+            "parts": [{"b": b, "body": Markup(body.render(helpers | _part(b, lang, extras) | context))} for b, extras in parts],
             "has_demo": any(b.has_demo for b, _ in parts),
             "version": version,
             "assets": assets,
-            "today": today.isoformat(),
         }
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.core.auth import ANONYMOUS, Principal
-from app.core.errors import NotFound
+from app.core.errors import NotFound, Problem
 from app.core.lru import ByteLRU
 from app.core.settings import Settings, settings
 from app.core.versions import DataVersions
@@ -151,6 +151,7 @@ class Brochures:
         self.cache = ByteLRU(settings.brochures.cache_mb, "brochures")
         self.printer = Printer(settings.brochures.chromium, settings.brochures.max_prints)
         self.booklets = Booklets(settings.database.var_dir / "booklets", settings, partial(build_booklet, self.printer))
+        self._warm_up: list[threading.Thread] = []
 
     def start(self) -> None:
         """With INVESTMAP_BROCHURE_WARM_UP, what the first brochure would wait for (the map
@@ -158,8 +159,19 @@ class Brochures:
         by side: the browser starts in processes of its own while this one imports."""
         if self.settings.brochures.warm_up:
             timeout_s = self.settings.brochures.pdf_timeout_s
-            threading.Thread(target=self.printer.start, args=(timeout_s,), name="brochure-browser", daemon=True).start()
-            threading.Thread(target=_import_maps, name="brochure-maps", daemon=True).start()
+            self._warm_up = [
+                threading.Thread(target=self.printer.start, args=(timeout_s,), name="brochure-browser", daemon=True),
+                threading.Thread(target=_import_maps, name="brochure-maps", daemon=True),
+            ]
+            for thread in self._warm_up:
+                thread.start()
+
+    def warming(self) -> Problem | None:
+        """What `/readyz` waits for while the warm-up runs (app.state.warm_ups). A browser that did
+        not start ends the warm-up too: the first print tries again, and says so if it fails."""
+        if any(thread.is_alive() for thread in self._warm_up):
+            return Problem("brochures", "the brochure printer is starting", "招商册打印程序正在启动")
+        return None
 
     def stop(self) -> None:
         self.booklets.stop()

@@ -31,6 +31,7 @@ const park = (s) => ({
   cooperation: { partner_name: s, partner_region: s, model: s, signed_date: s },
   available_carriers: { land: 2, factory: 1, office: 0 }, matching_carriers: 3,
   contacts: [{ name: s, role: s, phone: s, email: s }], profile: s,
+  policies: [{ title: s, issuer: s, issued_on: s, summary: s, url: s }, { title: s, issuer: s }],
   kind: s, parent: { id: 3, name: s }, parts: [{ id: 4, name: s }, { id: 5, name: s }], county_adcodes: [s, s],
   area_ha: 30, area_kind: s, name_en: s, address: s, hotline: s, website: s, point_basis: 'county_spread',
   source_kind: 'repost', evidence: s, available_carriers_demo: { land: 1, factory: 0, office: 0 },

@@ -5,6 +5,7 @@ import re
 from html import escape
 
 import pytest
+from markupsafe import escape as markup_escape
 from sqlalchemy import text
 
 from tests.brochures.conftest import GAP_REASON, HOSTILE, HOTLINE, POLICY, SECRET_NAME, SECRET_PHONE
@@ -86,7 +87,8 @@ def test_a_park_lists_its_nearest_facilities_as_the_database_keeps_them(client, 
             (kind, escape(name), ("" if precision == "exact" else "≈ ") + f"{km:g}") for kind, name, km, precision, _ in nearest
         ]
         assert sorted(rows) == expected
-        assert all(escape(source) in html for *_, source in nearest)  # each facility's source is cited
+        # Each facility's source is cited, escaped as Jinja escapes (Ji'an: &#39;, not html's &#x27;).
+        assert all(str(markup_escape(source)) in html for *_, source in nearest)
 
 
 def test_a_bare_park_has_only_the_sections_it_has_data_for(client, bare_park) -> None:
@@ -225,3 +227,21 @@ def test_target_lists_are_in_the_internal_edition_only(client, admin, db) -> Non
     assert "targets" in sections(internal) and all(escape(n) in internal for n in names)
     # The gap analysis (缺/弱 per link) is the internal edition's; the public one only says what is sought.
     assert "缺链分析" in internal and "缺链分析" not in public and "重点招引" in public
+
+
+def test_a_booklet_part_is_the_parks_own_brochure(db, hostile_park) -> None:
+    from datetime import date
+
+    from app.brochures.gather import gather
+    from app.brochures.model import Edition, LandSort, Lang, Scope
+    from app.brochures.render import Extras, render_booklet, render_html
+
+    b = gather(db, Scope.PARK, str(hostile_park["id"]), Edition.PUBLIC, Lang.EN, LandSort.AREA)
+    extras = Extras("http://live/?open=park:1", 7, ".", None, None, LandSort.AREA, running=True)
+    alone = render_html(b, Lang.EN, extras, date(2026, 3, 1))
+    booklet = render_booklet("City", [(b, extras)], Lang.EN, 7, ".", date(2026, 3, 1))
+    body = alone[alone.index('<section class="cover" id="cover">') : alone.rindex("</body>")].strip()
+    assert {"policies", "land", "sources"} <= sections(booklet) == sections(alone)
+    part = booklet[booklet.index(f'<article class="park" id="park-{hostile_park["id"]}">') : booklet.rindex("</article>")]
+    assert part.split(">", 1)[1].strip() == body
+    assert escape(HOSTILE) in booklet and HOSTILE not in booklet

@@ -5,6 +5,7 @@ at once are 503s that say so, never a request left waiting without end. One prin
 import os
 import signal
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,3 +110,20 @@ def test_a_browser_that_cannot_start_is_a_503(tmp_path) -> None:
         assert raised.value.code == "brochure_printer" and "no-chromium" in raised.value.message
     finally:
         missing.close()
+
+
+def test_readyz_waits_for_the_brochure_warm_up_and_healthz_does_not(settings, monkeypatch) -> None:
+    from tests.support.apps import client_with, state
+
+    gate = threading.Event()
+    monkeypatch.setattr(Printer, "start", lambda self, timeout_s: gate.wait(60))  # a browser slow to start
+    with client_with(brochures=settings.brochures.model_copy(update={"warm_up": True})) as client:
+        assert client.get("/healthz").status_code == 200
+        r = client.get("/readyz")
+        assert r.status_code == 503 and r.headers["retry-after"] == "1", r.text
+        error = r.json()["error"]
+        assert error["code"] == "warming_up" and [d["field"] for d in error["details"]] == ["brochures"]
+        gate.set()
+        for thread in state(client).brochures._warm_up:
+            thread.join(60)
+        assert client.get("/readyz").json()["status"] == "ready"

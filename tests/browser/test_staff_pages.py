@@ -461,3 +461,60 @@ def test_the_editor_works_on_a_phone(
         assert box is not None and 60 < box["y"] and box["y"] + box["height"] < editor["y"], (i, box, editor)
     shots(page, "phone-editor")
     user.assert_clean()
+
+
+def test_a_parks_policies_are_added_checked_removed_and_saved_in_its_form(
+    new_page: Callable[..., UserPage],
+    client: TestClient,
+    admin: dict[str, str],
+    officer: dict[str, str],
+    records: dict[str, int],
+    shots: Callable[[Page, str], None],
+) -> None:
+    user = new_page()
+    page = editing(user, officer, f"?open=park:{records['park']}")
+    form = page.locator("#editor form")
+    rows = form.locator("[data-policy]")
+    expect(rows).to_have_count(0)
+    page.click("#editor [data-policy-add]")
+    page.click("#editor [data-policy-add]")
+    expect(rows).to_have_count(2)
+    expect(form.locator("[name='policies.1.title']")).to_be_focused()
+    for name, value in (("title", "招商引资若干措施"), ("issuer", "南昌县人民政府"), ("issued_on", "2025-03-01")):
+        form.locator(f"[name='policies.0.{name}']").fill(value)
+    form.locator("[name='policies.0.url']").fill("javascript:alert(1)")
+    form.locator("[name='policies.1.title']").fill("待删除的政策")
+    page.click("#editor [data-save]")
+
+    # The server's problems land under the field of their row, nowhere else.
+    def error(field: str) -> Any:
+        return form.locator(f".field[data-field='{field}'] > .field-error")
+
+    expect(error("policies.0.url")).to_be_visible()
+    expect(error("policies.1.issuer")).to_be_visible()
+    assert form.locator(".field-error:visible").count() == 2
+    form.locator("[data-policy='1']").scroll_into_view_if_needed()
+    shots(page, "staff-policies-errors")
+
+    page.click("#editor [data-policy-remove='1']")
+    expect(rows).to_have_count(1)
+    expect(form.locator("[name='policies.0.title']")).to_have_value("招商引资若干措施")  # what was typed stays
+    form.locator("[name='policies.0.url']").fill("https://www.example.gov.cn/p")
+    form.locator("[name='policies.0.summary']").fill("设备投资补助 10%")
+    page.click("#editor [data-save]")
+    expect(page.locator("#editor")).to_be_hidden()
+    stored = {
+        "title": "招商引资若干措施",
+        "issuer": "南昌县人民政府",
+        "issued_on": "2025-03-01",
+        "summary": "设备投资补助 10%",
+        "url": "https://www.example.gov.cn/p",
+    }
+    assert api_get(client, f"/api/v1/parks/{records['park']}", admin)["policies"] == [stored]
+
+    # Read back into the form as stored: saving it unchanged sends nothing.
+    page.click("#detail [data-staff=edit]")
+    expect(form.locator("[name='policies.0.issued_on']")).to_have_value("2025-03-01")
+    page.click("#editor [data-save]")
+    expect(page.locator("#editor .form-message")).to_contain_text("没有修改")
+    assert without(user.problems, rf"HTTP 422: .*/api/v1/parks/{records['park']}$", "console: .* 422 ") == []

@@ -70,6 +70,8 @@ def service_on(env: dict[str, str], log: Path) -> Iterator[str]:
         "--log-level",
         "warning",
     ]
+    # No browser started ahead of a PDF (as in serve_app): /readyz is then ready as soon as the database is.
+    env = {"INVESTMAP_BROCHURE_WARM_UP": "false", **env}
     # A generous start-up time: on a loaded machine importing the app alone can take half a minute.
     with log.open("wb") as out, serving(cmd, env, f"http://127.0.0.1:{port}/healthz", log=out, cwd=PROJECT_ROOT, timeout=120):
         yield f"http://127.0.0.1:{port}"

@@ -15,7 +15,7 @@ import { isPhone } from '../panel.js';
 import * as state from '../state.js';
 import { refreshMe, user } from '../auth.js';
 import { editGeometry } from './geometry.js';
-import { bodyFor, fieldsFor, fieldsHtml, readForm, showProblems, valuesOf } from './form.js';
+import { bodyFor, changePolicies, fieldsFor, fieldsHtml, readForm, showProblems, valuesOf } from './form.js';
 
 const PATHS = { park: '/api/v1/parks', carrier: '/api/v1/carriers' };
 const MU_M2 = 10000 / 15;
@@ -271,6 +271,10 @@ export function initEditor() {
     if (e.target.closest('[data-cancel]')) close();
     else if (e.target.closest('[data-reload]')) reloadLatest();
     else if (e.target.closest('[data-geom]')) onGeometryButton(e.target.closest('[data-geom]').dataset.geom);
+    else if (e.target.closest('[data-policy-add]')) changePolicies(root.querySelector('form'));
+    else if (e.target.closest('[data-policy-remove]')) {
+      changePolicies(root.querySelector('form'), Number(e.target.closest('[data-policy-remove]').dataset.policyRemove));
+    }
   });
   root.addEventListener('input', (e) => { if (e.target.name === 'area_mu') e.target.dataset.touched = '1'; });
   root.addEventListener('change', (e) => {

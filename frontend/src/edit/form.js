@@ -3,10 +3,11 @@
 // Checking the values is the server's job: its errors come back per field
 // (`details[].field`) and are shown next to that field here.
 import { codeLabel, codeList, getLang, t } from '../i18n.js';
-import { html } from '../html.js';
+import { html, setHtml } from '../html.js';
 
 // Field types: text, textarea, number, int, date, code (a select of /api/v1/codes), switch,
-// check, tri (yes/no/unknown), range (min–max), list (comma separated), county, park, geometry.
+// check, tri (yes/no/unknown), range (min–max), list (comma separated), county, park, geometry,
+// policies (the rows of POLICY_FIELDS).
 const PARK_FIELDS = [
   { name: 'published', type: 'switch', label: 'field.published', hint: 'field.publishedHint' },
   { name: 'name', type: 'text', label: 'field.parkName', required: true },
@@ -23,8 +24,18 @@ const PARK_FIELDS = [
   { name: 'hotline', type: 'text', label: 'field.hotline', placeholder: '0791-88888888', half: true },
   { name: 'website', type: 'text', label: 'field.website', placeholder: 'https://', half: true },
   { name: 'service_address', type: 'text', label: 'field.serviceAddress' },
+  { name: 'policies', type: 'policies', label: 'field.policies', hint: 'field.policiesHint' },
   { name: 'source', type: 'text', label: 'field.source', required: true },
   { name: 'as_of', type: 'date', label: 'field.asOf' },
+];
+// One investment policy (招商政策) of a park. Each row's inputs are named as the server names
+// their problems ("policies.1.url"), so an error lands under the field of its row.
+const POLICY_FIELDS = [
+  { name: 'title', type: 'text', label: 'field.policyTitle', required: true },
+  { name: 'issuer', type: 'text', label: 'field.policyIssuer', required: true, half: true },
+  { name: 'issued_on', type: 'date', label: 'field.policyDate', half: true },
+  { name: 'summary', type: 'textarea', label: 'field.policySummary' },
+  { name: 'url', type: 'text', label: 'field.policyUrl', placeholder: 'https://' },
 ];
 
 const CARRIER_COMMON = [
@@ -74,11 +85,30 @@ export function fieldsFor(kind, carrierKind = 'land') {
 
 /** Every label and hint key the forms use (checked against i18n by the unit tests). */
 export function allLabelKeys() {
-  const all = [...PARK_FIELDS, ...CARRIER_COMMON, ...LAND_FIELDS, ...BUILDING_FIELDS, ...CARRIER_TAIL];
+  const all = [...PARK_FIELDS, ...POLICY_FIELDS, ...CARRIER_COMMON, ...LAND_FIELDS, ...BUILDING_FIELDS, ...CARRIER_TAIL];
   return [...new Set(all.flatMap((f) => [f.label, f.hint].filter(Boolean)))];
 }
 
 const isRange = (v) => v && typeof v === 'object' && ('min' in v || 'max' in v);
+
+/** A policy as the server stores it: its fields in one order, the empty ones left out (so that
+ * a row read back from the form compares equal to the one the API gave). */
+function policyOf(p) {
+  const out = {};
+  POLICY_FIELDS.forEach(({ name }) => {
+    const v = typeof p[name] === 'string' ? p[name].trim() : p[name];
+    if (v !== null && v !== undefined && v !== '') out[name] = v;
+  });
+  return out;
+}
+
+const policyName = (i, name) => `policies.${i}.${name}`;
+
+/** The policy rows of the form, in order (an empty row included: the server says what it lacks). */
+function readPolicies(form) {
+  return [...form.querySelectorAll('[data-policy]')].map((row, i) => policyOf(Object.fromEntries(
+    POLICY_FIELDS.map(({ name }) => [name, form.elements.namedItem(policyName(i, name)).value]))));
+}
 
 /** A record as the API reads it -> the values the form edits (same names as the API's input). */
 export function valuesOf(kind, item) {
@@ -86,6 +116,7 @@ export function valuesOf(kind, item) {
   fieldsFor(kind, item.kind).forEach((f) => {
     let v = item[f.name];
     if (f.type === 'range' && isRange(v) && v.min === null && v.max === null) v = null;
+    if (f.type === 'policies') v = (v ?? []).map(policyOf);
     values[f.name] = v ?? null;
   });
   return values;
@@ -105,6 +136,7 @@ export function readForm(form, fields, geometry) {
   const el = (name) => form.elements.namedItem(name);
   fields.forEach((f) => {
     if (f.type === 'geometry') values[f.name] = geometry;
+    else if (f.type === 'policies') values[f.name] = readPolicies(form);
     else if (f.type === 'switch' || f.type === 'check') values[f.name] = el(f.name).checked;
     else if (f.type === 'range') {
       const min = numberOrText(el(`${f.name}.min`).value);
@@ -197,10 +229,35 @@ function control(f, value, ctx) {
     case 'park':
       return wrap(html`<label for="e-${f.name}" class="field-label">${label}</label>
         <select name="${f.name}" id="e-${f.name}" ${ctx.isNew ? '' : 'disabled'}>${parkOptions(ctx.parks, value)}</select>`);
+    case 'policies':
+      return wrap(html`<span class="field-label">${label}</span><div data-policies>${policyRows(value ?? [])}</div>
+        <button type="button" class="btn btn-small" data-policy-add>${t('field.policyAdd')}</button>`, 'field-policies');
     default:
       return wrap(html`<label for="e-${f.name}" class="field-label">${label}</label>${input(f, value,
         f.createOnly && !ctx.isNew ? 'disabled' : '')}`);
   }
+}
+
+function policyRows(list) {
+  return html`${list.map((p, i) => html`<fieldset class="policy" data-policy="${i}">
+    <legend>${t('field.policyN', { n: i + 1 })}</legend>
+    <div class="fields">${POLICY_FIELDS.map((f) => control({ ...f, name: policyName(i, f.name) }, p[f.name], {}))}</div>
+    <button type="button" class="btn btn-small" data-policy-remove="${i}">${t('field.policyRemove')}</button>
+  </fieldset>`)}`;
+}
+
+/**
+ * Add a policy row (`remove` null) or remove row `remove`: the rows are drawn again from what
+ * is typed in them, numbered afresh. Focus goes to the new row's title, or to the add button.
+ */
+export function changePolicies(form, remove = null) {
+  const list = readPolicies(form);
+  if (remove === null) list.push({});
+  else list.splice(remove, 1);
+  setHtml(form.querySelector('[data-policies]'), policyRows(list));
+  const focus = remove === null ? form.elements.namedItem(policyName(list.length - 1, 'title'))
+    : form.querySelector('[data-policy-add]');
+  focus.focus();
 }
 
 /** The form's fields as HTML. ctx: {isNew, regionTree, parks}. */
@@ -214,9 +271,10 @@ export function fieldsHtml(fields, values, ctx) {
  * for the message at the top.
  */
 export function showProblems(form, details) {
+  // A field's own message is its child: a list of policies holds the fields of its rows.
   form.querySelectorAll('.field.has-error').forEach((el) => {
     el.classList.remove('has-error');
-    el.querySelector('.field-error').hidden = true;
+    el.querySelector(':scope > .field-error').hidden = true;
   });
   const left = [];
   const zh = getLang() === 'zh';
@@ -230,7 +288,7 @@ export function showProblems(form, details) {
       left.push(d);
       return;
     }
-    const box = target.querySelector('.field-error');
+    const box = target.querySelector(':scope > .field-error');
     const text = zh ? d.problem_zh : d.problem;
     box.textContent = box.hidden ? text : `${box.textContent}；${text}`;
     box.hidden = false;
