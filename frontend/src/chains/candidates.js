@@ -12,7 +12,7 @@ const AREA_FIELD = { region: 'region_adcode', park: 'park_id', cluster: 'cluster
 function itemHtml(c) {
   // A target is an enterprise from outside the province (the API refuses local ones): others are listed to know them.
   const added = c.target_id !== null || c.is_local;
-  return html`<li data-candidate-id="${c.id}"><b>${c.name}</b>
+  return html`<li data-candidate-id="${c.id}"><button type="button" class="link-button" data-open-enterprise="${c.id}"><b>${c.name}</b></button>
     ${c.chain_leader ? html`<span class="prio prio-high">${t('cand.leader')}</span>` : ''}
     <small class="muted">${c.is_local ? c.region_name : t('cand.outside')} · ${t('cand.revenue')} ${c.revenue_yi === null ? '—' : num(c.revenue_yi, 1)}
       · ${t('cand.employees')} ${c.employees === null ? '—' : num(c.employees, 0)} · ${num(c.distance_km, 0)} km</small>

@@ -58,7 +58,8 @@ function enterpriseItem(f) {
   const tags = p.tags.map((tag) => html`<span class="tag">${codeLabel('enterprise_tag', tag)}</span>`);
   return html`<li><button type="button" class="link-row" data-enterprise-id="${f.id}">
     <span><b>${p.name}</b><small>${[where, revenue].filter(Boolean).join(' · ')}</small>
-    ${tags.length ? html`<span class="tags">${tags}</span>` : ''}</span></button></li>`;
+    ${tags.length ? html`<span class="tags">${tags}</span>` : ''}</span></button>
+    <button type="button" class="btn btn-small" data-open-enterprise="${f.id}">${t('ed.open')}</button></li>`;
 }
 
 function targetItem(target) {
