@@ -130,6 +130,8 @@ def test_the_drawer_adds_a_target_and_the_versions_show(
     user.problems.clear()
     drawer.locator("[data-ed-close]").click()
     expect(page.locator("[data-ed-marker]")).to_have_count(0)
+    # The candidates under the drawer know it too.
+    expect(page.locator(f"[data-add-candidate='{fresh['id']}']")).to_be_disabled()
     page.locator("[data-candidates] [data-close]").click()
 
     # A local enterprise of the link: its profile, and no target form.

@@ -16,6 +16,8 @@ import { toMap } from '../map.js';
 import { codes } from '../views/targets.js';
 
 const PROVINCE = '360000';
+/** The event the document gets when the drawer has added a target (detail: the target). */
+export const TARGET_ADDED = 'investmap:target-added';
 let map;
 const headquarters = L.layerGroup();
 
@@ -79,7 +81,7 @@ function say(form, kind, text) {
   note.textContent = text;
 }
 
-async function addTarget(e, form, onAdded) {
+async function addTarget(e, form) {
   const values = Object.fromEntries(new FormData(form));
   const body = { enterprise_id: e.id, link_id: Number(values.link_id), region_adcode: values.region_adcode,
     priority: values.priority, source: t('ed.sourceValue') };
@@ -88,7 +90,7 @@ async function addTarget(e, form, onAdded) {
   try {
     const { body: target } = await request('POST', '/api/v1/targets', { body });
     say(form, 'ok', t('ed.added', { name: e.name, area: target.area_name, link: target.link_name }));
-    onAdded?.(target);
+    document.dispatchEvent(new CustomEvent(TARGET_ADDED, { detail: target }));
   } catch (err) {
     say(form, 'error', err.message);
   }
@@ -102,8 +104,8 @@ function showHeadquarters(e) {
   map.setView(toMap(lat, lng), Math.max(map.getZoom(), 9));
 }
 
-/** Open the drawer of enterprise `id`; `onAdded(target)` is told of a target it adds. */
-export async function openEnterprise(id, { onAdded } = {}) {
+/** Open the drawer of enterprise `id`. */
+export async function openEnterprise(id) {
   if (!isStaff()) return;
   const [e, areas] = await Promise.all([getJSON(`/api/v1/enterprises/${id}`), areaOptions()]);
   document.querySelector('dialog[data-enterprise-drawer]')?.remove();
@@ -127,7 +129,7 @@ export async function openEnterprise(id, { onAdded } = {}) {
     form.elements.region_adcode.addEventListener('change', () => fillParks(form).catch((err) => say(form, 'error', err.message)));
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
-      addTarget(e, form, onAdded);
+      addTarget(e, form);
     });
     await fillParks(form).catch((err) => say(form, 'error', err.message));
   }

@@ -64,7 +64,7 @@ function enterpriseItem(f) {
 
 function targetItem(target) {
   const overdue = target.overdue ? html` <em class="overdue-mark">${t('targets.overdue')}</em>` : '';
-  return html`<li data-target-id="${target.id}"><b>${target.enterprise_name}</b>
+  return html`<li data-target-id="${target.id}"><button type="button" class="link-button" data-open-enterprise="${target.enterprise_id}"><b>${target.enterprise_name}</b></button>
     <small><span class="stage-badge stage-${target.stage}">${codeLabel('target_stage', target.stage)}</span>
     ${[target.owner, target.intended_park_name].filter(Boolean).join(' · ')}${overdue}</small></li>`;
 }
