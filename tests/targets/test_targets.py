@@ -215,6 +215,22 @@ def test_one_enterprise_once_per_list(client, admin, hq, targets) -> None:
     assert client.post("/api/v1/targets", json={**body, "region_adcode": "360100"}, headers=admin).status_code == 201
 
 
+def test_the_intended_park_lies_in_the_area(client, admin, hq, targets, ganzhou_park, engine) -> None:
+    """As the enterprise drawer offers it: a park of 赣州 for a target of 赣州, not one of 南昌."""
+    with engine.connect() as conn:
+        nanchang_park = conn.execute(text("SELECT min(id) FROM parks WHERE region_adcode LIKE '3601%'")).scalar_one()
+    body = {"enterprise_id": hq["id"], "link_id": 52, "region_adcode": "360700", "source": "test suite"}
+    r = client.post("/api/v1/targets", json={**body, "intended_park_id": nanchang_park}, headers=admin)
+    assert r.status_code == 422, r.text
+    (detail,) = r.json()["error"]["details"]
+    assert (detail["field"], detail["problem_zh"]) == (
+        "intended_park_id",
+        f"园区 {nanchang_park} 不在该目标的招商区域（赣州市）内",
+    )
+    made = _target(client, admin, hq, targets, 52, intended_park_id=ganzhou_park)
+    assert made["intended_park_id"] == ganzhou_park
+
+
 def test_a_target_on_a_recorded_gap_takes_its_link_and_area(client, admin, hq, targets) -> None:
     gap = {"link_id": 49, "cluster_id": 1, "reason": "测试", "source": "test suite"}
     with created(client, admin, "/api/v1/gap_records", gap) as record:

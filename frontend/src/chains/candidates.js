@@ -6,13 +6,14 @@ import { t } from '../i18n.js';
 import { num } from '../format.js';
 import { html, setHtml } from '../html.js';
 import { duplicatesHtml, lookUp, newEnterpriseForm, record } from './new-enterprise.js';
+import { TARGET_ADDED } from './enterprise-drawer.js';
 
 const AREA_FIELD = { region: 'region_adcode', park: 'park_id', cluster: 'cluster_id' };
 
 function itemHtml(c) {
   // A target is an enterprise from outside the province (the API refuses local ones): others are listed to know them.
   const added = c.target_id !== null || c.is_local;
-  return html`<li data-candidate-id="${c.id}"><b>${c.name}</b>
+  return html`<li data-candidate-id="${c.id}"><button type="button" class="link-button" data-open-enterprise="${c.id}"><b>${c.name}</b></button>
     ${c.chain_leader ? html`<span class="prio prio-high">${t('cand.leader')}</span>` : ''}
     <small class="muted">${c.is_local ? c.region_name : t('cand.outside')} · ${t('cand.revenue')} ${c.revenue_yi === null ? '—' : num(c.revenue_yi, 1)}
       · ${t('cand.employees')} ${c.employees === null ? '—' : num(c.employees, 0)} · ${num(c.distance_km, 0)} km</small>
@@ -35,8 +36,8 @@ export async function showCandidates(link, areaName, area) {
     ${found.length ? html`<ol class="tv-list">${found.map(itemHtml)}</ol>` : html`<p class="muted">${t('list.empty')}</p>`}
     ${newEnterpriseForm()}
     <div class="wb-dialog-actions"><button type="button" class="btn" data-close>${t('share.close')}</button></div></div>`);
+  const [kind, key] = Object.entries(area)[0];
   const addTarget = async (enterpriseId) => {
-    const [kind, key] = Object.entries(area)[0];
     const body = { enterprise_id: enterpriseId, link_id: link.id, source: t('cand.source'),
       [AREA_FIELD[kind]]: kind === 'region' ? key : Number(key) };
     const { body: target } = await request('POST', '/api/v1/targets', { body });
@@ -50,8 +51,16 @@ export async function showCandidates(link, areaName, area) {
     return Boolean(box);
   };
   render();
+  // A candidate added from its drawer (opened over this list) is marked added here too.
+  const added = ({ detail: target }) => {
+    if (target.link_id !== link.id || String(target[AREA_FIELD[kind]]) !== String(key)) return;
+    found.forEach((c) => { if (c.id === target.enterprise_id) c.target_id = target.id; });
+    render();
+  };
+  document.addEventListener(TARGET_ADDED, added);
   dialog.addEventListener('click', async (e) => {
     if (e.target.closest('[data-close]')) {
+      document.removeEventListener(TARGET_ADDED, added);
       dialog.close();
       dialog.remove();
       return;

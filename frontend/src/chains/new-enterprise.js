@@ -25,7 +25,7 @@ export function newEnterpriseForm() {
 
 export function duplicatesHtml(found) {
   return html`<div class="ne-found" data-ne-duplicates><p><b>${t('ne.found')}</b></p>
-    <ol class="tv-list">${found.map((e) => html`<li data-duplicate-id="${e.id}"><b>${e.name}</b>
+    <ol class="tv-list">${found.map((e) => html`<li data-duplicate-id="${e.id}"><button type="button" class="link-button" data-open-enterprise="${e.id}"><b>${e.name}</b></button>
       <small class="muted">${e.uscc} · ${t(`ne.match.${e.match}`)}${e.region_name ? html` · ${e.region_name}` : ''}</small>
       ${e.is_local ? html`<span class="muted">${t('cand.local')}</span>`
         : html`<button type="button" class="btn btn-small" data-add-candidate="${e.id}">${t('cand.add')}</button>`}</li>`)}</ol>

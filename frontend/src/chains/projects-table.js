@@ -10,6 +10,7 @@ import { codes } from '../views/targets.js';
 import { projectRow } from '../views/projects.js';
 import { field, formDialog, numbers, textArea } from './form-dialog.js';
 import { withSkip } from './signing.js';
+import { showReportHistory } from './report-history.js';
 
 const LIMIT = 1000;
 const NEXT = { signed: 'started', started: 'producing', producing: 'full' };
@@ -117,10 +118,16 @@ export function initProjectsTable(element) {
   root.addEventListener('click', async (e) => {
     const report = e.target.closest('[data-report-for]');
     const step = e.target.closest('[data-advance-for]');
-    const id = Number((report ?? step)?.dataset.reportFor ?? (report ?? step)?.dataset.advanceFor);
-    const row = list.rows.find((r) => r.id === id);
+    const history = e.target.closest('[data-history-for]');
+    const button = report ?? step ?? history;
+    const row = button && list.rows.find((r) => r.id === Number(button.dataset.reportFor ?? button.dataset.advanceFor
+      ?? button.dataset.historyFor));
     if (!row) return;
     try {
+      if (history) {
+        await showReportHistory(row);
+        return;
+      }
       if (report) await fileReport(row);
       else await advance(row);
     } catch (err) {

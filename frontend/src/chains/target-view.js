@@ -41,7 +41,7 @@ export async function showTarget(row) {
   const close = () => { dialog.close(); dialog.remove(); };
   const render = (history, log) => {
     setHtml(dialog, html`<div class="wb-dialog-form" data-target-view="${row.id}">
-      <h3>${row.enterprise_name}</h3>
+      <h3><button type="button" class="link-button" data-open-enterprise="${row.enterprise_id}">${row.enterprise_name}</button></h3>
       <p class="muted">${row.chain_name} · ${row.link_name} · ${row.area_name}</p>
       <h4>${t('tv.history')}</h4>${historyHtml(history)}
       <h4>${t('tv.activities')}</h4>${activitiesHtml(log)}</div>${formHtml()}`);

@@ -9,6 +9,7 @@ import { isStaff, onAuthChange } from '../auth.js';
 import { hideChainView, initChainView, renderChainView, resetChainView, showChainView } from './chain-view.js';
 import { initTargetsTable, renderTargetsTable, resetTargetsTable, showTargetsFor } from './targets-table.js';
 import { initLinkMap } from './link-map.js';
+import { initEnterpriseDrawer } from './enterprise-drawer.js';
 import { initProjectsTable, renderProjectsTable, resetProjectsTable } from './projects-table.js';
 import { initDashboard, renderDashboard, resetDashboard } from './dashboard.js';
 import { html, setHtml } from '../html.js';
@@ -106,6 +107,7 @@ function follow() {
 export function initWorkbench(theMap) {
   map = theMap;
   initLinkMap(map);
+  initEnterpriseDrawer(map);
   follow();
   onAuthChange(follow);
   state.subscribe((s, changed) => {

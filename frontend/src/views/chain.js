@@ -58,12 +58,13 @@ function enterpriseItem(f) {
   const tags = p.tags.map((tag) => html`<span class="tag">${codeLabel('enterprise_tag', tag)}</span>`);
   return html`<li><button type="button" class="link-row" data-enterprise-id="${f.id}">
     <span><b>${p.name}</b><small>${[where, revenue].filter(Boolean).join(' · ')}</small>
-    ${tags.length ? html`<span class="tags">${tags}</span>` : ''}</span></button></li>`;
+    ${tags.length ? html`<span class="tags">${tags}</span>` : ''}</span></button>
+    <button type="button" class="btn btn-small" data-open-enterprise="${f.id}">${t('ed.open')}</button></li>`;
 }
 
 function targetItem(target) {
   const overdue = target.overdue ? html` <em class="overdue-mark">${t('targets.overdue')}</em>` : '';
-  return html`<li data-target-id="${target.id}"><b>${target.enterprise_name}</b>
+  return html`<li data-target-id="${target.id}"><button type="button" class="link-button" data-open-enterprise="${target.enterprise_id}"><b>${target.enterprise_name}</b></button>
     <small><span class="stage-badge stage-${target.stage}">${codeLabel('target_stage', target.stage)}</span>
     ${[target.owner, target.intended_park_name].filter(Boolean).join(' · ')}${overdue}</small></li>`;
 }

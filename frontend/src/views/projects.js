@@ -23,6 +23,7 @@ export function projectRow(row) {
     <td data-label="${t('projects.col.investment')}">${num(row.investment_wan, 0)}<small class="muted">${t('projects.reported')} ${reported}</small></td>
     <td data-label="${t('projects.col.next')}">${row.next_planned_on ? date(row.next_planned_on) : t('detail.none')}</td>
     <td data-label="${t('projects.col.actions')}"><button type="button" class="btn btn-small" data-report-for="${row.id}">${t('projects.file')}</button>
-      <button type="button" class="btn btn-small" data-advance-for="${row.id}">${t('projects.advance')}</button></td>
+      <button type="button" class="btn btn-small" data-advance-for="${row.id}">${t('projects.advance')}</button>
+      <button type="button" class="btn btn-small" data-history-for="${row.id}">${t('rh.open_button')}</button></td>
   </tr>`;
 }
