@@ -43,6 +43,7 @@ _cooperation = (
     .scalar_subquery()
 )
 _region_name = select(Region.name).where(Region.adcode == Park.region_adcode).scalar_subquery()
+_region_name_en = select(Region.name_en).where(Region.adcode == Park.region_adcode).scalar_subquery()
 _city_adcode = select(Region.parent_adcode).where(Region.adcode == Park.region_adcode).scalar_subquery()
 
 
@@ -113,12 +114,14 @@ FIELDS: dict[str, Any] = {
     "region_adcode": Park.region_adcode,
     "county_adcodes": _county_adcodes,
     "region_name": _region_name,
+    "region_name_en": _region_name_en,
     "city_adcode": _city_adcode,
     "approval_date": Park.approval_date,
     "approved_area_ha": Park.approved_area_ha,
     "area_ha": Park.area_ha,
     "area_kind": Park.area_kind,
     "name_en": Park.name_en,
+    "name_pinyin": Park.name_pinyin,
     "address": Park.address,
     "leading_industries": Park.leading_industries,
     **_CLUSTER_FIELDS,

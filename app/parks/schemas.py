@@ -182,12 +182,16 @@ class ParkOut(ProvenanceOut):
     region_adcode: str
     county_adcodes: list[str] = Field(description="跨越的全部县（市、区）代码")
     region_name: str = Field(description="所在县（市、区）名称")
+    region_name_en: str | None = Field(description="所在县（市、区）英文名 / the county's English name")
     city_adcode: str = Field(description="所在设区市代码")
     approval_date: str | None
     approved_area_ha: float | None
     area_ha: float | None
     area_kind: AreaKind | None
     name_en: str | None
+    name_pinyin: str | None = Field(
+        description="名称的汉语拼音（非官方英文名）/ the name in pinyin, shown where there is no official English name"
+    )
     address: str | None
     leading_industries: list[str]
     cluster_ids: list[int]
