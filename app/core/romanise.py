@@ -13,9 +13,11 @@ Parks without an official English name get `romanised`: the pinyin of their name
 import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
 from pypinyin.seg.mmseg import seg
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false
 
 # Readings pypinyin's dictionary gets wrong for Jiangxi's place names (the place-name readings of
 # 《中华人民共和国行政区划简册》 / 民政部 区划地名网: 铅山 Yanshan, 大余 Dayu).
@@ -154,3 +156,10 @@ def tokens(query: str) -> list[str]:
     """The words of a typed query as the key holds them: lower case letters and digits, Chinese
     characters; the rest (spaces, hyphens, LIKE wildcards) only separates them."""
     return _TOKEN.findall(_APOSTROPHES.sub("", query.lower()))
+
+
+def key_holds(key: SQLColumnExpression[Any], query: str) -> ColumnElement[bool]:
+    """Whether the search key `key` holds every word of `query` (false when it has none): a LIKE
+    per word, which the key's trigram index serves."""
+    words = tokens(query)
+    return and_(*[key.like(f"%{w}%") for w in words]) if words else false()

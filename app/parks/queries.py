@@ -18,6 +18,7 @@ from app.core.listing import (
     json_object,
 )
 from app.core.provenance import provenance_fields, published_or_own
+from app.core.romanise import key_holds
 from app.infrastructure.models import DistanceSubject
 from app.infrastructure.queries import distance_conditions, distances
 from app.parks.models import CooperationPark, Park, ParkCounty, park_visible
@@ -227,7 +228,12 @@ def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
             )
         )
     if q.q:
-        stmt = stmt.where(Park.name.icontains(q.q, autoescape=True) | Park.short_name.icontains(q.q, autoescape=True))
+        # Pinyin and English too (nanchang etdz): what the search box suggests, Enter lists.
+        stmt = stmt.where(
+            Park.name.icontains(q.q, autoescape=True)
+            | Park.short_name.icontains(q.q, autoescape=True)
+            | key_holds(Park.search_key, q.q)
+        )
     if q.cooperation is not None:
         has = exists().where(CooperationPark.park_id == Park.id)
         stmt = stmt.where(has if q.cooperation else ~has)

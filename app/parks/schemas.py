@@ -141,7 +141,11 @@ class ParkQuery(ListQuery, DistanceFilters):
     region: str | None = Field(default=None, pattern=ADCODE_LIST, description="行政区代码（市级含下辖县区），可用逗号分隔多个")
     industry: str | None = Field(default=None, max_length=100, description="主导产业关键词")
     cluster: int | None = Field(default=None, description="产业集群 id")
-    q: str | None = Field(default=None, max_length=100, description="名称或简称关键词")
+    q: str | None = Field(
+        default=None,
+        max_length=100,
+        description="名称或简称关键词，也可用拼音、拼音首字母或英文名 / name, short name, pinyin, initials or English",
+    )
     cooperation: bool | None = Field(default=None, description="仅合作园区")
     published: bool | None = Field(default=None, description="按公开状态过滤（需管理员）")
     is_demo: bool | None = Field(default=None, description="演示数据")

@@ -13,7 +13,7 @@ names in full pinyin, pinyin initials, English and English acronyms; app/core/ro
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import ColumnElement, Numeric, SQLColumnExpression, Text, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Numeric, SQLColumnExpression, Text, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
@@ -22,7 +22,7 @@ from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.errors import InvalidInput
 from app.core.listing import EMPTY_JSON_ARRAY, geojson, json_object
-from app.core.romanise import tokens
+from app.core.romanise import key_holds, tokens
 from app.parks import queries as park_queries
 from app.parks.models import Park
 from app.regions.models import Region
@@ -48,9 +48,7 @@ def _rank(q: str, key: SQLColumnExpression[Any], *names: SQLColumnExpression[Any
 
 
 def _matches(q: str, key: SQLColumnExpression[Any], *names: SQLColumnExpression[Any]) -> ColumnElement[bool]:
-    words = tokens(q)
-    in_key = [and_(*[key.like(f"%{w}%") for w in words])] if words else []
-    return or_(*[n.icontains(q, autoescape=True) for n in names], *in_key)
+    return or_(*[n.icontains(q, autoescape=True) for n in names], key_holds(key, q))
 
 
 @router.get(

@@ -52,3 +52,12 @@ def test_search_by_pinyin_initials_and_english(client: TestClient) -> None:
     assert search(client, "nanchang city") == [("region", "南昌市")]
     assert search(client, "Ji'an", 2) == search(client, "jian", 2) == [("region", "吉安市"), ("region", "吉安县")]
     assert search(client, "ganzhou kaifaqu", 20) == [("park", "赣州经济技术开发区"), ("park", "赣州高新技术产业开发区")]
+
+
+def test_the_park_list_filter_takes_pinyin_and_english_too(client: TestClient) -> None:
+    def names(q: str) -> list[str]:
+        return sorted(p["name"] for p in client.get("/api/v1/map/parks", params={"q": q, "limit": 1000}).json()["items"])
+
+    assert names("nanchang etdz") == ["南昌小蓝经济技术开发区", "南昌经济技术开发区"]
+    assert names("Ganjiang New Area") == ["江西赣江新区"]
+    assert names("%") == []
