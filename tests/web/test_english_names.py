@@ -61,3 +61,12 @@ def test_the_park_list_filter_takes_pinyin_and_english_too(client: TestClient) -
     assert names("nanchang etdz") == ["南昌小蓝经济技术开发区", "南昌经济技术开发区"]
     assert names("Ganjiang New Area") == ["江西赣江新区"]
     assert names("%") == []
+
+
+def test_an_english_park_page_names_the_park_and_its_county_in_english(client: TestClient) -> None:
+    parks = {p["name"]: p["id"] for p in client.get("/api/v1/parks", params={"limit": 1000}).json()["items"]}
+    official = client.get(f"/p/{parks['南昌经济技术开发区']}?lang=en").text
+    assert '<meta property="og:title" content="Nanchang Economic and Technological Development Zone">' in official
+    assert "development zone in Qingshanhu District, Jiangxi" in official
+    romanised = client.get(f"/p/{parks['赣州经济技术开发区']}?lang=en").text
+    assert '<meta property="og:title" content="赣州经济技术开发区 (Ganzhou Jingji Jishu Kaifaqu)">' in romanised
