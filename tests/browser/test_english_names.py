@@ -34,6 +34,7 @@ def test_an_english_browser_sees_english_names_everywhere(new_page: Callable[...
     suggestions.first.click()
     head = page.locator("#detail .detail-head")
     expect(head.locator("h2")).to_have_text(OFFICIAL)
+    expect(page.locator("#search-input")).to_have_value(OFFICIAL)
     expect(head.locator(".detail-sub")).to_have_text("南昌经济技术开发区")
     expect(page.locator("#detail")).to_contain_text("Nanchang City · Qingshanhu District")
     assert "lang=en" in page.url
