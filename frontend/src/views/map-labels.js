@@ -9,9 +9,14 @@ import { parkName } from '../names.js';
 const MU_M2 = 10000 / 15;
 const GAP_TIP_ROWS = 12;
 
+/** A park's name on the map: its short name in Chinese, its English or pinyin name in English. */
+export function parkLabelText(p) {
+  return getLang() === 'en' ? parkName(p) : p.short_name || p.name;
+}
+
 /** A park's name beside its marker. */
 export function parkLabel(p) {
-  return html`${getLang() === 'en' ? parkName(p) : p.short_name || p.name}`;
+  return html`${parkLabelText(p)}`;
 }
 
 /** The line from a park to its cooperation partner. */
