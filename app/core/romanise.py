@@ -19,28 +19,18 @@ from pypinyin import Style, lazy_pinyin, load_phrases_dict
 from pypinyin.seg.mmseg import seg
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false
 
-# Readings pypinyin's dictionary gets wrong for Jiangxi's place names (the place-name readings of
-# 《中华人民共和国行政区划简册》 / 民政部 区划地名网: 铅山 Yanshan, 大余 Dayu).
+# Place names whose reading pypinyin's dictionary gets wrong (都 as dou, 长 as zhang): the
+# readings of their official romanised names (Duchang, Ningdu, Yudu; 长堎 Changleng, a town of 新建区).
 PLACE_READINGS = {
-    "铅山": [["yán"], ["shān"]],
-    "乐平": [["lè"], ["píng"]],
-    "乐安": [["lè"], ["ān"]],
     "都昌": [["dū"], ["chāng"]],
     "宁都": [["níng"], ["dū"]],
     "于都": [["yú"], ["dū"]],
-    "会昌": [["huì"], ["chāng"]],
-    "万载": [["wàn"], ["zài"]],
-    "弋阳": [["yì"], ["yáng"]],
-    "上栗": [["shàng"], ["lì"]],
-    "湘东": [["xiāng"], ["dōng"]],
-    "浮梁": [["fú"], ["liáng"]],
-    "柴桑": [["chái"], ["sāng"]],
-    "共青城": [["gòng"], ["qīng"], ["chéng"]],
+    "长堎": [["cháng"], ["lèng"]],
 }
 
 # The words park names are made of, kept whole (the dictionary cuts 高新技术 into 高 新技术).
 PARK_WORDS = (
-    *("经济", "技术", "高新技术", "产业", "开发区", "新区", "园区", "工业园区", "工业园", "产业园区", "产业园"),
+    *("经济", "技术", "产业", "开发区", "新区", "园区", "工业园区", "工业园", "产业园区", "产业园"),
     *("综合保税区", "保税区", "高新区", "高新", "化工园", "化工集中区", "化工", "集中区", "基地", "工业", "江西省", "江西"),
 )
 GENERIC_EN = {"省": "Province", "市": "City", "县": "County", "区": "District"}

@@ -17,7 +17,8 @@ def test_every_region_has_its_romanised_english_name(client: TestClient) -> None
         for r in client.get("/api/v1/regions", params={"level": level, "limit": 500}).json()["items"]
     }
     assert len(names) == 112 and all(names.values())
-    assert {a: names[a] for a in ("360000", "360100", "360113", "360121", "360800", "360704", "361124", "360482")} == {
+    codes = ("360000", "360100", "360113", "360121", "360800", "360704", "361124", "360482", "360730")
+    assert {a: names[a] for a in codes} == {
         "360000": "Jiangxi Province",
         "360100": "Nanchang City",
         "360113": "Honggutan District",
@@ -26,6 +27,7 @@ def test_every_region_has_its_romanised_english_name(client: TestClient) -> None
         "360704": "Ganxian District",  # a one-syllable specific part keeps its generic in pinyin
         "361124": "Yanshan County",  # 铅山: the place-name reading, not qian
         "360482": "Gongqingcheng City",
+        "360730": "Ningdu County",  # 都 read du in place names, not dou
     }
 
 
@@ -36,7 +38,7 @@ def test_parks_carry_their_official_english_name_or_a_pinyin_rendering(client: T
     assert official["name_pinyin"] == "Nanchang Jingji Jishu Kaifaqu"
     ganzhou = parks["赣州经济技术开发区"]
     assert (ganzhou["name_en"], ganzhou["name_pinyin"]) == (None, "Ganzhou Jingji Jishu Kaifaqu")
-    assert parks["南昌高新技术产业开发区"]["name_pinyin"] == "Nanchang Gaoxinjishu Chanye Kaifaqu"
+    assert parks["南昌高新技术产业开发区"]["name_pinyin"] == "Nanchang Gaoxin Jishu Chanye Kaifaqu"
     assert all(p["name_pinyin"] for p in parks.values()) and sum(bool(p["name_en"]) for p in parks.values()) == 2
     assert official["region_name_en"] == "Qingshanhu District"
 
