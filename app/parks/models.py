@@ -1,7 +1,7 @@
 from datetime import date
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, ColumnElement, Date, ForeignKey, Integer, Numeric, Text, select, text
+from sqlalchemy import CheckConstraint, ColumnElement, Date, ForeignKey, Index, Integer, Numeric, Text, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -135,6 +135,7 @@ class Park(ProvenanceColumns, Base):
         CheckConstraint(sql_in("point_basis", PointBasis), name="point_basis"),
         CheckConstraint(sql_in("source_kind", SourceKind), name="source_kind"),
         CheckConstraint("parent_id <> id", name="not_own_parent"),
+        Index("ix_parks_search_key", "search_key", postgresql_using="gin", postgresql_ops={"search_key": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -150,7 +151,12 @@ class Park(ProvenanceColumns, Base):
     approved_area_ha: Mapped[float | None] = mapped_column(Numeric(12, 2))
     area_ha: Mapped[float | None] = mapped_column(Numeric(12, 2))
     area_kind: Mapped[str | None] = mapped_column(Text)
+    # The official English name, from the park's source; `name_pinyin` is the romanisation shown
+    # where there is none (never as official), `search_key` every form the search box matches;
+    # both written from the names by every save (parks/service.py).
     name_en: Mapped[str | None] = mapped_column(Text)
+    name_pinyin: Mapped[str | None] = mapped_column(Text)
+    search_key: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(Text)
     leading_industries: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
     boundary: Mapped[object | None] = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True))

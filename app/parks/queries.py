@@ -18,6 +18,7 @@ from app.core.listing import (
     json_object,
 )
 from app.core.provenance import provenance_fields, published_or_own
+from app.core.romanise import key_holds
 from app.infrastructure.models import DistanceSubject
 from app.infrastructure.queries import distance_conditions, distances
 from app.parks.models import CooperationPark, Park, ParkCounty, park_visible
@@ -43,6 +44,7 @@ _cooperation = (
     .scalar_subquery()
 )
 _region_name = select(Region.name).where(Region.adcode == Park.region_adcode).scalar_subquery()
+_region_name_en = select(Region.name_en).where(Region.adcode == Park.region_adcode).scalar_subquery()
 _city_adcode = select(Region.parent_adcode).where(Region.adcode == Park.region_adcode).scalar_subquery()
 
 
@@ -113,12 +115,14 @@ FIELDS: dict[str, Any] = {
     "region_adcode": Park.region_adcode,
     "county_adcodes": _county_adcodes,
     "region_name": _region_name,
+    "region_name_en": _region_name_en,
     "city_adcode": _city_adcode,
     "approval_date": Park.approval_date,
     "approved_area_ha": Park.approved_area_ha,
     "area_ha": Park.area_ha,
     "area_kind": Park.area_kind,
     "name_en": Park.name_en,
+    "name_pinyin": Park.name_pinyin,
     "address": Park.address,
     "leading_industries": Park.leading_industries,
     **_CLUSTER_FIELDS,
@@ -224,7 +228,12 @@ def filtered(q: ParkQuery, user: Principal) -> Select[Any]:
             )
         )
     if q.q:
-        stmt = stmt.where(Park.name.icontains(q.q, autoescape=True) | Park.short_name.icontains(q.q, autoescape=True))
+        # Pinyin and English too (nanchang etdz): what the search box suggests, Enter lists.
+        stmt = stmt.where(
+            Park.name.icontains(q.q, autoescape=True)
+            | Park.short_name.icontains(q.q, autoescape=True)
+            | key_holds(Park.search_key, q.q)
+        )
     if q.cooperation is not None:
         has = exists().where(CooperationPark.park_id == Park.id)
         stmt = stmt.where(has if q.cooperation else ~has)

@@ -141,7 +141,11 @@ class ParkQuery(ListQuery, DistanceFilters):
     region: str | None = Field(default=None, pattern=ADCODE_LIST, description="行政区代码（市级含下辖县区），可用逗号分隔多个")
     industry: str | None = Field(default=None, max_length=100, description="主导产业关键词")
     cluster: int | None = Field(default=None, description="产业集群 id")
-    q: str | None = Field(default=None, max_length=100, description="名称或简称关键词")
+    q: str | None = Field(
+        default=None,
+        max_length=100,
+        description="名称或简称关键词，也可用拼音、拼音首字母或英文名 / name, short name, pinyin, initials or English",
+    )
     cooperation: bool | None = Field(default=None, description="仅合作园区")
     published: bool | None = Field(default=None, description="按公开状态过滤（需管理员）")
     is_demo: bool | None = Field(default=None, description="演示数据")
@@ -182,12 +186,16 @@ class ParkOut(ProvenanceOut):
     region_adcode: str
     county_adcodes: list[str] = Field(description="跨越的全部县（市、区）代码")
     region_name: str = Field(description="所在县（市、区）名称")
+    region_name_en: str | None = Field(description="所在县（市、区）英文名 / the county's English name")
     city_adcode: str = Field(description="所在设区市代码")
     approval_date: str | None
     approved_area_ha: float | None
     area_ha: float | None
     area_kind: AreaKind | None
     name_en: str | None
+    name_pinyin: str | None = Field(
+        description="名称的汉语拼音（非官方英文名）/ the name in pinyin, shown where there is no official English name"
+    )
     address: str | None
     leading_industries: list[str]
     cluster_ids: list[int]

@@ -14,8 +14,9 @@ from app.clusters.queries import linked_clusters
 from app.core.crud import assign
 from app.core.errors import Conflict, InvalidInput
 from app.core.links import Linked, Stored, changed
+from app.core.romanise import acronym, place_specific, romanised, search_key
 from app.geo.validate import sql_geometry
-from app.parks.models import CooperationPark, Park, ParkCounty
+from app.parks.models import CooperationPark, Park, ParkCounty, ParkKind
 from app.parks.schemas import ParkIn
 from app.regions.models import Region
 from app.regions.queries import require_region
@@ -106,12 +107,24 @@ def _check_references(session: Session, data: ParkIn) -> None:
             raise InvalidInput.one("cluster_ids", f"unknown cluster ids {missing}", f"未知的产业集群 id {missing}")
 
 
+def _name_forms(session: Session, park: Park) -> None:
+    """The pinyin of the name, kept whole at region names (南昌, 赣州), and the search key: the
+    names, their pinyin, the official English name and the abbreviation of the park's kind (etdz)."""
+    with session.no_autoflush:  # the park being saved may not be complete yet
+        regions = session.execute(select(Region.name)).scalars().all()
+    park.name_pinyin = romanised(park.name, [*regions, *map(place_specific, regions)])
+    park.search_key = search_key(
+        [park.name, park.short_name], [park.name_en], [acronym(e) for e in (park.name_en, ParkKind.of(park.kind).en) if e]
+    )
+
+
 def save(session: Session, data: ParkIn, park: Park | None = None) -> int:
     """Create (park=None) or overwrite a park with `data`; returns its id."""
     _check_references(session, data)
     _check_parent(session, data, park)
     park = assign(session, park or Park(), data, _SCALARS)
     park.kind = data.effective_kind
+    _name_forms(session, park)
     park.location = from_shape(data.location, srid=4326)
     boundary = data.boundary
     if boundary is not None and boundary.geom_type == "Polygon":

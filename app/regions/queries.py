@@ -17,6 +17,7 @@ OUTPUT = OutputSpec(
     fields={
         "adcode": Region.adcode,
         "name": Region.name,
+        "name_en": Region.name_en,
         "level": Region.level,
         "parent_adcode": Region.parent_adcode,
         **provenance_fields(Region),

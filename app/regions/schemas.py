@@ -32,6 +32,7 @@ class RegionLookup(BaseModel):
 class RegionOut(ProvenanceOut):
     adcode: str
     name: str
+    name_en: str | None = Field(description="英文名（汉语拼音专名 + 英译通名）/ English name: Nanchang City, Honggutan District")
     level: RegionLevel
     parent_adcode: str | None
     boundary: GeoJSONGeometry | None = Field(default=None, description="single region only / 仅详情")

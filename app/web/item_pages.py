@@ -41,7 +41,7 @@ def _park_text(p: dict[str, Any], en: bool) -> tuple[str, str]:
     level, kind = member(ParkLevel, p["level"]), member(ParkType, p["type"])
     counts = p["available_carriers"]
     if en:
-        facts = [f"{level.en} {kind.en} in {p['region_name']}, Jiangxi"]
+        facts = [f"{level.en} {kind.en} in {p['region_name_en'] or p['region_name']}, Jiangxi"]
         if p["approved_area_ha"] is not None:
             facts.append(f"approved area {_num(p['approved_area_ha'])} ha")
         if p["leading_industries"]:
@@ -49,7 +49,9 @@ def _park_text(p: dict[str, Any], en: bool) -> tuple[str, str]:
         facts.append(f"available: {counts['land']} land plots, {counts['factory']} factories, {counts['office']} offices")
         if p["hotline"]:
             facts.append(f"investment hotline {p['hotline']}")
-        return p["name"], "; ".join(facts) + "."
+        # The official English name; else the Chinese one with its pinyin, which is no official name.
+        title = p["name_en"] or (f"{p['name']} ({p['name_pinyin']})" if p["name_pinyin"] else p["name"])
+        return title, "; ".join(facts) + "."
     facts = [f"江西省{p['region_name']}的{level.zh}{kind.zh}"]
     if p["approved_area_ha"] is not None:
         facts.append(f"核准面积 {_num(p['approved_area_ha'])} 公顷")

@@ -80,7 +80,7 @@ _REGIONS_SQL = text("""
         'type', 'Feature', 'id', adcode,
         'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, :tolerance), :decimals)::json,
         'properties', json_build_object(
-            'name', name, 'level', level, 'parent_adcode', parent_adcode,
+            'name', name, 'name_en', name_en, 'level', level, 'parent_adcode', parent_adcode,
             'label', ST_AsGeoJSON((ST_MaximumInscribedCircle(geom)).center, :decimals)::json)
     ) ORDER BY adcode), '[]'::json))::text
     FROM regions WHERE level = :level

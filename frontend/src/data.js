@@ -8,6 +8,8 @@
 // vector tiles (layers/carriers.js), asked for with the same filter parameters (filterParams).
 import { getJSON, isAbort, query } from './api.js';
 import { areaRangeInverted } from './urlcheck.js';
+import { getLang } from './i18n.js';
+import { rememberParks } from './names.js';
 
 export const CARRIER_MIN_ZOOM = 12;
 const CARRIER_PAGE = 1500;
@@ -63,6 +65,7 @@ export function loadParks(filters) {
   const q = query({ f: 'geojson', limit: PARK_LIMIT, count: 'true', ...filterParams(filters) });
   return parks.load(async (signal, onSlow) => {
     const fc = await getJSON(`/api/v1/map/parks?${q}`, { signal, onSlow });
+    rememberParks(fc.features);
     return { features: fc.features, total: fc.numberMatched };
   }, q);
 }
@@ -96,25 +99,26 @@ const regionNames = new Map();
 export function regions(level) {
   if (!regionCache.has(level)) {
     const promise = getJSON(`/api/v1/map/regions?level=${level}`);
-    promise.then((fc) => fc.features.forEach((f) => regionNames.set(f.id, f.properties.name))).catch(() => {});
+    promise.then((fc) => fc.features.forEach((f) => regionNames.set(f.id, f.properties))).catch(() => {});
     promise.catch(() => regionCache.delete(level)); // a failed load may be retried later
     regionCache.set(level, promise);
   }
   return regionCache.get(level);
 }
 
-/** The name of a region whose level has been loaded, else undefined. */
+/** The name of a region whose level has been loaded, in the page's language; else undefined. */
 export function regionName(adcode) {
-  return regionNames.get(adcode);
+  const r = regionNames.get(adcode);
+  return r && (getLang() === 'en' && r.name_en ? r.name_en : r.name);
 }
 
 /** Cities with their counties, for region pickers: [{adcode, name, counties: [{adcode, name}]}]. */
 export async function regionTree() {
   const [cities, counties] = await Promise.all([regions('city'), regions('county')]);
   return cities.features.map((c) => ({
-    adcode: c.id, name: c.properties.name,
+    adcode: c.id, name: regionName(c.id) ?? c.properties.name,
     counties: counties.features.filter((f) => f.properties.parent_adcode === c.id)
-      .map((f) => ({ adcode: f.id, name: f.properties.name })),
+      .map((f) => ({ adcode: f.id, name: regionName(f.id) ?? f.properties.name })),
   }));
 }
 

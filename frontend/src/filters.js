@@ -210,12 +210,14 @@ export function initFilters(element) {
       root.querySelector('#f-region-options').hidden = !regionsOpen;
     }
   });
-  regionTree().then((tree) => {
+  const loadTree = () => regionTree().then((tree) => {
     cityOptions = tree;
     render();
   }).catch(() => { /* the select keeps "whole province"; the regions layer reports the failure */ });
+  loadTree();
   clusters().then((list) => { clusterList = list; render(); }).catch(() => {});
   state.subscribe((s, changed) => {
+    if (changed.has('lang')) loadTree(); // the region names in the new language
     if (changed.has('lang') || (changed.has('filters') && !changingInForm)) render();
     else if (changed.has('filters')) renderStatus();
   });

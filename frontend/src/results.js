@@ -9,6 +9,7 @@ import { carrierItem, parkItem, stateBlock } from './views/results.js';
 import { fitGeometry, flyToPark } from './navigate.js';
 import { clearFilters } from './filters.js';
 import { s as words } from './sites/strings.js';
+import { parkName } from './names.js';
 
 const SHOWN_AT_ONCE = 200;
 const LEVEL_ORDER = { national: 0, provincial: 1, municipal: 2 };
@@ -16,8 +17,9 @@ const collator = new Intl.Collator('zh-CN');
 
 const SORTS = {
   parks: {
-    level: (a, b) => (LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]) || collator.compare(a.name, b.name),
-    name: (a, b) => collator.compare(a.name, b.name),
+    // By the name shown: in English mode the English or pinyin name.
+    level: (a, b) => (LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]) || collator.compare(parkName(a), parkName(b)),
+    name: (a, b) => collator.compare(parkName(a), parkName(b)),
     area: (a, b) => (b.approved_area_ha ?? -1) - (a.approved_area_ha ?? -1),
     carriers: (a, b) => b.matching_carriers - a.matching_carriers,
   },

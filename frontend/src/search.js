@@ -6,6 +6,7 @@ import * as state from './state.js';
 import { html, setHtml } from './html.js';
 import { searchMessage, suggestionsHtml } from './views/search.js';
 import { fitWgsBounds, flyToPark } from './navigate.js';
+import { parkName } from './names.js';
 
 const DEBOUNCE_MS = 180;
 
@@ -52,7 +53,7 @@ function choose(index) {
     return;
   }
   if (it.kind === 'park') {
-    input.value = it.name;
+    input.value = parkName(it);
     flyToPark(it.location[1], it.location[0]);
     state.set({ open: { kind: 'park', id: it.id } }, { history: 'push' });
   } else {

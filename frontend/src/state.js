@@ -61,7 +61,8 @@ export function toQuery(s) {
   const p = new URLSearchParams();
   if (s.view) p.set('c', `${s.view.lat.toFixed(5)},${s.view.lng.toFixed(5)},${s.view.zoom}`);
   if (s.basemap) p.set('bm', s.basemap);
-  if (s.lang !== 'zh') p.set('lang', s.lang);
+  // English links stay English; Chinese is written only where the browser would choose English.
+  if (s.lang !== 'zh' || s.lang !== browserLang()) p.set('lang', s.lang);
   if (s.layers.join(',') !== DEFAULT_LAYERS.join(',')) p.set('layers', s.layers.join(',') || 'none');
   FILTER_KEYS.forEach((k) => { if (k in s.filters) p.set(k, s.filters[k]); });
   if (s.open) p.set('open', `${s.open.kind}:${s.open.id}`);
@@ -70,6 +71,13 @@ export function toQuery(s) {
   if (s.compare) p.set('cmp', s.compare);
   const text = p.toString();
   return text ? `?${text}` : '';
+}
+
+/** A link without lang= opens in the browser's language: Chinese for zh*, English otherwise. */
+export function browserLang() {
+  const nav = globalThis.navigator; // absent where the module is unit-tested
+  const first = (nav?.languages?.[0] || nav?.language || 'zh').toLowerCase();
+  return first.startsWith('zh') ? 'zh' : 'en';
 }
 
 /** The state a URL describes; anything malformed falls back to its default. */
@@ -81,7 +89,7 @@ export function fromQuery(search) {
     s.view = { lat: c[0], lng: c[1], zoom: Math.round(c[2] * 2) / 2 };
   }
   s.basemap = p.get('bm') || null;
-  s.lang = p.get('lang') === 'en' ? 'en' : 'zh';
+  s.lang = ['zh', 'en'].includes(p.get('lang')) ? p.get('lang') : browserLang();
   if (p.has('layers')) s.layers = p.get('layers') === 'none' ? [] : p.get('layers').split(',').filter(Boolean);
   else s.layers = [...DEFAULT_LAYERS];
   FILTER_KEYS.forEach((k) => { if (p.get(k)) s.filters[k] = p.get(k); });

@@ -41,3 +41,17 @@ test('malformed and unknown parameters are ignored', () => {
   assert.deepEqual(s.filters, { kind: 'land' });
   assert.deepEqual(fromQuery('?c=28.1,115.2,7.3').view, { lat: 28.1, lng: 115.2, zoom: 7.5 }); // half zoom steps
 });
+
+test('a link without lang= opens in the browser language; a Chinese state then says lang=zh', () => {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  Object.defineProperty(globalThis, 'navigator', { value: { languages: ['en-GB', 'zh-CN'] }, configurable: true });
+  try {
+    assert.equal(fromQuery('?level=national').lang, 'en');
+    assert.equal(fromQuery('?lang=zh').lang, 'zh');
+    assert.equal(toQuery({ ...fromQuery(''), lang: 'zh' }), '?lang=zh');
+    assert.equal(toQuery(fromQuery('')), '?lang=en'); // English links stay English for everybody
+  } finally {
+    if (saved) Object.defineProperty(globalThis, 'navigator', saved);
+    else delete globalThis.navigator;
+  }
+});

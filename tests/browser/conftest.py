@@ -30,7 +30,7 @@ def new_page(browser: Browser, live_server: str) -> Iterator[Callable[..., UserP
     contexts = []
 
     def make(viewport: dict[str, int] = DESKTOP, stub_tiles: str | None = None, **options: object) -> UserPage:
-        context = browser.new_context(viewport=viewport, locale="zh-CN", **options)  # type: ignore[arg-type]
+        context = browser.new_context(viewport=viewport, **{"locale": "zh-CN", **options})  # type: ignore[arg-type]
         contexts.append(context)
         page = context.new_page()
         user = UserPage(page, live_server)

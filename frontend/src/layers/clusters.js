@@ -8,6 +8,7 @@ import { coordsToMap, onDatumChange } from '../map.js';
 import { registerLayer } from './registry.js';
 import { html, markup } from '../html.js';
 import { clusterTip } from '../views/map-labels.js';
+import { localName } from '../names.js';
 
 const CLASSES = [
   { min: 1, colour: '#fde0c5' },
@@ -36,7 +37,7 @@ function draw() {
     coordsToLatLng: coordsToMap,
     filter: (f) => byCity.has(f.id),
     style: (f) => ({ fillColor: colour(byCity.get(f.id).length), fillOpacity: 0.55, color: '#c2410c', weight: 1 }),
-    onEachFeature: (f, l) => l.bindTooltip(markup(clusterTip(f.properties.name, byCity.get(f.id))), { sticky: true }),
+    onEachFeature: (f, l) => l.bindTooltip(markup(clusterTip(localName(f.properties.name, f.properties.name_en), byCity.get(f.id))), { sticky: true }),
   }));
 }
 
@@ -50,7 +51,7 @@ export function initClusters(theMap) {
   map = theMap;
   group.addTo(map);
   onDatumChange(draw);
-  state.subscribe((s, changed) => { if (changed.has('filters')) draw(); });
+  state.subscribe((s, changed) => { if (changed.has('filters') || changed.has('lang')) draw(); });
   registerLayer({
     id: 'clusters', group: 'industry', titleKey: 'layer.clusters', legend,
     setVisible(on) {

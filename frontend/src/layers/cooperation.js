@@ -7,7 +7,7 @@ import { parks } from '../data.js';
 import { onDatumChange, toMap } from '../map.js';
 import { registerLayer } from './registry.js';
 import { html, markup } from '../html.js';
-import { cooperationTip, partnerLabel } from '../views/map-labels.js';
+import { cooperationTip, parkLabelText, partnerLabel } from '../views/map-labels.js';
 
 const CURVE_STEPS = 32;
 const BEND = 0.18; // how far the arc bows out, as a share of its length
@@ -38,7 +38,7 @@ function draw() {
     const line = L.polyline(arc([lat, lng], [plat, plng]), {
       pane: 'flows', className: `flow flow-${c.partner_region}`, weight: 2.5, dashArray: '6 5',
     });
-    line.bindTooltip(markup(cooperationTip(f.properties.short_name || f.properties.name, c)), { sticky: true });
+    line.bindTooltip(markup(cooperationTip(parkLabelText({ id: f.id, ...f.properties }), c)), { sticky: true });
     line.on('click', () => state.set({ open: { kind: 'park', id: f.id } }, { history: 'push' }));
     group.addLayer(line);
     partners.set(`${plng},${plat}`, { name: c.partner_name, region: c.partner_region, at: toMap(plat, plng) });
@@ -61,6 +61,7 @@ function legend() {
 export function initCooperation(map) {
   group.addTo(map);
   parks.listen(draw);
+  state.subscribe((s, changed) => { if (changed.has('lang')) draw(); }); // tooltips in the new language
   onDatumChange(draw);
   registerLayer({
     id: 'cooperation', group: 'parks', titleKey: 'layer.cooperation', legend,

@@ -11,6 +11,7 @@ import { coordsToMap, onDatumChange, toMap } from '../map.js';
 import { registerLayer } from './registry.js';
 import { html, markup } from '../html.js';
 import { parkLabel } from '../views/map-labels.js';
+import { localName, parkName } from '../names.js';
 
 export const CITY_COUNT_MAX_ZOOM = 7;
 const SINGLE_PARKS_ZOOM = 11;
@@ -77,7 +78,7 @@ function buildMarkers(features) {
     const p = { id: f.id, ...f.properties };
     const marker = L.marker(coordsToMap(f.geometry.coordinates), {
       icon: parkIcon(p, p.id === chosen),
-      title: p.name,
+      title: parkName(p),
       keyboard: true,
       riseOnHover: true,
       zIndexOffset: p.level === 'national' ? 200 : 0,
@@ -105,7 +106,7 @@ function buildCityCounts(features) {
   counts.forEach((n, adcode) => {
     const city = cityLabels.get(adcode);
     if (!city) return;
-    const marker = L.marker(coordsToMap(city.label), { icon: cityIcon(n), keyboard: false, title: `${city.name} ${n}` });
+    const marker = L.marker(coordsToMap(city.label), { icon: cityIcon(n), keyboard: false, title: `${localName(city.name, city.name_en)} ${n}` });
     marker.on('click', () => map.fitBounds(city.bounds.map(([lat, lng]) => toMap(lat, lng)), { maxZoom: 10 }));
     cityGroup.addLayer(marker);
   });
@@ -174,12 +175,13 @@ export function initParks(theMap) {
   regions('city').then((fc) => {
     cityLabels = new Map(fc.features.map((f) => {
       const b = L.geoJSON(f).getBounds();
-      return [f.id, { name: f.properties.name, label: f.properties.label.coordinates,
+      return [f.id, { name: f.properties.name, name_en: f.properties.name_en, label: f.properties.label.coordinates,
         bounds: [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]] }];
     }));
     draw();
   }).catch(() => { /* the regions layer reports the failure; parks still draw from city zoom on */ });
   parks.listen(draw);
+  state.subscribe((s, changed) => { if (changed.has('lang')) draw(); }); // names and tooltips in the new language
   let lastByCity = null;
   let lastLabels = null;
   map.on('zoomend', () => {

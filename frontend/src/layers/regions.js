@@ -9,6 +9,8 @@ import { registerLayer } from './registry.js';
 import { CITY_COUNT_MAX_ZOOM } from './parks.js';
 import { html, markup } from '../html.js';
 import { regionLabel } from '../views/map-labels.js';
+import { localName } from '../names.js';
+import * as state from '../state.js';
 
 const COUNTY_BORDER_ZOOM = 8;
 const COUNTY_NAME_ZOOM = 9;
@@ -34,7 +36,7 @@ function labels(fc, cls) {
     pane: 'labels',
     interactive: false,
     keyboard: false,
-    icon: L.divIcon({ className: `region-label ${cls}`, html: markup(regionLabel(f.properties.name)), iconSize: null }),
+    icon: L.divIcon({ className: `region-label ${cls}`, html: markup(regionLabel(localName(f.properties.name, f.properties.name_en))), iconSize: null }),
   })));
 }
 
@@ -83,6 +85,7 @@ export function initRegions(theMap) {
     lastZoom = z;
   });
   onDatumChange(draw);
+  state.subscribe((s, changed) => { if (changed.has('lang')) draw(); }); // the names in the new language
   onBasemapChange((basemap) => {
     offline = basemap.id === 'offline';
     draw();

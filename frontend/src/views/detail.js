@@ -1,10 +1,11 @@
 // The markup of the detail drawer of a park or a carrier. Provenance (source, as-of date, demo
 // flag) sits right under the title: users distrust undated data, and demo rows must never pass
 // for real listings.
-import { codeLabel, t } from '../i18n.js';
+import { codeLabel, getLang, t } from '../i18n.js';
 import { area, date, num, range, withUnit } from '../format.js';
 import { html } from '../html.js';
 import { regionName } from '../data.js';
+import { localName, parkName, parkNameHtml } from '../names.js';
 import { draftBadge, staffBar } from './staff.js';
 import { brochureLinks } from './brochure.js';
 import { compareButton } from '../sites/basket.js';
@@ -99,7 +100,7 @@ function areaRows(p) {
 }
 
 function parkLink(ref) {
-  return html`<button type="button" class="link" data-open-park="${ref.id}">${ref.name}</button>`;
+  return html`<button type="button" class="link" data-open-park="${ref.id}">${parkName(ref)}</button>`;
 }
 
 /** The nearest facility of each kind: straight-line distances, and labelled so (never drive time). */
@@ -122,7 +123,8 @@ export function parkHtml(p, carrierPage) {
   const parts = p.parts || [];
   const notReported = t('detail.notReported');
   const coop = p.cooperation;
-  return html`${head(p.name, p.short_name, [
+  // English mode: the English (or pinyin) name as the title, the Chinese name under it.
+  return html`${head(parkNameHtml(p), getLang() === 'en' ? p.name : p.short_name, [
     html`<span class="badge level-${p.level}">${codeLabel('park_level', p.level)}</span>`,
     html`<span class="badge type t-${p.type}">${p.kind ? codeLabel('park_kind', p.kind) : codeLabel('park_type', p.type)}</span>`,
     p.is_demo ? html`<span class="badge demo">${t('detail.demo')}</span>` : '',
@@ -139,7 +141,7 @@ export function parkHtml(p, carrierPage) {
       ${p.kind ? row(t('detail.kind'), codeLabel('park_kind', p.kind)) : ''}
       ${p.parent ? row(t('detail.parent'), parkLink(p.parent)) : ''}
       ${parts.length ? row(t('detail.parts'), html`<span data-parts>${parts.map((x, i) => html`${i ? html`<br>` : ''}${parkLink(x)}`)}</span>`) : ''}
-      ${row(t('detail.region'), [regionName(p.city_adcode), p.region_name].filter(Boolean).join(' · '))}
+      ${row(t('detail.region'), [regionName(p.city_adcode), localName(p.region_name, p.region_name_en)].filter(Boolean).join(' · '))}
       ${counties.length > 1 ? row(t('detail.counties'), html`<span data-counties>${counties.map((a) => regionName(a) || a).join('、')}</span>`) : ''}
       ${row(t('detail.approvalDate'), p.approval_date || t('detail.none'))}
       ${areaRows(p)}
@@ -196,7 +198,7 @@ export function carrierHtml(c) {
     ${staffBar('carrier', c)}
     ${provenance(c)}
     <dl class="kvs">
-      ${row(t('detail.park'), html`<button type="button" class="link" data-open-park="${c.park_id}">${c.park_name}</button>`)}
+      ${row(t('detail.park'), html`<button type="button" class="link" data-open-park="${c.park_id}">${parkName({ id: c.park_id, name: c.park_name })}</button>`)}
       ${row(t('detail.status'), codeLabel('carrier_status', c.status))}
       ${row(t('detail.area'), html`<span data-area>${area(c.area_m2)}</span>`)}
       ${isLand ? row(t('detail.landUse'), c.land_use ? codeLabel('land_use', c.land_use) : none) : ''}

@@ -1,16 +1,22 @@
 // What the map's layers write: the tooltips and the name labels of parks, cooperation
 // partners, clusters, regions, carriers, targets, chain gaps and enterprises. Every name
 // comes from a record, so each goes through html`` (Leaflet puts strings in as markup).
-import { codeLabel, t } from '../i18n.js';
+import { codeLabel, getLang, t } from '../i18n.js';
 import { num } from '../format.js';
 import { html } from '../html.js';
+import { parkName } from '../names.js';
 
 const MU_M2 = 10000 / 15;
 const GAP_TIP_ROWS = 12;
 
+/** A park's name on the map: its short name in Chinese, its English or pinyin name in English. */
+export function parkLabelText(p) {
+  return getLang() === 'en' ? parkName(p) : p.short_name || p.name;
+}
+
 /** A park's name beside its marker. */
 export function parkLabel(p) {
-  return html`${p.short_name || p.name}`;
+  return html`${parkLabelText(p)}`;
 }
 
 /** The line from a park to its cooperation partner. */

@@ -5,6 +5,7 @@ import { num } from '../format.js';
 import { html } from '../html.js';
 import { hasCarrierFilters } from '../state.js';
 import { compareButton } from '../sites/basket.js';
+import { localName, parkName, parkNameHtml } from '../names.js';
 
 /** Unpublished records reach signed-in staff only: say so in the list. */
 function draftMark(r) {
@@ -23,9 +24,9 @@ export function parkItem(p, selected) {
   return html`<li class="result ${selected ? 'is-selected' : ''}" data-park-id="${p.id}" tabindex="0">
     <span class="park-dot t-${p.type} l-${p.level}"></span>
     <div class="result-main">
-      <b>${p.name}</b>
+      <b>${parkNameHtml(p)}</b>
       <small>${codeLabel('park_level', p.level)} · ${t(`type.${p.type}`)}</small>
-      <small>${p.region_name || ''}${p.location_precision !== 'exact' ? html` · <i>${t('list.approx')}</i>` : ''}</small>
+      <small>${localName(p.region_name, p.region_name_en) || ''}${p.location_precision !== 'exact' ? html` · <i>${t('list.approx')}</i>` : ''}</small>
       ${p.leading_industries?.length ? html`<small class="industries">${p.leading_industries.join(' · ')}</small>` : ''}
     </div>
     <span class="result-side">${side}${p.is_demo ? html`<em class="demo-badge">${t('detail.demo')}</em>` : ''}${draftMark(p)}
@@ -41,7 +42,7 @@ export function carrierItem(c, selected) {
     <div class="result-main">
       <b>${c.name}</b>
       <small>${codeLabel('carrier_kind', c.kind)} · ${num(c.area_mu, 1)} ${t('unit.mu')}${price ? ` · ${price}` : ''}</small>
-      <small>${c.park_name}</small>
+      <small>${parkName({ id: c.park_id, name: c.park_name })}</small>
     </div>
     <span class="result-side"><span class="status s-${c.status}">${codeLabel('carrier_status', c.status)}</span>
       ${c.is_demo ? html`<em class="demo-badge">${t('detail.demo')}</em>` : ''}${draftMark(c)}
