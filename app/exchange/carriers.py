@@ -27,16 +27,16 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEntry
 from app.carriers import service
 from app.core.auth import Principal, require_scope
-from app.core.errors import AppError, InvalidInput
+from app.core.errors import InvalidInput
 from app.exchange import values
 from app.exchange.columns import FIELDS, map_columns
-from app.exchange.crs import GEOGRAPHIC, System, declared, propose, system, to_wgs84
+from app.exchange.crs import GEOGRAPHIC, SYSTEMS, System, declared, propose, system, to_wgs84
 from app.exchange.formats import Source, read
 from app.exchange.geometry import carrier_shapes
 from app.exchange.models import ImportMapping
+from app.exchange.records import duplicate, finish
 from app.exchange.rows import Bodies, check_geometries, read_columns, validate
 from app.exchange.staging import classify, misplaced, outcomes, stage, write
 from app.exchange.values import CellProblem
@@ -89,10 +89,12 @@ def _coordinate(value: Any) -> float | None:
 
 def choose_system(session: Session, source: Source, raw: gpd.GeoSeries, options: ImportOptions) -> tuple[System, str, list[Any]]:
     """The system of the file's coordinates and how it was chosen: given, declared by the file,
-    or proposed by which puts the features inside the park's county."""
+    or proposed by which puts the features inside the park's county (given a park)."""
     if options.crs:
         return system(options.crs), "given", []
     named = declared(source.crs)
+    if not options.park_id:  # no county to propose by: the file's own system, else WGS-84
+        return named or SYSTEMS["wgs84"], "declared" if named else "default", []
     bounds = np.asarray(raw[raw.notna() & ~raw.is_empty].total_bounds if raw.notna().any() else [np.nan] * 4)
     degrees = bool(np.all(np.abs(bounds[[0, 2]]) <= 180) and np.all(np.abs(bounds[[1, 3]]) <= 90))
     # GeoJSON and KML always "declare" WGS-84: believed only when the numbers are degrees.
@@ -149,61 +151,24 @@ def run_import(
     dropped_z = bool(shapely.has_z(np.asarray(raw.values, dtype=object)).any())
     names = dict(zip(valid["i"], valid["name"], strict=True)) if len(valid) else {}
     report = report_of(source, columns, chosen, how, fits, bodies, shapes, done, dropped_z, names)
-    report["committed"] = commit and not report["counts"]["error"]
     report["mapping_from"] = "given" if options.mapping else "saved" if overrides else "headers"
-    if report["committed"]:
-        if options.mapping:  # what this park's next import starts from
-            stmt = insert(ImportMapping).values(park_id=options.park_id, mapping=options.mapping, saved_by=user.name)
-            session.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[ImportMapping.park_id],
-                    set_={"mapping": stmt.excluded.mapping, "saved_by": user.name, "saved_at": func.now()},
-                )
+    if commit and not report["counts"]["error"] and options.mapping:  # what this park's next import starts from
+        stmt = insert(ImportMapping).values(park_id=options.park_id, mapping=options.mapping, saved_by=user.name)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[ImportMapping.park_id],
+                set_={"mapping": stmt.excluded.mapping, "saved_by": user.name, "saved_at": func.now()},
             )
-        session.add(
-            AuditEntry(
-                actor=user.name,
-                action="import",
-                table_name="carriers",
-                record_id=None,
-                changes={"file": options.file_name, "park_id": options.park_id, "crs": chosen.code, "counts": report["counts"]},
-            )  # fmt: skip
         )
-        session.flush()
-    else:
-        session.rollback()
-    if commit and not report["committed"]:
-        raise ImportRefused(report)
+    changes = {"file": options.file_name, "park_id": options.park_id, "crs": chosen.code}
+    finish(session, user, report, commit, "carriers", changes)
     return report
 
 
 def _duplicates(bodies: Bodies, column: str | None) -> None:
-    """A plot code on two rows: a problem on the later, naming the first."""
     seen: dict[str, int] = {}
     for i, code in enumerate(bodies.fields.get("code", ())):
-        if code is None:
-            continue
-        if code in seen:
-            first = bodies.first_row + seen[code]
-            bodies.add(i, "code", column, f"plot code {code!r} is also on row {first}", f"宗地编号 {code!r} 与第 {first} 行重复")
-        seen.setdefault(code, i)
-
-
-class ImportRefused(AppError):
-    """422: the file has problems, so nothing of it was written; the body carries the full report."""
-
-    def __init__(self, report: dict[str, Any]) -> None:
-        n = report["counts"]["error"]
-        super().__init__(
-            f"{n} rows have problems; nothing was imported (see report.rows)",
-            f"有 {n} 行存在问题，未导入任何数据（见 report.rows）",
-            status=422,
-            code="import_refused",
-        )
-        self.report = report
-
-    def body(self) -> dict[str, Any]:
-        return {**super().body(), "report": self.report}
+        duplicate(bodies, seen, i, code, "code", column, ("plot code", "宗地编号"))
 
 
 def report_of(

@@ -1,4 +1,4 @@
-"""`/api/v1/imports/...`: file imports for staff who may write (carriers.py, enterprises.py);
+"""`/api/v1/imports/...`: file imports for staff who may write (carriers.py, enterprises.py, parks.py);
 `/api/v1/exports/...`: what the caller may see, as GIS files and spreadsheets (export.py).
 
 The imported file is the request body itself (what `fetch(url, {body: file})` sends), written to
@@ -33,6 +33,7 @@ from app.exchange.crs import SYSTEMS
 from app.exchange.enterprises import run_enterprise_import
 from app.exchange.export import DRIVERS, Exportable, GisExportParams, export_file
 from app.exchange.formats import ARCHIVES, FORMATS
+from app.exchange.parks import run_park_import
 from app.parks import queries as park_queries
 from app.parks.models import Park
 from app.parks.schemas import ParkQuery
@@ -117,6 +118,34 @@ async def import_enterprises(
         park_id=0, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
     )
     return await _run(request, session, user, options, commit, run_enterprise_import)
+
+
+@router.post(
+    "/imports/parks",
+    summary="Import park records and boundaries from a file (dry run by default) / 从文件导入园区名录与边界（默认仅预览）",
+    operation_id="import_parks",
+    openapi_extra={**upload_limit(), **FILE_BODY},
+)
+async def import_parks(
+    request: Request,
+    session: SessionDep,
+    user: WriterDep,
+    name: Annotated[str, Query(min_length=1, max_length=200, description="the file's name, e.g. 园区边界.zip / 文件名")],
+    park: Annotated[
+        int | None, Query(ge=1, description="the park of rows naming none, e.g. a boundary file / 未注明园区的行所属园区")
+    ] = None,
+    commit: Annotated[bool, Query(description="false: preview only, nothing written / 是否写入")] = False,
+    crs: Annotated[
+        str | None, Query(description=f"one of {', '.join(SYSTEMS)}; default: the file's, else proposed for `park`, else WGS-84")
+    ] = None,
+    encoding: Annotated[str | None, Query(description="UTF-8 or GBK; default: detected / 文本编码")] = None,
+    mapping: Annotated[str | None, Query(max_length=5000, description='JSON {"column": "field"} / 列对应')] = None,
+    as_of: Annotated[date | None, Query(description="date the file describes; default today / 数据时点")] = None,
+) -> dict[str, Any]:
+    options = ImportOptions(
+        park_id=park or 0, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
+    )
+    return await _run(request, session, user, options, commit, run_park_import)
 
 
 async def _run(request: Request, session: Any, user: Principal, options: ImportOptions, commit: bool, run: Any) -> dict[str, Any]:

@@ -334,6 +334,11 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
         (401, 422, 422, 403, 422, 403, 403),
         lambda w: ("POST", "/api/v1/imports/enterprises?name=x.xlsx", None, {}),
     ),
+    # As enterprises: each park's regions are checked row by row.
+    "POST /api/v1/imports/parks": (
+        (401, 422, 422, 403, 422, 403, 403),
+        lambda w: ("POST", "/api/v1/imports/parks?name=x.xlsx", None, {}),
+    ),
     "GET /api/v1/targets/{item_id}": (STAFF_READ, lambda w: ("GET", f"/api/v1/targets/{w.target}", None, {})),
     "POST /api/v1/targets": (STAFF_WRITE, lambda w: ("POST", "/api/v1/targets", w.target_body(), {})),
     "PATCH /api/v1/targets/{item_id}": (STAFF_WRITE, lambda w: _edit(w, "PATCH", w.new_target(), {"owner": "矩阵"})),
