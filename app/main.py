@@ -29,6 +29,7 @@ from app.core.settings import ActiveSettings, Settings, from_environment, using
 from app.core.versions import DataVersions
 from app.dashboard.router import router as dashboard_router
 from app.enterprises.router import router as enterprises_router
+from app.exchange.jobs import ImportJobs
 from app.exchange.router import router as exchange_router
 from app.infrastructure.router import router as facilities_router
 from app.inquiries.limiter import WindowLimiter
@@ -97,6 +98,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.brochures = Brochures(app.state.versions, settings)
         app.state.inquiry_limiter = WindowLimiter()
         app.state.inquiry_chores = InquiryChores(settings)
+        app.state.import_jobs = ImportJobs(settings)
     app.state.versions.start()
     app.state.inquiry_chores.start()
     app.state.brochures.start()
@@ -106,6 +108,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.inquiry_chores.stop()
         app.state.versions.stop()
         app.state.brochures.stop()
+        app.state.import_jobs.stop()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -92,6 +92,19 @@ def import_parks(
     _run(run_park_import, file, park, commit, crs, encoding, map_, as_of)
 
 
+def _progress() -> Any:
+    """The run's steps on stderr as it goes: percentage and rows per second."""
+    import time
+
+    started = time.monotonic()
+
+    def progress(step: str, share: float, rows: int) -> None:
+        speed = share * rows / max(time.monotonic() - started, 1e-3)
+        typer.echo(f"{step}: {share:.0%}, {speed:,.0f} rows/s", err=True)
+
+    return progress
+
+
 def _run(
     run: Any,
     file: Path,
@@ -123,7 +136,7 @@ def _run(
     with Session(get_engine()) as session, tempfile.TemporaryDirectory(prefix="investmap-import-") as folder:
         session.execute(text("SELECT set_config('investmap.actor', :actor, true)"), {"actor": user.name})
         try:
-            report = run(session, user, file.resolve(), Path(folder), options, commit)
+            report = run(session, user, file.resolve(), Path(folder), options, commit, _progress())
         except ImportRefused as refused:
             _print(refused.report)
             raise typer.Exit(1) from None

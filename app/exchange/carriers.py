@@ -36,7 +36,7 @@ from app.exchange.crs import GEOGRAPHIC, SYSTEMS, System, declared, propose, sys
 from app.exchange.formats import Source, read
 from app.exchange.geometry import carrier_shapes
 from app.exchange.models import ImportMapping
-from app.exchange.records import duplicate, finish
+from app.exchange.records import Progress, duplicate, finish, no_progress
 from app.exchange.rows import Bodies, check_geometries, read_columns, validate
 from app.exchange.staging import classify, misplaced, outcomes, stage, write
 from app.exchange.values import CellProblem
@@ -105,7 +105,13 @@ def choose_system(session: Session, source: Source, raw: gpd.GeoSeries, options:
 
 
 def run_import(
-    session: Session, user: Principal, upload: Path, workdir: Path, options: ImportOptions, commit: bool
+    session: Session,
+    user: Principal,
+    upload: Path,
+    workdir: Path,
+    options: ImportOptions,
+    commit: bool,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Preview (commit=False) or import the carriers of `upload` into the park; the report. Archives
     unpack under `workdir`. A commit is flushed, and committed by the caller's transaction."""
@@ -114,6 +120,7 @@ def run_import(
         raise InvalidInput.one("park", f"unknown park {options.park_id}", f"未知的园区 {options.park_id}")
     require_scope(user, *service.scope_of(session, {"park_id": options.park_id}))
     source = read(upload, workdir, options.encoding)
+    progress("read", 0.1, len(source.frame))
     if source.frame.empty:
         raise InvalidInput.one("file", "the file holds no features or rows", "文件中没有要素或数据行")
     saved = session.get(ImportMapping, options.park_id)
@@ -138,15 +145,19 @@ def run_import(
     check_geometries(bodies, shapes)
     _duplicates(bodies, columns.get("code"))
     valid = validate(bodies, shapes, base)
+    progress("checked", 0.4, bodies.n)
     provenance = {"source": base["source"], "as_of": base["as_of"]}
     done: dict[int, tuple[int | None, str]] = {}
     if len(valid):
         stage(session, valid, shapes)
         for i, problem in misplaced(session, options.park_id):
             bodies.add(i, problem.field, None, problem.problem, problem.problem_zh, problem.location)
+        progress("placed", 0.55, bodies.n)
         classify(session, options.park_id, provenance)
+        progress("compared", 0.65, bodies.n)
         if commit and not bodies.problems:
             write(session, options.park_id, provenance)
+            progress("written", 0.95, bodies.n)
         done = outcomes(session)
     dropped_z = bool(shapely.has_z(np.asarray(raw.values, dtype=object)).any())
     names = dict(zip(valid["i"], valid["name"], strict=True)) if len(valid) else {}

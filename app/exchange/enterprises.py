@@ -28,7 +28,7 @@ from app.exchange.carriers import ImportOptions, choose_system, raw_geometries, 
 from app.exchange.columns import ENTERPRISE_SYNONYMS, map_columns
 from app.exchange.crs import to_wgs84
 from app.exchange.formats import read
-from app.exchange.records import duplicate, finish, read_cells, row_problem, validated_row
+from app.exchange.records import PROGRESS_ROWS, Progress, duplicate, finish, no_progress, read_cells, row_problem, validated_row
 from app.exchange.rows import Bodies
 from app.exchange.values import CellProblem
 
@@ -103,7 +103,13 @@ def _write(
 
 
 def run_enterprise_import(
-    session: Session, user: Principal, upload: Path, workdir: Path, options: ImportOptions, commit: bool
+    session: Session,
+    user: Principal,
+    upload: Path,
+    workdir: Path,
+    options: ImportOptions,
+    commit: bool,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Preview (commit=False) or import the enterprises of `upload`; the report (as carriers.run_import's).
     Coordinates are WGS-84 unless the file declares or the caller names another system."""
@@ -122,6 +128,8 @@ def run_enterprise_import(
     names: dict[int, str] = {}
     codes = np.full(bodies.n, None, dtype=object)
     for i, cells in enumerate(source.frame.drop(columns="geometry", errors="ignore").to_dict("records")):
+        if i % PROGRESS_ROWS == 0:
+            progress("rows", 0.95 * i / bodies.n, bodies.n)
         body: dict[str, Any] = {**base, "is_demo": False, "published": False, "is_local": True}
         body |= read_cells(bodies, i, cells, columns, {**_READERS, "tags": tags})
         point = points[i]

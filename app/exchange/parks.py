@@ -37,7 +37,7 @@ from app.exchange.carriers import ImportOptions, choose_system, raw_geometries, 
 from app.exchange.columns import PARK_SYNONYMS, map_columns
 from app.exchange.crs import to_wgs84
 from app.exchange.formats import read
-from app.exchange.records import duplicate, finish, read_cells, row_problem, validated_row
+from app.exchange.records import PROGRESS_ROWS, Progress, duplicate, finish, no_progress, read_cells, row_problem, validated_row
 from app.exchange.rows import Bodies, check_geometries
 from app.exchange.values import CellProblem
 from app.parks import queries, service
@@ -237,7 +237,13 @@ def _write(
 
 
 def run_park_import(
-    session: Session, user: Principal, upload: Path, workdir: Path, options: ImportOptions, commit: bool
+    session: Session,
+    user: Principal,
+    upload: Path,
+    workdir: Path,
+    options: ImportOptions,
+    commit: bool,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Preview (commit=False) or import the parks (records and boundaries) of `upload`; the report
     (as carriers.run_import's). `options.park_id` (0: none) is the park of rows naming none."""
@@ -273,7 +279,10 @@ def run_park_import(
     check_geometries(bodies, shapes)  # by row, with the offending coordinate, before a boundary's parts are joined
     names = {i: body["name"] for i, body in enumerate(rows) if "name" in body}
     done: dict[int, tuple[int | None, str]] = {}
-    for record in _records(session, bodies, rows, parts, columns, options.park_id):
+    records = _records(session, bodies, rows, parts, columns, options.park_id)
+    for k, record in enumerate(records):
+        if k % PROGRESS_ROWS == 0:
+            progress("rows", 0.95 * k / len(records), n)
         if (outcome := _write(session, user, bodies, record, base)) is not None:
             for i in record.rows:
                 done[i] = outcome

@@ -16,6 +16,14 @@ from app.exchange.rows import Bodies
 from app.exchange.values import CellProblem
 
 M = TypeVar("M", bound=BaseModel)
+# Told by a run how far it got: its step, the share of the work done (0..1) and the file's rows. A
+# background job's raises to cancel the run, which leaves the transaction to be rolled back (jobs.py).
+Progress = Callable[[str, float, int], None]
+PROGRESS_ROWS = 50  # a run writing row by row reports every this many rows
+
+
+def no_progress(step: str, share: float, rows: int) -> None:
+    """What a run in the foreground reports to."""
 
 
 def read_cells(
