@@ -32,6 +32,7 @@ from app.core.settings import ActiveSettings, Settings, from_environment, using
 from app.core.versions import DataVersions
 from app.dashboard.router import router as dashboard_router
 from app.enterprises.router import router as enterprises_router
+from app.exchange.jobs import ImportJobs
 from app.exchange.router import router as exchange_router
 from app.infrastructure.router import router as facilities_router
 from app.inquiries.limiter import WindowLimiter
@@ -101,6 +102,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.warm_ups = [app.state.brochures.warming]  # /readyz waits for them (core/health.py)
         app.state.inquiry_limiter = WindowLimiter()
         app.state.inquiry_chores = InquiryChores(settings)
+        app.state.import_jobs = ImportJobs(settings)
     app.state.versions.start()
     app.state.inquiry_chores.start()
     app.state.brochures.start()
@@ -110,6 +112,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.inquiry_chores.stop()
         app.state.versions.stop()
         app.state.brochures.stop()
+        app.state.import_jobs.stop()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -7,7 +7,7 @@ from app.chains.models import Chain, ChainCluster, ChainGap, ChainLink
 from app.clusters.models import Cluster, ClusterCity, ClusterFigure, ClusterPark, ClusterRevenue
 from app.core.database import Base
 from app.enterprises.models import Enterprise, EnterpriseLink
-from app.exchange.models import ImportMapping
+from app.exchange.models import ImportJob, ImportMapping
 from app.infrastructure.models import Facility, FacilityDistance
 from app.inquiries.models import Inquiry, InquiryEvent, InquiryRecipient, Notification, NotifyAddress, ParkReceiver
 from app.loaders.models import LoadRun
@@ -19,6 +19,7 @@ from app.targets.models import Target, TargetActivity, TargetStageChange
 metadata = Base.metadata
 
 __all__ = [
+    "ImportJob",
     "ImportMapping",
     "ApiKey",
     "AuditEntry",

@@ -7,8 +7,8 @@ host reads them, whichever worker runs the job. Each process runs one job at a t
 prints dozens of parks): more wait in its queue. A new version's job removes the finished ones of
 older versions.
 
-A job is leased: while its process holds it (queued or running) a heartbeat thread writes the
-time into its status every quarter of INVESTMAP_BROCHURE_BOOKLET_LEASE_S. A job whose heartbeat is
+A job is leased (app/core/leases.py): while its process holds it (queued or running) a heartbeat
+thread writes the time into its status every quarter of INVESTMAP_BROCHURE_BOOKLET_LEASE_S. A job whose heartbeat is
 older than the lease lost its worker (the process was killed or its host stopped): whoever reads
 it marks it failed, saying so, and asking again starts it afresh. A worker that comes back after
 losing its lease finds another owner's name in the status and leaves it alone.
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from app.core.auth import ANONYMOUS
 from app.core.database import get_engine
 from app.core.errors import AppError
+from app.core.leases import Heartbeat, lapsed
 from app.core.settings import Settings, using
 
 from .model import Lang, Scope
@@ -74,8 +75,7 @@ class Booklets:
         self._lock = threading.Lock()  # the status files this process writes
         self._starting = threading.Lock()
         self._held: dict[str, BookletJob] = {}  # the jobs this process holds, as last saved
-        self._stopping = threading.Event()
-        self._heart: threading.Thread | None = None
+        self._heart = Heartbeat(self._lease_s, self.beat, "booklet-heartbeat")
 
     def _status_path(self, job_id: str) -> Path:
         return self.folder / f"{job_id}.json"
@@ -96,8 +96,8 @@ class Booklets:
         job = self._read(job_id)
         if job is None or job.status not in ("queued", "running"):
             return job
-        silent = self._clock() - (job.beat_at or 0)
-        if silent <= self._lease_s:
+        silent = lapsed(job.beat_at, self._lease_s, self._clock())
+        if silent is None:
             return job
         lost = job.model_copy(
             update={
@@ -134,10 +134,6 @@ class Booklets:
         for job in held:
             self._save(job)
 
-    def _beating(self) -> None:
-        while not self._stopping.wait(self._lease_s / 4):
-            self.beat()
-
     def start(self, session: Session, adcode: str, lang: Lang, base: str, version: int) -> BookletJob:
         """The job of this city's booklet at this data version: started unless it runs or is done."""
         head(session, Scope.CITY, adcode, ANONYMOUS, lang.value)  # 404 for anything but a city
@@ -151,9 +147,7 @@ class Booklets:
                 return found
             self._save(job)
             self._prune(job)
-            if self._heart is None:
-                self._heart = threading.Thread(target=self._beating, name="booklet-heartbeat", daemon=True)
-                self._heart.start()
+            self._heart.start()
         self._pool.submit(self._run, job, base, version)
         return job
 
@@ -185,7 +179,7 @@ class Booklets:
             self._save(job.model_copy(update={"status": "failed", "error": message}))
 
     def stop(self) -> None:
-        self._stopping.set()
+        self._heart.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 

@@ -74,6 +74,37 @@ def import_enterprises(
     _run(run_enterprise_import, file, 0, commit, crs, encoding, map_, as_of)
 
 
+@imports.command("parks")
+def import_parks(
+    file: Annotated[Path, _FILE],
+    park: Annotated[int, typer.Option(help="the park of rows naming none, e.g. a boundary file (0: none)")] = 0,
+    commit: Annotated[bool, typer.Option(help="write (default: a dry run that writes nothing)")] = False,
+    crs: Annotated[
+        str | None, typer.Option(help=f"{_CRS_HELP} (default: the file's, else proposed for --park, else wgs84)")
+    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="UTF-8 or GBK (default: detected)")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="column=field, repeatable")] = None,
+    as_of: Annotated[str | None, typer.Option(help="date the file describes, YYYY-MM-DD (default today)")] = None,
+) -> None:
+    """Import park records (园区名录) and boundaries, matched by id or name: the same checks and report as the API."""
+    from app.exchange.parks import run_park_import
+
+    _run(run_park_import, file, park, commit, crs, encoding, map_, as_of)
+
+
+def _progress() -> Any:
+    """The run's steps on stderr as it goes: percentage and rows per second."""
+    import time
+
+    started = time.monotonic()
+
+    def progress(step: str, share: float, rows: int) -> None:
+        speed = share * rows / max(time.monotonic() - started, 1e-3)
+        typer.echo(f"{step}: {share:.0%}, {speed:,.0f} rows/s", err=True)
+
+    return progress
+
+
 def _run(
     run: Any,
     file: Path,
@@ -90,7 +121,8 @@ def _run(
     from app.core.auth import Principal
     from app.core.database import get_engine
     from app.core.errors import AppError
-    from app.exchange.carriers import ImportOptions, ImportRefused
+    from app.exchange.carriers import ImportOptions
+    from app.exchange.records import ImportRefused
 
     user = Principal(f"cli:{getpass.getuser()}", role="admin")
     options = ImportOptions(
@@ -104,7 +136,7 @@ def _run(
     with Session(get_engine()) as session, tempfile.TemporaryDirectory(prefix="investmap-import-") as folder:
         session.execute(text("SELECT set_config('investmap.actor', :actor, true)"), {"actor": user.name})
         try:
-            report = run(session, user, file.resolve(), Path(folder), options, commit)
+            report = run(session, user, file.resolve(), Path(folder), options, commit, _progress())
         except ImportRefused as refused:
             _print(refused.report)
             raise typer.Exit(1) from None

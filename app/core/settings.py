@@ -154,6 +154,9 @@ class ImportSettings(BaseSettings):
 
     max_rows: int = Field(default=250_000, ge=1, description="features or rows one import may hold")
     max_unpacked_mb: float = Field(default=1000, gt=0, description="what an uploaded zip or KMZ may unpack to")
+    job_lease_s: float = Field(
+        default=60, gt=0, description="an import job whose worker was silent this long is failed (its worker died)"
+    )
 
 
 class GapSettings(BaseSettings):

@@ -27,16 +27,16 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEntry
 from app.carriers import service
 from app.core.auth import Principal, require_scope
-from app.core.errors import AppError, InvalidInput
+from app.core.errors import InvalidInput
 from app.exchange import values
 from app.exchange.columns import FIELDS, map_columns
-from app.exchange.crs import GEOGRAPHIC, System, declared, propose, system, to_wgs84
+from app.exchange.crs import GEOGRAPHIC, SYSTEMS, System, declared, propose, system, to_wgs84
 from app.exchange.formats import Source, read
 from app.exchange.geometry import carrier_shapes
 from app.exchange.models import ImportMapping
+from app.exchange.records import Progress, duplicate, finish, no_progress
 from app.exchange.rows import Bodies, check_geometries, read_columns, validate
 from app.exchange.staging import classify, misplaced, outcomes, stage, write
 from app.exchange.values import CellProblem
@@ -89,10 +89,12 @@ def _coordinate(value: Any) -> float | None:
 
 def choose_system(session: Session, source: Source, raw: gpd.GeoSeries, options: ImportOptions) -> tuple[System, str, list[Any]]:
     """The system of the file's coordinates and how it was chosen: given, declared by the file,
-    or proposed by which puts the features inside the park's county."""
+    or proposed by which puts the features inside the park's county (given a park)."""
     if options.crs:
         return system(options.crs), "given", []
     named = declared(source.crs)
+    if not options.park_id:  # no county to propose by: the file's own system, else WGS-84
+        return named or SYSTEMS["wgs84"], "declared" if named else "default", []
     bounds = np.asarray(raw[raw.notna() & ~raw.is_empty].total_bounds if raw.notna().any() else [np.nan] * 4)
     degrees = bool(np.all(np.abs(bounds[[0, 2]]) <= 180) and np.all(np.abs(bounds[[1, 3]]) <= 90))
     # GeoJSON and KML always "declare" WGS-84: believed only when the numbers are degrees.
@@ -103,7 +105,13 @@ def choose_system(session: Session, source: Source, raw: gpd.GeoSeries, options:
 
 
 def run_import(
-    session: Session, user: Principal, upload: Path, workdir: Path, options: ImportOptions, commit: bool
+    session: Session,
+    user: Principal,
+    upload: Path,
+    workdir: Path,
+    options: ImportOptions,
+    commit: bool,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Preview (commit=False) or import the carriers of `upload` into the park; the report. Archives
     unpack under `workdir`. A commit is flushed, and committed by the caller's transaction."""
@@ -112,6 +120,7 @@ def run_import(
         raise InvalidInput.one("park", f"unknown park {options.park_id}", f"未知的园区 {options.park_id}")
     require_scope(user, *service.scope_of(session, {"park_id": options.park_id}))
     source = read(upload, workdir, options.encoding)
+    progress("read", 0.1, len(source.frame))
     if source.frame.empty:
         raise InvalidInput.one("file", "the file holds no features or rows", "文件中没有要素或数据行")
     saved = session.get(ImportMapping, options.park_id)
@@ -136,74 +145,41 @@ def run_import(
     check_geometries(bodies, shapes)
     _duplicates(bodies, columns.get("code"))
     valid = validate(bodies, shapes, base)
+    progress("checked", 0.4, bodies.n)
     provenance = {"source": base["source"], "as_of": base["as_of"]}
     done: dict[int, tuple[int | None, str]] = {}
     if len(valid):
         stage(session, valid, shapes)
         for i, problem in misplaced(session, options.park_id):
             bodies.add(i, problem.field, None, problem.problem, problem.problem_zh, problem.location)
+        progress("placed", 0.55, bodies.n)
         classify(session, options.park_id, provenance)
+        progress("compared", 0.65, bodies.n)
         if commit and not bodies.problems:
             write(session, options.park_id, provenance)
+            progress("written", 0.95, bodies.n)
         done = outcomes(session)
     dropped_z = bool(shapely.has_z(np.asarray(raw.values, dtype=object)).any())
     names = dict(zip(valid["i"], valid["name"], strict=True)) if len(valid) else {}
     report = report_of(source, columns, chosen, how, fits, bodies, shapes, done, dropped_z, names)
-    report["committed"] = commit and not report["counts"]["error"]
     report["mapping_from"] = "given" if options.mapping else "saved" if overrides else "headers"
-    if report["committed"]:
-        if options.mapping:  # what this park's next import starts from
-            stmt = insert(ImportMapping).values(park_id=options.park_id, mapping=options.mapping, saved_by=user.name)
-            session.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[ImportMapping.park_id],
-                    set_={"mapping": stmt.excluded.mapping, "saved_by": user.name, "saved_at": func.now()},
-                )
+    if commit and not report["counts"]["error"] and options.mapping:  # what this park's next import starts from
+        stmt = insert(ImportMapping).values(park_id=options.park_id, mapping=options.mapping, saved_by=user.name)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[ImportMapping.park_id],
+                set_={"mapping": stmt.excluded.mapping, "saved_by": user.name, "saved_at": func.now()},
             )
-        session.add(
-            AuditEntry(
-                actor=user.name,
-                action="import",
-                table_name="carriers",
-                record_id=None,
-                changes={"file": options.file_name, "park_id": options.park_id, "crs": chosen.code, "counts": report["counts"]},
-            )  # fmt: skip
         )
-        session.flush()
-    else:
-        session.rollback()
-    if commit and not report["committed"]:
-        raise ImportRefused(report)
+    changes = {"file": options.file_name, "park_id": options.park_id, "crs": chosen.code}
+    finish(session, user, report, commit, "carriers", changes)
     return report
 
 
 def _duplicates(bodies: Bodies, column: str | None) -> None:
-    """A plot code on two rows: a problem on the later, naming the first."""
     seen: dict[str, int] = {}
     for i, code in enumerate(bodies.fields.get("code", ())):
-        if code is None:
-            continue
-        if code in seen:
-            first = bodies.first_row + seen[code]
-            bodies.add(i, "code", column, f"plot code {code!r} is also on row {first}", f"宗地编号 {code!r} 与第 {first} 行重复")
-        seen.setdefault(code, i)
-
-
-class ImportRefused(AppError):
-    """422: the file has problems, so nothing of it was written; the body carries the full report."""
-
-    def __init__(self, report: dict[str, Any]) -> None:
-        n = report["counts"]["error"]
-        super().__init__(
-            f"{n} rows have problems; nothing was imported (see report.rows)",
-            f"有 {n} 行存在问题，未导入任何数据（见 report.rows）",
-            status=422,
-            code="import_refused",
-        )
-        self.report = report
-
-    def body(self) -> dict[str, Any]:
-        return {**super().body(), "report": self.report}
+        duplicate(bodies, seen, i, code, "code", column, ("plot code", "宗地编号"))
 
 
 def report_of(

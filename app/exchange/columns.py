@@ -108,6 +108,36 @@ ENTERPRISE_SYNONYMS: dict[str, tuple[str, ...]] = {
     **{f: SYNONYMS[f] for f in ("lon", "lat", "wkt")},
 }
 _BY_ENTERPRISE_HEADER = {header: field for field, headers in ENTERPRISE_SYNONYMS.items() for header in headers}
+# The columns of a list of parks (园区名录) or a file of their boundaries: an area figure goes with
+# its kind, in an 面积口径 column or in a column named for the kind (规划面积).
+PARK_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("园区id", "园区编号", "id", "parkid"),
+    "name": ("园区名称", "开发区名称", "园区全称", "名称", "name"),
+    "short_name": ("简称", "园区简称", "shortname"),
+    "level": ("级别", "园区级别", "开发区级别", "level"),
+    "type": ("类型", "园区类型", "开发区类型", "type"),
+    "kind": ("细分类型", "kind"),
+    "region": ("行政区划代码", "县区代码", "所在县区", "所在县市、区", "县市、区", "所在地", "regionadcode", "adcode", "region"),
+    "approval_date": ("批准时间", "设立时间", "批准日期", "approvaldate"),
+    "approved_area_ha": ("核准面积", "核准面积公顷", "approvedareaha"),
+    "area_ha": ("面积", "面积公顷", "面积ha", "areaha"),
+    "area_kind": ("面积口径", "面积类型", "areakind"),
+    **{f"area_{code}": (zh, f"{zh}公顷", f"area{code}".replace("_", "")) for code, zh in (
+        ("planned", "规划面积"), ("approved", "批准面积"), ("land_use", "用地面积"), ("fenced", "围网面积"),
+        ("jurisdiction", "管辖面积"))},
+    "name_en": ("英文名称", "nameen"),
+    "address": ("地址", "管委会地址", "address"),
+    "leading_industries": ("主导产业", "leadingindustries"),
+    "source": ("来源", "数据来源", "source"),
+    "as_of": ("数据时点", "asof"),
+    "source_url": ("来源网址", "sourceurl"),
+    **{f: SYNONYMS[f] for f in ("lon", "lat", "wkt")},
+}  # fmt: skip
+_BY_HEADERS = {
+    "carriers": (FIELDS, _BY_HEADER),
+    "enterprises": (tuple(ENTERPRISE_SYNONYMS), _BY_ENTERPRISE_HEADER),
+    "parks": (tuple(PARK_SYNONYMS), {header: field for field, headers in PARK_SYNONYMS.items() for header in headers}),
+}
 
 
 def normalise(header: str) -> str:
@@ -116,12 +146,13 @@ def normalise(header: str) -> str:
     return re.sub(r"[\s()\[\]/·_\-:：,，]|（|）", "", folded)
 
 
-def map_columns(headers: list[str], overrides: dict[str, str], enterprises: bool = False) -> dict[str, str]:
-    """field → header of the file. `overrides` maps a header to a field (or to "" to ignore it);
+def map_columns(headers: list[str], overrides: dict[str, str], what: str = "carriers") -> dict[str, str]:
+    """field → header of the file (`what`: carriers, enterprises or parks). `overrides` maps a
+    header to a field (or to "" to ignore it);
     422 naming the header when an override names an unknown field or header, or two columns are
     mapped to one field by the user. Of two columns a field's synonyms both match, the first counts
     (the preview shows the mapping, and an override changes it)."""
-    fields, by_header = (tuple(ENTERPRISE_SYNONYMS), _BY_ENTERPRISE_HEADER) if enterprises else (FIELDS, _BY_HEADER)
+    fields, by_header = _BY_HEADERS[what]
     problems = []
     for header, field in overrides.items():
         if header not in headers:

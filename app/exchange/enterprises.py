@@ -15,22 +15,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEntry
 from app.core.auth import Principal, require_scope
-from app.core.errors import AppError, InvalidInput, Problem, problems_from_validation
+from app.core.errors import AppError, InvalidInput
 from app.enterprises import service
 from app.enterprises.models import Enterprise, EnterpriseLink, EnterpriseTag
 from app.enterprises.schemas import EnterpriseIn
 from app.exchange import values
-from app.exchange.carriers import ImportOptions, ImportRefused, raw_geometries, report_of
+from app.exchange.carriers import ImportOptions, choose_system, raw_geometries, report_of
 from app.exchange.columns import ENTERPRISE_SYNONYMS, map_columns
-from app.exchange.crs import SYSTEMS, declared, system, to_wgs84
+from app.exchange.crs import to_wgs84
 from app.exchange.formats import read
+from app.exchange.records import PROGRESS_ROWS, Progress, duplicate, finish, no_progress, read_cells, row_problem, validated_row
 from app.exchange.rows import Bodies
 from app.exchange.values import CellProblem
 
@@ -91,8 +89,7 @@ def _write(
         written = service.save(session, data, existing)
     except AppError as exc:
         savepoint.rollback()
-        for p in exc.details or [Problem("body", exc.message, exc.message_zh)]:
-            bodies.add(i, p.field, None, p.problem, p.problem_zh, p.location)
+        row_problem(bodies, i, exc)
         return
     if existing is None:
         savepoint.commit()
@@ -106,17 +103,22 @@ def _write(
 
 
 def run_enterprise_import(
-    session: Session, user: Principal, upload: Path, workdir: Path, options: ImportOptions, commit: bool
+    session: Session,
+    user: Principal,
+    upload: Path,
+    workdir: Path,
+    options: ImportOptions,
+    commit: bool,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Preview (commit=False) or import the enterprises of `upload`; the report (as carriers.run_import's).
     Coordinates are WGS-84 unless the file declares or the caller names another system."""
     source = read(upload, workdir, options.encoding)
     if source.frame.empty:
         raise InvalidInput.one("file", "the file holds no features or rows", "文件中没有要素或数据行")
-    columns = map_columns(source.headers, options.mapping, enterprises=True)
+    columns = map_columns(source.headers, options.mapping, "enterprises")
     raw = raw_geometries(source, columns)
-    chosen = system(options.crs) if options.crs else declared(source.crs) or SYSTEMS["wgs84"]
-    how = "given" if options.crs else "declared" if declared(source.crs) else "default"
+    chosen, how, _ = choose_system(session, source, raw, options)
     points = np.asarray(to_wgs84(raw, chosen).values, dtype=object)
     first_row = 2 if source.is_table else 1
     bodies = Bodies(first_row, len(source.frame))
@@ -126,52 +128,22 @@ def run_enterprise_import(
     names: dict[int, str] = {}
     codes = np.full(bodies.n, None, dtype=object)
     for i, cells in enumerate(source.frame.drop(columns="geometry", errors="ignore").to_dict("records")):
+        if i % PROGRESS_ROWS == 0:
+            progress("rows", 0.95 * i / bodies.n, bodies.n)
         body: dict[str, Any] = {**base, "is_demo": False, "published": False, "is_local": True}
-        for name, reader in (*_READERS.items(), ("tags", tags)):
-            if name in columns:
-                try:
-                    if (value := reader(cells[columns[name]])) is not None:
-                        body[name] = value
-                except CellProblem as exc:
-                    bodies.add(i, name, columns[name], exc.problem, exc.problem_zh)
+        body |= read_cells(bodies, i, cells, columns, {**_READERS, "tags": tags})
         point = points[i]
         if point is None or point.is_empty or point.geom_type != "Point":
             bodies.add(i, "location", None, "the row has no point (经度/纬度 or a Point)", "该行没有位置（经度/纬度或点）")
         else:
             body["location"] = {"type": "Point", "coordinates": [point.x, point.y]}
-        codes[i] = code = body.get("uscc")
-        if code is not None:
-            if code in seen:
-                first = first_row + seen[code]
-                en, zh = f"USCC {code!r} is also on row {first}", f"统一社会信用代码 {code!r} 与第 {first} 行重复"
-                bodies.add(i, "uscc", columns.get("uscc"), en, zh)
-            seen.setdefault(code, i)
-        if i in bodies.problems:
-            continue
-        try:
-            data = EnterpriseIn.model_validate(body)
-        except ValidationError as exc:
-            for p in problems_from_validation(RequestValidationError(exc.errors())):
-                bodies.add(i, p.field, None, p.problem, p.problem_zh, p.location)
+        codes[i] = body.get("uscc")
+        duplicate(bodies, seen, i, codes[i], "uscc", columns.get("uscc"), ("USCC", "统一社会信用代码"))
+        if i in bodies.problems or (data := validated_row(bodies, i, EnterpriseIn, body)) is None:
             continue
         names[i] = data.name
         _write(session, user, bodies, i, data, done)
     bodies.fields["code"] = codes
     report = report_of(source, columns, chosen, how, [], bodies, points, done, False, names, tuple(ENTERPRISE_SYNONYMS))
-    report["committed"] = commit and not report["counts"]["error"]
-    if report["committed"]:
-        session.add(
-            AuditEntry(
-                actor=user.name,
-                action="import",
-                table_name="enterprises",
-                record_id=None,
-                changes={"file": options.file_name, "crs": chosen.code, "counts": report["counts"]},
-            )  # fmt: skip
-        )
-        session.flush()
-    else:
-        session.rollback()
-    if commit and not report["committed"]:
-        raise ImportRefused(report)
+    finish(session, user, report, commit, "enterprises", {"file": options.file_name, "crs": chosen.code})
     return report

@@ -1,4 +1,4 @@
-"""`/api/v1/imports/...`: file imports for staff who may write (carriers.py, enterprises.py);
+"""`/api/v1/imports/...`: file imports for staff who may write (carriers.py, enterprises.py, parks.py);
 `/api/v1/exports/...`: what the caller may see, as GIS files and spreadsheets (export.py).
 
 The imported file is the request body itself (what `fetch(url, {body: file})` sends), written to
@@ -12,27 +12,29 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import func
 from starlette.concurrency import run_in_threadpool
 
 from app.carriers import queries as carrier_queries
 from app.carriers.models import Carrier
 from app.carriers.schemas import CarrierQuery
-from app.core.auth import CurrentUser, Principal, WriterDep
+from app.core.auth import CurrentUser, Principal, StaffDep, WriterDep
 from app.core.crud import collection_guard
 from app.core.database import SessionDep
 from app.core.errors import Forbidden, InvalidInput
 from app.core.limits import upload_limit
+from app.core.listing import RecordId
 from app.enterprises import queries as enterprise_queries
 from app.enterprises.models import Enterprise
 from app.enterprises.schemas import EnterpriseQuery
-from app.exchange.carriers import ImportOptions, run_import
+from app.exchange.carriers import ImportOptions
 from app.exchange.columns import ZH_NAMES
 from app.exchange.crs import SYSTEMS
-from app.exchange.enterprises import run_enterprise_import
 from app.exchange.export import DRIVERS, Exportable, GisExportParams, export_file
 from app.exchange.formats import ARCHIVES, FORMATS
+from app.exchange.jobs import RUNS, ImportJobs, job_json
+from app.exchange.models import ImportJob
 from app.parks import queries as park_queries
 from app.parks.models import Park
 from app.parks.schemas import ParkQuery
@@ -89,11 +91,12 @@ async def import_carriers(
     encoding: Annotated[str | None, Query(description="UTF-8 or GBK; default: detected / 文本编码")] = None,
     mapping: Annotated[str | None, Query(max_length=5000, description='JSON {"column": "field"} / 列对应')] = None,
     as_of: Annotated[date | None, Query(description="date the file describes; default today / 数据时点")] = None,
-) -> dict[str, Any]:
+    background: Annotated[bool, Query(description="run as a background job: 202 with the job to poll / 后台任务")] = False,
+) -> Any:
     options = ImportOptions(
         park_id=park, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
     )
-    return await _run(request, session, user, options, commit, run_import)
+    return await _run(request, session, user, options, commit, "carriers", background)
 
 
 @router.post(
@@ -112,15 +115,48 @@ async def import_enterprises(
     encoding: Annotated[str | None, Query(description="UTF-8 or GBK; default: detected / 文本编码")] = None,
     mapping: Annotated[str | None, Query(max_length=5000, description='JSON {"column": "field"} / 列对应')] = None,
     as_of: Annotated[date | None, Query(description="date the file describes; default today / 数据时点")] = None,
-) -> dict[str, Any]:
+    background: Annotated[bool, Query(description="run as a background job: 202 with the job to poll / 后台任务")] = False,
+) -> Any:
     options = ImportOptions(
         park_id=0, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
     )
-    return await _run(request, session, user, options, commit, run_enterprise_import)
+    return await _run(request, session, user, options, commit, "enterprises", background)
 
 
-async def _run(request: Request, session: Any, user: Principal, options: ImportOptions, commit: bool, run: Any) -> dict[str, Any]:
-    """The request body written to the import's own folder as it arrives, then `run` over it."""
+@router.post(
+    "/imports/parks",
+    summary="Import park records and boundaries from a file (dry run by default) / 从文件导入园区名录与边界（默认仅预览）",
+    operation_id="import_parks",
+    openapi_extra={**upload_limit(), **FILE_BODY},
+)
+async def import_parks(
+    request: Request,
+    session: SessionDep,
+    user: WriterDep,
+    name: Annotated[str, Query(min_length=1, max_length=200, description="the file's name, e.g. 园区边界.zip / 文件名")],
+    park: Annotated[
+        int | None, Query(ge=1, description="the park of rows naming none, e.g. a boundary file / 未注明园区的行所属园区")
+    ] = None,
+    commit: Annotated[bool, Query(description="false: preview only, nothing written / 是否写入")] = False,
+    crs: Annotated[
+        str | None, Query(description=f"one of {', '.join(SYSTEMS)}; default: the file's, else proposed for `park`, else WGS-84")
+    ] = None,
+    encoding: Annotated[str | None, Query(description="UTF-8 or GBK; default: detected / 文本编码")] = None,
+    mapping: Annotated[str | None, Query(max_length=5000, description='JSON {"column": "field"} / 列对应')] = None,
+    as_of: Annotated[date | None, Query(description="date the file describes; default today / 数据时点")] = None,
+    background: Annotated[bool, Query(description="run as a background job: 202 with the job to poll / 后台任务")] = False,
+) -> Any:
+    options = ImportOptions(
+        park_id=park or 0, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
+    )
+    return await _run(request, session, user, options, commit, "parks", background)
+
+
+async def _run(
+    request: Request, session: Any, user: Principal, options: ImportOptions, commit: bool, what: str, background: bool
+) -> Any:
+    """The request body written to the import's own folder as it arrives, then the run of `what`
+    over it: now, or as a background job (202, the job to poll at its status_url)."""
     _staff(user)
     suffix = PurePath(options.file_name).suffix.lower()
     if suffix not in FORMATS and suffix not in ARCHIVES:
@@ -135,8 +171,35 @@ async def _run(request: Request, session: Any, user: Principal, options: ImportO
         with upload.open("wb") as out:
             async for chunk in request.stream():
                 out.write(chunk)
-        report: dict[str, Any] = await run_in_threadpool(run, session, user, upload, Path(folder), options, commit)
+        if background:
+            jobs: ImportJobs = request.app.state.import_jobs
+            job = await run_in_threadpool(jobs.start, session, user, what, upload, options, commit)
+            return JSONResponse(_job_body(job), status_code=202)
+        report: dict[str, Any] = await run_in_threadpool(RUNS[what], session, user, upload, Path(folder), options, commit)
         return report
+
+
+def _job_body(job: ImportJob) -> dict[str, Any]:
+    return job_json(job) | {"status_url": f"/api/v1/imports/jobs/{job.id}"}
+
+
+@router.get(
+    "/imports/jobs/{job_id}",
+    summary="A background import's status, progress and report / 后台导入任务的状态、进度与报告",
+    operation_id="import_job",
+)
+def import_job(request: Request, session: SessionDep, user: StaffDep, job_id: RecordId) -> dict[str, Any]:
+    return _job_body(request.app.state.import_jobs.status(session, user, job_id))
+
+
+@router.post(
+    "/imports/jobs/{job_id}/cancel",
+    summary="Cancel a background import: nothing of it is written / 取消后台导入任务（不写入任何数据）",
+    operation_id="cancel_import_job",
+)
+def cancel_import_job(request: Request, session: SessionDep, user: WriterDep, job_id: RecordId) -> dict[str, Any]:
+    _staff(user)
+    return _job_body(request.app.state.import_jobs.cancel(session, user, job_id))
 
 
 class CarrierFileQuery(CarrierQuery, GisExportParams):

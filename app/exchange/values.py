@@ -8,6 +8,7 @@ import turns into a row error naming the row and the field.
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from app.carriers.models import HA_M2, MU_M2, CarrierKind, CarrierStatus, LandUse
@@ -125,7 +126,8 @@ def bounds(value: Any) -> dict[str, float] | None:
     return None if exact is None else {"min": exact, "max": exact}
 
 
-_AREA_UNITS = {"亩": MU_M2, "mu": MU_M2, "公顷": HA_M2, "ha": HA_M2, "平方米": 1.0, "㎡": 1.0, "m2": 1.0, "m²": 1.0, "平米": 1.0}
+_AREA_UNITS = {"平方公里": 1e6, "km2": 1e6, "km²": 1e6, "亩": MU_M2, "mu": MU_M2, "公顷": HA_M2, "ha": HA_M2,
+               "平方米": 1.0, "㎡": 1.0, "m2": 1.0, "m²": 1.0, "平米": 1.0}  # fmt: skip
 
 
 def area_m2(value: Any, unit_m2: float) -> float | None:
@@ -133,7 +135,7 @@ def area_m2(value: Any, unit_m2: float) -> float | None:
     text = _text(value)
     if text is None:
         return None
-    match = re.fullmatch(rf"({_NUMBER})\s*(亩|mu|公顷|ha|平方米|平米|㎡|m2|m²)?", text, re.IGNORECASE)
+    match = re.fullmatch(rf"({_NUMBER})\s*(平方公里|km2|km²|亩|mu|公顷|ha|平方米|平米|㎡|m2|m²)?", text, re.IGNORECASE)
     if not match:
         raise CellProblem(
             f"{value!r} is not an area such as 12.5, 12.5亩, 3公顷, 8000㎡",
@@ -162,6 +164,26 @@ def _coded(value: Any, enum: type[Any], words: dict[str, str], what: tuple[str, 
         return words.get(text) or words[text.upper()]
     allowed = "、".join(m.zh for m in enum)
     raise CellProblem(f"{value!r} is not a known {what[0]} ({allowed})", f"{value!r} 不是已知的{what[1]}（{allowed}）")
+
+
+def labelled(enum: type[Any], what: tuple[str, str]) -> Callable[[Any], str | None]:
+    """A reader of `enum`'s codes and its English and Chinese labels (国家级, planned, 规划面积)."""
+    return lambda value: _coded(value, enum, {}, what)
+
+
+def day(value: Any) -> str | None:
+    """A date as YYYY-MM-DD, from a spreadsheet's date cell or text (checked where it is validated)."""
+    if value != value:  # noqa: PLR0124 NaN and NaT, a blank cell
+        return None
+    if hasattr(value, "date") and callable(value.date) and not isinstance(value, str):
+        return str(value.date().isoformat())
+    return text(value)
+
+
+def items(value: Any) -> list[str] | None:
+    """`汽车、电子信息；新材料`: the items of a list, separated by 、,;/ or spaces."""
+    text_ = text(value)
+    return None if text_ is None else [w for w in re.split(r"[、,，;；/\s]+", text_) if w]
 
 
 def status(value: Any) -> str | None:

@@ -1,8 +1,11 @@
-// The import page for staff who may write: choose a park and a file (GeoJSON, GeoPackage, zipped
+// The import page for staff who may write: choose what to import (carriers, parks and their
+// boundaries, enterprises), a park and a file (GeoJSON, GeoPackage, zipped
 // Shapefile, KML/KMZ, DXF, CSV, XLSX), preview what would be created, changed or refused (every
 // problem by row, field and place), correct the coordinate system, text encoding or column mapping
 // and preview again, then import: all rows in one transaction, or none. The server does all the
-// reading and checking (app/exchange/); this page only sends the file and shows its report.
+// reading and checking (app/exchange/); this page only sends the file and shows its report. A
+// commit, and the preview of a large file, run as a background job: the page shows its progress
+// (percentage, rows per second) and may cancel it, which leaves nothing written.
 import { request } from './api.js';
 import { getLang, t } from './i18n.js';
 import { html, setHtml } from './html.js';
@@ -12,11 +15,15 @@ const SYSTEMS = ['wgs84', 'cgcs2000', 'gk38', 'gk39', 'gk114', 'gk117', 'webmerc
 const ROWS_SHOWN = 500;
 // A file of thousands of rows is checked row by row against the database: minutes, not seconds.
 const IMPORT_TIMEOUT_MS = 15 * 60 * 1000;
+const WHAT = ['carriers', 'parks', 'enterprises'];
+const BACKGROUND_BYTES = 5 * 1024 * 1024; // a preview of a larger file runs as a job too
+const POLL_MS = 500;
 
 let root = null;
 let parks = [];
 let report = null; // the last preview's report
 let mapping = {}; // column → field chosen on the page (overrides)
+let job = null; // the background job running, if any
 
 const zh = () => getLang() === 'zh';
 const problemText = (p) => (zh() ? p.problem_zh : p.problem);
@@ -25,8 +32,11 @@ function formHtml() {
   return html`<form class="admin-form import-form" data-import-form novalidate>
     <div class="form-message" data-form-message hidden></div>
     <div class="fields">
+      <div class="field"><label class="field-label" for="imp-what">${t('import.what')}</label>
+        <select id="imp-what" name="what">${WHAT.map((w) => html`<option value="${w}">${t(`import.what.${w}`)}</option>`)}</select></div>
       <div class="field"><label class="field-label" for="imp-park">${t('import.park')}</label>
-        <select id="imp-park" name="park">${parks.map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select></div>
+        <select id="imp-park" name="park">${parks.map((p) => html`<option value="${p.id}">${p.name}</option>`)}
+          <option value="">${t('import.parkNone')}</option></select></div>
       <div class="field"><label class="field-label" for="imp-file">${t('import.file')}</label>
         <input id="imp-file" name="file" type="file" accept=".geojson,.json,.gpkg,.zip,.kml,.kmz,.dxf,.csv,.xlsx">
         <small class="field-hint">${t('import.fileHint')}</small></div>
@@ -40,7 +50,9 @@ function formHtml() {
     <div class="import-actions">
       <button type="submit" class="btn" data-import-preview>${t('import.preview')}</button>
       <button type="button" class="btn btn-primary" data-import-commit disabled>${t('import.commit')}</button>
+      <button type="button" class="btn" data-import-cancel hidden>${t('import.cancel')}</button>
     </div>
+    <p class="import-progress" data-import-progress hidden></p>
   </form>
   <div data-import-report></div>`;
 }
@@ -87,26 +99,71 @@ function message(text) {
   box.hidden = !text;
 }
 
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+function showProgress(j) {
+  const line = root.querySelector('[data-import-progress]');
+  line.hidden = !j;
+  root.querySelector('[data-import-cancel]').hidden = !j;
+  if (j) {
+    line.textContent = t('import.progress', {
+      step: t(j.step ? `import.step.${j.step}` : `import.status.${j.status}`), pct: Math.round(j.progress * 100), speed: Math.round(j.rows_per_s ?? 0),
+    });
+  }
+}
+
+// The job polled until it ends; its report (a refused commit's too), or a message of why none.
+async function follow(started) {
+  job = started;
+  while (job && ['queued', 'running'].includes(job.status)) {
+    showProgress(job);
+    await sleep(POLL_MS);
+    if (!job) break; // the page was closed
+    job = (await request('GET', job.status_url)).body;
+  }
+  const ended = job;
+  job = null;
+  showProgress(null);
+  if (!ended) return null;
+  if (ended.status === 'cancelled') message(t('import.cancelled'));
+  else if (ended.status === 'failed' && !ended.report) message(ended.error);
+  return ended.report;
+}
+
 async function send(commit) {
   const form = root.querySelector('[data-import-form]');
   const file = form.querySelector('#imp-file').files[0];
   if (!file) { message(t('import.noFile')); return; }
   const data = new FormData(form);
-  const params = new URLSearchParams({ park: data.get('park'), name: file.name, commit: String(commit) });
+  const what = data.get('what');
+  const background = commit || file.size > BACKGROUND_BYTES;
+  const params = new URLSearchParams({ name: file.name, commit: String(commit), background: String(background) });
+  if (data.get('park') && what !== 'enterprises') params.set('park', data.get('park'));
   ['crs', 'encoding'].forEach((k) => { if (data.get(k)) params.set(k, data.get(k)); });
   if (Object.keys(mapping).length) params.set('mapping', JSON.stringify(mapping));
   message('');
   const out = root.querySelector('[data-import-report]');
   setHtml(out, html`<div class="list-state is-loading"><span class="spinner"></span><p>${t('list.loading')}</p></div>`);
   try {
-    report = (await request('POST', `/api/v1/imports/carriers?${params}`, { body: file, timeout: IMPORT_TIMEOUT_MS })).body;
+    const answer = (await request('POST', `/api/v1/imports/${what}?${params}`, { body: file, timeout: IMPORT_TIMEOUT_MS })).body;
+    report = background ? await follow(answer) : answer;
   } catch (err) {
     report = err.body?.report ?? null; // a refused commit still says which rows
     message(err.body?.error?.details?.length
       ? err.body.error.details.map((d) => `${d.field}: ${problemText(d)}`).join('\n') : err.message);
   }
+  if (root.hidden) return;
   setHtml(out, report ? reportHtml(report) : html``);
   root.querySelector('[data-import-commit]').disabled = !report || report.committed || report.counts.error > 0;
+}
+
+async function cancel() {
+  if (!job) return;
+  try {
+    job = (await request('POST', `${job.status_url}/cancel`)).body;
+  } catch (err) {
+    message(err.message); // it ended meanwhile: the poll shows how
+  }
 }
 
 function render() {
@@ -126,6 +183,7 @@ async function openImport() {
 }
 
 function closeImport() {
+  job = null; // stop polling; a job keeps running on the server
   root.hidden = true;
   root.replaceChildren();
 }
@@ -141,11 +199,16 @@ export function initImports() {
   root.addEventListener('click', (e) => {
     if (e.target.closest('[data-import-close]')) closeImport();
     else if (e.target.closest('[data-import-commit]')) send(true);
+    else if (e.target.closest('[data-import-cancel]')) cancel();
   });
   root.addEventListener('submit', (e) => { e.preventDefault(); send(false); });
   root.addEventListener('change', (e) => {
     const select = e.target.closest('[data-map-column]');
     if (select) mapping[select.dataset.mapColumn] = select.value; // previewed again before a commit
+    if (e.target.id === 'imp-what') { // parks and enterprises name their parks in the file
+      mapping = {};
+      root.querySelector('#imp-park').value = e.target.value === 'carriers' ? String(parks[0]?.id ?? '') : '';
+    }
     if (select || e.target.closest('[data-import-form]')) root.querySelector('[data-import-commit]').disabled = true;
   });
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !root.hidden) closeImport(); });

@@ -43,7 +43,7 @@ def test_a_job_whose_worker_died_is_failed_then_built_again(settings, db, tmp_pa
         dead.beat()
         assert dead.status(job.id).status == "running"
     # The worker dies: its heartbeat stops (the process is gone), the lease runs out.
-    dead._stopping.set()
+    dead._heart.stop()
     now[0] += lease + 1
     alive = Booklets(tmp_path, settings, lambda *args: b"%PDF-rebuilt", clock=lambda: now[0])
     lost = alive.status(job.id)

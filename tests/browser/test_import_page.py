@@ -54,4 +54,19 @@ def test_preview_fix_the_mapping_and_import(
     expect(page.locator("#imports [data-import-done]")).to_be_visible()
     listed = client.get("/api/v1/carriers", params={"park": place.park_id, "q": "网页地块", "limit": 10}, headers=admin).json()
     assert sorted(c["code"] for c in listed["items"]) == ["WEB-1", "WEB-2"]
+
+    # Parks: the rows name their parks; a level the catalogue does not know is shown on its row.
+    parks = openpyxl.Workbook()
+    for row in (["园区名称", "级别", "类型", "所在县（市、区）", "经度", "纬度"],
+                ["网页导入园区", "县级", "工业园区", place.adcode, place.lon, place.lat]):  # fmt: skip
+        parks.active.append(row)
+    content = io.BytesIO()
+    parks.save(content)
+    page.select_option("#imp-what", "parks")
+    expect(page.locator("#imp-park")).to_have_value("")
+    page.set_input_files(
+        "#imp-file", files=[{"name": "园区.xlsx", "mimeType": "application/octet-stream", "buffer": content.getvalue()}]
+    )
+    page.click("#imports [data-import-preview]")
+    expect(page.locator("#imports tr[data-row='2']")).to_contain_text("'县级' 不是已知的园区级别")
     user.assert_clean()

@@ -336,6 +336,20 @@ ROUTES: dict[str, tuple[tuple, Callable[[World], Request]]] = {
         (401, 422, 422, 403, 422, 403, 403),
         lambda w: ("POST", "/api/v1/imports/enterprises?name=x.xlsx", None, {}),
     ),
+    # As enterprises: each park's regions are checked row by row.
+    "POST /api/v1/imports/parks": (
+        (401, 422, 422, 403, 422, 403, 403),
+        lambda w: ("POST", "/api/v1/imports/parks?name=x.xlsx", None, {}),
+    ),
+    # A job is its starter's (or an admin's): an unknown one is a 404 for staff, never for keys.
+    "GET /api/v1/imports/jobs/{job_id}": (
+        (401, 404, 404, 404, 404, 403, 403),
+        lambda w: ("GET", "/api/v1/imports/jobs/999999", None, {}),
+    ),
+    "POST /api/v1/imports/jobs/{job_id}/cancel": (
+        (401, 404, 404, 403, 404, 403, 403),
+        lambda w: ("POST", "/api/v1/imports/jobs/999999/cancel", None, {}),
+    ),
     "GET /api/v1/targets/{item_id}": (STAFF_READ, lambda w: ("GET", f"/api/v1/targets/{w.target}", None, {})),
     "POST /api/v1/targets": (STAFF_WRITE, lambda w: ("POST", "/api/v1/targets", w.target_body(), {})),
     "PATCH /api/v1/targets/{item_id}": (STAFF_WRITE, lambda w: _edit(w, "PATCH", w.new_target(), {"owner": "矩阵"})),
