@@ -50,8 +50,8 @@ def sh(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
-def prepare(plots: int, factories: int, load: bool) -> tuple[str, float | None]:
-    env = {**os.environ, "INVESTMAP_DB_NAME": DB_NAME}
+def prepare(plots: int, factories: int, load: bool, db: str) -> tuple[str, float | None]:
+    env = {**os.environ, "INVESTMAP_DB_NAME": db}
     if not load:
         return sh(str(INVESTMAP), "db", "url", env=env).strip(), None
     sh(str(INVESTMAP), "db", "up", env=env)
@@ -147,8 +147,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--reuse", action="store_true", help="keep the data loaded by a previous run")
+    ap.add_argument("--db", default=DB_NAME, help=f"the database to load or reuse (default {DB_NAME})")
     args = ap.parse_args()
-    url, load_s = prepare(args.plots, args.factories, not args.reuse)
+    url, load_s = prepare(args.plots, args.factories, not args.reuse, args.db)
     bodies = requirements(args.requests)
     result = {
         "plots": args.plots,

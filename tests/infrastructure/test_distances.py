@@ -153,6 +153,20 @@ def test_bad_distance_parameters_name_the_field(client, params: dict, field: str
         assert r.json()["error"]["details"][0]["field"] == field
 
 
+KINDS = ("airport", "rail_station", "port", "expressway_exit", "freight_hub", "university")
+
+
+def _carrier_rows_agree(db) -> None:
+    """carrier_distances (migration 0022) holds exactly facility_distances' carrier metres, a row per carrier."""
+    pivot = ", ".join(f"max(distance_m) FILTER (WHERE kind = '{k}')" for k in KINDS)
+    expected = db.execute(
+        text(f"SELECT subject_id, {pivot} FROM facility_distances WHERE subject = 'carrier' GROUP BY subject_id")
+    ).all()
+    got = db.execute(text(f"SELECT carrier_id, {', '.join(f'{k}_m' for k in KINDS)} FROM carrier_distances")).all()
+    assert len(expected) > 10
+    assert sorted(got) == sorted(expected)
+
+
 def test_bulk_writes_leave_distances_to_one_rebuild_that_equals_the_triggers(db) -> None:
     moved, gone = db.execute(text("SELECT id FROM carriers ORDER BY id LIMIT 2")).scalars().all()
     snapshot = text("SELECT subject, subject_id, kind, facility_id, round(distance_m::numeric, 3) FROM facility_distances")
@@ -171,6 +185,8 @@ def test_bulk_writes_leave_distances_to_one_rebuild_that_equals_the_triggers(db)
     try:
         writes()  # kept current statement by statement
         by_triggers = set(db.execute(snapshot).all())
+        _carrier_rows_agree(db)
+        assert db.execute(text("SELECT count(*) FROM carrier_distances WHERE carrier_id = :i"), {"i": gone}).scalar() == 0
     finally:
         db.rollback()
     try:
@@ -180,6 +196,7 @@ def test_bulk_writes_leave_distances_to_one_rebuild_that_equals_the_triggers(db)
         assert set(db.execute(snapshot).all()) == before  # the triggers stood down
         assert db.execute(text("SELECT investmap_distances_rebuild()")).scalar_one() == len(by_triggers)
         assert set(db.execute(snapshot).all()) == by_triggers
+        _carrier_rows_agree(db)
         assert ("carrier", moved, "port", 990001) in {r[:4] for r in by_triggers}
         assert not any(r[1] == gone and r[0] == "carrier" for r in by_triggers)
     finally:
