@@ -135,6 +135,26 @@ def test_radius_search_equals_pyproj(client) -> None:
     assert {p["id"] for p in got} == expected
 
 
+def test_the_map_measures_each_record_from_its_own_position(client) -> None:
+    """The map page's radius and distance limits: carriers by their own point and distances, not their park's."""
+    carriers = _all(client, "/api/v1/carriers")
+    parks = {p["id"]: p["location"]["coordinates"] for p in _all(client, "/api/v1/parks")}
+    assert len(carriers) < 1000  # all of them in one page
+    far = max(carriers, key=lambda c: _km(c["location"]["coordinates"], parks[c["park_id"]]))
+    centre = far["location"]["coordinates"]
+    radius = {"near": f"{centre[0]},{centre[1]}", "within_km": 3}
+    inside = {c["id"] for c in carriers if _km(centre, c["location"]["coordinates"]) <= 3}
+    assert far["id"] in inside and _km(centre, parks[far["park_id"]]) > 3  # its park lies outside the ring
+    assert {c["id"] for c in _all(client, "/api/v1/map/carriers", **radius)} == inside
+    assert {p["id"] for p in _all(client, "/api/v1/map/parks", **radius)} == {
+        i for i, at in parks.items() if _km(centre, at) <= 3
+    }
+    near_airport = {c["id"] for c in carriers if c["distances"]["airport"]["km"] <= 30 and c["kind"] == "land"}
+    assert 0 < len(near_airport) < len(carriers)
+    got = _all(client, "/api/v1/map/carriers", max_km_to_airport=30, kind="land")
+    assert {c["id"] for c in got} == near_airport
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
