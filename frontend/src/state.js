@@ -3,9 +3,11 @@
 // open item, the list tab and sort, what is compared, and the language. Unknown parameters
 // (WeChat adds `from=singlemessage`, for one) are ignored.
 
+// Straight-line limits, measured by the API from each park's and each carrier's own position.
+export const DISTANCE_FILTER_KEYS = ['near', 'within_km', 'max_km_to_airport', 'max_km_to_rail_station', 'max_km_to_port'];
 export const FILTER_KEYS = ['q', 'industry', 'level', 'type', 'region', 'cluster',
-  'kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price'];
-export const CARRIER_FILTER_KEYS = ['kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price'];
+  'kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price', ...DISTANCE_FILTER_KEYS];
+export const CARRIER_FILTER_KEYS = ['kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price', ...DISTANCE_FILTER_KEYS];
 export const DEFAULT_LAYERS = ['regions', 'parks', 'cooperation', 'carriers'];
 
 const listeners = new Set();

@@ -70,7 +70,10 @@ async function compare() {
   const { kind, ids } = compared();
   const out = root.querySelector('[data-out]');
   try {
-    table = await getJSON(`/api/v1/sites/compare?${kind}s=${ids.join(',')}`);
+    const query = new URLSearchParams({ [`${kind}s`]: ids.join(',') });
+    // Opened after a match: the requirement's verdicts on each carrier too.
+    if (kind === 'carrier' && asked) query.set('r', JSON.stringify(asked));
+    table = await getJSON(`/api/v1/sites/compare?${query}`);
     setHtml(out, compareView(table));
     out.scrollIntoView({ block: 'start' });
   } catch (err) {
