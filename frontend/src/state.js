@@ -21,6 +21,7 @@ let current = {
   tab: 'parks',
   sort: '',
   compare: null, // what is set aside for comparison: 'park:1,2' or 'carrier:3,4,5' (sites/basket.js)
+  asked: null, // the match requirement (JSON) whose verdicts the comparison shows (sites/panel.js)
 };
 
 export function get() {
@@ -70,6 +71,7 @@ export function toQuery(s) {
   if (s.tab !== 'parks') p.set('tab', s.tab);
   if (s.sort) p.set('sort', s.sort);
   if (s.compare) p.set('cmp', s.compare);
+  if (s.compare && s.asked) p.set('req', s.asked);
   const text = p.toString();
   return text ? `?${text}` : '';
 }
@@ -92,6 +94,7 @@ export function fromQuery(search) {
   s.tab = p.get('tab') === 'carriers' ? 'carriers' : 'parks';
   s.sort = p.get('sort') || '';
   s.compare = /^(park|carrier):\d{1,9}(,\d{1,9}){0,3}$/.test(p.get('cmp') || '') ? p.get('cmp') : null;
+  s.asked = s.compare && (p.get('req') || '').length <= 4000 ? p.get('req') || null : null;
   return s;
 }
 

@@ -72,6 +72,11 @@ def test_the_enterprise_story_on_a_desktop(
         [f"✓ {r['verdicts'][-2]['zh']}" for r in expected["results"][:3]]
     )
     expect(table.locator("tbody th", has_text="所在园区")).to_have_count(1)
+    # Its link reopens it with the verdicts (the requirement rides along in req=).
+    assert "req=" in page.url
+    page.goto(page.url)
+    expect(table.locator("tr[data-criterion=area] td[data-verdict=met]")).to_have_count(3)
+    expect(table.locator("tr[data-criterion=score] td")).to_have_text([str(r["score"]) for r in expected["results"][:3]])
     assert table.locator(".best-mark").count() >= 1
     expect(page.locator("#sites")).to_contain_text("直线距离")
     shots(page, "sites-compare-desktop")
