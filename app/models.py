@@ -8,7 +8,7 @@ from app.clusters.models import Cluster, ClusterCity, ClusterFigure, ClusterPark
 from app.core.database import Base
 from app.enterprises.models import Enterprise, EnterpriseLink
 from app.exchange.models import ImportJob, ImportMapping
-from app.infrastructure.models import Facility, FacilityDistance
+from app.infrastructure.models import CarrierDistances, Facility, FacilityDistance
 from app.inquiries.models import Inquiry, InquiryEvent, InquiryRecipient, Notification, NotifyAddress, ParkReceiver
 from app.loaders.models import LoadRun
 from app.parks.models import CooperationPark, Park
@@ -44,6 +44,7 @@ __all__ = [
     "InquiryRecipient",
     "Facility",
     "FacilityDistance",
+    "CarrierDistances",
     "LoadRun",
     "Notification",
     "NotifyAddress",

@@ -7,8 +7,9 @@ Loads reference data and `investmap load demo` into its own database (investmap_
 timing the load (with 100 demo enterprises; its COPY fires the distance triggers of migration 0012), starts `investmap serve`
 with --workers, and sends --requests match requests of six criteria (area, two cities, land use,
 price, airport and rail-station distance) from four client threads. Then it runs each request's
-own SQL (matching.statement with literal values) in psycopg, one at a time, for the database's
-share. Only 127.0.0.1 is contacted. Results: a table on stdout and bench/results/match-<time>.json.
+own SQL (matching.statement with literal values) in psycopg, one at a time, and again from four
+connections at once (the service's concurrency), for the database's share. Only 127.0.0.1 is
+contacted. Results: a table on stdout and bench/results/match-<time>.json.
 """
 
 import argparse
@@ -40,6 +41,7 @@ INVESTMAP = ROOT / ".venv" / "bin" / "investmap"
 DB_NAME = "investmap_bench_match"
 GOAL_P95_MS = 300  # issue 12
 GOAL_RATIO = 1.5  # service time at most 1.5x the SQL alone
+CLIENTS = 4  # client threads sending match requests at once
 CITY_PAIRS = [("360100", "360400"), ("360700", "360800"), ("361100", "360200"), ("360900", "360500"), ("361000", "360300")]
 
 
@@ -50,8 +52,8 @@ def sh(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
-def prepare(plots: int, factories: int, load: bool) -> tuple[str, float | None]:
-    env = {**os.environ, "INVESTMAP_DB_NAME": DB_NAME}
+def prepare(plots: int, factories: int, load: bool, db: str) -> tuple[str, float | None]:
+    env = {**os.environ, "INVESTMAP_DB_NAME": db}
     if not load:
         return sh(str(INVESTMAP), "db", "url", env=env).strip(), None
     sh(str(INVESTMAP), "db", "up", env=env)
@@ -108,7 +110,7 @@ def service(url: str, workers: int, bodies: list[dict[str, object]]) -> dict[str
             client.post("/api/v1/sites/match", json=body).raise_for_status()
             return (time.perf_counter() - t) * 1000
 
-        with ThreadPoolExecutor(4) as pool:
+        with ThreadPoolExecutor(CLIENTS) as pool:
             return percentiles(list(pool.map(one, bodies)))
 
 
@@ -120,17 +122,24 @@ def _sql(body: dict[str, object]) -> str:
     return str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
 
 
-def sql_alone(url: str, bodies: list[dict[str, object]]) -> dict[str, float]:
+def sql_alone(url: str, bodies: list[dict[str, object]], clients: int = 1) -> dict[str, float]:
+    """The requests' own statements in psycopg, from `clients` connections at once."""
     statements = [_sql(b) for b in bodies]
-    ms = []
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        for sql in statements[:10]:
-            conn.execute(sql).fetchone()
-        for sql in statements:
-            t = time.perf_counter()
-            conn.execute(sql).fetchone()
-            ms.append((time.perf_counter() - t) * 1000)
-    return percentiles(ms)
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+
+    def run(share: list[str]) -> list[float]:
+        ms = []
+        with psycopg.connect(dsn) as conn:
+            for sql in share[:3]:  # warm the connection's caches
+                conn.execute(sql).fetchone()
+            for sql in share:
+                t = time.perf_counter()
+                conn.execute(sql).fetchone()
+                ms.append((time.perf_counter() - t) * 1000)
+        return ms
+
+    with ThreadPoolExecutor(clients) as pool:
+        return percentiles([m for ms in pool.map(run, [statements[i::clients] for i in range(clients)]) for m in ms])
 
 
 def candidates(url: str, body: dict[str, object]) -> int:
@@ -147,8 +156,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--reuse", action="store_true", help="keep the data loaded by a previous run")
+    ap.add_argument("--db", default=DB_NAME, help=f"the database to load or reuse (default {DB_NAME})")
     args = ap.parse_args()
-    url, load_s = prepare(args.plots, args.factories, not args.reuse)
+    url, load_s = prepare(args.plots, args.factories, not args.reuse, args.db)
     bodies = requirements(args.requests)
     result = {
         "plots": args.plots,
@@ -157,6 +167,8 @@ def main() -> None:
         "demo_load_s": None if load_s is None else round(load_s, 1),
         "service": service(url, args.workers, bodies),
         "sql_alone": sql_alone(url, bodies),
+        # The same concurrency as the service's clients: the ratio then compares like with like.
+        "sql_concurrent": sql_alone(url, bodies, CLIENTS),
         "candidates": candidates(url, bodies[0]),
     }
     RESULTS.mkdir(exist_ok=True)
@@ -166,6 +178,8 @@ def main() -> None:
     print(f"{'':24}{'measured':>12}{'goal':>12}")
     print(f"{'service p95 (ms)':24}{service_p95:>12}{GOAL_P95_MS:>12}")
     print(f"{'service / SQL alone':24}{service_p95 / sql_p95:>12.2f}{GOAL_RATIO:>12}")
+    concurrent_p95 = result["sql_concurrent"]["p95_ms"]
+    print(f"{f'service / SQL x{CLIENTS} clients':24}{service_p95 / concurrent_p95:>12.2f}{GOAL_RATIO:>12}")
     print(f"{'candidates (first req.)':24}{result['candidates']:>12}")
 
 

@@ -2,7 +2,8 @@
 
 The triggers (migrations 0014, 0018) keep `facility_distances` current statement by statement,
 except in a bulk load (`investmap.bulk`) or inside `deferred(session)`: there the writer calls
-`rebuild` (everything) or `refresh` (the rows it wrote) once before it commits.
+`rebuild` (everything) or `refresh` (the rows it wrote) once before it commits. The same SQL
+functions write `carrier_distances` (a carrier's kinds in one row, migration 0024) after it.
 Measured at 250,000 carriers (bench/RESULTS.md): each facility a load inserted recomputed that
 kind for every carrier (20-26 s each); a file import ran the triggers once per row; a bulk load's
 COPY already ran them as one statement, about as long as one rebuild of everything (~65 s).

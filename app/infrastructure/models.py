@@ -86,6 +86,27 @@ class FacilityDistance(Base):
     distance_m: Mapped[float] = mapped_column(Float, nullable=False)
 
 
+class CarrierDistances(Base):
+    """`facility_distances`' metres for carriers, one row per carrier and a column per kind, so
+    that site matching reads a site's distances in one lookup (migration 0024). Written by the
+    same function as `facility_distances`, never apart; no row when no facility is known."""
+
+    __tablename__ = "carrier_distances"
+
+    carrier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    airport_m: Mapped[float | None] = mapped_column(Float)
+    rail_station_m: Mapped[float | None] = mapped_column(Float)
+    port_m: Mapped[float | None] = mapped_column(Float)
+    expressway_exit_m: Mapped[float | None] = mapped_column(Float)
+    freight_hub_m: Mapped[float | None] = mapped_column(Float)
+    university_m: Mapped[float | None] = mapped_column(Float)
+
+    @classmethod
+    def metres(cls, kind: FacilityKind) -> ColumnElement[Any]:
+        column: ColumnElement[Any] = getattr(cls, f"{kind.value}_m")
+        return column
+
+
 def nearest_km(subject: DistanceSubject, subject_id: ColumnExpr[Any], kind: str) -> ColumnElement[Any]:
     """The straight-line km from a park or carrier (`subject_id`, a column of the enclosing query)
     to its nearest facility of `kind`; NULL when there is none of that kind."""

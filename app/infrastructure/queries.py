@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, literal_column, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, literal_column, select
 
 from app.core.auth import Principal
 from app.core.columns import ColumnExpr
 from app.core.listing import OutputSpec, bbox_filter, geojson, json_object
 from app.core.provenance import provenance_fields, published_or_own
-from app.infrastructure.models import DistanceSubject, Facility, FacilityDistance, nearest_km
+from app.infrastructure.models import CarrierDistances, DistanceSubject, Facility, FacilityDistance, nearest_km
 from app.infrastructure.schemas import DistanceFilters, FacilityQuery, Near
 from app.regions.queries import within_region
 
@@ -99,7 +99,18 @@ def distance_conditions(
 ) -> list[ColumnElement[bool]]:
     """The WHERE conditions of a list's distance limits and radius. A site with no facility of a
     limited kind at all does not pass (its distance is unknown, not small)."""
-    conditions = [nearest_km(subject, subject_id, kind.value) <= km for kind, km in q.distance_limits().items()]
+    limits = q.distance_limits()
+    conditions: list[ColumnElement[bool]]
+    if subject == DistanceSubject.CARRIER and limits:
+        # A carrier's distances are one row (migration 0024): one lookup for every limit.
+        conditions = [
+            exists().where(
+                CarrierDistances.carrier_id == subject_id,
+                *[CarrierDistances.metres(k) <= km * 1000.0 for k, km in limits.items()],
+            )
+        ]
+    else:
+        conditions = [nearest_km(subject, subject_id, kind.value) <= km for kind, km in limits.items()]
     if (near := q.radius()) is not None:
         conditions.append(within(point, near))
     return conditions

@@ -232,6 +232,7 @@ def load_demo_carriers(plots: int, factories: int, seed: int) -> None:
     vacuum_analyze("carrier_features")
     vacuum_analyze("carrier_cells")  # tiles read its index alone once the visibility map is set
     vacuum_analyze("facility_distances")  # so does site matching (migration 0018)
+    vacuum_analyze("carrier_distances")  # and its one row per carrier (migration 0024)
 
 
 def vacuum_analyze(table: str) -> None:

@@ -18,6 +18,8 @@ from app.core.listing import OutputSpec, json_object
 from app.infrastructure.models import FacilityKind
 from app.parks import queries as parks
 from app.parks.models import Park
+from app.sites import matching
+from app.sites.schemas import MatchRequest
 
 Better = Literal["lower", "higher"] | None
 
@@ -104,7 +106,31 @@ def _best(values: list[Any], better: Better) -> list[int]:
     return [i for n, i in known if n == top]
 
 
-def compare(session: Session, user: Principal, what: Literal["carriers", "parks"], ids: list[int]) -> dict[str, Any]:
+def _judged(session: Session, user: Principal, req: MatchRequest, ids: list[int]) -> dict[str, Any]:
+    """The requirement's verdicts on each carrier, as the match gave them: a row per criterion."""
+    found = {i: (score, json.loads(lines)) for i, score, lines in session.execute(matching.verdicts(req, user, ids)).all()}
+    judged = [found[i] for i in ids]
+    rows = []
+    for k, first in enumerate(judged[0][1] if judged else []):
+        zh, en = matching.label(req, first["criterion"])
+        values = [{key: lines[k][key] for key in ("verdict", "zh", "en")} for _, lines in judged]
+        rows.append(
+            {
+                "criterion": first["criterion"],
+                "hard": first["hard"],
+                "weight": first["weight"],
+                "zh": zh,
+                "en": en,
+                "values": values,
+            }
+        )
+    return {"scoring": matching.SCORING, "scores": [score for score, _ in judged], "rows": rows}
+
+
+def compare(
+    session: Session, user: Principal, what: Literal["carriers", "parks"], ids: list[int], req: MatchRequest | None = None
+) -> dict[str, Any]:
+    """`req`, for carriers: the comparison opened from a match also shows that requirement's verdicts."""
     rows: tuple[Row, ...]
     if what == "carriers":
         spec, stmt, key, rows = carriers.OUTPUT.for_user(user), carriers.visible(user), Carrier.id, CARRIER_ROWS
@@ -131,7 +157,7 @@ def compare(session: Session, user: Principal, what: Literal["carriers", "parks"
                 "best": _best(values, row.better),
             }
         )
-    return {
+    answer: dict[str, Any] = {
         "what": what,
         "items": [
             {"id": r["id"], "name": r["name"], "source": r["source"], "as_of": r["as_of"], "is_demo": r["is_demo"]}
@@ -139,3 +165,6 @@ def compare(session: Session, user: Principal, what: Literal["carriers", "parks"
         ],
         "rows": table,
     }
+    if req is not None:
+        answer["requirement"] = _judged(session, user, req, ids)
+    return answer

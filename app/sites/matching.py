@@ -36,7 +36,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    true,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
@@ -45,7 +44,7 @@ from app.carriers import queries as carriers
 from app.carriers.models import Carrier, LandUse
 from app.core.auth import Principal
 from app.core.listing import geojson, json_object
-from app.infrastructure.models import DistanceSubject, Facility, FacilityDistance, FacilityKind
+from app.infrastructure.models import CarrierDistances, DistanceSubject, Facility, FacilityDistance, FacilityKind
 from app.infrastructure.queries import within
 from app.parks.models import Park
 from app.regions.models import Region
@@ -63,6 +62,12 @@ SCORING = {
     "score in proportion to the miss and scores 0 at 50% of the asked value; a miss within 20% is a near miss. A missed region, "
     "land use or industry scores 0. An unknown value scores half. Sites failing a hard criterion (a near miss included) are "
     "excluded and only counted. Distances are straight-line, not drive distances.",
+}
+_LABELS = {
+    "area": ("面积", "area"),
+    "region": ("地区", "region"),
+    "land_use": ("用地性质", "land use"),
+    "industry": ("产业", "industry"),
 }
 # What an excluded count is called, by criterion.
 _EXCLUDED_AS = {
@@ -82,7 +87,7 @@ class Scored:
     score: Any  # in [0, 1]
     zh: Any
     en: Any
-    joins: tuple[Any, ...] = ()  # lateral subqueries the expressions read (a distance's nearest facility)
+    measured: bool = False  # reads the carrier's row of distances (`_joined`)
 
     def explained(self) -> Any:
         return json_object(
@@ -113,7 +118,7 @@ def _graded(
     met: tuple[Any, Any],
     missed: tuple[Any, Any],
     unknown: tuple[str, str],
-    joins: tuple[Any, ...] = (),
+    measured: bool = False,
 ) -> Scored:
     """A criterion measured by how far `value` misses: `miss` is the miss relative to the asked
     value (0 when met, NULL when the value is unknown)."""
@@ -121,7 +126,7 @@ def _graded(
     score = case((value.is_(None), UNKNOWN_SCORE), else_=func.greatest(0.0, 1.0 - miss / ZERO_AT))
     zh = case((value.is_(None), unknown[0]), (miss <= 0, met[0]), else_=missed[0])
     en = case((value.is_(None), unknown[1]), (miss <= 0, met[1]), else_=missed[1])
-    return Scored(name, c, verdict, score, zh, en, joins)
+    return Scored(name, c, verdict, score, zh, en, measured)
 
 
 def _binary(name: str, c: Criterion, ok: Any, met: tuple[Any, Any], missed: tuple[Any, Any]) -> Scored:
@@ -242,18 +247,18 @@ def _land_use(req: MatchRequest) -> Scored | None:
 
 
 def _distance(kind: FacilityKind, c: Any) -> Scored:
-    nearest = (
-        select(FacilityDistance.distance_m / 1000.0, FacilityDistance.facility_id)
+    km = CarrierDistances.metres(kind) / 1000.0
+    # The facility's name only where a verdict line is written (the listed sites), not per candidate.
+    name = (
+        select(Facility.name)
+        .join(FacilityDistance, FacilityDistance.facility_id == Facility.id)
         .where(
             FacilityDistance.subject == DistanceSubject.CARRIER.value,
             FacilityDistance.subject_id == Carrier.id,
             FacilityDistance.kind == kind.value,
         )
-        .lateral(f"near_{kind.value}")
+        .scalar_subquery()
     )
-    km = nearest.c[0]
-    # The facility's name only where a verdict line is written (the listed sites), not per candidate.
-    name = select(Facility.name).where(Facility.id == nearest.c[1]).scalar_subquery()
     return _graded(
         f"distance_{kind.value}",
         c,
@@ -268,7 +273,7 @@ def _distance(kind: FacilityKind, c: Any) -> Scored:
             _fmt(f"%s km straight-line to the nearest {kind.en} (%s), %s km farther than asked", _num(km), name, _num(km - c.km)),
         ),
         unknown=(f"没有已公开的{kind.zh}数据", f"no published {kind.en}"),
-        joins=(nearest,),
+        measured=True,
     )
 
 
@@ -308,9 +313,11 @@ def _candidates(req: MatchRequest, user: Principal, scored: list[Scored]) -> Sel
     )
 
 
-def _joined(stmt: Select[Any], scored: list[Scored]) -> Select[Any]:
-    for lateral in (j for s in scored for j in s.joins):
-        stmt = stmt.join(lateral, true(), isouter=True)
+def _joined(stmt: Select[Any], scored: list[Scored], carrier_id: Any = Carrier.id) -> Select[Any]:
+    """`stmt` with the distances of the carrier `carrier_id` where a criterion measures them:
+    one lookup for every kind (migration 0024)."""
+    if any(s.measured for s in scored):
+        stmt = stmt.join(CarrierDistances, CarrierDistances.carrier_id == carrier_id, isouter=True)
     return stmt
 
 
@@ -337,7 +344,15 @@ def _hard(scored: list[Scored]) -> list[Scored]:
     first (it picks the candidates through the parks' index), the distances last (read only for
     the sites that met all the others)."""
     hard = [s for s in scored if s.criterion.hard]
-    return sorted(hard, key=lambda s: (s.name != "region", bool(s.joins)))
+    return sorted(hard, key=lambda s: (s.name != "region", s.measured))
+
+
+def _score(scored: list[Scored], weighted: Any) -> ColumnElement[Any]:
+    """The 0-100 score of a site whose weighted criteria sum to `weighted` (`_weighted`)."""
+    total_weight = sum(s.criterion.weight for s in scored)
+    if total_weight <= 0:
+        return literal(100)
+    return cast(func.round(cast(weighted * (100.0 / total_weight), Numeric)), Integer)
 
 
 def _funnel(req: MatchRequest, user: Principal, scored: list[Scored]) -> tuple[Any, Any]:
@@ -347,14 +362,14 @@ def _funnel(req: MatchRequest, user: Principal, scored: list[Scored]) -> tuple[A
 
     One pass over the candidates (those in the regions, when the region is a hard limit: the
     others are only counted) checks and scores the criteria on the carrier's and park's own
-    columns; the distances (a lookup per site and kind) are read only for the sites that met all
-    the hard ones of those, and the carrier's row is not read again.
+    columns; the distances (one lookup per site for every kind, migration 0024) are read only for
+    the sites that met all the hard ones of those.
     """
     hard = _hard(scored)
-    plain = [s for s in scored if not s.joins]
-    measured = [s for s in scored if s.joins]
-    plain_hard = [s for s in hard if not s.joins]
-    measured_hard = [s for s in hard if s.joins]
+    plain = [s for s in scored if not s.measured]
+    measured = [s for s in scored if s.measured]
+    plain_hard = [s for s in hard if not s.measured]
+    measured_hard = [s for s in hard if s.measured]
     candidates = _candidates(req, user, [])
     counts: list[Any] = []
     if plain_hard and plain_hard[0].name == "region" and req.regions is not None:
@@ -377,8 +392,9 @@ def _funnel(req: MatchRequest, user: Principal, scored: list[Scored]) -> tuple[A
             survivors.c.park_id,
             (survivors.c.part + _weighted(measured)).label("weighted"),
             *[(s.verdict == "met").label(f"ok_{s.name}") for s in measured_hard],
-        ).join_from(survivors, Carrier, Carrier.id == survivors.c.id),
+        ).select_from(survivors),
         measured,
+        survivors.c.id,
     ).cte("checked")
     measured_ok = [checked.c[f"ok_{s.name}"] for s in measured_hard]
     # n_k: the candidates meeting the first k hard criteria.
@@ -388,14 +404,30 @@ def _funnel(req: MatchRequest, user: Principal, scored: list[Scored]) -> tuple[A
         for k in range(len(measured_hard))
     ]
     funnel = select(*[c.label(f"n{i}") for i, c in enumerate(counts)]).select_from(pool)
-    total_weight = sum(s.criterion.weight for s in scored)
-    score: ColumnElement[Any] = (
-        cast(func.round(cast(checked.c.weighted * (100.0 / total_weight), Numeric)), Integer)
-        if total_weight > 0
-        else literal(100)
-    )
-    passing = select(checked.c.id, checked.c.park_id, score.label("score")).where(*measured_ok)
+    passing = select(checked.c.id, checked.c.park_id, _score(scored, checked.c.weighted).label("score")).where(*measured_ok)
     return passing.cte("scored"), funnel.subquery("funnel")
+
+
+def label(req: MatchRequest, name: str) -> tuple[str, str]:
+    """What criterion `name` is called, in Chinese and English (a row of the comparison)."""
+    if name.startswith("distance_"):
+        kind = next(k for k in FacilityKind if k.value == name.removeprefix("distance_"))
+        return f"距最近{kind.zh}（直线）", f"to the nearest {kind.en} (straight line)"
+    if name == "price":
+        return ("价格", "price") if req.kind == "land" else ("租金", "rent")
+    return _LABELS[name]
+
+
+def verdicts(req: MatchRequest, user: Principal, ids: list[int]) -> Select[Any]:
+    """The carriers `ids` that `user` may see, judged as a match judges its sites, whatever their
+    kind or status: (id, score, the verdict lines as JSON text in `criteria`' order). The score is
+    NULL where a hard criterion is not met: the match would have excluded the site."""
+    scored = criteria(req)
+    lines = func.json_build_array(*[s.explained() for s in scored]) if scored else _EMPTY
+    failed = [s.verdict != "met" for s in scored if s.criterion.hard]
+    score = case((or_(*failed), None), else_=_score(scored, _weighted(scored))) if failed else _score(scored, _weighted(scored))
+    stmt = _joined(carriers.visible(user).join(Park, Park.id == Carrier.park_id), scored)
+    return stmt.where(Carrier.id.in_(ids)).with_only_columns(Carrier.id, score, cast(lines, Text))
 
 
 def statement(req: MatchRequest, user: Principal) -> Select[Any]:
@@ -426,10 +458,7 @@ def statement(req: MatchRequest, user: Principal) -> Select[Any]:
         }
     )
     items = select(item.label("item"), ranked.c.rank.label("rank")).join_from(ranked, Carrier, Carrier.id == ranked.c.id)
-    items = items.join(Park, Park.id == Carrier.park_id)
-    for lateral in (j for s in scored for j in s.joins):
-        items = items.join(lateral, true(), isouter=True)
-    listed = items.subquery()
+    listed = _joined(items.join(Park, Park.id == Carrier.park_id), scored).subquery()
     results = select(func.coalesce(func.json_agg(aggregate_order_by(listed.c.item, listed.c.rank)), _EMPTY)).scalar_subquery()
     by_park = (
         select(

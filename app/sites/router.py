@@ -91,11 +91,16 @@ def match_link(
     r: Annotated[str, Query(max_length=MAX_SHARED_REQUIREMENT, description="the requirement as JSON / 需求（JSON）")],
     format: FormatParam = "json",
 ) -> Response:
+    return _match(session, user, _requirement(r), format, request)
+
+
+def _requirement(r: str) -> MatchRequest:
+    """A requirement given in a link (`r`, JSON)."""
     try:
         data = json.loads(r)
     except ValueError:
         raise InvalidInput([Problem("r", "is not JSON", "不是合法的 JSON")]) from None
-    return _match(session, user, validated(MatchRequest, data), format, request)
+    return validated(MatchRequest, data)
 
 
 class CompareQuery(BaseModel):
@@ -103,6 +108,12 @@ class CompareQuery(BaseModel):
 
     carriers: str | None = Field(default=None, pattern=IDS, examples=["12,15,31"], description="2-4 个载体 id")
     parks: str | None = Field(default=None, pattern=IDS, examples=["3,7"], description="2-4 个园区 id")
+    r: str | None = Field(
+        default=None,
+        max_length=MAX_SHARED_REQUIREMENT,
+        description="载体对比时可附匹配需求（JSON，同 /sites/match?r=），逐项标出满足与否 / "
+        "with carriers: a match requirement (JSON, as /sites/match?r=) whose verdicts are shown per criterion",
+    )
 
     @model_validator(mode="after")
     def _one(self) -> "CompareQuery":
@@ -111,6 +122,8 @@ class CompareQuery(BaseModel):
         ids = self.ids()
         if len(set(ids)) != len(ids):
             raise FieldProblem("an id is given twice", "有重复的 id", field=self.what())
+        if self.r is not None and self.parks is not None:
+            raise FieldProblem("a requirement is compared with carriers only", "匹配需求只能用于载体对比", field="r")
         return self
 
     def what(self) -> Literal["carriers", "parks"]:
@@ -124,4 +137,7 @@ class CompareQuery(BaseModel):
 def compare(session: SessionDep, user: CurrentUser, q: Annotated[CompareQuery, Query()]) -> dict[str, Any]:
     if not user.may_read(q.what()):
         raise Forbidden(f"this API key has no access to {q.what()}", f"该 API 密钥无权访问 {q.what()}")
-    return comparing.compare(session, user, q.what(), q.ids())
+    req = None if q.r is None else _requirement(q.r)
+    if req is not None:
+        matching.check_regions(session, req)
+    return comparing.compare(session, user, q.what(), q.ids(), req)

@@ -82,6 +82,10 @@ function chipText(key, value) {
     case 'min_area': return `≥ ${value} ${t('unit.mu')}`;
     case 'max_area': return `≤ ${value} ${t('unit.mu')}`;
     case 'max_price': return `≤ ${value} ${t('unit.wanPerMu')}`;
+    case 'within_km': return words('ringChip', { km: value });
+    case 'max_km_to_airport': return words('kmTo', { km: value, what: words('airportWord') });
+    case 'max_km_to_rail_station': return words('kmTo', { km: value, what: words('railWord') });
+    case 'max_km_to_port': return words('kmTo', { km: value, what: words('portWord') });
     default: return value;
   }
 }
@@ -106,7 +110,8 @@ function renderStatus() {
   const n = state.activeFilterCount(filters);
   setHtml(root.querySelector('[data-filter-pill]'),
     n ? html`<span class="pill" data-filter-count="${n}">${t('filters.active', { n })}</span>` : html``);
-  setHtml(root.querySelector('[data-chips]'), html`${n ? html`<div class="chips">${Object.entries(filters).map(([k, v]) => html`<button
+  // The radius's centre has no chip of its own: its size's chip stands for the ring.
+  setHtml(root.querySelector('[data-chips]'), html`${n ? html`<div class="chips">${Object.entries(filters).filter(([k]) => k !== 'near').map(([k, v]) => html`<button
       type="button" class="chip" data-remove="${k}" title="×">${chipText(k, v)}<span aria-hidden="true">×</span></button>`)}
     <button type="button" class="chip chip-clear" data-clear>${t('filters.clear')}</button></div>` : ''}
     ${guides(filters)}`);
@@ -155,6 +160,14 @@ function render() {
           <label><span>${words('landUse')}</span>${select('land_use', codeOptions('land_use'))}</label>
           <p class="hint">${t('filters.carrierNote')}</p>
         </fieldset>
+        <fieldset data-place><legend>${words('place')}</legend>
+          <div class="row2">
+            <label><span>${words('withinKm')}</span>${input('within_km', 'number', html`min="0.1" max="300" step="any" inputmode="decimal"`)}</label>
+            <button type="button" class="btn" data-ring-centre>${words('useCentre')}</button>
+          </div>
+          ${[['max_km_to_airport', 'maxKmAirport'], ['max_km_to_rail_station', 'maxKmRail'], ['max_km_to_port', 'maxKmPort']].map(([key, label]) =>
+            html`<label><span>${words(label)}</span>${input(key, 'number', html`min="0.1" max="1000" step="any" inputmode="decimal"`)}</label>`)}
+        </fieldset>
       </form>
     </details>
     <div data-chips></div>`);
@@ -180,7 +193,8 @@ function onChange(e) {
   // keyboard moved to (min → Tab → max) keeps its focus and what is typed there.
   changingInForm = true;
   try {
-    state.setFilters({ [el.name]: value });
+    if (el.name === 'within_km') state.setFilters({ within_km: value, near: value ? state.get().filters.near ?? mapCentre() : '' });
+    else state.setFilters({ [el.name]: value });
   } finally {
     changingInForm = false;
   }
@@ -188,6 +202,12 @@ function onChange(e) {
     root.querySelector('[data-region-summary]').textContent = regionSummary();
     focusRegions(chosenRegions()).catch(() => { /* the outlines failed: the map stays where it is */ });
   }
+}
+
+/** The map's centre as the API's near=lon,lat (WGS-84, ~1 m). */
+function mapCentre() {
+  const { view } = state.get();
+  return view ? `${view.lng.toFixed(5)},${view.lat.toFixed(5)}` : '';
 }
 
 export function clearFilters() {
@@ -201,7 +221,8 @@ export function initFilters(element) {
   initBooklets(root);
   root.addEventListener('click', (e) => {
     const chip = e.target.closest('[data-remove]');
-    if (chip) state.setFilters({ [chip.dataset.remove]: '' });
+    if (chip) state.setFilters(chip.dataset.remove === 'within_km' ? { within_km: '', near: '' } : { [chip.dataset.remove]: '' });
+    if (e.target.closest('[data-ring-centre]') && state.get().filters.within_km) state.setFilters({ near: mapCentre() });
     if (e.target.closest('[data-clear]')) clearFilters();
     const toggle = e.target.closest('[data-region-toggle]');
     if (toggle) {

@@ -38,6 +38,7 @@ import { initInquiry } from './inquiry.js';
 import { initInbox } from './inbox.js';
 import { hasCodedFilters, unusableFilters } from './urlcheck.js';
 import { initSites } from './sites/panel.js';
+import { initRing } from './sites/ring.js';
 
 const $ = (sel) => document.querySelector(sel);
 const MOVE_DEBOUNCE_MS = 250;
@@ -151,6 +152,7 @@ async function start() {
   initInquiry();
   initInbox();
   initSites(map);
+  initRing(map);
   refreshCarriers();
   // Signing in or out changes what may be seen (unpublished records, staff layers): reload all.
   onAuthChange(() => {

@@ -3,9 +3,11 @@
 // open item, the list tab and sort, what is compared, and the language. Unknown parameters
 // (WeChat adds `from=singlemessage`, for one) are ignored.
 
+// Straight-line limits, measured by the API from each park's and each carrier's own position.
+export const DISTANCE_FILTER_KEYS = ['near', 'within_km', 'max_km_to_airport', 'max_km_to_rail_station', 'max_km_to_port'];
 export const FILTER_KEYS = ['q', 'industry', 'level', 'type', 'region', 'cluster',
-  'kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price'];
-export const CARRIER_FILTER_KEYS = ['kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price'];
+  'kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price', ...DISTANCE_FILTER_KEYS];
+export const CARRIER_FILTER_KEYS = ['kind', 'status', 'land_use', 'min_area', 'max_area', 'max_price', ...DISTANCE_FILTER_KEYS];
 export const DEFAULT_LAYERS = ['regions', 'parks', 'cooperation', 'carriers'];
 
 const listeners = new Set();
@@ -19,6 +21,7 @@ let current = {
   tab: 'parks',
   sort: '',
   compare: null, // what is set aside for comparison: 'park:1,2' or 'carrier:3,4,5' (sites/basket.js)
+  asked: null, // the match requirement (JSON) whose verdicts the comparison shows (sites/panel.js)
 };
 
 export function get() {
@@ -69,6 +72,7 @@ export function toQuery(s) {
   if (s.tab !== 'parks') p.set('tab', s.tab);
   if (s.sort) p.set('sort', s.sort);
   if (s.compare) p.set('cmp', s.compare);
+  if (s.compare && s.asked) p.set('req', s.asked);
   const text = p.toString();
   return text ? `?${text}` : '';
 }
@@ -98,6 +102,7 @@ export function fromQuery(search) {
   s.tab = p.get('tab') === 'carriers' ? 'carriers' : 'parks';
   s.sort = p.get('sort') || '';
   s.compare = /^(park|carrier):\d{1,9}(,\d{1,9}){0,3}$/.test(p.get('cmp') || '') ? p.get('cmp') : null;
+  s.asked = s.compare && (p.get('req') || '').length <= 4000 ? p.get('req') || null : null;
   return s;
 }
 

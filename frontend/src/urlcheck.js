@@ -4,7 +4,7 @@
 
 // Filters whose values are codes of /api/v1/codes, by their group there.
 const CODED = { level: 'park_level', type: 'park_type', kind: 'carrier_kind', status: 'carrier_status', land_use: 'land_use' };
-const NUMERIC = ['min_area', 'max_area', 'max_price'];
+const NUMERIC = ['min_area', 'max_area', 'max_price', 'within_km', 'max_km_to_airport', 'max_km_to_rail_station', 'max_km_to_port'];
 
 /** The keys of `filters` whose values cannot be used; `codes(group)` lists a group's codes
  * (null while they are not loaded: coded filters are then left to the second look). */
@@ -14,6 +14,9 @@ export function unusableFilters(filters, codes) {
     if (NUMERIC.includes(key)) return !(value.trim() !== '' && Number(value) >= 0);
     if (key === 'region') return !/^\d{6}(,\d{6}){0,19}$/.test(value); // several, as the API takes them
     if (key === 'cluster') return !/^\d{1,9}$/.test(value);
+    // A radius needs its centre and its size (the API refuses either alone).
+    if (key === 'near') return !/^-?\d{1,3}(\.\d+)?,-?\d{1,2}(\.\d+)?$/.test(value) || !('within_km' in filters);
+    if (key === 'within_km' && !('near' in filters)) return true;
     return false;
   }).map(([key]) => key);
 }

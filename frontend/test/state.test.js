@@ -14,6 +14,7 @@ const FULL = {
   tab: 'carriers',
   sort: 'price',
   compare: 'carrier:3,4,5',
+  asked: '{"kind":"land","area":{"min":40,"unit":"mu"}}',
 };
 
 test('a full state survives toQuery -> fromQuery', () => {
@@ -21,7 +22,7 @@ test('a full state survives toQuery -> fromQuery', () => {
 });
 
 test('the default state writes no parameter and reads back as the default', () => {
-  const defaults = { view: null, layers: [...DEFAULT_LAYERS], basemap: null, lang: 'zh', filters: {}, open: null, tab: 'parks', sort: '', compare: null };
+  const defaults = { view: null, layers: [...DEFAULT_LAYERS], basemap: null, lang: 'zh', filters: {}, open: null, tab: 'parks', sort: '', compare: null, asked: null };
   assert.equal(toQuery(defaults), '');
   assert.deepEqual(fromQuery(''), defaults);
 });

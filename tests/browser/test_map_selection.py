@@ -166,3 +166,33 @@ def test_an_enterprise_narrows_the_map_and_compares(
     expect(page.locator("#detail [data-distances] h3")).to_have_text("Nearby facilities (straight-line distance)")
     expect(page.locator("#detail [data-distances] [data-km]").first).to_contain_text("km straight-line")
     user.assert_clean()
+
+
+def test_a_radius_round_the_map_centre_and_an_airport_limit(new_page: Callable[..., UserPage], live_server: str) -> None:
+    user = new_page()
+    page = user.open("?c=28.68000,115.89000,10")
+    page.locator("#filters summary").click()
+    with page.expect_response(lambda r: "/api/v1/map/carriers?" in r.url and "within_km=15" in r.url) as carriers:
+        page.locator("#f-within_km").fill("15")
+        page.locator("#f-within_km").press("Tab")
+    near = "115.89000,28.68000"  # the map's centre, as the URL has it
+    assert httpx.URL(carriers.value.url).params["near"] == near
+    assert f"near={near.replace(',', '%2C')}" in page.url
+    expect(page.locator("path.filter-ring")).to_have_count(1)
+    everything = api(live_server, "map/parks", limit=1000)["items"]
+    ringed = api(live_server, "map/parks", near=near, within_km=15, limit=1000)["items"]
+    assert 0 < len(ringed) < len(everything)
+    expect(page.locator(".result[data-park-id]")).to_have_count(len(ringed))
+    assert set(ids(page, "park")) == {p["id"] for p in ringed}
+    expect(page.locator(".chip[data-remove=within_km]")).to_have_text("15 公里范围内（直线）×")
+    # An airport limit on top: the API's set again.
+    page.locator("#f-max_km_to_airport").fill("12")
+    page.locator("#f-max_km_to_airport").press("Tab")
+    both = api(live_server, "map/parks", near=near, within_km=15, max_km_to_airport=12, limit=1000)["items"]
+    assert len(both) < len(ringed)
+    expect(page.locator(".result[data-park-id]")).to_have_count(len(both))
+    # Its chip takes the ring and its centre away.
+    page.locator(".chip[data-remove=within_km]").click()
+    expect(page.locator("path.filter-ring")).to_have_count(0)
+    assert "near=" not in page.url and "within_km" not in page.url
+    user.assert_clean()

@@ -2,6 +2,7 @@
 ranked sites with their reasons (as the API ranks them), numbered on the map, then three compared
 side by side; in Chinese on a desktop and in English on a phone."""
 
+import re
 from collections.abc import Callable
 
 import httpx
@@ -63,7 +64,19 @@ def test_the_enterprise_story_on_a_desktop(
     page.locator("#sites [data-compare]").click()
     table = page.locator("#sites table.compare")
     expect(table.locator("thead th")).to_have_count(4)
-    expect(table.locator("tbody th").first).to_have_text("所在园区")
+    # Opened from the match: the requirement's verdicts first, each criterion a row.
+    expect(table.locator("tbody tr.compare-group th")).to_have_text("按匹配需求")
+    expect(table.locator("tr[data-criterion=score] td")).to_have_text([str(r["score"]) for r in expected["results"][:3]])
+    expect(table.locator("tr[data-criterion=area] td[data-verdict=met]")).to_have_count(3)
+    expect(table.locator("tr[data-criterion=distance_airport] td")).to_have_text(
+        [f"✓ {r['verdicts'][-2]['zh']}" for r in expected["results"][:3]]
+    )
+    expect(table.locator("tbody th", has_text="所在园区")).to_have_count(1)
+    # Its link reopens it with the verdicts (the requirement rides along in req=).
+    assert "req=" in page.url
+    page.goto(page.url)
+    expect(table.locator("tr[data-criterion=area] td[data-verdict=met]")).to_have_count(3)
+    expect(table.locator("tr[data-criterion=score] td")).to_have_text([str(r["score"]) for r in expected["results"][:3]])
     assert table.locator(".best-mark").count() >= 1
     expect(page.locator("#sites")).to_contain_text("直线距离")
     shots(page, "sites-compare-desktop")
@@ -87,7 +100,8 @@ def test_the_same_story_in_english_on_a_phone(
         add.click()
     page.locator("#sites [data-compare]").click()
     scroller = page.locator("#sites .compare-scroll")
-    expect(scroller.locator("tbody th").first).to_have_text("park")
+    expect(scroller.locator("tbody tr.compare-group th")).to_have_text("Against the requirement")
+    expect(scroller.locator("tbody th").filter(has_text=re.compile(r"^park$"))).to_have_count(1)
     # Four columns do not fit a phone: the table scrolls sideways inside the panel.
     assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")
     shots(page, "sites-compare-phone")

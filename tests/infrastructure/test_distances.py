@@ -135,6 +135,26 @@ def test_radius_search_equals_pyproj(client) -> None:
     assert {p["id"] for p in got} == expected
 
 
+def test_the_map_measures_each_record_from_its_own_position(client) -> None:
+    """The map page's radius and distance limits: carriers by their own point and distances, not their park's."""
+    carriers = _all(client, "/api/v1/carriers")
+    parks = {p["id"]: p["location"]["coordinates"] for p in _all(client, "/api/v1/parks")}
+    assert len(carriers) < 1000  # all of them in one page
+    far = max(carriers, key=lambda c: _km(c["location"]["coordinates"], parks[c["park_id"]]))
+    centre = far["location"]["coordinates"]
+    radius = {"near": f"{centre[0]},{centre[1]}", "within_km": 3}
+    inside = {c["id"] for c in carriers if _km(centre, c["location"]["coordinates"]) <= 3}
+    assert far["id"] in inside and _km(centre, parks[far["park_id"]]) > 3  # its park lies outside the ring
+    assert {c["id"] for c in _all(client, "/api/v1/map/carriers", **radius)} == inside
+    assert {p["id"] for p in _all(client, "/api/v1/map/parks", **radius)} == {
+        i for i, at in parks.items() if _km(centre, at) <= 3
+    }
+    near_airport = {c["id"] for c in carriers if c["distances"]["airport"]["km"] <= 30 and c["kind"] == "land"}
+    assert 0 < len(near_airport) < len(carriers)
+    got = _all(client, "/api/v1/map/carriers", max_km_to_airport=30, kind="land")
+    assert {c["id"] for c in got} == near_airport
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -151,6 +171,20 @@ def test_bad_distance_parameters_name_the_field(client, params: dict, field: str
         r = client.get(path, params=params)
         assert r.status_code == 422, r.text
         assert r.json()["error"]["details"][0]["field"] == field
+
+
+KINDS = ("airport", "rail_station", "port", "expressway_exit", "freight_hub", "university")
+
+
+def _carrier_rows_agree(db) -> None:
+    """carrier_distances (migration 0024) holds exactly facility_distances' carrier metres, a row per carrier."""
+    pivot = ", ".join(f"max(distance_m) FILTER (WHERE kind = '{k}')" for k in KINDS)
+    expected = db.execute(
+        text(f"SELECT subject_id, {pivot} FROM facility_distances WHERE subject = 'carrier' GROUP BY subject_id")
+    ).all()
+    got = db.execute(text(f"SELECT carrier_id, {', '.join(f'{k}_m' for k in KINDS)} FROM carrier_distances")).all()
+    assert len(expected) > 10
+    assert sorted(got) == sorted(expected)
 
 
 def test_bulk_writes_leave_distances_to_one_rebuild_that_equals_the_triggers(db) -> None:
@@ -171,6 +205,8 @@ def test_bulk_writes_leave_distances_to_one_rebuild_that_equals_the_triggers(db)
     try:
         writes()  # kept current statement by statement
         by_triggers = set(db.execute(snapshot).all())
+        _carrier_rows_agree(db)
+        assert db.execute(text("SELECT count(*) FROM carrier_distances WHERE carrier_id = :i"), {"i": gone}).scalar() == 0
     finally:
         db.rollback()
     try:
@@ -180,6 +216,7 @@ def test_bulk_writes_leave_distances_to_one_rebuild_that_equals_the_triggers(db)
         assert set(db.execute(snapshot).all()) == before  # the triggers stood down
         assert db.execute(text("SELECT investmap_distances_rebuild()")).scalar_one() == len(by_triggers)
         assert set(db.execute(snapshot).all()) == by_triggers
+        _carrier_rows_agree(db)
         assert ("carrier", moved, "port", 990001) in {r[:4] for r in by_triggers}
         assert not any(r[1] == gone and r[0] == "carrier" for r in by_triggers)
     finally:

@@ -1,5 +1,7 @@
 """Side-by-side comparison: every row sourced, the best value marked, bad ids refused."""
 
+import json
+
 import pytest
 
 
@@ -50,3 +52,26 @@ def test_bad_comparisons(client, params: dict, status: int, field: str | None) -
     assert r.status_code == status, r.text
     if field:
         assert r.json()["error"]["details"][0]["field"] == field
+
+
+def test_a_requirement_adds_its_verdicts_as_the_match_gives_them(client) -> None:
+    req = {"kind": "land", "area": {"min": 1, "max": 100000, "hard": False}, "distances": {"airport": {"km": 30}}}
+    matched = client.post("/api/v1/sites/match", json={**req, "limit": 3}).json()["results"]
+    assert len(matched) == 3
+    ids = [m["id"] for m in matched]
+    r = client.get("/api/v1/sites/compare", params={"carriers": ",".join(map(str, ids)), "r": json.dumps(req)})
+    assert r.status_code == 200, r.text
+    got = r.json()["requirement"]
+    assert got["scores"] == [m["score"] for m in matched]
+    assert [row["criterion"] for row in got["rows"]] == ["area", "distance_airport"]
+    for k, row in enumerate(got["rows"]):
+        assert row["values"] == [{key: m["verdicts"][k][key] for key in ("verdict", "zh", "en")} for m in matched]
+    # Without it, no verdicts; with parks, refused.
+    plain = client.get("/api/v1/sites/compare", params={"carriers": ",".join(map(str, ids))}).json()
+    assert "requirement" not in plain
+    bad = client.get("/api/v1/sites/compare", params={"parks": "1,2", "r": json.dumps(req)})
+    assert bad.status_code == 422, bad.text
+    assert bad.json()["error"]["details"][0]["field"] == "r"
+    bad = client.get("/api/v1/sites/compare", params={"carriers": ",".join(map(str, ids)), "r": "{"})
+    assert bad.status_code == 422, bad.text
+    assert bad.json()["error"]["details"][0]["field"] == "r"

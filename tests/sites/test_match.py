@@ -203,3 +203,22 @@ def test_a_requirement_is_read_as_json_means_it(client) -> None:
         r = client.post("/api/v1/sites/match", json=body)
         assert r.status_code == 422, r.text
         assert r.json()["error"]["details"][0]["field"] == field
+
+
+def test_the_comparison_opened_from_a_match_shows_its_verdicts(db: Session, sites: dict[str, int]) -> None:
+    from app.sites.compare import compare
+
+    req = MatchRequest.model_validate({"kind": "land", **REQUIREMENT})
+    got = compare(db, ANONYMOUS, "carriers", [sites["B"], sites["C"], sites["A"]], req)["requirement"]
+    # C fails the hard area limit: judged, but given no score (the match excluded it).
+    assert got["scores"] == [90, None, 100]
+    assert got["scoring"] == matching.SCORING
+    rows = {r["criterion"]: r for r in got["rows"]}
+    assert list(rows) == ["area", "price", "industry", "distance_rail_station"]
+    assert (rows["area"]["zh"], rows["area"]["en"], rows["area"]["hard"]) == ("面积", "area", True)
+    assert [v["verdict"] for v in rows["area"]["values"]] == ["met", "near", "met"]
+    assert rows["area"]["values"][1]["zh"] == "面积 35.0 亩，比要求少 5.0 亩"
+    assert [v["verdict"] for v in rows["price"]["values"]] == ["near", "met", "met"]
+    assert (rows["price"]["zh"], rows["price"]["weight"]) == ("价格", 2.0)
+    assert rows["distance_rail_station"]["en"] == "to the nearest high-speed rail / rail station (straight line)"
+    assert [v["verdict"] for v in rows["distance_rail_station"]["values"]] == ["met"] * 3

@@ -20,7 +20,7 @@ let button;
 let pins;
 let result = null;
 let table = null; // the comparison shown last, for the names its inquiry carries
-let asked = null; // the requirement behind `result`, for its export links
+let asked = null; // the requirement behind `result`, for its export links and the comparison's verdicts
 
 function errorText(err) {
   const details = err instanceof ApiError ? err.body?.error?.details ?? [] : [];
@@ -70,11 +70,26 @@ async function compare() {
   const { kind, ids } = compared();
   const out = root.querySelector('[data-out]');
   try {
-    table = await getJSON(`/api/v1/sites/compare?${kind}s=${ids.join(',')}`);
+    const query = new URLSearchParams({ [`${kind}s`]: ids.join(',') });
+    // Opened after a match (or from a link to such a comparison): the requirement's verdicts on
+    // each carrier too, and the link keeps the requirement.
+    const req = kind === 'carrier' ? asked ?? linkedRequirement() : null;
+    if (req) query.set('r', JSON.stringify(req));
+    state.set({ asked: req ? JSON.stringify(req) : null });
+    table = await getJSON(`/api/v1/sites/compare?${query}`);
     setHtml(out, compareView(table));
     out.scrollIntoView({ block: 'start' });
   } catch (err) {
     setHtml(out, html`<p class="sites-error" role="alert">${errorText(err)}</p>`);
+  }
+}
+
+/** The requirement a shared comparison link carries (`req=`), if it reads as JSON. */
+function linkedRequirement() {
+  try {
+    return state.get().asked ? JSON.parse(state.get().asked) : null;
+  } catch {
+    return null;
   }
 }
 
@@ -172,6 +187,8 @@ export function initSites(theMap) {
   button.addEventListener('click', () => setOpen(root.hidden));
   initBasket(showCompared);
   onBasket(compareCount);
+  // An emptied basket ends the comparison, and with it the requirement its link carried.
+  onBasket(() => { if (!compared().ids.length && state.get().asked) state.set({ asked: null }); });
   // A new language redraws the panel's words; the form keeps nothing the user must not lose yet.
   state.subscribe((st, changed) => {
     if (!changed.has('lang')) return;

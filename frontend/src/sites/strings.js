@@ -23,6 +23,10 @@ const STRINGS = {
     clearCompare: '清空', oneKind: '对比只能同为园区或同为载体：已换成新的一类。', full: '最多对比 4 个。',
     needTwo: '至少选择 2 个进行对比。',
     inquire: '咨询所选（{n}）', inquireAll: '咨询这些载体',
+    place: '位置与交通（直线距离）', withinKm: '距圆心（公里）', useCentre: '以地图中心为圆心',
+    ringChip: '{km} 公里范围内（直线）', kmTo: '≤ {km} 公里至{what}', maxKmAirport: '距机场不超过（公里）',
+    maxKmRail: '距高铁站不超过（公里）', maxKmPort: '距港口不超过（公里）', airportWord: '机场', railWord: '高铁站', portWord: '港口',
+    asked: '按匹配需求', matchScore: '匹配得分', excludedScore: '未满足硬性条件', hardMark: '硬性',
   },
   en: {
     button: 'Site selection', title: 'Site selection · match a requirement', close: 'Close',
@@ -44,6 +48,10 @@ const STRINGS = {
     clearCompare: 'Clear', oneKind: 'Compare parks with parks and carriers with carriers: the list now holds the new kind.',
     full: 'At most 4 can be compared.', needTwo: 'Choose at least 2 to compare.',
     inquire: 'Inquire about selected ({n})', inquireAll: 'Inquire about these carriers',
+    place: 'Location and transport (straight line)', withinKm: 'Within (km) of the centre', useCentre: 'Centre on the map',
+    ringChip: 'within {km} km (straight line)', kmTo: '≤ {km} km to {what}', maxKmAirport: 'Max km to an airport',
+    maxKmRail: 'Max km to a rail station', maxKmPort: 'Max km to a port', airportWord: 'an airport', railWord: 'a rail station', portWord: 'a port',
+    asked: 'Against the requirement', matchScore: 'match score', excludedScore: 'fails a hard criterion', hardMark: 'hard',
   },
 };
 

@@ -88,13 +88,22 @@ function shown(field, value) {
   return String(value);
 }
 
+/** The match's verdicts on each compared carrier (`table.requirement`, when opened from a match). */
+function askedRows(req) {
+  if (!req) return '';
+  return html`<tr class="compare-group"><th scope="rowgroup" colspan="${req.scores.length + 1}">${s('asked')}</th></tr>
+    <tr data-criterion="score"><th scope="row">${s('matchScore')}</th>${req.scores.map((sc) => html`<td>${sc ?? html`<span class="verdict-miss">${s('excludedScore')}</span>`}</td>`)}</tr>
+    ${req.rows.map((row) => html`<tr data-criterion="${row.criterion}"><th scope="row">${pick(row)}${row.hard ? html` <small>(${s('hardMark')})</small>` : ''}</th>
+      ${row.values.map((v) => html`<td class="verdict verdict-${v.verdict}" data-verdict="${v.verdict}"><span aria-hidden="true">${VERDICT_MARK[v.verdict]}</span> ${pick(v)}</td>`)}</tr>`)}`;
+}
+
 export function compareView(table) {
   return html`<div class="sites-actions"><button type="button" class="btn" data-back>${s('back')}</button>
       <button type="button" class="btn" data-print>${s('print')}</button>
       <button type="button" class="btn btn-primary" data-inquire-chosen="compare">${s('inquireAll')}</button></div>
     <div class="compare-scroll"><table class="compare">
       <thead><tr><th></th>${table.items.map((i) => html`<th scope="col">${i.name}<small>${s('source')}: ${i.source}</small></th>`)}</tr></thead>
-      <tbody>${table.rows.map((row) => html`<tr><th scope="row">${pick(row)}${row.unit ? html` <small>(${row.unit})</small>` : ''}</th>
+      <tbody>${askedRows(table.requirement)}${table.rows.map((row) => html`<tr><th scope="row">${pick(row)}${row.unit ? html` <small>(${row.unit})</small>` : ''}</th>
         ${row.values.map((v, i) => html`<td class="${row.best.includes(i) ? 'is-best' : ''}" title="${v.source}">${shown(row.field, v.value)}${row.best.includes(i) ? html` <b class="best-mark">${s('best')}</b>` : ''}${row.field.startsWith('distances.') && v.source ? html`<small>${v.source}</small>` : ''}</td>`)}</tr>`)}
       </tbody></table></div>
     <p class="hint">${s('straight')}</p>`;
