@@ -27,6 +27,13 @@ def observed() -> Iterator[TestClient]:
         yield client
 
 
+@pytest.fixture(scope="module")
+def carriers(observed: TestClient) -> list[str]:
+    """The addresses of two published carriers (their ids depend on what ran before in this database)."""
+    items = observed.get("/api/v1/carriers", params={"limit": 2}).json()["items"]
+    return [f"/api/v1/carriers/{c['id']}" for c in items]
+
+
 def _sample(text: str, name: str, **labels: str) -> float:
     """The value of one sample of the exposition `text` (0 when absent)."""
     for line in text.splitlines():
@@ -43,11 +50,11 @@ def _scrape(client: TestClient) -> str:
     return r.text
 
 
-def test_requests_are_counted_by_route_template_and_status(observed: TestClient) -> None:
+def test_requests_are_counted_by_route_template_and_status(observed: TestClient, carriers: list[str]) -> None:
     route = {"route": "/api/v1/carriers/{item_id}", "method": "GET"}
     before = _scrape(observed)
-    assert observed.get("/api/v1/carriers/1").status_code == 200
-    assert observed.get("/api/v1/carriers/2").status_code == 200
+    assert observed.get(carriers[0]).status_code == 200
+    assert observed.get(carriers[1]).status_code == 200
     assert observed.get("/api/v1/carriers/999999999").status_code == 404
     after = _scrape(observed)
     assert (
@@ -63,7 +70,7 @@ def test_requests_are_counted_by_route_template_and_status(observed: TestClient)
         _sample(after, "investmap_request_seconds_count", **route)
         == _sample(before, "investmap_request_seconds_count", **route) + 3
     )
-    assert "/api/v1/carriers/1" not in after.replace("/api/v1/carriers/{item_id}", "")
+    assert carriers[0] not in after.replace("/api/v1/carriers/{item_id}", "")
     assert _sample(after, "investmap_db_pool_connections", state="checked_out") == 0  # all returned
     tiles = {"route": "/tiles/{layer_id}/{z}/{x}/{y}.mvt", "method": "GET", "status": "200"}
     assert observed.get("/tiles/land/8/210/106.mvt").status_code == 200
@@ -100,13 +107,13 @@ def test_metrics_are_for_the_token_holder_or_loopback_only(observed: TestClient,
         assert remote.get("/metrics").status_code == 403
 
 
-def test_each_request_has_an_id_and_a_json_log_line(observed: TestClient) -> None:
+def test_each_request_has_an_id_and_a_json_log_line(observed: TestClient, carriers: list[str]) -> None:
     lines = io.StringIO()
     handler = logging.StreamHandler(lines)
     handler.setFormatter(next(h for h in access_log.handlers).formatter)
     access_log.addHandler(handler)
     try:
-        given = observed.get("/api/v1/carriers/1", headers={"X-Request-ID": "trace-42.a"})
+        given = observed.get(carriers[0], headers={"X-Request-ID": "trace-42.a"})
         made = observed.get("/api/v1/carriers/999999999", headers={"X-Request-ID": "bad id\twith spaces"})
     finally:
         access_log.removeHandler(handler)
@@ -114,7 +121,7 @@ def test_each_request_has_an_id_and_a_json_log_line(observed: TestClient) -> Non
     assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
     logged = [json.loads(line) for line in lines.getvalue().splitlines()]
     assert [(e["request_id"], e["route"], e["status"], e["path"]) for e in logged] == [
-        ("trace-42.a", "/api/v1/carriers/{item_id}", 200, "/api/v1/carriers/1"),
+        ("trace-42.a", "/api/v1/carriers/{item_id}", 200, carriers[0]),
         (made.headers["x-request-id"], "/api/v1/carriers/{item_id}", 404, "/api/v1/carriers/999999999"),
     ]
     assert all(e["method"] == "GET" and e["ms"] >= 0 and e["level"] == "INFO" for e in logged)

@@ -144,7 +144,7 @@ def carrier(routed: TestClient, settings: Settings) -> dict[str, object]:
     with psycopg.connect(libpq_url(str(settings.database.url))) as conn:
         row = conn.execute(
             "SELECT id, name, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM carriers "
-            "WHERE kind = 'land' ORDER BY id LIMIT 1"
+            "WHERE kind = 'land' AND published ORDER BY id LIMIT 1"  # what the public reads
         ).fetchone()
     assert row is not None
     return {"id": row[0], "name": row[1], "lon": row[2], "lat": row[3]}
