@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import func
 from starlette.concurrency import run_in_threadpool
@@ -69,6 +69,33 @@ def _mapping(text: str | None) -> dict[str, str]:
     return mapping
 
 
+class ImportRun:
+    """How every import runs, whatever it reads: the query parameters the three imports share."""
+
+    def __init__(
+        self,
+        commit: Annotated[bool, Query(description="false: preview only, nothing written / 是否写入")] = False,
+        encoding: Annotated[str | None, Query(description="UTF-8 or GBK; default: detected / 文本编码")] = None,
+        mapping: Annotated[str | None, Query(max_length=5000, description='JSON {"column": "field"} / 列对应')] = None,
+        as_of: Annotated[date | None, Query(description="date the file describes; default today / 数据时点")] = None,
+        background: Annotated[bool, Query(description="run as a background job: 202 with the job to poll / 后台任务")] = False,
+    ) -> None:
+        self.commit, self.encoding, self.mapping, self.as_of, self.background = commit, encoding, mapping, as_of, background
+
+    def options(self, park_id: int, name: str, crs: str | None) -> ImportOptions:
+        return ImportOptions(
+            park_id=park_id,
+            file_name=PurePath(name).name,
+            crs=crs,
+            encoding=self.encoding,
+            mapping=_mapping(self.mapping),
+            as_of=self.as_of,
+        )
+
+
+RunDep = Annotated[ImportRun, Depends()]
+
+
 def _staff(user: Principal) -> None:
     if not user.is_staff:
         raise Forbidden("imports are for officers and admins", "文件导入仅限招商专员和管理员")
@@ -86,17 +113,10 @@ async def import_carriers(
     user: WriterDep,
     park: Annotated[int, Query(ge=1, description="the park the carriers belong to / 所属园区 id")],
     name: Annotated[str, Query(min_length=1, max_length=200, description="the file's name, e.g. 地块.zip / 文件名")],
-    commit: Annotated[bool, Query(description="false: preview only, nothing written / 是否写入")] = False,
+    run: RunDep,
     crs: Annotated[str | None, Query(description=f"one of {', '.join(SYSTEMS)}; default: the file's, else proposed")] = None,
-    encoding: Annotated[str | None, Query(description="UTF-8 or GBK; default: detected / 文本编码")] = None,
-    mapping: Annotated[str | None, Query(max_length=5000, description='JSON {"column": "field"} / 列对应')] = None,
-    as_of: Annotated[date | None, Query(description="date the file describes; default today / 数据时点")] = None,
-    background: Annotated[bool, Query(description="run as a background job: 202 with the job to poll / 后台任务")] = False,
 ) -> Any:
-    options = ImportOptions(
-        park_id=park, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
-    )
-    return await _run(request, session, user, options, commit, "carriers", background)
+    return await _run(request, session, user, run.options(park, name, crs), run, "carriers")
 
 
 @router.post(
@@ -110,17 +130,10 @@ async def import_enterprises(
     session: SessionDep,
     user: WriterDep,
     name: Annotated[str, Query(min_length=1, max_length=200, description="the file's name, e.g. 企业名录.xlsx / 文件名")],
-    commit: Annotated[bool, Query(description="false: preview only, nothing written / 是否写入")] = False,
+    run: RunDep,
     crs: Annotated[str | None, Query(description=f"one of {', '.join(SYSTEMS)}; default: the file's, else WGS-84")] = None,
-    encoding: Annotated[str | None, Query(description="UTF-8 or GBK; default: detected / 文本编码")] = None,
-    mapping: Annotated[str | None, Query(max_length=5000, description='JSON {"column": "field"} / 列对应')] = None,
-    as_of: Annotated[date | None, Query(description="date the file describes; default today / 数据时点")] = None,
-    background: Annotated[bool, Query(description="run as a background job: 202 with the job to poll / 后台任务")] = False,
 ) -> Any:
-    options = ImportOptions(
-        park_id=0, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
-    )
-    return await _run(request, session, user, options, commit, "enterprises", background)
+    return await _run(request, session, user, run.options(0, name, crs), run, "enterprises")
 
 
 @router.post(
@@ -134,27 +147,18 @@ async def import_parks(
     session: SessionDep,
     user: WriterDep,
     name: Annotated[str, Query(min_length=1, max_length=200, description="the file's name, e.g. 园区边界.zip / 文件名")],
+    run: RunDep,
     park: Annotated[
         int | None, Query(ge=1, description="the park of rows naming none, e.g. a boundary file / 未注明园区的行所属园区")
     ] = None,
-    commit: Annotated[bool, Query(description="false: preview only, nothing written / 是否写入")] = False,
     crs: Annotated[
         str | None, Query(description=f"one of {', '.join(SYSTEMS)}; default: the file's, else proposed for `park`, else WGS-84")
     ] = None,
-    encoding: Annotated[str | None, Query(description="UTF-8 or GBK; default: detected / 文本编码")] = None,
-    mapping: Annotated[str | None, Query(max_length=5000, description='JSON {"column": "field"} / 列对应')] = None,
-    as_of: Annotated[date | None, Query(description="date the file describes; default today / 数据时点")] = None,
-    background: Annotated[bool, Query(description="run as a background job: 202 with the job to poll / 后台任务")] = False,
 ) -> Any:
-    options = ImportOptions(
-        park_id=park or 0, file_name=PurePath(name).name, crs=crs, encoding=encoding, mapping=_mapping(mapping), as_of=as_of
-    )
-    return await _run(request, session, user, options, commit, "parks", background)
+    return await _run(request, session, user, run.options(park or 0, name, crs), run, "parks")
 
 
-async def _run(
-    request: Request, session: Any, user: Principal, options: ImportOptions, commit: bool, what: str, background: bool
-) -> Any:
+async def _run(request: Request, session: Any, user: Principal, options: ImportOptions, run: ImportRun, what: str) -> Any:
     """The request body written to the import's own folder as it arrives, then the run of `what`
     over it: now, or as a background job (202, the job to poll at its status_url)."""
     _staff(user)
@@ -171,11 +175,11 @@ async def _run(
         with upload.open("wb") as out:
             async for chunk in request.stream():
                 out.write(chunk)
-        if background:
+        if run.background:
             jobs: ImportJobs = request.app.state.import_jobs
-            job = await run_in_threadpool(jobs.start, session, user, what, upload, options, commit)
+            job = await run_in_threadpool(jobs.start, session, user, what, upload, options, run.commit)
             return JSONResponse(_job_body(job), status_code=202)
-        report: dict[str, Any] = await run_in_threadpool(RUNS[what], session, user, upload, Path(folder), options, commit)
+        report: dict[str, Any] = await run_in_threadpool(RUNS[what], session, user, upload, Path(folder), options, run.commit)
         return report
 
 
