@@ -48,8 +48,15 @@ def serve_app(database_url: str, **env: str) -> Iterator[str]:
         "warning",
     ]
     # The public sees demo records and no browser starts ahead of a PDF, as with the suite's
-    # settings (tests/support/database.py).
-    env = {"INVESTMAP_DEMO_PUBLIC": "true", "INVESTMAP_BROCHURE_WARM_UP": "false", **env}
+    # settings (tests/support/database.py). The browser tests of several files send inquiries from
+    # one address to this one server: its hourly limit is raised above what they send together (the
+    # limit itself is tested through the API, tests/inquiries/).
+    env = {
+        "INVESTMAP_DEMO_PUBLIC": "true",
+        "INVESTMAP_BROCHURE_WARM_UP": "false",
+        "INVESTMAP_INQUIRY_PER_IP_PER_HOUR": "100",
+        **env,
+    }
     with serving(cmd, {**os.environ, "DATABASE_URL": database_url, **env}, f"{url}/healthz", cwd=PROJECT_ROOT):
         yield url
 
