@@ -261,7 +261,9 @@ def basemap_pixel(page: Page, tile_xyz: Callable[[str], tuple[int, int, int]], l
 
 def drawn_offset(page: Page, park_id: int, tile_xyz: Callable[[str], tuple[int, int, int]], lon: float, lat: float) -> float:
     """Distance in px between the park's marker and where (lon, lat) lies on the basemap tiles."""
-    dot = page.locator(f".park-dot[data-park-id='{park_id}']").bounding_box()
+    marker = page.locator(f".park-dot[data-park-id='{park_id}']")
+    expect(marker).to_be_visible()  # the markers may be drawn again as the page's state settles
+    dot = marker.bounding_box()
     assert dot is not None
     return math.dist(basemap_pixel(page, tile_xyz, lon, lat), (dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2))
 
