@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
+from app.core.settings import DatabaseSettings, Settings, using
 from app.loaders.demo import load_demo_carriers
 from app.loaders.demo_enterprises import load_demo_enterprises
 from app.loaders.reference import LoadError, load_all
+from tests.support.database import database_name, fresh_database, migrate
 from tests.support.reference_files import GEODATA, cluster_lists_csv, parks_csv
 
 # Other tests add their own records; the reference ones are those whose source the files give.
@@ -91,29 +93,28 @@ def test_demo_load_is_deterministic_and_replaces_itself(db) -> None:
     assert (missing, orphans) == (0, 0)
 
 
-def _demo_enterprises(db) -> tuple:
-    db.rollback()
-    return tuple(
-        db.execute(
-            text(
-                "SELECT (SELECT count(*) FILTER (WHERE is_local) FROM enterprises WHERE is_demo), "
-                "(SELECT count(*) FILTER (WHERE NOT is_local) FROM enterprises WHERE is_demo), "
-                "(SELECT count(*) FROM targets WHERE is_demo)"
-            )
-        ).one()
-    )
-
-
-def test_demo_enterprises_down_to_none(db) -> None:
+def test_demo_enterprises_down_to_none() -> None:
     """`load demo --enterprises 0` removes the demo enterprises (it used to fail on an empty draw), and a
-    count too small for any external enterprise still loads its local ones."""
-    original = _demo_enterprises(db)
-    load_demo_enterprises(enterprises=0, seed=7)
-    assert _demo_enterprises(db) == (0, 0, 0)
-    load_demo_enterprises(enterprises=3, seed=7)
-    assert _demo_enterprises(db) == (3, 0, 0)
-    load_demo_enterprises(enterprises=400, seed=7)
-    assert _demo_enterprises(db) == original == (400, 100, 50)
+    count too small for any external enterprise still loads its local ones. On a database of its own:
+    in the suite's, other tests' projects may refer to demo enterprises."""
+    url = fresh_database(database_name("demo_enterprises"))
+    migrate(url)
+    counts = text(
+        "SELECT count(*) FILTER (WHERE is_local), count(*) FILTER (WHERE NOT is_local), "
+        "(SELECT count(*) FROM targets WHERE is_demo) FROM enterprises WHERE is_demo"
+    )
+    engine = create_engine(url)
+    try:
+        with using(Settings(database=DatabaseSettings(url=url))):
+            list(load_all(GEODATA))
+            load_demo_enterprises(enterprises=3, seed=7)
+            with engine.connect() as conn:
+                assert tuple(conn.execute(counts).one()) == (3, 0, 0)
+            load_demo_enterprises(enterprises=0, seed=7)
+            with engine.connect() as conn:
+                assert tuple(conn.execute(counts).one()) == (0, 0, 0)
+    finally:
+        engine.dispose()
 
 
 def test_demo_carriers_lie_in_their_parks_county(db) -> None:
