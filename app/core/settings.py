@@ -157,6 +157,7 @@ class ImportSettings(BaseSettings):
     job_lease_s: float = Field(
         default=60, gt=0, description="an import job whose worker was silent this long is failed (its worker died)"
     )
+    max_active_jobs: int = Field(default=3, ge=1, description="import jobs one person may have queued or running at once")
 
 
 class GapSettings(BaseSettings):

@@ -8,7 +8,7 @@ many clusters that year reported. Figures "more than x" count as x: a lower boun
 """
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     Date,
@@ -88,14 +88,7 @@ def dashboard(user: Principal, as_of: date | None) -> Select[Any]:
     clusters = select(Cluster).where(cluster_visible(user)).subquery("c")
     figures = _figures()
     shown = figures.join(clusters, clusters.c.id == figures.c.cluster_id)
-    latest = (
-        select(figures)
-        .select_from(shown)
-        .where(figures.c.metric == REVENUE)
-        .distinct(figures.c.cluster_id)
-        .order_by(figures.c.cluster_id, figures.c.year.desc())
-        .subquery("latest")
-    )
+    latest = _revenue_at_end(figures, shown, "latest")
     path = _path(figures, shown, latest, clusters)
     rows = select(
         Project.cluster_id, Project.stage, Project.investment_wan, status.columns(day)["status"].label("status")
@@ -189,18 +182,24 @@ def dashboard(user: Principal, as_of: date | None) -> Select[Any]:
     return select(json_object(body))
 
 
-def _path(figures: Subquery, shown: Any, latest: Subquery, clusters: Subquery) -> Any:
-    """A cluster against its own target: the yearly growth its revenue needs from the latest
-    figure to the target, the growth achieved from the earliest figure to the latest, and whether
-    it is on track (achieved ≥ needed). Null where the target or the figures are missing."""
-    base = (
+def _revenue_at_end(figures: Subquery, shown: Any, end: Literal["latest", "earliest"]) -> Subquery:
+    """Each shown cluster's revenue figure of its latest (or earliest) year."""
+    year = figures.c.year.desc() if end == "latest" else figures.c.year.asc()
+    return (
         select(figures)
         .select_from(shown)
         .where(figures.c.metric == REVENUE)
         .distinct(figures.c.cluster_id)
-        .order_by(figures.c.cluster_id, figures.c.year.asc())
-        .subquery("base")
+        .order_by(figures.c.cluster_id, year)
+        .subquery(end)
     )
+
+
+def _path(figures: Subquery, shown: Any, latest: Subquery, clusters: Subquery) -> Any:
+    """A cluster against its own target: the yearly growth its revenue needs from the latest
+    figure to the target, the growth achieved from the earliest figure to the latest, and whether
+    it is on track (achieved ≥ needed). Null where the target or the figures are missing."""
+    base = _revenue_at_end(figures, shown, "earliest")
     target, target_year = clusters.c.target_revenue_yi, clusters.c.target_year
     years_left = target_year - latest.c.year
     needed = case(

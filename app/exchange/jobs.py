@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from app.core.auth import Principal
 from app.core.database import get_engine
-from app.core.errors import AppError, Conflict, NotFound
+from app.core.errors import AppError, Conflict, NotFound, TooManyRequests
 from app.core.leases import Heartbeat, lapsed
 from app.core.settings import Settings, using
 from app.exchange.carriers import ImportOptions, run_import
@@ -101,7 +101,24 @@ class ImportJobs:
     def start(
         self, session: Session, user: Principal, what: str, upload: Path, options: ImportOptions, commit: bool
     ) -> ImportJob:
-        """A job for the file `upload` (moved into the job's folder), queued; committed before it runs."""
+        """A job for the file `upload` (moved into the job's folder), queued; committed before it runs.
+        Each queued job keeps its upload on disk: a person may have a bounded number at once."""
+        active = session.scalar(
+            select(func.count())
+            .select_from(ImportJob)
+            .where(
+                ImportJob.created_by == user.name,
+                ImportJob.status.in_(ACTIVE),
+                ImportJob.beat_at > func.now() - func.make_interval(0, 0, 0, 0, 0, 0, self._lease_s),
+            )
+        )
+        limit = self.settings.imports.max_active_jobs
+        if (active or 0) >= limit:
+            raise TooManyRequests(
+                f"you have {active} imports queued or running (at most {limit}): wait for one to end or cancel it",
+                f"您已有 {active} 个导入任务在排队或运行（最多 {limit} 个）：请等待其中一个结束或取消",
+                retry_after=max(1, int(self._lease_s)),
+            )
         job = ImportJob(
             what=what,
             file_name=options.file_name,

@@ -5,10 +5,10 @@ the order chosen (the first routes it). The last result stays reachable under th
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from tests.browser.browser_page import PHONE, UserPage
+from tests.browser.inquiry_form import stored_choice, submit_inquiry
 
 
 def test_an_inquiry_from_the_match_results_in_chinese_on_a_phone(
@@ -38,16 +38,9 @@ def test_an_inquiry_from_the_match_results_in_chinese_on_a_phone(
     expect(dialog.locator("[data-consent-text]")).to_contain_text("个人信息保护法")
     box = dialog.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
-    dialog.locator("#inq-company").fill("赣州选址对比材料有限公司")
-    dialog.locator("#inq-contact_person").fill("王先生")
-    dialog.locator("#inq-phone").fill("13607970000")
-    dialog.locator("input[name=consent]").check()
-    dialog.locator("[data-inquiry-submit]").click()
-    expect(dialog.locator("[data-inquiry-receipt]")).to_contain_text("受理编号")
-    reference = dialog.locator("[data-reference]").inner_text()
+    reference = submit_inquiry(
+        dialog, {"company": "赣州选址对比材料有限公司", "contact_person": "王先生", "phone": "13607970000"}, "受理编号"
+    )
     shots(page, "phone-zh-inquiry-from-match")
-    stored = db.execute(
-        text("SELECT carrier_id, chosen_carrier_ids, origin, language FROM inquiries WHERE reference = :r"), {"r": reference}
-    ).one()
-    assert tuple(stored) == (ids[0], ids, "match", "zh")
+    assert stored_choice(db, reference) == (ids[0], ids, "match", "zh")
     user.assert_clean()

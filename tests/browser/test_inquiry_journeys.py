@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.enterprises.uscc import check_character
 from app.inquiries.limiter import WindowLimiter
 from tests.browser.browser_page import UserPage
+from tests.browser.inquiry_form import stored_choice, submit_inquiry
 from tests.support.apps import state
 from tests.support.inquiries import form
 from tests.support.principals import PASSWORD, create_user
@@ -56,18 +57,11 @@ def test_an_inquiry_from_the_comparison_in_english(
     dialog = page.locator("#inquiry-dialog")
     expect(dialog.locator("[data-inquiry-about]")).to_have_text(f"About: {names[0]}、{names[1]}")
     expect(dialog.locator("[data-consent-text]")).to_contain_text("Personal Information Protection Law")
-    dialog.locator("#inq-company").fill("Ganjiang Compare Materials Ltd")
-    dialog.locator("#inq-contact_person").fill("Ms Li")
-    dialog.locator("#inq-email").fill("li@example.com")
-    dialog.locator("input[name=consent]").check()
-    dialog.locator("[data-inquiry-submit]").click()
-    expect(dialog.locator("[data-inquiry-receipt]")).to_contain_text("Reference")
-    reference = dialog.locator("[data-reference]").inner_text()
+    reference = submit_inquiry(
+        dialog, {"company": "Ganjiang Compare Materials Ltd", "contact_person": "Ms Li", "email": "li@example.com"}, "Reference"
+    )
     shots(page, "desktop-en-inquiry-from-comparison")
-    stored = db.execute(
-        text("SELECT carrier_id, chosen_carrier_ids, origin, language FROM inquiries WHERE reference = :r"), {"r": reference}
-    ).one()
-    assert tuple(stored) == (ids[0], ids, "compare", "en")
+    assert stored_choice(db, reference) == (ids[0], ids, "compare", "en")
     user.assert_clean()
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.carriers.models import Carrier
 from app.core.auth import Principal
+from app.core.errors import TooManyRequests
 from app.exchange.carriers import ImportOptions, run_import
 from app.exchange.jobs import ImportJobs
 from app.exchange.models import ImportJob
@@ -148,3 +149,32 @@ def test_a_job_whose_worker_went_silent_is_failed(settings, engine, db) -> None:
     failed = _status(engine, jobs, job.id)
     assert failed["status"] == "failed" and "no heartbeat for" in failed["error"] and "请重新提交" in failed["error"]
     jobs.stop()
+
+
+def test_one_person_may_have_a_bounded_number_of_jobs_at_once(settings, engine, db, nanchang, tmp_path) -> None:
+    """Each queued job keeps its upload on disk: the fourth at once is refused (429) until one ends; a job
+    whose worker went silent no longer counts."""
+    release = threading.Event()
+    jobs = ImportJobs(settings, {"carriers": lambda *a: release.wait(30) and {}})
+    person = Principal("user:jobs-limit", role="admin")
+    options = ImportOptions(park_id=nanchang.park_id, file_name="l.geojson")
+
+    def start(i: int) -> int:
+        upload = tmp_path / f"limit{i}.geojson"
+        upload.write_bytes(b"{}")
+        return jobs.start(db, person, "carriers", upload, options, True).id
+
+    try:
+        started = [start(i) for i in range(settings.imports.max_active_jobs)]
+        with pytest.raises(TooManyRequests) as refused:
+            start(9)
+        assert refused.value.status == 429 and "at most 3" in refused.value.message and "最多 3 个" in refused.value.message_zh
+        db.execute(
+            text("UPDATE import_jobs SET beat_at = now() - make_interval(secs => :s) WHERE id = :id"),
+            {"s": settings.imports.job_lease_s + 5, "id": started[-1]},
+        )
+        db.commit()
+        start(10)  # the silent one's place is free
+    finally:
+        release.set()
+        jobs.stop()
